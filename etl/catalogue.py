@@ -1,0 +1,256 @@
+"""Read `indicators.yaml` and refuse it unless every reference in it resolves.
+
+The catalogue is the contract between the people who publish figures and the code:
+every label, unit, breakdown, source and geography the ETL and the dashboard show comes
+from here. Checking it strictly up front means the rest of the code can trust it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycountry
+import yaml
+
+MEASURES = ("stock", "flow")
+UNIT_KINDS = ("count", "currency")
+# Columns of the published `observations` table that a breakdown may not be named.
+RESERVED_COLUMNS = {
+    "indicator_id", "geo_code", "period", "period_start", "period_end", "value",
+    "value_as_written", "qualifier", "unit", "source_id", "source_file", "source_sheet",
+    "source_row", "source_column", "geo", "label_ar", "label_en", "source",
+}
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+_DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
+_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
+                       "-": " ", "_": " ", "'": None, "’": None, "‘": None, "`": None})
+
+
+class CatalogueError(ValueError):
+    """The catalogue is not usable; the message names the entry and what is wrong."""
+
+
+def fold(name: object) -> str:
+    """A spelling-insensitive key for matching names: `محافظة مسقط` ~ `محافظه مسقط`."""
+    text = unicodedata.normalize("NFKC", str(name)).casefold()
+    text = _DIACRITICS.sub("", text).translate(_FOLD)
+    return " ".join(text.split())
+
+
+@dataclass
+class Catalogue:
+    """The parsed catalogue, with lookups from published labels to codes."""
+
+    path: Path
+    licence: dict
+    topics: dict
+    units: dict
+    dimensions: dict
+    sources: dict
+    geographies: dict
+    frameworks: dict
+    indicators: dict
+    _unit_index: dict = field(default_factory=dict, repr=False)
+    _member_index: dict = field(default_factory=dict, repr=False)
+    _geo_index: dict = field(default_factory=dict, repr=False)
+
+    def unit_code(self, label: object) -> str | None:
+        """The unit code for a code, Arabic or English label or alias."""
+        return self._unit_index.get(fold(label))
+
+    def member_code(self, dimension: str, label: object) -> str | None:
+        """The member code of a breakdown for a code, label or alias."""
+        return self._member_index.get(dimension, {}).get(fold(label))
+
+    def geo_code(self, country: str, label: object) -> str | None:
+        """The ISO code for a name within one country (governorates first)."""
+        return self._geo_index.get(country, {}).get(fold(label))
+
+    def geography_rows(self) -> list[dict]:
+        """One row per country and governorate, for the `geographies` table."""
+        rows = []
+        for country, geo in self.geographies.items():
+            rows.append({"geo_code": country, "level": "country", "country": country,
+                         "parent": None, "name_ar": geo["ar"], "name_en": geo["en"],
+                         "aliases": _aliases(geo, pycountry.countries.get(alpha_2=country)),
+                         "map_file": geo.get("map"), "map_within": None})
+            for code, gov in geo.get("governorates", {}).items():
+                rows.append({"geo_code": code, "level": "governorate", "country": country,
+                             "parent": country, "name_ar": gov["ar"], "name_en": gov["en"],
+                             "aliases": _aliases(gov, pycountry.subdivisions.get(code=code)),
+                             "map_file": geo.get("map"), "map_within": gov.get("map_within")})
+        return rows
+
+
+def _aliases(entry: dict, iso) -> list[str]:
+    names = [entry["ar"], entry["en"], *entry.get("aliases", [])]
+    if iso is not None:
+        names += [iso.name] + [getattr(iso, a) for a in ("official_name", "common_name") if hasattr(iso, a)]
+    return list(dict.fromkeys(names))
+
+
+def load_catalogue(path: str | Path) -> Catalogue:
+    """Load and check the catalogue; raise CatalogueError naming the faulty entry."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(f"{path}: the catalogue file does not exist") from None
+    except yaml.YAMLError as exc:
+        raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path}: expected a mapping of sections at the top level")
+    check = _Checker(path)
+    for section in ("licence", "topics", "units", "dimensions", "sources", "geographies", "indicators"):
+        check.mapping(data.get(section), section)
+    cat = Catalogue(path=path, licence=data["licence"], topics=data["topics"], units=data["units"],
+                    dimensions=data["dimensions"], sources=data["sources"],
+                    geographies=data["geographies"], frameworks=data.get("frameworks") or {},
+                    indicators=data["indicators"])
+    _check_and_index(cat, check)
+    return cat
+
+
+class _Checker:
+    """Small helpers that raise CatalogueError with the entry's dotted path."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, where: str, message: str):
+        raise CatalogueError(f"{self.path.name}: {where}: {message}")
+
+    def mapping(self, value, where: str) -> dict:
+        if not isinstance(value, dict) or not value:
+            self.fail(where, "expected a non-empty mapping")
+        return value
+
+    def bilingual(self, value, where: str):
+        if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("ar", "en")):
+            self.fail(where, "expected Arabic and English text (keys 'ar' and 'en')")
+
+    def one_of(self, value, allowed, where: str):
+        if value not in allowed:
+            self.fail(where, f"{value!r} is not one of {sorted(allowed, key=str)}")
+
+    def identifier(self, value: str, where: str):
+        if not isinstance(value, str) or not _IDENT.match(value):
+            self.fail(where, f"{value!r} must be lowercase letters, digits and underscores")
+
+
+def _check_and_index(cat: Catalogue, check: _Checker) -> None:
+    for key, topic in cat.topics.items():
+        check.bilingual(topic, f"topics.{key}")
+    for key, unit in cat.units.items():
+        check.identifier(key, f"units.{key}")
+        check.bilingual(unit, f"units.{key}")
+        check.one_of(unit.get("kind"), UNIT_KINDS, f"units.{key}.kind")
+        _index(cat._unit_index, [key, unit["ar"], unit["en"], *unit.get("aliases", [])], key, check, f"units.{key}")
+    for dim, spec in cat.dimensions.items():
+        check.identifier(dim, f"dimensions.{dim}")
+        if dim in RESERVED_COLUMNS:
+            check.fail(f"dimensions.{dim}", "this name is reserved for a column of the observations table")
+        check.bilingual(spec, f"dimensions.{dim}")
+        index = cat._member_index.setdefault(dim, {})
+        for code, member in check.mapping(spec.get("members"), f"dimensions.{dim}.members").items():
+            check.identifier(code, f"dimensions.{dim}.members.{code}")
+            check.bilingual(member, f"dimensions.{dim}.members.{code}")
+            _index(index, [code, member["ar"], member["en"], *member.get("aliases", [])], code, check,
+                   f"dimensions.{dim}.members.{code}")
+    for key, source in cat.sources.items():
+        check.identifier(key, f"sources.{key}")
+        for part in ("publisher", "title", "reference_period"):
+            check.bilingual(source.get(part), f"sources.{key}.{part}")
+        check.one_of(source.get("country"), cat.geographies, f"sources.{key}.country")
+        if "published" not in source:
+            check.fail(f"sources.{key}.published", "say when it was published, or null if the source does not say")
+    _check_geographies(cat, check)
+    framework_items = _check_frameworks(cat, check)
+    for key, ind in cat.indicators.items():
+        _check_indicator(cat, check, key, ind, framework_items)
+
+
+def _index(index: dict, names: list, code: str, check: _Checker, where: str) -> None:
+    for name in names:
+        key = fold(name)
+        if index.get(key, code) != code:
+            check.fail(where, f"the name {name!r} is already used by {index[key]!r}")
+        index[key] = code
+
+
+def _check_geographies(cat: Catalogue, check: _Checker) -> None:
+    for country, geo in cat.geographies.items():
+        where = f"geographies.{country}"
+        iso = pycountry.countries.get(alpha_2=country)
+        if iso is None:
+            check.fail(where, f"{country!r} is not an ISO 3166-1 alpha-2 code")
+        check.bilingual(geo, where)
+        index = cat._geo_index.setdefault(country, {})
+        governorates = geo.get("governorates") or {}
+        expected = {s.code for s in pycountry.subdivisions.get(country_code=country) or []}
+        missing = expected - set(governorates)
+        if missing:
+            check.fail(f"{where}.governorates", f"missing ISO 3166-2 subdivisions {sorted(missing)}")
+        for code, gov in governorates.items():
+            if code not in expected:
+                check.fail(f"{where}.governorates.{code}", f"not an ISO 3166-2 subdivision of {country}")
+            check.bilingual(gov, f"{where}.governorates.{code}")
+            _index(index, _aliases(gov, pycountry.subdivisions.get(code=code)) + [code], code, check,
+                   f"{where}.governorates.{code}")
+        # Country names go in last and never displace a governorate: in Jordan's files
+        # "عمان" is Amman, in Oman's it is the country.
+        for name in _aliases(geo, iso) + [country, iso.alpha_3]:
+            index.setdefault(fold(name), country)
+
+
+def _check_frameworks(cat: Catalogue, check: _Checker) -> set:
+    items = set()
+    for key, fw in cat.frameworks.items():
+        check.bilingual(fw, f"frameworks.{key}")
+        check.one_of(fw.get("source"), cat.sources, f"frameworks.{key}.source")
+        for n, item in enumerate(fw.get("items") or []):
+            where = f"frameworks.{key}.items[{n}]"
+            check.identifier(item.get("id"), f"{where}.id")
+            check.bilingual(item, where)
+            if item.get("parent") is not None and item["parent"] not in items:
+                check.fail(f"{where}.parent", f"{item['parent']!r} must be listed before its children")
+            if item["id"] in items:
+                check.fail(f"{where}.id", f"{item['id']!r} is listed twice")
+            items.add(item["id"])
+    return items
+
+
+def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, framework_items: set) -> None:
+    where = f"indicators.{key}"
+    check.identifier(key, where)
+    check.mapping(ind, where)
+    check.bilingual(ind.get("name"), f"{where}.name")
+    check.bilingual(ind.get("definition"), f"{where}.definition")
+    check.one_of(ind.get("unit"), cat.units, f"{where}.unit")
+    check.one_of(ind.get("measure"), MEASURES, f"{where}.measure")
+    check.one_of(ind.get("topic"), cat.topics, f"{where}.topic")
+    check.one_of(ind.get("country"), cat.geographies, f"{where}.country")
+    check.one_of(ind.get("higher_is_better", None), (True, False, None), f"{where}.higher_is_better")
+    files = ind.get("files")
+    if not isinstance(files, list) or not files:
+        check.fail(f"{where}.files", "name the data files in data/raw/ that carry it")
+    decimals = ind.setdefault("decimals", 0)
+    if not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        check.fail(f"{where}.decimals", "expected a whole number from 0 to 6")
+    breakdowns = ind.setdefault("breakdowns", [])
+    for dim in breakdowns:
+        check.one_of(dim, cat.dimensions, f"{where}.breakdowns")
+    for dim in ind.setdefault("sum_to_total", []):
+        check.one_of(dim, breakdowns, f"{where}.sum_to_total")
+    for n, target in enumerate(ind.setdefault("targets", [])):
+        twhere = f"{where}.targets[{n}]"
+        check.one_of(target.get("source"), cat.sources, f"{twhere}.source")
+        if not isinstance(target.get("value"), (int, float)) or isinstance(target.get("value"), bool):
+            check.fail(f"{twhere}.value", "expected a number")
+        if target.get("period") is None:
+            check.fail(f"{twhere}.period", "say which period the target is for")
+    for item in ind.setdefault("framework", []):
+        check.one_of(item, framework_items, f"{where}.framework")
+    ind.setdefault("headline", False)

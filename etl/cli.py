@@ -1,0 +1,76 @@
+"""`spi`: build the database, check a new source file, serve the dashboard."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, check_files
+from .catalogue import CatalogueError, load_catalogue
+from .report import errors, format_report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="spi", description="Social protection indicators: build, validate, serve.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("build", help="build data/processed/indicators.duckdb from the raw files")
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of source files (default: data/raw)")
+    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="indicators.yaml")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/processed)")
+    p = sub.add_parser("validate", help="check source files without touching the database")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
+    p = sub.add_parser("serve", help="run the dashboard with gunicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--db", type=Path, default=DEFAULT_OUT / "indicators.duckdb")
+    args = parser.parse_args(argv)
+    return {"build": _build, "validate": _validate, "serve": _serve}[args.command](args)
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _build(args) -> int:
+    _say(f"building from {args.raw}")
+    result = build(args.raw, args.catalogue, args.out, progress=_say)
+    if result.issues:
+        print(format_report(result.issues), file=sys.stderr if not result.ok else sys.stdout)
+    if not result.ok:
+        print(f"build failed: {len(errors(result.issues))} error(s); the database was not changed", file=sys.stderr)
+        return 1
+    warnings = len(result.issues)
+    _say(f"built {result.database} in {result.seconds:.2f} s: {result.files} files, {result.indicators} indicators, "
+         f"{result.observations:,} observations, {warnings} warning(s)")
+    return 0
+
+
+def _validate(args) -> int:
+    try:
+        cat = load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        print(f"no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 1
+    observations, issues = check_files(args.files, cat, progress=_say)
+    if issues:
+        print(format_report(issues), file=sys.stderr)
+    if errors(issues):
+        print(f"{len(errors(issues))} error(s)", file=sys.stderr)
+        return 1
+    _say(f"ok: {len(observations):,} figures pass every check")
+    return 0
+
+
+def _serve(args) -> int:
+    from dashboard.serve import serve  # imported here so build/validate stay light
+    return serve(args.host, args.port, args.workers, args.db)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Read source files into raw records, one per published figure, without judging them.
+
+Two layouts are understood, in CSV or Excel:
+- long: one row per figure, with `indicator_id`, `geo`, `period`, `value`, `source_id`
+  and optional breakdown and `unit` columns;
+- wide: one row per indicator or breakdown and one column per period (the way
+  ministries lay out yearbook tables). The source of each period column is given by a
+  `source_id` column in the row or, in a workbook, by a `sources` sheet
+  (`column`, `source_id`).
+A record keeps the cell as written, plus where it came from (file, sheet, row, column).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .normalise import parse_period
+from .report import Issue
+
+DATA_SHEET = "data"
+SOURCES_SHEET = "sources"
+SUFFIXES = (".csv", ".xlsx")
+# Columns with a fixed meaning; any other column is a breakdown or (wide) a period.
+KNOWN = ("indicator_id", "geo", "period", "value", "unit", "source_id", "label_ar", "label_en", "note")
+RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
+                  "indicator_id", "geo", "period", "unit", "value", "source_id"]
+_HEADER_SEARCH_ROWS = 10
+
+
+def source_files(raw_dir: Path) -> list[Path]:
+    """The data files of a raw folder, in a stable order."""
+    return sorted(p for p in Path(raw_dir).iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
+
+
+def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read one file into records (columns RECORD_COLUMNS + dimensions) and issues."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() == ".csv":
+            table, sheet, first_row, sources = _read_csv(path)
+        elif path.suffix.lower() == ".xlsx":
+            table, sheet, first_row, sources = _read_xlsx(path)
+        else:
+            raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv or .xlsx file")
+    except _FileProblem as problem:
+        return _empty(dimensions), [Issue(path.name, problem.message, problem.expected, sheet=problem.sheet)]
+    return _records(path.name, sheet, first_row, table, sources, dimensions)
+
+
+class _FileProblem(Exception):
+    def __init__(self, message: str, expected: str = "", sheet: str | None = None):
+        super().__init__(message)
+        self.message, self.expected, self.sheet = message, expected, sheet
+
+
+def _empty(dimensions: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=RECORD_COLUMNS + dimensions, dtype=object)
+
+
+def _read_csv(path: Path):
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise _FileProblem("the file is empty", "a header row and at least one figure")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _FileProblem(f"not UTF-8 text (byte {exc.start})", "a UTF-8 encoded CSV file") from None
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise _FileProblem(f"not a readable CSV table: {exc}", "comma-separated values") from None
+    table.columns = [str(c).strip() for c in table.columns]
+    # Data start on line 2; pandas drops blank lines, so count them back in.
+    lines = [n for n, line in enumerate(text.splitlines()[1:], start=2) if line.strip()]
+    table.index = lines[: len(table)]
+    return table, None, 2, None
+
+
+def _read_xlsx(path: Path):
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+        raise _FileProblem(f"not an Excel workbook ({type(exc).__name__})", "an .xlsx workbook saved by Excel or LibreOffice") from None
+    try:
+        if DATA_SHEET not in wb.sheetnames:
+            raise _FileProblem(f"no sheet named {DATA_SHEET!r} (found {wb.sheetnames})", f"the figures in a sheet named {DATA_SHEET!r}")
+        rows = list(wb[DATA_SHEET].iter_rows(values_only=True))
+        sources = _read_sources_sheet(wb) if SOURCES_SHEET in wb.sheetnames else None
+    finally:
+        wb.close()
+    header_at = next((n for n, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if "indicator_id" in _texts(row)), None)
+    if header_at is None:
+        if not any(any(v is not None for v in row) for row in rows):
+            raise _FileProblem("the sheet is empty", "a header row and at least one figure", DATA_SHEET)
+        raise _FileProblem(f"no header row with an 'indicator_id' column in the first {_HEADER_SEARCH_ROWS} rows",
+                           "a header row naming the columns", DATA_SHEET)
+    header = [_header_text(v) for v in rows[header_at]]
+    body = [list(r) + [None] * (len(header) - len(r)) for r in rows[header_at + 1:]]
+    table = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=object)
+    table.index = range(header_at + 2, header_at + 2 + len(table))
+    table = table.loc[:, [h != "" for h in header]]
+    return table, DATA_SHEET, header_at + 2, sources
+
+
+def _texts(row) -> list[str]:
+    return [_header_text(v) for v in row]
+
+
+def _header_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _read_sources_sheet(wb) -> dict[str, str]:
+    rows = list(wb[SOURCES_SHEET].iter_rows(values_only=True))
+    if not rows:
+        return {}
+    header = _texts(rows[0])
+    if "column" not in header or "source_id" not in header:
+        raise _FileProblem("the sources sheet needs the columns 'column' and 'source_id'",
+                           "one row per period column naming its source", SOURCES_SHEET)
+    col, src = header.index("column"), header.index("source_id")
+    return {_header_text(r[col]): _header_text(r[src]) for r in rows[1:] if r and len(r) > max(col, src) and r[col] is not None}
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (isinstance(value, str) and not value.strip())
+
+
+def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dimensions: list[str]):
+    issues: list[Issue] = []
+    if table.empty or not len(table.columns):
+        return _empty(dimensions), [Issue(file, "the file has no figures", "at least one row of figures", sheet=sheet)]
+    columns = list(table.columns)
+    duplicated = {c for c in columns if columns.count(c) > 1}
+    if duplicated:
+        return _empty(dimensions), [Issue(file, f"columns named more than once: {sorted(duplicated)}", "each column named once", sheet=sheet, row=first_row - 1)]
+    long = "value" in columns
+    required = ["indicator_id", "geo"] + (["period", "value", "source_id"] if long else [])
+    missing = [c for c in required if c not in columns]
+    if missing:
+        return _empty(dimensions), [Issue(file, f"missing column(s) {missing}", f"the columns {required}", sheet=sheet, row=first_row - 1)]
+    period_columns = []
+    for col in columns:
+        if col in KNOWN or col in dimensions:
+            continue
+        if not long:
+            try:
+                parse_period(col)
+                period_columns.append(col)
+                continue
+            except ValueError:
+                pass
+        issues.append(Issue(file, "unknown column", "a known column, a breakdown declared in the catalogue" + ("" if long else ", or a period such as 2021"),
+                            sheet=sheet, row=first_row - 1, column=col, value=col))
+    if issues:
+        return _empty(dimensions), issues
+    table = table[~table.apply(lambda r: all(_blank(v) for v in r), axis=1)]
+    base = pd.DataFrame({
+        "source_file": file, "source_sheet": sheet, "source_row": table.index,
+        "indicator_id": table["indicator_id"].to_numpy(), "geo": table["geo"].to_numpy(),
+        "unit": table["unit"].to_numpy() if "unit" in columns else None,
+    })
+    for dim in dimensions:
+        base[dim] = table[dim].to_numpy() if dim in columns else None
+    if long:
+        out = base.assign(source_column="value", period=table["period"].to_numpy(),
+                          value=table["value"].to_numpy(), source_id=table["source_id"].to_numpy())
+    else:
+        row_sources = table["source_id"].to_numpy() if "source_id" in columns else None
+        parts = []
+        for col in period_columns:
+            values = table[col].to_numpy()
+            filled = ~pd.Series(values).map(_blank).to_numpy()
+            source = row_sources[filled] if row_sources is not None else (sources or {}).get(col)
+            parts.append(base[filled].assign(source_column=col, period=col, value=values[filled], source_id=source))
+        out = pd.concat(parts, ignore_index=True) if parts else _empty(dimensions)
+    return out[RECORD_COLUMNS + dimensions].reset_index(drop=True), issues

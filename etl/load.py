@@ -1,0 +1,132 @@
+"""Write the published DuckDB database and its CSV/Parquet exports, atomically.
+
+Everything is written to temporary files in the output folder and swapped in with
+os.replace only when complete, so a failed build leaves the previous files
+byte-identical and a dashboard reading the database never sees a half-built one.
+Readers open the database read-only and reopen it when its inode changes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .catalogue import Catalogue
+from .normalise import parse_period, reference_dates
+
+DB_NAME = "indicators.duckdb"
+EXPORTS = {"observations.csv": "(FORMAT csv, HEADER true)", "observations.parquet": "(FORMAT parquet, COMPRESSION zstd)"}
+
+
+def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
+    """The catalogue as tables: indicators, topics, units, dimensions, sources, geographies, targets, frameworks."""
+    order = {key: n for n, key in enumerate(cat.indicators)}
+    indicators = pd.DataFrame([{
+        "indicator_id": key, "topic": ind["topic"], "country": ind["country"],
+        "name_ar": ind["name"]["ar"], "name_en": ind["name"]["en"],
+        "definition_ar": ind["definition"]["ar"], "definition_en": ind["definition"]["en"],
+        "unit": ind["unit"], "measure": ind["measure"], "breakdowns": list(ind["breakdowns"]),
+        "sum_to_total": list(ind["sum_to_total"]), "decimals": ind["decimals"],
+        "higher_is_better": ind.get("higher_is_better"), "headline": bool(ind["headline"]),
+        "files": list(ind["files"]), "sort_order": order[key],
+    } for key, ind in cat.indicators.items()])
+    indicators["higher_is_better"] = indicators["higher_is_better"].astype("boolean")
+    targets = []
+    for key, ind in cat.indicators.items():
+        for t in ind["targets"]:
+            label, start, end = reference_dates(parse_period(t["period"]), ind["measure"])
+            note = t.get("note") or {}
+            targets.append({"indicator_id": key, "geo_code": t.get("geo", ind["country"]), "period": label,
+                            "period_start": start, "period_end": end, "value": float(t["value"]),
+                            "source_id": t["source"], "note_ar": note.get("ar"), "note_en": note.get("en")})
+    frameworks, links = [], []
+    for fw_id, fw in cat.frameworks.items():
+        for n, item in enumerate(fw.get("items", [])):
+            frameworks.append({"framework_id": fw_id, "framework_ar": fw["ar"], "framework_en": fw["en"],
+                               "source_id": fw["source"], "item_id": item["id"], "parent_id": item.get("parent"),
+                               "level": item["level"], "code": item.get("code"), "label_ar": item["ar"],
+                               "label_en": item["en"], "sort_order": n})
+    for key, ind in cat.indicators.items():
+        links += [{"indicator_id": key, "item_id": item} for item in ind["framework"]]
+    return {
+        "indicators": indicators,
+        "topics": pd.DataFrame([{"topic": k, "name_ar": t["ar"], "name_en": t["en"], "sort_order": t.get("order", n)}
+                                for n, (k, t) in enumerate(cat.topics.items())]),
+        "units": pd.DataFrame([{"unit": k, "kind": u["kind"], "name_ar": u["ar"], "name_en": u["en"]} for k, u in cat.units.items()]),
+        "dimensions": pd.DataFrame([{"dimension": d, "dimension_ar": spec["ar"], "dimension_en": spec["en"], "member": m,
+                                     "label_ar": lab["ar"], "label_en": lab["en"], "sort_order": n}
+                                    for d, spec in cat.dimensions.items() for n, (m, lab) in enumerate(spec["members"].items())]),
+        "sources": pd.DataFrame([{"source_id": k, "country": s["country"],
+                                  "publisher_ar": s["publisher"]["ar"], "publisher_en": s["publisher"]["en"],
+                                  "title_ar": s["title"]["ar"], "title_en": s["title"]["en"],
+                                  "published": s.get("published"), "url": s.get("url"),
+                                  "reference_period_ar": s["reference_period"]["ar"], "reference_period_en": s["reference_period"]["en"],
+                                  "note_ar": (s.get("note") or {}).get("ar"), "note_en": (s.get("note") or {}).get("en")}
+                                 for k, s in cat.sources.items()]),
+        "geographies": pd.DataFrame(cat.geography_rows()),
+        "targets": pd.DataFrame(targets, columns=["indicator_id", "geo_code", "period", "period_start", "period_end",
+                                                  "value", "source_id", "note_ar", "note_en"]),
+        "frameworks": pd.DataFrame(frameworks),
+        "indicator_frameworks": pd.DataFrame(links, columns=["indicator_id", "item_id"]),
+    }
+
+
+def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict) -> Path:
+    """Build the database and exports beside their final names, then swap them in."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / DB_NAME
+    fd, tmp_name = tempfile.mkstemp(prefix=".indicators-", suffix=".duckdb.tmp", dir=out_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()  # DuckDB must create the file itself.
+    staged: list[tuple[Path, Path]] = []
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _create_tables(con, observations, cat, build_info)
+            for name, options in EXPORTS.items():
+                part = out_dir / f".{name}.tmp"
+                con.execute(f"COPY (SELECT * FROM observations ORDER BY ALL) TO '{part}' {options}")
+                staged.append((part, out_dir / name))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        for part, target in staged:
+            os.replace(part, target)
+        os.replace(tmp, final)
+    finally:
+        for path in [tmp, *(p for p, _ in staged)]:
+            path.unlink(missing_ok=True)
+    return final
+
+
+def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: dict) -> None:
+    tables = catalogue_tables(cat)
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+        con.unregister("frame")
+    con.register("frame", observations)
+    dims = ", ".join(f'CAST("{d}" AS VARCHAR) AS "{d}"' for d in cat.dimensions)
+    con.execute(f"""
+        CREATE TABLE observations AS SELECT
+            CAST(indicator_id AS VARCHAR) AS indicator_id, CAST(geo_code AS VARCHAR) AS geo_code,
+            CAST(period AS VARCHAR) AS period, CAST(period_start AS DATE) AS period_start,
+            CAST(period_end AS DATE) AS period_end, {dims},
+            CAST(value AS DOUBLE) AS value, CAST(qualifier AS VARCHAR) AS qualifier,
+            CAST(unit AS VARCHAR) AS unit, CAST(source_id AS VARCHAR) AS source_id,
+            CAST(value_as_written AS VARCHAR) AS value_as_written,
+            CAST(source_file AS VARCHAR) AS source_file, CAST(source_sheet AS VARCHAR) AS source_sheet,
+            CAST(source_row AS INTEGER) AS source_row, CAST(source_column AS VARCHAR) AS source_column
+        FROM frame ORDER BY indicator_id, geo_code, period_end""")
+    con.unregister("frame")
+    con.execute("CREATE INDEX observations_indicator ON observations (indicator_id, geo_code)")
+    con.execute("CREATE TABLE build_info AS SELECT * FROM (SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS built_at, "
+                "? AS catalogue_sha256, ? AS files, CAST(? AS BIGINT) AS observation_count)",
+                [build_info["build_id"], build_info["built_at"], build_info["catalogue_sha256"],
+                 json.dumps(build_info["files"], ensure_ascii=False), len(observations)])

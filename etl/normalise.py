@@ -1,0 +1,227 @@
+"""Turn figures and periods as ministries write them into numbers and dates.
+
+Published Arabic statistics write the same number many ways: `(72675)`, `122,178,206`,
+`٧٢٬٦٧٥`, `169 ألفًا و998`, `ألفين و891`. Each parser here accepts those forms and
+nothing looser: anything it cannot read exactly raises `ValueError` with the reason, so
+the validator can report the cell instead of guessing.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
+_DIGITS = str.maketrans(ARABIC_INDIC + EASTERN_ARABIC_INDIC, "0123456789" * 2)
+_LATIN_DIGIT = re.compile(r"[0-9]")
+_NON_LATIN_DIGIT = re.compile(f"[{ARABIC_INDIC}{EASTERN_ARABIC_INDIC}]")
+
+# Footnote marks that trail a figure in published tables.
+_FOOTNOTE = re.compile(r"[\s]*(?:[*†‡§]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
+# Tatweel and the Arabic short vowels, which never change a number word's meaning.
+_DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
+# The largest figure any indicator may hold; beyond it a cell is a typing error.
+MAX_ABS_VALUE = 1e12
+
+# Number words, after diacritics are removed. Value: (multiplier, implied count).
+_SCALES = {
+    "الف": (1_000, 1), "ألف": (1_000, 1), "ألفا": (1_000, 1), "الفا": (1_000, 1),
+    "آلاف": (1_000, 1), "الاف": (1_000, 1),
+    "ألفان": (1_000, 2), "ألفين": (1_000, 2), "الفان": (1_000, 2), "الفين": (1_000, 2),
+    "مليون": (1_000_000, 1), "ملايين": (1_000_000, 1), "مليونا": (1_000_000, 1),
+    "مليونان": (1_000_000, 2), "مليونين": (1_000_000, 2),
+    "مليار": (1_000_000_000, 1), "مليارات": (1_000_000_000, 1),
+}
+_QUALIFIERS = {
+    "more_than": ("أكثر من", "اكثر من", "more than", "over", ">"),
+    "less_than": ("أقل من", "اقل من", "less than", "under", "<"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A parsed figure: its value and, when published as a bound, the qualifier."""
+
+    value: float
+    qualifier: str | None = None
+
+
+def to_latin_digits(text: str) -> str:
+    """Replace Arabic-Indic and Eastern Arabic-Indic digits with Latin ones."""
+    return text.translate(_DIGITS)
+
+
+def parse_figure(raw: object) -> Figure:
+    """Read one published figure; raise ValueError saying why it cannot be read."""
+    if raw is None:
+        raise ValueError("the cell is empty")
+    if isinstance(raw, bool):
+        raise ValueError("a true/false value is not a figure")
+    if isinstance(raw, (int, float)):
+        return Figure(_checked(float(raw)))
+    text = " ".join(str(raw).split())
+    if not text:
+        raise ValueError("the cell is empty")
+    qualifier = None
+    for name, words in _QUALIFIERS.items():
+        for word in words:
+            if text.lower().startswith(word):
+                qualifier, text = name, text[len(word):].strip()
+                break
+        if qualifier:
+            break
+    text = _FOOTNOTE.sub("", text)
+    if text.startswith("(") and text.endswith(")"):
+        # Arabic ministry texts set figures off in brackets; they never mean negative.
+        text = text[1:-1].strip()
+    if _LATIN_DIGIT.search(text) and _NON_LATIN_DIGIT.search(text):
+        raise ValueError("mixes Arabic-Indic and Latin digits")
+    text = to_latin_digits(text)
+    value = _parse_plain(text)
+    if value is None:
+        value = _parse_words(text)
+    return Figure(_checked(value), qualifier)
+
+
+def _checked(value: float) -> float:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("is not a finite number")
+    if abs(value) > MAX_ABS_VALUE:
+        raise ValueError(f"is larger than the plausible maximum {MAX_ABS_VALUE:,.0f}")
+    return value
+
+
+_PLAIN = re.compile(r"^[-−]?(?:\d{1,3}(?:[,٬]\d{3})+|\d+)(?:[.٫]\d+)?$")
+
+
+def _parse_plain(text: str) -> float | None:
+    """A plain number with optional thousands separators (`,` or `٬`) and decimals."""
+    if not _PLAIN.match(text):
+        return None
+    return float(text.replace("−", "-").replace(",", "").replace("٬", "").replace("٫", "."))
+
+
+def _parse_words(text: str) -> float:
+    """Numbers written partly in words: `169 ألفًا و998`, `ألفين و891`, `24 ألف`."""
+    tokens = _DIACRITICS.sub("", text).replace("،", " ").split()
+    if not tokens:
+        raise ValueError("is not a number")
+    total, pending, last_scale = 0.0, None, None
+    for token in tokens:
+        if token.startswith("و") and len(token) > 1 and token not in _SCALES:
+            token = token[1:]
+        elif token == "و":
+            continue
+        number = _parse_plain(token)
+        if number is not None:
+            if pending is not None:
+                raise ValueError("has two numbers in a row")
+            pending = number
+        elif token in _SCALES:
+            scale, implied = _SCALES[token]
+            if last_scale is not None and scale >= last_scale:
+                raise ValueError("has number words out of order")
+            if implied == 2 and pending is not None:
+                raise ValueError(f"puts a number before the dual word '{token}'")
+            total += (pending if pending is not None else implied) * scale
+            pending, last_scale = None, scale
+        else:
+            raise ValueError(f"is not a number (cannot read '{token}')")
+    if last_scale is None:
+        raise ValueError("is not a number")
+    return total + (pending or 0)
+
+
+# ---------------------------------------------------------------- periods
+
+ARABIC_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+                 "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
+_MONTHS = {name: i + 1 for i, name in enumerate(ARABIC_MONTHS)}
+_MONTHS.update({"ابريل": 4, "إبريل": 4, "اكتوبر": 10})
+_MONTHS.update({calendar.month_name[i].lower(): i for i in range(1, 13)})
+_MONTHS.update({calendar.month_abbr[i].lower(): i for i in range(1, 13)})
+
+_YEAR = r"(\d{4})\s*م?"
+_TO_END = re.compile(r"^(?:حتى|إلى|الى|to|until|up to)?\s*(?:نهاية|end of|the end of)\s+(.+)$", re.I)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period as a canonical label and its first and last day."""
+
+    label: str
+    start: date
+    end: date
+    to_date: bool = False  # "to the end of June 2025": a date that closes a running total
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_period(raw: object) -> Period:
+    """Read a period: `2021`, `2025-H1`, `2025-Q3`, `2022-03`, `حتى نهاية يونيو 2025`…"""
+    if raw is None:
+        raise ValueError("the period is empty")
+    if isinstance(raw, (int, float)) and float(raw).is_integer():
+        raw = str(int(raw))
+    text = to_latin_digits(" ".join(str(raw).split())).strip()
+    if not text:
+        raise ValueError("the period is empty")
+    m = _TO_END.match(text)
+    if m:
+        inner = parse_period(m.group(1))
+        return Period(inner.label, inner.start, inner.end, to_date=True)
+    if m := re.fullmatch(_YEAR, text):
+        y = _year(m.group(1))
+        return Period(str(y), date(y, 1, 1), date(y, 12, 31))
+    if m := re.fullmatch(r"(\d{4})-?H([12])", text, re.I):
+        y, h = _year(m.group(1)), int(m.group(2))
+        return Period(f"{y}-H{h}", date(y, 6 * h - 5, 1), _month_end(y, 6 * h))
+    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.I):
+        y, q = _year(m.group(1)), int(m.group(2))
+        return Period(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        y, mo = _year(m.group(1)), _month(int(m.group(2)))
+        return Period(f"{y}-{mo:02d}", date(y, mo, 1), _month_end(y, mo))
+    if m := re.fullmatch(r"(\S+)\s+" + _YEAR, text):
+        mo = _MONTHS.get(m.group(1).lower())
+        if mo:
+            y = _year(m.group(2))
+            return Period(f"{y}-{mo:02d}", date(y, mo, 1), _month_end(y, mo))
+    raise ValueError("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06 or 'حتى نهاية يونيو 2025')")
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if not 1950 <= year <= 2100:
+        raise ValueError(f"has an implausible year {year}")
+    return year
+
+
+def _month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise ValueError(f"has no month {month}")
+    return month
+
+
+def reference_dates(period: Period, measure: str) -> tuple[str, date, date]:
+    """Label and dates a figure refers to, given whether it is a stock or a flow.
+
+    A stock is counted on one day: the last day of its period. A flow runs over the
+    period; a flow "to the end of June 2025" runs from the start of that year.
+    """
+    if measure == "stock":
+        return period.label, period.end, period.end
+    if period.to_date and period.start != date(period.end.year, 1, 1):
+        start = date(period.end.year, 1, 1)
+        return _year_to_date_label(period.end), start, period.end
+    return period.label, period.start, period.end
+
+
+def _year_to_date_label(end: date) -> str:
+    """The canonical label of the span from 1 January to `end`."""
+    named = {3: f"{end.year}-Q1", 6: f"{end.year}-H1", 12: str(end.year)}
+    return named.get(end.month, f"{end.year}-01/{end.year}-{end.month:02d}")

@@ -1,0 +1,56 @@
+"""Problems found in source files, as rows a statistician can act on.
+
+Every problem names the file, sheet, row and column, the value found and what was
+expected, in the manner of frictionless's validation reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in one place of one source file."""
+
+    file: str
+    message: str
+    expected: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+    severity: str = ERROR
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column!r}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.severity.upper()}: {self.where()}"
+        if self.value is not None:
+            text += f": value {self.value!r}"
+        text += f": {self.message}"
+        if self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+def errors(issues: list[Issue]) -> list[Issue]:
+    return [i for i in issues if i.severity == ERROR]
+
+
+def format_report(issues: list[Issue], limit: int = 50) -> str:
+    """The issues as text lines, errors first, at most `limit` of them."""
+    ordered = sorted(issues, key=lambda i: (i.severity != ERROR, i.file, i.sheet or "", i.row or 0))
+    lines = [str(i) for i in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"… and {len(ordered) - limit} more")
+    return "\n".join(lines)
