@@ -1,0 +1,1 @@
+"""The Dash dashboard and the HTTP service built on the published database."""
