@@ -42,6 +42,9 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
     """Read one file into records (columns RECORD_COLUMNS + dimensions) and issues."""
     path = Path(path)
     try:
+        if path.stat().st_size == 0:
+            # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
+            raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
         if path.suffix.lower() == ".csv":
             table, sheet, first_row, sources = _read_csv(path)
         elif path.suffix.lower() == ".xlsx":
@@ -162,6 +165,13 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
                 pass
         issues.append(Issue(file, "unknown column", "a known column, a breakdown declared in the catalogue" + ("" if long else ", or a period such as 2021"),
                             sheet=sheet, row=first_row - 1, column=col, value=col))
+    if not long and not period_columns:
+        # Without this a long file that lost its `value` column would be read as a wide
+        # table with no period columns: zero figures and no error, so the build would
+        # quietly drop the whole file.
+        issues.append(Issue(file, "no 'value' column and no period columns, so no figures can be read",
+                            "a 'value' column (one figure per row) or one column per period such as 2021 (wide layout)",
+                            sheet=sheet, row=first_row - 1))
     if issues:
         return _empty(dimensions), issues
     table = table[~table.apply(lambda r: all(_blank(v) for v in r), axis=1)]

@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
@@ -98,9 +99,16 @@ _PLAIN = re.compile(r"^[-−]?(?:\d{1,3}(?:[,٬]\d{3})+|\d+)(?:[.٫]\d+)?$")
 
 def _parse_plain(text: str) -> float | None:
     """A plain number with optional thousands separators (`,` or `٬`) and decimals."""
+    number = _plain_decimal(text)
+    return None if number is None else float(number)
+
+
+def _plain_decimal(text: str) -> Decimal | None:
+    """As _parse_plain, but exact: `16.1 ألف` must be 16100, not 16100.000000000002
+    (binary floats would make such a count look fractional to the validator)."""
     if not _PLAIN.match(text):
         return None
-    return float(text.replace("−", "-").replace(",", "").replace("٬", "").replace("٫", "."))
+    return Decimal(text.replace("−", "-").replace(",", "").replace("٬", "").replace("٫", "."))
 
 
 def _parse_words(text: str) -> float:
@@ -108,13 +116,17 @@ def _parse_words(text: str) -> float:
     tokens = _DIACRITICS.sub("", text).replace("،", " ").split()
     if not tokens:
         raise ValueError("is not a number")
-    total, pending, last_scale = 0.0, None, None
+    if tokens[-1] == "و":
+        # `ألف و` is a figure cut short (`ألف و548` lost its last part), not 1000.
+        raise ValueError("ends with 'و' (and): part of the number is missing")
+    # Decimal, not float: the result is an exact whole number whenever the text is one.
+    total, pending, last_scale = Decimal(0), None, None
     for token in tokens:
         if token.startswith("و") and len(token) > 1 and token not in _SCALES:
             token = token[1:]
         elif token == "و":
             continue
-        number = _parse_plain(token)
+        number = _plain_decimal(token)
         if number is not None:
             if pending is not None:
                 raise ValueError("has two numbers in a row")
@@ -131,7 +143,7 @@ def _parse_words(text: str) -> float:
             raise ValueError(f"is not a number (cannot read '{token}')")
     if last_scale is None:
         raise ValueError("is not a number")
-    return total + (pending or 0)
+    return float(total + (pending or 0))
 
 
 # ---------------------------------------------------------------- periods

@@ -7,6 +7,7 @@ rows), so a large source set stays fast.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue
@@ -43,9 +44,12 @@ class _Validator:
         rows = self.r[mask]
         for idx, rec in rows.iterrows():
             col = column[idx] if isinstance(column, pd.Series) else column
+            # Show the cell the issue points at: in a long file the `period` or `source_id`
+            # cell itself; in a wide file the figure under the period column.
+            value = rec[value_col] if value_col else rec[col] if col in rec.index else rec["value"]
             self.issues.append(Issue(
                 file=rec["source_file"], sheet=rec["source_sheet"], row=int(rec["source_row"]), column=col,
-                value=rec[value_col or column] if isinstance(column, str) else rec["value"],
+                value=value,
                 message=message(rec) if callable(message) else message,
                 expected=expected(rec) if callable(expected) else expected))
         self.bad |= mask
@@ -54,40 +58,39 @@ class _Validator:
         r, cat = self.r, self.cat
         if r.empty:
             return
-        blank = lambda col: r[col].map(lambda v: v is None or (isinstance(v, float) and v != v) or str(v).strip() == "")
+        blank = lambda col: _per_distinct(_is_blank, r[col]).astype(bool)
         # Indicator known, and expected in this file.
-        ind = r["indicator_id"].map(lambda v: str(v).strip() if v is not None else "")
+        ind = _per_distinct(lambda v: "" if _is_blank(v) else str(v).strip(), r["indicator_id"])
         self.r["indicator_id"] = ind
         known = ind.isin(cat.indicators.keys())
         self.flag(~known, "indicator_id", "unknown indicator", "an indicator id declared in indicators.yaml")
-        allowed = pd.Series([ok and f in cat.indicators[i]["files"] for i, f, ok in zip(ind, r["source_file"], known)], index=r.index)
+        allowed = _per_distinct(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"]).astype(bool)
         self.flag(known & ~allowed, "indicator_id", lambda rec: f"indicator is not expected in this file",
                   lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}")
         ok = known & allowed
-        country = ind.map(lambda i: cat.indicators[i]["country"] if i in cat.indicators else None)
-        measure = ind.map(lambda i: cat.indicators[i]["measure"] if i in cat.indicators else None)
+        # The indicator's properties per row; None (never NaN) where it is unknown.
+        spec = lambda key: _per_distinct(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
+        country, measure, expected_unit = spec("country"), spec("measure"), spec("unit")
 
         # Geography: a country or governorate of the indicator's country.
-        geo_code = pd.Series([cat.geo_code(c, g) if c else None for c, g in zip(country, r["geo"])], index=r.index)
+        geo_code = _per_distinct(lambda c, g: cat.geo_code(c, g) if c is not None and not _is_blank(g) else None, country, r["geo"])
         self.flag(ok & geo_code.isna(), "geo", lambda rec: f"unknown governorate or country for {cat.indicators[rec['indicator_id']]['country']}",
                   lambda rec: "a governorate or country name of " + rec_country(cat, rec))
         self.geo_code = geo_code
 
         # Period, read and dated by the indicator's measure.
-        periods = {p: _try(parse_period, p) for p in r["period"].map(_hashable).unique()}
-        parsed = r["period"].map(lambda p: periods[_hashable(p)])
-        col = pd.Series(["period" if c == "value" else c for c in r["source_column"]], index=r.index)
-        self.flag(ok & parsed.map(lambda p: isinstance(p, str)), col,
-                  lambda rec: f"the period {periods[_hashable(rec['period'])]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
-        dated = [reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None) for p, m in zip(parsed, measure)]
-        self.period = pd.Series([d[0] for d in dated], index=r.index, dtype=object)
-        self.start = pd.Series([d[1] for d in dated], index=r.index, dtype=object)
-        self.end = pd.Series([d[2] for d in dated], index=r.index, dtype=object)
+        parsed = _per_distinct(lambda p: _try(parse_period, p), r["period"])
+        col = r["source_column"].where(r["source_column"] != "value", "period")
+        self.flag(ok & _per_distinct(lambda p: isinstance(p, str), parsed).astype(bool), col,
+                  lambda rec: f"the period {parsed[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
+        dated = _per_distinct(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
+        self.period = _per_distinct(lambda d: d[0], dated)
+        self.start = pd.to_datetime(_per_distinct(lambda d: d[1], dated))
+        self.end = pd.to_datetime(_per_distinct(lambda d: d[2], dated))
 
         # Unit, when the file states one.
         unit_given = ~blank("unit")
-        unit_code = r["unit"].map(lambda u: cat.unit_code(u) if u is not None else None)
-        expected_unit = ind.map(lambda i: cat.indicators[i]["unit"] if i in cat.indicators else None)
+        unit_code = _per_distinct(lambda u: cat.unit_code(u) if not _is_blank(u) else None, r["unit"])
         self.flag(ok & unit_given & (unit_code != expected_unit), "unit", "wrong unit for this indicator",
                   lambda rec: f"{cat.units[cat.indicators[rec['indicator_id']]['unit']]['en']!r} ({cat.units[cat.indicators[rec['indicator_id']]['unit']]['ar']})")
 
@@ -95,8 +98,8 @@ class _Validator:
         self.members = {}
         for dim in cat.dimensions:
             given = ~blank(dim)
-            code = r[dim].map(lambda v, d=dim: cat.member_code(d, v) if v is not None else None)
-            has_dim = ind.map(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"])
+            code = _per_distinct(lambda v, d=dim: cat.member_code(d, v) if not _is_blank(v) else None, r[dim])
+            has_dim = _per_distinct(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind).astype(bool)
             self.flag(ok & given & ~has_dim, dim, "this indicator has no such breakdown",
                       lambda rec: f"an empty cell (breakdowns: {cat.indicators[rec['indicator_id']]['breakdowns'] or 'none'})")
             members = list(cat.dimensions[dim]["members"])
@@ -104,26 +107,26 @@ class _Validator:
             self.members[dim] = code.where(given, None)
 
         # The figure itself.
-        self.figures = _parse_figures(r["value"])
-        failed = self.figures.map(lambda f: isinstance(f, str))
-        self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {self.figures[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
-        good = ~failed
-        value = self.figures.map(lambda f: f.value if not isinstance(f, str) else None)
-        unit_kind = expected_unit.map(lambda u: cat.units[u]["kind"] if u else None)
-        negative = good & value.map(lambda x: x is not None and x < 0)
+        value, self.qualifier, problem = _parse_figures(r["value"])
+        failed = problem.notna()
+        self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
+        unit_kind = _per_distinct(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
+        negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
-        fractional = good & (unit_kind == "count") & value.map(lambda x: x is not None and not float(x).is_integer())
+        fractional = ~failed & (unit_kind == "count") & (value != value.round())
         self.flag(ok & fractional, r["source_column"], "a count with a fraction", "a whole number")
         self.value = value
+        self.unit = expected_unit
 
         # Source: present, declared, and about the indicator's country.
-        src = r["source_id"].map(lambda s: str(s).strip() if s is not None and str(s).strip() else None)
-        src_col = pd.Series(["source_id" if c == "value" else c for c in r["source_column"]], index=r.index)
+        src = _per_distinct(lambda s: None if _is_blank(s) else str(s).strip(), r["source_id"])
+        src_col = r["source_column"].where(r["source_column"] != "value", "source_id")
         self.flag(ok & src.isna(), src_col, "the figure has no source",
                   "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
         unknown_src = src.notna() & ~src.isin(cat.sources.keys())
         self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src[rec.name]!r}", "a source id declared in indicators.yaml")
-        wrong_country = src.isin(cat.sources.keys()) & (src.map(lambda s: cat.sources.get(s, {}).get("country")) != country)
+        wrong_country = src.isin(cat.sources.keys()) & _per_distinct(
+            lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country).astype(bool)
         self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
         self.source = src
 
@@ -131,7 +134,14 @@ class _Validator:
         self._check_sums()
 
     def _key_frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame({"indicator_id": self.r["indicator_id"], "geo_code": self.geo_code, "period": self.period})
+        """What identifies a figure: indicator, place, breakdown and the dates it refers to.
+
+        Dates, not period labels: a stock published for "2021" and for "2021-12" (or
+        "حتى نهاية ديسمبر 2021") is one count on 31 December 2021 given twice, and a
+        total and its parts must be compared even when their labels are written differently.
+        """
+        frame = pd.DataFrame({"indicator_id": self.r["indicator_id"], "geo_code": self.geo_code,
+                              "period_start": self.start, "period_end": self.end})
         for dim, codes in self.members.items():
             frame[dim] = codes
         return frame
@@ -151,47 +161,53 @@ class _Validator:
                           "each figure once")
 
     def _check_sums(self):
-        frame = self._key_frame().assign(value=self.value, unit=self.r["indicator_id"].map(lambda i: self.cat.indicators.get(i, {}).get("unit")))
-        frame = frame[~self.bad]
+        """Parts must add up to their published total (or, when some parts are not
+        published, must not exceed it). Grouped in bulk; only failing groups are visited."""
+        frame = self._key_frame().assign(value=self.value)[~self.bad]
         dims = list(self.cat.dimensions)
-        for ind_id, spec in self.cat.indicators.items():
-            for dim in spec["sum_to_total"]:
-                rows = frame[frame["indicator_id"] == ind_id]
-                if rows.empty:
-                    continue
-                others = [d for d in dims if d != dim]
-                plain = rows[rows[others].isna().all(axis=1)]
-                totals = plain[plain[dim].isna()].set_index(["geo_code", "period"])["value"]
-                parts = plain[plain[dim].notna()]
-                sums = parts.groupby(["geo_code", "period"])["value"].agg(["sum", "count"])
-                n_members = len(self.cat.dimensions[dim]["members"])
-                tolerance_per_part = 0.5 if self.cat.units[spec["unit"]]["kind"] == "currency" else 0
-                for (geo, period), agg in sums.iterrows():
-                    if (geo, period) not in totals.index:
-                        continue
-                    total = totals[(geo, period)]
-                    complete = agg["count"] == n_members
-                    off = abs(agg["sum"] - total) > tolerance_per_part * agg["count"] if complete else agg["sum"] > total
-                    if off:
-                        where = parts[(parts["geo_code"] == geo) & (parts["period"] == period)].index
-                        self.flag(self.r.index.isin(where), dim,
-                                  f"the {dim} parts of {ind_id} ({geo}, {period}) add up to {agg['sum']:,.0f}, not the published total {total:,.0f}",
-                                  "parts that add up to the total" if complete else "parts no larger than the total", value_col=dim)
+        keys = ["indicator_id", "geo_code", "period_start", "period_end"]
+        for dim in dims:
+            checked = [i for i, spec in self.cat.indicators.items() if dim in spec["sum_to_total"]]
+            rows = frame[frame["indicator_id"].isin(checked)]
+            if rows.empty:
+                continue
+            plain = rows[rows[[d for d in dims if d != dim]].isna().all(axis=1)]
+            totals = plain[plain[dim].isna()].groupby(keys)["value"].first().rename("total")
+            parts = plain[plain[dim].notna()]
+            check = parts.groupby(keys)["value"].agg(["sum", "count"]).join(totals, how="inner")
+            if check.empty:
+                continue
+            ind = check.index.get_level_values("indicator_id")
+            tolerance = ind.map(lambda i: 0.5 if self.cat.units[self.cat.indicators[i]["unit"]]["kind"] == "currency" else 0)
+            complete = check["count"] == len(self.cat.dimensions[dim]["members"])
+            off = ((complete & ((check["sum"] - check["total"]).abs() > tolerance * check["count"]))
+                   | (~complete & (check["sum"] > check["total"])))
+            if not off.any():
+                continue
+            bad_parts = parts.reset_index().merge(check[off].reset_index()[keys], on=keys)
+            for key, group in bad_parts.groupby(keys):
+                ind_id, geo = key[0], key[1]
+                agg = check.loc[key]
+                period = self.period[group["index"].iloc[0]]
+                whole = agg["count"] == len(self.cat.dimensions[dim]["members"])
+                self.flag(self.r.index.isin(group["index"]), dim,
+                          f"the {dim} parts of {ind_id} ({geo}, {period}) add up to {agg['sum']:,.0f}, not the published total {agg['total']:,.0f}",
+                          "parts that add up to the total" if whole else "parts no larger than the total", value_col=dim)
 
     def observations(self) -> pd.DataFrame:
         ok = ~self.bad
         r = self.r[ok]
         out = pd.DataFrame({
             "indicator_id": r["indicator_id"], "geo_code": self.geo_code[ok], "period": self.period[ok],
-            "period_start": pd.to_datetime(self.start[ok]), "period_end": pd.to_datetime(self.end[ok]),
+            "period_start": self.start[ok], "period_end": self.end[ok],
         })
         for dim, codes in self.members.items():
             out[dim] = codes[ok].astype(object)
         out["value"] = self.value[ok].astype(float)
-        out["qualifier"] = self.figures[ok].map(lambda f: f.qualifier).astype(object)
-        out["unit"] = r["indicator_id"].map(lambda i: self.cat.indicators[i]["unit"])
+        out["qualifier"] = self.qualifier[ok].astype(object)
+        out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
-        out["value_as_written"] = r["value"].map(lambda v: v if isinstance(v, str) else _plain_text(v))
+        out["value_as_written"] = _per_distinct(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
         for col in ("source_file", "source_sheet", "source_row", "source_column"):
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
@@ -210,8 +226,32 @@ def rec_country(cat: Catalogue, rec) -> str:
     return cat.indicators[rec["indicator_id"]]["country"]
 
 
-def _hashable(value):
-    return value if isinstance(value, (str, int, float)) or value is None else str(value)
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _per_distinct(func, *columns: pd.Series) -> pd.Series:
+    """func(*values) for each row, computed once per distinct combination of values.
+
+    Millions of rows hold few distinct places, periods, labels and units, so this keeps
+    the per-value Python (name folding, period parsing) off the per-row path. The result
+    is an object Series that keeps None as None (pandas' own map would turn it into NaN,
+    which is truthy).
+    """
+    index = columns[0].index
+    codes = np.zeros(len(index), dtype=np.int64)
+    for column in columns:
+        values = column.to_numpy(dtype=object)
+        col_codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, _ = pd.factorize(codes * max(len(uniques), 1) + col_codes)
+    n = int(codes.max()) + 1 if len(codes) else 0
+    first = np.full(n, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each combination
+    arrays = [c.to_numpy(dtype=object) for c in columns]
+    results = np.empty(n, dtype=object)
+    for j, row in enumerate(first):
+        results[j] = func(*(a[row] for a in arrays))
+    return pd.Series(results[codes], index=index, dtype=object)
 
 
 def _try(func, value):
@@ -222,14 +262,32 @@ def _try(func, value):
         return f"{value!r} {exc}" if value is not None else str(exc)
 
 
-def _parse_figures(values: pd.Series) -> pd.Series:
-    """parse_figure over a column: plain numbers in bulk, the rest one by one."""
-    text = values.astype(str)
-    plain = text.str.fullmatch(r"-?\d{1,13}(?:\.\d+)?") & values.map(lambda v: not isinstance(v, bool))
-    out = pd.Series(index=values.index, dtype=object)
-    out[plain] = [_try(parse_figure, float(x)) for x in text[plain]]
-    out[~plain] = values[~plain].map(lambda v: _try(parse_figure, v))
-    return out
+# [0-9], not \d: \d also matches Arabic-Indic digits, and float() reads "79٥97" as 79597,
+# which would let a number mixing two digit systems past parse_figure's check.
+_PLAIN_NUMBER = r"-?[0-9]{1,12}(?:\.[0-9]+)?"
+
+
+def _parse_figures(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """parse_figure over a column: (value, qualifier, problem) per row.
+
+    Plain numbers (most cells of a large file) are converted in bulk; any other form is
+    read by parse_figure once per distinct text. `problem` is None where the cell reads.
+    """
+    value = pd.Series(np.nan, index=values.index, dtype=float)
+    qualifier = pd.Series(None, index=values.index, dtype=object)
+    problem = pd.Series(None, index=values.index, dtype=object)
+    is_text = _per_distinct(lambda v: isinstance(v, str), values).astype(bool)
+    plain = is_text & values.where(is_text, "").astype(str).str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
+    value[plain] = pd.to_numeric(values[plain]).astype(float)  # at most 12 digits: within MAX_ABS_VALUE
+    rest = ~plain
+    if rest.any():
+        figures = _per_distinct(lambda v: _try(parse_figure, v), values[rest])
+        failed = figures.map(lambda f: isinstance(f, str)).astype(bool)
+        good = figures[~failed]
+        value[good.index] = [f.value for f in good]
+        qualifier[good.index] = [f.qualifier for f in good]
+        problem[failed[failed].index] = figures[failed]
+    return value, qualifier, problem
 
 
 def _plain_text(value) -> str:
