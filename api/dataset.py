@@ -1,0 +1,314 @@
+"""The whole dataset as files: CSV, XLSX, Parquet and a Frictionless Data Package.
+
+Files are made once per database build and kept in a cache folder
+(`$SPI_OPENDATA_CACHE`, else `.opendata-cache/` beside the database), in a sub-folder
+named after the build; a rebuilt database gets a new folder and older ones are removed.
+Each file is written beside its final name and swapped in with os.replace under a file
+lock, so concurrent gunicorn workers never serve a half-written file and make each file
+once. `spi publish` can fill the cache ahead of the first request.
+
+Addresses: /data/all.csv, /data/all.xlsx, /data/all.parquet, /data/datapackage.json
+(its resources under /data/package/), /data/datapackage.zip.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from dashboard.data import db
+
+from .documents import licence
+from .formats import zip_bytes
+from .meta import LANGS, Meta, clean
+from .params import View
+from .queries import code_columns, labelled_select, shaped_select
+from .xlsx import dataset_workbook
+
+PACKAGE_TABLES = ("indicators", "topics", "units", "dimensions", "sources", "geographies", "targets",
+                  "frameworks", "indicator_frameworks")
+_SAFE = re.compile(r"[A-Za-z0-9_.\-]+\Z")
+
+
+def cache_root() -> Path:
+    env = os.environ.get("SPI_OPENDATA_CACHE")
+    return Path(env) if env else db().path.resolve().parent / ".opendata-cache"
+
+
+def cache_dir(m: Meta) -> Path:
+    return cache_root() / m.version
+
+
+@contextmanager
+def _locked(folder: Path):
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ensure(m: Meta, name: str, make: Callable[[Path], None]) -> Path:
+    """The cached file `name` of this build, made by `make(tmp_path)` if it is not there yet."""
+    if not _SAFE.match(name):
+        raise ValueError(f"unsafe cache name {name!r}")
+    folder = cache_dir(m)
+    final = folder / name
+    if final.exists():
+        return final
+    with _locked(folder):
+        if final.exists():
+            return final
+        _prune(folder)
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        try:
+            make(tmp)
+            os.replace(tmp, final)
+        finally:
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            elif tmp.exists():
+                tmp.unlink()
+    return final
+
+
+def _prune(current: Path) -> None:
+    """Remove the cache folders of older builds."""
+    for other in current.parent.iterdir():
+        if other.is_dir() and other != current and not other.name.startswith("."):
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _literal_path(path: Path) -> str:
+    """A server-made file path as a SQL string literal (COPY TO takes no bound parameter)."""
+    text = str(path)
+    if "'" in text or "\0" in text:
+        raise ValueError(f"unexpected character in cache path {text!r}")
+    return "'" + text + "'"
+
+
+def _copy(sql: str, params: list, path: Path, options: str) -> None:
+    cur = db().cursor()
+    try:
+        cur.execute(f"COPY ({sql}) TO {_literal_path(path)} {options}", params)
+    finally:
+        cur.close()
+
+
+# -- the files -----------------------------------------------------------------------------
+
+def csv_file(m: Meta, labels: str, lang: str, bom: bool) -> Path:
+    """Every observation as CSV in the labels/language asked for; UTF-8 with or without BOM."""
+    name = f"all-{labels}-{'xx' if labels == 'codes' else lang}-{'bom' if bom else 'utf8'}.csv"
+
+    def make(tmp: Path) -> None:
+        sql, params, _ = shaped_select(m, View(), labels, lang, text_values=True)
+        plain = tmp.with_name(tmp.name + ".plain")
+        try:
+            _copy(sql, params, plain, "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')")
+            with open(tmp, "wb") as out:
+                if bom:
+                    out.write(b"\xef\xbb\xbf")
+                with open(plain, "rb") as src:
+                    shutil.copyfileobj(src, out, 1 << 20)
+        finally:
+            plain.unlink(missing_ok=True)
+    return ensure(m, name, make)
+
+
+def parquet_file(m: Meta) -> Path:
+    """Every observation with its codes and its labels in Arabic and English, as Parquet."""
+    def make(tmp: Path) -> None:
+        sql, params = labelled_select(m, View())
+        _copy(f"SELECT * EXCLUDE (value_text) FROM ({sql})", params, tmp,
+              "(FORMAT parquet, COMPRESSION zstd)")
+    return ensure(m, "all.parquet", make)
+
+
+def xlsx_file(m: Meta, lang: str, labels: str) -> Path:
+    """The whole dataset as a workbook: a read-me, one sheet per topic, indicators, sources."""
+    def make(tmp: Path) -> None:
+        dataset_workbook(tmp, m, lang, _topic_tables(m, labels, lang))
+    return ensure(m, f"all-{lang}-{labels}.xlsx", make)
+
+
+def _topic_tables(m: Meta, labels: str, lang: str):
+    for topic in m.topics.index:
+        ids = [i for i in m.indicators.index[m.indicators["topic"] == topic]]
+        if not ids:
+            continue
+        sql, params, codes = shaped_select(m, View(indicators=ids), labels, lang, provenance=False,
+                                           extra=("indicator_id",))
+        table = db().query(sql, params)
+        if table.empty:
+            continue
+        decimals = table[codes[-1]].map(m.indicators["decimals"].astype(int).to_dict()).fillna(0).astype(int).tolist()
+        table = table.drop(columns=[table.columns[-1]])
+        yield topic, table, codes[:-1], decimals
+
+
+# -- the data package ------------------------------------------------------------------------
+
+FIELD_TEXT = {
+    "indicator_id": ("Indicator", "المؤشر", "Identifier of the indicator; see the indicators resource."),
+    "geo_code": ("Geography", "النطاق الجغرافي", "ISO 3166 code of the country or governorate; see geographies."),
+    "period": ("Period", "الفترة", "Period label as published: 2021, 2025-H1, 2025-Q3, 2025-06."),
+    "period_start": ("Period start", "بداية الفترة", "First day of the period (for a stock, the day it was counted)."),
+    "period_end": ("Period end", "نهاية الفترة", "Last day of the period (for a stock, the day it was counted)."),
+    "value": ("Value", "القيمة", "The figure as published, in the unit of the row."),
+    "qualifier": ("Qualifier", "صفة القيمة", "'more_than' when the source gives the figure as a lower bound; empty otherwise."),
+    "unit": ("Unit", "الوحدة", "Unit of the value; see the units resource."),
+    "source_id": ("Source", "المصدر", "The document that published the figure; see the sources resource."),
+    "value_as_written": ("Value as published", "القيمة كما نُشرت", "The figure exactly as the source writes it."),
+    "source_file": ("Source file", "ملف المصدر", "The file in data/raw/ the figure was read from."),
+    "source_sheet": ("Source sheet", "ورقة المصدر", "Sheet of the source file (workbooks only)."),
+    "source_row": ("Source row", "صف المصدر", "Row of the source file."),
+    "source_column": ("Source column", "عمود المصدر", "Column of the source file."),
+}
+_TYPES = {"VARCHAR": "string", "DATE": "date", "DOUBLE": "number", "BIGINT": "integer", "INTEGER": "integer",
+          "BOOLEAN": "boolean", "TIMESTAMP": "datetime", "VARCHAR[]": "array", '"NULL"': "string", "NULL": "string"}
+_KEYS = {"indicators": ["indicator_id"], "topics": ["topic"], "units": ["unit"], "sources": ["source_id"],
+         "geographies": ["geo_code"], "dimensions": ["dimension", "member"]}
+
+
+def package_dir(m: Meta) -> Path:
+    """A folder holding datapackage.json and its resources (observations and catalogue tables)."""
+    return ensure(m, "package", lambda tmp: write_package(tmp, m))
+
+
+def package_zip(m: Meta) -> Path:
+    folder = package_dir(m)  # outside make(): ensure() holds the folder's lock while making
+
+    def make(tmp: Path) -> None:
+        members = {}
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                members[str(path.relative_to(folder))] = path.read_bytes()
+        tmp.write_bytes(zip_bytes(members, m.built_at))
+    return ensure(m, "datapackage.zip", make)
+
+
+def _describe(table: str) -> list[tuple[str, str]]:
+    cur = db().cursor()
+    try:
+        return [(r[0], r[1]) for r in cur.execute(f'DESCRIBE "{table}"').fetchall()]
+    finally:
+        cur.close()
+
+
+def write_package(folder: Path, m: Meta) -> dict:
+    """Write datapackage.json and its CSV resources (plain UTF-8, no BOM) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package").mkdir(exist_ok=True)
+    resources = []
+    # Observations: codes, exact values.
+    sql, params, _ = shaped_select(m, View(), "codes", "en", text_values=True)
+    _copy(sql, params, folder / "package" / "observations.csv", "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')")
+    types = dict(_describe("observations"))
+    fields = []
+    for col in code_columns(m):
+        f = {"name": col, "type": _TYPES.get(types[col], "string")}
+        if col in m.dimension_names:
+            names = m.dimension_names[col]
+            f["title"] = f"{names['en']} / {names['ar']}"
+            f["description"] = (f"Breakdown by {names['en'].lower()}: a member code (see the dimensions resource); "
+                                "empty in the row of the total.")
+            f["constraints"] = {"enum": list(m.members.get(col, {}))}
+        else:
+            en, ar, desc = FIELD_TEXT[col]
+            f["title"] = f"{en} / {ar}"
+            f["description"] = desc
+        if col in ("indicator_id", "geo_code", "period", "period_start", "period_end", "value", "unit", "source_id"):
+            f.setdefault("constraints", {})["required"] = True
+        if col == "qualifier":
+            f["constraints"] = {"enum": ["more_than"]}
+        fields.append(f)
+    resources.append({
+        "name": "observations", "path": "package/observations.csv", "profile": "tabular-data-resource",
+        "title": "Observations / المشاهدات",
+        "description": "Every figure a named source published: one row per indicator, geography, period and "
+                       "breakdown member (breakdown columns empty = the total). Nothing is filled or estimated.",
+        "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+        "schema": {"fields": fields, "missingValues": [""], "foreignKeys": [
+            {"fields": "indicator_id", "reference": {"resource": "indicators", "fields": "indicator_id"}},
+            {"fields": "geo_code", "reference": {"resource": "geographies", "fields": "geo_code"}},
+            {"fields": "unit", "reference": {"resource": "units", "fields": "unit"}},
+            {"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}},
+        ]},
+    })
+    for table in PACKAGE_TABLES:
+        cols = _describe(table)
+        frame = db().query(f'SELECT * FROM "{table}"')
+        for col, typ in cols:
+            if typ.endswith("[]"):
+                frame[col] = frame[col].map(lambda v: json.dumps([str(x) for x in v], ensure_ascii=False)
+                                            if v is not None and not isinstance(v, float) else None)
+            elif typ == "BOOLEAN":
+                frame[col] = frame[col].map(lambda v: None if clean(v) is None else ("true" if v else "false"))
+            elif typ == "DATE":
+                frame[col] = frame[col].map(lambda v: None if clean(v) is None else pd.Timestamp(v).strftime("%Y-%m-%d"))
+        frame.to_csv(folder / "package" / f"{table}.csv", index=False, lineterminator="\n", na_rep="")
+        schema = {"fields": [{"name": c, "type": _TYPES.get(t, "string")} for c, t in cols], "missingValues": [""]}
+        if table in _KEYS:
+            schema["primaryKey"] = _KEYS[table]
+        if table == "indicators":
+            schema["foreignKeys"] = [
+                {"fields": "topic", "reference": {"resource": "topics", "fields": "topic"}},
+                {"fields": "unit", "reference": {"resource": "units", "fields": "unit"}}]
+        if table == "targets":
+            schema["foreignKeys"] = [
+                {"fields": "indicator_id", "reference": {"resource": "indicators", "fields": "indicator_id"}},
+                {"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}]
+        resources.append({"name": table.replace("_", "-"), "path": f"package/{table}.csv",
+                          "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
+                          "encoding": "utf-8", "title": _TABLE_TITLES.get(table, table), "schema": schema})
+    # Foreign keys refer to resources by name.
+    for res in resources:
+        for fk in res["schema"].get("foreignKeys", []):
+            fk["reference"]["resource"] = fk["reference"]["resource"].replace("_", "-")
+    lic = licence(m)
+    descriptor = {
+        "profile": "tabular-data-package",
+        "name": "social-protection-indicators",
+        "id": f"social-protection-indicators-{m.build_id}",
+        "title": "Social protection indicators / مؤشرات الحماية الاجتماعية",
+        "description": "Figures on social protection published by ministries and social protection funds of Oman, "
+                       "Jordan and Lebanon, each with its definition, unit and source, in Arabic and English. "
+                       + (lic["note"]["en"] or ""),
+        "version": m.build_id,
+        "created": m.built_at.replace(microsecond=0).isoformat() + "Z",
+        "licenses": [{"name": lic["id"], "path": lic["url"], "title": lic["name"]}],
+        "sources": [_package_source(m, s) for s in m.sources.index],
+        "keywords": ["social protection", "الحماية الاجتماعية", "Oman", "Jordan", "Lebanon"],
+        "resources": resources,
+    }
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
+    return descriptor
+
+
+_TABLE_TITLES = {
+    "indicators": "Indicators: names, definitions, units / المؤشرات",
+    "topics": "Topics / المواضيع", "units": "Units / الوحدات",
+    "dimensions": "Breakdowns and their members / التصنيفات", "sources": "Sources / المصادر",
+    "geographies": "Countries and governorates / الدول والمحافظات", "targets": "Targets / المستهدفات",
+    "frameworks": "Results frameworks / أطر النتائج", "indicator_frameworks": "Indicators in frameworks",
+}
+
+
+def _package_source(m: Meta, source_id: str) -> dict:
+    s = m.sources.loc[source_id]
+    title = f"{s['publisher_en']}: {s['title_en']} ({clean(s['published']) or 'publication date not stated'})"
+    out = {"title": title, "id": source_id}
+    if clean(s["url"]):
+        out["path"] = s["url"]
+    return out

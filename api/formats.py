@@ -1,0 +1,82 @@
+"""Writers: tables in the shape a reader asked for (labels), as CSV, XLSX, JSON and ZIP.
+
+Labels (as in the OECD data explorer):
+  * `codes`: the published columns and codes (`indicator_id`, `geo_code`, `sex`, `unit`,
+    `source_id`…), headers as in the database. For programs.
+  * `names`: the same columns with names instead of codes, in the chosen language, and
+    headers in that language. For reading in Excel.
+  * `both`: the code columns with, after each coded column, its name in the chosen
+    language (`indicator_name`, `geo_name`, `sex_label`, `unit_name`, `source_name`,
+    `qualifier_label`); headers are identifiers.
+The shaping itself is SQL (api/queries.py shaped_select). Values are never rounded or
+reformatted: CSV writes each value exactly (6073, not 6073.0), XLSX stores numbers as
+numbers with a display format.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zipfile
+from datetime import date, datetime
+
+import pandas as pd
+
+from .meta import Meta, clean
+
+def csv_bytes(table: pd.DataFrame, bom: bool) -> bytes:
+    """CSV in UTF-8, with a byte-order mark when `bom` (what Excel needs to read Arabic)."""
+    buf = io.StringIO()
+    table.to_csv(buf, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL, na_rep="")
+    data = buf.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def number(value):
+    """A float as JSON would best carry it: 6073 rather than 6073.0; NaN -> None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def json_records(table: pd.DataFrame) -> list[dict]:
+    records = []
+    columns = list(table.columns)
+    for row in table.itertuples(index=False, name=None):
+        rec = {}
+        for col, val in zip(columns, row):
+            val = clean(val)
+            rec[col] = number(val) if col == "value" else val
+        records.append(rec)
+    return records
+
+
+def dumps(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=_default).encode("utf-8")
+
+
+def _default(value):
+    value = clean(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if value is None:
+        return None
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def zip_bytes(members: dict[str, bytes], when: datetime | None = None) -> bytes:
+    """A ZIP of the members; every member dated `when` (the build), so equal inputs give equal bytes."""
+    stamp = (when.year, when.month, when.day, when.hour, when.minute, when.second) if when else (1980, 1, 1, 0, 0, 0)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return buf.getvalue()

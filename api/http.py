@@ -1,0 +1,105 @@
+"""HTTP plumbing shared by the routes: errors as JSON, caching from the build, compression.
+
+* Every answer carries `ETag` (from the database build, the address and the query) and
+  `Last-Modified` (when the build was made); `If-None-Match` or `If-Modified-Since` that
+  still match get `304 Not Modified` before any query runs. `Cache-Control: no-cache`
+  lets browsers and proxies keep the bytes but ask again (cheaply) after a rebuild.
+* Compression: answers are gzip-compressed here when the client accepts it, unless a
+  Content-Encoding is already set; if the app also runs flask-compress, it sees the
+  Content-Encoding and leaves the answer alone, so the routes work with or without it.
+  Already-compressed formats (XLSX, ZIP, Parquet, PNG) are never recompressed.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from email.utils import format_datetime
+from datetime import timezone
+
+from flask import Response, request
+
+from .formats import dumps
+from .params import ParamError
+
+API_REVISION = "opendata-1"  # bump when the shape of any answer changes, to invalidate ETags
+COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json")
+MIN_COMPRESS = 512
+
+
+def error(status: int, code: str, message: str, parameter: str | None = None, allowed=None, headers=None) -> Response:
+    err = ParamError(parameter, message, status=status, code=code, allowed=allowed)
+    resp = Response(dumps(err.as_json()), status=status, mimetype="application/json")
+    resp.headers["Cache-Control"] = "no-store"
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def from_param_error(exc: ParamError) -> Response:
+    return error(exc.status, exc.code, exc.message, exc.parameter, exc.allowed)
+
+
+def etag_for(version: str) -> str:
+    """A validator for this exact request on this build (path + query string)."""
+    h = hashlib.sha256()
+    for part in (API_REVISION, version, request.path, request.query_string.decode("latin-1")):
+        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def not_modified(etag: str, built_at) -> Response | None:
+    """A 304 answer if the client already holds this version, else None."""
+    if request.if_none_match:
+        if request.if_none_match.contains_weak(etag):
+            return _304(etag, built_at)
+        return None
+    if request.if_modified_since is not None and built_at is not None:
+        built = built_at.replace(tzinfo=timezone.utc, microsecond=0)
+        if request.if_modified_since >= built:
+            return _304(etag, built_at)
+    return None
+
+
+def _304(etag: str, built_at) -> Response:
+    resp = Response(status=304)
+    resp.set_etag(etag, weak=True)
+    _cache_headers(resp, built_at)
+    return resp
+
+
+def _cache_headers(resp: Response, built_at) -> None:
+    if built_at is not None:
+        resp.headers["Last-Modified"] = format_datetime(built_at.replace(tzinfo=timezone.utc, microsecond=0), usegmt=True)
+    resp.headers["Cache-Control"] = "public, no-cache"
+    vary = resp.headers.get("Vary")
+    if not vary:
+        resp.headers["Vary"] = "Accept-Encoding"
+    elif "accept-encoding" not in vary.lower():
+        resp.headers["Vary"] = f"{vary}, Accept-Encoding"
+
+
+def finish(resp: Response, etag: str, built_at, filename: str | None = None) -> Response:
+    """Cache validators, download name and, where it pays, compression."""
+    resp.set_etag(etag, weak=True)
+    _cache_headers(resp, built_at)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    if filename:
+        resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return compress(resp)
+
+
+def compress(resp: Response) -> Response:
+    if (request.method == "HEAD" or resp.direct_passthrough or resp.is_streamed
+            or "Content-Encoding" in resp.headers or resp.status_code < 200 or resp.status_code in (204, 304)
+            or resp.mimetype not in COMPRESSIBLE):
+        return resp
+    accepted = request.accept_encodings
+    if not accepted or accepted["gzip"] <= 0 and accepted["*"] <= 0:
+        return resp
+    data = resp.get_data()
+    if len(data) < MIN_COMPRESS:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    resp.headers["Content-Encoding"] = "gzip"
+    return resp

@@ -1,0 +1,310 @@
+"""Excel workbooks: one indicator, or the whole dataset with one sheet per topic.
+
+Every data sheet has: a title row, rows saying the unit/definition/source (one
+indicator) or where the sources are (whole dataset), two header rows (names in the
+workbook's language, then the column identifiers), frozen above the data; numbers stored
+as numbers with a thousands format and the catalogue's decimals; dates as dates. Arabic
+workbooks are right to left. A sheet holds at most 1,048,576 rows: a longer topic
+continues on sheets named "<topic> (2)", "<topic> (3)"…, and the read-me sheet says so.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from .queries import code_columns, header, label_column
+from .meta import Meta, clean
+
+EXCEL_MAX_ROWS = 1_048_576
+TEXT = {
+    "unit": {"ar": "الوحدة", "en": "Unit"},
+    "definition": {"ar": "التعريف", "en": "Definition"},
+    "measure": {"ar": "نوع القياس", "en": "Measure"},
+    "stock": {"ar": "رصيد في تاريخ معيّن", "en": "stock (counted on a date)"},
+    "flow": {"ar": "تدفق خلال فترة", "en": "flow (over a period)"},
+    "sources": {"ar": "المصادر", "en": "Sources"},
+    "source": {"ar": "المصدر", "en": "Source"},
+    "view": {"ar": "ما يشمله الملف", "en": "What this file holds"},
+    "full": {"ar": "السلسلة الكاملة: كل النطاقات الجغرافية والفترات والمجاميع والتصنيفات",
+             "en": "The full series: every geography, period, total and breakdown"},
+    "licence": {"ar": "الترخيص", "en": "Licence"},
+    "cite": {"ar": "الاستشهاد", "en": "How to cite"},
+    "build": {"ar": "إصدار قاعدة البيانات", "en": "Database build"},
+    "data": {"ar": "البيانات", "en": "Data"},
+    "about": {"ar": "عن المؤشر", "en": "About"},
+    "readme": {"ar": "اقرأني", "en": "Read me"},
+    "indicators": {"ar": "المؤشرات", "en": "Indicators"},
+    "targets": {"ar": "المستهدفات", "en": "Targets"},
+    "breakdowns": {"ar": "التصنيفات", "en": "Breakdowns"},
+    "none": {"ar": "لا يوجد", "en": "none"},
+    "title": {"ar": "مؤشرات الحماية الاجتماعية", "en": "Social protection indicators"},
+    "see_sources": {"ar": "مصدر كل رقم في عمود المصدر؛ تفاصيل المصادر في ورقة «المصادر».",
+                    "en": "Each figure's source is in the Source column; the sources are described on the Sources sheet."},
+    "continued": {"ar": "تتمة", "en": "continued"},
+    "split": {"ar": "ورقة Excel تتسع لـ 1,048,576 صفًا؛ المواضيع الأطول مقسّمة على أوراق مرقّمة. الملف الكامل في صيغة CSV أو Parquet.",
+              "en": "An Excel sheet holds 1,048,576 rows; longer topics are split over numbered sheets. CSV and Parquet hold every row in one table."},
+    "no_rows": {"ar": "لا توجد أرقام منشورة لهذا الاختيار.", "en": "No published figures for this selection."},
+}
+
+
+def _formats(wb: xlsxwriter.Workbook, rtl: bool) -> dict:
+    base = {"font_name": "Arial", "font_size": 10}
+    if rtl:
+        base["reading_order"] = 2
+    f = {
+        "title": wb.add_format({**base, "bold": True, "font_size": 14}),
+        "label": wb.add_format({**base, "bold": True, "font_color": "#444444"}),
+        "text": wb.add_format({**base, "text_wrap": False}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDE7F0", "border": 1, "text_wrap": True, "valign": "top"}),
+        "code": wb.add_format({**base, "italic": True, "font_color": "#555555", "bg_color": "#F2F5F8", "border": 1}),
+        "date": wb.add_format({**base, "num_format": "yyyy-mm-dd"}),
+    }
+    for d in range(0, 7):
+        f[f"num{d}"] = wb.add_format({**base, "num_format": "#,##0" + ("." + "0" * d if d else "")})
+    return f
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
+    candidate, n = name, 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = name[:31 - len(suffix)] + suffix
+        n += 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _cell(value):
+    value = clean(value)
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value
+
+
+def _widths(ws, table: pd.DataFrame, first_col: int = 0, cap: int = 60) -> None:
+    sample = table.head(200)
+    for n, col in enumerate(table.columns):
+        lengths = [len(str(col))] + [len(str(v)) for v in sample[col].tolist() if v is not None]
+        ws.set_column(first_col + n, first_col + n, min(cap, max(8, max(lengths) + 2)))
+
+
+NAME_SUFFIX = {"ar": "الاسم", "en": "name"}
+
+
+def human_header(code: str, m: Meta, lang: str) -> str:
+    """The header of a column in words, for the first header row: `geo_name` -> "Geography (name)"."""
+    for column in code_columns(m):
+        if code == column:
+            return header(column, m, lang)
+        lab = label_column(column, m)
+        if lab and code == lab:
+            return f"{header(column, m, lang)} ({NAME_SUFFIX[lang]})"
+    return code
+
+
+def _write_table(ws, f: dict, table: pd.DataFrame, m: Meta, lang: str, start_row: int, decimals: list[int],
+                 codes: list[str]) -> int:
+    """Two header rows (names, identifiers) and the rows; returns the row after the last."""
+    # Row by row: in constant-memory mode a row cannot be revisited once the next is begun.
+    for n, code in enumerate(codes):
+        ws.write_string(start_row, n, human_header(code, m, lang), f["head"])
+    for n, code in enumerate(codes):
+        ws.write_string(start_row + 1, n, code, f["code"])
+    value_col = codes.index("value")
+    date_cols = {n for n, code in enumerate(codes) if code in ("period_start", "period_end")}
+    row = start_row + 2
+    for values, dec in zip(table.itertuples(index=False, name=None), decimals):
+        for n, val in enumerate(values):
+            val = _cell(val)
+            if val is None:
+                continue
+            if n == value_col:
+                ws.write_number(row, n, float(val), f[f"num{min(max(int(dec), 0), 6)}"])
+            elif n in date_cols:
+                if isinstance(val, str):
+                    val = date.fromisoformat(val)
+                ws.write_datetime(row, n, datetime(val.year, val.month, val.day), f["date"])
+            elif isinstance(val, (int, float)):
+                ws.write_number(row, n, val)
+            else:
+                ws.write_string(row, n, str(val))
+        row += 1
+    return row
+
+
+def indicator_workbook(table: pd.DataFrame, codes: list[str], m: Meta, indicator: str, lang: str,
+                       view_text: str | None, sources: pd.DataFrame, targets: pd.DataFrame) -> bytes:
+    """One indicator's figures (the view asked for, shaped by api.queries.shaped_select) and
+    what they mean, as an .xlsx file."""
+    ind = m.indicators.loc[indicator]
+    rtl = lang == "ar"
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    wb.set_properties({"title": ind[f"name_{lang}"], "subject": ind[f"definition_{lang}"],
+                       "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
+    f = _formats(wb, rtl)
+    used: set[str] = set()
+    ws = wb.add_worksheet(_sheet_name(TEXT["data"][lang], used))
+    if rtl:
+        ws.right_to_left()
+    unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
+    ws.write_string(0, 0, ind[f"name_{lang}"], f["title"])
+    ws.write_string(1, 0, f"{TEXT['unit'][lang]}: {unit} · {TEXT['measure'][lang]}: {TEXT[ind['measure']][lang]}", f["text"])
+    ws.write_string(2, 0, f"{TEXT['definition'][lang]}: {ind[f'definition_{lang}']}", f["text"])
+    ws.write_string(3, 0, f"{TEXT['sources'][lang]}: " + "; ".join(_source_line(s, lang) for _, s in sources.iterrows()), f["text"])
+    ws.write_string(4, 0, f"{TEXT['view'][lang]}: {view_text or TEXT['full'][lang]} · {TEXT['licence'][lang]}: "
+                          f"{m.licence.get('id')} · {TEXT['build'][lang]}: {m.build_id}", f["text"])
+    top = 6
+    decimals = [int(ind["decimals"])] * len(table)
+    rows = len(table)
+    if top + 2 + rows > EXCEL_MAX_ROWS:
+        raise ValueError(f"{rows:,} rows do not fit on one Excel sheet; download the CSV or Parquet")
+    end = _write_table(ws, f, table, m, lang, top, decimals, codes)
+    if rows == 0:
+        ws.write_string(end, 0, TEXT["no_rows"][lang], f["text"])
+    ws.freeze_panes(top + 2, 0)
+    _widths(ws, table)
+    ws.set_column(0, 0, max(24, min(60, len(str(ind[f"name_{lang}"])))))
+    if rows:
+        ws.autofilter(top + 1, 0, end - 1, len(table.columns) - 1)
+    _about_sheet(wb, f, m, ind, lang, sources, targets, used)
+    wb.close()
+    return buf.getvalue()
+
+
+def _source_line(s: pd.Series, lang: str) -> str:
+    published = clean(s.get("published"))
+    when = published if published else ("تاريخ النشر غير مذكور" if lang == "ar" else "publication date not stated")
+    return f"{s[f'publisher_{lang}']}، {s[f'title_{lang}']} ({when})" if lang == "ar" else \
+        f"{s[f'publisher_{lang}']}, {s[f'title_{lang}']} ({when})"
+
+
+def _about_sheet(wb, f, m: Meta, ind: pd.Series, lang: str, sources: pd.DataFrame, targets: pd.DataFrame, used) -> None:
+    ws = wb.add_worksheet(_sheet_name(TEXT["about"][lang], used))
+    if lang == "ar":
+        ws.right_to_left()
+    unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
+    dims = [m.dimension_names[d][lang] for d in ind["breakdowns"]]
+    rows = [
+        (TEXT["indicators"][lang], ind[f"name_{lang}"]),
+        ("id", ind["indicator_id"]),
+        (TEXT["definition"][lang], ind[f"definition_{lang}"]),
+        (TEXT["unit"][lang], unit),
+        (TEXT["measure"][lang], TEXT[ind["measure"]][lang]),
+        (TEXT["breakdowns"][lang], "، ".join(dims) if lang == "ar" and dims else ", ".join(dims) or TEXT["none"][lang]),
+    ]
+    for _, s in sources.iterrows():
+        rows.append((TEXT["source"][lang], _source_line(s, lang)))
+        if clean(s.get(f"note_{lang}")):
+            rows.append(("", s[f"note_{lang}"]))
+    for _, t in targets.iterrows():
+        value = t["value"]
+        rows.append((TEXT["targets"][lang], f"{t['period']} ({t['geo_code']}): {value:,.{int(ind['decimals'])}f} {unit}"
+                     + (f" — {t[f'note_{lang}']}" if clean(t.get(f"note_{lang}")) else "")))
+    rows.append((TEXT["licence"][lang], f"{m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}"))
+    note = (m.licence.get("note") or {}).get(lang)
+    if note:
+        rows.append(("", note))
+    rows.append((TEXT["build"][lang], f"{m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)"))
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 110)
+    for n, (k, v) in enumerate(rows):
+        ws.write_string(n, 0, str(k), f["label"])
+        ws.write_string(n, 1, str(v), f["text"])
+
+
+def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
+    """The whole dataset, one sheet per topic, written to `path` (streamed, constant memory).
+
+    topic_tables: iterable of (topic, table, codes, decimals per row), in topic order; tables
+    shaped by api.queries.shaped_select.
+    Returns {"sheets": [...], "split": [topics split over several sheets]}.
+    """
+    rtl = lang == "ar"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    wb.set_properties({"title": TEXT["title"][lang], "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
+    f = _formats(wb, rtl)
+    used: set[str] = set()
+    readme = wb.add_worksheet(_sheet_name(TEXT["readme"][lang], used))
+    if rtl:
+        readme.right_to_left()
+    sheets, split = [], []
+    per_sheet = EXCEL_MAX_ROWS - 5
+    for topic, table, codes, decimals in topic_tables:
+        title = m.topics.loc[topic, f"name_{lang}"] if topic in m.topics.index else topic
+        parts = max(1, math.ceil(len(table) / per_sheet))
+        if parts > 1:
+            split.append(topic)
+        for part in range(parts):
+            chunk = table.iloc[part * per_sheet:(part + 1) * per_sheet]
+            name = _sheet_name(title if part == 0 else f"{title} ({part + 1})", used)
+            ws = wb.add_worksheet(name)
+            if rtl:
+                ws.right_to_left()
+            _widths(ws, chunk)
+            heading = title if part == 0 else f"{title} — {TEXT['continued'][lang]} ({part + 1}/{parts})"
+            ws.write_string(0, 0, heading, f["title"])
+            ws.write_string(1, 0, TEXT["see_sources"][lang], f["text"])
+            ws.write_string(2, 0, f"{TEXT['licence'][lang]}: {m.licence.get('id')} · {TEXT['build'][lang]}: {m.build_id}", f["text"])
+            ws.freeze_panes(5, 0)
+            _write_table(ws, f, chunk, m, lang, 3, decimals[part * per_sheet:(part + 1) * per_sheet], codes)
+            sheets.append({"sheet": name, "topic": topic, "rows": len(chunk)})
+    _catalogue_sheets(wb, f, m, lang, used)
+    # The read-me sheet last in writing order but first in the workbook.
+    lines = [TEXT["title"][lang], "",
+             f"{TEXT['licence'][lang]}: {m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}",
+             (m.licence.get("note") or {}).get(lang, ""),
+             f"{TEXT['build'][lang]}: {m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)",
+             TEXT["see_sources"][lang], TEXT["split"][lang] if split else "", ""]
+    lines += [f"{s['sheet']}: {s['rows']:,}" for s in sheets]
+    readme.set_column(0, 0, 120)
+    for n, line in enumerate(lines):
+        readme.write_string(n, 0, line, f["title"] if n == 0 else f["text"])
+    wb.close()
+    return {"sheets": sheets, "split": split}
+
+
+def _catalogue_sheets(wb, f, m: Meta, lang: str, used: set) -> None:
+    ind = m.indicators
+    units = m.units[f"name_{lang}"].to_dict()
+    topics = m.topics[f"name_{lang}"].to_dict()
+    rows = [[r.indicator_id, getattr(r, f"name_{lang}"), topics.get(r.topic, r.topic), r.country,
+             units.get(r.unit, r.unit), TEXT[r.measure][lang], ", ".join(r.breakdowns), int(r.decimals),
+             getattr(r, f"definition_{lang}")] for r in ind.itertuples(index=False)]
+    heads = ["indicator_id", f"name_{lang}", "topic", "country", "unit", "measure", "breakdowns", "decimals",
+             f"definition_{lang}"]
+    _simple_sheet(wb, f, TEXT["indicators"][lang], heads, rows, lang, used)
+    src = m.sources
+    rows = [[s.source_id, s.country, getattr(s, f"publisher_{lang}"), getattr(s, f"title_{lang}"),
+             clean(s.published) or "", getattr(s, f"reference_period_{lang}"), clean(getattr(s, f"note_{lang}")) or "",
+             clean(s.url) or ""] for s in src.itertuples(index=False)]
+    heads = ["source_id", "country", f"publisher_{lang}", f"title_{lang}", "published", f"reference_period_{lang}",
+             f"note_{lang}", "url"]
+    _simple_sheet(wb, f, TEXT["sources"][lang], heads, rows, lang, used)
+
+
+def _simple_sheet(wb, f, title, heads, rows, lang, used) -> None:
+    ws = wb.add_worksheet(_sheet_name(title, used))
+    if lang == "ar":
+        ws.right_to_left()
+    for n, h in enumerate(heads):
+        ws.set_column(n, n, 40 if n in (2, 3, len(heads) - 1) else 16)
+        ws.write_string(0, n, h, f["head"])
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            if isinstance(v, (int, float)):
+                ws.write_number(r, c, v)
+            else:
+                ws.write_string(r, c, str(v))
