@@ -64,7 +64,9 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     try:
         cat = load_catalogue(catalogue)
     except CatalogueError as exc:
-        result.issues.append(Issue(Path(catalogue).name, str(exc)))
+        # The message already starts with the file's name; the report line adds it too.
+        message = str(exc).removeprefix(f"{Path(catalogue).name}: ")
+        result.issues.append(Issue(Path(catalogue).name, message))
         return result
     progress(f"catalogue {Path(catalogue).name}: {len(cat.indicators)} indicators, {len(cat.sources)} sources")
     raw_dir = Path(raw_dir)

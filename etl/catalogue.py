@@ -24,6 +24,7 @@ RESERVED_COLUMNS = {
 }
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
+_LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
                        "-": " ", "_": " ", "'": None, "’": None, "‘": None, "`": None})
 
@@ -33,8 +34,11 @@ class CatalogueError(ValueError):
 
 
 def fold(name: object) -> str:
-    """A spelling-insensitive key for matching names: `محافظة مسقط` ~ `محافظه مسقط`."""
+    """A spelling-insensitive key for matching names: `محافظة مسقط` ~ `محافظه مسقط`,
+    `Janūb al Bāţinah` (pycountry's romanisation) ~ `Janub al Batinah` (as files write it)."""
     text = unicodedata.normalize("NFKC", str(name)).casefold()
+    # Drop Latin accents only: NFD, remove U+0300-U+036F, NFC again (Arabic letters recompose unchanged).
+    text = unicodedata.normalize("NFC", _LATIN_ACCENTS.sub("", unicodedata.normalize("NFD", text)))
     text = _DIACRITICS.sub("", text).translate(_FOLD)
     return " ".join(text.split())
 

@@ -1,0 +1,159 @@
+"""The catalogue is refused, naming the entry, unless every reference in it resolves."""
+from __future__ import annotations
+
+import copy
+import re
+
+import pycountry
+import pytest
+import yaml
+
+from etl.catalogue import CatalogueError, fold, load_catalogue
+from etl.extract import source_files
+
+ARABIC = re.compile("[\u0600-\u06ff]")
+
+
+@pytest.fixture(scope="module")
+def shipped(paths):
+    return load_catalogue(paths.catalogue)
+
+
+@pytest.fixture(scope="module")
+def raw_yaml(paths) -> dict:
+    return yaml.safe_load(paths.catalogue.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_catalogue_loads(shipped):
+    assert len(shipped.indicators) >= 40 and set(shipped.geographies) == {"OM", "JO", "LB"}
+
+
+def test_every_iso_subdivision_is_a_governorate(shipped):
+    for country, geo in shipped.geographies.items():
+        assert set(geo["governorates"]) == {s.code for s in pycountry.subdivisions.get(country_code=country)}
+    assert len(shipped.geographies["OM"]["governorates"]) == 11
+    assert len(shipped.geographies["JO"]["governorates"]) == 12
+
+
+@pytest.mark.parametrize("country, name, code", [
+    ("OM", "جنوب الباطنة", "OM-BJ"), ("OM", "محافظة جنوب الباطنة", "OM-BJ"), ("OM", "South Al Batinah", "OM-BJ"),
+    ("OM", "Janub al Batinah", "OM-BJ"),   # pycountry's romanisation
+    ("OM", "محافظه مسقط", "OM-MA"),        # taa marbuta written as haa
+    ("OM", "OM-MA", "OM-MA"), ("OM", "عمان", "OM"), ("OM", "سلطنة عُمان", "OM"), ("OM", "Oman", "OM"),
+    ("JO", "عمان", "JO-AM"),                # in Jordan's files عمان is Amman
+    ("JO", "الأردن", "JO"), ("JO", "اربد", "JO-IR"), ("LB", "عكار", "LB-AK"),
+    ("OM", "الأردن", None), ("OM", "الرستاق", None),
+])
+def test_geography_names_resolve_within_one_country(shipped, country, name, code):
+    assert shipped.geo_code(country, name) == code
+
+
+@pytest.mark.parametrize("dimension, label, member", [
+    ("sex", "ذكور", "male"), ("sex", "Female", "female"), ("sex", "ذكرًا", "male"),
+    ("beneficiary_category", "دعم دخل الأسرة", "family_income_support"),
+    ("beneficiary_category", "الأشخاص ذوي الإعاقة", "disability"),
+    ("service_channel", "خدمات ذاتية", "self_service"), ("sex", "children", None),
+])
+def test_breakdown_labels_resolve(shipped, dimension, label, member):
+    assert shipped.member_code(dimension, label) == member
+
+
+def test_fold_ignores_spelling_variants():
+    assert fold("محافظة  مسقط") == fold("محافظه مسقط") == fold("مُحافَظة مسقط")
+    assert fold("أ") == fold("إ") == fold("آ") == fold("ا")
+
+
+def test_labels_are_in_the_right_language(shipped):
+    """Arabic first: every `ar` label is in Arabic script and no `en` label is."""
+    def walk(node, where):
+        if isinstance(node, dict):
+            if isinstance(node.get("ar"), str):
+                assert ARABIC.search(node["ar"]), f"{where}.ar is not Arabic: {node['ar']!r}"
+            if isinstance(node.get("en"), str):
+                assert not ARABIC.search(node["en"]), f"{where}.en is not English: {node['en']!r}"
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, f"{where}[{n}]")
+    walk({k: getattr(shipped, k) for k in ("topics", "units", "dimensions", "sources", "geographies", "frameworks", "indicators")}, "catalogue")
+
+
+def test_every_data_file_named_exists_and_every_file_is_named(shipped, paths):
+    named = {f for ind in shipped.indicators.values() for f in ind["files"]}
+    present = {p.name for p in source_files(paths.raw)}
+    assert named == present
+
+
+def test_targets_cite_a_source_of_the_indicator_country(shipped):
+    for key, ind in shipped.indicators.items():
+        for target in ind["targets"]:
+            assert shipped.sources[target["source"]]["country"] == ind["country"], key
+
+
+def _drop(path):
+    def edit(cat):
+        *parents, last = path
+        node = cat
+        for p in parents:
+            node = node[p]
+        del node[last]
+    return edit
+
+
+def _set(path, value):
+    def edit(cat):
+        *parents, last = path
+        node = cat
+        for p in parents:
+            node = node[p]
+        node[last] = value
+    return edit
+
+
+BROKEN = [
+    ("unknown unit", _set(["indicators", "om_ss_cases", "unit"], "households"), "indicators.om_ss_cases.unit: 'households' is not one of"),
+    ("missing Arabic name", _drop(["indicators", "om_ss_cases", "name", "ar"]), "indicators.om_ss_cases.name: expected Arabic and English text"),
+    ("blank English definition", _set(["indicators", "om_ss_paid", "definition", "en"], "  "), "indicators.om_ss_paid.definition"),
+    ("bad governorate code", _set(["geographies", "OM", "governorates", "OM-XX"], {"ar": "س", "en": "X"}), "geographies.OM.governorates.OM-XX: not an ISO 3166-2 subdivision of OM"),
+    ("missing governorate", _drop(["geographies", "OM", "governorates", "OM-WU"]), "geographies.OM.governorates: missing ISO 3166-2 subdivisions ['OM-WU']"),
+    ("bad country code", lambda c: c["geographies"].__setitem__("XX", {"ar": "س", "en": "X"}), "geographies.XX: 'XX' is not an ISO 3166-1 alpha-2 code"),
+    ("unknown measure", _set(["indicators", "om_ss_cases", "measure"], "level"), "indicators.om_ss_cases.measure"),
+    ("unknown topic", _set(["indicators", "om_ss_cases", "topic"], "pensions"), "indicators.om_ss_cases.topic"),
+    ("unknown breakdown", _set(["indicators", "om_ccc_children", "breakdowns"], ["age"]), "indicators.om_ccc_children.breakdowns: 'age' is not one of"),
+    ("sum_to_total not a breakdown", _set(["indicators", "om_ss_cases", "sum_to_total"], ["sex"]), "indicators.om_ss_cases.sum_to_total"),
+    ("no data file", _set(["indicators", "om_ss_cases", "files"], []), "indicators.om_ss_cases.files"),
+    ("bad decimals", _set(["indicators", "om_ss_cases", "decimals"], 9), "indicators.om_ss_cases.decimals"),
+    ("target without a source", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": 1, "source": "nowhere"}]), "indicators.om_dis_specialists_hired.targets[0].source"),
+    ("target value not a number", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": "100", "source": "om_mosd_briefing_2024"}]), "indicators.om_dis_specialists_hired.targets[0].value"),
+    ("source of an unknown country", _set(["sources", "jo_emv_annual_2024", "country"], "SY"), "sources.jo_emv_annual_2024.country"),
+    ("source without a publication date", _drop(["sources", "jo_emv_annual_2024", "published"]), "sources.jo_emv_annual_2024.published"),
+    ("unit name used twice", _set(["units", "persons", "aliases"], ["حالة"]), "units.persons: the name 'حالة' is already used by 'cases'"),
+    ("governorate alias used twice", _set(["geographies", "OM", "governorates", "OM-MU", "aliases"], ["مسقط"]), "geographies.OM.governorates.OM-MU: the name 'مسقط' is already used by 'OM-MA'"),
+    ("reserved breakdown name", lambda c: c["dimensions"].__setitem__("value", {"ar": "ق", "en": "V", "members": {"a": {"ar": "أ", "en": "A"}}}), "dimensions.value: this name is reserved"),
+    ("unknown framework item", _set(["indicators", "om_ss_cases", "framework"], ["lb_sw_zz"]), "indicators.om_ss_cases.framework"),
+    ("framework child before parent", lambda c: c["frameworks"]["lb_nsps_welfare"]["items"].reverse(), "must be listed before its children"),
+    ("indicator id not an identifier", lambda c: c["indicators"].__setitem__("OM-Cases", copy.deepcopy(c["indicators"]["om_ss_cases"])), "indicators.OM-Cases"),
+    ("section missing", _drop(["units"]), "units: expected a non-empty mapping"),
+]
+
+
+@pytest.mark.parametrize("edit, message", [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
+def test_a_broken_catalogue_names_the_entry(raw_yaml, tmp_path, edit, message):
+    data = copy.deepcopy(raw_yaml)
+    edit(data)
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(path)
+    assert str(exc.value).startswith("indicators.yaml: ")
+    assert message in str(exc.value)
+
+
+def test_a_catalogue_that_is_not_yaml_or_not_there(tmp_path):
+    bad = tmp_path / "indicators.yaml"
+    bad.write_text("indicators: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CatalogueError, match="not valid YAML"):
+        load_catalogue(bad)
+    with pytest.raises(CatalogueError, match="does not exist"):
+        load_catalogue(tmp_path / "missing.yaml")

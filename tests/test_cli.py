@@ -1,0 +1,132 @@
+"""The `spi` command: exit codes, progress and summary, and what it leaves on disk."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import duckdb
+import pytest
+
+import etl.load
+from etl.build import build
+from etl.cli import main as spi
+
+
+def run(paths, *args, cwd=None):
+    return subprocess.run([str(paths.spi), *args], capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+def test_build_reports_progress_and_a_summary(paths, source_copy):
+    done = run(paths, "build", *source_copy.cli_args())
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert f"building from {source_copy.raw}" in out
+    assert re.search(r"read om_mosd_national\.xlsx: \d+ figures", out)
+    summary = re.search(r"built (.+) in [\d.]+ s: 3 files, (\d+) indicators, ([\d,]+) observations, (\d+) warning\(s\)", out)
+    assert summary, out
+    con = duckdb.connect(summary.group(1), read_only=True)
+    assert int(summary.group(3).replace(",", "")) == con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    assert int(summary.group(2)) == con.execute("SELECT count(DISTINCT indicator_id) FROM observations").fetchone()[0]
+    # Indicators declared without figures are warnings, listed, and do not fail the build.
+    assert int(summary.group(4)) == out.count("WARNING: ")
+
+
+def test_validate_a_good_file_touches_nothing(paths, tmp_path, fingerprint):
+    db = paths.repo / "data" / "processed" / "indicators.duckdb"
+    before = fingerprint(db) if db.exists() else None
+    done = run(paths, "validate", str(paths.raw / "om_spf_south_batinah.csv"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "ok: 11 figures pass every check" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+    assert (fingerprint(db) if db.exists() else None) == before
+
+
+def test_validate_a_bad_file_reports_it_and_touches_nothing(paths, source_copy, fingerprint, capfd):
+    bad = source_copy.raw / "jo_social_protection_2024.csv"
+    bad.write_text(bad.read_text(encoding="utf-8").replace(",580,", ",٥8٠,"), encoding="utf-8")
+    db = paths.repo / "data" / "processed" / "indicators.duckdb"
+    before = fingerprint(db) if db.exists() else None
+    assert spi(["validate", str(bad), "--catalogue", str(source_copy.catalogue)]) == 1
+    err = capfd.readouterr().err
+    assert "ERROR: jo_social_protection_2024.csv, row 10, column 'value': value '٥8٠': the figure '٥8٠' mixes Arabic-Indic and Latin digits" in err
+    assert "1 error(s)" in err
+    assert not source_copy.out.exists()
+    assert (fingerprint(db) if db.exists() else None) == before
+
+
+def test_validate_several_files_and_a_missing_one(paths, db, capfd):
+    files = [str(p) for p in sorted(paths.raw.iterdir())]
+    assert spi(["validate", *files]) == 0
+    n = db.execute("SELECT count(*) FROM observations").fetchone()[0]
+    assert f"ok: {n:,} figures pass every check" in capfd.readouterr().out
+    assert spi(["validate", str(paths.raw / "no_such_file.csv")]) == 1
+    assert "no such file" in capfd.readouterr().err
+
+
+def test_build_with_a_broken_catalogue_names_the_entry_and_keeps_the_database(paths, source_copy, fingerprint):
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.out).ok
+    before = fingerprint(source_copy.out / "indicators.duckdb")
+    text = source_copy.catalogue.read_text(encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace("OM-WU: {ar: الوسطى", "OM-XX: {ar: الوسطى"), encoding="utf-8")
+    done = run(paths, "build", *source_copy.cli_args())
+    assert done.returncode == 1
+    assert "ERROR: indicators.yaml: geographies.OM.governorates: missing ISO 3166-2 subdivisions ['OM-WU']" in done.stderr
+    assert "the database was not changed" in done.stderr
+    assert fingerprint(source_copy.out / "indicators.duckdb") == before
+
+
+def test_build_from_an_empty_folder_fails(tmp_path, paths, capfd):
+    (tmp_path / "raw").mkdir()
+    assert spi(["build", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 1
+    assert "no .csv or .xlsx source files found" in capfd.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_subcommand_is_a_usage_error(paths):
+    done = run(paths)
+    assert done.returncode == 2 and "usage: spi" in done.stderr
+
+
+def test_a_build_that_fails_while_writing_leaves_the_old_files(source_copy, fingerprint, monkeypatch):
+    """Atomicity below validation: a crash half-way through writing the new database."""
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.out).ok
+    names = sorted(p.name for p in source_copy.out.iterdir())
+    before = {n: fingerprint(source_copy.out / n) for n in names}
+    real = etl.load._create_tables
+
+    def crash(con, *args):
+        real(con, *args)
+        raise OSError("disk full (simulated)")
+    monkeypatch.setattr(etl.load, "_create_tables", crash)
+    with pytest.raises(OSError, match="simulated"):
+        build(source_copy.raw, source_copy.catalogue, source_copy.out)
+    assert sorted(p.name for p in source_copy.out.iterdir()) == names, "temporary files left behind"
+    assert {n: fingerprint(source_copy.out / n) for n in names} == before
+
+
+def test_a_reader_keeps_its_database_while_a_rebuild_swaps_in_a_new_one(source_copy):
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.out).ok
+    db = source_copy.out / "indicators.duckdb"
+    reader = duckdb.connect(str(db), read_only=True)
+    old_id = reader.execute("SELECT build_id FROM build_info").fetchone()[0]
+    csv = source_copy.raw / "jo_social_protection_2024.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace(",580,", ",581,"), encoding="utf-8")
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.out).ok
+    # The open connection still reads the complete old build ...
+    assert reader.execute("SELECT build_id FROM build_info").fetchone()[0] == old_id
+    assert reader.execute("SELECT value FROM observations WHERE indicator_id = 'jo_residential_care_children'").fetchone() == (580.0,)
+    reader.close()
+    # ... and a new one reads the new build.
+    fresh = duckdb.connect(str(db), read_only=True)
+    assert fresh.execute("SELECT build_id FROM build_info").fetchone()[0] != old_id
+    assert fresh.execute("SELECT value FROM observations WHERE indicator_id = 'jo_residential_care_children'").fetchone() == (581.0,)
+    fresh.close()
+
+
+def test_the_same_inputs_give_the_same_build_id(source_copy, built):
+    shutil.rmtree(source_copy.out, ignore_errors=True)
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.out).ok
+    ids = [duckdb.connect(str(d / "indicators.duckdb"), read_only=True).execute("SELECT build_id FROM build_info").fetchone()[0]
+           for d in (built, source_copy.out)]
+    assert ids[0] == ids[1]
