@@ -45,6 +45,8 @@ def endpoint(rule: str):
     def wrap(view):
         @functools.wraps(view)
         def handler(**kwargs):
+            if request.method == "OPTIONS":
+                return Response(status=204, headers={"Allow": ALLOW})
             if request.method not in ("GET", "HEAD"):
                 return error(405, "method_not_allowed", f"{request.method} is not allowed here; this is a read-only "
                              f"address ({ALLOW})", headers={"Allow": ALLOW})
@@ -59,7 +61,8 @@ def endpoint(rule: str):
             except Exception:  # noqa: BLE001 - the answer must stay JSON
                 log.exception("error answering %s", request.full_path)
                 return error(500, "internal_error", "the server could not answer this request; it has been logged")
-        bp.add_url_rule(rule, view.__name__, handler, methods=ALL_METHODS)
+        bp.add_url_rule(rule, view.__name__, handler, methods=[*ALL_METHODS, "OPTIONS"],
+                        provide_automatic_options=False)
         return handler
     return wrap
 

@@ -1,0 +1,212 @@
+"""The HTTP API: answers equal the database; bad requests get a 4xx JSON error that names
+the problem; caching by ETag/Last-Modified; compression with or without flask-compress."""
+from __future__ import annotations
+
+import gzip
+
+import flask
+import pytest
+
+NURSERY = "om_nursery_children"
+
+
+def test_indicators_list_matches_catalogue(client, q):
+    body = client.get("/api/v1/indicators").get_json()
+    ids = list(q("SELECT indicator_id FROM indicators ORDER BY sort_order")["indicator_id"])
+    assert [d["id"] for d in body["data"]] == ids and body["count"] == len(ids)
+    nursery = next(d for d in body["data"] if d["id"] == NURSERY)
+    assert nursery["coverage"] == {"observations": 4, "first_period": "2021", "last_period": "2023",
+                                   "geographies": ["OM"], "sources": ["om_mosd_briefing_2024", "om_mosd_welfare_2021"]}
+    assert nursery["links"]["csv"] == f"/data/{NURSERY}.csv"
+    only = client.get("/api/v1/indicators?topic=childhood&country=OM").get_json()["data"]
+    assert only and all(d["topic"]["id"] == "childhood" and d["country"] == "OM" for d in only)
+
+
+def test_indicators_as_csv(client, read_csv):
+    r = client.get("/api/v1/indicators?format=csv")
+    assert r.mimetype == "text/csv"
+    header, rows = read_csv(r.data)
+    assert {"id", "name_ar", "name_en", "unit_id", "coverage_observations"} <= set(header)
+    assert next(x for x in rows if x["id"] == NURSERY)["coverage_observations"] == "4"
+
+
+def test_indicator_detail(client):
+    doc = client.get(f"/api/v1/indicators/{NURSERY}").get_json()
+    assert doc["definition"]["ar"] and doc["definition"]["en"]
+    assert doc["breakdowns"][0]["dimension"] == "sex" and doc["breakdowns"][0]["sums_to_total"] is True
+    assert "6073" not in str(doc)  # metadata only, no figures
+    assert doc["cite"]["en"].startswith("Children enrolled in nurseries.")
+
+
+def test_observations_json_equals_database(client, q):
+    body = client.get(f"/api/v1/observations?indicator={NURSERY}").get_json()
+    db = q("SELECT * FROM observations WHERE indicator_id = ?", [NURSERY])
+    assert body["total"] == len(db) == body["count"] and body["full_series"] is True
+    got = sorted((r["period"], r["sex"] or "", r["value"], r["source_id"]) for r in body["data"])
+    want = sorted((p, s if isinstance(s, str) else "", v, src) for p, s, v, src in
+                  db[["period", "sex", "value", "source_id"]].itertuples(index=False))
+    assert got == want
+    assert all(isinstance(r["value"], int) for r in body["data"])  # 6073, not 6073.0
+
+
+def test_observations_view_and_labels(client):
+    url = f"/api/v1/observations?indicator={NURSERY}&geo=OM&from=2021&to=2021&breakdown=sex&labels=both&lang=en"
+    body = client.get(url).get_json()
+    assert {(r["sex"], r["sex_label"], r["value"]) for r in body["data"]} == {("male", "Male", 3365), ("female", "Female", 2708)}
+    assert body["query"]["breakdown"] == "sex" and body["full_series"] is False
+    names = client.get(f"/api/v1/observations?indicator={NURSERY}&breakdown=sex&labels=names&lang=ar").get_json()
+    assert {r["sex"] for r in names["data"]} == {"ذكور", "إناث"}
+
+
+def test_observations_csv_matches_download_address(client, read_csv):
+    """The API address the Data page shows gives the same rows as the download button."""
+    view = "geo=OM&from=2021&to=2023&breakdown=total"
+    api_rows = read_csv(client.get(f"/api/v1/observations?indicator={NURSERY}&{view}&format=csv&labels=both").data)[1]
+    dl_rows = read_csv(client.get(f"/data/{NURSERY}.csv?{view}").data)[1]
+    assert api_rows == dl_rows and [r["value"] for r in api_rows] == ["6073", "9018"]
+
+
+def test_pagination_walks_every_row(client, q):
+    total = int(q("SELECT count(*) AS n FROM observations")["n"].iloc[0])
+    seen, url = [], "/api/v1/observations?limit=7"
+    while url:
+        body = client.get(url).get_json()
+        assert body["total"] == total and body["count"] <= 7
+        seen += [tuple(sorted(r.items())) for r in body["data"]]
+        url = body["links"]["next"]
+    assert len(seen) == total == len(set(seen))  # every row once, none twice
+    r = client.get("/api/v1/observations?limit=5&format=csv")
+    assert r.headers["X-Total-Count"] == str(total) and 'rel="next"' in r.headers["Link"]
+
+
+def test_geographies_and_sources(client, q):
+    geos = client.get("/api/v1/geographies?country=OM&level=governorate").get_json()["data"]
+    assert len(geos) == 11 and all(g["code"].startswith("OM-") for g in geos)
+    bj = next(g for g in geos if g["code"] == "OM-BJ")
+    assert bj["name"] == {"ar": "جنوب الباطنة", "en": "South Al Batinah"} and bj["observations"] == 11
+    sources = client.get("/api/v1/sources").get_json()["data"]
+    assert {s["id"] for s in sources} == set(q("SELECT source_id FROM sources")["source_id"])
+    jo = next(s for s in sources if s["id"] == "jo_emv_annual_2024")
+    assert jo["published"] is None  # the source does not say; never invented
+
+
+LONG = "a" * 3000
+BAD = [
+    # (url, status, parameter, code)
+    ("/api/v1/observations?indicator=no_such", 404, "indicator", "unknown_indicator"),
+    ("/api/v1/indicators/no_such", 404, "indicator_id", "unknown_indicator"),
+    ("/api/v1/observations?indicator=om_ss_cases'%20OR%201=1--", 400, "indicator", "invalid_parameter"),
+    ("/api/v1/observations?geo=OM;DROP%20TABLE%20observations", 400, "geo", "invalid_parameter"),
+    ("/api/v1/observations?geo=XX", 404, "geo", "unknown_geography"),
+    ("/api/v1/observations?from=2021-13", 400, "from", "invalid_period"),
+    ("/api/v1/observations?from=21", 400, "from", "invalid_period"),
+    ("/api/v1/observations?to=2021-02-30", 400, "to", "invalid_period"),
+    ("/api/v1/observations?from=2023&to=2021", 400, "from", "period_order"),
+    ("/api/v1/observations?breakdown=colour", 400, "breakdown", "invalid_breakdown"),
+    (f"/api/v1/observations?indicator={NURSERY}&breakdown=case_outcome", 400, "breakdown", "breakdown_not_available"),
+    ("/api/v1/observations?indicator=" + ",".join(["om_ss_cases"] * 51), 400, "indicator", "too_many"),
+    (f"/api/v1/observations?indicator={LONG}", 400, "indicator", "too_long"),
+    ("/api/v1/observations?indicator=,om_ss_cases", 400, "indicator", "invalid_parameter"),
+    ("/api/v1/observations?limit=0", 400, "limit", "out_of_range"),
+    ("/api/v1/observations?limit=100001", 400, "limit", "out_of_range"),
+    ("/api/v1/observations?offset=-1", 400, "offset", "invalid_parameter"),
+    ("/api/v1/observations?limit=1e3", 400, "limit", "invalid_parameter"),
+    ("/api/v1/observations?format=xml", 400, "format", "invalid_parameter"),
+    ("/api/v1/observations?labels=all", 400, "labels", "invalid_parameter"),
+    ("/api/v1/observations?bom=maybe", 400, "bom", "invalid_parameter"),
+    ("/api/v1/observations?year=2021", 400, "year", "unknown_parameter"),
+    ("/api/v1/observations?geo=OM&geo=JO", 400, "geo", "repeated_parameter"),
+    ("/api/v1/indicators?topic=nothing", 400, "topic", "invalid_parameter"),
+    ("/data/om_ss_cases.csv?froms=2021", 400, "froms", "unknown_parameter"),
+    ("/data/om_ss_cases.csv?breakdown=sex", 400, "breakdown", "breakdown_not_available"),
+    ("/data/all.parquet?lang=ar", 400, "lang", "unknown_parameter"),
+    ("/data/package/secrets.csv", 404, "name", "not_found"),
+    ("/api/v2/indicators", 404, None, "not_found"),
+]
+
+
+@pytest.mark.parametrize("url, status, parameter, code", BAD)
+def test_bad_requests_get_a_json_error(client, url, status, parameter, code):
+    r = client.get(url)
+    assert r.status_code == status, r.data[:300]
+    assert r.is_json
+    err = r.get_json()["error"]
+    assert err["status"] == status and err["code"] == code and err["message"]
+    if parameter:
+        assert err["parameter"] == parameter
+    assert "Traceback" not in err["message"]
+
+
+def test_database_untouched_after_injection_attempts(client, q):
+    before = int(q("SELECT count(*) AS n FROM observations")["n"].iloc[0])
+    for url, *_ in BAD:
+        client.get(url)
+    assert int(q("SELECT count(*) AS n FROM observations")["n"].iloc[0]) == before
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_read_only(client, method):
+    r = getattr(client, method)("/api/v1/indicators")
+    assert r.status_code == 405 and r.is_json and "GET" in r.headers["Allow"]
+
+
+def test_etag_and_304(client):
+    url = f"/api/v1/observations?indicator={NURSERY}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert etag and first.headers["Last-Modified"] and "no-cache" in first.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    other = client.get(url + "&from=2023")
+    assert other.headers["ETag"] != etag
+    for dl in (f"/data/{NURSERY}.csv", "/data/all.csv", "/data/datapackage.json"):
+        tag = client.get(dl).headers["ETag"]
+        assert client.get(dl, headers={"If-None-Match": tag}).status_code == 304
+
+
+def test_errors_are_not_cached(client):
+    r = client.get("/api/v1/observations?from=bad")
+    assert r.status_code == 400 and "ETag" not in r.headers and r.headers["Cache-Control"] == "no-store"
+
+
+def _decoded(r) -> bytes:
+    return gzip.decompress(r.data) if r.headers.get("Content-Encoding") == "gzip" else r.data
+
+
+@pytest.mark.parametrize("with_flask_compress", [False, True])
+def test_compression(built, with_flask_compress):
+    import api
+    server = flask.Flask("compress-test")
+    if with_flask_compress:
+        from flask_compress import Compress
+        Compress(server)
+    api.register(server)
+    c = server.test_client()
+    for url in ("/api/v1/indicators", f"/data/{NURSERY}.csv", "/data/all.csv"):
+        plain = c.get(url, headers={"Accept-Encoding": "identity"})
+        packed = c.get(url, headers={"Accept-Encoding": "gzip, br"})
+        assert "Content-Encoding" not in plain.headers
+        assert packed.headers.get("Content-Encoding") in ("gzip", "br"), url
+        if packed.headers["Content-Encoding"] == "gzip":
+            assert gzip.decompress(packed.data) == plain.data  # compressed exactly once
+        assert len(packed.data) < len(plain.data)
+        assert "Accept-Encoding" in packed.headers["Vary"]
+
+
+def test_routes_win_over_a_dash_catch_all(built):
+    """In the dashboard, Dash serves its page for any path; /api and /data must still answer JSON."""
+    import dash
+    import api
+    server = flask.Flask("dash-test")
+    app = dash.Dash(__name__, server=server, url_base_pathname="/")
+    app.layout = dash.html.Div("dashboard")
+    api.register(server)
+    c = server.test_client()
+    assert c.get("/api/v1/indicators").is_json
+    missing = c.get("/api/v1/nothing/here")
+    assert missing.status_code == 404 and missing.is_json
+    assert c.get(f"/data/{NURSERY}.csv").mimetype == "text/csv"
+    assert c.get("/some/page").mimetype == "text/html"  # the dashboard keeps every other path
