@@ -67,3 +67,186 @@ def db() -> Database:
     if _db is None:
         _db = Database(os.environ.get("SPI_DB", DEFAULT_DB))
     return _db
+
+
+# ---------------------------------------------------------------- queries for the pages
+#
+# Everything below is keyed by the database's build_id: a rebuild changes it, so cached
+# results never outlive the build they came from. Small catalogue tables are read whole;
+# observations are read one indicator at a time (an indexed filter, fast even with a
+# million rows) and the pages filter further in pandas.
+
+import functools  # noqa: E402
+import json  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+DIMENSION_COLUMNS = ("sex", "beneficiary_category", "service_channel", "association_type", "case_outcome")
+OBS_COLUMNS = ("indicator_id, geo_code, period, period_start, period_end, "
+               + ", ".join(DIMENSION_COLUMNS) + ", value, qualifier, unit, source_id")
+
+
+@dataclass
+class Meta:
+    """The catalogue of one build, as plain dicts (cheap to use in every request)."""
+
+    build_id: str
+    built_at: str
+    indicators: dict[str, dict]            # in catalogue order
+    topics: dict[str, dict]                # in display order
+    units: dict[str, dict]
+    dimensions: dict[str, dict]            # dimension -> {dimension_ar, dimension_en, members: {code: {...}}}
+    sources: dict[str, dict]
+    geographies: dict[str, dict]
+    targets: dict[str, list[dict]]         # indicator_id -> targets
+    dimension_columns: tuple[str, ...] = field(default=DIMENSION_COLUMNS)
+
+    def indicator(self, indicator_id: str) -> dict | None:
+        return self.indicators.get(indicator_id)
+
+    def geo_name(self, code: str, lang: str) -> str:
+        geo = self.geographies.get(code)
+        return geo[f"name_{lang}"] if geo else code
+
+    def member_label(self, dimension: str, member: str, lang: str) -> str:
+        dim = self.dimensions.get(dimension)
+        if not dim or member not in dim["members"]:
+            return member
+        return dim["members"][member][f"label_{lang}"]
+
+
+def _clean(v):
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    return v
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+
+
+@functools.lru_cache(maxsize=4)
+def _meta(build_id: str, path: str) -> Meta:
+    d = db()
+    info = _records(d.query("SELECT build_id, CAST(built_at AS VARCHAR) AS built_at FROM build_info"))[0]
+    indicators = {}
+    for row in _records(d.query("SELECT * FROM indicators ORDER BY sort_order")):
+        row["breakdowns"] = [] if row["breakdowns"] is None else list(row["breakdowns"])
+        row["sum_to_total"] = [] if row["sum_to_total"] is None else list(row["sum_to_total"])
+        row["files"] = [] if row.get("files") is None else list(row["files"])
+        row["decimals"] = int(row["decimals"] or 0)
+        indicators[row["indicator_id"]] = row
+    topics = {r["topic"]: r for r in _records(d.query("SELECT * FROM topics ORDER BY sort_order"))}
+    units = {r["unit"]: r for r in _records(d.query("SELECT * FROM units"))}
+    dimensions: dict[str, dict] = {}
+    for r in _records(d.query("SELECT * FROM dimensions ORDER BY dimension, sort_order")):
+        dim = dimensions.setdefault(r["dimension"], {"dimension": r["dimension"], "dimension_ar": r["dimension_ar"],
+                                                     "dimension_en": r["dimension_en"], "members": {}})
+        dim["members"][r["member"]] = {"label_ar": r["label_ar"], "label_en": r["label_en"], "sort_order": r["sort_order"]}
+    sources = {r["source_id"]: r for r in _records(d.query("SELECT * FROM sources"))}
+    geographies = {}
+    for r in _records(d.query("SELECT * FROM geographies")):
+        r["aliases"] = list(r["aliases"]) if r.get("aliases") is not None else []
+        geographies[r["geo_code"]] = r
+    targets: dict[str, list[dict]] = {}
+    for r in _records(d.query("SELECT indicator_id, geo_code, period, period_start, period_end, value, source_id, "
+                              "note_ar, note_en FROM targets ORDER BY indicator_id, period_start")):
+        targets.setdefault(r["indicator_id"], []).append(r)
+    return Meta(build_id=build_id, built_at=info["built_at"], indicators=indicators, topics=topics, units=units,
+                dimensions=dimensions, sources=sources, geographies=geographies, targets=targets)
+
+
+def meta() -> Meta:
+    """The catalogue of the current build (cached until the database is rebuilt)."""
+    d = db()
+    return _meta(d.build_id, str(d.path))
+
+
+@functools.lru_cache(maxsize=256)
+def _observations(build_id: str, path: str, indicator_id: str) -> pd.DataFrame:
+    df = db().query(f"SELECT {OBS_COLUMNS} FROM observations WHERE indicator_id = ? "
+                    "ORDER BY period_start, period_end, geo_code", [indicator_id])
+    df["period_start"] = pd.to_datetime(df["period_start"])
+    df["period_end"] = pd.to_datetime(df["period_end"])
+    for col in DIMENSION_COLUMNS:
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    df["qualifier"] = df["qualifier"].astype(object).where(df["qualifier"].notna(), None)
+    return df
+
+
+def observations(indicator_id: str) -> pd.DataFrame:
+    """Every published figure of one indicator (all areas, totals and breakdowns), oldest first.
+    Treat the result as read-only: it is shared between requests."""
+    d = db()
+    return _observations(d.build_id, str(d.path), indicator_id)
+
+
+@functools.lru_cache(maxsize=4)
+def _geo_coverage(build_id: str, path: str) -> pd.DataFrame:
+    return db().query(
+        "SELECT indicator_id, geo_code, COUNT(*) AS n, MAX(period_end) AS last_end FROM observations "
+        "GROUP BY indicator_id, geo_code ORDER BY indicator_id, geo_code")
+
+
+def geo_coverage() -> pd.DataFrame:
+    """(indicator_id, geo_code, n, last_end): which areas each indicator has figures for."""
+    d = db()
+    return _geo_coverage(d.build_id, str(d.path))
+
+
+@functools.lru_cache(maxsize=4)
+def _totals_for(build_id: str, path: str, ids: tuple[str, ...]) -> pd.DataFrame:
+    if not ids:
+        return pd.DataFrame(columns=["indicator_id", "geo_code", "period", "period_start", "period_end",
+                                     "value", "qualifier", "source_id", "derived"])
+    no_breakdown = " AND ".join(f"{c} IS NULL" for c in DIMENSION_COLUMNS)
+    marks = ", ".join("?" for _ in ids)
+    # published totals, and for indicators published only in parts, the sum of the parts
+    # (marked derived) where no total exists for that area and period
+    sql = f"""
+        WITH obs AS (SELECT * FROM observations WHERE indicator_id IN ({marks})),
+        totals AS (
+            SELECT indicator_id, geo_code, period, period_start, period_end, value, qualifier, source_id,
+                   FALSE AS derived
+            FROM obs WHERE {no_breakdown}),
+        parts AS (
+            SELECT indicator_id, geo_code, period, ANY_VALUE(period_start) AS period_start,
+                   ANY_VALUE(period_end) AS period_end, SUM(value) AS value,
+                   CASE WHEN COUNT(qualifier) > 0 THEN 'more_than' END AS qualifier,
+                   STRING_AGG(DISTINCT source_id, ',') AS source_id, TRUE AS derived
+            FROM obs WHERE NOT ({no_breakdown})
+            GROUP BY indicator_id, geo_code, period)
+        SELECT * FROM totals
+        UNION ALL
+        SELECT p.* FROM parts p ANTI JOIN totals t
+            ON p.indicator_id = t.indicator_id AND p.geo_code = t.geo_code AND p.period = t.period
+        ORDER BY indicator_id, geo_code, period_start, period_end"""
+    df = db().query(sql, list(ids))
+    df["qualifier"] = df["qualifier"].astype(object).where(df["qualifier"].notna(), None)
+    return df
+
+
+def totals(indicator_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Totals per indicator, area and period. Where an indicator is published only by its
+    parts (e.g. associations by type) and a dimension is not a full partition, the sum of the
+    parts is returned with derived=True (the pages label it so)."""
+    d = db()
+    return _totals_for(d.build_id, str(d.path), tuple(sorted(indicator_ids)))
+
+
+def source_ids_for(indicator_id: str) -> list[str]:
+    """The sources an indicator's figures come from, oldest figure first."""
+    seen: list[str] = []
+    for s in observations(indicator_id)["source_id"]:
+        if s not in seen:
+            seen.append(s)
+    for target in meta().targets.get(indicator_id, []):
+        if target["source_id"] not in seen:
+            seen.append(target["source_id"])
+    return seen
+
+
+def status() -> dict:
+    """For health checks and the page footer: build id, build time, observation count."""
+    d = db()
+    row = _records(d.query("SELECT build_id, CAST(built_at AS VARCHAR) AS built_at, observation_count FROM build_info"))[0]
+    return json.loads(json.dumps(row, default=str))

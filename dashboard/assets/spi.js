@@ -1,0 +1,93 @@
+/* Social protection statistics: the little JavaScript the dashboard needs.
+   1. RawHtml: shows server-generated markup (SVG sparklines, the map) inside React.
+   2. plotly.js: dcc.Graph loads window._dashPlotlyJSURL when it first draws; we point it at
+      the plotly.js *basic* bundle (scatter, bar, pie: 1.2 MB instead of 4.8 MB), and only
+      pages with a chart ever fetch it.
+   3. Links inside RawHtml markup (map, cards) navigate inside the app without a reload.
+   4. The language switch keeps the current view (it reads the address at click time). */
+(function () {
+  "use strict";
+  var R = window.React;
+  window.spi_components = {
+    RawHtml: function (props) {
+      return R.createElement(props.inline ? "span" : "div", Object.assign(
+        {id: props.id, className: props.className, dangerouslySetInnerHTML: {__html: props.html || ""}},
+        Object.keys(props).filter(function (k) { return k.indexOf("data-") === 0 || k.indexOf("aria-") === 0; })
+          .reduce(function (acc, k) { acc[k] = props[k]; return acc; }, {})));
+    }
+  };
+
+  var base = document.currentScript ? document.currentScript.src.replace(/assets\/spi\.js.*$/, "") : "/";
+  var plotlyUrl = base + "assets/vendor/plotly-basic-4.1.1.min.js";
+  try {
+    Object.defineProperty(window, "_dashPlotlyJSURL", {
+      configurable: true, get: function () { return plotlyUrl; }, set: function () { /* keep ours */ }
+    });
+  } catch (e) { window._dashPlotlyJSURL = plotlyUrl; }
+
+  function navigate(href) {
+    window.history.pushState({}, "", href);
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.scrollTo(0, 0);
+  }
+
+  document.addEventListener("click", function (ev) {
+    if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    var a = ev.target.closest ? ev.target.closest("a") : null;
+    if (!a) return;
+    if (a.classList.contains("lang-switch")) {
+      var u = new URL(window.location.href);
+      u.searchParams.set("lang", a.getAttribute("data-lang") || "en");
+      ev.preventDefault();
+      window.location.assign(u.toString());
+      return;
+    }
+    var inReact = document.getElementById("react-entry-point");
+    var spa = a.closest(".spa-links") || a.classList.contains("spa-link");
+    if (!spa || !inReact || !inReact.contains(a)) return;
+    var href = a.getAttribute("href") || a.getAttribute("xlink:href");
+    if (!href || href.charAt(0) !== "/" || a.target) return;
+    ev.preventDefault();
+    navigate(href);
+  });
+
+  /* Charts on narrow screens: figures carry their title, subtitle and footer wrapped for
+     a wide and for a narrow chart (layout.meta.texts, see figures.py); use the one that fits. */
+  var NARROW = 560;
+  function fit(gd) {
+    var meta = gd.layout && gd.layout.meta, P = window.Plotly;
+    if (!meta || !meta.texts || !P || !gd.clientWidth) return;
+    var want = gd.clientWidth < NARROW ? "narrow" : "wide";
+    var tx = meta.texts[want];
+    if (gd.__spiFit === want && gd.layout.title && gd.layout.title.text === tx.title) return;
+    gd.__spiFit = want;
+    var box = gd.closest(".dash-graph") || gd.parentElement;
+    if (box) box.style.height = tx.height + "px";
+    P.relayout(gd, {"title.text": tx.title, "title.subtitle.text": tx.subtitle, "annotations[0].text": tx.foot,
+                    "margin.t": tx.top, "margin.b": tx.bottom, "height": tx.height});
+  }
+  function watch(gd) {
+    if (gd.__spiWatched || !gd.on) return;
+    gd.__spiWatched = true;
+    gd.on("plotly_afterplot", function () { fit(gd); });
+    if (window.ResizeObserver) new ResizeObserver(function () { fit(gd); }).observe(gd);
+    fit(gd);
+  }
+  new MutationObserver(function () {
+    var plots = document.querySelectorAll(".js-plotly-plot");
+    for (var i = 0; i < plots.length; i++) watch(plots[i]);
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest(".copy-button") : null;
+    if (!b) return;
+    var el = document.getElementById(b.getAttribute("data-copy-target"));
+    if (!el) return;
+    var text = el.value !== undefined ? el.value : el.textContent;
+    if (el.select) { el.focus(); el.select(); }
+    var done = function () { b.setAttribute("data-copied", "1"); setTimeout(function () { b.removeAttribute("data-copied"); }, 1500); };
+    if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); }
+    else { try { document.execCommand("copy"); } catch (e) { /* selection is left for the reader */ } done(); }
+  });
+})();

@@ -1,0 +1,21 @@
+"""Views and figures cached per (database build, state): a rebuild changes build_id, so
+nothing cached outlives the data it was made from."""
+from __future__ import annotations
+
+import functools
+
+from . import data
+from .figures import figure
+from .state import State
+from .views import ViewData, build_view
+
+
+@functools.lru_cache(maxsize=512)
+def _view(build_id: str, state: State) -> tuple[ViewData, dict]:
+    vd = build_view(state)
+    return vd, figure(vd).to_plotly_json()
+
+
+def view_for(state: State) -> tuple[ViewData, dict]:
+    """(ViewData, figure as a plain dict) for a state. Treat both as read-only."""
+    return _view(data.db().build_id, state)

@@ -1,0 +1,354 @@
+"""Words, numbers and dates for Arabic (first) and English.
+
+`t(key, lang)` returns an interface string; every name, unit and definition of the data
+comes from the catalogue instead. Numbers use Latin digits in both languages, as Omani
+ministry dashboards and statistical releases do, with "," between thousands and "." for
+decimals (babel, locale ar_OM with the `latn` numbering system, and en). In Arabic text a
+sign or a percentage is wrapped in a left-to-right isolate so a minus or a plus never
+lands on the wrong side of the number. Months are the names used in Oman and the Gulf
+(يناير، فبراير…).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+
+from babel import numbers as _numbers
+
+LANGS = ("ar", "en")
+DEFAULT_LANG = "ar"
+BABEL_LOCALE = {"ar": "ar_OM", "en": "en"}
+
+MONTHS = {
+    "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+           "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"],
+    "en": ["January", "February", "March", "April", "May", "June",
+           "July", "August", "September", "October", "November", "December"],
+}
+
+# Bidi controls: LRI … PDI isolates a left-to-right run inside Arabic text; RLI … PDI
+# isolates an Arabic run inside an SVG text whose base direction is left to right.
+LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shell
+    "site_title": ("إحصاءات الحماية الاجتماعية", "Social protection statistics"),
+    "site_tagline": ("أرقام منشورة من وزارات عُمان والأردن ولبنان، بالعربية والإنجليزية",
+                     "Published figures from the ministries of Oman, Jordan and Lebanon, in Arabic and English"),
+    "switch_lang": ("English", "العربية"),
+    "switch_lang_label": ("Switch to English", "التبديل إلى العربية"),
+    "skip_to_content": ("تخطَّ إلى المحتوى", "Skip to content"),
+    "main_nav": ("التنقل الرئيسي", "Main navigation"),
+    "page_overview": ("نظرة عامة", "Overview"),
+    "page_explorer": ("مستكشف المؤشرات", "Indicator explorer"),
+    "page_governorates": ("المحافظات", "Governorates"),
+    "page_about": ("عن البيانات", "About the data"),
+    "page_embed": ("رسم مضمَّن", "Embedded chart"),
+    "page_not_found": ("الصفحة غير موجودة", "Page not found"),
+    "not_found_text": ("لا توجد صفحة بهذا العنوان. اختر صفحة من القائمة أعلاه.",
+                       "There is no page at this address. Choose a page from the menu above."),
+    "footer_licence": ("الأرقام من الجهات المذكورة في كل مصدر؛ التجميع متاح بترخيص CC BY 4.0 بشرط ذكر المصدر.",
+                       "Figures from the bodies named in each source; this compilation is CC BY 4.0, reuse with attribution."),
+    "build": ("إصدار البيانات", "Data build"),
+    "db_missing": ("قاعدة البيانات غير متاحة الآن. شغّل ‎spi build‎ ثم أعد تحميل الصفحة.",
+                   "The database is not available right now. Run `spi build`, then reload the page."),
+    "error_generic": ("تعذّر عرض هذا الجزء. أعد تحميل الصفحة، وإن تكرر الخطأ فأبلغنا.",
+                      "This part could not be shown. Reload the page; if it happens again, please tell us."),
+    # overview
+    "overview_heading": ("أهم المؤشرات", "Headline indicators"),
+    "overview_intro": ("آخر رقم منشور لكل مؤشر رئيسي، والتغير منذ الرقم السابق، والهدف إن وُجد. الأرقام كما نشرتها الجهات؛ لا نقدّر الأعوام الناقصة.",
+                       "The latest published figure for each headline indicator, the change since the previous figure, and the target where there is one. Figures are as published; missing years are never estimated."),
+    "latest": ("آخر رقم", "Latest"),
+    "change_since": ("التغير منذ {period}", "Change since {period}"),
+    "no_previous": ("لا رقم سابق للمقارنة", "No earlier figure to compare"),
+    "no_figure_yet": ("لم يُنشر رقم بعد", "No figure published yet"),
+    "derived": ("محسوب", "derived"),
+    "derived_note": ("محسوب من الأرقام المنشورة", "derived from the published figures"),
+    "sum_of_parts": ("مجموع الأنواع المنشورة (محسوب)", "Sum of the published types (derived)"),
+    "target": ("الهدف", "Target"),
+    "target_for": ("الهدف لعام {period}: {value}", "Target for {period}: {value}"),
+    "on_track": ("على المسار", "On track"),
+    "off_track": ("خارج المسار", "Off track"),
+    "pending": ("بانتظار بيانات {period}", "Awaiting {period} figure"),
+    "pending_long": ("لم يُنشر بعد رقم عن {period} لمقارنته بالهدف.", "No figure for {period} has been published yet to compare with the target."),
+    "open_indicator": ("افتح المؤشر", "Open the indicator"),
+    "trend_alt": ("الاتجاه: {points}", "Trend: {points}"),
+    "gap_years": ("لا رقم منشور عن: {periods}", "No figure published for: {periods}"),
+    "source": ("المصدر", "Source"),
+    "sources": ("المصادر", "Sources"),
+    # explorer
+    "explorer_heading": ("مستكشف المؤشرات", "Indicator explorer"),
+    "choose_indicator": ("المؤشر", "Indicator"),
+    "show": ("العرض", "Show"),
+    "view_time": ("عبر الزمن", "Over time"),
+    "view_breakdown": ("حسب {dimension}", "By {dimension}"),
+    "view_geo": ("حسب الدولة أو المحافظة", "By country or governorate"),
+    "view_per_case": ("لكل حالة (محسوب)", "Per case (derived)"),
+    "bar_mode": ("شكل الأعمدة", "Bars"),
+    "mode_stack": ("مكدّسة", "Stacked"),
+    "mode_group": ("متجاورة", "Grouped"),
+    "mode_share": ("حصص % (محسوب)", "Shares % (derived)"),
+    "geography": ("المنطقة", "Area"),
+    "years": ("الفترة", "Period"),
+    "from": ("من", "From"),
+    "to": ("إلى", "To"),
+    "tab_chart": ("رسم", "Chart"),
+    "tab_table": ("جدول", "Table"),
+    "tab_sources": ("المصادر", "Sources"),
+    "tabs_label": ("طرق العرض", "Views"),
+    "download_csv": ("تنزيل CSV", "Download CSV"),
+    "download_xlsx": ("تنزيل XLSX", "Download XLSX"),
+    "download_png": ("تنزيل الصورة PNG", "Download image (PNG)"),
+    "downloads": ("التنزيل", "Download"),
+    "permalink": ("رابط دائم لهذا العرض", "Permalink to this view"),
+    "developer_api": ("واجهة المطورين (API)", "Developer API"),
+    "embed": ("تضمين الرسم في موقعك", "Embed this chart"),
+    "copy": ("نسخ", "Copy"),
+    "total": ("المجموع", "Total"),
+    "table_caption": ("الأرقام المنشورة: {name}", "Published figures: {name}"),
+    "col_period": ("الفترة", "Period"),
+    "col_area": ("المنطقة", "Area"),
+    "col_category": ("الفئة", "Category"),
+    "col_value": ("القيمة", "Value"),
+    "col_unit": ("الوحدة", "Unit"),
+    "col_source": ("المصدر", "Source"),
+    "col_rank": ("الترتيب", "Rank"),
+    "col_indicator": ("المؤشر", "Indicator"),
+    "col_topic": ("المحور", "Topic"),
+    "col_definition": ("التعريف", "Definition"),
+    "col_measure": ("نوع القياس", "Measure"),
+    "sort_by": ("رتّب حسب {col}", "Sort by {col}"),
+    "definition": ("التعريف", "Definition"),
+    "unit": ("الوحدة", "Unit"),
+    "measure": ("نوع القياس", "Measure"),
+    "measure_stock": ("رصيد: عدد في تاريخ محدد", "Stock: a count on a given date"),
+    "measure_flow": ("تدفق: مجموع خلال فترة", "Flow: a total over a period"),
+    "publisher": ("الناشر", "Publisher"),
+    "title": ("العنوان", "Title"),
+    "published": ("تاريخ النشر", "Published"),
+    "not_stated": ("غير مذكور", "not stated"),
+    "reference_period": ("الفترة المرجعية", "Reference period"),
+    "note": ("ملاحظة", "Note"),
+    "chart_alt": ("{kind} لمؤشر «{name}» ({unit})، {geo}: {points}.", "{kind} of “{name}” ({unit}), {geo}: {points}."),
+    "chart_kind_line": ("رسم نقاط عبر الزمن", "Points over time"),
+    "chart_kind_bars": ("رسم أعمدة", "Bar chart"),
+    "in_words": ("الرسم بالكلمات", "The chart in words"),
+    "no_data_view": ("لا أرقام منشورة لهذا الاختيار.", "No published figures for this choice."),
+    "qualifier_more_than": ("أكثر من {value}", "more than {value}"),
+    "per_case_unit": ("{unit} لكل حالة", "{unit} per case"),
+    "share_unit": ("% من المجموع", "% of total"),
+    "share_of_parts_unit": ("% من مجموع الأنواع المنشورة", "% of the sum of published types"),
+    "share_note": ("الحصص محسوبة من الأرقام المنشورة.", "Shares are derived from the published figures."),
+    "per_case_note": ("محسوب: {num} مقسومًا على {den} للفترة نفسها.", "Derived: {num} divided by {den} for the same period."),
+    "parts_no_total": ("لم يُنشر مجموع لهذا المؤشر؛ تُعرض الأنواع كما نُشرت.", "No total is published for this indicator; the types are shown as published."),
+    "total_only": ("نُشر المجموع وحده دون تفصيل عن: {periods}", "Only the total, with no breakdown, is published for: {periods}"),
+    "one_point_note": ("رقم واحد منشور فقط؛ لا يمكن رسم اتجاه.", "Only one figure is published; no trend can be drawn."),
+    "bad_indicator": ("المؤشر «{value}» غير موجود في الفهرس؛ يُعرض بدلًا منه «{default}».",
+                      "The indicator “{value}” is not in the catalogue; showing “{default}” instead."),
+    "bad_year": ("الفترة «{value}» غير صالحة؛ تُعرض كل الفترات.", "The period “{value}” is not valid; showing every period."),
+    "bad_geo": ("المنطقة «{value}» لا أرقام لها في هذا المؤشر؛ تُعرض المناطق المتاحة.",
+                "The area “{value}” has no figures for this indicator; showing the areas that do."),
+    "bad_param": ("القيمة «{value}» غير صالحة لـ«{param}»؛ استُخدمت القيمة الافتراضية.",
+                  "The value “{value}” is not valid for “{param}”; the default is used."),
+    "open_in_explorer": ("افتح في مستكشف المؤشرات", "Open in the indicator explorer"),
+    # governorates
+    "gov_heading": ("المحافظات", "Governorates"),
+    "gov_intro": ("الأرقام المنشورة على مستوى المحافظة. المحافظات بلا رقم منشور مظللة بخطوط مائلة وموسومة «لا بيانات».",
+                  "Figures published at governorate level. Governorates with no published figure are hatched and marked “no data”."),
+    "country": ("الدولة", "Country"),
+    "no_data": ("لا بيانات", "No data"),
+    "map_label": ("خريطة محافظات {country}: {indicator}", "Map of the governorates of {country}: {indicator}"),
+    "map_attribution": ("الحدود: صُنعت باستخدام \u2066Natural Earth (naturalearthdata.com)\u2069، ملكية عامة. الحدود تقريبية.",
+                        "Boundaries: Made with Natural Earth (naturalearthdata.com), public domain. Lines are approximate."),
+    "ranked_table": ("ترتيب المحافظات", "Governorates ranked"),
+    "gov_indicators": ("مؤشرات محافظة {name}", "Indicators for {name}"),
+    "gov_pick": ("اختر محافظة على الخريطة أو من الجدول لعرض مؤشراتها.", "Pick a governorate on the map or in the table to see its indicators."),
+    "gov_no_figures": ("لا أرقام منشورة لمحافظة {name} حتى الآن.", "No figures have been published for {name} yet."),
+    "gov_none_country": ("لم تُنشر أرقام على مستوى المحافظات في {country} حتى الآن.", "No governorate-level figures have been published for {country} yet."),
+    "map_within_note": ("{name} مرسومة ضمن حدود {parent} في الخريطة (حدود قديمة).", "{name} is drawn inside {parent} on the map (older boundaries)."),
+    "legend": ("مفتاح الألوان", "Legend"),
+    # about
+    "about_heading": ("عن البيانات", "About the data"),
+    "about_intro": ("كل رقم هنا منقول من وثيقة منشورة، ومعه الجهة الناشرة والفترة التي يغطيها. لا نقدّر أرقامًا ناقصة ولا نكمل سنوات لم تُنشر أرقامها.",
+                    "Every figure here is taken from a published document, with its publisher and the period it covers. We never estimate missing figures or fill in years that were not published."),
+    "about_sources": ("الوثائق المصدر", "Source documents"),
+    "about_indicators": ("تعريفات المؤشرات", "Indicator definitions"),
+    "how_to_cite": ("كيف تستشهد بالبيانات", "How to cite"),
+    "cite_compilation": ("لاستخدام هذا التجميع:", "To cite this compilation:"),
+    "cite_source": ("لاستخدام رقم بعينه، اذكر وثيقته المصدر كما في الجدول أعلاه، مثلًا:", "To cite a single figure, name its source document as in the table above, for example:"),
+    "cite_text": ("إحصاءات الحماية الاجتماعية (عُمان، الأردن، لبنان)، تجميع من الوثائق المنشورة، إصدار البيانات {build}، اطُّلع عليه في {date}. ترخيص CC BY 4.0.",
+                  "Social protection statistics (Oman, Jordan, Lebanon), compiled from published documents, data build {build}, accessed {date}. Licence CC BY 4.0."),
+    "derived_explained": ("الأرقام الموسومة «محسوب» (التغير، النسب، المبلغ لكل حالة، الحصص، مجموع الأنواع) نحسبها عند العرض من الأرقام المنشورة، ولا تُخزَّن.",
+                          "Figures labelled “derived” (changes, percentages, amount per case, shares, sum of types) are computed from the published figures when shown; they are never stored."),
+    "digits_note": ("تُكتب الأرقام بالأرقام اللاتينية (0-9) مع فاصلة الآلاف، كما في النشرات الرسمية العُمانية.",
+                    "Numbers use Latin digits (0-9) with thousands separators, as Omani official releases do."),
+    "indicators_count": ("{n} مؤشرًا", "{n} indicators"),
+    "figures": ("أرقام", "figures"),
+    # embed
+    "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
+}
+
+
+def norm_lang(lang: str | None) -> str:
+    """'ar' or 'en'; anything else falls back to Arabic."""
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str, **fields) -> str:
+    """The interface string `key` in `lang`, with {fields} filled in."""
+    ar, en = STRINGS[key]
+    text = en if norm_lang(lang) == "en" else ar
+    return text.format(**fields) if fields else text
+
+
+def pick(row, field: str, lang: str):
+    """row[f"{field}_ar"] or row[f"{field}_en"], from a dict or pandas row."""
+    value = row[f"{field}_{norm_lang(lang)}"]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def direction(lang: str) -> str:
+    return "ltr" if norm_lang(lang) == "en" else "rtl"
+
+
+def other_lang(lang: str) -> str:
+    return "ar" if norm_lang(lang) == "en" else "en"
+
+
+# ---------------------------------------------------------------- numbers
+
+def _isolate(text: str, lang: str) -> str:
+    """Keep a signed number or a percentage in one left-to-right piece inside Arabic text."""
+    return f"{LRI}{text}{PDI}" if norm_lang(lang) == "ar" and re.search(r"[-+%\u2212]", text) else text
+
+
+def fmt_number(value: float | None, lang: str, decimals: int = 0, signed: bool = False) -> str:
+    """6073 → '6,073' in both languages (Latin digits); None → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    if signed:
+        pattern = "+" + pattern + ";-" + pattern
+    text = _numbers.format_decimal(value, format=pattern, locale=BABEL_LOCALE[norm_lang(lang)],
+                                   numbering_system="latn", decimal_quantization=True)
+    if signed and value == 0:
+        text = text.lstrip("+-")
+    return _isolate(text, lang)
+
+
+def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool = False) -> str:
+    """0.485 → '48.5%' ('+48.5%' when signed)."""
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    body = fmt_number(abs(share) * 100, "en", decimals)
+    sign = ("+" if share > 0 else "-" if share < 0 else "") if signed else ("-" if share < 0 else "")
+    return _isolate(f"{sign}{body}%", lang)
+
+
+def unit_label(unit: dict, lang: str) -> str:
+    return unit[f"name_{norm_lang(lang)}"]
+
+
+def fmt_value(value: float | None, unit: dict, lang: str, decimals: int = 0, qualifier: str | None = None) -> str:
+    """A published figure with its unit: '6,073 children', '122,178,206 ر.ع.', 'more than 28 facilities'."""
+    number = fmt_number(value, lang, decimals)
+    if unit.get("kind") == "currency":
+        text = f"{number} {unit_label(unit, lang)}" if norm_lang(lang) == "ar" else f"{unit_label(unit, lang)} {number}"
+    else:
+        text = f"{number} {unit_label(unit, lang)}"
+    if qualifier == "more_than":
+        text = t("qualifier_more_than", lang, value=text)
+    return text
+
+
+def fmt_amount(value: float | None, unit: dict, lang: str, decimals: int = 0, qualifier: str | None = None) -> str:
+    """The number alone, with the currency sign when money ('OMR 24,000'); qualifier kept."""
+    number = fmt_number(value, lang, decimals)
+    if unit.get("kind") == "currency":
+        number = f"{number} {unit_label(unit, lang)}" if norm_lang(lang) == "ar" else f"{unit_label(unit, lang)} {number}"
+    if qualifier == "more_than":
+        number = t("qualifier_more_than", lang, value=number)
+    return number
+
+
+# ---------------------------------------------------------------- periods and dates
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
+
+
+def parse_period_label(label: str) -> tuple[int, str | None] | None:
+    """'2021' → (2021, None); '2025-H1' → (2025, 'H1'); '2025-06' → (2025, '06'); else None."""
+    m = _PERIOD.match(str(label or "").strip())
+    if not m:
+        return None
+    year, part = int(m.group(1)), m.group(2)
+    if part and part.isdigit() and not 1 <= int(part) <= 12:
+        return None
+    return year, part
+
+
+def period_label(label: str, lang: str) -> str:
+    """A period for people: '2021', 'يونيو 2025' / 'June 2025', 'النصف الأول 2025' / 'H1 2025'."""
+    parsed = parse_period_label(label)
+    if not parsed:
+        return str(label)
+    year, part = parsed
+    lang = norm_lang(lang)
+    if part is None:
+        return str(year)
+    if part.isdigit():
+        return f"{MONTHS[lang][int(part) - 1]} {year}"
+    if part.startswith("H"):
+        if lang == "ar":
+            return f"{'النصف الأول' if part == 'H1' else 'النصف الثاني'} {year}"
+        return f"{part} {year}"
+    quarter = int(part[1])
+    if lang == "ar":
+        return f"الربع {['الأول', 'الثاني', 'الثالث', 'الرابع'][quarter - 1]} {year}"
+    return f"Q{quarter} {year}"
+
+
+def period_phrase(label: str, measure: str, lang: str) -> str:
+    """What a figure's period means: a stock is counted at the end ('end of 2021'), a flow is during."""
+    text = period_label(label, lang)
+    lang = norm_lang(lang)
+    if measure == "stock":
+        return f"نهاية {text}" if lang == "ar" else f"end of {text}"
+    parsed = parse_period_label(label)
+    if parsed and parsed[1] and parsed[1].startswith("H"):
+        return text
+    return f"خلال {text}" if lang == "ar" else f"during {text}"
+
+
+def fmt_date(value, lang: str) -> str:
+    """A publication date: '2025-08-17' → '17 أغسطس 2025' / '17 August 2025'; '2022' stays; None → not stated."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return t("not_stated", lang)
+    text = str(value)[:10]
+    try:
+        d = _dt.date.fromisoformat(text)
+    except ValueError:
+        m = re.match(r"^(\d{4})-(\d{2})$", text)
+        if m:
+            return f"{MONTHS[norm_lang(lang)][int(m.group(2)) - 1]} {m.group(1)}"
+        return text
+    return f"{d.day} {MONTHS[norm_lang(lang)][d.month - 1]} {d.year}"
+
+
+def join_list(items: list[str], lang: str) -> str:
+    """'a, b and c' / 'a، b و c'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    if norm_lang(lang) == "ar":
+        return "، ".join(items[:-1]) + " و" + items[-1]
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def rtl_svg_text(text: str, lang: str) -> str:
+    """Text for an SVG label (Plotly): an Arabic string is isolated right to left, so brackets
+    and numbers at its ends stay in place even though the SVG's base direction is left to right."""
+    return f"{RLI}{text}{PDI}" if norm_lang(lang) == "ar" else text

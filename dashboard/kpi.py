@@ -1,0 +1,119 @@
+"""KPI cards for the overview: latest value, change since the previous figure, trend,
+target. Pure data in (totals from dashboard.data), plain dicts out, so tests can check the
+numbers and the overview page only lays them out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import data
+from .i18n import fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase, t, unit_label
+from .views import period_run
+
+
+@dataclass
+class Card:
+    indicator_id: str
+    topic: str
+    name: str
+    geo: str | None
+    geo_name: str
+    unit: str
+    latest_value: float | None = None
+    latest_text: str = ""
+    latest_period: str | None = None
+    latest_phrase: str = ""
+    derived_total: bool = False
+    previous_value: float | None = None
+    previous_period: str | None = None
+    change_abs: float | None = None
+    change_pct: float | None = None
+    change_text: str = ""
+    change_direction: str = "none"       # up | down | flat | none
+    change_tone: str = "neutral"         # good | bad | neutral
+    spark_values: list = field(default_factory=list)
+    spark_periods: list = field(default_factory=list)
+    spark_label: str = ""
+    gaps: list = field(default_factory=list)
+    target_text: str = ""
+    target_status: str | None = None     # on_track | off_track | pending
+    target_badge: str = ""
+    target_note: str = ""
+    source: str = ""
+
+
+def cards(lang: str) -> list[Card]:
+    """One card per headline indicator, in catalogue order."""
+    meta = data.meta()
+    headline = [i for i in meta.indicators.values() if i["headline"]]
+    tot = data.totals([i["indicator_id"] for i in headline])
+    return [card(ind, tot[tot["indicator_id"] == ind["indicator_id"]], lang) for ind in headline]
+
+
+def card(ind: dict, totals: pd.DataFrame, lang: str) -> Card:
+    meta = data.meta()
+    unit = meta.units[ind["unit"]]
+    geos = list(dict.fromkeys(totals["geo_code"]))
+    geo = ind["country"] if ind["country"] in geos else (geos[0] if geos else ind["country"])
+    rows = totals[totals["geo_code"] == geo].sort_values(["period_start", "period_end"])
+    c = Card(indicator_id=ind["indicator_id"], topic=ind["topic"], name=ind[f"name_{lang}"], geo=geo,
+             geo_name=meta.geo_name(geo, lang), unit=unit_label(unit, lang))
+    recs = rows.to_dict("records")
+    if recs:
+        last = recs[-1]
+        c.latest_value = float(last["value"])
+        c.latest_period = last["period"]
+        c.latest_phrase = period_phrase(last["period"], ind["measure"], lang)
+        c.latest_text = fmt_amount(last["value"], unit, lang, ind["decimals"], last.get("qualifier"))
+        c.derived_total = bool(last.get("derived"))
+        src = meta.sources.get(str(last["source_id"]).split(",")[0], {})
+        c.source = f"{t('source', lang)}: {src.get(f'publisher_{lang}', '')}" if src else ""
+        if len(recs) > 1:
+            prev = recs[-2]
+            c.previous_value, c.previous_period = float(prev["value"]), prev["period"]
+            c.change_abs = c.latest_value - c.previous_value
+            c.change_pct = c.change_abs / c.previous_value if c.previous_value else None
+            c.change_direction = "up" if c.change_abs > 0 else "down" if c.change_abs < 0 else "flat"
+            hib = ind.get("higher_is_better")
+            if hib is not None and c.change_direction != "flat":
+                good = (c.change_direction == "up") == bool(hib)
+                c.change_tone = "good" if good else "bad"
+            number = fmt_number(c.change_abs, lang, ind["decimals"], signed=True)
+            if unit.get("kind") == "currency":
+                number = f"{number} {unit_label(unit, lang)}"
+            pct = f" ({fmt_percent(c.change_pct, lang, signed=True)})" if c.change_pct is not None else ""
+            c.change_text = (f"{number}{pct} · "
+                             + t("change_since", lang, period=period_phrase(prev["period"], ind["measure"], lang)))
+        labels = [r["period"] for r in recs]
+        run, gaps = period_run(labels)
+        by = {r["period"]: float(r["value"]) for r in recs}
+        c.spark_periods = run
+        c.spark_values = [by.get(p) for p in run]
+        c.gaps = gaps
+        points = [f"{period_label(p, lang)}: {fmt_amount(by[p], unit, lang, ind['decimals'])}" for p in run if p in by]
+        c.spark_label = t("trend_alt", lang, points=("، " if lang == "ar" else ", ").join(points))
+        if gaps:
+            c.spark_label += ". " + t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang))
+    # target: compare only with a figure for the target's own period
+    for target in meta.targets.get(ind["indicator_id"], []):
+        if target["geo_code"] != geo and geos:
+            continue
+        tp = target["period"]
+        c.target_text = t("target_for", lang, period=period_label(tp, lang),
+                          value=fmt_amount(target["value"], unit, lang, ind["decimals"]))
+        actual = rows[rows["period"] == tp]
+        if actual.empty:
+            c.target_status = "pending"
+            c.target_badge = t("pending", lang, period=period_label(tp, lang))
+            c.target_note = t("pending_long", lang, period=period_label(tp, lang))
+        else:
+            value = float(actual.iloc[-1]["value"])
+            hib = ind.get("higher_is_better")
+            ok = value >= target["value"] if hib is not False else value <= target["value"]
+            c.target_status = "on_track" if ok else "off_track"
+            c.target_badge = t("on_track" if ok else "off_track", lang)
+            c.target_note = f"{period_label(tp, lang)}: {fmt_amount(value, unit, lang, ind['decimals'])}"
+        break
+    return c

@@ -1,0 +1,107 @@
+"""The page shell every page shares: skip link, header with the navbar built from the page
+registry, the language switch, the main region, the footer. Plus small helpers pages use.
+
+Pages register themselves with `name_ar` / `name_en` (and `nav=False` to stay out of the
+navbar); `order` sets their place. The navbar reads dash.page_registry, so a page added by
+someone else (e.g. pages/data.py) appears without touching this file.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import dash
+from dash import dcc, html
+
+from . import data
+from .i18n import norm_lang, other_lang, t
+
+
+def current_lang(default: str = "ar") -> str:
+    """The page's language: from the router callback's URL search, or the request's ?lang=."""
+    try:
+        inputs = dash.ctx.inputs or {}
+        search = inputs.get("_pages_location.search")
+        if search is not None:
+            return norm_lang((parse_qs(search.lstrip("?")).get("lang") or [default])[0])
+    except Exception:  # noqa: BLE001 - outside a callback there is no ctx
+        pass
+    try:
+        import flask
+        if flask.has_request_context():
+            return norm_lang(flask.request.args.get("lang", default))
+    except Exception:  # noqa: BLE001
+        pass
+    return norm_lang(default)
+
+
+def title_for(key: str):
+    """A `title=` for register_page that follows the page's language."""
+    def title(**_):
+        return f"{t(key, current_lang())} · {t('site_title', current_lang())}"
+    return title
+
+
+def href(path: str, lang: str, **params) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "", [], ())}
+    query["lang"] = norm_lang(lang)
+    return f"{path}?{urlencode(query, safe=',')}"
+
+
+def nav_pages() -> list[dict]:
+    pages = [p for p in dash.page_registry.values() if p.get("nav", True) and not p.get("path_template")
+             and p.get("module", "").split(".")[-1] != "not_found_404"]
+    return sorted(pages, key=lambda p: (p.get("order") if p.get("order") is not None else 99, p["path"]))
+
+
+def page_name(page: dict, lang: str) -> str:
+    return page.get(f"name_{norm_lang(lang)}") or page.get("name") or page["path"]
+
+
+def shell(lang: str, active_path: str, content, switch_params: dict | None = None, wide: bool = False) -> html.Div:
+    """The whole page: header (title, navbar, language switch), <main>, footer."""
+    lang = norm_lang(lang)
+    other = other_lang(lang)
+    links = []
+    for page in nav_pages():
+        current = page["path"] == active_path
+        links.append(html.Li(html.A(page_name(page, lang), href=href(page["path"], lang),
+                                    className="nav-link spa-link" + (" active" if current else ""),
+                                      **({"aria-current": "page"} if current else {}))))
+    switch_href = href(active_path, other, **{k: v for k, v in (switch_params or {}).items() if k != "lang"})
+    try:
+        build = data.meta()
+        build_text = f"{t('build', lang)}: {build.build_id} · {build.built_at[:16]}"
+    except Exception:  # noqa: BLE001 - the footer must not break a page
+        build_text = ""
+    return html.Div(className="page" + (" wide" if wide else ""), lang=lang, dir="rtl" if lang == "ar" else "ltr", children=[
+        html.A(t("skip_to_content", lang), href="#main", className="skip-link"),
+        html.Header(className="site-header", children=[
+            html.Div(className="header-inner", children=[
+                dcc.Link(className="brand", href=href("/", lang), children=[
+                    html.Span(className="brand-mark", **{"aria-hidden": "true"}),
+                    html.Span(t("site_title", lang)),
+                ]),
+                html.Nav(html.Ul(links, className="nav-list"), className="site-nav",
+                         **{"aria-label": t("main_nav", lang)}),
+                html.A(t("switch_lang", lang), href=switch_href, className="lang-switch", lang=other,
+                       hrefLang=other, title=t("switch_lang_label", lang), **{"data-lang": other}),
+            ]),
+        ]),
+        html.Main(id="main", tabIndex="-1", className="site-main", children=content),
+        html.Footer(className="site-footer", children=[
+            html.P(t("footer_licence", lang)),
+            html.P(build_text, className="build-info") if build_text else None,
+        ]),
+    ])
+
+
+def message_box(messages, lang: str):
+    """Friendly notices for URL parameters that had to be replaced (role=status, polite)."""
+    if not messages:
+        return None
+    return html.Div(className="notice", role="status", children=[html.P(m) for m in messages])
+
+
+def error_page(lang: str, active_path: str, text_key: str = "error_generic"):
+    return shell(lang, active_path, [html.Div(className="notice notice-error", role="alert",
+                                              children=html.P(t(text_key, lang)))])

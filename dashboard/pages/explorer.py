@@ -1,0 +1,451 @@
+"""Indicator explorer: one indicator, tabs Chart / Table / Sources (as Our World in Data).
+
+The URL is the state (see state.py): the page's layout is built from it on the server,
+chart included, so opening a permalink shows the view without waiting for a callback.
+Changing a control runs one callback that returns the new view; a clientside callback
+then writes the state back into the address bar (history.replaceState, no reload), so the
+address is always a permalink. Views are cached per (database build, state).
+"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+import flask
+from dash import ALL, Input, Output, State as DState, callback, clientside_callback, ctx, dcc, html, no_update
+
+from .. import data
+from ..cache import view_for
+from ..figures import graph_config
+from ..i18n import fmt_date, norm_lang, period_label, t
+from ..layout import error_page, href, message_box, shell, title_for
+from ..state import MODES, State, geos_for, parse, views_for, with_changes
+from ..views import sort_table
+
+dash.register_page(__name__, path="/explorer", order=1, name="Explorer", name_ar=t("page_explorer", "ar"),
+                   name_en=t("page_explorer", "en"), title=title_for("page_explorer"),
+                   description="Explore each indicator over time, by breakdown and by area; download its data.")
+
+
+def _host() -> str:
+    try:
+        return flask.request.host_url.rstrip("/")
+    except RuntimeError:
+        return ""
+
+
+# ---------------------------------------------------------------- pieces of the page
+
+def indicator_options(lang: str) -> list[dict]:
+    meta = data.meta()
+    opts = []
+    for topic in meta.topics:
+        for ind in meta.indicators.values():
+            if ind["topic"] == topic:
+                opts.append({"label": f"{ind[f'name_{lang}']} — {meta.topics[topic][f'name_{lang}']} "
+                                      f"({meta.geo_name(ind['country'], lang)})",
+                             "value": ind["indicator_id"]})
+    return opts
+
+
+def view_options(state: State, lang: str) -> list[dict]:
+    meta = data.meta()
+    ind = meta.indicators[state.indicator]
+    opts = []
+    for v in views_for(ind, geos_for(state.indicator)):
+        if v == "breakdown":
+            for dim in ind["breakdowns"]:
+                label = meta.dimensions.get(dim, {}).get(f"dimension_{lang}", dim)
+                opts.append({"label": t("view_breakdown", lang, dimension=label), "value": f"breakdown:{dim}"})
+        else:
+            opts.append({"label": t(f"view_{v}", lang), "value": v})
+    return opts
+
+
+def view_value(state: State) -> str:
+    return f"breakdown:{state.breakdown}" if state.view == "breakdown" else state.view
+
+
+def period_options(state: State, lang: str) -> list[dict]:
+    obs = data.observations(state.indicator)
+    labels = list(dict.fromkeys(obs.sort_values(["period_start", "period_end"])["period"]))
+    return [{"label": period_label(p, lang), "value": p} for p in labels]
+
+
+def geo_options(state: State, lang: str) -> list[dict]:
+    meta = data.meta()
+    return [{"label": meta.geo_name(g, lang), "value": g} for g in geos_for(state.indicator)]
+
+
+def data_links(state: State) -> dict[str, str]:
+    params = {**state.data_params(), "lang": state.lang}
+    q = urlencode(params, safe=",")
+    api = {"indicator": state.indicator, **state.data_params(), "format": "csv"}
+    return {"csv": f"/data/{state.indicator}.csv?{q}", "xlsx": f"/data/{state.indicator}.xlsx?{q}",
+            "api": f"/api/v1/observations?{urlencode(api, safe=',')}"}
+
+
+def chart_block(state: State, vd, fig_json: dict):
+    lang = state.lang
+    links = data_links(state)
+    return html.Figure(className="chart-figure", children=[
+        dcc.Graph(id="explorer-graph", figure=fig_json, config=graph_config(state.indicator, lang),
+                  className="chart", style={"height": f"{fig_json['layout'].get('height', 460)}px"},
+                  responsive=True),
+        html.Figcaption(className="chart-caption", children=[
+            html.Ul([html.Li(n) for n in vd.notes], className="chart-notes") if vd.notes else None,
+            html.Details(className="in-words", children=[
+                html.Summary(t("in_words", lang)),
+                html.P(vd.alt, id="explorer-alt"),
+            ]),
+        ]),
+        html.Div(className="download-bar", role="group", **{"aria-label": t("downloads", lang)}, children=[
+            html.A(t("download_csv", lang), href=links["csv"], className="button", id="explorer-csv",
+                   download=f"{state.indicator}.csv"),
+            html.A(t("download_xlsx", lang), href=links["xlsx"], className="button", id="explorer-xlsx",
+                   download=f"{state.indicator}.xlsx"),
+            html.Button(t("download_png", lang), id="explorer-png", className="button", type="button",
+                        **{"data-filename": f"{state.indicator}_{lang}"}),
+        ]),
+    ])
+
+
+SORT_COLUMNS = ("period", "area", "category", "value", "source")
+
+
+def table_block(state: State, vd, sort: str | None = None, descending: bool = False):
+    lang = state.lang
+    rows = sort_table(vd.table, sort, descending)
+    ind = data.meta().indicators[state.indicator]
+    heads = {"period": t("col_period", lang), "area": t("col_area", lang), "category": t("col_category", lang),
+             "value": t("col_value", lang), "source": t("col_source", lang)}
+    current = sort or "period"
+    th = []
+    for col in ("period", "area", "category", "value"):
+        aria = ("descending" if descending else "ascending") if col == current else "none"
+        th.append(html.Th(scope="col", **{"aria-sort": aria}, children=html.Button(
+            [heads[col], html.Span(("▼" if descending else "▲") if col == current else "↕", className="sort-mark",
+                                   **{"aria-hidden": "true"})],
+            id={"type": "explorer-sort", "col": col}, className="sort-button", type="button",
+            title=t("sort_by", lang, col=heads[col]))))
+    th.append(html.Th(t("col_unit", lang), scope="col"))
+    th.append(html.Th(scope="col", **{"aria-sort": ("descending" if descending else "ascending")
+                                      if current == "source" else "none"},
+                      children=html.Button([heads["source"], html.Span("↕", className="sort-mark",
+                                                                        **{"aria-hidden": "true"})],
+                                           id={"type": "explorer-sort", "col": "source"}, className="sort-button",
+                                           type="button", title=t("sort_by", lang, col=heads["source"]))))
+    body = []
+    for r in rows:
+        body.append(html.Tr(className="derived-row" if r["derived"] else None, children=[
+            html.Td(r["period_text"]), html.Td(r["area"]),
+            html.Td([r["category"], html.Span(f" ({t('derived', lang)})", className="derived-tag") if r["derived"] else None]),
+            html.Td(r["value_text"], className="num"), html.Td(r["unit"]),
+            html.Td(r["source"], title=r["source_title"]),
+        ]))
+    if not body:
+        body = [html.Tr(html.Td(t("no_data_view", lang), colSpan=6))]
+    return html.Div(className="table-wrap", tabIndex="0", role="region",
+                    **{"aria-label": t("table_caption", lang, name=ind[f"name_{lang}"])}, children=html.Table(
+                        className="data-table", id="explorer-datatable", children=[
+                            html.Caption(t("table_caption", lang, name=ind[f"name_{lang}"])),
+                            html.Thead(html.Tr(th)), html.Tbody(body)]))
+
+
+def sources_block(state: State):
+    lang = state.lang
+    meta = data.meta()
+    ind = meta.indicators[state.indicator]
+    unit = meta.units[ind["unit"]]
+    items = [
+        html.Dt(t("definition", lang)), html.Dd(ind[f"definition_{lang}"]),
+        html.Dt(t("unit", lang)), html.Dd(unit[f"name_{lang}"]),
+        html.Dt(t("measure", lang)), html.Dd(t(f"measure_{ind['measure']}", lang)),
+    ]
+    cards = []
+    for sid in data.source_ids_for(state.indicator):
+        s = meta.sources.get(sid)
+        if not s:
+            continue
+        rows = [html.Dt(t("publisher", lang)), html.Dd(s[f"publisher_{lang}"]),
+                html.Dt(t("title", lang)), html.Dd(s[f"title_{lang}"]),
+                html.Dt(t("published", lang)), html.Dd(fmt_date(s.get("published"), lang)),
+                html.Dt(t("reference_period", lang)), html.Dd(s[f"reference_period_{lang}"])]
+        if s.get(f"note_{lang}"):
+            rows += [html.Dt(t("note", lang)), html.Dd(s[f"note_{lang}"])]
+        if s.get("url"):
+            rows += [html.Dt("URL"), html.Dd(html.A(s["url"], href=s["url"], rel="noopener"))]
+        cards.append(html.Article(html.Dl(rows, className="facts"), className="source-card",
+                                  **{"data-source": sid}))
+    return html.Div([
+        html.H3(ind[f"name_{lang}"]),
+        html.Dl(items, className="facts"),
+        html.H3(t("sources", lang)),
+        html.Div(cards, className="source-cards"),
+    ])
+
+
+def share_block(state: State):
+    lang = state.lang
+    host = _host()
+    permalink = f"{host}/explorer?{state.query_string()}"
+    embed_q = {k: v for k, v in state.query(tab=False).items() if k != "indicator"}
+    embed_url = f"{host}/embed/{state.indicator}?{urlencode(embed_q, safe=',')}"
+    ind = data.meta().indicators[state.indicator]
+    snippet = (f'<iframe src="{embed_url}" title="{ind[f"name_{lang}"]}" width="100%" height="560" '
+               f'style="border:0" loading="lazy"></iframe>')
+    api = host + data_links(state)["api"]
+
+    def box(label, ident, value, multiline=False):
+        field = (dcc.Textarea(id=ident, value=value, readOnly=True, className="copy-field", rows=3)
+                 if multiline else dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"))
+        return html.Div(className="copy-box", children=[
+            html.Label(label, htmlFor=ident),
+            html.Div(className="copy-row", children=[
+                field, html.Button(t("copy", lang), type="button", className="button copy-button",
+                                   **{"data-copy-target": ident, "aria-label": f"{t('copy', lang)}: {label}"})]),
+        ])
+
+    return html.Div(className="share", children=[
+        box(t("permalink", lang), "explorer-permalink", permalink),
+        box(t("developer_api", lang), "explorer-api", api),
+        box(t("embed", lang), "explorer-embed", snippet, multiline=True),
+    ])
+
+
+def view_children(state: State):
+    """Everything that depends on the state: heading, tabs' panels, share boxes."""
+    lang = state.lang
+    vd, fig = view_for(state)
+    ind = data.meta().indicators[state.indicator]
+    panels = []
+    for tab in ("chart", "table", "sources"):
+        content = {"chart": lambda: chart_block(state, vd, fig),
+                   "table": lambda: table_block(state, vd),
+                   "sources": lambda: sources_block(state)}[tab]()
+        panels.append(html.Section(content, id=f"explorer-panel-{tab}", className="tab-panel", role="tabpanel",
+                                   hidden=state.tab != tab, **{"aria-labelledby": f"explorer-tab-{tab}"}))
+    return [
+        html.H2(ind[f"name_{lang}"], className="view-title"),
+        html.P(ind[f"definition_{lang}"], className="view-definition"),
+        html.Div(panels, className="panels"),
+        share_block(state),
+    ]
+
+
+def tabs(state: State):
+    lang = state.lang
+    return html.Div(className="tabs", role="tablist", **{"aria-label": t("tabs_label", lang)}, children=[
+        html.Button(t(f"tab_{tab}", lang), id=f"explorer-tab-{tab}", className="tab", role="tab", type="button",
+                    **{"aria-selected": "true" if state.tab == tab else "false",
+                       "aria-controls": f"explorer-panel-{tab}", "data-tab": tab},
+                    tabIndex="0" if state.tab == tab else "-1")
+        for tab in ("chart", "table", "sources")])
+
+
+def controls(state: State):
+    lang = state.lang
+    is_breakdown = state.view == "breakdown"
+    periods = period_options(state, lang)
+    return html.Div(className="controls", children=[
+        html.Div(className="control control-wide", children=[
+            html.Label(t("choose_indicator", lang), htmlFor="explorer-indicator", id="explorer-indicator-label"),
+            dcc.Dropdown(id="explorer-indicator", options=indicator_options(lang), value=state.indicator,
+                         clearable=False, searchable=True, maxHeight=320, className="dropdown",
+                         labels={"search": t("choose_indicator", lang), "no_options_found": t("no_data_view", lang)}),
+        ]),
+        html.Fieldset(className="control", children=[
+            html.Legend(t("show", lang)),
+            dcc.RadioItems(id="explorer-view", options=view_options(state, lang), value=view_value(state),
+                           className="radios", labelClassName="radio"),
+        ]),
+        html.Fieldset(id="explorer-mode-box", className="control", hidden=not is_breakdown, children=[
+            html.Legend(t("bar_mode", lang)),
+            dcc.RadioItems(id="explorer-mode", options=[{"label": t(f"mode_{m}", lang), "value": m} for m in MODES],
+                           value=state.mode, className="radios", labelClassName="radio"),
+        ]),
+        html.Fieldset(className="control", children=[
+            html.Legend(t("geography", lang)),
+            dcc.Checklist(id="explorer-geo", options=geo_options(state, lang), value=list(state.geos),
+                          className="radios", labelClassName="radio"),
+        ]),
+        html.Fieldset(className="control control-period", children=[
+            html.Legend(t("years", lang)),
+            html.Div(className="period-pickers", children=[
+                html.Div([html.Label(t("from", lang), htmlFor="explorer-from"),
+                          dcc.Dropdown(id="explorer-from", options=periods, value=state.from_, clearable=True,
+                                       searchable=False, className="dropdown dropdown-small",
+                                       placeholder=periods[0]["label"] if periods else "")]),
+                html.Div([html.Label(t("to", lang), htmlFor="explorer-to"),
+                          dcc.Dropdown(id="explorer-to", options=periods, value=state.to, clearable=True,
+                                       searchable=False, className="dropdown dropdown-small",
+                                       placeholder=periods[-1]["label"] if periods else "")]),
+            ]),
+        ]),
+    ])
+
+
+def layout(**params):
+    lang = norm_lang(params.get("lang") if isinstance(params.get("lang"), str) else None)
+    try:
+        state = parse(params)
+    except FileNotFoundError:
+        return error_page(lang, "/explorer", "db_missing")
+    content = [
+        html.Div(className="page-head", children=[html.H1(t("explorer_heading", lang))]),
+        html.Div(message_box(state.messages, lang), id="explorer-messages"),
+        controls(state),
+        tabs(state),
+        html.Div(view_children(state), id="explorer-content", className="explorer-content"),
+        dcc.Store(id="explorer-state", data={"query": state.query(), "lang": lang, "tab": state.tab}),
+        dcc.Store(id="explorer-sort", data={"col": None, "desc": False}),
+    ]
+    return shell(lang, "/explorer", content, switch_params=state.query(), wide=True)
+
+
+# ---------------------------------------------------------------- callbacks
+
+@callback(
+    Output("explorer-content", "children"),
+    Output("explorer-state", "data"),
+    Output("explorer-messages", "children"),
+    Output("explorer-view", "options"),
+    Output("explorer-view", "value"),
+    Output("explorer-mode-box", "hidden"),
+    Output("explorer-geo", "options"),
+    Output("explorer-geo", "value"),
+    Output("explorer-from", "options"),
+    Output("explorer-from", "value"),
+    Output("explorer-to", "options"),
+    Output("explorer-to", "value"),
+    Input("explorer-indicator", "value"),
+    Input("explorer-view", "value"),
+    Input("explorer-mode", "value"),
+    Input("explorer-geo", "value"),
+    Input("explorer-from", "value"),
+    Input("explorer-to", "value"),
+    DState("explorer-state", "data"),
+    prevent_initial_call=True,
+)
+def update(indicator, view, mode, geos, from_, to, stored):
+    stored = stored or {}
+    lang = norm_lang(stored.get("lang"))
+    tab = stored.get("tab", "chart")
+    try:
+        changed = ctx.triggered_id
+        params = {"indicator": indicator, "mode": mode, "lang": lang, "tab": tab}
+        if changed != "explorer-indicator":
+            if view and view.startswith("breakdown:"):
+                params["view"], params["breakdown"] = "breakdown", view.split(":", 1)[1]
+            elif view:
+                params["view"] = view
+            if geos:
+                params["geo"] = ",".join(geos)
+            if from_:
+                params["from"] = from_
+            if to:
+                params["to"] = to
+        state = parse(params)
+        vd_children = view_children(state)
+        return (vd_children, {"query": state.query(), "lang": lang, "tab": state.tab},
+                message_box(state.messages, lang), view_options(state, lang), view_value(state),
+                state.view != "breakdown", geo_options(state, lang), list(state.geos),
+                period_options(state, lang), state.from_, period_options(state, lang), state.to)
+    except Exception:  # noqa: BLE001 - a friendly message, never a traceback
+        import logging
+        logging.getLogger("dashboard").exception("explorer update failed")
+        return ((html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),)
+                + (no_update,) * 11)
+
+
+@callback(
+    Output("explorer-panel-table", "children"),
+    Output("explorer-sort", "data"),
+    Input({"type": "explorer-sort", "col": ALL}, "n_clicks"),
+    DState("explorer-sort", "data"),
+    DState("explorer-state", "data"),
+    prevent_initial_call=True,
+)
+def sort(clicks, sort_state, stored):
+    if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):
+        return no_update, no_update
+    col = ctx.triggered_id["col"]
+    sort_state = sort_state or {}
+    desc = (not sort_state.get("desc")) if sort_state.get("col") == col else False
+    state = parse(dict((stored or {}).get("query") or {}))
+    vd, _ = view_for(state)
+    return table_block(state, vd, col, desc), {"col": col, "desc": desc}
+
+
+# tabs: instant, in the browser; the chosen tab goes into the stored state and the URL
+clientside_callback(
+    """
+    function (c1, c2, c3, stored) {
+        var trig = (window.dash_clientside.callback_context.triggered || [])[0];
+        var tab = stored && stored.tab || "chart";
+        if (trig && trig.prop_id) { tab = trig.prop_id.split(".")[0].replace("explorer-tab-", ""); }
+        ["chart", "table", "sources"].forEach(function (name) {
+            var b = document.getElementById("explorer-tab-" + name);
+            var p = document.getElementById("explorer-panel-" + name);
+            if (b) { b.setAttribute("aria-selected", name === tab ? "true" : "false"); b.tabIndex = name === tab ? 0 : -1; }
+            if (p) { p.hidden = name !== tab; }
+        });
+        if (tab === "chart") { window.dispatchEvent(new Event("resize")); }
+        var out = Object.assign({}, stored || {}); out.tab = tab;
+        out.query = Object.assign({}, out.query || {});
+        if (tab === "chart") { delete out.query.tab; } else { out.query.tab = tab; }
+        return out;
+    }
+    """,
+    Output("explorer-state", "data", allow_duplicate=True),
+    Input("explorer-tab-chart", "n_clicks"),
+    Input("explorer-tab-table", "n_clicks"),
+    Input("explorer-tab-sources", "n_clicks"),
+    DState("explorer-state", "data"),
+    prevent_initial_call=True,
+)
+
+# the address bar always holds the current view (a permalink); no reload, no router call
+clientside_callback(
+    """
+    function (stored) {
+        if (!stored || !stored.query) { return window.dash_clientside.no_update; }
+        var q = new URLSearchParams();
+        Object.keys(stored.query).forEach(function (k) { q.set(k, stored.query[k]); });
+        if (stored.tab && stored.tab !== "chart") { q.set("tab", stored.tab); } else { q.delete("tab"); }
+        var url = window.location.pathname + "?" + q.toString().replace(/%2C/g, ",");
+        if (url !== window.location.pathname + window.location.search) {
+            window.history.replaceState(window.history.state, "", url);
+        }
+        var link = document.getElementById("explorer-permalink");
+        if (link) { link.value = window.location.origin + url; }
+        var sw = document.querySelector("#react-entry-point a.lang-switch");
+        if (sw) {
+            var other = new URLSearchParams(q); other.set("lang", sw.getAttribute("data-lang"));
+            sw.setAttribute("href", window.location.pathname + "?" + other.toString().replace(/%2C/g, ","));
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("explorer-messages", "role"),
+    Input("explorer-state", "data"),
+)
+
+# PNG of the chart as drawn (title, unit, period and source are part of the figure)
+clientside_callback(
+    """
+    function (n) {
+        if (!n) { return window.dash_clientside.no_update; }
+        var gd = document.querySelector("#explorer-graph .js-plotly-plot");
+        var b = document.getElementById("explorer-png");
+        if (gd && window.Plotly) {
+            window.Plotly.downloadImage(gd, {format: "png", width: 1000, height: 600, scale: 2,
+                                             filename: b ? b.getAttribute("data-filename") : "chart"});
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("explorer-png", "title"),
+    Input("explorer-png", "n_clicks"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,105 @@
+"""Dash component trees to HTML, for the server-rendered first paint.
+
+The index page carries the requested page already rendered as HTML (cards, SVG sparklines,
+tables, text), so it appears before any JavaScript has loaded; when React has mounted and
+rendered the same page, CSS hides this copy (see assets/style.css, `#ssr`). Ids are left
+out so the copy never clashes with the live page. Interactive Dash components become
+their static equivalents (a link stays a link; a graph becomes a placeholder box holding
+the chart's text alternative).
+"""
+from __future__ import annotations
+
+from html import escape
+
+from dash.development.base_component import Component
+
+VOID = {"img", "br", "hr", "input", "meta", "link", "source", "col", "wbr"}
+PROP_ATTR = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
+             "rowSpan": "rowspan", "readOnly": "readonly", "maxLength": "maxlength", "dateTime": "datetime",
+             "accessKey": "accesskey", "spellCheck": "spellcheck", "contentEditable": "contenteditable"}
+SKIP = {"id", "children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "loading_state",
+        "setProps", "persistence", "persisted_props", "persistence_type"}
+TAGS = {"ObjectEl": "object", "Summary": "summary", "Details": "details"}
+
+
+def _style(style: dict) -> str:
+    out = []
+    for k, v in style.items():
+        prop = "".join("-" + c.lower() if c.isupper() else c for c in k)
+        out.append(f"{prop}:{v}")
+    return ";".join(out)
+
+
+def _attrs(comp: Component) -> str:
+    parts = []
+    for name in list(getattr(comp, "_prop_names", [])) + [k for k in vars(comp) if k.startswith(("data-", "aria-"))]:
+        if name in SKIP or name.startswith("_"):
+            continue
+        value = getattr(comp, name, None)
+        if value is None or value is False or isinstance(value, Component):
+            continue
+        attr = PROP_ATTR.get(name, name)
+        if name == "style" and isinstance(value, dict):
+            value = _style(value)
+        if value is True:
+            parts.append(attr)
+        elif isinstance(value, (str, int, float)):
+            parts.append(f'{attr}="{escape(str(value), quote=True)}"')
+    return (" " + " ".join(dict.fromkeys(parts))) if parts else ""
+
+
+def to_html(node) -> str:
+    """HTML for a component tree (strings are escaped)."""
+    if node is None or node is False:
+        return ""
+    if isinstance(node, (list, tuple)):
+        return "".join(to_html(n) for n in node)
+    if isinstance(node, (int, float)):
+        return escape(str(node))
+    if isinstance(node, str):
+        return escape(node)
+    if not isinstance(node, Component):
+        return ""
+    ns, typ = node._namespace, node._type
+    if ns == "spi_components" and typ == "RawHtml":
+        tag = "span" if getattr(node, "inline", False) else "div"
+        cls = getattr(node, "className", None)
+        extra = "".join(f' {k}="{escape(str(v), quote=True)}"' for k, v in vars(node).items()
+                        if k.startswith(("data-", "aria-")))
+        return f"<{tag}{' class=' + chr(34) + escape(cls) + chr(34) if cls else ''}{extra}>{getattr(node, 'html', '')}</{tag}>"
+    if ns == "dash_html_components":
+        tag = TAGS.get(typ, typ.lower())
+        if tag in VOID:
+            return f"<{tag}{_attrs(node)}>"
+        return f"<{tag}{_attrs(node)}>{to_html(getattr(node, 'children', None))}</{tag}>"
+    if ns == "dash_core_components":
+        if typ == "Link":
+            cls = getattr(node, "className", None)
+            return (f'<a href="{escape(getattr(node, "href", "") or "", quote=True)}"'
+                    f'{" class=" + chr(34) + escape(cls) + chr(34) if cls else ""}>'
+                    f"{to_html(getattr(node, 'children', None))}</a>")
+        if typ in ("Store", "Location", "Interval", "Download", "Clipboard"):
+            return ""
+        if typ == "Graph":
+            style = getattr(node, "style", None) or {}
+            height = style.get("height", "460px")
+            return f'<div class="graph-placeholder" style="height:{escape(str(height))}" aria-hidden="true"></div>'
+        if typ in ("RadioItems", "Checklist"):
+            value = getattr(node, "value", None)
+            values = value if isinstance(value, list) else [value]
+            items = []
+            for opt in getattr(node, "options", None) or []:
+                label = opt.get("label") if isinstance(opt, dict) else opt
+                val = opt.get("value") if isinstance(opt, dict) else opt
+                mark = "●" if val in values else "○"
+                items.append(f'<span class="ssr-option">{mark} {to_html(label)}</span>')
+            return f'<div class="ssr-options {escape(getattr(node, "className", "") or "")}">{"".join(items)}</div>'
+        if typ == "Dropdown":
+            value = getattr(node, "value", None)
+            label = ""
+            for opt in getattr(node, "options", None) or []:
+                if isinstance(opt, dict) and opt.get("value") == value:
+                    label = opt.get("label")
+            return f'<div class="ssr-dropdown">{to_html(label)}</div>'
+        return to_html(getattr(node, "children", None))
+    return to_html(getattr(node, "children", None))

@@ -1,0 +1,467 @@
+"""What a chart shows, as plain data: periods, series, notes, table rows, text alternative.
+
+`build_view(state)` reads the figures (dashboard.data) and returns a ViewData that the
+figure builder (figures.py), the table and the text alternative all use, so the chart,
+its table and its description can never disagree. Missing periods stay missing: a gap in
+a run of years becomes None (no line drawn across it) and a note says which periods have
+no figure. Derived numbers (shares, amount per case, sum of parts) are computed here and
+flagged derived.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import data
+from .i18n import (fmt_amount, fmt_number, fmt_percent, join_list, norm_lang, parse_period_label, period_label,
+                   period_phrase, t, unit_label)
+from .state import PER_CASE, State
+
+
+@dataclass
+class Series:
+    key: str                       # geo code, member code, "total" or "derived"
+    name: str
+    values: list                   # one per period (None where no figure)
+    texts: list                    # formatted values for hover/labels ("" where None)
+    derived: bool = False
+
+
+@dataclass
+class ViewData:
+    indicator_id: str
+    lang: str
+    kind: str                      # "line" or "bars"
+    barmode: str | None
+    periods: list[str]             # period labels on the x axis, in time order (gaps included)
+    x_labels: list[str]            # the same, for people, in the page's language
+    series: list[Series]
+    title: str
+    subtitle: str
+    unit: str                      # unit label of the values shown
+    source_line: str
+    percent: bool = False
+    derived: bool = False
+    notes: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    table: list[dict] = field(default_factory=list)
+    alt: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(v is not None for s in self.series for v in s.values)
+
+
+# ---------------------------------------------------------------- periods
+
+def _freq(label: str) -> str | None:
+    parsed = parse_period_label(label)
+    if not parsed:
+        return None
+    part = parsed[1]
+    if part is None:
+        return "Y"
+    if part.isdigit():
+        return "M"
+    return part[0]  # "H" or "Q"
+
+
+def _next(label: str) -> str:
+    year, part = parse_period_label(label)
+    if part is None:
+        return str(year + 1)
+    if part.isdigit():
+        m = int(part)
+        return f"{year + 1}-01" if m == 12 else f"{year}-{m + 1:02d}"
+    n, k = part[0], int(part[1])
+    last = 2 if n == "H" else 4
+    return f"{year + 1}-{n}1" if k == last else f"{year}-{n}{k + 1}"
+
+
+def period_run(labels: list[str]) -> tuple[list[str], list[str]]:
+    """All periods from the first to the last, and the ones missing from `labels`.
+    Only done when every label has the same frequency; otherwise the labels as given."""
+    labels = list(dict.fromkeys(labels))
+    freqs = {_freq(x) for x in labels}
+    if len(labels) < 2 or len(freqs) != 1 or None in freqs:
+        return labels, []
+    ordered = sorted(labels, key=_sort_key)
+    run = [ordered[0]]
+    while run[-1] != ordered[-1] and len(run) < 5000:
+        run.append(_next(run[-1]))
+    if run[-1] != ordered[-1]:
+        return ordered, []
+    present = set(labels)
+    return run, [p for p in run if p not in present]
+
+
+def _sort_key(label: str) -> tuple:
+    parsed = parse_period_label(label)
+    if not parsed:
+        return (9999, label)
+    year, part = parsed
+    if part is None:
+        return (year, 0, 0)
+    if part.isdigit():
+        return (year, int(part), 0)
+    return (year, (int(part[1]) * (6 if part[0] == "H" else 3)), 1)
+
+
+def _bound_dates(state: State) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    start = end = None
+    if state.from_:
+        year, part = parse_period_label(state.from_)
+        if part is None:
+            start = dt.date(year, 1, 1)
+        elif part.isdigit():
+            start = dt.date(year, int(part), 1)
+        else:
+            months = 6 if part[0] == "H" else 3
+            start = dt.date(year, (int(part[1]) - 1) * months + 1, 1)
+    if state.to:
+        year, part = parse_period_label(state.to)
+        if part is None:
+            end = dt.date(year, 12, 31)
+        else:
+            month = int(part) if part.isdigit() else int(part[1]) * (6 if part[0] == "H" else 3)
+            end = (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
+    return (pd.Timestamp(start) if start else None, pd.Timestamp(end) if end else None)
+
+
+def filter_periods(df: pd.DataFrame, state: State) -> pd.DataFrame:
+    start, end = _bound_dates(state)
+    if start is not None:
+        df = df[df["period_start"] >= start]
+    if end is not None:
+        df = df[df["period_end"] <= end]
+    return df
+
+
+# ---------------------------------------------------------------- helpers
+
+def _no_breakdown(df: pd.DataFrame) -> pd.Series:
+    mask = pd.Series(True, index=df.index)
+    for col in data.DIMENSION_COLUMNS:
+        mask &= df[col].isna()
+    return mask
+
+
+def source_line(source_ids: list[str], lang: str) -> str:
+    meta = data.meta()
+    parts = []
+    for sid in source_ids:
+        s = meta.sources.get(sid)
+        if not s:
+            continue
+        year = str(s["published"])[:4] if s.get("published") else t("not_stated", lang)
+        parts.append(f"{s[f'publisher_{lang}']} ({year})")
+    return f"{t('source', lang)}: " + ("؛ " if lang == "ar" else "; ").join(parts) if parts else ""
+
+
+def _fmt(value, unit: dict, lang: str, decimals: int, qualifier=None) -> str:
+    if value is None:
+        return ""
+    return fmt_amount(value, unit, lang, decimals, qualifier)
+
+
+def _geo_phrase(geos: list[str], lang: str) -> str:
+    meta = data.meta()
+    return join_list([meta.geo_name(g, lang) for g in geos], lang)
+
+
+def _table_row(r: dict, ind: dict, unit: dict, lang: str, category: str, derived: bool = False,
+               value_text: str | None = None, unit_text: str | None = None) -> dict:
+    meta = data.meta()
+    src = meta.sources.get(r.get("source_id") or "", {})
+    return {
+        "period": r["period"],
+        "period_text": period_phrase(r["period"], ind["measure"], lang),
+        "sort_period": r["period_end"].isoformat() if hasattr(r["period_end"], "isoformat") else str(r["period_end"]),
+        "geo": r["geo_code"], "area": meta.geo_name(r["geo_code"], lang),
+        "category": category,
+        "value": r["value"],
+        "value_text": value_text if value_text is not None else _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")),
+        "unit": unit_text if unit_text is not None else unit_label(unit, lang),
+        "source": src.get(f"publisher_{lang}", r.get("source_id") or ""),
+        "source_title": src.get(f"title_{lang}", ""),
+        "derived": derived,
+    }
+
+
+# ---------------------------------------------------------------- the views
+
+def build_view(state: State) -> ViewData:
+    lang = norm_lang(state.lang)
+    meta = data.meta()
+    ind = meta.indicators[state.indicator]
+    unit = meta.units[ind["unit"]]
+    obs = filter_periods(data.observations(state.indicator), state)
+    if state.geos:
+        obs = obs[obs["geo_code"].isin(state.geos)]
+    if state.view == "per_case":
+        return _per_case(state, lang)
+    if state.view == "breakdown" and state.breakdown:
+        return _breakdown(state, ind, unit, obs, lang)
+    if state.view == "geo":
+        return _by_geo(state, ind, unit, obs, lang)
+    return _time(state, ind, unit, obs, lang)
+
+
+def _common(state: State, ind: dict, lang: str, obs: pd.DataFrame, geos: list[str], extra_sources=()) -> dict:
+    name = ind[f"name_{lang}"]
+    geo_text = _geo_phrase(geos, lang)
+    sources = list(dict.fromkeys(list(obs["source_id"].dropna()) + list(extra_sources)))
+    return {"indicator_id": state.indicator, "lang": lang, "title": f"{name} — {geo_text}" if geo_text else name,
+            "source_line": source_line(sources, lang)}
+
+
+def _subtitle(unit_text: str, periods: list[str], measure: str, lang: str, extra: str = "") -> str:
+    span = ""
+    if periods:
+        first, last = period_phrase(periods[0], measure, lang), period_phrase(periods[-1], measure, lang)
+        if first != last and measure != "stock":
+            first, last = period_label(periods[0], lang), period_label(periods[-1], lang)
+        span = first if first == last else f"{first} – {last}"
+    bits = [unit_text, span] + ([extra] if extra else [])
+    return " · ".join(b for b in bits if b)
+
+
+def _time(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+    geos = list(state.geos)
+    totals = obs[_no_breakdown(obs)]
+    derived = False
+    notes: list[str] = []
+    rows: list[dict] = []
+    if totals.empty and not obs.empty:
+        # published only by its parts (e.g. associations by type): the sum is derived
+        parts = obs.groupby(["geo_code", "period"], as_index=False).agg(
+            period_start=("period_start", "first"), period_end=("period_end", "first"), value=("value", "sum"),
+            qualifier=("qualifier", lambda q: "more_than" if q.notna().any() else None),
+            source_id=("source_id", "first"))
+        totals = parts
+        derived = True
+        notes.append(t("parts_no_total", lang) + " " + t("sum_of_parts", lang) + ".")
+    labels = list(dict.fromkeys(totals.sort_values(["period_start", "period_end"])["period"]))
+    periods, gaps = period_run(labels)
+    series = []
+    for g in geos:
+        sub = totals[totals["geo_code"] == g]
+        by_period = {r["period"]: r for r in sub.to_dict("records")}
+        values, texts = [], []
+        for p in periods:
+            r = by_period.get(p)
+            values.append(None if r is None else float(r["value"]))
+            texts.append("" if r is None else _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")))
+            if r is not None:
+                rows.append(_table_row(r, ind, unit, lang, t("sum_of_parts", lang) if derived else t("total", lang),
+                                       derived=derived))
+        name = data.meta().geo_name(g, lang) + (f" ({t('derived', lang)})" if derived else "")
+        series.append(Series(key=g, name=name, values=values, texts=texts, derived=derived))
+    if gaps:
+        notes.append(t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang)))
+    if len(labels) == 1:
+        notes.append(t("one_point_note", lang))
+    unit_text = unit_label(unit, lang)
+    vd = ViewData(kind="line", barmode=None, periods=periods, x_labels=[period_label(p, lang) for p in periods],
+                  series=series, subtitle=_subtitle(unit_text, labels, ind["measure"], lang,
+                                                   t("derived", lang) if derived else ""),
+                  unit=unit_text, derived=derived, notes=notes, gaps=gaps, table=rows,
+                  **_common(state, ind, lang, totals, geos))
+    vd.alt = _alt(vd, ind, lang)
+    return vd
+
+
+def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+    meta = data.meta()
+    dim = state.breakdown
+    geo = state.geos[0] if state.geos else None
+    if geo:
+        obs = obs[obs["geo_code"] == geo]
+    other_dims = [c for c in data.DIMENSION_COLUMNS if c != dim]
+    clean = obs
+    for c in other_dims:
+        clean = clean[clean[c].isna()]
+    parts = clean[clean[dim].notna()]
+    totals = clean[clean[dim].isna()]
+    labels = list(dict.fromkeys(clean[clean[dim].notna() | clean[dim].isna()]
+                                .sort_values(["period_start", "period_end"])["period"]))
+    periods, gaps = period_run(labels)
+    members = [m for m in meta.dimensions.get(dim, {}).get("members", {}) if m in set(parts[dim])]
+    members += [m for m in dict.fromkeys(parts[dim]) if m not in members]
+    share = state.mode == "share"
+    notes: list[str] = []
+    rows: list[dict] = []
+    total_by_period = {r["period"]: r for r in totals.to_dict("records")}
+    parts_sum = parts.groupby("period")["value"].sum().to_dict()
+    series = []
+    any_parts_only = False
+    for m in members:
+        sub = {r["period"]: r for r in parts[parts[dim] == m].to_dict("records")}
+        values, texts = [], []
+        for p in periods:
+            r = sub.get(p)
+            if r is None:
+                values.append(None)
+                texts.append("")
+                continue
+            label = meta.member_label(dim, m, lang)
+            rows.append(_table_row(r, ind, unit, lang, label))
+            if share:
+                denom_row = total_by_period.get(p)
+                denom = float(denom_row["value"]) if denom_row is not None else parts_sum.get(p)
+                if denom_row is None:
+                    any_parts_only = True
+                value = float(r["value"]) / denom if denom else None
+                values.append(None if value is None else value * 100)
+                texts.append(fmt_percent(value, lang))
+                rows.append({**_table_row(r, ind, unit, lang, label, derived=True,
+                                          value_text=fmt_percent(value, lang),
+                                          unit_text=t("share_unit", lang) if denom_row is not None
+                                          else t("share_of_parts_unit", lang)),
+                             "value": None if value is None else value * 100})
+            else:
+                values.append(float(r["value"]))
+                texts.append(_fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")))
+        series.append(Series(key=m, name=meta.member_label(dim, m, lang), values=values, texts=texts, derived=share))
+    for p in periods:
+        r = total_by_period.get(p)
+        if r is not None:
+            rows.append(_table_row(r, ind, unit, lang, t("total", lang)))
+    total_only = [p for p in periods if p in total_by_period and p not in parts_sum]
+    if total_only:
+        notes.append(t("total_only", lang, periods=join_list([period_label(p, lang) for p in total_only], lang)))
+    if share:
+        notes.append(t("share_note", lang))
+    if totals.empty and not share and not parts.empty:
+        notes.append(t("parts_no_total", lang))
+    if gaps:
+        notes.append(t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang)))
+    unit_text = (t("share_unit", lang) if not any_parts_only else t("share_of_parts_unit", lang)) if share \
+        else unit_label(unit, lang)
+    dim_label = meta.dimensions.get(dim, {}).get(f"dimension_{lang}", dim)
+    vd = ViewData(kind="bars", barmode="group" if state.mode == "group" else "stack", periods=periods,
+                  x_labels=[period_label(p, lang) for p in periods], series=series,
+                  subtitle=_subtitle(unit_text, labels, ind["measure"], lang,
+                                     t("view_breakdown", lang, dimension=dim_label)
+                                     + (f" ({t('derived', lang)})" if share else "")),
+                  unit=unit_text, percent=share, derived=share, notes=notes, gaps=gaps, table=rows,
+                  **_common(state, ind, lang, clean, [geo] if geo else []))
+    vd.alt = _alt(vd, ind, lang)
+    return vd
+
+
+def _by_geo(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+    meta = data.meta()
+    totals = obs[_no_breakdown(obs)]
+    labels = list(dict.fromkeys(totals.sort_values(["period_start", "period_end"])["period"]))
+    geos = [g for g in state.geos if g in set(totals["geo_code"])] or list(dict.fromkeys(totals["geo_code"]))
+    # x axis: areas; one bar series per period (latest last)
+    series, rows = [], []
+    for p in labels:
+        sub = {r["geo_code"]: r for r in totals[totals["period"] == p].to_dict("records")}
+        values = [None if g not in sub else float(sub[g]["value"]) for g in geos]
+        texts = ["" if g not in sub else _fmt(sub[g]["value"], unit, lang, ind["decimals"], sub[g].get("qualifier"))
+                 for g in geos]
+        rows += [_table_row(sub[g], ind, unit, lang, t("total", lang)) for g in geos if g in sub]
+        series.append(Series(key=p, name=period_phrase(p, ind["measure"], lang), values=values, texts=texts))
+    unit_text = unit_label(unit, lang)
+    vd = ViewData(kind="bars", barmode="group", periods=geos, x_labels=[meta.geo_name(g, lang) for g in geos],
+                  series=series, subtitle=_subtitle(unit_text, labels, ind["measure"], lang, t("view_geo", lang)),
+                  unit=unit_text, table=rows, **_common(state, ind, lang, totals, geos))
+    vd.title = ind[f"name_{lang}"]
+    vd.alt = _alt(vd, ind, lang, by_geo=True)
+    return vd
+
+
+def _per_case(state: State, lang: str) -> ViewData:
+    meta = data.meta()
+    num_id, den_id = PER_CASE[state.indicator]
+    num_ind, den_ind = meta.indicators[num_id], meta.indicators[den_id]
+    num_unit, den_unit = meta.units[num_ind["unit"]], meta.units[den_ind["unit"]]
+    geos = list(state.geos)
+    num = filter_periods(data.observations(num_id), state)
+    den = filter_periods(data.observations(den_id), state)
+    num, den = num[_no_breakdown(num)], den[_no_breakdown(den)]
+    # match by year: money paid during a year over the cases counted at (or during) that year
+    num = num.assign(year=num["period"].str[:4])
+    den = den.assign(year=den["period"].str[:4])
+    merged = num.merge(den, on=["geo_code", "year"], suffixes=("_num", "_den"))
+    merged = merged[merged["geo_code"].isin(geos)] if geos else merged
+    labels = sorted(dict.fromkeys(merged["year"]), key=_sort_key)
+    periods, gaps = period_run(labels)
+    unit_text = t("per_case_unit", lang, unit=unit_label(num_unit, lang))
+    series, rows = [], []
+    for g in geos:
+        sub = {r["year"]: r for r in merged[merged["geo_code"] == g].to_dict("records")}
+        values, texts = [], []
+        for p in periods:
+            r = sub.get(p)
+            if r is None or not r["value_den"]:
+                values.append(None)
+                texts.append("")
+                continue
+            v = float(r["value_num"]) / float(r["value_den"])
+            values.append(v)
+            texts.append(fmt_amount(v, num_unit, lang, 1))
+            base = {"period": p, "period_end": r["period_end_num"], "geo_code": g, "qualifier": None}
+            rows.append(_table_row({**base, "value": r["value_num"], "source_id": r["source_id_num"]}, num_ind,
+                                   num_unit, lang, num_ind[f"name_{lang}"]))
+            rows.append(_table_row({**base, "period": r["period_den"], "period_end": r["period_end_den"],
+                                    "value": r["value_den"], "source_id": r["source_id_den"]}, den_ind, den_unit,
+                                   lang, den_ind[f"name_{lang}"]))
+            rows.append({**_table_row({**base, "value": v, "source_id": r["source_id_num"]}, num_ind, num_unit, lang,
+                                      t("view_per_case", lang), derived=True,
+                                      value_text=fmt_amount(v, num_unit, lang, 1), unit_text=unit_text)})
+        series.append(Series(key=g, name=f"{meta.geo_name(g, lang)} ({t('derived', lang)})", values=values,
+                             texts=texts, derived=True))
+    notes = [t("per_case_note", lang, num=num_ind[f"name_{lang}"], den=den_ind[f"name_{lang}"])]
+    if gaps:
+        notes.append(t("gap_years", lang, periods=join_list(gaps, lang)))
+    name = f"{num_ind[f'name_{lang}']} ÷ {den_ind[f'name_{lang}']}"
+    geo_text = _geo_phrase(geos, lang)
+    sources = list(dict.fromkeys(list(merged.get("source_id_num", [])) + list(merged.get("source_id_den", []))))
+    vd = ViewData(indicator_id=state.indicator, lang=lang, kind="line", barmode=None, periods=periods,
+                  x_labels=[period_label(p, lang) for p in periods], series=series,
+                  title=f"{name} — {geo_text}" if geo_text else name,
+                  subtitle=_subtitle(unit_text, labels, "flow", lang, t("derived", lang)), unit=unit_text,
+                  source_line=source_line(sources, lang), derived=True, notes=notes, gaps=gaps, table=rows)
+    vd.alt = _alt(vd, {**num_ind, f"name_{lang}": name}, lang)
+    return vd
+
+
+def _alt(vd: ViewData, ind: dict, lang: str, by_geo: bool = False) -> str:
+    """The chart in one paragraph: what it shows and every value in it."""
+    if vd.empty:
+        return t("no_data_view", lang)
+    pieces = []
+    for s in vd.series:
+        pts = [f"{x}: {txt}" for x, txt, v in zip(vd.x_labels, s.texts, s.values) if v is not None]
+        if pts:
+            prefix = f"{s.name} — " if len(vd.series) > 1 or by_geo else ""
+            pieces.append(prefix + ("، " if lang == "ar" else ", ").join(pts))
+    kind = t("chart_kind_line" if vd.kind == "line" else "chart_kind_bars", lang)
+    text = t("chart_alt", lang, kind=kind, name=ind[f"name_{lang}"], unit=vd.unit,
+             geo=vd.title.split(" — ")[-1] if " — " in vd.title else "", points=("؛ " if lang == "ar" else "; ").join(pieces))
+    if vd.gaps:
+        text += " " + t("gap_years", lang, periods=join_list([period_label(p, lang) for p in vd.gaps], lang)) + "."
+    return text
+
+
+def sort_table(rows: list[dict], column: str | None, descending: bool) -> list[dict]:
+    """Rows sorted by period (default), area, category, value or source; missing values last."""
+    keys = {"period": lambda r: (r["sort_period"], r["area"], r["category"]),
+            "area": lambda r: (r["area"], r["sort_period"]),
+            "category": lambda r: (r["category"], r["sort_period"]),
+            "value": lambda r: (r["value"] is None, r["value"] or 0),
+            "source": lambda r: (r["source"], r["sort_period"])}
+    key = keys.get(column or "period", keys["period"])
+    if column == "value":
+        present = sorted([r for r in rows if r["value"] is not None], key=key, reverse=descending)
+        return present + [r for r in rows if r["value"] is None]
+    return sorted(rows, key=key, reverse=descending)
+
+
+def fmt_number_plain(value, lang):  # re-exported for templates
+    return fmt_number(value, lang)
