@@ -25,8 +25,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--db", type=Path, default=DEFAULT_OUT / "indicators.duckdb")
+    p = sub.add_parser("publish", help="write chart images (PNG, SVG, embed HTML) and the whole-dataset files")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--db", type=Path, default=None, help="database (default: $SPI_DB or data/processed)")
+    p.add_argument("--indicator", action="append", help="only this indicator (repeatable)")
+    p.add_argument("--lang", default="ar,en", help="languages, comma-separated (default: ar,en)")
+    p.add_argument("--no-charts", action="store_true", help="skip the chart images")
+    p.add_argument("--no-data", action="store_true", help="skip the whole-dataset files")
+    p.add_argument("--base-url", default="http://127.0.0.1:8050", help="site address used in embed snippets")
     args = parser.parse_args(argv)
-    return {"build": _build, "validate": _validate, "serve": _serve}[args.command](args)
+    return {"build": _build, "validate": _validate, "serve": _serve, "publish": _publish}[args.command](args)
 
 
 def _say(text: str) -> None:
@@ -64,6 +72,23 @@ def _validate(args) -> int:
         print(f"{len(errors(issues))} error(s)", file=sys.stderr)
         return 1
     _say(f"ok: {len(observations):,} figures pass every check")
+    return 0
+
+
+def _publish(args) -> int:
+    from .publish import publish  # imported here so build/validate stay light
+    langs = tuple(x for x in args.lang.split(",") if x)
+    if not langs or any(x not in ("ar", "en") for x in langs):
+        print("--lang takes ar, en or ar,en", file=sys.stderr)
+        return 2
+    try:
+        result = publish(args.out, args.db, charts=not args.no_charts, data=not args.no_data, langs=langs,
+                         indicators=args.indicator, base_url=args.base_url, progress=_say)
+    except (ValueError, FileNotFoundError, RuntimeError) as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 1
+    _say(f"published {len(result.files)} files to {args.out}: {result.charts} chart(s) in {result.seconds_charts:.1f} s"
+         f" ({result.renderer or 'no charts'}), dataset files in {result.seconds_data:.1f} s")
     return 0
 
 

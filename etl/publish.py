@@ -1,0 +1,255 @@
+"""`spi publish`: chart images for journalists and the whole-dataset files, into a folder.
+
+For every indicator and language (Arabic, English), the explorer's default chart of that
+indicator (the same view as /embed/<indicator>), built by the dashboard's own builders
+(dashboard.state.parse -> dashboard.views.build_view -> dashboard.figures.figure, so the
+images match the site), with title, unit, period and source drawn on it and a licence line
+added, exported by Kaleido through the machine's Chromium (offline; MathJax off, plotly.js
+from the installed plotly package):
+
+    OUT/charts/<indicator>/<indicator>.ar.png  .ar.svg  .en.png  .en.svg
+    OUT/charts/<indicator>/<indicator>.by-<dimension>.ar.png …   (one chart per breakdown)
+    OUT/charts/<indicator>/embed[.by-<dimension>].ar.html …     (an <iframe> and a static <img> snippet)
+    OUT/charts/index.html                                   (every chart, to browse)
+    OUT/data/all.csv  all-utf8.csv  all.ar.xlsx  all.en.xlsx  all.parquet  datapackage.json  package/…
+    OUT/manifest.json                                       (every file, its size, the build)
+
+Arabic text is shaped and ordered by Chromium with the Noto Sans Arabic font (installed by
+scripts/setup as fonts-noto-core).
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+LANGS = ("ar", "en")
+WIDTH = 1200          # CSS pixels; PNGs are written at SCALE times this
+SCALE = 2
+MIN_HEIGHT = 675
+DEFAULT_BASE_URL = "http://127.0.0.1:8050"
+
+
+@dataclass
+class PublishResult:
+    charts: int = 0
+    files: list[dict] = field(default_factory=list)
+    seconds_charts: float = 0.0
+    seconds_data: float = 0.0
+    renderer: str = ""
+
+
+def _use_database(db_path: Path | None) -> None:
+    """Point dashboard.data at db_path (before its first use in this process)."""
+    if db_path is None:
+        return
+    import dashboard.data as data
+    os.environ["SPI_DB"] = str(db_path)
+    data._db = None
+
+
+def chart_figure(indicator: str, lang: str, breakdown: str | None = None):
+    """(ViewData, plotly Figure) of an indicator's chart as the explorer and /embed draw it (the
+    default view, or by a breakdown), with a licence line added for publishing."""
+    import plotly.graph_objects as go
+
+    from api.meta import meta
+    from dashboard.figures import figure
+    from dashboard.i18n import rtl_svg_text
+    from dashboard.state import parse
+    from dashboard.views import build_view
+
+    params = {"indicator": indicator, "lang": lang}
+    if breakdown:
+        params.update(view="breakdown", breakdown=breakdown)
+    state = parse(params)
+    vd = build_view(state)
+    fig = go.Figure(figure(vd))
+    lic = meta().licence.get("id", "CC-BY-4.0")
+    credit = (f"مؤشرات الحماية الاجتماعية · {lic}" if lang == "ar" else f"Social protection indicators · {lic}")
+    rtl = lang == "ar"
+    fig.add_annotation(text=rtl_svg_text(credit, lang), showarrow=False, xref="paper", yref="paper", x=0 if rtl else 1,
+                       xanchor="left" if rtl else "right", y=0, yanchor="top", yshift=-(34 + 8),
+                       font=dict(size=11, color="#4a5360"))
+    # The dashboard's layout leaves room for one legend row; at this width a long legend wraps
+    # to more rows, which would cover the subtitle. Estimate the rows and add the room.
+    extra = 0
+    names = [str(tr.name or "") for tr in fig.data] if fig.layout.showlegend else []
+    if names:
+        item_px = [48 + 7.5 * len(n) for n in names]
+        rows, used = 1, 0.0
+        for w in item_px:
+            if used and used + w > WIDTH - 120:
+                rows, used = rows + 1, 0.0
+            used += w
+        extra = 22 * (rows - 1)
+    height = max(MIN_HEIGHT, int(fig.layout.height or 0) + extra)
+    fig.update_layout(width=WIDTH, height=height, margin=dict(t=int(fig.layout.margin.t or 0) + extra))
+    return vd, fig
+
+
+def embed_snippet(indicator: str, lang: str, vd, height: int, base_url: str, stem: str | None = None,
+                  breakdown: str | None = None) -> str:
+    """HTML to paste into an article: a live <iframe> of /embed/<indicator>, or a static image."""
+    base = base_url.rstrip("/")
+    stem = stem or indicator
+    view = f"&amp;view=breakdown&amp;breakdown={breakdown}" if breakdown else ""
+    rtl = lang == "ar"
+    title = html.escape(vd.title, quote=True)
+    alt = html.escape(vd.alt or vd.title, quote=True)
+    src = html.escape(vd.source_line or "", quote=False)
+    open_text = "افتح الرسم التفاعلي والبيانات" if rtl else "Open the interactive chart and data"
+    q = f"indicator={indicator}&amp;lang={lang}{view}"
+    return f"""<!-- {vd.title}: two ways to publish this chart. Licence CC BY 4.0: keep the source line. -->
+
+<!-- 1. Live chart (updates when new figures are published) -->
+<figure lang="{lang}" dir="{'rtl' if rtl else 'ltr'}" style="margin:0;max-width:{WIDTH}px">
+  <iframe src="{base}/embed/{indicator}?lang={lang}{view}" title="{title}" width="100%" height="{height}"
+          style="border:0;width:100%" loading="lazy"></iframe>
+  <figcaption style="font-size:13px">{src} ·
+    <a href="{base}/explorer?{q}">{open_text}</a></figcaption>
+</figure>
+
+<!-- 2. Static image (no script; the numbers are in the alt text) -->
+<figure lang="{lang}" dir="{'rtl' if rtl else 'ltr'}" style="margin:0;max-width:{WIDTH}px">
+  <img src="{stem}.{lang}.svg" width="{WIDTH}" height="{height}" style="width:100%;height:auto"
+       alt="{alt}">
+  <figcaption style="font-size:13px">{src} ·
+    <a href="{base}/data/{indicator}.csv?lang={lang}{view.replace('&amp;view=breakdown', '') if view else ''}">{'البيانات (CSV)' if rtl else 'Data (CSV)'}</a></figcaption>
+</figure>
+"""
+
+
+def write_charts(out: Path, indicators: list[str], langs=LANGS, base_url: str = DEFAULT_BASE_URL,
+                 progress: Callable[[str], None] = lambda _: None) -> tuple[list[dict], str]:
+    """PNG and SVG of every indicator's chart in each language, plus embed snippets."""
+    import kaleido
+
+    from api.meta import meta
+
+    m = meta()
+    jobs, files, pages = [], [], []
+    for ind in indicators:
+        folder = out / ind
+        folder.mkdir(parents=True, exist_ok=True)
+        # The default chart, and one chart per breakdown the indicator is published by.
+        variants = [(None, ind)] + [(d, f"{ind}.by-{d}") for d in m.indicators.at[ind, "breakdowns"]]
+        for breakdown, stem in variants:
+            for lang in langs:
+                vd, fig = chart_figure(ind, lang, breakdown)
+                height = int(fig.layout.height)
+                for fmt, scale in (("png", SCALE), ("svg", 1)):
+                    path = folder / f"{stem}.{lang}.{fmt}"
+                    jobs.append({"fig": fig, "path": str(path),
+                                 "opts": {"format": fmt, "width": WIDTH, "height": height, "scale": scale}})
+                    files.append({"path": path, "indicator": ind, "breakdown": breakdown, "lang": lang,
+                                  "format": fmt, "width": WIDTH * scale, "height": height * scale})
+                suffix = f".by-{breakdown}" if breakdown else ""
+                snippet = folder / f"embed{suffix}.{lang}.html"
+                snippet.write_text(embed_snippet(ind, lang, vd, height, base_url, stem, breakdown), encoding="utf-8")
+                files.append({"path": snippet, "indicator": ind, "breakdown": breakdown, "lang": lang,
+                              "format": "html"})
+                pages.append((ind, stem, lang, vd, suffix))
+    progress(f"  rendering {len(jobs)} images with Kaleido (Chromium)")
+    # One Chromium for every image; MathJax off (it would be fetched from a CDN).
+    kaleido.write_fig_from_object_sync(jobs, kopts={"mathjax": False, "n": 2})
+    missing = [j["path"] for j in jobs if not Path(j["path"]).is_file() or Path(j["path"]).stat().st_size == 0]
+    if missing:
+        raise RuntimeError(f"Kaleido wrote no file for {len(missing)} image(s), e.g. {missing[0]}")
+    _index(out, pages)
+    from importlib.metadata import version
+    return files, f"Kaleido {version('kaleido')} + Chromium ({_chromium()})"
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return "found by choreographer"
+
+
+def _index(out: Path, pages) -> None:
+    items = []
+    for ind, stem, lang, vd, suffix in pages:
+        items.append(f'<figure lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">'
+                     f'<img src="{ind}/{stem}.{lang}.svg" alt="{html.escape(vd.alt or vd.title, quote=True)}" '
+                     f'loading="lazy" style="width:100%;max-width:600px">'
+                     f'<figcaption><a href="{ind}/{stem}.{lang}.png">PNG</a> · <a href="{ind}/{stem}.{lang}.svg">SVG</a>'
+                     f' · <a href="{ind}/embed{suffix}.{lang}.html">embed</a></figcaption></figure>')
+    (out / "index.html").write_text(
+        '<!DOCTYPE html><html lang="ar" dir="rtl"><meta charset="utf-8"><title>Charts / الرسوم</title>'
+        '<style>body{font-family:"Noto Sans Arabic","Noto Sans",sans-serif;display:grid;'
+        'grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem;padding:1rem}</style>'
+        + "".join(items) + "</html>", encoding="utf-8")
+
+
+def write_data(out: Path, progress: Callable[[str], None] = lambda _: None) -> list[dict]:
+    """The whole-dataset files (also filling the server's cache for this build)."""
+    from api import dataset
+    from api.meta import meta
+
+    m = meta()
+    out.mkdir(parents=True, exist_ok=True)
+    made = [
+        (dataset.csv_file(m, "both", "ar", True), "all.csv"),
+        (dataset.csv_file(m, "codes", "ar", False), "all-codes-utf8.csv"),
+        (dataset.parquet_file(m), "all.parquet"),
+    ]
+    for lang in LANGS:
+        progress(f"  workbook ({lang})")
+        made.append((dataset.xlsx_file(m, lang, "both"), f"all.{lang}.xlsx"))
+    files = []
+    for src, name in made:
+        shutil.copyfile(src, out / name)
+        files.append({"path": out / name, "format": name.rsplit(".", 1)[-1]})
+    package = dataset.package_dir(m)
+    if (out / "package").exists():
+        shutil.rmtree(out / "package")
+    shutil.copytree(package / "package", out / "package")
+    shutil.copyfile(package / "datapackage.json", out / "datapackage.json")
+    files.append({"path": out / "datapackage.json", "format": "json"})
+    files += [{"path": p, "format": "csv"} for p in sorted((out / "package").glob("*.csv"))]
+    return files
+
+
+def publish(out_dir: Path, db_path: Path | None = None, charts: bool = True, data: bool = True,
+            langs=LANGS, indicators: list[str] | None = None, base_url: str = DEFAULT_BASE_URL,
+            progress: Callable[[str], None] = lambda _: None) -> PublishResult:
+    """Write the chart images and/or the dataset files for the current database build."""
+    _use_database(db_path)
+    from api.meta import meta
+
+    m = meta()
+    ids = list(m.indicators.index)
+    if indicators:
+        unknown = [i for i in indicators if i not in m.indicators.index]
+        if unknown:
+            raise ValueError(f"unknown indicator(s): {', '.join(unknown)}")
+        ids = list(indicators)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = PublishResult()
+    if data:
+        started = time.perf_counter()
+        progress(f"writing the whole dataset ({m.observation_count:,} observations) to {out / 'data'}")
+        result.files += write_data(out / "data", progress)
+        result.seconds_data = time.perf_counter() - started
+    if charts:
+        started = time.perf_counter()
+        progress(f"drawing {len(ids)} indicator(s) x {len(langs)} language(s)")
+        files, result.renderer = write_charts(out / "charts", ids, langs, base_url, progress)
+        result.files += files
+        result.charts = sum(1 for f in files if f["format"] == "png")  # one per chart and language
+        result.seconds_charts = time.perf_counter() - started
+    manifest = {"build_id": m.build_id, "built_at": m.built_at.isoformat(timespec="seconds"),
+                "licence": m.licence.get("id"), "renderer": result.renderer,
+                "files": [{**{k: v for k, v in f.items() if k != "path"}, "path": str(Path(f["path"]).relative_to(out)),
+                           "bytes": Path(f["path"]).stat().st_size} for f in result.files]}
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return result
