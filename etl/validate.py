@@ -37,6 +37,52 @@ class _Validator:
         self.cat = cat
         self.issues: list[Issue] = []
         self.bad = pd.Series(False, index=records.index)
+        self._codes: dict[int, tuple[pd.Series, np.ndarray]] = {}
+
+    # -- per distinct value
+    def codes(self, column: pd.Series) -> np.ndarray:
+        """Each row's code for its value in `column` (equal values, equal codes)."""
+        cached = self._codes.get(id(column))
+        if cached is not None and cached[0] is column:
+            return cached[1]
+        codes, _ = pd.factorize(column, use_na_sentinel=False)
+        self._codes[id(column)] = (column, codes)
+        return codes
+
+    def combined_codes(self, *columns: pd.Series) -> np.ndarray:
+        """Each row's code for its combination of values in `columns`."""
+        codes = self.codes(columns[0])
+        for column in columns[1:]:
+            other = self.codes(column)
+            codes, _ = pd.factorize(codes * (int(other.max(initial=0)) + 1) + other)
+        return codes
+
+    def each(self, func, *columns: pd.Series) -> pd.Series:
+        """func(*values) for each row, computed once per distinct combination of values.
+
+        Millions of rows hold few distinct places, periods, labels and units, so this keeps
+        name folding and period parsing off the per-row path. Codes are cached per column
+        and worked out for the result too, so chained steps never hash the strings again. The
+        result is an object Series that keeps None as None (pandas' map turns it into NaN,
+        which is truthy).
+        """
+        codes = self.combined_codes(*columns)
+        n = int(codes.max(initial=-1)) + 1
+        first = np.empty(n, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each combination
+        samples = [c.iloc[first].to_numpy(dtype=object) for c in columns]
+        results = np.empty(n, dtype=object)
+        for j in range(n):
+            results[j] = func(*(s[j] for s in samples))
+        out = pd.Series(results[codes], index=columns[0].index, dtype=object)
+        try:
+            # Codes of the result itself (equal results, equal codes: "مسقط" and "محافظة
+            # مسقط" are one place), found among the few distinct results, not the rows.
+            result_codes, _ = pd.factorize(results, use_na_sentinel=False)
+            self._codes[id(out)] = (out, result_codes[codes])
+        except TypeError:  # unhashable results are never grouped on
+            pass
+        return out
 
     # -- reporting
     def flag(self, mask: pd.Series, column: str | pd.Series, message, expected="", value_col: str | None = None):
@@ -55,42 +101,44 @@ class _Validator:
         self.bad |= mask
 
     def run(self):
-        r, cat = self.r, self.cat
-        if r.empty:
+        cat = self.cat
+        if self.r.empty:
             return
-        blank = lambda col: _per_distinct(_is_blank, r[col]).astype(bool)
+        r = {c: self.r[c] for c in self.r.columns}  # the same Series objects throughout, for the codes cache
+        each = self.each
+        blank = lambda col: each(_is_blank, r[col]).astype(bool)
         # Indicator known, and expected in this file.
-        ind = _per_distinct(lambda v: "" if _is_blank(v) else str(v).strip(), r["indicator_id"])
-        self.r["indicator_id"] = ind
-        known = ind.isin(cat.indicators.keys())
+        ind = each(lambda v: "" if _is_blank(v) else str(v).strip(), r["indicator_id"])
+        self.r["indicator_id"] = self.ind = ind
+        known = each(lambda i: i in cat.indicators, ind).astype(bool)
         self.flag(~known, "indicator_id", "unknown indicator", "an indicator id declared in indicators.yaml")
-        allowed = _per_distinct(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"]).astype(bool)
+        allowed = each(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"]).astype(bool)
         self.flag(known & ~allowed, "indicator_id", lambda rec: f"indicator is not expected in this file",
                   lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}")
         ok = known & allowed
         # The indicator's properties per row; None (never NaN) where it is unknown.
-        spec = lambda key: _per_distinct(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
+        spec = lambda key: each(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
         country, measure, expected_unit = spec("country"), spec("measure"), spec("unit")
 
         # Geography: a country or governorate of the indicator's country.
-        geo_code = _per_distinct(lambda c, g: cat.geo_code(c, g) if c is not None and not _is_blank(g) else None, country, r["geo"])
+        geo_code = each(lambda c, g: cat.geo_code(c, g) if c is not None and not _is_blank(g) else None, country, r["geo"])
         self.flag(ok & geo_code.isna(), "geo", lambda rec: f"unknown governorate or country for {cat.indicators[rec['indicator_id']]['country']}",
                   lambda rec: "a governorate or country name of " + rec_country(cat, rec))
         self.geo_code = geo_code
 
         # Period, read and dated by the indicator's measure.
-        parsed = _per_distinct(lambda p: _try(parse_period, p), r["period"])
+        parsed = each(lambda p: _try(parse_period, p), r["period"])
         col = r["source_column"].where(r["source_column"] != "value", "period")
-        self.flag(ok & _per_distinct(lambda p: isinstance(p, str), parsed).astype(bool), col,
+        self.flag(ok & each(lambda p: isinstance(p, str), parsed).astype(bool), col,
                   lambda rec: f"the period {parsed[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
-        dated = _per_distinct(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
-        self.period = _per_distinct(lambda d: d[0], dated)
-        self.start = pd.to_datetime(_per_distinct(lambda d: d[1], dated))
-        self.end = pd.to_datetime(_per_distinct(lambda d: d[2], dated))
+        dated = each(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
+        self.period = each(lambda d: d[0], dated)
+        self.start = pd.to_datetime(each(lambda d: d[1], dated))
+        self.end = pd.to_datetime(each(lambda d: d[2], dated))
 
         # Unit, when the file states one.
         unit_given = ~blank("unit")
-        unit_code = _per_distinct(lambda u: cat.unit_code(u) if not _is_blank(u) else None, r["unit"])
+        unit_code = each(lambda u: cat.unit_code(u) if not _is_blank(u) else None, r["unit"])
         self.flag(ok & unit_given & (unit_code != expected_unit), "unit", "wrong unit for this indicator",
                   lambda rec: f"{cat.units[cat.indicators[rec['indicator_id']]['unit']]['en']!r} ({cat.units[cat.indicators[rec['indicator_id']]['unit']]['ar']})")
 
@@ -98,19 +146,19 @@ class _Validator:
         self.members = {}
         for dim in cat.dimensions:
             given = ~blank(dim)
-            code = _per_distinct(lambda v, d=dim: cat.member_code(d, v) if not _is_blank(v) else None, r[dim])
-            has_dim = _per_distinct(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind).astype(bool)
+            code = each(lambda v, d=dim: cat.member_code(d, v) if not _is_blank(v) else None, r[dim])
+            has_dim = each(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind).astype(bool)
             self.flag(ok & given & ~has_dim, dim, "this indicator has no such breakdown",
                       lambda rec: f"an empty cell (breakdowns: {cat.indicators[rec['indicator_id']]['breakdowns'] or 'none'})")
             members = list(cat.dimensions[dim]["members"])
             self.flag(ok & given & has_dim & code.isna(), dim, "unknown breakdown member", f"one of {members} or their Arabic/English labels")
-            self.members[dim] = code.where(given, None)
+            self.members[dim] = code  # None where blank: _is_blank(v) maps to None above
 
         # The figure itself.
-        value, self.qualifier, problem = _parse_figures(r["value"])
+        value, self.qualifier, problem = _parse_figures(r["value"], each)
         failed = problem.notna()
         self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
-        unit_kind = _per_distinct(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
+        unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
         fractional = ~failed & (unit_kind == "count") & (value != value.round())
@@ -119,13 +167,14 @@ class _Validator:
         self.unit = expected_unit
 
         # Source: present, declared, and about the indicator's country.
-        src = _per_distinct(lambda s: None if _is_blank(s) else str(s).strip(), r["source_id"])
+        src = each(lambda s: None if _is_blank(s) else str(s).strip(), r["source_id"])
         src_col = r["source_column"].where(r["source_column"] != "value", "source_id")
         self.flag(ok & src.isna(), src_col, "the figure has no source",
                   "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
-        unknown_src = src.notna() & ~src.isin(cat.sources.keys())
+        declared = each(lambda s: s in cat.sources, src).astype(bool)
+        unknown_src = src.notna() & ~declared
         self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src[rec.name]!r}", "a source id declared in indicators.yaml")
-        wrong_country = src.isin(cat.sources.keys()) & _per_distinct(
+        wrong_country = declared & each(
             lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country).astype(bool)
         self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
         self.source = src
@@ -133,29 +182,27 @@ class _Validator:
         self._check_duplicates()
         self._check_sums()
 
-    def _key_frame(self) -> pd.DataFrame:
-        """What identifies a figure: indicator, place, breakdown and the dates it refers to.
+    def _key_codes(self, *, breakdowns: bool = True) -> np.ndarray:
+        """What identifies a figure, as one code per row: indicator, place, the dates it
+        refers to and (optionally) its breakdown.
 
         Dates, not period labels: a stock published for "2021" and for "2021-12" (or
         "حتى نهاية ديسمبر 2021") is one count on 31 December 2021 given twice, and a
         total and its parts must be compared even when their labels are written differently.
         """
-        frame = pd.DataFrame({"indicator_id": self.r["indicator_id"], "geo_code": self.geo_code,
-                              "period_start": self.start, "period_end": self.end})
-        for dim, codes in self.members.items():
-            frame[dim] = codes
-        return frame
+        columns = [self.ind, self.geo_code, self.start, self.end]
+        return self.combined_codes(*columns, *(self.members.values() if breakdowns else ()))
 
     def _check_duplicates(self):
-        keys = self._key_frame()[~self.bad]
-        dup = keys.duplicated(keep=False)
-        if not dup.any():
-            return
+        good = ~self.bad.to_numpy()
+        codes = self._key_codes()[good]
+        rows = self.r.index[good]
+        dup = pd.Series(codes).duplicated(keep=False).to_numpy()
         first = {}
-        for idx, key in keys[dup].astype(str).apply(tuple, axis=1).items():
-            first.setdefault(key, idx)
-            if first[key] != idx:
-                other = self.r.loc[first[key]]
+        for idx, code in zip(rows[dup], codes[dup]):
+            first.setdefault(code, idx)
+            if first[code] != idx:
+                other = self.r.loc[first[code]]
                 self.flag(self.r.index == idx, self.r.loc[idx, "source_column"],
                           f"duplicate figure: the same indicator, place, period and breakdown as {other['source_file']} row {other['source_row']}",
                           "each figure once")
@@ -163,36 +210,38 @@ class _Validator:
     def _check_sums(self):
         """Parts must add up to their published total (or, when some parts are not
         published, must not exceed it). Grouped in bulk; only failing groups are visited."""
-        frame = self._key_frame().assign(value=self.value)[~self.bad]
-        dims = list(self.cat.dimensions)
-        keys = ["indicator_id", "geo_code", "period_start", "period_end"]
-        for dim in dims:
-            checked = [i for i, spec in self.cat.indicators.items() if dim in spec["sum_to_total"]]
-            rows = frame[frame["indicator_id"].isin(checked)]
-            if rows.empty:
+        good = ~self.bad.to_numpy()
+        group = self._key_codes(breakdowns=False)
+        value = self.value.to_numpy()
+        blank = {dim: codes.isna().to_numpy() for dim, codes in self.members.items()}
+        for dim in self.cat.dimensions:
+            checked = self.each(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"], self.ind)
+            plain = good & checked.to_numpy(dtype=bool)
+            for other in self.cat.dimensions:
+                if other != dim:
+                    plain &= blank[other]
+            is_total, is_part = plain & blank[dim], plain & ~blank[dim]
+            if not is_part.any():
                 continue
-            plain = rows[rows[[d for d in dims if d != dim]].isna().all(axis=1)]
-            totals = plain[plain[dim].isna()].groupby(keys)["value"].first().rename("total")
-            parts = plain[plain[dim].notna()]
-            check = parts.groupby(keys)["value"].agg(["sum", "count"]).join(totals, how="inner")
+            totals = pd.Series(value[is_total], index=group[is_total]).groupby(level=0).first().rename("total")
+            check = pd.Series(value[is_part]).groupby(group[is_part]).agg(["sum", "count"]).join(totals, how="inner")
             if check.empty:
                 continue
-            ind = check.index.get_level_values("indicator_id")
-            tolerance = ind.map(lambda i: 0.5 if self.cat.units[self.cat.indicators[i]["unit"]]["kind"] == "currency" else 0)
-            complete = check["count"] == len(self.cat.dimensions[dim]["members"])
-            off = ((complete & ((check["sum"] - check["total"]).abs() > tolerance * check["count"]))
-                   | (~complete & (check["sum"] > check["total"])))
-            if not off.any():
-                continue
-            bad_parts = parts.reset_index().merge(check[off].reset_index()[keys], on=keys)
-            for key, group in bad_parts.groupby(keys):
-                ind_id, geo = key[0], key[1]
-                agg = check.loc[key]
-                period = self.period[group["index"].iloc[0]]
-                whole = agg["count"] == len(self.cat.dimensions[dim]["members"])
-                self.flag(self.r.index.isin(group["index"]), dim,
-                          f"the {dim} parts of {ind_id} ({geo}, {period}) add up to {agg['sum']:,.0f}, not the published total {agg['total']:,.0f}",
-                          "parts that add up to the total" if whole else "parts no larger than the total", value_col=dim)
+            first_part = pd.Series(np.flatnonzero(is_part)).groupby(group[is_part]).first()
+            ind = self.ind.to_numpy()[first_part[check.index].to_numpy()]
+            tolerance = np.array([0.5 if self.cat.units[self.cat.indicators[i]["unit"]]["kind"] == "currency" else 0 for i in ind])
+            n_members = len(self.cat.dimensions[dim]["members"])
+            complete = (check["count"] == n_members).to_numpy()
+            diff = (check["sum"] - check["total"]).to_numpy()
+            off = (complete & (np.abs(diff) > tolerance * check["count"].to_numpy())) | (~complete & (diff > 0))
+            for code in check.index[off]:
+                agg, row = check.loc[code], first_part[code]
+                where = self.r.index[is_part & (group == code)]
+                self.flag(self.r.index.isin(where), dim,
+                          f"the {dim} parts of {self.ind.iat[row]} ({self.geo_code.iat[row]}, {self.period.iat[row]}) "
+                          f"add up to {agg['sum']:,.0f}, not the published total {agg['total']:,.0f}",
+                          "parts that add up to the total" if agg["count"] == n_members else "parts no larger than the total",
+                          value_col=dim)
 
     def observations(self) -> pd.DataFrame:
         ok = ~self.bad
@@ -207,7 +256,7 @@ class _Validator:
         out["qualifier"] = self.qualifier[ok].astype(object)
         out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
-        out["value_as_written"] = _per_distinct(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
+        out["value_as_written"] = self.each(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
         for col in ("source_file", "source_sheet", "source_row", "source_column"):
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
@@ -230,30 +279,6 @@ def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
-def _per_distinct(func, *columns: pd.Series) -> pd.Series:
-    """func(*values) for each row, computed once per distinct combination of values.
-
-    Millions of rows hold few distinct places, periods, labels and units, so this keeps
-    the per-value Python (name folding, period parsing) off the per-row path. The result
-    is an object Series that keeps None as None (pandas' own map would turn it into NaN,
-    which is truthy).
-    """
-    index = columns[0].index
-    codes = np.zeros(len(index), dtype=np.int64)
-    for column in columns:
-        values = column.to_numpy(dtype=object)
-        col_codes, uniques = pd.factorize(values, use_na_sentinel=False)
-        codes, _ = pd.factorize(codes * max(len(uniques), 1) + col_codes)
-    n = int(codes.max()) + 1 if len(codes) else 0
-    first = np.full(n, -1, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each combination
-    arrays = [c.to_numpy(dtype=object) for c in columns]
-    results = np.empty(n, dtype=object)
-    for j, row in enumerate(first):
-        results[j] = func(*(a[row] for a in arrays))
-    return pd.Series(results[codes], index=index, dtype=object)
-
-
 def _try(func, value):
     """func(value), or the error message when it cannot be read."""
     try:
@@ -267,7 +292,7 @@ def _try(func, value):
 _PLAIN_NUMBER = r"-?[0-9]{1,12}(?:\.[0-9]+)?"
 
 
-def _parse_figures(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Series]:
     """parse_figure over a column: (value, qualifier, problem) per row.
 
     Plain numbers (most cells of a large file) are converted in bulk; any other form is
@@ -276,12 +301,12 @@ def _parse_figures(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     value = pd.Series(np.nan, index=values.index, dtype=float)
     qualifier = pd.Series(None, index=values.index, dtype=object)
     problem = pd.Series(None, index=values.index, dtype=object)
-    is_text = _per_distinct(lambda v: isinstance(v, str), values).astype(bool)
+    is_text = each(lambda v: isinstance(v, str), values).astype(bool)
     plain = is_text & values.where(is_text, "").astype(str).str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
     value[plain] = pd.to_numeric(values[plain]).astype(float)  # at most 12 digits: within MAX_ABS_VALUE
     rest = ~plain
     if rest.any():
-        figures = _per_distinct(lambda v: _try(parse_figure, v), values[rest])
+        figures = each(lambda v: _try(parse_figure, v), values[rest])
         failed = figures.map(lambda f: isinstance(f, str)).astype(bool)
         good = figures[~failed]
         value[good.index] = [f.value for f in good]
