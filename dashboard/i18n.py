@@ -92,6 +92,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "geography": ("المنطقة", "Area"),
     "years": ("الفترة", "Period"),
     "from": ("من", "From"),
+    "all_periods": ("الكل", "All"),
     "to": ("إلى", "To"),
     "tab_chart": ("رسم", "Chart"),
     "tab_table": ("جدول", "Table"),

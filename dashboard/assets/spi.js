@@ -35,6 +35,12 @@
     if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
     var a = ev.target.closest ? ev.target.closest("a") : null;
     if (!a) return;
+    if (a.classList.contains("skip-link")) {
+      /* move focus without touching the address (a #hash would re-run Dash's router) */
+      var main = document.querySelector("#react-entry-point #main") || document.getElementById("main");
+      if (main) { ev.preventDefault(); main.focus(); main.scrollIntoView(); }
+      return;
+    }
     if (a.classList.contains("lang-switch")) {
       var u = new URL(window.location.href);
       u.searchParams.set("lang", a.getAttribute("data-lang") || "en");

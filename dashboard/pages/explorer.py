@@ -36,18 +36,6 @@ def _host() -> str:
 
 # ---------------------------------------------------------------- pieces of the page
 
-def indicator_options(lang: str) -> list[dict]:
-    meta = data.meta()
-    opts = []
-    for topic in meta.topics:
-        for ind in meta.indicators.values():
-            if ind["topic"] == topic:
-                opts.append({"label": f"{ind[f'name_{lang}']} — {meta.topics[topic][f'name_{lang}']} "
-                                      f"({meta.geo_name(ind['country'], lang)})",
-                             "value": ind["indicator_id"]})
-    return opts
-
-
 def view_options(state: State, lang: str) -> list[dict]:
     meta = data.meta()
     ind = meta.indicators[state.indicator]
@@ -243,46 +231,70 @@ def tabs(state: State):
         for tab in ("chart", "table", "sources")])
 
 
+def _toggle(group: str, value: str, label: str, pressed: bool, lang: str):
+    return html.Button(label, type="button", className="toggle" + (" on" if pressed else ""),
+                       id={"type": "explorer-opt", "group": group, "value": value},
+                       **{"aria-pressed": "true" if pressed else "false"})
+
+
+def _group(legend: str, children, ident: str, hidden: bool = False):
+    return html.Div(className="control", id=ident, hidden=hidden, role="group", **{"aria-label": legend}, children=[
+        html.Div(legend, className="control-label", **{"aria-hidden": "true"}),
+        html.Div(children, className="toggles"),
+    ])
+
+
+def _period_choices(periods: list[dict]) -> list[dict]:
+    """Every period when there are few; otherwise the first, the last and each January."""
+    if len(periods) <= 16:
+        return periods
+    keep = [p for n, p in enumerate(periods) if n in (0, len(periods) - 1) or p["value"].endswith(("-01", "-H1", "-Q1"))
+            or len(p["value"]) == 4]
+    return keep
+
+
+def indicator_picker(state: State):
+    """All indicators as links grouped by topic, in a disclosure: keyboard- and screen-reader-
+    friendly, and each link is itself a permalink."""
+    lang = state.lang
+    meta = data.meta()
+    ind = meta.indicators[state.indicator]
+    groups = []
+    for topic, trow in meta.topics.items():
+        links = [html.Li(html.A(i[f"name_{lang}"] + f" ({meta.geo_name(i['country'], lang)})",
+                                href=href("/explorer", lang, indicator=i["indicator_id"]),
+                                className="spa-link" + (" current" if i["indicator_id"] == state.indicator else ""),
+                                **({"aria-current": "true"} if i["indicator_id"] == state.indicator else {})))
+                 for i in meta.indicators.values() if i["topic"] == topic]
+        if links:
+            groups.append(html.Div([html.H3(trow[f"name_{lang}"]), html.Ul(links)], className="picker-group"))
+    return html.Details(className="picker control-wide", id="explorer-picker", children=[
+        html.Summary([html.Span(t("choose_indicator", lang) + ": ", className="control-label"),
+                      html.Strong(ind[f"name_{lang}"]), html.Span(" ▾", **{"aria-hidden": "true"})]),
+        html.Div(groups, className="picker-groups"),
+    ])
+
+
 def controls(state: State):
     lang = state.lang
     is_breakdown = state.view == "breakdown"
-    periods = period_options(state, lang)
-    return html.Div(className="controls", children=[
-        html.Div(className="control control-wide", children=[
-            html.Label(t("choose_indicator", lang), htmlFor="explorer-indicator", id="explorer-indicator-label"),
-            dcc.Dropdown(id="explorer-indicator", options=indicator_options(lang), value=state.indicator,
-                         clearable=False, searchable=True, maxHeight=320, className="dropdown",
-                         labels={"search": t("choose_indicator", lang), "no_options_found": t("no_data_view", lang)}),
-        ]),
-        html.Fieldset(className="control", children=[
-            html.Legend(t("show", lang)),
-            dcc.RadioItems(id="explorer-view", options=view_options(state, lang), value=view_value(state),
-                           className="radios", labelClassName="radio"),
-        ]),
-        html.Fieldset(id="explorer-mode-box", className="control", hidden=not is_breakdown, children=[
-            html.Legend(t("bar_mode", lang)),
-            dcc.RadioItems(id="explorer-mode", options=[{"label": t(f"mode_{m}", lang), "value": m} for m in MODES],
-                           value=state.mode, className="radios", labelClassName="radio"),
-        ]),
-        html.Fieldset(className="control", children=[
-            html.Legend(t("geography", lang)),
-            dcc.Checklist(id="explorer-geo", options=geo_options(state, lang), value=list(state.geos),
-                          className="radios", labelClassName="radio"),
-        ]),
-        html.Fieldset(className="control control-period", children=[
-            html.Legend(t("years", lang)),
-            html.Div(className="period-pickers", children=[
-                html.Div([html.Label(t("from", lang), htmlFor="explorer-from"),
-                          dcc.Dropdown(id="explorer-from", options=periods, value=state.from_, clearable=True,
-                                       searchable=False, className="dropdown dropdown-small",
-                                       placeholder=periods[0]["label"] if periods else "")]),
-                html.Div([html.Label(t("to", lang), htmlFor="explorer-to"),
-                          dcc.Dropdown(id="explorer-to", options=periods, value=state.to, clearable=True,
-                                       searchable=False, className="dropdown dropdown-small",
-                                       placeholder=periods[-1]["label"] if periods else "")]),
-            ]),
-        ]),
-    ])
+    periods = _period_choices(period_options(state, lang))
+    views = [_toggle("view", o["value"], o["label"], o["value"] == view_value(state), lang)
+             for o in view_options(state, lang)]
+    modes = [_toggle("mode", m, t(f"mode_{m}", lang), m == state.mode, lang) for m in MODES]
+    geos = [_toggle("geo", o["value"], o["label"], o["value"] in state.geos, lang) for o in geo_options(state, lang)]
+    from_ = [_toggle("from", "", t("all_periods", lang), not state.from_, lang)] + \
+        [_toggle("from", o["value"], o["label"], o["value"] == state.from_, lang) for o in periods]
+    to = [_toggle("to", "", t("all_periods", lang), not state.to, lang)] + \
+        [_toggle("to", o["value"], o["label"], o["value"] == state.to, lang) for o in periods]
+    return [
+        indicator_picker(state),
+        _group(t("show", lang), views, "explorer-view"),
+        _group(t("bar_mode", lang), modes, "explorer-mode", hidden=not is_breakdown),
+        _group(t("geography", lang), geos, "explorer-geo"),
+        _group(f"{t('years', lang)}: {t('from', lang)}", from_, "explorer-from"),
+        _group(f"{t('years', lang)}: {t('to', lang)}", to, "explorer-to"),
+    ]
 
 
 def layout(**params):
@@ -294,7 +306,7 @@ def layout(**params):
     content = [
         html.Div(className="page-head", children=[html.H1(t("explorer_heading", lang))]),
         html.Div(message_box(state.messages, lang), id="explorer-messages"),
-        controls(state),
+        html.Div(controls(state), id="explorer-controls", className="controls spa-links"),
         tabs(state),
         html.Div(view_children(state), id="explorer-content", className="explorer-content"),
         dcc.Store(id="explorer-state", data={"query": state.query(), "lang": lang, "tab": state.tab}),
@@ -309,53 +321,51 @@ def layout(**params):
     Output("explorer-content", "children"),
     Output("explorer-state", "data"),
     Output("explorer-messages", "children"),
-    Output("explorer-view", "options"),
-    Output("explorer-view", "value"),
-    Output("explorer-mode-box", "hidden"),
-    Output("explorer-geo", "options"),
-    Output("explorer-geo", "value"),
-    Output("explorer-from", "options"),
-    Output("explorer-from", "value"),
-    Output("explorer-to", "options"),
-    Output("explorer-to", "value"),
-    Input("explorer-indicator", "value"),
-    Input("explorer-view", "value"),
-    Input("explorer-mode", "value"),
-    Input("explorer-geo", "value"),
-    Input("explorer-from", "value"),
-    Input("explorer-to", "value"),
+    Output("explorer-controls", "children"),
+    Input({"type": "explorer-opt", "group": ALL, "value": ALL}, "n_clicks"),
     DState("explorer-state", "data"),
     prevent_initial_call=True,
 )
-def update(indicator, view, mode, geos, from_, to, stored):
+def update(clicks, stored):
+    """A control was pressed: the new state, its view, and the controls redrawn for it."""
+    trig = ctx.triggered_id
+    if not isinstance(trig, dict) or not any(c for c in (clicks or []) if c):
+        return no_update, no_update, no_update, no_update
     stored = stored or {}
     lang = norm_lang(stored.get("lang"))
-    tab = stored.get("tab", "chart")
     try:
-        changed = ctx.triggered_id
-        params = {"indicator": indicator, "mode": mode, "lang": lang, "tab": tab}
-        if changed != "explorer-indicator":
-            if view and view.startswith("breakdown:"):
-                params["view"], params["breakdown"] = "breakdown", view.split(":", 1)[1]
-            elif view:
-                params["view"] = view
+        params = dict(stored.get("query") or {})
+        params["lang"], params["tab"] = lang, stored.get("tab", "chart")
+        group, value = trig["group"], trig["value"]
+        if group == "view":
+            params.pop("breakdown", None)
+            params.pop("view", None)
+            if value.startswith("breakdown:"):
+                params["view"], params["breakdown"] = "breakdown", value.split(":", 1)[1]
+            else:
+                params["view"] = value
+        elif group == "mode":
+            params["mode"] = value
+        elif group == "geo":
+            geos = [g for g in (params.get("geo") or "").split(",") if g]
+            geos = [g for g in geos if g != value] if value in geos else geos + [value]
             if geos:
                 params["geo"] = ",".join(geos)
-            if from_:
-                params["from"] = from_
-            if to:
-                params["to"] = to
+            else:
+                params.pop("geo", None)
+        elif group in ("from", "to"):
+            if value:
+                params[group] = value
+            else:
+                params.pop(group, None)
         state = parse(params)
-        vd_children = view_children(state)
-        return (vd_children, {"query": state.query(), "lang": lang, "tab": state.tab},
-                message_box(state.messages, lang), view_options(state, lang), view_value(state),
-                state.view != "breakdown", geo_options(state, lang), list(state.geos),
-                period_options(state, lang), state.from_, period_options(state, lang), state.to)
+        return (view_children(state), {"query": state.query(), "lang": lang, "tab": state.tab},
+                message_box(state.messages, lang), controls(state))
     except Exception:  # noqa: BLE001 - a friendly message, never a traceback
         import logging
         logging.getLogger("dashboard").exception("explorer update failed")
-        return ((html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),)
-                + (no_update,) * 11)
+        return (html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),
+                no_update, no_update, no_update)
 
 
 @callback(

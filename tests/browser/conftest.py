@@ -1,0 +1,132 @@
+"""Browser tests: the real server (gunicorn, debug off) on a database built into a temp
+dir, driven by Debian's headless Chromium through Python Playwright.
+
+Screenshots go to tests/artifacts/ (ignored by git). Nothing here writes to data/.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SPI = REPO / ".venv" / "bin" / "spi"
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(url: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=3) as r:
+                if r.status == 200:
+                    return
+        except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
+            last = exc
+        time.sleep(0.3)
+    raise RuntimeError(f"server did not answer {url} within {timeout}s: {last}")
+
+
+@pytest.fixture(scope="session")
+def db_dir(tmp_path_factory) -> Path:
+    """`spi build --out TMP`: the shipped sources built into a temp folder."""
+    out = tmp_path_factory.mktemp("dash_db")
+    subprocess.run([str(SPI), "build", "--out", str(out)], check=True, cwd=REPO, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(db_dir):
+    """gunicorn serving dashboard.app:server on a free loopback port (2 workers, debug off)."""
+    from dashboard.serve import gunicorn_args
+    port = free_port()
+    env = dict(os.environ, SPI_DB=str(db_dir / "indicators.duckdb"), DASH_DEBUG="false")
+    log = (ARTIFACTS / "server.log")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *gunicorn_args("127.0.0.1", port, 2)],
+                                cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base + "/healthz")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A Playwright page that records console errors and uncaught exceptions."""
+
+    def __init__(self, browser, base: str, width: int = 1280, height: int = 900):
+        self.base = base
+        self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}")
+                     if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def open(self, path: str, chart: bool = False):
+        self.page.goto(self.base + path)
+        # React has rendered the page (the server-rendered copy is then hidden)
+        self.page.wait_for_selector("#react-entry-point .page", timeout=30000)
+        if chart:
+            self.page.wait_for_selector("#react-entry-point .js-plotly-plot .main-svg", timeout=30000)
+        return self.page
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    pages: list[Page] = []
+
+    def make(width: int = 1280, height: int = 900) -> Page:
+        p = Page(browser, server, width, height)
+        pages.append(p)
+        return p
+
+    yield make
+    for p in pages:
+        p.close()

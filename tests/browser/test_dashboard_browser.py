@@ -1,0 +1,265 @@
+"""The dashboard in real headless Chromium against gunicorn: every page in both languages,
+the published figures on screen and in the downloads, permalinks, the language switch,
+phone width, accessibility (axe-core) and error handling for bad addresses."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from pathlib import Path
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+PAGES = {
+    "overview": "/",
+    "explorer": "/explorer?indicator=om_nursery_children",
+    "governorates": "/governorates?country=OM&geo=OM-BJ",
+    "about": "/about",
+    "embed": "/embed/om_nursery_children",
+}
+CHARTS = {"explorer", "embed"}
+
+
+def with_lang(path: str, lang: str) -> str:
+    return path + ("&" if "?" in path else "?") + f"lang={lang}"
+
+
+def graph_data(page, selector="#explorer-graph"):
+    return page.evaluate(f"""() => {{
+        const gd = document.querySelector('{selector} .js-plotly-plot');
+        return {{data: gd.data.map(t => ({{type: t.type, name: t.name, x: t.x, y: t.y}})),
+                 layout: {{barmode: gd.layout.barmode, yside: gd.layout.yaxis.side,
+                           title: gd.layout.title.text, foot: (gd.layout.annotations[0] || {{}}).text}}}};
+    }}""")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_loads_without_console_errors(open_page, name, lang):
+    p = open_page()
+    page = p.open(with_lang(PAGES[name], lang), chart=name in CHARTS)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    # the live page is shown and the server-rendered copy hidden
+    assert page.is_visible("#react-entry-point .page")
+    assert not page.is_visible("#ssr")
+    body = page.inner_text("#react-entry-point")
+    assert "Traceback" not in body
+    if name != "embed":
+        nav = page.inner_text("nav.site-nav")
+        for label in (("نظرة عامة", "مستكشف المؤشرات", "المحافظات", "عن البيانات") if lang == "ar"
+                      else ("Overview", "Indicator explorer", "Governorates", "About the data")):
+            assert label in nav
+    p.screenshot(f"{name}_{lang}")
+    assert p.errors == []
+
+
+def test_overview_cards_show_published_figures(open_page):
+    page = open_page().open("/?lang=ar")
+    card = page.locator('#react-entry-point article[data-indicator="om_nursery_children"]')
+    text = card.inner_text()
+    assert "9,018" in text and "نهاية 2023" in text          # Latin digits, Arabic text
+    assert "+2,945" in text and "+48.5%" in text               # change since end of 2021, derived
+    assert "محسوب" in text
+    spark = card.locator("svg.sparkline")
+    assert "6,073" in spark.get_attribute("aria-label") and "9,018" in spark.get_attribute("aria-label")
+    assert spark.locator("polyline").count() == 0              # 2022 missing: no line across the gap
+    assert spark.locator("circle").count() == 2
+    target = page.locator('#react-entry-point article[data-indicator="om_dis_specialists_hired"]').inner_text()
+    assert "الهدف لعام 2024: 100" in target and "بانتظار بيانات 2024" in target
+    # one click opens the indicator in the explorer
+    card.locator("a.card-link").click()
+    page.wait_for_selector("#react-entry-point #explorer-graph .js-plotly-plot .main-svg")
+    assert "indicator=om_nursery_children" in page.url
+
+
+def test_overview_first_paint_is_server_rendered(server):
+    with urllib.request.urlopen(server + "/?lang=en") as r:
+        html = r.read().decode()
+    assert '<html lang="en" dir="ltr">' in html
+    ssr = html.split('id="ssr"', 1)[1]
+    assert "9,018" in ssr and 'class="sparkline"' in ssr
+    assert "<script defer src=" in html and "plotly-basic" not in html.split("</head>")[1]
+
+
+def test_explorer_shows_nursery_enrolment(open_page):
+    p = open_page()
+    page = p.open("/explorer?indicator=om_nursery_children&lang=en", chart=True)
+    fig = graph_data(page)
+    trace = fig["data"][0]
+    assert trace["x"] == ["2021", "2022", "2023"]
+    assert trace["y"] == [6073, None, 9018]                    # the gap year stays empty
+    assert "Children enrolled in nurseries" in fig["layout"]["title"]
+    assert "Source:" in fig["layout"]["foot"] and "No figure published for: 2022" in fig["layout"]["foot"]
+    svg_text = page.eval_on_selector("#explorer-graph", "e => e.textContent")
+    assert "6,073" in svg_text and "9,018" in svg_text
+    page.click("#explorer-tab-table")
+    page.wait_for_selector("#explorer-panel-table:not([hidden])")
+    table = page.inner_text("#explorer-datatable")
+    assert "end of 2021" in table and "6,073" in table and "end of 2023" in table and "9,018" in table
+    assert "tab=table" in page.url
+    page.click("#explorer-tab-sources")
+    sources = page.inner_text("#explorer-panel-sources")
+    assert "Ministry of Social Development, Oman" in sources and "Stock" in sources
+    assert p.errors == []
+
+
+def test_explorer_arabic_chart_layout(open_page):
+    p = open_page()
+    page = p.open("/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&lang=ar", chart=True)
+    fig = graph_data(page)
+    assert fig["layout"]["yside"] == "right"                    # value axis on the right in Arabic
+    assert fig["data"][0]["x"] == ["يونيو 2025"]                # Omani month names
+    ticks = page.eval_on_selector("#explorer-graph g.xtick text", "e => e.textContent")
+    assert ticks == "يونيو 2025"
+    assert "المصدر" in fig["layout"]["foot"]
+    assert p.errors == []
+
+
+def test_table_sorts_by_value(open_page):
+    p = open_page()
+    page = p.open("/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&tab=table&lang=en")
+    page.click('#explorer-datatable button:has-text("Value")')
+    page.wait_for_selector('#explorer-datatable th[aria-sort="ascending"] >> text=Value')
+    cells = page.locator("#explorer-datatable tbody td.num").all_inner_texts()
+    numbers = [float(c.replace(",", "")) for c in cells]
+    assert numbers == sorted(numbers) and numbers[-1] == 169998
+    page.click('#explorer-datatable button:has-text("Value")')
+    page.wait_for_selector('#explorer-datatable th[aria-sort="descending"]')
+    cells = page.locator("#explorer-datatable tbody td.num").all_inner_texts()
+    assert cells[0] == "169,998"
+    assert p.errors == []
+
+
+def test_csv_download_holds_the_figures(open_page, server):
+    try:
+        with urllib.request.urlopen(server + "/data/om_nursery_children.csv") as r:
+            wired = r.headers.get_content_type() == "text/csv"
+    except urllib.error.HTTPError:
+        wired = False
+    if not wired:
+        pytest.skip("the /data/<id>.csv route (open-data issue) is not wired into the server yet")
+    p = open_page()
+    page = p.open("/explorer?indicator=om_nursery_children&lang=en", chart=True)
+    href = page.get_attribute("#explorer-csv", "href")
+    assert href.startswith("/data/om_nursery_children.csv?") and "geo=OM" in href and "lang=en" in href
+    with page.expect_download() as dl:
+        page.click("#explorer-csv")
+    content = open(dl.value.path(), "rb").read().decode("utf-8-sig")
+    assert "6073" in content.replace(",", "") and "9018" in content.replace(",", "")
+
+
+def test_permalink_reopens_the_same_view(open_page):
+    p = open_page()
+    page = p.open("/explorer?indicator=om_nursery_children&lang=en", chart=True)
+    page.click('#explorer-view button:has-text("By Sex")')
+    page.wait_for_function("document.querySelector('#explorer-graph .js-plotly-plot').data[0].type === 'bar'")
+    page.click('#explorer-mode button:has-text("Grouped")')
+    page.wait_for_function("document.querySelector('#explorer-graph .js-plotly-plot').layout.barmode === 'group'")
+    page.click("#explorer-tab-table")
+    page.wait_for_function("location.search.includes('tab=table')")
+    url = page.url
+    q = parse_qs(urlparse(url).query)
+    assert q["indicator"] == ["om_nursery_children"] and q["breakdown"] == ["sex"] and q["mode"] == ["group"]
+    assert page.input_value("#explorer-permalink") == url
+    p2 = open_page()
+    again = p2.open(url[len(p2.base):])
+    assert again.get_attribute("#explorer-tab-table", "aria-selected") == "true"
+    assert again.is_visible("#explorer-panel-table") and not again.is_visible("#explorer-panel-chart")
+    assert again.get_attribute('#explorer-view button:has-text("By Sex")', "aria-pressed") == "true"
+    assert again.get_attribute('#explorer-mode button:has-text("Grouped")', "aria-pressed") == "true"
+    again.click("#explorer-tab-chart")
+    again.wait_for_selector("#explorer-graph .js-plotly-plot .main-svg")
+    fig = graph_data(again)
+    assert fig["layout"]["barmode"] == "group" and [t["name"] for t in fig["data"]][:2] == ["Male", "Female"]
+    assert p.errors == [] and p2.errors == []
+
+
+def test_language_switch_keeps_the_view(open_page):
+    p = open_page()
+    page = p.open("/explorer?indicator=om_nursery_children&lang=ar", chart=True)
+    page.click('#explorer-view button:has-text("حسب الجنس")')
+    page.wait_for_function("location.search.includes('breakdown=sex')")
+    page.click("#react-entry-point a.lang-switch")
+    page.wait_for_url(re.compile(r".*lang=en.*"))
+    p.page.wait_for_selector("#react-entry-point #explorer-graph .js-plotly-plot .main-svg")
+    q = parse_qs(urlparse(page.url).query)
+    assert q["lang"] == ["en"] and q["indicator"] == ["om_nursery_children"] and q["breakdown"] == ["sex"]
+    assert page.evaluate("document.documentElement.dir") == "ltr"
+    fig = graph_data(page)
+    assert fig["data"][0]["type"] == "bar" and fig["layout"]["yside"] == "left"
+    assert p.errors == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_phone_width_has_no_horizontal_scroll(open_page, name, lang):
+    p = open_page(width=360, height=740)
+    page = p.open(with_lang(PAGES[name], lang), chart=name in CHARTS)
+    page.wait_for_timeout(150)
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner, f"{name}/{lang}: page is {scroll}px wide on a {inner}px screen"
+    if name in CHARTS:
+        width = page.eval_on_selector(".js-plotly-plot", "e => e.getBoundingClientRect().width")
+        assert width <= inner                                  # the chart resized to the phone
+    p.screenshot(f"{name}_{lang}_phone")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_axe_finds_no_serious_violations(open_page, name, lang):
+    if not AXE.exists():
+        pytest.fail("node_modules/axe-core/axe.min.js is missing: run `npm ci` (scripts/setup does)")
+    p = open_page()
+    page = p.open(with_lang(PAGES[name], lang), chart=name in CHARTS)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5]}
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
+
+
+def test_keyboard_reaches_controls(open_page):
+    page = open_page().open("/explorer?indicator=om_nursery_children&lang=en", chart=True)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className").startswith("skip-link")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#explorer-tab-table")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#explorer-panel-table:not([hidden])")
+
+
+@pytest.mark.parametrize("path, lang, expected", [
+    ("/explorer?indicator=no_such_thing&lang=ar", "ar", "غير موجود في الفهرس"),
+    ("/explorer?indicator=om_nursery_children&from=20x1&lang=en", "en", "is not valid"),
+    ("/explorer?indicator=om_nursery_children&geo=ZZ&lang=en", "en", "has no figures"),
+    ("/embed/no_such_thing?lang=en", "en", "is not in the catalogue"),
+    ("/governorates?country=XX&lang=ar", "ar", "غير صالحة"),
+    ("/no/such/page?lang=en", "en", "There is no page at this address"),
+])
+def test_bad_url_parameters_give_a_friendly_message(open_page, path, lang, expected):
+    p = open_page()
+    page = p.open(path)
+    text = page.inner_text("#react-entry-point")
+    assert expected in text
+    assert "Traceback" not in text and "Error" not in text
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert p.errors == []
+
+
+def test_embed_is_chart_only_with_source(open_page):
+    p = open_page()
+    page = p.open("/embed/om_nursery_children?lang=en&breakdown=sex", chart=True)
+    assert page.locator("nav.site-nav").count() == 0
+    fig = graph_data(page, "#embed-graph")
+    assert "Source:" in fig["layout"]["foot"]
+    assert [t["y"][0] for t in fig["data"][:2]] == [3365, 2708]
+    href = page.get_attribute("a.embed-link", "href")
+    assert href.startswith("/explorer?indicator=om_nursery_children") and "breakdown=sex" in href
