@@ -36,12 +36,22 @@ class Database:
         with self._lock:
             if self._con is None or inode != self._inode:
                 old = self._con
-                self._con = duckdb.connect(str(self.path), read_only=True)
+                # Not duckdb.connect(path): DuckDB caches database instances by path within a
+                # process, so reconnecting while any cursor on the old file is alive would hand
+                # back the *old* file. A fresh in-memory instance that ATTACHes the file always
+                # reads the file now at that path.
+                con = duckdb.connect(":memory:")
+                quoted = str(self.path).replace("'", "''")
+                con.execute(f"ATTACH '{quoted}' AS spi (READ_ONLY)")
+                con.execute("USE spi")
+                self._con = con
                 self._inode = inode
                 self._build_id = self._con.execute("SELECT build_id FROM build_info").fetchone()[0]
                 if old is not None:
                     old.close()
-            return self._con.cursor()
+            cur = self._con.cursor()
+        cur.execute("USE spi")
+        return cur
 
     def query(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
         """Run a parameterised query and return a DataFrame (never format values into SQL)."""
