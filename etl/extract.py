@@ -135,7 +135,16 @@ def _read_sources_sheet(wb) -> dict[str, str]:
         raise _FileProblem("the sources sheet needs the columns 'column' and 'source_id'",
                            "one row per period column naming its source", SOURCES_SHEET)
     col, src = header.index("column"), header.index("source_id")
-    return {_header_text(r[col]): _header_text(r[src]) for r in rows[1:] if r and len(r) > max(col, src) and r[col] is not None}
+    mapping = {}
+    for n, r in enumerate(rows[1:], start=2):
+        if not r or len(r) <= max(col, src) or r[col] is None:
+            continue
+        column = _header_text(r[col])
+        if column in mapping:
+            raise _FileProblem(f"the sources sheet names column {column!r} twice (row {n})",
+                               "one source per period column", SOURCES_SHEET)
+        mapping[column] = _header_text(r[src])
+    return mapping
 
 
 def _blank(value) -> bool:

@@ -68,8 +68,10 @@ def parse_figure(raw: object) -> Figure:
     qualifier = None
     for name, words in _QUALIFIERS.items():
         for word in words:
-            if text.lower().startswith(word):
-                qualifier, text = name, text[len(word):].strip()
+            rest = text[len(word):]
+            # A whole word only: "over 28" is a bound, "overall" is not.
+            if text.lower().startswith(word) and (word in "<>" or not rest or not rest[0].isalpha()):
+                qualifier, text = name, rest.strip()
                 break
         if qualifier:
             break

@@ -171,6 +171,14 @@ def wide_column_without_source(raw):
     return at(NAT, row, "2023", "79597", sheet="data")
 
 
+def sources_sheet_names_a_column_twice(raw):
+    wb = load_workbook(raw / NAT)
+    ws = wb["sources"]
+    ws.append(["2023", "om_mosd_welfare_2021", "a second, conflicting source for 2023"])
+    wb.save(raw / NAT)
+    return f"ERROR: {NAT}, sheet 'sources': "
+
+
 def long_row_with_empty_source(raw):
     return set_csv(raw, SPF, {"indicator_id": "om_spf_services", "service_channel": "خدمات استباقية"}, "source_id", "")
 
@@ -305,6 +313,7 @@ CASES = [
     Case("parts-not-summing", "categories that do not add up to the total", parts_not_summing, "add up to 169,997, not the published total 169,998"),
     Case("parts-exceed-total", "some parts given, adding up to more than the total", partial_parts_exceed_total, "add up to 99, not the published total 98"),
     Case("wide-no-source", "a period column with no row in the sources sheet", wide_column_without_source, "the figure has no source"),
+    Case("sources-twice", "a sources sheet naming one column twice", sources_sheet_names_a_column_twice, "names column '2023' twice"),
     Case("long-empty-source", "a row with an empty source_id", long_row_with_empty_source, "the figure has no source"),
     Case("unknown-source", "a source id the catalogue does not declare", unknown_source_id, "unknown source 'jo_emv_annual_2025'"),
     Case("foreign-source", "an Omani source cited for a Jordanian figure", source_about_another_country, "is about another country"),

@@ -29,6 +29,8 @@ from etl.normalise import Figure, parse_figure, parse_period, reference_dates, t
     ("أكثر من 28", 28, "more_than"),
     ("اكثر من 28", 28, "more_than"),
     ("أقل من 5", 5, "less_than"),
+    ("over 28", 28, "more_than"),
+    (">28", 28, "more_than"),
     ("72675*", 72675, None),                  # footnote marks
     ("(72675)¹", 72675, None),
     ("  79597 ", 79597, None),
@@ -52,6 +54,7 @@ def test_parse_figure_reads_published_forms(written, value, qualifier):
     ("2 ألفين", "before the dual word"),
     ("ألف و", "ends with 'و'"),               # cut short: 'ألف و548' lost its last part
     ("(72675", "cannot read"),
+    ("overall 5", "cannot read 'overall'"),   # a bound word only as a whole word
     (float("nan"), "not a finite number"),
 ])
 def test_parse_figure_refuses_with_a_reason(written, reason):
