@@ -43,13 +43,23 @@ def number(value):
 
 
 def json_records(table: pd.DataFrame) -> list[dict]:
-    records = []
+    """Rows as dicts ready for JSON: missing -> None, dates as ISO text, 6073.0 -> 6073."""
     columns = list(table.columns)
-    for row in table.itertuples(index=False, name=None):
+    values = [table[c].tolist() for c in columns]
+    records = []
+    for row in zip(*values):
         rec = {}
         for col, val in zip(columns, row):
-            val = clean(val)
-            rec[col] = number(val) if col == "value" else val
+            if val is None or val is pd.NaT or val is pd.NA or (isinstance(val, float) and val != val):
+                val = None
+            elif isinstance(val, (pd.Timestamp, datetime)):
+                val = val.strftime("%Y-%m-%d") if val == val.replace(hour=0, minute=0, second=0, microsecond=0) \
+                    else val.isoformat()
+            elif isinstance(val, date):
+                val = val.isoformat()
+            elif col == "value":
+                val = number(val)
+            rec[col] = val
         records.append(rec)
     return records
 

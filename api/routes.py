@@ -369,8 +369,9 @@ def api_observations(m):
     etag, cached = _fresh(m)
     if cached:
         return cached
-    total = count(m, v)
     table, codes = observations(m, v, labels, lang, text_values=fmt == "csv", limit=limit, offset=offset)
+    # The page tells the total when it is not the whole answer; otherwise count it.
+    total = offset + len(table) if (len(table) < limit and (len(table) or offset == 0)) else count(m, v)
     nxt = None
     if offset + len(table) < total:
         q = {k: args[k] for k in args}
