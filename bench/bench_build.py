@@ -71,8 +71,8 @@ def bench_queries(db: Path, runs: int = 25) -> dict[str, float]:
             f"""SELECT geo_code, period, period_end, value FROM observations
                 WHERE indicator_id = ? AND {totals} AND geo_code LIKE '%-%' ORDER BY geo_code, period_end""", [indicator]),
         "latest value of every indicator": (
-            f"""SELECT indicator_id, geo_code, arg_max(value, period_end) AS value, max(period_end) AS period_end
-                FROM observations WHERE {totals} GROUP BY indicator_id, geo_code ORDER BY indicator_id, geo_code""", []),
+            f"""SELECT indicator_id, geo_code, period, value FROM latest_observations
+                WHERE {totals} ORDER BY indicator_id, geo_code""", []),
         "one indicator's breakdown, latest period": (
             """SELECT * FROM observations WHERE indicator_id = ? AND period_end =
                  (SELECT max(period_end) FROM observations WHERE indicator_id = ?)""", [indicator, indicator]),

@@ -113,6 +113,21 @@ def test_every_stock_is_dated_to_one_day_and_every_flow_spans_its_period(db):
                 assert start == dt.date(int(period), 1, 1), (indicator, period)
 
 
+def test_latest_observations_hold_the_newest_figure_of_each_series(db):
+    """The overview's shortcut table: one row per series, the newest published figure."""
+    dims = [d for (d,) in db.execute("SELECT DISTINCT dimension FROM dimensions").fetchall()]
+    series = ", ".join(["indicator_id", "geo_code"] + dims)
+    assert db.execute("SELECT count(*) FROM latest_observations").fetchone()[0] == \
+        db.execute(f"SELECT count(*) FROM (SELECT DISTINCT {series} FROM observations)").fetchone()[0]
+    stale = db.execute(f"""SELECT count(*) FROM latest_observations l JOIN observations o
+        USING (indicator_id, geo_code) WHERE {" AND ".join(f"o.{d} IS NOT DISTINCT FROM l.{d}" for d in dims)}
+        AND o.period_end > l.period_end""").fetchone()[0]
+    assert stale == 0
+    rows = dict(db.execute("""SELECT indicator_id, value FROM latest_observations
+        WHERE geo_code = 'OM' AND sex IS NULL AND indicator_id IN ('om_nursery_children', 'om_ss_cases', 'om_ss_individuals')""").fetchall())
+    assert rows == {"om_nursery_children": 9018, "om_ss_cases": 79597, "om_ss_individuals": 129475}
+
+
 def test_targets_are_dated_like_their_indicator(db):
     rows = db.execute("""SELECT t.indicator_id, t.period, t.period_start, t.period_end, i.measure
                          FROM targets t JOIN indicators i USING (indicator_id)""").fetchall()
