@@ -13,7 +13,7 @@ from .views import ViewData, build_view
 @functools.lru_cache(maxsize=512)
 def _view(build_id: str, state: State) -> tuple[ViewData, dict]:
     vd = build_view(state)
-    return vd, figure(vd).to_plotly_json()
+    return vd, figure(vd, validate=False).to_plotly_json()
 
 
 def view_for(state: State) -> tuple[ViewData, dict]:

@@ -27,12 +27,14 @@ class Database:
         self._inode: int | None = None
         self._build_id: str | None = None
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor on the current build of the database (reopened after a rebuild)."""
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        """The connection on the file now at self.path, reopened if the file was replaced."""
         try:
             inode = os.stat(self.path).st_ino
         except FileNotFoundError:
             raise FileNotFoundError(f"{self.path} does not exist: run `spi build` first") from None
+        if self._con is not None and inode == self._inode:
+            return self._con
         with self._lock:
             if self._con is None or inode != self._inode:
                 old = self._con
@@ -44,12 +46,17 @@ class Database:
                 quoted = str(self.path).replace("'", "''")
                 con.execute(f"ATTACH '{quoted}' AS spi (READ_ONLY)")
                 con.execute("USE spi")
+                self._build_id = con.execute("SELECT build_id FROM build_info").fetchone()[0]
                 self._con = con
                 self._inode = inode
-                self._build_id = self._con.execute("SELECT build_id FROM build_info").fetchone()[0]
-                if old is not None:
-                    old.close()
-            cur = self._con.cursor()
+                # the old connection is not closed here: a request may still be using it; it is
+                # released when the last reference to it goes
+                del old
+            return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own on the current build of the database (reopened after a rebuild)."""
+        cur = self._current().cursor()
         cur.execute("USE spi")
         return cur
 
@@ -63,8 +70,8 @@ class Database:
 
     @property
     def build_id(self) -> str:
-        """Identifies the current build; changes whenever the database is rebuilt."""
-        self.cursor().close()
+        """Identifies the current build; changes whenever the database is rebuilt (one stat() call)."""
+        self._current()
         return self._build_id
 
 
@@ -190,11 +197,45 @@ def observations(indicator_id: str) -> pd.DataFrame:
     return _observations(d.build_id, str(d.path), indicator_id)
 
 
+@functools.lru_cache(maxsize=64)
+def _records_for(build_id: str, path: str, indicator_id: str) -> tuple[dict, ...]:
+    cur = db().cursor()
+    try:
+        cur.execute(f"SELECT {OBS_COLUMNS} FROM observations WHERE indicator_id = ? "
+                    "ORDER BY period_start, period_end, geo_code", [indicator_id])
+        names = [d[0] for d in cur.description]
+        return tuple(dict(zip(names, row)) for row in cur.fetchall())
+    finally:
+        cur.close()
+
+
+def records(indicator_id: str) -> tuple[dict, ...]:
+    """observations(indicator_id) as plain dicts (None for missing, dates as datetime.date),
+    oldest first: the explorer filters these in plain Python, faster than pandas for a few
+    thousand rows. Shared between requests: never modify them."""
+    d = db()
+    return _records_for(d.build_id, str(d.path), indicator_id)
+
+
 @functools.lru_cache(maxsize=4)
 def _geo_coverage(build_id: str, path: str) -> pd.DataFrame:
     return db().query(
         "SELECT indicator_id, geo_code, COUNT(*) AS n, MAX(period_end) AS last_end FROM observations "
         "GROUP BY indicator_id, geo_code ORDER BY indicator_id, geo_code")
+
+
+@functools.lru_cache(maxsize=4)
+def _geos_by_indicator(build_id: str, path: str) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for ind, geo in _geo_coverage(build_id, path)[["indicator_id", "geo_code"]].itertuples(index=False):
+        out.setdefault(ind, []).append(geo)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def geos_by_indicator() -> dict[str, tuple[str, ...]]:
+    """indicator_id -> the areas it has figures for."""
+    d = db()
+    return _geos_by_indicator(d.build_id, str(d.path))
 
 
 def geo_coverage() -> pd.DataFrame:
@@ -245,10 +286,7 @@ def totals(indicator_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
 
 def source_ids_for(indicator_id: str) -> list[str]:
     """The sources an indicator's figures come from, oldest figure first."""
-    seen: list[str] = []
-    for s in observations(indicator_id)["source_id"]:
-        if s not in seen:
-            seen.append(s)
+    seen: list[str] = list(dict.fromkeys(r["source_id"] for r in records(indicator_id) if r["source_id"]))
     for target in meta().targets.get(indicator_id, []):
         if target["source_id"] not in seen:
             seen.append(target["source_id"])

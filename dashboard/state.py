@@ -101,8 +101,7 @@ def views_for(indicator: dict, geos_available: list[str]) -> list[str]:
 
 def geos_for(indicator_id: str) -> list[str]:
     """Areas with figures for this indicator: the country first, then governorates by name."""
-    cov = data.geo_coverage()
-    codes = list(cov.loc[cov["indicator_id"] == indicator_id, "geo_code"])
+    codes = data.geos_by_indicator().get(indicator_id, ())
     geos = data.meta().geographies
     return sorted(codes, key=lambda c: (geos.get(c, {}).get("level") != "country", c))
 

@@ -109,7 +109,7 @@ def _sort_key(label: str) -> tuple:
     return (year, (int(part[1]) * (6 if part[0] == "H" else 3)), 1)
 
 
-def _bound_dates(state: State) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+def _bound_dates(state: State) -> tuple[dt.date | None, dt.date | None]:
     start = end = None
     if state.from_:
         year, part = parse_period_label(state.from_)
@@ -127,25 +127,33 @@ def _bound_dates(state: State) -> tuple[pd.Timestamp | None, pd.Timestamp | None
         else:
             month = int(part) if part.isdigit() else int(part[1]) * (6 if part[0] == "H" else 3)
             end = (pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)).date()
-    return (pd.Timestamp(start) if start else None, pd.Timestamp(end) if end else None)
+    return start, end
 
 
-def filter_periods(df: pd.DataFrame, state: State) -> pd.DataFrame:
+def filter_periods(rows, state: State) -> list[dict]:
+    """Rows whose period lies within the state's from/to (a period label's start and end)."""
     start, end = _bound_dates(state)
-    if start is not None:
-        df = df[df["period_start"] >= start]
-    if end is not None:
-        df = df[df["period_end"] <= end]
-    return df
+    if start is None and end is None:
+        return list(rows)
+    return [r for r in rows if (start is None or r["period_start"] >= start) and (end is None or r["period_end"] <= end)]
 
 
 # ---------------------------------------------------------------- helpers
 
 def _no_breakdown(df: pd.DataFrame) -> pd.Series:
+    """DataFrame rows that are totals (no breakdown member)."""
     mask = pd.Series(True, index=df.index)
     for col in data.DIMENSION_COLUMNS:
         mask &= df[col].isna()
     return mask
+
+
+def is_total(r: dict) -> bool:
+    return all(r[c] is None for c in data.DIMENSION_COLUMNS)
+
+
+def _periods_in_order(rows) -> list[str]:
+    return list(dict.fromkeys(r["period"] for r in sorted(rows, key=lambda r: (r["period_start"], r["period_end"]))))
 
 
 def source_line(source_ids: list[str], lang: str) -> str:
@@ -197,11 +205,12 @@ def build_view(state: State) -> ViewData:
     meta = data.meta()
     ind = meta.indicators[state.indicator]
     unit = meta.units[ind["unit"]]
-    obs = filter_periods(data.observations(state.indicator), state)
-    if state.geos:
-        obs = obs[obs["geo_code"].isin(state.geos)]
     if state.view == "per_case":
         return _per_case(state, lang)
+    obs = filter_periods(data.records(state.indicator), state)
+    if state.geos:
+        geos = set(state.geos)
+        obs = [r for r in obs if r["geo_code"] in geos]
     if state.view == "breakdown" and state.breakdown:
         return _breakdown(state, ind, unit, obs, lang)
     if state.view == "geo":
@@ -209,10 +218,10 @@ def build_view(state: State) -> ViewData:
     return _time(state, ind, unit, obs, lang)
 
 
-def _common(state: State, ind: dict, lang: str, obs: pd.DataFrame, geos: list[str], extra_sources=()) -> dict:
+def _common(state: State, ind: dict, lang: str, rows, geos: list[str], extra_sources=()) -> dict:
     name = ind[f"name_{lang}"]
     geo_text = _geo_phrase(geos, lang)
-    sources = list(dict.fromkeys(list(obs["source_id"].dropna()) + list(extra_sources)))
+    sources = list(dict.fromkeys([r["source_id"] for r in rows if r.get("source_id")] + list(extra_sources)))
     return {"indicator_id": state.indicator, "lang": lang, "title": f"{name} — {geo_text}" if geo_text else name,
             "source_line": source_line(sources, lang)}
 
@@ -228,35 +237,45 @@ def _subtitle(unit_text: str, periods: list[str], measure: str, lang: str, extra
     return " · ".join(b for b in bits if b)
 
 
-def _time(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+def _sum_parts(rows) -> list[dict]:
+    """One derived total per (area, period) from the parts (for indicators published only in parts)."""
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["geo_code"], r["period"])
+        if key not in out:
+            out[key] = {**r, "value": 0.0, "qualifier": None}
+            for c in data.DIMENSION_COLUMNS:
+                out[key][c] = None
+        out[key]["value"] += r["value"]
+        if r.get("qualifier"):
+            out[key]["qualifier"] = "more_than"
+    return list(out.values())
+
+
+def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     geos = list(state.geos)
-    totals = obs[_no_breakdown(obs)]
+    totals = [r for r in obs if is_total(r)]
     derived = False
     notes: list[str] = []
     rows: list[dict] = []
-    if totals.empty and not obs.empty:
-        # published only by its parts (e.g. associations by type): the sum is derived
-        parts = obs.groupby(["geo_code", "period"], as_index=False).agg(
-            period_start=("period_start", "first"), period_end=("period_end", "first"), value=("value", "sum"),
-            qualifier=("qualifier", lambda q: "more_than" if q.notna().any() else None),
-            source_id=("source_id", "first"))
-        totals = parts
+    if not totals and obs:
+        totals = _sum_parts(obs)   # published only by its parts (e.g. associations by type): derived
         derived = True
         notes.append(t("parts_no_total", lang) + " " + t("sum_of_parts", lang) + ".")
-    labels = list(dict.fromkeys(totals.sort_values(["period_start", "period_end"])["period"]))
+    labels = _periods_in_order(totals)
     periods, gaps = period_run(labels)
     series = []
+    decimals = ind["decimals"]
+    category = t("sum_of_parts", lang) if derived else t("total", lang)
     for g in geos:
-        sub = totals[totals["geo_code"] == g]
-        by_period = {r["period"]: r for r in sub.to_dict("records")}
+        by_period = {r["period"]: r for r in totals if r["geo_code"] == g}
         values, texts = [], []
         for p in periods:
             r = by_period.get(p)
             values.append(None if r is None else float(r["value"]))
-            texts.append("" if r is None else _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")))
+            texts.append("" if r is None else _fmt(r["value"], unit, lang, decimals, r.get("qualifier")))
             if r is not None:
-                rows.append(_table_row(r, ind, unit, lang, t("sum_of_parts", lang) if derived else t("total", lang),
-                                       derived=derived))
+                rows.append(_table_row(r, ind, unit, lang, category, derived=derived))
         name = data.meta().geo_name(g, lang) + (f" ({t('derived', lang)})" if derived else "")
         series.append(Series(key=g, name=name, values=values, texts=texts, derived=derived))
     if gaps:
@@ -273,32 +292,32 @@ def _time(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> 
     return vd
 
 
-def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     meta = data.meta()
     dim = state.breakdown
     geo = state.geos[0] if state.geos else None
-    if geo:
-        obs = obs[obs["geo_code"] == geo]
-    other_dims = [c for c in data.DIMENSION_COLUMNS if c != dim]
-    clean = obs
-    for c in other_dims:
-        clean = clean[clean[c].isna()]
-    parts = clean[clean[dim].notna()]
-    totals = clean[clean[dim].isna()]
-    labels = list(dict.fromkeys(clean[clean[dim].notna() | clean[dim].isna()]
-                                .sort_values(["period_start", "period_end"])["period"]))
+    others = [c for c in data.DIMENSION_COLUMNS if c != dim]
+    clean = [r for r in obs if (geo is None or r["geo_code"] == geo) and all(r[c] is None for c in others)]
+    parts = [r for r in clean if r[dim] is not None]
+    total_by_period = {r["period"]: r for r in clean if r[dim] is None}
+    labels = _periods_in_order(clean)
     periods, gaps = period_run(labels)
-    members = [m for m in meta.dimensions.get(dim, {}).get("members", {}) if m in set(parts[dim])]
-    members += [m for m in dict.fromkeys(parts[dim]) if m not in members]
+    present = {r[dim] for r in parts}
+    members = [m for m in meta.dimensions.get(dim, {}).get("members", {}) if m in present]
+    members += [m for m in dict.fromkeys(r[dim] for r in parts) if m not in members]
     share = state.mode == "share"
     notes: list[str] = []
     rows: list[dict] = []
-    total_by_period = {r["period"]: r for r in totals.to_dict("records")}
-    parts_sum = parts.groupby("period")["value"].sum().to_dict()
+    parts_sum: dict[str, float] = {}
+    by_member: dict[str, dict[str, dict]] = {m: {} for m in members}
+    for r in parts:
+        parts_sum[r["period"]] = parts_sum.get(r["period"], 0.0) + r["value"]
+        by_member[r[dim]][r["period"]] = r
     series = []
     any_parts_only = False
     for m in members:
-        sub = {r["period"]: r for r in parts[parts[dim] == m].to_dict("records")}
+        sub = by_member[m]
+        label = meta.member_label(dim, m, lang)
         values, texts = [], []
         for p in periods:
             r = sub.get(p)
@@ -306,7 +325,6 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str
                 values.append(None)
                 texts.append("")
                 continue
-            label = meta.member_label(dim, m, lang)
             rows.append(_table_row(r, ind, unit, lang, label))
             if share:
                 denom_row = total_by_period.get(p)
@@ -324,7 +342,7 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str
             else:
                 values.append(float(r["value"]))
                 texts.append(_fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")))
-        series.append(Series(key=m, name=meta.member_label(dim, m, lang), values=values, texts=texts, derived=share))
+        series.append(Series(key=m, name=label, values=values, texts=texts, derived=share))
     for p in periods:
         r = total_by_period.get(p)
         if r is not None:
@@ -334,7 +352,7 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str
         notes.append(t("total_only", lang, periods=join_list([period_label(p, lang) for p in total_only], lang)))
     if share:
         notes.append(t("share_note", lang))
-    if totals.empty and not share and not parts.empty:
+    if not total_by_period and not share and parts:
         notes.append(t("parts_no_total", lang))
     if gaps:
         notes.append(t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang)))
@@ -352,15 +370,15 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str
     return vd
 
 
-def _by_geo(state: State, ind: dict, unit: dict, obs: pd.DataFrame, lang: str) -> ViewData:
+def _by_geo(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     meta = data.meta()
-    totals = obs[_no_breakdown(obs)]
-    labels = list(dict.fromkeys(totals.sort_values(["period_start", "period_end"])["period"]))
-    geos = [g for g in state.geos if g in set(totals["geo_code"])] or list(dict.fromkeys(totals["geo_code"]))
-    # x axis: areas; one bar series per period (latest last)
+    totals = [r for r in obs if is_total(r)]
+    labels = _periods_in_order(totals)
+    present = list(dict.fromkeys(r["geo_code"] for r in totals))
+    geos = [g for g in state.geos if g in present] or present
     series, rows = [], []
-    for p in labels:
-        sub = {r["geo_code"]: r for r in totals[totals["period"] == p].to_dict("records")}
+    for p in labels:   # x axis: areas; one bar series per period (latest last)
+        sub = {r["geo_code"]: r for r in totals if r["period"] == p}
         values = [None if g not in sub else float(sub[g]["value"]) for g in geos]
         texts = ["" if g not in sub else _fmt(sub[g]["value"], unit, lang, ind["decimals"], sub[g].get("qualifier"))
                  for g in geos]
@@ -381,39 +399,32 @@ def _per_case(state: State, lang: str) -> ViewData:
     num_ind, den_ind = meta.indicators[num_id], meta.indicators[den_id]
     num_unit, den_unit = meta.units[num_ind["unit"]], meta.units[den_ind["unit"]]
     geos = list(state.geos)
-    num = filter_periods(data.observations(num_id), state)
-    den = filter_periods(data.observations(den_id), state)
-    num, den = num[_no_breakdown(num)], den[_no_breakdown(den)]
-    # match by year: money paid during a year over the cases counted at (or during) that year
-    num = num.assign(year=num["period"].str[:4])
-    den = den.assign(year=den["period"].str[:4])
-    merged = num.merge(den, on=["geo_code", "year"], suffixes=("_num", "_den"))
-    merged = merged[merged["geo_code"].isin(geos)] if geos else merged
-    labels = sorted(dict.fromkeys(merged["year"]), key=_sort_key)
+    # money paid during a year over the cases counted at (or during) that year, same area
+    num = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(num_id), state) if is_total(r)}
+    den = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(den_id), state) if is_total(r)}
+    pairs = {k: (num[k], den[k]) for k in num if k in den and (not geos or k[0] in geos)}
+    labels = sorted({year for _, year in pairs}, key=_sort_key)
     periods, gaps = period_run(labels)
     unit_text = t("per_case_unit", lang, unit=unit_label(num_unit, lang))
-    series, rows = [], []
+    series, rows, sources = [], [], []
     for g in geos:
-        sub = {r["year"]: r for r in merged[merged["geo_code"] == g].to_dict("records")}
         values, texts = [], []
         for p in periods:
-            r = sub.get(p)
-            if r is None or not r["value_den"]:
+            pair = pairs.get((g, p))
+            if pair is None or not pair[1]["value"]:
                 values.append(None)
                 texts.append("")
                 continue
-            v = float(r["value_num"]) / float(r["value_den"])
+            n, d = pair
+            v = float(n["value"]) / float(d["value"])
             values.append(v)
             texts.append(fmt_amount(v, num_unit, lang, 1))
-            base = {"period": p, "period_end": r["period_end_num"], "geo_code": g, "qualifier": None}
-            rows.append(_table_row({**base, "value": r["value_num"], "source_id": r["source_id_num"]}, num_ind,
-                                   num_unit, lang, num_ind[f"name_{lang}"]))
-            rows.append(_table_row({**base, "period": r["period_den"], "period_end": r["period_end_den"],
-                                    "value": r["value_den"], "source_id": r["source_id_den"]}, den_ind, den_unit,
-                                   lang, den_ind[f"name_{lang}"]))
-            rows.append({**_table_row({**base, "value": v, "source_id": r["source_id_num"]}, num_ind, num_unit, lang,
-                                      t("view_per_case", lang), derived=True,
-                                      value_text=fmt_amount(v, num_unit, lang, 1), unit_text=unit_text)})
+            sources += [n["source_id"], d["source_id"]]
+            rows.append(_table_row(n, num_ind, num_unit, lang, num_ind[f"name_{lang}"]))
+            rows.append(_table_row(d, den_ind, den_unit, lang, den_ind[f"name_{lang}"]))
+            rows.append(_table_row({**n, "value": v, "qualifier": None}, num_ind, num_unit, lang,
+                                   t("view_per_case", lang), derived=True,
+                                   value_text=fmt_amount(v, num_unit, lang, 1), unit_text=unit_text))
         series.append(Series(key=g, name=f"{meta.geo_name(g, lang)} ({t('derived', lang)})", values=values,
                              texts=texts, derived=True))
     notes = [t("per_case_note", lang, num=num_ind[f"name_{lang}"], den=den_ind[f"name_{lang}"])]
@@ -421,12 +432,12 @@ def _per_case(state: State, lang: str) -> ViewData:
         notes.append(t("gap_years", lang, periods=join_list(gaps, lang)))
     name = f"{num_ind[f'name_{lang}']} ÷ {den_ind[f'name_{lang}']}"
     geo_text = _geo_phrase(geos, lang)
-    sources = list(dict.fromkeys(list(merged.get("source_id_num", [])) + list(merged.get("source_id_den", []))))
     vd = ViewData(indicator_id=state.indicator, lang=lang, kind="line", barmode=None, periods=periods,
                   x_labels=[period_label(p, lang) for p in periods], series=series,
                   title=f"{name} — {geo_text}" if geo_text else name,
                   subtitle=_subtitle(unit_text, labels, "flow", lang, t("derived", lang)), unit=unit_text,
-                  source_line=source_line(sources, lang), derived=True, notes=notes, gaps=gaps, table=rows)
+                  source_line=source_line(list(dict.fromkeys(sources)), lang), derived=True, notes=notes, gaps=gaps,
+                  table=rows)
     vd.alt = _alt(vd, {**num_ind, f"name_{lang}": name}, lang)
     return vd
 

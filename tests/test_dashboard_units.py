@@ -303,13 +303,13 @@ def _callback(client, body: dict) -> dict:
 
 def test_explorer_callback_switches_to_breakdown(client):
     client.get("/explorer")  # registers the router callback
+    output = next(d["output"] for d in client.get("/_dash-dependencies").get_json()
+                  if "explorer-panel-chart.children" in d["output"])
     trig = {"type": "explorer-opt", "group": "view", "value": "breakdown:sex"}
     body = {
-        "output": "..explorer-content.children...explorer-state.data...explorer-messages.children..."
-                  "explorer-controls.children..",
-        "outputs": [{"id": "explorer-content", "property": "children"}, {"id": "explorer-state", "property": "data"},
-                    {"id": "explorer-messages", "property": "children"},
-                    {"id": "explorer-controls", "property": "children"}],
+        "output": output,
+        "outputs": [{"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
+                    for part in output.strip(".").split("...")],
         "inputs": [[{"id": trig, "property": "n_clicks", "value": 1}]],
         "changedPropIds": [json.dumps(trig, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
         "state": [{"id": "explorer-state", "property": "data",
@@ -318,7 +318,7 @@ def test_explorer_callback_switches_to_breakdown(client):
     resp = _callback(client, body)
     state = resp["explorer-state"]["data"]
     assert state["query"]["breakdown"] == "sex" and state["query"]["view"] == "breakdown"
-    text = json.dumps(resp["explorer-content"]["children"], ensure_ascii=False)
+    text = json.dumps(resp["explorer-panel-chart"]["children"], ensure_ascii=False)
     assert '"type": "bar"' in text and "3365" in text and "2708" in text
 
 

@@ -8,6 +8,7 @@ address is always a permalink. Views are cached per (database build, state).
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 import dash
@@ -17,7 +18,7 @@ from dash import ALL, Input, Output, State as DState, callback, clientside_callb
 from .. import data
 from ..cache import view_for
 from ..figures import graph_config
-from ..i18n import fmt_date, norm_lang, period_label, t
+from ..i18n import fmt_date, fmt_number, norm_lang, period_label, t
 from ..layout import error_page, href, message_box, shell, title_for
 from ..state import MODES, State, geos_for, parse, views_for, with_changes
 from ..views import sort_table
@@ -55,8 +56,8 @@ def view_value(state: State) -> str:
 
 
 def period_options(state: State, lang: str) -> list[dict]:
-    obs = data.observations(state.indicator)
-    labels = list(dict.fromkeys(obs.sort_values(["period_start", "period_end"])["period"]))
+    rows = sorted(data.records(state.indicator), key=lambda r: (r["period_start"], r["period_end"]))
+    labels = list(dict.fromkeys(r["period"] for r in rows))
     return [{"label": period_label(p, lang), "value": p} for p in labels]
 
 
@@ -99,11 +100,14 @@ def chart_block(state: State, vd, fig_json: dict):
 
 
 SORT_COLUMNS = ("period", "area", "category", "value", "source")
+TABLE_MAX_ROWS = 400  # a page, not a spreadsheet: the downloads hold every row
 
 
 def table_block(state: State, vd, sort: str | None = None, descending: bool = False):
     lang = state.lang
     rows = sort_table(vd.table, sort, descending)
+    total_rows = len(rows)
+    rows = rows[:TABLE_MAX_ROWS]
     ind = data.meta().indicators[state.indicator]
     heads = {"period": t("col_period", lang), "area": t("col_area", lang), "category": t("col_category", lang),
              "value": t("col_value", lang), "source": t("col_source", lang)}
@@ -133,11 +137,13 @@ def table_block(state: State, vd, sort: str | None = None, descending: bool = Fa
         ]))
     if not body:
         body = [html.Tr(html.Td(t("no_data_view", lang), colSpan=6))]
-    return html.Div(className="table-wrap", tabIndex="0", role="region",
+    more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
+                  className="muted") if total_rows > len(rows) else None
+    return html.Div([more, html.Div(className="table-wrap", tabIndex="0", role="region",
                     **{"aria-label": t("table_caption", lang, name=ind[f"name_{lang}"])}, children=html.Table(
                         className="data-table", id="explorer-datatable", children=[
                             html.Caption(t("table_caption", lang, name=ind[f"name_{lang}"])),
-                            html.Thead(html.Tr(th)), html.Tbody(body)]))
+                            html.Thead(html.Tr(th)), html.Tbody(body)]))])
 
 
 def sources_block(state: State):
@@ -173,9 +179,8 @@ def sources_block(state: State):
     ])
 
 
-def share_block(state: State):
+def share_block(state: State, host: str):
     lang = state.lang
-    host = _host()
     permalink = f"{host}/explorer?{state.query_string()}"
     embed_q = {k: v for k, v in state.query(tab=False).items() if k != "indicator"}
     embed_url = f"{host}/embed/{state.indicator}?{urlencode(embed_q, safe=',')}"
@@ -201,24 +206,30 @@ def share_block(state: State):
     ])
 
 
-def view_children(state: State):
-    """Everything that depends on the state: heading, tabs' panels, share boxes."""
+def heading(state: State):
     lang = state.lang
-    vd, fig = view_for(state)
     ind = data.meta().indicators[state.indicator]
-    panels = []
-    for tab in ("chart", "table", "sources"):
-        content = {"chart": lambda: chart_block(state, vd, fig),
-                   "table": lambda: table_block(state, vd),
-                   "sources": lambda: sources_block(state)}[tab]()
-        panels.append(html.Section(content, id=f"explorer-panel-{tab}", className="tab-panel", role="tabpanel",
-                                   hidden=state.tab != tab, **{"aria-labelledby": f"explorer-tab-{tab}"}))
-    return [
-        html.H2(ind[f"name_{lang}"], className="view-title"),
-        html.P(ind[f"definition_{lang}"], className="view-definition"),
-        html.Div(panels, className="panels"),
-        share_block(state),
-    ]
+    return [html.H2(ind[f"name_{lang}"], className="view-title"),
+            html.P(ind[f"definition_{lang}"], className="view-definition")]
+
+
+@functools.lru_cache(maxsize=256)
+def _dynamic(build_id: str, state: State, host: str):
+    """The parts a control click changes: chart, table, share boxes, controls (cached per build)."""
+    vd, fig = view_for(state)
+    return chart_block(state, vd, fig), table_block(state, vd), share_block(state, host), controls(state)
+
+
+def dynamic_parts(state: State):
+    return _dynamic(data.db().build_id, state, _host())
+
+
+def panels(state: State):
+    chart, table, share, _ = dynamic_parts(state)
+    content = {"chart": chart, "table": table, "sources": sources_block(state)}
+    return [html.Section(content[tab], id=f"explorer-panel-{tab}", className="tab-panel", role="tabpanel",
+                         hidden=state.tab != tab, **{"aria-labelledby": f"explorer-tab-{tab}"})
+            for tab in ("chart", "table", "sources")]
 
 
 def tabs(state: State):
@@ -288,7 +299,6 @@ def controls(state: State):
     to = [_toggle("to", "", t("all_periods", lang), not state.to, lang)] + \
         [_toggle("to", o["value"], o["label"], o["value"] == state.to, lang) for o in periods]
     return [
-        indicator_picker(state),
         _group(t("show", lang), views, "explorer-view"),
         _group(t("bar_mode", lang), modes, "explorer-mode", hidden=not is_breakdown),
         _group(t("geography", lang), geos, "explorer-geo"),
@@ -306,9 +316,16 @@ def layout(**params):
     content = [
         html.Div(className="page-head", children=[html.H1(t("explorer_heading", lang))]),
         html.Div(message_box(state.messages, lang), id="explorer-messages"),
-        html.Div(controls(state), id="explorer-controls", className="controls spa-links"),
+        html.Div(className="controls", children=[
+            indicator_picker(state),
+            html.Div(dynamic_parts(state)[3], id="explorer-controls", className="control-groups"),
+        ]),
         tabs(state),
-        html.Div(view_children(state), id="explorer-content", className="explorer-content"),
+        html.Div(className="explorer-content", children=[
+            *heading(state),
+            html.Div(panels(state), className="panels"),
+            html.Div(dynamic_parts(state)[2], id="explorer-share"),
+        ]),
         dcc.Store(id="explorer-state", data={"query": state.query(), "lang": lang, "tab": state.tab}),
         dcc.Store(id="explorer-sort", data={"col": None, "desc": False}),
     ]
@@ -318,7 +335,9 @@ def layout(**params):
 # ---------------------------------------------------------------- callbacks
 
 @callback(
-    Output("explorer-content", "children"),
+    Output("explorer-panel-chart", "children"),
+    Output("explorer-panel-table", "children", allow_duplicate=True),
+    Output("explorer-share", "children"),
     Output("explorer-state", "data"),
     Output("explorer-messages", "children"),
     Output("explorer-controls", "children"),
@@ -330,7 +349,7 @@ def update(clicks, stored):
     """A control was pressed: the new state, its view, and the controls redrawn for it."""
     trig = ctx.triggered_id
     if not isinstance(trig, dict) or not any(c for c in (clicks or []) if c):
-        return no_update, no_update, no_update, no_update
+        return (no_update,) * 6
     stored = stored or {}
     lang = norm_lang(stored.get("lang"))
     try:
@@ -359,13 +378,14 @@ def update(clicks, stored):
             else:
                 params.pop(group, None)
         state = parse(params)
-        return (view_children(state), {"query": state.query(), "lang": lang, "tab": state.tab},
-                message_box(state.messages, lang), controls(state))
+        chart, table, share, ctrls = dynamic_parts(state)
+        return (chart, table, share, {"query": state.query(), "lang": lang, "tab": state.tab},
+                message_box(state.messages, lang), ctrls)
     except Exception:  # noqa: BLE001 - a friendly message, never a traceback
         import logging
         logging.getLogger("dashboard").exception("explorer update failed")
-        return (html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),
-                no_update, no_update, no_update)
+        return ((html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),)
+                + (no_update,) * 5)
 
 
 @callback(

@@ -84,7 +84,8 @@ def _content(build_id: str, lang: str):
             html.H1(t("overview_heading", lang)),
             html.P(t("overview_intro", lang), className="lead"),
         ]),
-        html.Div(sections, className="topics spa-links"),
+        html.Div(sections, className="topics spa-links") if sections else
+        html.P(t("no_headline", lang), className="notice"),
     ]
 
 

@@ -1,0 +1,379 @@
+"""Dashboard benchmark: first chart per page, callback latency, throughput, memory, Lighthouse.
+
+    .venv/bin/python bench/bench_dashboard.py                   # shipped data, then 1,000,000 synthetic rows
+    .venv/bin/python bench/bench_dashboard.py --skip-synthetic
+    .venv/bin/python bench/bench_dashboard.py --runs 10 --synthetic-db /tmp/x/out/indicators.duckdb
+
+For each database (the shipped data built with `spi build --out TMP`; bench/synthetic.py's
+1,000,000-observation set built the same way; never into data/), gunicorn serves the app
+exactly as `spi serve` does (2 workers, gthread, debug off, --no-control-socket) and we print:
+
+* time to first chart per page, in headless Chromium (/usr/bin/chromium), each run in a
+  fresh browser context (cold HTTP cache), median and p90 of --runs: "chart" is navigation
+  start to the first chart drawn and visible (an SVG sparkline, the map, or Plotly's SVG),
+  "usable" is navigation start to the page rendered by React with its callbacks answered;
+* explorer callback latency over HTTP (POST /_dash-update-component, keep-alive), p50/p95,
+  for states never seen before (cold: view built, figure made, serialised) and for the same
+  states again (warm: served from the per-build cache);
+* requests per second for the overview HTML (8 client threads, brotli, keep-alive);
+* peak memory (VmHWM) of each gunicorn worker after all that;
+* Lighthouse desktop performance and accessibility scores for the overview and the explorer
+  (node_modules/.bin/lighthouse, CHROME_PATH=/usr/bin/chromium, --headless --no-sandbox).
+
+Targets (issue 3): overview first chart < 1.0 s (median of 10), usable < 1.5 s; explorer
+callback p95 < 30 ms with both databases. Nothing is asserted; the figures are printed.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+SPI = str(PROJECT / ".venv" / "bin" / "spi")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
+
+# Marks, from navigation start: first chart visible; React has rendered the page.
+TIMING_SCRIPT = """
+window.__spiBench = {};
+(function () {
+  var T = window.__spiBench;
+  function visible(sel) {
+    var el = document.querySelector(sel);
+    if (!el) return false;
+    var r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  }
+  function check() {
+    if (!T.chart && visible('svg.sparkline, svg.gov-map, .js-plotly-plot .main-svg')) {
+      requestAnimationFrame(function () { T.chart = T.chart || performance.now(); });
+    }
+    if (!T.react && document.querySelector('#react-entry-point .page')) {
+      requestAnimationFrame(function () { T.react = T.react || performance.now(); });
+    }
+  }
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
+})();
+"""
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn as `spi serve` runs it, on a free port, for one database."""
+
+    def __init__(self, db: Path, workers: int = 2):
+        from dashboard.serve import gunicorn_args
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+        self.log = tempfile.NamedTemporaryFile(prefix="bench_dashboard_", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *gunicorn_args("127.0.0.1", self.port, workers)],
+                                     cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 180
+        while time.time() < deadline:
+            try:
+                if self.get("/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"server did not start; see {self.log.name}")
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, bytes]:
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        c.request("GET", path, headers=headers or {})
+        r = c.getresponse()
+        body = r.read()
+        c.close()
+        return r.status, body
+
+    def workers(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return [int(x) for x in out.split()]
+
+    def peak_memory_mb(self) -> list[float]:
+        peaks = []
+        for pid in self.workers():
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks.append(int(line.split()[1]) / 1024)
+            except OSError:
+                pass
+        return peaks
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+# ---------------------------------------------------------------- browser timings
+
+def first_chart(base: str, pages: dict[str, str], runs: int) -> dict[str, dict]:
+    from playwright.sync_api import sync_playwright
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # one throw-away load per page, so the server's own first-hit costs are not counted
+        for path in pages.values():
+            ctx = browser.new_context()
+            ctx.new_page().goto(base + path)
+            ctx.close()
+        for name, path in pages.items():
+            charts, usable = [], []
+            for _ in range(runs):
+                ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+                ctx.add_init_script(TIMING_SCRIPT)
+                page = ctx.new_page()
+                page.goto(base + path)
+                try:
+                    page.wait_for_function("window.__spiBench.chart && window.__spiBench.react", timeout=60000)
+                except Exception:
+                    print(f"  {name}: no chart within 60 s ({path})", flush=True)
+                    raise
+                # usable: React rendered and no Dash request still in flight
+                page.wait_for_load_state("networkidle")
+                t = page.evaluate("window.__spiBench")
+                charts.append(t["chart"] / 1000)
+                usable.append(t["react"] / 1000)
+                ctx.close()
+            results[name] = {"chart_median": statistics.median(charts), "chart_p90": pct(charts, 0.9),
+                             "usable_median": statistics.median(usable), "usable_p90": pct(usable, 0.9)}
+        browser.close()
+    return results
+
+
+# ---------------------------------------------------------------- callbacks over HTTP
+
+def explorer_output(dependencies: list[dict]) -> str:
+    """The explorer update callback's output key, as /_dash-dependencies lists it."""
+    return next(d["output"] for d in dependencies if "explorer-panel-chart.children" in d["output"])
+
+
+def _callback_body(output: str, query: dict, group: str, value: str) -> dict:
+    trig = {"type": "explorer-opt", "group": group, "value": value}
+    return {
+        "output": output,
+        "outputs": [{"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
+                    for part in output.strip(".").split("...")],
+        "inputs": [[{"id": trig, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(trig, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+        "state": [{"id": "explorer-state", "property": "data",
+                   "value": {"query": query, "lang": query.get("lang", "ar"), "tab": "chart"}}],
+    }
+
+
+def callback_states(db: Path, limit: int) -> list[tuple[dict, str, str]]:
+    """Realistic clicks: for each indicator, each view it offers, both bar modes, each language."""
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    inds = con.execute("SELECT indicator_id, breakdowns FROM indicators ORDER BY sort_order").fetchall()
+    geos = dict(con.execute("SELECT indicator_id, MIN(geo_code) FROM observations GROUP BY 1").fetchall())
+    periods = dict(con.execute("SELECT indicator_id, MAX(period) FROM observations GROUP BY 1").fetchall())
+    con.close()
+    states = []
+    for lang in ("ar", "en"):
+        for ind, breakdowns in inds:
+            if ind not in geos:
+                continue
+            q = {"indicator": ind, "lang": lang, "geo": geos[ind]}
+            states.append((q, "view", "time"))
+            for dim in breakdowns or []:
+                states.append((q, "view", f"breakdown:{dim}"))
+                states.append(({**q, "view": "breakdown", "breakdown": dim}, "mode", "group"))
+                states.append(({**q, "view": "breakdown", "breakdown": dim}, "mode", "share"))
+            states.append((q, "to", periods[ind]))
+    return states[:limit]
+
+
+def callback_latency(server: Server, states) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", "/explorer")
+    conn.getresponse().read()
+    conn.request("GET", "/_dash-dependencies")
+    output = explorer_output(json.loads(conn.getresponse().read()))
+
+    def post(body) -> float:
+        data = json.dumps(body)
+        t0 = time.perf_counter()
+        conn.request("POST", "/_dash-update-component", body=data,
+                     headers={"Content-Type": "application/json", "Accept-Encoding": "br"})
+        r = conn.getresponse()
+        r.read()
+        dt = time.perf_counter() - t0
+        if r.status != 200:
+            raise RuntimeError(f"callback answered {r.status}")
+        return dt * 1000
+
+    cold = [post(_callback_body(output, *s)) for s in states]
+    warm = []
+    for _ in range(2):  # both workers see each state at least once more
+        warm += [post(_callback_body(output, *s)) for s in states]
+    conn.close()
+    return {"n": len(states), "cold_p50": pct(cold, 0.5), "cold_p95": pct(cold, 0.95),
+            "warm_p50": pct(warm[len(states):], 0.5), "warm_p95": pct(warm[len(states):], 0.95)}
+
+
+# ---------------------------------------------------------------- throughput
+
+def requests_per_second(server: Server, path: str = "/", seconds: float = 5.0, threads: int = 8) -> float:
+    stop = time.time() + seconds
+    counts = [0] * threads
+
+    def worker(i):
+        c = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        while time.time() < stop:
+            c.request("GET", path, headers={"Accept-Encoding": "br"})
+            r = c.getresponse()
+            r.read()
+            if r.status == 200:
+                counts[i] += 1
+        c.close()
+
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    t0 = time.time()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return sum(counts) / (time.time() - t0)
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+def lighthouse(url: str) -> dict:
+    if not LIGHTHOUSE.exists():
+        return {"error": "node_modules/.bin/lighthouse missing (run npm ci)"}
+    out = Path(tempfile.mkdtemp(prefix="lh_")) / "report.json"
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    cmd = [str(LIGHTHOUSE), url, "--preset=desktop", "--only-categories=performance,accessibility",
+           "--output=json", f"--output-path={out}", "--quiet",
+           "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-dev-shm-usage"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
+    if not out.exists():
+        return {"error": (done.stderr or done.stdout)[-300:]}
+    report = json.loads(out.read_text())
+    shutil.rmtree(out.parent, ignore_errors=True)
+    cats = report["categories"]
+    audits = report["audits"]
+    return {"performance": round(cats["performance"]["score"] * 100), "accessibility":
+            round(cats["accessibility"]["score"] * 100),
+            "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),
+            "lcp_ms": round(audits["largest-contentful-paint"]["numericValue"]),
+            "tbt_ms": round(audits["total-blocking-time"]["numericValue"])}
+
+
+# ---------------------------------------------------------------- main
+
+def build_shipped(tmp: Path) -> Path:
+    out = tmp / "shipped"
+    subprocess.run([SPI, "build", "--out", str(out)], cwd=PROJECT, check=True, capture_output=True)
+    return out / "indicators.duckdb"
+
+
+def build_synthetic(tmp: Path, n: int) -> Path:
+    from bench.synthetic import generate_source_set
+    root = generate_source_set(tmp / "synthetic", n_observations=n)
+    subprocess.run([SPI, "build", "--raw", str(root / "raw"), "--catalogue", str(root / "indicators.yaml"),
+                    "--out", str(root / "out")], cwd=PROJECT, check=True, capture_output=True)
+    return root / "out" / "indicators.duckdb"
+
+
+def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, do_lighthouse: bool) -> None:
+    import duckdb
+    con = duckdb.connect(str(db), read_only=True)
+    n_obs = con.execute("SELECT COUNT(*) FROM observations").fetchone()[0]
+    con.close()
+    print(f"\n== {label}: {n_obs:,} observations ({db})", flush=True)
+    server = Server(db)
+    try:
+        if pages:
+            timings = first_chart(server.base, pages, runs)
+            print(f"{'page':<14}{'first chart median':>20}{'p90':>8}{'usable median':>16}{'p90':>8}   (s, {runs} cold loads)")
+            for name, r in timings.items():
+                print(f"{name:<14}{r['chart_median']:>20.3f}{r['chart_p90']:>8.3f}{r['usable_median']:>16.3f}"
+                      f"{r['usable_p90']:>8.3f}")
+        states = callback_states(db, callbacks)
+        cb = callback_latency(server, states)
+        print(f"explorer callback over HTTP ({cb['n']} distinct clicks): cold p50 {cb['cold_p50']:.1f} ms, "
+              f"p95 {cb['cold_p95']:.1f} ms; warm (cached) p50 {cb['warm_p50']:.1f} ms, p95 {cb['warm_p95']:.1f} ms")
+        rps = requests_per_second(server)
+        print(f"overview HTML: {rps:.0f} requests/s (8 client threads, 2 workers)")
+        mem = server.peak_memory_mb()
+        print("peak memory per worker (VmHWM): " + ", ".join(f"{m:.0f} MB" for m in mem))
+        if do_lighthouse:
+            for name in ("overview", "explorer"):
+                lh = lighthouse(server.base + pages.get(name, "/"))
+                if "error" in lh:
+                    print(f"lighthouse {name}: failed: {lh['error']}")
+                else:
+                    print(f"lighthouse desktop {name}: performance {lh['performance']}, accessibility "
+                          f"{lh['accessibility']} (FCP {lh['fcp_ms']} ms, LCP {lh['lcp_ms']} ms, TBT {lh['tbt_ms']} ms)")
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=10, help="cold page loads per page (default 10)")
+    ap.add_argument("--callbacks", type=int, default=120, help="distinct explorer clicks to time")
+    ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--synthetic-db", type=Path, help="an already built synthetic database")
+    ap.add_argument("-n", type=int, default=1_000_000, help="synthetic observations")
+    ap.add_argument("--no-lighthouse", action="store_true")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_dashboard_"))
+    try:
+        shipped = build_shipped(tmp)
+        pages = {"overview": "/", "explorer": "/explorer?indicator=om_nursery_children",
+                 "governorates": "/governorates?country=OM", "embed": "/embed/om_nursery_children",
+                 "overview (en)": "/?lang=en"}
+        run("shipped data", shipped, args.runs, pages, args.callbacks, not args.no_lighthouse)
+        if not args.skip_synthetic:
+            syn = args.synthetic_db or build_synthetic(tmp, args.n)
+            import duckdb
+            con = duckdb.connect(str(syn), read_only=True)
+            first = con.execute("SELECT indicator_id FROM indicators WHERE len(breakdowns) > 0 "
+                                "ORDER BY sort_order LIMIT 1").fetchone()[0]
+            con.close()
+            # the synthetic catalogue marks no headline indicators, so its overview has no chart
+            syn_pages = {"explorer": f"/explorer?indicator={first}", "governorates": "/governorates?country=OM"}
+            run("synthetic data", syn, max(3, args.runs // 2), syn_pages, args.callbacks, False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
