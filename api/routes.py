@@ -30,7 +30,7 @@ from .http import error, etag_for, finish, from_param_error, not_modified
 from .meta import LANGS, Meta, meta
 from .params import VIEW_PARAMS, ParamError, View
 from .queries import LABEL_MODES, count, observations
-from .xlsx import indicator_workbook
+from .xlsx import EXCEL_MAX_ROWS, indicator_workbook
 
 log = logging.getLogger(__name__)
 bp = Blueprint("opendata", __name__)
@@ -96,6 +96,10 @@ def _indicator_download(m: Meta, indicator: str, ext: str) -> Response:
     if ext == "csv":
         return finish(Response(csv_bytes(table, bom), mimetype=CSV_TYPE), etag, m.built_at, f"{ind}.csv")
     if ext == "xlsx":
+        if len(table) + 8 > EXCEL_MAX_ROWS:
+            raise ParamError(None, f"{len(table):,} rows do not fit on an Excel sheet (1,048,576 rows); narrow the view "
+                             f"(geo, from, to, breakdown) or download /data/{ind}.csv or /data/all.parquet",
+                             code="too_large_for_excel")
         data = indicator_workbook(table, codes, m, ind, lang, view_text(m, v, lang),
                                   _sources(m, ind, v), _targets(m, ind))
         return finish(Response(data, mimetype=XLSX_TYPE), etag, m.built_at, f"{ind}.xlsx")
