@@ -178,7 +178,7 @@ def meta() -> Meta:
     return _meta(d.build_id, str(d.path))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=16)
 def _observations(build_id: str, path: str, indicator_id: str) -> pd.DataFrame:
     df = db().query(f"SELECT {OBS_COLUMNS} FROM observations WHERE indicator_id = ? "
                     "ORDER BY period_start, period_end, geo_code", [indicator_id])
@@ -197,24 +197,69 @@ def observations(indicator_id: str) -> pd.DataFrame:
     return _observations(d.build_id, str(d.path), indicator_id)
 
 
-@functools.lru_cache(maxsize=64)
-def _records_for(build_id: str, path: str, indicator_id: str) -> tuple[dict, ...]:
+def _fetch(sql: str, params: list) -> tuple[dict, ...]:
     cur = db().cursor()
     try:
-        cur.execute(f"SELECT {OBS_COLUMNS} FROM observations WHERE indicator_id = ? "
-                    "ORDER BY period_start, period_end, geo_code", [indicator_id])
+        cur.execute(sql, params)
         names = [d[0] for d in cur.description]
         return tuple(dict(zip(names, row)) for row in cur.fetchall())
     finally:
         cur.close()
 
 
-def records(indicator_id: str) -> tuple[dict, ...]:
-    """observations(indicator_id) as plain dicts (None for missing, dates as datetime.date),
-    oldest first: the explorer filters these in plain Python, faster than pandas for a few
-    thousand rows. Shared between requests: never modify them."""
+@functools.lru_cache(maxsize=128)
+def _records_for(build_id: str, path: str, indicator_id: str, geos: tuple[str, ...] | None) -> tuple[dict, ...]:
+    where, params = "indicator_id = ?", [indicator_id]
+    if geos:
+        where += f" AND geo_code IN ({', '.join('?' for _ in geos)})"
+        params += list(geos)
+    return _fetch(f"SELECT {OBS_COLUMNS} FROM observations WHERE {where} "
+                  "ORDER BY period_start, period_end, geo_code", params)
+
+
+def records(indicator_id: str, geos: tuple[str, ...] | list[str] | None = None) -> tuple[dict, ...]:
+    """Figures of one indicator (in the given areas, or all) as plain dicts (None for missing,
+    dates as datetime.date), oldest first. The explorer filters these in plain Python, faster
+    than pandas for a few thousand rows. Shared between requests: never modify them."""
     d = db()
-    return _records_for(d.build_id, str(d.path), indicator_id)
+    return _records_for(d.build_id, str(d.path), indicator_id, tuple(sorted(geos)) if geos else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _periods_for(build_id: str, path: str, indicator_id: str) -> tuple[str, ...]:
+    rows = _fetch("SELECT period, MIN(period_start) AS s, MIN(period_end) AS e FROM observations "
+                  "WHERE indicator_id = ? GROUP BY period ORDER BY s, e", [indicator_id])
+    return tuple(r["period"] for r in rows)
+
+
+def periods(indicator_id: str) -> tuple[str, ...]:
+    """The period labels an indicator has figures for, in time order."""
+    d = db()
+    return _periods_for(d.build_id, str(d.path), indicator_id)
+
+
+@functools.lru_cache(maxsize=256)
+def _sources_for(build_id: str, path: str, indicator_id: str) -> tuple[str, ...]:
+    rows = _fetch("SELECT source_id, MIN(period_start) AS s FROM observations WHERE indicator_id = ? "
+                  "GROUP BY source_id ORDER BY s, source_id", [indicator_id])
+    return tuple(r["source_id"] for r in rows if r["source_id"])
+
+
+@functools.lru_cache(maxsize=64)
+def _latest_totals(build_id: str, path: str, indicator_id: str, country: str) -> tuple[dict, ...]:
+    no_breakdown = " AND ".join(f"o.{c} IS NULL" for c in DIMENSION_COLUMNS)
+    return _fetch(f"""
+        SELECT o.geo_code, o.period, o.period_start, o.period_end, o.value, o.qualifier, o.source_id
+        FROM observations o JOIN geographies g ON g.geo_code = o.geo_code
+        WHERE o.indicator_id = ? AND g.level = 'governorate' AND g.country = ? AND {no_breakdown}
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY o.geo_code ORDER BY o.period_end DESC, o.period_start DESC) = 1
+        ORDER BY o.geo_code""", [indicator_id, country])
+
+
+def latest_governorate_totals(indicator_id: str, country: str) -> dict[str, dict]:
+    """{governorate code: its latest published total} for one indicator and country."""
+    d = db()
+    return {r["geo_code"]: r for r in _latest_totals(d.build_id, str(d.path), indicator_id, country)}
 
 
 @functools.lru_cache(maxsize=4)
@@ -286,7 +331,8 @@ def totals(indicator_ids: list[str] | tuple[str, ...]) -> pd.DataFrame:
 
 def source_ids_for(indicator_id: str) -> list[str]:
     """The sources an indicator's figures come from, oldest figure first."""
-    seen: list[str] = list(dict.fromkeys(r["source_id"] for r in records(indicator_id) if r["source_id"]))
+    d = db()
+    seen: list[str] = list(_sources_for(d.build_id, str(d.path), indicator_id))
     for target in meta().targets.get(indicator_id, []):
         if target["source_id"] not in seen:
             seen.append(target["source_id"])

@@ -207,10 +207,7 @@ def build_view(state: State) -> ViewData:
     unit = meta.units[ind["unit"]]
     if state.view == "per_case":
         return _per_case(state, lang)
-    obs = filter_periods(data.records(state.indicator), state)
-    if state.geos:
-        geos = set(state.geos)
-        obs = [r for r in obs if r["geo_code"] in geos]
+    obs = filter_periods(data.records(state.indicator, state.geos), state)
     if state.view == "breakdown" and state.breakdown:
         return _breakdown(state, ind, unit, obs, lang)
     if state.view == "geo":
@@ -400,8 +397,8 @@ def _per_case(state: State, lang: str) -> ViewData:
     num_unit, den_unit = meta.units[num_ind["unit"]], meta.units[den_ind["unit"]]
     geos = list(state.geos)
     # money paid during a year over the cases counted at (or during) that year, same area
-    num = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(num_id), state) if is_total(r)}
-    den = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(den_id), state) if is_total(r)}
+    num = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(num_id, geos), state) if is_total(r)}
+    den = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(den_id, geos), state) if is_total(r)}
     pairs = {k: (num[k], den[k]) for k in num if k in den and (not geos or k[0] in geos)}
     labels = sorted({year for _, year in pairs}, key=_sort_key)
     periods, gaps = period_run(labels)

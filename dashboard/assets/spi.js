@@ -84,6 +84,40 @@
     for (var i = 0; i < plots.length; i++) watch(plots[i]);
   }).observe(document.documentElement, {childList: true, subtree: true});
 
+  /* Sortable tables (server-rendered HTML inside RawHtml, so React never re-orders these rows):
+     <table class="sortable"> with <button data-col="i" data-type="number|text"> in its headers;
+     cells may carry data-sort (the value to sort by). Rows without a value go last. */
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest ? ev.target.closest("table.sortable th button[data-col]") : null;
+    if (!b) return;
+    var table = b.closest("table"), th = b.closest("th"), col = +b.getAttribute("data-col");
+    var numeric = b.getAttribute("data-type") === "number";
+    var desc = th.getAttribute("aria-sort") === "ascending";
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    function key(row) {
+      var cell = row.cells[col];
+      if (!cell) return null;
+      var v = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+      if (v === "") return null;
+      return numeric ? parseFloat(v) : v;
+    }
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, {numeric: true});
+    rows.sort(function (a, b2) {
+      var x = key(a), y = key(b2);
+      if (x === null) return y === null ? 0 : 1;
+      if (y === null) return -1;
+      var c = numeric ? x - y : collator.compare(x, y);
+      return desc ? -c : c;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      if (!cell.hasAttribute("aria-sort")) return;
+      var mark = cell.querySelector(".sort-mark");
+      if (cell === th) { cell.setAttribute("aria-sort", desc ? "descending" : "ascending"); if (mark) mark.textContent = desc ? "▼" : "▲"; }
+      else { cell.setAttribute("aria-sort", "none"); if (mark) mark.textContent = "↕"; }
+    });
+  });
+
   /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest(".copy-button") : null;

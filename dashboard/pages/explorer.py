@@ -13,11 +13,13 @@ from urllib.parse import urlencode
 
 import dash
 import flask
-from dash import ALL, Input, Output, State as DState, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State as DState, callback, clientside_callback, ctx, dcc, html, no_update  # noqa: F401
 
 from .. import data
 from ..cache import view_for
+from ..components import RawHtml
 from ..figures import graph_config
+from ..render import to_html
 from ..i18n import fmt_date, fmt_number, norm_lang, period_label, t
 from ..layout import error_page, href, message_box, shell, title_for
 from ..state import MODES, State, geos_for, parse, views_for, with_changes
@@ -56,8 +58,7 @@ def view_value(state: State) -> str:
 
 
 def period_options(state: State, lang: str) -> list[dict]:
-    rows = sorted(data.records(state.indicator), key=lambda r: (r["period_start"], r["period_end"]))
-    labels = list(dict.fromkeys(r["period"] for r in rows))
+    labels = data.periods(state.indicator)
     return [{"label": period_label(p, lang), "value": p} for p in labels]
 
 
@@ -100,50 +101,46 @@ def chart_block(state: State, vd, fig_json: dict):
 
 
 SORT_COLUMNS = ("period", "area", "category", "value", "source")
-TABLE_MAX_ROWS = 400  # a page, not a spreadsheet: the downloads hold every row
+TABLE_MAX_ROWS = 1000  # a page, not a spreadsheet: the downloads hold every row
 
 
-def table_block(state: State, vd, sort: str | None = None, descending: bool = False):
+def table_block(state: State, vd):
+    """The exact figures as an HTML table, sortable in the browser (assets/spi.js): one RawHtml
+    component, so even a 1,000-row table costs one string to send, not thousands of components."""
     lang = state.lang
-    rows = sort_table(vd.table, sort, descending)
+    rows = sort_table(vd.table, "period", False)
     total_rows = len(rows)
     rows = rows[:TABLE_MAX_ROWS]
     ind = data.meta().indicators[state.indicator]
-    heads = {"period": t("col_period", lang), "area": t("col_area", lang), "category": t("col_category", lang),
-             "value": t("col_value", lang), "source": t("col_source", lang)}
-    current = sort or "period"
+    heads = [("period", t("col_period", lang)), ("area", t("col_area", lang)), ("category", t("col_category", lang)),
+             ("value", t("col_value", lang)), ("unit", t("col_unit", lang)), ("source", t("col_source", lang))]
     th = []
-    for col in ("period", "area", "category", "value"):
-        aria = ("descending" if descending else "ascending") if col == current else "none"
-        th.append(html.Th(scope="col", **{"aria-sort": aria}, children=html.Button(
-            [heads[col], html.Span(("▼" if descending else "▲") if col == current else "↕", className="sort-mark",
-                                   **{"aria-hidden": "true"})],
-            id={"type": "explorer-sort", "col": col}, className="sort-button", type="button",
-            title=t("sort_by", lang, col=heads[col]))))
-    th.append(html.Th(t("col_unit", lang), scope="col"))
-    th.append(html.Th(scope="col", **{"aria-sort": ("descending" if descending else "ascending")
-                                      if current == "source" else "none"},
-                      children=html.Button([heads["source"], html.Span("↕", className="sort-mark",
-                                                                        **{"aria-hidden": "true"})],
-                                           id={"type": "explorer-sort", "col": "source"}, className="sort-button",
-                                           type="button", title=t("sort_by", lang, col=heads["source"]))))
+    for n, (col, label) in enumerate(heads):
+        if col == "unit":
+            th.append(html.Th(label, scope="col"))
+            continue
+        th.append(html.Th(scope="col", **{"aria-sort": "ascending" if col == "period" else "none"}, children=html.Button(
+            [label, html.Span("▲" if col == "period" else "↕", className="sort-mark", **{"aria-hidden": "true"})],
+            className="sort-button", type="button", title=t("sort_by", lang, col=label),
+            **{"data-col": str(n), "data-type": "number" if col == "value" else "text"})))
     body = []
     for r in rows:
         body.append(html.Tr(className="derived-row" if r["derived"] else None, children=[
-            html.Td(r["period_text"]), html.Td(r["area"]),
+            html.Td(r["period_text"], **{"data-sort": r["sort_period"]}),
+            html.Td(r["area"]),
             html.Td([r["category"], html.Span(f" ({t('derived', lang)})", className="derived-tag") if r["derived"] else None]),
-            html.Td(r["value_text"], className="num"), html.Td(r["unit"]),
+            html.Td(r["value_text"], className="num", **{"data-sort": "" if r["value"] is None else repr(float(r["value"]))}),
+            html.Td(r["unit"]),
             html.Td(r["source"], title=r["source_title"]),
         ]))
     if not body:
         body = [html.Tr(html.Td(t("no_data_view", lang), colSpan=6))]
     more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
                   className="muted") if total_rows > len(rows) else None
-    return html.Div([more, html.Div(className="table-wrap", tabIndex="0", role="region",
-                    **{"aria-label": t("table_caption", lang, name=ind[f"name_{lang}"])}, children=html.Table(
-                        className="data-table", id="explorer-datatable", children=[
-                            html.Caption(t("table_caption", lang, name=ind[f"name_{lang}"])),
-                            html.Thead(html.Tr(th)), html.Tbody(body)]))])
+    caption = t("table_caption", lang, name=ind[f"name_{lang}"])
+    table = html.Div(className="table-wrap", tabIndex="0", role="region", **{"aria-label": caption}, children=html.Table(
+        className="data-table sortable", children=[html.Caption(caption), html.Thead(html.Tr(th)), html.Tbody(body)]))
+    return html.Div([more, RawHtml(html=to_html(table), id="explorer-datatable")])
 
 
 def sources_block(state: State):
@@ -327,7 +324,6 @@ def layout(**params):
             html.Div(dynamic_parts(state)[2], id="explorer-share"),
         ]),
         dcc.Store(id="explorer-state", data={"query": state.query(), "lang": lang, "tab": state.tab}),
-        dcc.Store(id="explorer-sort", data={"col": None, "desc": False}),
     ]
     return shell(lang, "/explorer", content, switch_params=state.query(), wide=True)
 
@@ -336,7 +332,7 @@ def layout(**params):
 
 @callback(
     Output("explorer-panel-chart", "children"),
-    Output("explorer-panel-table", "children", allow_duplicate=True),
+    Output("explorer-panel-table", "children"),
     Output("explorer-share", "children"),
     Output("explorer-state", "data"),
     Output("explorer-messages", "children"),
@@ -386,25 +382,6 @@ def update(clicks, stored):
         logging.getLogger("dashboard").exception("explorer update failed")
         return ((html.Div(html.P(t("error_generic", lang)), className="notice notice-error", role="alert"),)
                 + (no_update,) * 5)
-
-
-@callback(
-    Output("explorer-panel-table", "children"),
-    Output("explorer-sort", "data"),
-    Input({"type": "explorer-sort", "col": ALL}, "n_clicks"),
-    DState("explorer-sort", "data"),
-    DState("explorer-state", "data"),
-    prevent_initial_call=True,
-)
-def sort(clicks, sort_state, stored):
-    if not any(clicks or []) or not isinstance(ctx.triggered_id, dict):
-        return no_update, no_update
-    col = ctx.triggered_id["col"]
-    sort_state = sort_state or {}
-    desc = (not sort_state.get("desc")) if sort_state.get("col") == col else False
-    state = parse(dict((stored or {}).get("query") or {}))
-    vd, _ = view_for(state)
-    return table_block(state, vd, col, desc), {"col": col, "desc": desc}
 
 
 # tabs: instant, in the browser; the chosen tab goes into the stored state and the URL

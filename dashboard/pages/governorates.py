@@ -16,21 +16,10 @@ from ..components import RawHtml
 from ..i18n import fmt_amount, norm_lang, period_phrase, t
 from ..layout import error_page, href, message_box, shell, title_for
 from ..svg import BLUES, NO_DATA_FILL, colour_for, governorate_map, legend_swatch
-from ..views import _no_breakdown
 
 dash.register_page(__name__, path="/governorates", order=2, name="Governorates", name_ar=t("page_governorates", "ar"),
                    name_en=t("page_governorates", "en"), title=title_for("page_governorates"),
                    description="Governorate figures on a map, ranked, with each governorate's indicators.")
-
-
-def _latest_totals(indicator_id: str, country: str):
-    """{geo_code: latest total row} for the governorates of a country."""
-    meta = data.meta()
-    obs = data.observations(indicator_id)
-    obs = obs[_no_breakdown(obs)]
-    govs = {c for c, g in meta.geographies.items() if g["level"] == "governorate" and g["country"] == country}
-    obs = obs[obs["geo_code"].isin(govs)].sort_values(["period_end", "period_start"])
-    return {r["geo_code"]: r for r in obs.to_dict("records")}
 
 
 def governorate_indicators(country: str) -> list[str]:
@@ -62,7 +51,7 @@ def _content(build_id: str, lang: str, country: str, indicator: str | None, geo:
                      **({"aria-current": "true"} if i == indicator else {}))
             for i in indicators])
 
-    latest = _latest_totals(indicator, country) if indicator else {}
+    latest = data.latest_governorate_totals(indicator, country) if indicator else {}
     ind = meta.indicators.get(indicator) if indicator else None
     unit = meta.units[ind["unit"]] if ind else {}
     regions, ranked = [], []
