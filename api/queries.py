@@ -236,44 +236,53 @@ def _label_maps(m: Meta) -> dict[str, dict]:
     return maps
 
 
-def _value_text(values: pd.Series) -> pd.Series:
-    def one(x):
-        if x is None or x != x:
-            return None
-        if float(x).is_integer() and abs(x) < 1e15:
-            return str(int(x))
-        return repr(float(x))
-    return values.map(one)
+def _missing(x) -> bool:
+    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x)
 
 
-def _as_text(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        return series.dt.strftime("%Y-%m-%d")
-    return series.map(lambda x: None if x is None or (isinstance(x, float) and x != x) else
-                      (str(int(x)) if isinstance(x, float) else (x.isoformat()[:10] if hasattr(x, "isoformat") else str(x))))
+def _value_text(x):
+    if _missing(x):
+        return None
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+
+
+def _as_text(x):
+    if _missing(x):
+        return None
+    if isinstance(x, float):
+        return str(int(x))
+    if hasattr(x, "isoformat"):
+        return x.isoformat()[:10]
+    return str(x)
 
 
 def shape_frame(frame: pd.DataFrame, m: Meta, labels: str, lang: str, text_values: bool = False,
                 provenance: bool = True, extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[str]]:
-    """Observations (the published columns) in the shape shaped_select gives, built in memory."""
+    """Observations (the published columns) in the shape shaped_select gives, built in memory
+    (plain lists: for the few hundred rows of a request, pandas' per-column costs dominate)."""
     maps = label_maps(m) if labels != "codes" else {}
+    raw = {c: frame[c].tolist() for c in frame.columns}
     out, codes = {}, []
     for source, head, code in shaped_columns(m, labels, lang, provenance):
-        if source in frame.columns:
-            series = frame[source]
+        if source in raw:
+            values = raw[source]
             if source == "value" and text_values:
-                series = _value_text(series)
+                values = [_value_text(x) for x in values]
             elif text_values and source in ("period_start", "period_end", "source_row"):
-                series = _as_text(series)
+                values = [_as_text(x) for x in values]
+            elif source in ("period_start", "period_end"):
+                values = [None if _missing(x) else x for x in values]
         else:
             base = next(c for c in code_columns(m) if source.startswith((label_column(c, m) or "\0") + "_"))
-            series = frame[base].map(maps[source])
-        out[head] = series
+            lookup = maps[source]
+            values = [None if _missing(x) else lookup.get(x) for x in raw[base]]
+        out[head] = values
         codes.append(code)
     for n, name in enumerate(extra):
-        out[f"_extra_{n}"] = frame[name]
+        out[f"_extra_{n}"] = raw[name]
         codes.append(f"_extra_{n}")
-    return pd.DataFrame(out, index=frame.index), codes
+    return pd.DataFrame(out), codes
 
 
 def count(m: Meta, v: View) -> int:
