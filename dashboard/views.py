@@ -180,8 +180,8 @@ def _geo_phrase(geos: list[str], lang: str) -> str:
 
 
 def _table_row(r: dict, ind: dict, unit: dict, lang: str, category: str, derived: bool = False,
-               value_text: str | None = None, unit_text: str | None = None) -> dict:
-    meta = data.meta()
+               value_text: str | None = None, unit_text: str | None = None, meta=None) -> dict:
+    meta = meta or data.meta()
     src = meta.sources.get(r.get("source_id") or "", {})
     return {
         "period": r["period"],
@@ -262,6 +262,7 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
     labels = _periods_in_order(totals)
     periods, gaps = period_run(labels)
     series = []
+    meta = data.meta()
     decimals = ind["decimals"]
     category = t("sum_of_parts", lang) if derived else t("total", lang)
     for g in geos:
@@ -272,7 +273,7 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
             values.append(None if r is None else float(r["value"]))
             texts.append("" if r is None else _fmt(r["value"], unit, lang, decimals, r.get("qualifier")))
             if r is not None:
-                rows.append(_table_row(r, ind, unit, lang, category, derived=derived))
+                rows.append(_table_row(r, ind, unit, lang, category, derived=derived, meta=meta))
         name = data.meta().geo_name(g, lang) + (f" ({t('derived', lang)})" if derived else "")
         series.append(Series(key=g, name=name, values=values, texts=texts, derived=derived))
     if gaps:
@@ -322,7 +323,7 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
                 values.append(None)
                 texts.append("")
                 continue
-            rows.append(_table_row(r, ind, unit, lang, label))
+            rows.append(_table_row(r, ind, unit, lang, label, meta=meta))
             if share:
                 denom_row = total_by_period.get(p)
                 denom = float(denom_row["value"]) if denom_row is not None else parts_sum.get(p)

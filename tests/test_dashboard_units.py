@@ -51,6 +51,23 @@ def test_numbers_use_latin_digits_and_separators_in_both_languages():
     assert fmt_value(28, count, "en", qualifier="more_than") == "more than 28 facilities"
 
 
+def test_fast_number_format_matches_babel_ar_om_and_en():
+    import random
+
+    from dashboard.i18n import LRI, PDI, fmt_number, fmt_number_babel
+    rng = random.Random(7)
+    values = [1, -1, 6073, 9018, -2945, 1.5, 2.5, 1234567.891, 122178206, 1511.2247815617475, 99.95, 1e9]
+    values += [rng.uniform(-1e7, 1e7) for _ in range(500)]
+    for v in values:
+        for decimals in (0, 1, 2):
+            for signed in (False, True):
+                ours = fmt_number(v, "ar", decimals, signed).strip(LRI + PDI)
+                if float(ours.replace(",", "")) == 0:
+                    continue  # we never print "-0" or "+0"; babel would
+                assert ours == fmt_number_babel(v, "ar", decimals, signed) == fmt_number_babel(v, "en", decimals, signed)
+    assert fmt_number(-0.04, "en", 1) == "0.0" and fmt_number(0, "en", signed=True) == "0"
+
+
 def test_periods_and_dates_in_omani_arabic():
     from dashboard.i18n import fmt_date, parse_period_label, period_label, period_phrase, t
     assert period_label("2025-06", "ar") == "يونيو 2025"

@@ -19,7 +19,7 @@ from .. import data
 from ..cache import view_for
 from ..components import RawHtml
 from ..figures import graph_config
-from ..render import to_html
+from html import escape as esc
 from ..i18n import fmt_date, fmt_number, norm_lang, period_label, t
 from ..layout import error_page, href, message_box, shell, title_for
 from ..state import MODES, State, geos_for, parse, views_for, with_changes
@@ -101,46 +101,50 @@ def chart_block(state: State, vd, fig_json: dict):
 
 
 SORT_COLUMNS = ("period", "area", "category", "value", "source")
-TABLE_MAX_ROWS = 1000  # a page, not a spreadsheet: the downloads hold every row
+TABLE_MAX_ROWS = 500  # a page, not a spreadsheet: the downloads hold every row
 
 
 def table_block(state: State, vd):
-    """The exact figures as an HTML table, sortable in the browser (assets/spi.js): one RawHtml
-    component, so even a 1,000-row table costs one string to send, not thousands of components."""
+    """The exact figures as an HTML table, sortable in the browser (assets/spi.js). Written as
+    one HTML string in one RawHtml component (every text escaped): a 1,000-row table costs a
+    string, not thousands of Dash components."""
     lang = state.lang
     rows = sort_table(vd.table, "period", False)
     total_rows = len(rows)
-    rows = rows[:TABLE_MAX_ROWS]
+    rows = rows[-TABLE_MAX_ROWS:]  # the most recent rows
     ind = data.meta().indicators[state.indicator]
     heads = [("period", t("col_period", lang)), ("area", t("col_area", lang)), ("category", t("col_category", lang)),
              ("value", t("col_value", lang)), ("unit", t("col_unit", lang)), ("source", t("col_source", lang))]
     th = []
     for n, (col, label) in enumerate(heads):
         if col == "unit":
-            th.append(html.Th(label, scope="col"))
+            th.append(f'<th scope="col">{esc(label)}</th>')
             continue
-        th.append(html.Th(scope="col", **{"aria-sort": "ascending" if col == "period" else "none"}, children=html.Button(
-            [label, html.Span("▲" if col == "period" else "↕", className="sort-mark", **{"aria-hidden": "true"})],
-            className="sort-button", type="button", title=t("sort_by", lang, col=label),
-            **{"data-col": str(n), "data-type": "number" if col == "value" else "text"})))
+        sort = "ascending" if col == "period" else "none"
+        mark = "▲" if col == "period" else "↕"
+        kind = "number" if col == "value" else "text"
+        th.append(f'<th scope="col" aria-sort="{sort}"><button class="sort-button" type="button" data-col="{n}" '
+                  f'data-type="{kind}" title="{esc(t("sort_by", lang, col=label))}">{esc(label)}'
+                  f'<span class="sort-mark" aria-hidden="true">{mark}</span></button></th>')
+    derived = esc(f" ({t('derived', lang)})")
     body = []
     for r in rows:
-        body.append(html.Tr(className="derived-row" if r["derived"] else None, children=[
-            html.Td(r["period_text"], **{"data-sort": r["sort_period"]}),
-            html.Td(r["area"]),
-            html.Td([r["category"], html.Span(f" ({t('derived', lang)})", className="derived-tag") if r["derived"] else None]),
-            html.Td(r["value_text"], className="num", **{"data-sort": "" if r["value"] is None else repr(float(r["value"]))}),
-            html.Td(r["unit"]),
-            html.Td(r["source"], title=r["source_title"]),
-        ]))
+        value_key = "" if r["value"] is None else repr(float(r["value"]))
+        tag = f'<span class="derived-tag">{derived}</span>' if r["derived"] else ""
+        body.append(f'<tr{" class=" + chr(34) + "derived-row" + chr(34) if r["derived"] else ""}>'
+                    f'<td data-sort="{esc(r["sort_period"])}">{esc(r["period_text"])}</td>'
+                    f'<td>{esc(r["area"])}</td><td>{esc(r["category"])}{tag}</td>'
+                    f'<td class="num" data-sort="{value_key}">{esc(r["value_text"])}</td>'
+                    f'<td>{esc(r["unit"])}</td><td title="{esc(r["source_title"])}">{esc(r["source"])}</td></tr>')
     if not body:
-        body = [html.Tr(html.Td(t("no_data_view", lang), colSpan=6))]
+        body = [f'<tr><td colspan="6">{esc(t("no_data_view", lang))}</td></tr>']
+    caption = esc(t("table_caption", lang, name=ind[f"name_{lang}"]))
+    table = (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{caption}">'
+             f'<table class="data-table sortable"><caption>{caption}</caption><thead><tr>{"".join(th)}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table></div>')
     more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
                   className="muted") if total_rows > len(rows) else None
-    caption = t("table_caption", lang, name=ind[f"name_{lang}"])
-    table = html.Div(className="table-wrap", tabIndex="0", role="region", **{"aria-label": caption}, children=html.Table(
-        className="data-table sortable", children=[html.Caption(caption), html.Thead(html.Tr(th)), html.Tbody(body)]))
-    return html.Div([more, RawHtml(html=to_html(table), id="explorer-datatable")])
+    return html.Div([more, RawHtml(html=table, id="explorer-datatable")])
 
 
 def sources_block(state: State):
