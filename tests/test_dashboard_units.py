@@ -366,3 +366,33 @@ def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db):
     finally:
         os.environ["SPI_DB"] = str(dash_db)
         data._db = None
+
+
+def test_explorer_download_links_fit_the_open_data_routes(dash_db):
+    """The explorer's CSV/XLSX links and API address, served by the open-data package's routes."""
+    import sys
+    # tests/ is on sys.path, where the folder tests/api/ would pass for a namespace package `api`
+    if sys.path[:1] != [str(REPO)]:
+        sys.path.insert(0, str(REPO))
+    if "api" in sys.modules and getattr(sys.modules["api"], "__file__", None) is None:
+        del sys.modules["api"]
+    api = pytest.importorskip("api", reason="the open-data package is not in the tree")
+    import flask
+
+    import dashboard.app  # noqa: F401 - registers the pages
+    from dashboard.state import parse
+    page = sys.modules["dashboard.pages.explorer"]
+    other = flask.Flask("opendata_check")  # the dashboard's own server has served requests already
+    api.register(other)
+    client = other.test_client()
+    links = page.data_links(parse({"indicator": "om_nursery_children", "geo": "OM", "from": "2021", "to": "2023",
+                                   "lang": "en"}))
+    assert links["csv"] == "/data/om_nursery_children.csv?geo=OM&from=2021&to=2023&lang=en"
+    csv = client.get(links["csv"])
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    body = csv.get_data().decode("utf-8-sig")
+    assert ",6073," in body and ",9018," in body
+    assert client.get(links["xlsx"]).status_code == 200
+    api_csv = client.get(links["api"]).get_data(as_text=True)
+    assert links["api"].startswith("/api/v1/observations?indicator=om_nursery_children&geo=OM")
+    assert ",6073," in api_csv and ",9018," in api_csv

@@ -40,7 +40,9 @@ def graph_data(page, selector="#explorer-graph"):
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_loads_without_console_errors(open_page, name, lang):
+def test_page_loads_without_console_errors_and_passes_axe(open_page, name, lang):
+    """Each page in each language: right <html lang/dir>, navbar, no console error, a screenshot,
+    and axe-core (injected) finds no serious or critical accessibility violation."""
     p = open_page()
     page = p.open(with_lang(PAGES[name], lang), chart=name in CHARTS)
     assert page.evaluate("document.documentElement.lang") == lang
@@ -57,6 +59,13 @@ def test_page_loads_without_console_errors(open_page, name, lang):
             assert label in nav
     p.screenshot(f"{name}_{lang}")
     assert p.errors == []
+    assert AXE.exists(), "node_modules/axe-core/axe.min.js is missing: run `npm ci` (scripts/setup does)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5]}
+           for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
 
 
 def test_overview_cards_show_published_figures(open_page):
@@ -208,21 +217,6 @@ def test_phone_width_has_no_horizontal_scroll(open_page, name, lang):
         width = page.eval_on_selector(".js-plotly-plot", "e => e.getBoundingClientRect().width")
         assert width <= inner                                  # the chart resized to the phone
     p.screenshot(f"{name}_{lang}_phone")
-
-
-@pytest.mark.parametrize("lang", ["ar", "en"])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_axe_finds_no_serious_violations(open_page, name, lang):
-    if not AXE.exists():
-        pytest.fail("node_modules/axe-core/axe.min.js is missing: run `npm ci` (scripts/setup does)")
-    p = open_page()
-    page = p.open(with_lang(PAGES[name], lang), chart=name in CHARTS)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    bad = [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5]}
-           for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == [], json.dumps(bad, ensure_ascii=False, indent=1)
 
 
 def test_keyboard_reaches_controls(open_page):
