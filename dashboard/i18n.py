@@ -190,7 +190,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "digits_note": ("تُكتب الأرقام بالأرقام اللاتينية (0-9) مع فاصلة الآلاف، كما في النشرات الرسمية العُمانية.",
                     "Numbers use Latin digits (0-9) with thousands separators, as Omani official releases do."),
     "indicators_count": ("{n} مؤشرًا", "{n} indicators"),
-    "figures": ("أرقام", "figures"),
+    "figures_count": ("الأرقام المنشورة: {n}", "published figures: {n}"),
     # embed
     "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from . import data
-from .i18n import (fmt_amount, fmt_number, fmt_percent, join_list, norm_lang, parse_period_label, period_label,
+from .i18n import (fmt_amount, fmt_percent, join_list, norm_lang, parse_period_label, period_label,
                    period_phrase, t, unit_label)
 from .state import PER_CASE, State
 
@@ -471,6 +471,3 @@ def sort_table(rows: list[dict], column: str | None, descending: bool) -> list[d
         return present + [r for r in rows if r["value"] is None]
     return sorted(rows, key=key, reverse=descending)
 
-
-def fmt_number_plain(value, lang):  # re-exported for templates
-    return fmt_number(value, lang)

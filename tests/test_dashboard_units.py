@@ -216,10 +216,13 @@ def test_figures_are_fast_enough_for_the_callback_budget(dash_db):
     from dashboard.views import build_view
     vd = build_view(parse({"indicator": "om_nursery_children", "breakdown": "sex"}))
     figure(vd)
-    start = time.perf_counter()
-    for _ in range(20):
-        figure(vd)
-    assert (time.perf_counter() - start) / 20 < 0.02          # graph_objects, not plotly express
+    batches = []
+    for _ in range(5):   # CPU time, best batch: robust to other processes on a shared machine
+        start = time.process_time()
+        for _ in range(5):
+            figure(vd)
+        batches.append((time.process_time() - start) / 5)
+    assert min(batches) < 0.02          # graph_objects with validation; plotly express costs ~40 ms
 
 
 # ---------------------------------------------------------------- KPI cards and SVG

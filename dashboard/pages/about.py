@@ -53,7 +53,7 @@ def _content(build_id: str, lang: str, today: str):
                     html.P(ind[f"definition_{lang}"]),
                     html.P(className="muted", children=(
                         f"{t('unit', lang)}: {unit[f'name_{lang}']} · {t('measure_' + ind['measure'], lang)} · "
-                        f"{meta.geo_name(ind['country'], lang)} · {n} {t('figures', lang)} · ")),
+                        f"{meta.geo_name(ind['country'], lang)} · {t('figures_count', lang, n=n)}")),
                     html.Code(ind["indicator_id"], className="ident"),
                 ]),
             ]))

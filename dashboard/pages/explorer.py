@@ -9,20 +9,20 @@ address is always a permalink. Views are cached per (database build, state).
 from __future__ import annotations
 
 import functools
+from html import escape as esc
 from urllib.parse import urlencode
 
 import dash
 import flask
-from dash import ALL, Input, Output, State as DState, callback, clientside_callback, ctx, dcc, html, no_update  # noqa: F401
+from dash import ALL, Input, Output, State as DState, callback, clientside_callback, ctx, dcc, html, no_update
 
 from .. import data
 from ..cache import view_for
 from ..components import RawHtml
 from ..figures import graph_config
-from html import escape as esc
 from ..i18n import fmt_date, fmt_number, norm_lang, period_label, t
 from ..layout import error_page, href, message_box, shell, title_for
-from ..state import MODES, State, geos_for, parse, views_for, with_changes
+from ..state import MODES, State, geos_for, parse, views_for
 from ..views import sort_table
 
 dash.register_page(__name__, path="/explorer", order=1, name="Explorer", name_ar=t("page_explorer", "ar"),
