@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 from . import data
-from .figures import figure
+from .figures import figure_dict
 from .state import State
 from .views import ViewData, build_view
 
@@ -13,7 +13,7 @@ from .views import ViewData, build_view
 @functools.lru_cache(maxsize=512)
 def _view(build_id: str, state: State) -> tuple[ViewData, dict]:
     vd = build_view(state)
-    return vd, figure(vd, validate=False).to_plotly_json()
+    return vd, figure_dict(vd)
 
 
 def view_for(state: State) -> tuple[ViewData, dict]:

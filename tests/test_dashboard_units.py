@@ -399,3 +399,27 @@ def test_explorer_download_links_fit_the_open_data_routes(dash_db):
     api_csv = client.get(links["api"]).get_data(as_text=True)
     assert links["api"].startswith("/api/v1/observations?indicator=om_nursery_children&geo=OM")
     assert ",6073," in api_csv and ",9018," in api_csv
+
+
+def test_every_view_of_every_indicator_is_a_valid_plotly_figure(dash_db):
+    """The server sends figure_dict() unvalidated; here plotly.graph_objects validates every
+    kind of view the explorer can show, for every indicator, in both languages."""
+    from dashboard import data
+    from dashboard.figures import figure, figure_dict
+    from dashboard.state import geos_for, parse, views_for
+    from dashboard.views import build_view
+    count = 0
+    for ind in data.meta().indicators.values():
+        for lang in ("ar", "en"):
+            for view in views_for(ind, geos_for(ind["indicator_id"])):
+                params = [{"view": view}]
+                if view == "breakdown":
+                    params = [{"view": view, "breakdown": b, "mode": m} for b in ind["breakdowns"]
+                              for m in ("stack", "group", "share")]
+                for p in params:
+                    vd = build_view(parse({"indicator": ind["indicator_id"], "lang": lang, **p}))
+                    fig = figure(vd)                                  # raises on any invalid property
+                    assert fig.to_plotly_json()["layout"]["title"]["text"]
+                    assert figure_dict(vd)["data"] == [dict(t) for t in figure_dict(vd)["data"]]
+                    count += 1
+    assert count > 100
