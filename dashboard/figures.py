@@ -108,7 +108,10 @@ def figure_dict(vd: ViewData, width_chars: int = 70) -> dict:
                    subtitle=dict(text=wide["subtitle"], font=dict(size=13, color=MUTED))),
         showlegend=len(vd.series) > 1,
         legend=dict(orientation="h", x=x_pos, xanchor=x_anchor, y=1.0, yanchor="bottom", yref="paper",
-                    traceorder="normal", font=dict(size=12), bgcolor="rgba(255,255,255,0)"),
+                    # Plotly lays legend items out left to right; in Arabic the first series goes
+                    # on the right, where a right-to-left reader starts
+                    traceorder="reversed" if rtl else "normal", font=dict(size=12),
+                    bgcolor="rgba(255,255,255,0)"),
         hovermode="closest", dragmode=False,
         hoverlabel=dict(font=dict(family=FONT, size=13), align="right" if rtl else "left"),
         xaxis=dict(type="category", categoryorder="array", categoryarray=vd.x_labels, fixedrange=True,

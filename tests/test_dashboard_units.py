@@ -148,6 +148,7 @@ def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
     lay = fig["layout"]
     assert lay["yaxis"]["side"] == "right"
     assert lay["legend"]["x"] == 1 and lay["legend"]["xanchor"] == "right"
+    assert lay["legend"]["traceorder"] == "reversed"            # first series rightmost
     assert lay["title"]["xanchor"] == "right"
     assert lay["xaxis"]["categoryarray"] == ["يونيو 2025"]      # time still left to right, Omani months
     assert lay["title"]["text"].startswith(RLI) and PDI in lay["title"]["text"]
