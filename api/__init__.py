@@ -1,9 +1,7 @@
 """Open data: stable download addresses (/data/…) and a read-only HTTP API (/api/v1/…).
 
-Wire it into the dashboard's Flask server with::
-
-    import api
-    api.register(app.server)
+dashboard/app.py adds these routes to the dashboard's Flask server with
+`api.register(server)`.
 
 Reading order: params.py (what a request may ask), queries.py (the SQL), formats.py and
 xlsx.py (the files), dataset.py (whole dataset and data package), routes.py (addresses),

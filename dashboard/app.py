@@ -1,7 +1,7 @@
 """The Dash app: pages from dashboard/pages/, Arabic first, served fast.
 
-`server` (the Flask app) is what gunicorn runs (`dashboard.app:server`); other packages add
-their routes to it (e.g. api.register(server)).
+`server` (the Flask app) is what gunicorn runs (`dashboard.app:server`); the open-data
+routes (api.register) are added to it here.
 
 Speed, by design:
 - The requested page is rendered on the server and sent inside the first HTML response
@@ -23,6 +23,8 @@ import dash
 import flask
 from dash import Dash, html
 from flask_compress import Compress
+
+import api
 
 from . import data
 from .i18n import direction, norm_lang, t
@@ -126,6 +128,7 @@ server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
 server.config["COMPRESS_LEVEL"] = 6
 server.config["COMPRESS_BR_LEVEL"] = 5
 Compress(server)
+api.register(server)  # open data: /data/… downloads and the /api/v1 HTTP API
 app.layout = dash.page_container
 
 # Static files (Dash's bundles, our assets) are compressed once per process and kept in

@@ -7,8 +7,11 @@ rebuild is picked up without restarting the server and no reader sees a half-bui
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -88,18 +91,11 @@ def db() -> Database:
 
 # ---------------------------------------------------------------- queries for the pages
 #
-# Everything below is keyed by the database's build_id: a rebuild changes it, so cached
-# results never outlive the build they came from. Small catalogue tables are read whole;
+# Everything below is keyed by the database's build_id, a hash of the build's inputs: a
+# rebuild from changed inputs changes it, so cached results never outlive their build. Small catalogue tables are read whole;
 # observations are read one indicator at a time (an indexed filter, fast even with a
 # million rows) and the pages filter further in pandas.
 
-import functools  # noqa: E402
-import json  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-DIMENSION_COLUMNS = ("sex", "beneficiary_category", "service_channel", "association_type", "case_outcome")
-OBS_COLUMNS = ("indicator_id, geo_code, period, period_start, period_end, "
-               + ", ".join(DIMENSION_COLUMNS) + ", value, qualifier, unit, source_id")
 
 
 @dataclass
@@ -115,7 +111,16 @@ class Meta:
     sources: dict[str, dict]
     geographies: dict[str, dict]
     targets: dict[str, list[dict]]         # indicator_id -> targets
-    dimension_columns: tuple[str, ...] = field(default=DIMENSION_COLUMNS)
+
+    @property
+    def dimension_columns(self) -> tuple[str, ...]:
+        """The breakdown columns of `observations`, as the catalogue declares them."""
+        return tuple(self.dimensions)
+
+    def observation_columns(self) -> str:
+        """The observation columns the pages read, as a SELECT list."""
+        return ", ".join(["indicator_id", "geo_code", "period", "period_start", "period_end",
+                          *self.dimension_columns, "value", "qualifier", "unit", "source_id"])
 
     def indicator(self, indicator_id: str) -> dict | None:
         return self.indicators.get(indicator_id)
@@ -180,11 +185,11 @@ def meta() -> Meta:
 
 @functools.lru_cache(maxsize=16)
 def _observations(build_id: str, path: str, indicator_id: str) -> pd.DataFrame:
-    df = db().query(f"SELECT {OBS_COLUMNS} FROM observations WHERE indicator_id = ? "
+    df = db().query(f"SELECT {meta().observation_columns()} FROM observations WHERE indicator_id = ? "
                     "ORDER BY period_start, period_end, geo_code", [indicator_id])
     df["period_start"] = pd.to_datetime(df["period_start"])
     df["period_end"] = pd.to_datetime(df["period_end"])
-    for col in DIMENSION_COLUMNS:
+    for col in meta().dimension_columns:
         df[col] = df[col].astype(object).where(df[col].notna(), None)
     df["qualifier"] = df["qualifier"].astype(object).where(df["qualifier"].notna(), None)
     return df
@@ -213,7 +218,7 @@ def _records_for(build_id: str, path: str, indicator_id: str, geos: tuple[str, .
     if geos:
         where += f" AND geo_code IN ({', '.join('?' for _ in geos)})"
         params += list(geos)
-    return _fetch(f"SELECT {OBS_COLUMNS} FROM observations WHERE {where} "
+    return _fetch(f"SELECT {meta().observation_columns()} FROM observations WHERE {where} "
                   "ORDER BY period_start, period_end, geo_code", params)
 
 
@@ -247,7 +252,7 @@ def _sources_for(build_id: str, path: str, indicator_id: str) -> tuple[str, ...]
 
 @functools.lru_cache(maxsize=64)
 def _latest_totals(build_id: str, path: str, indicator_id: str, country: str) -> tuple[dict, ...]:
-    no_breakdown = " AND ".join(f"o.{c} IS NULL" for c in DIMENSION_COLUMNS)
+    no_breakdown = " AND ".join(f"o.{c} IS NULL" for c in meta().dimension_columns)
     return _fetch(f"""
         SELECT o.geo_code, o.period, o.period_start, o.period_end, o.value, o.qualifier, o.source_id
         FROM observations o JOIN geographies g ON g.geo_code = o.geo_code
@@ -294,7 +299,7 @@ def _totals_for(build_id: str, path: str, ids: tuple[str, ...]) -> pd.DataFrame:
     if not ids:
         return pd.DataFrame(columns=["indicator_id", "geo_code", "period", "period_start", "period_end",
                                      "value", "qualifier", "source_id", "derived"])
-    no_breakdown = " AND ".join(f"{c} IS NULL" for c in DIMENSION_COLUMNS)
+    no_breakdown = " AND ".join(f"{c} IS NULL" for c in meta().dimension_columns)
     marks = ", ".join("?" for _ in ids)
     # published totals, and for indicators published only in parts, the sum of the parts
     # (marked derived) where no total exists for that area and period

@@ -143,13 +143,13 @@ def filter_periods(rows, state: State) -> list[dict]:
 def _no_breakdown(df: pd.DataFrame) -> pd.Series:
     """DataFrame rows that are totals (no breakdown member)."""
     mask = pd.Series(True, index=df.index)
-    for col in data.DIMENSION_COLUMNS:
+    for col in data.meta().dimension_columns:
         mask &= df[col].isna()
     return mask
 
 
 def is_total(r: dict) -> bool:
-    return all(r[c] is None for c in data.DIMENSION_COLUMNS)
+    return all(r[c] is None for c in data.meta().dimension_columns)
 
 
 def _periods_in_order(rows) -> list[str]:
@@ -241,7 +241,7 @@ def _sum_parts(rows) -> list[dict]:
         key = (r["geo_code"], r["period"])
         if key not in out:
             out[key] = {**r, "value": 0.0, "qualifier": None}
-            for c in data.DIMENSION_COLUMNS:
+            for c in data.meta().dimension_columns:
                 out[key][c] = None
         out[key]["value"] += r["value"]
         if r.get("qualifier"):
@@ -294,7 +294,7 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
     meta = data.meta()
     dim = state.breakdown
     geo = state.geos[0] if state.geos else None
-    others = [c for c in data.DIMENSION_COLUMNS if c != dim]
+    others = [c for c in data.meta().dimension_columns if c != dim]
     clean = [r for r in obs if (geo is None or r["geo_code"] == geo) and all(r[c] is None for c in others)]
     parts = [r for r in clean if r[dim] is not None]
     total_by_period = {r["period"]: r for r in clean if r[dim] is None}

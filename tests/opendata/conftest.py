@@ -18,13 +18,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
-# pytest puts tests/ on sys.path (for tests/conftest.py), where this folder, tests/api/, would
-# pass for a namespace package called `api` and hide the real one. Put the project first.
-if sys.path[:1] != [str(REPO)]:
-    sys.path.insert(0, str(REPO))
-if "api" in sys.modules and getattr(sys.modules["api"], "__file__", None) is None:
-    del sys.modules["api"]
-
 
 def _reset_connections() -> None:
     import dashboard.data as data
