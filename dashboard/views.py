@@ -148,8 +148,10 @@ def _no_breakdown(df: pd.DataFrame) -> pd.Series:
     return mask
 
 
-def is_total(r: dict) -> bool:
-    return all(r[c] is None for c in data.meta().dimension_columns)
+def totals_of(rows) -> list[dict]:
+    """The rows that are totals (no breakdown member)."""
+    dims = data.meta().dimension_columns
+    return [r for r in rows if all(r[c] is None for c in dims)]
 
 
 def _periods_in_order(rows) -> list[str]:
@@ -237,12 +239,11 @@ def _subtitle(unit_text: str, periods: list[str], measure: str, lang: str, extra
 def _sum_parts(rows) -> list[dict]:
     """One derived total per (area, period) from the parts (for indicators published only in parts)."""
     out: dict[tuple, dict] = {}
+    blank = dict.fromkeys(data.meta().dimension_columns)
     for r in rows:
         key = (r["geo_code"], r["period"])
         if key not in out:
-            out[key] = {**r, "value": 0.0, "qualifier": None}
-            for c in data.meta().dimension_columns:
-                out[key][c] = None
+            out[key] = {**r, **blank, "value": 0.0, "qualifier": None}
         out[key]["value"] += r["value"]
         if r.get("qualifier"):
             out[key]["qualifier"] = "more_than"
@@ -251,7 +252,7 @@ def _sum_parts(rows) -> list[dict]:
 
 def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     geos = list(state.geos)
-    totals = [r for r in obs if is_total(r)]
+    totals = totals_of(obs)
     derived = False
     notes: list[str] = []
     rows: list[dict] = []
@@ -370,7 +371,7 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
 
 def _by_geo(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     meta = data.meta()
-    totals = [r for r in obs if is_total(r)]
+    totals = totals_of(obs)
     labels = _periods_in_order(totals)
     present = list(dict.fromkeys(r["geo_code"] for r in totals))
     geos = [g for g in state.geos if g in present] or present
@@ -398,8 +399,8 @@ def _per_case(state: State, lang: str) -> ViewData:
     num_unit, den_unit = meta.units[num_ind["unit"]], meta.units[den_ind["unit"]]
     geos = list(state.geos)
     # money paid during a year over the cases counted at (or during) that year, same area
-    num = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(num_id, geos), state) if is_total(r)}
-    den = {(r["geo_code"], r["period"][:4]): r for r in filter_periods(data.records(den_id, geos), state) if is_total(r)}
+    num = {(r["geo_code"], r["period"][:4]): r for r in totals_of(filter_periods(data.records(num_id, geos), state))}
+    den = {(r["geo_code"], r["period"][:4]): r for r in totals_of(filter_periods(data.records(den_id, geos), state))}
     pairs = {k: (num[k], den[k]) for k in num if k in den and (not geos or k[0] in geos)}
     labels = sorted({year for _, year in pairs}, key=_sort_key)
     periods, gaps = period_run(labels)
