@@ -56,25 +56,23 @@ def number(value):
 
 
 def json_records(table: pd.DataFrame) -> list[dict]:
-    """Rows as dicts ready for JSON: missing -> None, dates as ISO text, 6073.0 -> 6073."""
+    """Rows as dicts ready for JSON: missing -> None, dates as ISO text, 6073.0 -> 6073.
+
+    Converted a column at a time (vectorised), not a value at a time: a series of a few
+    hundred rows is then a few milliseconds, not tens."""
     columns = list(table.columns)
-    values = [table[c].tolist() for c in columns]
-    records = []
-    for row in zip(*values):
-        rec = {}
-        for col, val in zip(columns, row):
-            if val is None or val is pd.NaT or val is pd.NA or (isinstance(val, float) and val != val):
-                val = None
-            elif isinstance(val, (pd.Timestamp, datetime)):
-                val = val.strftime("%Y-%m-%d") if val == val.replace(hour=0, minute=0, second=0, microsecond=0) \
-                    else val.isoformat()
-            elif isinstance(val, date):
-                val = val.isoformat()
-            elif col == "value":
-                val = number(val)
-            rec[col] = val
-        records.append(rec)
-    return records
+    values = [_json_column(c, table[c]) for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
+def _json_column(name: str, series: pd.Series) -> list:
+    if pd.api.types.is_datetime64_any_dtype(series):
+        dates_only = bool((series.dropna() == series.dropna().dt.normalize()).all())
+        series = series.dt.strftime("%Y-%m-%d") if dates_only else series.map(lambda v: v.isoformat())
+    elif series.dtype == object:
+        series = series.map(lambda v: v.isoformat() if isinstance(v, (date, datetime)) else v)
+    out = series.astype(object).where(series.notna(), None).tolist()
+    return [number(v) for v in out] if name == "value" else out
 
 
 def dumps(obj) -> bytes:
