@@ -203,8 +203,7 @@ def observations(m: Meta, v: View, labels: str = "codes", lang: str = "ar", text
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [*params, limit, offset]
-    frame = db().query(sql, params)
-    return shape_frame(frame, m, labels, lang, text_values, provenance, extra)
+    return shape_frame(db().columns(sql, params), m, labels, lang, text_values, provenance, extra)
 
 
 _MAPS: dict[str, dict] = {}
@@ -257,12 +256,12 @@ def _as_text(x):
     return str(x)
 
 
-def shape_frame(frame: pd.DataFrame, m: Meta, labels: str, lang: str, text_values: bool = False,
+def shape_frame(raw: dict[str, list], m: Meta, labels: str, lang: str, text_values: bool = False,
                 provenance: bool = True, extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[str]]:
-    """Observations (the published columns) in the shape shaped_select gives, built in memory
-    (plain lists: for the few hundred rows of a request, pandas' per-column costs dominate)."""
+    """Observations ({column: values} as queried) in the shape shaped_select gives, built in
+    memory (plain lists: for the few hundred rows of a request, pandas' per-column costs
+    dominate)."""
     maps = label_maps(m) if labels != "codes" else {}
-    raw = {c: frame[c].tolist() for c in frame.columns}
     out, codes = {}, []
     for source, head, code in shaped_columns(m, labels, lang, provenance):
         if source in raw:

@@ -71,6 +71,18 @@ class Database:
         finally:
             cur.close()
 
+    def columns(self, sql: str, params: list | tuple | None = None) -> dict[str, list]:
+        """Run a parameterised query and return {column: values} as plain Python lists
+        (for request-sized answers, cheaper than building a DataFrame)."""
+        cur = self.cursor()
+        try:
+            cur.execute(sql, params or [])
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        finally:
+            cur.close()
+        return {name: [row[i] for row in rows] for i, name in enumerate(names)}
+
     @property
     def build_id(self) -> str:
         """Identifies the current build; changes whenever the database is rebuilt (one stat() call)."""
