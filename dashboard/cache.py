@@ -2,6 +2,7 @@
 nothing cached outlives the data it was made from."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from . import data
@@ -12,7 +13,13 @@ from .views import ViewData, build_view
 
 @functools.lru_cache(maxsize=512)
 def _view(build_id: str, state: State) -> tuple[ViewData, dict]:
-    vd = build_view(state)
+    if state.view == "breakdown" and state.mode == "group":
+        # grouped bars show exactly the figures, notes and table of stacked ones; only the
+        # bar placement differs, so switching between the two does not rebuild the view
+        stacked = _view(build_id, dataclasses.replace(state, mode="stack"))[0]
+        vd = dataclasses.replace(stacked, barmode="group")
+    else:
+        vd = build_view(state)
     return vd, figure_dict(vd)
 
 

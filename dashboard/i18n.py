@@ -226,9 +226,12 @@ def other_lang(lang: str) -> str:
 
 # ---------------------------------------------------------------- numbers
 
+_SIGN_OR_PERCENT = re.compile(r"[-+%\u2212]")
+
+
 def _isolate(text: str, lang: str) -> str:
     """Keep a signed number or a percentage in one left-to-right piece inside Arabic text."""
-    return f"{LRI}{text}{PDI}" if norm_lang(lang) == "ar" and re.search(r"[-+%\u2212]", text) else text
+    return f"{LRI}{text}{PDI}" if norm_lang(lang) == "ar" and _SIGN_OR_PERCENT.search(text) else text
 
 
 def fmt_number_babel(value: float, lang: str, decimals: int = 0, signed: bool = False) -> str:

@@ -10,6 +10,7 @@ flagged derived.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -181,23 +182,41 @@ def _geo_phrase(geos: list[str], lang: str) -> str:
     return join_list([meta.geo_name(g, lang) for g in geos], lang)
 
 
-def _table_row(r: dict, ind: dict, unit: dict, lang: str, category: str, derived: bool = False,
-               value_text: str | None = None, unit_text: str | None = None, meta=None) -> dict:
-    meta = meta or data.meta()
-    src = meta.sources.get(r.get("source_id") or "", {})
-    return {
-        "period": r["period"],
-        "period_text": period_phrase(r["period"], ind["measure"], lang),
-        "sort_period": r["period_end"].isoformat() if hasattr(r["period_end"], "isoformat") else str(r["period_end"]),
-        "geo": r["geo_code"], "area": meta.geo_name(r["geo_code"], lang),
-        "category": category,
-        "value": r["value"],
-        "value_text": value_text if value_text is not None else _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")),
-        "unit": unit_text if unit_text is not None else unit_label(unit, lang),
-        "source": src.get(f"publisher_{lang}", r.get("source_id") or ""),
-        "source_title": src.get(f"title_{lang}", ""),
-        "derived": derived,
-    }
+def _row_maker(ind: dict, unit: dict, lang: str):
+    """A function making the table rows of one indicator's figures. A breakdown view has
+    thousands of rows that share a few periods, areas and sources: their texts are looked up
+    once per view, not once per row."""
+    meta = data.meta()
+    measure, decimals, default_unit = ind["measure"], ind["decimals"], unit_label(unit, lang)
+
+    @functools.cache
+    def period_texts(period: str, end) -> tuple[str, str]:
+        return period_phrase(period, measure, lang), end.isoformat() if hasattr(end, "isoformat") else str(end)
+
+    @functools.cache
+    def source_texts(source_id: str | None) -> tuple[str, str]:
+        src = meta.sources.get(source_id or "", {})
+        return src.get(f"publisher_{lang}", source_id or ""), src.get(f"title_{lang}", "")
+
+    @functools.cache
+    def area(geo: str) -> str:
+        return meta.geo_name(geo, lang)
+
+    def row(r: dict, category: str, derived: bool = False, value_text: str | None = None,
+            unit_text: str | None = None) -> dict:
+        period_text, sort_period = period_texts(r["period"], r["period_end"])
+        source, source_title = source_texts(r.get("source_id"))
+        return {
+            "period": r["period"], "period_text": period_text, "sort_period": sort_period,
+            "geo": r["geo_code"], "area": area(r["geo_code"]),
+            "category": category,
+            "value": r["value"],
+            "value_text": value_text if value_text is not None else _fmt(r["value"], unit, lang, decimals, r.get("qualifier")),
+            "unit": unit_text if unit_text is not None else default_unit,
+            "source": source, "source_title": source_title,
+            "derived": derived,
+        }
+    return row
 
 
 # ---------------------------------------------------------------- the views
@@ -263,18 +282,22 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
     labels = _periods_in_order(totals)
     periods, gaps = period_run(labels)
     series = []
-    meta = data.meta()
     decimals = ind["decimals"]
     category = t("sum_of_parts", lang) if derived else t("total", lang)
+    table_row = _row_maker(ind, unit, lang)
     for g in geos:
         by_period = {r["period"]: r for r in totals if r["geo_code"] == g}
         values, texts = [], []
         for p in periods:
             r = by_period.get(p)
-            values.append(None if r is None else float(r["value"]))
-            texts.append("" if r is None else _fmt(r["value"], unit, lang, decimals, r.get("qualifier")))
-            if r is not None:
-                rows.append(_table_row(r, ind, unit, lang, category, derived=derived, meta=meta))
+            if r is None:
+                values.append(None)
+                texts.append("")
+                continue
+            text = _fmt(r["value"], unit, lang, decimals, r.get("qualifier"))
+            values.append(float(r["value"]))
+            texts.append(text)
+            rows.append(table_row(r, category, derived=derived, value_text=text))
         name = data.meta().geo_name(g, lang) + (f" ({t('derived', lang)})" if derived else "")
         series.append(Series(key=g, name=name, values=values, texts=texts, derived=derived))
     if gaps:
@@ -314,6 +337,8 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
         by_member[r[dim]][r["period"]] = r
     series = []
     any_parts_only = False
+    share_unit_text, share_of_parts_text = t("share_unit", lang), t("share_of_parts_unit", lang)
+    table_row = _row_maker(ind, unit, lang)
     for m in members:
         sub = by_member[m]
         label = meta.member_label(dim, m, lang)
@@ -324,7 +349,9 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
                 values.append(None)
                 texts.append("")
                 continue
-            rows.append(_table_row(r, ind, unit, lang, label, meta=meta))
+            text = _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier"))
+            row = table_row(r, label, value_text=text)
+            rows.append(row)
             if share:
                 denom_row = total_by_period.get(p)
                 denom = float(denom_row["value"]) if denom_row is not None else parts_sum.get(p)
@@ -333,19 +360,17 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
                 value = float(r["value"]) / denom if denom else None
                 values.append(None if value is None else value * 100)
                 texts.append(fmt_percent(value, lang))
-                rows.append({**_table_row(r, ind, unit, lang, label, derived=True,
-                                          value_text=fmt_percent(value, lang),
-                                          unit_text=t("share_unit", lang) if denom_row is not None
-                                          else t("share_of_parts_unit", lang)),
-                             "value": None if value is None else value * 100})
+                rows.append({**row, "value": None if value is None else value * 100, "value_text": texts[-1],
+                             "unit": share_unit_text if denom_row is not None else share_of_parts_text,
+                             "derived": True})
             else:
                 values.append(float(r["value"]))
-                texts.append(_fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier")))
+                texts.append(text)
         series.append(Series(key=m, name=label, values=values, texts=texts, derived=share))
     for p in periods:
         r = total_by_period.get(p)
         if r is not None:
-            rows.append(_table_row(r, ind, unit, lang, t("total", lang)))
+            rows.append(table_row(r, t("total", lang)))
     total_only = [p for p in periods if p in total_by_period and p not in parts_sum]
     if total_only:
         notes.append(t("total_only", lang, periods=join_list([period_label(p, lang) for p in total_only], lang)))
@@ -376,12 +401,13 @@ def _by_geo(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> 
     present = list(dict.fromkeys(r["geo_code"] for r in totals))
     geos = [g for g in state.geos if g in present] or present
     series, rows = [], []
+    table_row = _row_maker(ind, unit, lang)
     for p in labels:   # x axis: areas; one bar series per period (latest last)
         sub = {r["geo_code"]: r for r in totals if r["period"] == p}
         values = [None if g not in sub else float(sub[g]["value"]) for g in geos]
         texts = ["" if g not in sub else _fmt(sub[g]["value"], unit, lang, ind["decimals"], sub[g].get("qualifier"))
                  for g in geos]
-        rows += [_table_row(sub[g], ind, unit, lang, t("total", lang)) for g in geos if g in sub]
+        rows += [table_row(sub[g], t("total", lang), value_text=text) for g, text in zip(geos, texts) if g in sub]
         series.append(Series(key=p, name=period_phrase(p, ind["measure"], lang), values=values, texts=texts))
     unit_text = unit_label(unit, lang)
     vd = ViewData(kind="bars", barmode="group", periods=geos, x_labels=[meta.geo_name(g, lang) for g in geos],
@@ -406,6 +432,7 @@ def _per_case(state: State, lang: str) -> ViewData:
     periods, gaps = period_run(labels)
     unit_text = t("per_case_unit", lang, unit=unit_label(num_unit, lang))
     series, rows, sources = [], [], []
+    num_row, den_row = _row_maker(num_ind, num_unit, lang), _row_maker(den_ind, den_unit, lang)
     for g in geos:
         values, texts = [], []
         for p in periods:
@@ -419,11 +446,10 @@ def _per_case(state: State, lang: str) -> ViewData:
             values.append(v)
             texts.append(fmt_amount(v, num_unit, lang, 1))
             sources += [n["source_id"], d["source_id"]]
-            rows.append(_table_row(n, num_ind, num_unit, lang, num_ind[f"name_{lang}"]))
-            rows.append(_table_row(d, den_ind, den_unit, lang, den_ind[f"name_{lang}"]))
-            rows.append(_table_row({**n, "value": v, "qualifier": None}, num_ind, num_unit, lang,
-                                   t("view_per_case", lang), derived=True,
-                                   value_text=fmt_amount(v, num_unit, lang, 1), unit_text=unit_text))
+            rows.append(num_row(n, num_ind[f"name_{lang}"]))
+            rows.append(den_row(d, den_ind[f"name_{lang}"]))
+            rows.append(num_row({**n, "value": v, "qualifier": None}, t("view_per_case", lang), derived=True,
+                                value_text=texts[-1], unit_text=unit_text))
         series.append(Series(key=g, name=f"{meta.geo_name(g, lang)} ({t('derived', lang)})", values=values,
                              texts=texts, derived=True))
     notes = [t("per_case_note", lang, num=num_ind[f"name_{lang}"], den=den_ind[f"name_{lang}"])]

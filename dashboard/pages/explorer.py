@@ -102,6 +102,8 @@ def chart_block(state: State, vd, fig_json: dict):
 
 SORT_COLUMNS = ("period", "area", "category", "value", "source")
 TABLE_MAX_ROWS = 500  # a page, not a spreadsheet: the downloads hold every row
+# A table escapes ~3,500 cells, mostly the same few areas, categories, units and sources
+_esc = functools.lru_cache(maxsize=8192)(esc)
 
 
 def table_block(state: State, vd):
@@ -118,27 +120,27 @@ def table_block(state: State, vd):
     th = []
     for n, (col, label) in enumerate(heads):
         if col == "unit":
-            th.append(f'<th scope="col">{esc(label)}</th>')
+            th.append(f'<th scope="col">{_esc(label)}</th>')
             continue
         sort = "ascending" if col == "period" else "none"
         mark = "▲" if col == "period" else "↕"
         kind = "number" if col == "value" else "text"
         th.append(f'<th scope="col" aria-sort="{sort}"><button class="sort-button" type="button" data-col="{n}" '
-                  f'data-type="{kind}" title="{esc(t("sort_by", lang, col=label))}">{esc(label)}'
+                  f'data-type="{kind}" title="{_esc(t("sort_by", lang, col=label))}">{_esc(label)}'
                   f'<span class="sort-mark" aria-hidden="true">{mark}</span></button></th>')
-    derived = esc(f" ({t('derived', lang)})")
+    derived = _esc(f" ({t('derived', lang)})")
     body = []
     for r in rows:
         value_key = "" if r["value"] is None else repr(float(r["value"]))
         tag = f'<span class="derived-tag">{derived}</span>' if r["derived"] else ""
         body.append(f'<tr{" class=" + chr(34) + "derived-row" + chr(34) if r["derived"] else ""}>'
-                    f'<td data-sort="{esc(r["sort_period"])}">{esc(r["period_text"])}</td>'
-                    f'<td>{esc(r["area"])}</td><td>{esc(r["category"])}{tag}</td>'
-                    f'<td class="num" data-sort="{value_key}">{esc(r["value_text"])}</td>'
-                    f'<td>{esc(r["unit"])}</td><td title="{esc(r["source_title"])}">{esc(r["source"])}</td></tr>')
+                    f'<td data-sort="{_esc(r["sort_period"])}">{_esc(r["period_text"])}</td>'
+                    f'<td>{_esc(r["area"])}</td><td>{_esc(r["category"])}{tag}</td>'
+                    f'<td class="num" data-sort="{value_key}">{_esc(r["value_text"])}</td>'
+                    f'<td>{_esc(r["unit"])}</td><td title="{_esc(r["source_title"])}">{_esc(r["source"])}</td></tr>')
     if not body:
-        body = [f'<tr><td colspan="6">{esc(t("no_data_view", lang))}</td></tr>']
-    caption = esc(t("table_caption", lang, name=ind[f"name_{lang}"]))
+        body = [f'<tr><td colspan="6">{_esc(t("no_data_view", lang))}</td></tr>']
+    caption = _esc(t("table_caption", lang, name=ind[f"name_{lang}"]))
     table = (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{caption}">'
              f'<table class="data-table sortable"><caption>{caption}</caption><thead><tr>{"".join(th)}</tr></thead>'
              f'<tbody>{"".join(body)}</tbody></table></div>')
@@ -243,7 +245,11 @@ def tabs(state: State):
         for tab in ("chart", "table", "sources")])
 
 
+@functools.lru_cache(maxsize=4096)
 def _toggle(group: str, value: str, label: str, pressed: bool, lang: str):
+    """One control button. Memoised: a click redraws ~60 of them, nearly all the same as
+    before, and a Dash component costs ~0.1 ms to build (Dash only reads them, so they can be
+    shared between responses like the cached views)."""
     return html.Button(label, type="button", className="toggle" + (" on" if pressed else ""),
                        id={"type": "explorer-opt", "group": group, "value": value},
                        **{"aria-pressed": "true" if pressed else "false"})
