@@ -51,12 +51,7 @@ class State:
             q["breakdown"] = self.breakdown
         if self.view == "breakdown" and self.mode != "stack":
             q["mode"] = self.mode
-        if self.geos:
-            q["geo"] = ",".join(self.geos)
-        if self.from_:
-            q["from"] = self.from_
-        if self.to:
-            q["to"] = self.to
+        q.update(self._filters())
         if tab and self.tab != "chart":
             q["tab"] = self.tab
         q["lang"] = lang or self.lang
@@ -65,8 +60,8 @@ class State:
     def query_string(self, **kw) -> str:
         return urlencode(self.query(**kw), safe=",")
 
-    def data_params(self) -> dict[str, str]:
-        """Parameters for the downloads (/data/<id>.csv) and the API, in the agreed names."""
+    def _filters(self) -> dict[str, str]:
+        """Areas and years, named as both the page URL and the download addresses name them."""
         q = {}
         if self.geos:
             q["geo"] = ",".join(self.geos)
@@ -74,6 +69,11 @@ class State:
             q["from"] = self.from_
         if self.to:
             q["to"] = self.to
+        return q
+
+    def data_params(self) -> dict[str, str]:
+        """Parameters for the downloads (/data/<id>.csv) and the API, in the agreed names."""
+        q = self._filters()
         if self.view == "breakdown" and self.breakdown:
             q["breakdown"] = self.breakdown
         return q
