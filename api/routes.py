@@ -218,7 +218,13 @@ def data_zip(m, indicator):
 
 # -- whole dataset ------------------------------------------------------------------------------
 
-def _send(path, mimetype: str, etag: str, m: Meta, filename: str | None, compressible: bool = False) -> Response:
+def _send_file(m: Meta, make_path, mimetype: str, filename: str | None, compressible: bool = False) -> Response:
+    """A whole-dataset file: 304 when the client has this build's copy, else the file that
+    `make_path()` makes (or finds in the per-build cache). Parameters are checked before."""
+    etag, cached = _fresh(m)
+    if cached:
+        return cached
+    path = make_path()
     if compressible and request.accept_encodings.quality("gzip") > 0:
         # Small enough to compress in memory? Large CSVs go uncompressed (streamed from disk).
         if path.stat().st_size <= 64 << 20:
@@ -234,11 +240,8 @@ def all_csv(m):
     lang = params.choice(request.args, "lang", LANGS, "ar")
     labels = params.choice(request.args, "labels", LABEL_MODES, "both")
     bom = params.flag(request.args, "bom", True)
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    path = dataset.csv_file(m, labels, lang, bom)
-    return _send(path, "text/csv", etag, m, "social-protection-indicators.csv", compressible=True)
+    return _send_file(m, lambda: dataset.csv_file(m, labels, lang, bom), "text/csv",
+                      "social-protection-indicators.csv", compressible=True)
 
 
 @endpoint("/data/all.xlsx")
@@ -246,29 +249,22 @@ def all_xlsx(m):
     params.check_known(request.args, ("lang", "labels"))
     lang = params.choice(request.args, "lang", LANGS, "ar")
     labels = params.choice(request.args, "labels", LABEL_MODES, "both")
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    return _send(dataset.xlsx_file(m, lang, labels), XLSX_TYPE, etag, m, f"social-protection-indicators-{lang}.xlsx")
+    return _send_file(m, lambda: dataset.xlsx_file(m, lang, labels), XLSX_TYPE,
+                      f"social-protection-indicators-{lang}.xlsx")
 
 
 @endpoint("/data/all.parquet")
 def all_parquet(m):
     params.check_known(request.args, ())
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    return _send(dataset.parquet_file(m), "application/vnd.apache.parquet", etag, m, "social-protection-indicators.parquet")
+    return _send_file(m, lambda: dataset.parquet_file(m), "application/vnd.apache.parquet",
+                      "social-protection-indicators.parquet")
 
 
 @endpoint("/data/datapackage.json")
 def datapackage(m):
     params.check_known(request.args, ())
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    folder = dataset.package_dir(m)
-    return _send(folder / "datapackage.json", "application/json", etag, m, None, compressible=True)
+    return _send_file(m, lambda: dataset.package_dir(m) / "datapackage.json", "application/json", None,
+                      compressible=True)
 
 
 @endpoint("/data/package/<name>.csv")
@@ -278,20 +274,15 @@ def package_resource(m, name):
     if name not in tables:
         raise ParamError("name", f"no resource {name[:60]!r} in the data package; resources: {', '.join(tables)}",
                          status=404, code="not_found")
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    folder = dataset.package_dir(m)
-    return _send(folder / "package" / f"{name}.csv", "text/csv", etag, m, f"{name}.csv", compressible=True)
+    return _send_file(m, lambda: dataset.package_dir(m) / "package" / f"{name}.csv", "text/csv", f"{name}.csv",
+                      compressible=True)
 
 
 @endpoint("/data/datapackage.zip")
 def datapackage_zip(m):
     params.check_known(request.args, ())
-    etag, cached = _fresh(m)
-    if cached:
-        return cached
-    return _send(dataset.package_zip(m), "application/zip", etag, m, "social-protection-indicators-datapackage.zip")
+    return _send_file(m, lambda: dataset.package_zip(m), "application/zip",
+                      "social-protection-indicators-datapackage.zip")
 
 
 @endpoint("/data/<path:rest>")
