@@ -181,7 +181,9 @@ def explorer_output(dependencies: list[dict]) -> str:
     return next(d["output"] for d in dependencies if "explorer-panel-chart.children" in d["output"])
 
 
-def _callback_body(output: str, query: dict, group: str, value: str) -> dict:
+def callback_body(output: str, query: dict, group: str, value: str) -> dict:
+    """The request Dash's renderer sends when an explorer control is pressed (also used by
+    tests/test_dashboard_units.py)."""
     trig = {"type": "explorer-opt", "group": group, "value": value}
     return {
         "output": output,
@@ -236,10 +238,10 @@ def callback_latency(server: Server, states) -> dict:
             raise RuntimeError(f"callback answered {r.status}")
         return dt * 1000
 
-    cold = [post(_callback_body(output, *s)) for s in states]
+    cold = [post(callback_body(output, *s)) for s in states]
     warm = []
     for _ in range(2):  # both workers see each state at least once more
-        warm += [post(_callback_body(output, *s)) for s in states]
+        warm += [post(callback_body(output, *s)) for s in states]
     conn.close()
     return {"n": len(states), "cold_p50": pct(cold, 0.5), "cold_p95": pct(cold, 0.95),
             "warm_p50": pct(warm[len(states):], 0.5), "warm_p95": pct(warm[len(states):], 0.95)}

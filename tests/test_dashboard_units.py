@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_dashboard import callback_body, explorer_output
 from etl.build import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -324,18 +325,8 @@ def _callback(client, body: dict) -> dict:
 
 def test_explorer_callback_switches_to_breakdown(client):
     client.get("/explorer")  # registers the router callback
-    output = next(d["output"] for d in client.get("/_dash-dependencies").get_json()
-                  if "explorer-panel-chart.children" in d["output"])
-    trig = {"type": "explorer-opt", "group": "view", "value": "breakdown:sex"}
-    body = {
-        "output": output,
-        "outputs": [{"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
-                    for part in output.strip(".").split("...")],
-        "inputs": [[{"id": trig, "property": "n_clicks", "value": 1}]],
-        "changedPropIds": [json.dumps(trig, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
-        "state": [{"id": "explorer-state", "property": "data",
-                   "value": {"query": {"indicator": "om_nursery_children", "lang": "en"}, "lang": "en", "tab": "chart"}}],
-    }
+    output = explorer_output(client.get("/_dash-dependencies").get_json())
+    body = callback_body(output, {"indicator": "om_nursery_children", "lang": "en"}, "view", "breakdown:sex")
     resp = _callback(client, body)
     state = resp["explorer-state"]["data"]
     assert state["query"]["breakdown"] == "sex" and state["query"]["view"] == "breakdown"
