@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import pandas as pd
-
+from .formats import Columns
 from .meta import Meta, clean
 
 UNSTATED = {"ar": "غير مذكور", "en": "not stated"}
@@ -155,14 +154,16 @@ def _num(value):
     return value
 
 
-def flat(records: list[dict]) -> pd.DataFrame:
-    """Nested documents as a flat table for CSV: name.ar -> name_ar, lists joined with '|'."""
+def flat(records: list[dict]) -> Columns:
+    """Nested documents as a flat table for CSV: name.ar -> name_ar, lists joined with '|';
+    columns in the order first met, empty where a record lacks one."""
     rows = []
     for rec in records:
         row = {}
         _flatten(rec, "", row)
         rows.append(row)
-    return pd.DataFrame(rows)
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    return {name: [row.get(name) for row in rows] for name in names}
 
 
 def _flatten(value, prefix: str, out: dict) -> None:

@@ -21,29 +21,37 @@ import math
 import zipfile
 from datetime import date, datetime
 
-import pandas as pd
-
 from .meta import Meta, clean
 
-def csv_bytes(table: pd.DataFrame, bom: bool) -> bytes:
+Columns = dict[str, list]
+"""A table as the request paths carry it: {header: values}, in column order, plain Python values
+(None for missing, datetime.date for dates). A DataFrame costs milliseconds per column to
+build and to read back, which for a request-sized answer was most of its time."""
+
+
+def row_count(table: Columns) -> int:
+    return len(next(iter(table.values()), []))
+
+
+def csv_bytes(table: Columns, bom: bool) -> bytes:
     """CSV in UTF-8, with a byte-order mark when `bom` (what Excel needs to read Arabic).
 
-    Written with the csv module (pandas' to_csv has a fixed cost of several ms per call);
-    missing values are empty, dates ISO, numbers as given (shape text_values first)."""
+    Missing values are empty, dates ISO, numbers as given (shape values as text first:
+    api/queries.py text_values)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([str(c) for c in table.columns])
-    columns = []
-    for col in table.columns:
-        series = table[col]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            series = series.dt.strftime("%Y-%m-%d")
-        columns.append(series.tolist())
-    for row in zip(*columns):
-        writer.writerow(["" if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v) else v
-                         for v in row])
+    writer.writerow(list(table))
+    writer.writerows(zip(*(_csv_column(values) for values in table.values())))
     data = buf.getvalue().encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def _csv_column(values: list) -> list:
+    return ["" if _missing(v) else v.isoformat() if isinstance(v, (date, datetime)) else v for v in values]
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 def number(value):
@@ -55,24 +63,25 @@ def number(value):
     return value
 
 
-def json_records(table: pd.DataFrame) -> list[dict]:
-    """Rows as dicts ready for JSON: missing -> None, dates as ISO text, 6073.0 -> 6073.
-
-    Converted a column at a time (vectorised), not a value at a time: a series of a few
-    hundred rows is then a few milliseconds, not tens."""
-    columns = list(table.columns)
-    values = [_json_column(c, table[c]) for c in columns]
-    return [dict(zip(columns, row)) for row in zip(*values)]
+def json_records(table: Columns, names: list[str] | None = None) -> list[dict]:
+    """Rows as dicts ready for JSON, keyed by `names` (default: the headers): missing -> None,
+    dates as ISO text, 6073.0 -> 6073 in `value`."""
+    names = names or list(table)
+    values = [_json_column(name, col) for name, col in zip(names, table.values())]
+    return [dict(zip(names, row)) for row in zip(*values)]
 
 
-def _json_column(name: str, series: pd.Series) -> list:
-    if pd.api.types.is_datetime64_any_dtype(series):
-        dates_only = bool((series.dropna() == series.dropna().dt.normalize()).all())
-        series = series.dt.strftime("%Y-%m-%d") if dates_only else series.map(lambda v: v.isoformat())
-    elif series.dtype == object:
-        series = series.map(lambda v: v.isoformat() if isinstance(v, (date, datetime)) else v)
-    out = series.astype(object).where(series.notna(), None).tolist()
-    return [number(v) for v in out] if name == "value" else out
+def _json_column(name: str, col: list) -> list:
+    """A column's values for JSON. A column as queried has one type, so only date and float
+    columns are converted, and others pass through as they are."""
+    if name == "value":
+        return [number(v) for v in col]
+    kind = next((type(v) for v in col if v is not None), None)
+    if kind is not None and issubclass(kind, (date, datetime)):
+        return [None if v is None else v.isoformat() for v in col]
+    if kind is float:
+        return [None if v is None or v != v else v for v in col]
+    return col
 
 
 def dumps(obj) -> bytes:

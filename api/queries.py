@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard.data import db
 
+from .formats import Columns
 from .meta import LANGS, Meta
 from .params import View
 
@@ -185,25 +186,29 @@ def shaped_select(m: Meta, v: View, labels: str, lang: str, text_values: bool = 
 
 def observations(m: Meta, v: View, labels: str = "codes", lang: str = "ar", text_values: bool = False,
                  limit: int | None = None, offset: int = 0, provenance: bool = True,
-                 extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[str]]:
+                 extra: tuple[str, ...] = ()) -> tuple[Columns, list[str]]:
     """The view's observations in the shape asked for, one page if a limit is given; and the
     column identifiers.
 
-    For requests: one indexed query on `observations` (and `indicators` for the order), the
-    labels added from the catalogue in memory. A query joining every label table costs ~35 ms
-    in DuckDB's planner; this costs a few. The whole-dataset files use shaped_select (SQL)
-    instead; tests check both against the database.
+    For requests: one query on `observations` alone, the labels added from the catalogue in
+    memory. A query joining every label table costs ~35 ms in DuckDB's planner, and even
+    the join to `indicators` for its order ~3 ms; the catalogue order is bound as a list
+    instead. The whole-dataset files use shaped_select (SQL); tests check both against the
+    database.
     """
     where_sql, params = where(m, v)
     cols = ", ".join(f"o.{_q(c)}" for c in code_columns(m))
-    order = ", ".join(["i.sort_order", "o.geo_code", "o.period_end", "o.period_start",
-                       *(f"o.{_q(d)} NULLS FIRST" for d in m.dimensions)])
-    sql = (f"SELECT {cols} FROM observations o JOIN indicators i ON i.indicator_id = o.indicator_id"
-           f"{where_sql} ORDER BY {order}")
+    order = ["o.geo_code", "o.period_end", "o.period_start", *(f"o.{_q(d)} NULLS FIRST" for d in m.dimensions)]
+    wanted = set(v.indicators or m.indicators.index)
+    ids = [i for i in m.indicators.index if i in wanted]
+    if len(ids) > 1:
+        order.insert(0, "list_position(CAST(? AS VARCHAR[]), o.indicator_id)")
+        params = [*params, ids]
+    sql = f"SELECT {cols} FROM observations o{where_sql} ORDER BY {', '.join(order)}"
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [*params, limit, offset]
-    return shape_frame(db().columns(sql, params), m, labels, lang, text_values, provenance, extra)
+    return shape_columns(db().columns(sql, params), m, labels, lang, text_values, provenance, extra)
 
 
 _MAPS: dict[str, dict] = {}
@@ -256,11 +261,11 @@ def _as_text(x):
     return str(x)
 
 
-def shape_frame(raw: dict[str, list], m: Meta, labels: str, lang: str, text_values: bool = False,
-                provenance: bool = True, extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, list[str]]:
+def shape_columns(raw: Columns, m: Meta, labels: str, lang: str, text_values: bool = False,
+                  provenance: bool = True, extra: tuple[str, ...] = ()) -> tuple[Columns, list[str]]:
     """Observations ({column: values} as queried) in the shape shaped_select gives, built in
-    memory (plain lists: for the few hundred rows of a request, pandas' per-column costs
-    dominate)."""
+    memory as plain lists, and written out from them (api/formats.py): for the few hundred
+    rows of a request, a DataFrame's per-column costs were most of the response time."""
     maps = label_maps(m) if labels != "codes" else {}
     out, codes = {}, []
     for source, head, code in shaped_columns(m, labels, lang, provenance):
@@ -281,7 +286,7 @@ def shape_frame(raw: dict[str, list], m: Meta, labels: str, lang: str, text_valu
     for n, name in enumerate(extra):
         out[f"_extra_{n}"] = raw[name]
         codes.append(f"_extra_{n}")
-    return pd.DataFrame(out), codes
+    return out, codes
 
 
 def count(m: Meta, v: View) -> int:

@@ -25,7 +25,7 @@ import pandas as pd
 from flask import Blueprint, Response, request, send_file
 
 from . import dataset, documents, openapi, params
-from .formats import csv_bytes, dumps, json_records, zip_bytes
+from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, etag_for, finish, from_param_error, not_modified
 from .meta import LANGS, Meta, meta
 from .params import VIEW_PARAMS, ParamError, View
@@ -96,11 +96,11 @@ def _indicator_download(m: Meta, indicator: str, ext: str) -> Response:
     if ext == "csv":
         return finish(Response(csv_bytes(table, bom), mimetype=CSV_TYPE), etag, m.built_at, f"{ind}.csv")
     if ext == "xlsx":
-        if len(table) + 8 > EXCEL_MAX_ROWS:
-            raise ParamError(None, f"{len(table):,} rows do not fit on an Excel sheet (1,048,576 rows); narrow the view "
+        if row_count(table) + 8 > EXCEL_MAX_ROWS:
+            raise ParamError(None, f"{row_count(table):,} rows do not fit on an Excel sheet (1,048,576 rows); narrow the view "
                              f"(geo, from, to, breakdown) or download /data/{ind}.csv or /data/all.parquet",
                              code="too_large_for_excel")
-        data = indicator_workbook(table, codes, m, ind, lang, view_text(m, v, lang),
+        data = indicator_workbook(pd.DataFrame(table), codes, m, ind, lang, view_text(m, v, lang),
                                   _sources(m, ind, v), _targets(m, ind))
         return finish(Response(data, mimetype=XLSX_TYPE), etag, m.built_at, f"{ind}.xlsx")
     meta_doc = _indicator_json(m, ind, v)
@@ -302,7 +302,7 @@ def _json(m: Meta, body: dict, etag: str) -> Response:
     return finish(Response(dumps(body), mimetype="application/json"), etag, m.built_at)
 
 
-def _csv(m: Meta, table: pd.DataFrame, etag: str, filename: str, bom: bool = False) -> Response:
+def _csv(m: Meta, table: Columns, etag: str, filename: str, bom: bool = False) -> Response:
     return finish(Response(csv_bytes(table, bom), mimetype=CSV_TYPE), etag, m.built_at, filename)
 
 
@@ -366,9 +366,10 @@ def api_observations(m):
         return cached
     table, codes = observations(m, v, labels, lang, text_values=fmt == "csv", limit=limit, offset=offset)
     # The page tells the total when it is not the whole answer; otherwise count it.
-    total = offset + len(table) if (len(table) < limit and (len(table) or offset == 0)) else count(m, v)
+    rows = row_count(table)
+    total = offset + rows if (rows < limit and (rows or offset == 0)) else count(m, v)
     nxt = None
-    if offset + len(table) < total:
+    if offset + rows < total:
         q = {k: args[k] for k in args}
         q["offset"] = str(offset + limit)
         nxt = f"/api/v1/observations?{urlencode(q)}"
@@ -378,14 +379,13 @@ def api_observations(m):
         if nxt:
             resp.headers["Link"] = f'<{nxt}>; rel="next"'
         return resp
-    table.columns = codes
     query = {"indicator": ids, **v.query_args(), "format": fmt, "lang": lang, "labels": labels,
              "limit": limit, "offset": offset}
     return _json(m, {
         "build": documents.build_info(m), "licence": documents.licence(m), "query": query,
-        "full_series": v.full, "total": total, "limit": limit, "offset": offset, "count": len(table),
+        "full_series": v.full, "total": total, "limit": limit, "offset": offset, "count": rows,
         "links": {"self": request.full_path.rstrip("?"), "next": nxt},
-        "data": json_records(table),
+        "data": json_records(table, codes),
     }, etag)
 
 
