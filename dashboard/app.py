@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import dash
 import flask
+import plotly.io
 from dash import Dash, html
 from flask_compress import Compress
 
@@ -107,6 +108,9 @@ def server_render() -> tuple[str, str | None]:
         return f'<div class="page"><p class="notice">{t("error_generic", lang)}</p></div>', None
 
 
+# Callback answers as UTF-8 through orjson, not \u-escaped through json (dashboard/wire.py).
+plotly.io.json.config.default_engine = "orjson"
+
 app = App(
     "dashboard",  # the package: pages are imported as dashboard.pages.<name>
     use_pages=True,
@@ -126,7 +130,7 @@ server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "app
                                        "text/javascript", "application/json", "image/svg+xml"]
 server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
 server.config["COMPRESS_LEVEL"] = 6
-server.config["COMPRESS_BR_LEVEL"] = 5
+server.config["COMPRESS_BR_LEVEL"] = 4
 Compress(server)
 api.register(server)  # open data: /data/… downloads and the /api/v1 HTTP API
 app.layout = dash.page_container

@@ -8,16 +8,17 @@ import functools
 from . import data
 from .figures import figure_dict
 from .state import State
-from .views import ViewData, build_view
+from .views import ViewData, build_view, shares_of
 
 
 @functools.lru_cache(maxsize=512)
 def _view(build_id: str, state: State) -> tuple[ViewData, dict]:
-    if state.view == "breakdown" and state.mode == "group":
-        # grouped bars show exactly the figures, notes and table of stacked ones; only the
-        # bar placement differs, so switching between the two does not rebuild the view
+    if state.view == "breakdown" and state.mode in ("group", "share"):
+        # grouped bars show exactly the figures, notes and table of stacked ones (only the bar
+        # placement differs) and shares are computed from them: switching between the three
+        # modes does not rebuild the view
         stacked = _view(build_id, dataclasses.replace(state, mode="stack"))[0]
-        vd = dataclasses.replace(stacked, barmode="group")
+        vd = dataclasses.replace(stacked, barmode="group") if state.mode == "group" else shares_of(stacked, state)
     else:
         vd = build_view(state)
     return vd, figure_dict(vd)

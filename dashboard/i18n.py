@@ -140,6 +140,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_kind_line": ("رسم نقاط عبر الزمن", "Points over time"),
     "chart_kind_bars": ("رسم أعمدة", "Bar chart"),
     "in_words": ("الرسم بالكلمات", "The chart in words"),
+    "alt_summary": ("{count} رقمًا في الرسم؛ ذُكر هنا أول رقم وآخر رقم لكل سلسلة، وتذكرها كلها علامة التبويب «الجدول» وملف CSV.",
+                    "{count} figures in the chart; the first and the latest of each series are given here, and the "
+                    "Table tab and the CSV file list them all."),
     "no_data_view": ("لا أرقام منشورة لهذا الاختيار.", "No published figures for this choice."),
     "qualifier_more_than": ("أكثر من {value}", "more than {value}"),
     "per_case_unit": ("{unit} لكل حالة", "{unit} per case"),
@@ -250,15 +253,16 @@ def fmt_number(value: float | None, lang: str, decimals: int = 0, signed: bool =
     """6073 → '6,073' in both languages (Latin digits); None → '–'.
 
     Same output as babel's ar_OM/en Latin-digit formats (fmt_number_babel; a test checks they
-    agree), computed with Python's own formatting because charts format thousands of numbers."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    agree), computed with Python's own formatting (which rounds the exact binary value, as
+    babel does) because a chart formats thousands of numbers."""
+    if value is None or (isinstance(value, float) and value != value):
         return "–"
-    text = format(round(value, decimals) + 0.0, f",.{max(decimals, 0)}f")
-    if text.startswith("-") and float(text.lstrip("-").replace(",", "")) == 0:
-        text = text[1:]
-    if signed and not text.startswith("-") and float(text.replace(",", "")) != 0:
+    text = format(value, f",.{decimals}f" if decimals > 0 else ",.0f")
+    if text[0] == "-" and float(text[1:].replace(",", "")) == 0:
+        text = text[1:]   # never "-0"
+    if signed and text[0] != "-" and float(text.replace(",", "")) != 0:
         text = "+" + text
-    return _isolate(text, lang)
+    return _isolate(text, lang) if text[0] in "+-" else text
 
 
 def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool = False) -> str:
@@ -288,12 +292,27 @@ def fmt_value(value: float | None, unit: dict, lang: str, decimals: int = 0, qua
 
 def fmt_amount(value: float | None, unit: dict, lang: str, decimals: int = 0, qualifier: str | None = None) -> str:
     """The number alone, with the currency sign when money ('OMR 24,000'); qualifier kept."""
-    number = fmt_number(value, lang, decimals)
-    if unit.get("kind") == "currency":
-        number = f"{number} {unit_label(unit, lang)}" if norm_lang(lang) == "ar" else f"{unit_label(unit, lang)} {number}"
-    if qualifier == "more_than":
-        number = t("qualifier_more_than", lang, value=number)
-    return number
+    return amount_formatter(unit, lang, decimals)(value, qualifier)
+
+
+def amount_formatter(unit: dict, lang: str, decimals: int = 0):
+    """fmt_amount for many figures of one unit: the unit's texts and the number format are
+    looked up once (a chart formats thousands of figures), and a positive number, nearly
+    every figure, takes one format() call."""
+    lang = norm_lang(lang)
+    spec = f",.{decimals}f" if decimals > 0 else ",.0f"
+    currency = unit_label(unit, lang) if unit.get("kind") == "currency" else None
+    more_than = t("qualifier_more_than", lang, value="{}")
+
+    def amount(value: float | None, qualifier: str | None = None) -> str:
+        if isinstance(value, (int, float)) and value > 0:
+            number = format(value, spec)
+        else:
+            number = fmt_number(value, lang, decimals)   # missing, zero, negative
+        if currency:
+            number = f"{number} {currency}" if lang == "ar" else f"{currency} {number}"
+        return more_than.format(number) if qualifier == "more_than" else number
+    return amount
 
 
 # ---------------------------------------------------------------- periods and dates

@@ -9,15 +9,17 @@ flagged derived.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import operator
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import data
-from .i18n import (fmt_amount, fmt_percent, join_list, norm_lang, parse_period_label, period_label,
-                   period_phrase, t, unit_label)
+from .i18n import (amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, norm_lang, parse_period_label,
+                   period_label, period_phrase, t, unit_label)
 from .state import PER_CASE, State
 
 
@@ -49,6 +51,7 @@ class ViewData:
     gaps: list[str] = field(default_factory=list)
     table: list[dict] = field(default_factory=list)
     alt: str = ""
+    totals: list = field(default_factory=list)   # breakdowns: the published total per period (None: none)
 
     @property
     def empty(self) -> bool:
@@ -84,18 +87,24 @@ def _next(label: str) -> str:
 def period_run(labels: list[str]) -> tuple[list[str], list[str]]:
     """All periods from the first to the last, and the ones missing from `labels`.
     Only done when every label has the same frequency; otherwise the labels as given."""
-    labels = list(dict.fromkeys(labels))
+    run, gaps = _period_run(tuple(dict.fromkeys(labels)))
+    return list(run), list(gaps)
+
+
+@functools.lru_cache(maxsize=1024)
+def _period_run(labels: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """period_run, kept per set of labels: the views of one indicator share a few."""
     freqs = {_freq(x) for x in labels}
     if len(labels) < 2 or len(freqs) != 1 or None in freqs:
-        return labels, []
+        return labels, ()
     ordered = sorted(labels, key=_sort_key)
     run = [ordered[0]]
     while run[-1] != ordered[-1] and len(run) < 5000:
         run.append(_next(run[-1]))
     if run[-1] != ordered[-1]:
-        return ordered, []
+        return tuple(ordered), ()
     present = set(labels)
-    return run, [p for p in run if p not in present]
+    return tuple(run), tuple(p for p in run if p not in present)
 
 
 def _sort_key(label: str) -> tuple:
@@ -151,12 +160,24 @@ def _no_breakdown(df: pd.DataFrame) -> pd.Series:
 
 def totals_of(rows) -> list[dict]:
     """The rows that are totals (no breakdown member)."""
-    dims = data.meta().dimension_columns
-    return [r for r in rows if all(r[c] is None for c in dims)]
+    blank = _blank(data.meta().dimension_columns)
+    return [r for r in rows if blank(r)]
+
+
+def _blank(columns: list[str]):
+    """A test that a row has no member in any of `columns` (one C-level lookup of them all,
+    several times faster than testing them one by one over thousands of rows)."""
+    if not columns:
+        return lambda r: True
+    members = operator.itemgetter(*columns)
+    none = (None,) * len(columns) if len(columns) > 1 else None
+    return lambda r: members(r) == none
 
 
 def _periods_in_order(rows) -> list[str]:
-    return list(dict.fromkeys(r["period"] for r in sorted(rows, key=lambda r: (r["period_start"], r["period_end"]))))
+    """The rows' period labels, each once, in time order (by start, then end)."""
+    spans = {r["period"]: (r["period_start"], r["period_end"]) for r in rows}
+    return sorted(spans, key=spans.__getitem__)
 
 
 def source_line(source_ids: list[str], lang: str) -> str:
@@ -171,10 +192,10 @@ def source_line(source_ids: list[str], lang: str) -> str:
     return f"{t('source', lang)}: " + ("؛ " if lang == "ar" else "; ").join(parts) if parts else ""
 
 
-def _fmt(value, unit: dict, lang: str, decimals: int, qualifier=None) -> str:
-    if value is None:
-        return ""
-    return fmt_amount(value, unit, lang, decimals, qualifier)
+def _formatter(unit: dict, lang: str, decimals: int):
+    """A view's figure formatter: amount_formatter, with "" (not "–") for a missing figure."""
+    amount = amount_formatter(unit, lang, decimals)
+    return lambda value, qualifier=None: "" if value is None else amount(value, qualifier)
 
 
 def _geo_phrase(geos: list[str], lang: str) -> str:
@@ -185,35 +206,37 @@ def _geo_phrase(geos: list[str], lang: str) -> str:
 def _row_maker(ind: dict, unit: dict, lang: str):
     """A function making the table rows of one indicator's figures. A breakdown view has
     thousands of rows that share a few periods, areas and sources: their texts are looked up
-    once per view, not once per row."""
+    once per view (in plain dicts, the cheapest cache), not once per row."""
     meta = data.meta()
     measure, decimals, default_unit = ind["measure"], ind["decimals"], unit_label(unit, lang)
-
-    @functools.cache
-    def period_texts(period: str, end) -> tuple[str, str]:
-        return period_phrase(period, measure, lang), end.isoformat() if hasattr(end, "isoformat") else str(end)
-
-    @functools.cache
-    def source_texts(source_id: str | None) -> tuple[str, str]:
-        src = meta.sources.get(source_id or "", {})
-        return src.get(f"publisher_{lang}", source_id or ""), src.get(f"title_{lang}", "")
-
-    @functools.cache
-    def area(geo: str) -> str:
-        return meta.geo_name(geo, lang)
+    amount = _formatter(unit, lang, decimals)
+    periods: dict[str, tuple[str, str]] = {}
+    sources: dict[str | None, tuple[str, str]] = {}
+    areas: dict[str, str] = {}
 
     def row(r: dict, category: str, derived: bool = False, value_text: str | None = None,
             unit_text: str | None = None) -> dict:
-        period_text, sort_period = period_texts(r["period"], r["period_end"])
-        source, source_title = source_texts(r.get("source_id"))
+        period, geo, source_id = r["period"], r["geo_code"], r.get("source_id")
+        period_texts = periods.get(period)
+        if period_texts is None:
+            end = r["period_end"]
+            period_texts = periods[period] = (period_phrase(period, measure, lang),
+                                              end.isoformat() if hasattr(end, "isoformat") else str(end))
+        source_texts = sources.get(source_id)
+        if source_texts is None:
+            src = meta.sources.get(source_id or "", {})
+            source_texts = sources[source_id] = (src.get(f"publisher_{lang}", source_id or ""), src.get(f"title_{lang}", ""))
+        area = areas.get(geo)
+        if area is None:
+            area = areas[geo] = meta.geo_name(geo, lang)
         return {
-            "period": r["period"], "period_text": period_text, "sort_period": sort_period,
-            "geo": r["geo_code"], "area": area(r["geo_code"]),
+            "period": period, "period_text": period_texts[0], "sort_period": period_texts[1],
+            "geo": geo, "area": area,
             "category": category,
             "value": r["value"],
-            "value_text": value_text if value_text is not None else _fmt(r["value"], unit, lang, decimals, r.get("qualifier")),
+            "value_text": value_text if value_text is not None else amount(r["value"], r.get("qualifier")),
             "unit": unit_text if unit_text is not None else default_unit,
-            "source": source, "source_title": source_title,
+            "source": source_texts[0], "source_title": source_texts[1],
             "derived": derived,
         }
     return row
@@ -230,7 +253,8 @@ def build_view(state: State) -> ViewData:
         return _per_case(state, lang)
     obs = filter_periods(data.records(state.indicator, state.geos), state)
     if state.view == "breakdown" and state.breakdown:
-        return _breakdown(state, ind, unit, obs, lang)
+        parts = _breakdown(state, ind, unit, obs, lang)
+        return shares_of(parts, state) if state.mode == "share" else parts
     if state.view == "geo":
         return _by_geo(state, ind, unit, obs, lang)
     return _time(state, ind, unit, obs, lang)
@@ -282,7 +306,7 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
     labels = _periods_in_order(totals)
     periods, gaps = period_run(labels)
     series = []
-    decimals = ind["decimals"]
+    fmt = _formatter(unit, lang, ind["decimals"])
     category = t("sum_of_parts", lang) if derived else t("total", lang)
     table_row = _row_maker(ind, unit, lang)
     for g in geos:
@@ -294,7 +318,7 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
                 values.append(None)
                 texts.append("")
                 continue
-            text = _fmt(r["value"], unit, lang, decimals, r.get("qualifier"))
+            text = fmt(r["value"], r.get("qualifier"))
             values.append(float(r["value"]))
             texts.append(text)
             rows.append(table_row(r, category, derived=derived, value_text=text))
@@ -315,11 +339,13 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
 
 
 def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
+    """The published parts of a breakdown, as stacked (or grouped) bars, and the totals."""
     meta = data.meta()
     dim = state.breakdown
     geo = state.geos[0] if state.geos else None
     others = [c for c in data.meta().dimension_columns if c != dim]
-    clean = [r for r in obs if (geo is None or r["geo_code"] == geo) and all(r[c] is None for c in others)]
+    blank = _blank(others)
+    clean = [r for r in obs if (geo is None or r["geo_code"] == geo) and blank(r)]
     parts = [r for r in clean if r[dim] is not None]
     total_by_period = {r["period"]: r for r in clean if r[dim] is None}
     labels = _periods_in_order(clean)
@@ -327,17 +353,12 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
     present = {r[dim] for r in parts}
     members = [m for m in meta.dimensions.get(dim, {}).get("members", {}) if m in present]
     members += [m for m in dict.fromkeys(r[dim] for r in parts) if m not in members]
-    share = state.mode == "share"
-    notes: list[str] = []
     rows: list[dict] = []
-    parts_sum: dict[str, float] = {}
     by_member: dict[str, dict[str, dict]] = {m: {} for m in members}
     for r in parts:
-        parts_sum[r["period"]] = parts_sum.get(r["period"], 0.0) + r["value"]
         by_member[r[dim]][r["period"]] = r
     series = []
-    any_parts_only = False
-    share_unit_text, share_of_parts_text = t("share_unit", lang), t("share_of_parts_unit", lang)
+    fmt = _formatter(unit, lang, ind["decimals"])
     table_row = _row_maker(ind, unit, lang)
     for m in members:
         sub = by_member[m]
@@ -349,49 +370,88 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
                 values.append(None)
                 texts.append("")
                 continue
-            text = _fmt(r["value"], unit, lang, ind["decimals"], r.get("qualifier"))
-            row = table_row(r, label, value_text=text)
-            rows.append(row)
-            if share:
-                denom_row = total_by_period.get(p)
-                denom = float(denom_row["value"]) if denom_row is not None else parts_sum.get(p)
-                if denom_row is None:
-                    any_parts_only = True
-                value = float(r["value"]) / denom if denom else None
-                values.append(None if value is None else value * 100)
-                texts.append(fmt_percent(value, lang))
-                rows.append({**row, "value": None if value is None else value * 100, "value_text": texts[-1],
-                             "unit": share_unit_text if denom_row is not None else share_of_parts_text,
-                             "derived": True})
-            else:
-                values.append(float(r["value"]))
-                texts.append(text)
-        series.append(Series(key=m, name=label, values=values, texts=texts, derived=share))
+            text = fmt(r["value"], r.get("qualifier"))
+            rows.append(table_row(r, label, value_text=text))
+            values.append(float(r["value"]))
+            texts.append(text)
+        series.append(Series(key=m, name=label, values=values, texts=texts))
     for p in periods:
         r = total_by_period.get(p)
         if r is not None:
             rows.append(table_row(r, t("total", lang)))
-    total_only = [p for p in periods if p in total_by_period and p not in parts_sum]
+    totals = [float(total_by_period[p]["value"]) if p in total_by_period else None for p in periods]
+    unit_text = unit_label(unit, lang)
+    vd = ViewData(kind="bars", barmode="group" if state.mode == "group" else "stack", periods=periods,
+                  x_labels=[period_label(p, lang) for p in periods], series=series,
+                  subtitle=_subtitle(unit_text, labels, ind["measure"], lang, _breakdown_text(dim, lang)),
+                  unit=unit_text, gaps=gaps, table=rows, totals=totals,
+                  notes=_breakdown_notes(periods, totals, series, gaps, False, lang),
+                  **_common(state, ind, lang, clean, [geo] if geo else []))
+    vd.alt = _alt(vd, ind, lang)
+    return vd
+
+
+def shares_of(parts: ViewData, state: State) -> ViewData:
+    """A breakdown as each part's share of its period's published total (or, where no total
+    was published, of the sum of the parts, said in the unit): derived, from the figures of
+    the stacked view `parts` (whose table lists each part's rows in series order, then the
+    totals), so switching to shares formats only the percentages."""
+    lang = parts.lang
+    ind = data.meta().indicators[state.indicator]
+    n = len(parts.periods)
+    part_sums = [sum(s.values[i] for s in parts.series if s.values[i] is not None) for i in range(n)]
+    published = iter(parts.table)
+    rows, series, of_parts_only = [], [], False
+    share_unit, share_of_parts = t("share_unit", lang), t("share_of_parts_unit", lang)
+    for s in parts.series:
+        values, texts = [], []
+        for i, v in enumerate(s.values):
+            if v is None:
+                values.append(None)
+                texts.append("")
+                continue
+            row = next(published)
+            total = parts.totals[i]
+            of_parts_only |= total is None
+            denom = total if total is not None else part_sums[i]
+            share = v / denom if denom else None
+            values.append(None if share is None else share * 100)
+            texts.append(fmt_percent(share, lang))
+            rows += [row, {**row, "value": values[-1], "value_text": texts[-1], "derived": True,
+                           "unit": share_unit if total is not None else share_of_parts}]
+        series.append(Series(key=s.key, name=s.name, values=values, texts=texts, derived=True))
+    rows += list(published)  # the totals
+    labels = [p for i, p in enumerate(parts.periods)
+              if parts.totals[i] is not None or any(s.values[i] is not None for s in parts.series)]
+    unit_text = share_of_parts if of_parts_only else share_unit
+    vd = dataclasses.replace(
+        parts, barmode="stack", series=series, unit=unit_text, percent=True, derived=True, table=rows,
+        subtitle=_subtitle(unit_text, labels, ind["measure"], lang,
+                           _breakdown_text(state.breakdown, lang) + f" ({t('derived', lang)})"),
+        notes=_breakdown_notes(parts.periods, parts.totals, parts.series, parts.gaps, True, lang))
+    vd.alt = _alt(vd, ind, lang)
+    return vd
+
+
+def _breakdown_text(dim: str, lang: str) -> str:
+    label = data.meta().dimensions.get(dim, {}).get(f"dimension_{lang}", dim)
+    return t("view_breakdown", lang, dimension=label)
+
+
+def _breakdown_notes(periods: list[str], totals: list, series: list[Series], gaps: list[str], share: bool,
+                     lang: str) -> list[str]:
+    notes = []
+    has_parts = [any(s.values[i] is not None for s in series) for i in range(len(periods))]
+    total_only = [p for p, total, part in zip(periods, totals, has_parts) if total is not None and not part]
     if total_only:
         notes.append(t("total_only", lang, periods=join_list([period_label(p, lang) for p in total_only], lang)))
     if share:
         notes.append(t("share_note", lang))
-    if not total_by_period and not share and parts:
+    elif any(has_parts) and all(total is None for total in totals):
         notes.append(t("parts_no_total", lang))
     if gaps:
         notes.append(t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang)))
-    unit_text = (t("share_unit", lang) if not any_parts_only else t("share_of_parts_unit", lang)) if share \
-        else unit_label(unit, lang)
-    dim_label = meta.dimensions.get(dim, {}).get(f"dimension_{lang}", dim)
-    vd = ViewData(kind="bars", barmode="group" if state.mode == "group" else "stack", periods=periods,
-                  x_labels=[period_label(p, lang) for p in periods], series=series,
-                  subtitle=_subtitle(unit_text, labels, ind["measure"], lang,
-                                     t("view_breakdown", lang, dimension=dim_label)
-                                     + (f" ({t('derived', lang)})" if share else "")),
-                  unit=unit_text, percent=share, derived=share, notes=notes, gaps=gaps, table=rows,
-                  **_common(state, ind, lang, clean, [geo] if geo else []))
-    vd.alt = _alt(vd, ind, lang)
-    return vd
+    return notes
 
 
 def _by_geo(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
@@ -401,11 +461,12 @@ def _by_geo(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> 
     present = list(dict.fromkeys(r["geo_code"] for r in totals))
     geos = [g for g in state.geos if g in present] or present
     series, rows = [], []
+    fmt = _formatter(unit, lang, ind["decimals"])
     table_row = _row_maker(ind, unit, lang)
     for p in labels:   # x axis: areas; one bar series per period (latest last)
         sub = {r["geo_code"]: r for r in totals if r["period"] == p}
         values = [None if g not in sub else float(sub[g]["value"]) for g in geos]
-        texts = ["" if g not in sub else _fmt(sub[g]["value"], unit, lang, ind["decimals"], sub[g].get("qualifier"))
+        texts = ["" if g not in sub else fmt(sub[g]["value"], sub[g].get("qualifier"))
                  for g in geos]
         rows += [table_row(sub[g], t("total", lang), value_text=text) for g, text in zip(geos, texts) if g in sub]
         series.append(Series(key=p, name=period_phrase(p, ind["measure"], lang), values=values, texts=texts))
@@ -467,19 +528,28 @@ def _per_case(state: State, lang: str) -> ViewData:
     return vd
 
 
+ALT_MAX_POINTS = 40   # beyond this, "every value" is no longer readable: the table has them
+
+
 def _alt(vd: ViewData, ind: dict, lang: str, by_geo: bool = False) -> str:
-    """The chart in one paragraph: what it shows and every value in it."""
+    """The chart in one paragraph: what it shows and every value in it; for a chart of more
+    than ALT_MAX_POINTS figures, the first and latest of each series and where the rest are."""
     if vd.empty:
         return t("no_data_view", lang)
+    count = sum(v is not None for s in vd.series for v in s.values)
     pieces = []
     for s in vd.series:
         pts = [f"{x}: {txt}" for x, txt, v in zip(vd.x_labels, s.texts, s.values) if v is not None]
+        if count > ALT_MAX_POINTS and len(pts) > 2:
+            pts = [pts[0], "…", pts[-1]]
         if pts:
             prefix = f"{s.name} — " if len(vd.series) > 1 or by_geo else ""
             pieces.append(prefix + ("، " if lang == "ar" else ", ").join(pts))
     kind = t("chart_kind_line" if vd.kind == "line" else "chart_kind_bars", lang)
     text = t("chart_alt", lang, kind=kind, name=ind[f"name_{lang}"], unit=vd.unit,
              geo=vd.title.split(" — ")[-1] if " — " in vd.title else "", points=("؛ " if lang == "ar" else "; ").join(pieces))
+    if count > ALT_MAX_POINTS:
+        text += " " + t("alt_summary", lang, count=fmt_number(count, lang))
     if vd.gaps:
         text += " " + t("gap_years", lang, periods=join_list([period_label(p, lang) for p in vd.gaps], lang)) + "."
     return text

@@ -406,3 +406,21 @@ def test_every_view_of_every_indicator_is_a_valid_plotly_figure(dash_db):
                     assert figure_dict(vd)["data"] == [dict(t) for t in figure_dict(vd)["data"]]
                     count += 1
     assert count > 100
+
+
+def test_long_chart_in_words_gives_first_and_latest_and_points_to_the_table(dash_db, monkeypatch):
+    """A chart of hundreds of figures is not read out one by one: its text alternative names
+    the first and latest figure of each series and says where every figure is."""
+    import dashboard.views as views
+    from dashboard.data import meta
+    periods = ["2019", "2020", "2021", "2022", "2023"]
+    vd = views.ViewData(indicator_id="om_nursery_children", lang="en", kind="line", barmode=None, periods=periods,
+                        x_labels=periods, title="Children — Oman", subtitle="", unit="children", source_line="",
+                        series=[views.Series(key="OM", name="Oman", values=[1.0, 2.0, None, 4.0, 5.0],
+                                             texts=["1", "2", "", "4", "5"])])
+    ind = meta().indicators["om_nursery_children"]
+    assert "2019: 1, 2020: 2, 2022: 4, 2023: 5" in views._alt(vd, ind, "en")
+    monkeypatch.setattr(views, "ALT_MAX_POINTS", 3)
+    short = views._alt(vd, ind, "en")
+    assert "2019: 1, …, 2023: 5" in short and "2020: 2" not in short
+    assert "4 figures in the chart" in short and "Table tab" in short

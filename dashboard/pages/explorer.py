@@ -8,6 +8,7 @@ address is always a permalink. Views are cached per (database build, state).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from html import escape as esc
 from urllib.parse import urlencode
@@ -24,6 +25,7 @@ from ..i18n import fmt_date, fmt_number, norm_lang, period_label, t
 from ..layout import error_page, href, message_box, shell, title_for
 from ..state import MODES, State, geos_for, parse, views_for
 from ..views import sort_table
+from ..wire import to_wire
 
 dash.register_page(__name__, path="/explorer", order=1, name="Explorer", name_ar=t("page_explorer", "ar"),
                    name_en=t("page_explorer", "en"), title=title_for("page_explorer"),
@@ -137,7 +139,7 @@ def table_block(state: State, vd):
                     f'<td data-sort="{_esc(r["sort_period"])}">{_esc(r["period_text"])}</td>'
                     f'<td>{_esc(r["area"])}</td><td>{_esc(r["category"])}{tag}</td>'
                     f'<td class="num" data-sort="{value_key}">{_esc(r["value_text"])}</td>'
-                    f'<td>{_esc(r["unit"])}</td><td title="{_esc(r["source_title"])}">{_esc(r["source"])}</td></tr>')
+                    f'<td>{_esc(r["unit"])}</td><td>{_esc(r["source"])}</td></tr>')
     if not body:
         body = [f'<tr><td colspan="6">{_esc(t("no_data_view", lang))}</td></tr>']
     caption = _esc(t("table_caption", lang, name=ind[f"name_{lang}"]))
@@ -146,7 +148,11 @@ def table_block(state: State, vd):
              f'<tbody>{"".join(body)}</tbody></table></div>')
     more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
                   className="muted") if total_rows > len(rows) else None
-    return html.Div([more, RawHtml(html=table, id="explorer-datatable")])
+    # each source's title once, under the table, rather than on each of hundreds of rows
+    titles = dict.fromkeys(f"{r['source']}: {r['source_title']}" if r["source_title"] else r["source"] for r in rows)
+    cited = html.P(f"{t('sources', lang)}: " + ("؛ " if lang == "ar" else "; ").join(titles),
+                   className="muted table-sources") if titles else None
+    return html.Div([more, RawHtml(html=table, id="explorer-datatable"), cited])
 
 
 def sources_block(state: State):
@@ -220,11 +226,29 @@ def heading(state: State):
 def _dynamic(build_id: str, state: State, host: str):
     """The parts a control click changes: chart, table, share boxes, controls (cached per build)."""
     vd, fig = view_for(state)
-    return chart_block(state, vd, fig), table_block(state, vd), share_block(state, host), controls(state)
+    return chart_block(state, vd, fig), _table(build_id, state), share_block(state, host), controls(state)
+
+
+@functools.lru_cache(maxsize=256)
+def _table(build_id: str, state: State):
+    """table_block, kept per build and state; grouped bars have the table of stacked ones."""
+    if state.mode == "group":
+        return _table(build_id, dataclasses.replace(state, mode="stack"))
+    return table_block(state, view_for(state)[0])
 
 
 def dynamic_parts(state: State):
     return _dynamic(data.db().build_id, state, _host())
+
+
+@functools.lru_cache(maxsize=256)
+def _dynamic_wire(build_id: str, state: State, host: str) -> list:
+    return to_wire(list(_dynamic(build_id, state, host)))
+
+
+def dynamic_wire(state: State) -> list:
+    """dynamic_parts in Dash's wire form, as the update callback answers (dashboard/wire.py)."""
+    return _dynamic_wire(data.db().build_id, state, _host())
 
 
 def panels(state: State):
@@ -384,9 +408,9 @@ def update(clicks, stored):
             else:
                 params.pop(group, None)
         state = parse(params)
-        chart, table, share, ctrls = dynamic_parts(state)
+        chart, table, share, ctrls = dynamic_wire(state)
         return (chart, table, share, {"query": state.query(), "lang": lang, "tab": state.tab},
-                message_box(state.messages, lang), ctrls)
+                to_wire(message_box(state.messages, lang)), ctrls)
     except Exception:  # noqa: BLE001 - a friendly message, never a traceback
         import logging
         logging.getLogger("dashboard").exception("explorer update failed")
