@@ -269,7 +269,7 @@ def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool 
     """0.485 → '48.5%' ('+48.5%' when signed)."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "–"
-    body = fmt_number(abs(share) * 100, "en", decimals)
+    body = format(abs(share) * 100, f",.{decimals}f" if decimals > 0 else ",.0f")  # fmt_number, as it is >= 0
     sign = ("+" if share > 0 else "-" if share < 0 else "") if signed else ("-" if share < 0 else "")
     return _isolate(f"{sign}{body}%", lang)
 
