@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/bench_opendata.py                  # shipped data and 1,000,000 synthetic rows
     .venv/bin/python bench/bench_opendata.py --skip-synthetic
+    .venv/bin/python bench/bench_opendata.py --synthetic-charts 6   # images of 6 synthetic indicators only (quick)
     .venv/bin/python bench/bench_opendata.py --synthetic-charts 0   # no chart images for the synthetic set
 
 For each database (the shipped data, and bench/synthetic.py's 1,000,000-observation set,
 both built into a temporary folder, never into data/):
   * seconds to make each whole-dataset file from a cold cache (CSV for Excel, CSV codes,
     Parquet, XLSX in Arabic and English, the data package);
-  * seconds to draw chart images with `spi publish` (every indicator for the shipped data;
-    a sample for the synthetic set, with the time per image);
+  * seconds to draw every chart image with `spi publish` (every indicator, each breakdown,
+    PNG and SVG, Arabic and English), with the time per image;
   * API latency under gunicorn (2 workers, gthread, --no-control-socket) on loopback:
     p50/p95 over sequential keep-alive requests for an indicator series (JSON and CSV) and
     the CSV download, target p95 < 30 ms.
@@ -148,7 +149,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--observations", type=int, default=1_000_000)
-    ap.add_argument("--synthetic-charts", type=int, default=6, help="indicators to draw for the synthetic set")
+    ap.add_argument("--synthetic-charts", type=int, default=None,
+                    help="draw only this many synthetic indicators (default: all of them)")
     ap.add_argument("--requests", type=int, default=300)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-opendata-"))
@@ -182,7 +184,8 @@ def main() -> int:
         ids = [r[0] for r in con.execute("SELECT indicator_id FROM indicators ORDER BY sort_order").fetchall()]
         big = con.execute("SELECT indicator_id, geo_code, count(*) FROM observations GROUP BY ALL ORDER BY 3 DESC LIMIT 1").fetchone()
         con.close()
-        chart = charts(db, syn, ids[:args.synthetic_charts]) if args.synthetic_charts else None
+        drawn = ids if args.synthetic_charts is None else ids[:args.synthetic_charts]
+        chart = charts(db, syn, drawn) if drawn else None
         ind, geo = big[0], big[1]
         latency = api_latency(db, syn / "cache", {
             f"series JSON ({ind}, {geo}, totals)": f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total",
@@ -191,7 +194,7 @@ def main() -> int:
             f"whole indicator JSON ({ind}, all rows)": f"/api/v1/observations?indicator={ind}",
         }, args.requests)
         report(f"synthetic: {args.observations:,} observations, {len(ids)} indicators"
-               + (f" (charts for {args.synthetic_charts} of them)" if args.synthetic_charts else ""), files, chart, latency)
+               + (f" (charts for {len(drawn)} of them)" if len(drawn) < len(ids) else ""), files, chart, latency)
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
