@@ -162,10 +162,13 @@ def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
 
 
 def test_breakdown_shares_are_derived_and_add_up(dash_db):
+    from dashboard.cache import view_for
     from dashboard.state import parse
     from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category",
-                           "mode": "share", "lang": "en"}))
+    state = parse({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category", "mode": "share",
+                   "lang": "en"})
+    vd = build_view(state)
+    assert view_for(state)[0] == vd   # the server derives shares from its cached stacked view: the same
     assert vd.derived and vd.percent and all(s.derived for s in vd.series)
     total = sum(s.values[0] for s in vd.series)
     assert total == pytest.approx(100.0)
@@ -424,3 +427,22 @@ def test_long_chart_in_words_gives_first_and_latest_and_points_to_the_table(dash
     short = views._alt(vd, ind, "en")
     assert "2019: 1, …, 2023: 5" in short and "2020: 2" not in short
     assert "4 figures in the chart" in short and "Table tab" in short
+
+
+def test_wire_form_serialises_exactly_as_dash_serialises_components(client):
+    """The explorer answers in Dash's wire form (dashboard/wire.py); the browser must receive
+    the same JSON as if the components themselves had been serialised."""
+    import json
+
+    import orjson
+    import plotly.io
+
+    from dashboard.pages import explorer
+    from dashboard.state import parse
+    from dashboard.wire import to_wire
+    state = parse({"indicator": "om_nursery_children", "lang": "ar"})
+    parts = list(explorer.dynamic_parts(state))
+    by_dash = json.loads(plotly.io.json.to_json_plotly(parts, engine="json"))
+    wire = to_wire(parts)
+    assert json.loads(orjson.dumps(wire)) == by_dash
+    assert "6,073" in orjson.dumps(wire).decode()   # the figures travel as UTF-8 text
