@@ -42,17 +42,21 @@ def csv_bytes(table: Columns, bom: bool) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(list(table))
-    writer.writerows(zip(*(_csv_column(values) for values in table.values())))
+    writer.writerows(zip(*(_plain(values) for values in table.values())))
     data = buf.getvalue().encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
 
 
-def _csv_column(values: list) -> list:
-    return ["" if _missing(v) else v.isoformat() if isinstance(v, (date, datetime)) else v for v in values]
-
-
-def _missing(v) -> bool:
-    return v is None or (isinstance(v, float) and v != v)
+def _plain(values: list) -> list:
+    """A column's values as CSV and JSON carry them: dates as ISO text, NaN as None (an empty
+    CSV field), others as they are. A column as queried has one type (NULLs aside), so only
+    date and float columns are converted."""
+    kind = next((type(v) for v in values if v is not None), None)
+    if kind is not None and issubclass(kind, (date, datetime)):
+        return [None if v is None else v.isoformat() for v in values]
+    if kind is float:
+        return [None if v != v else v for v in values]
+    return values
 
 
 def number(value):
@@ -68,21 +72,8 @@ def json_records(table: Columns, names: list[str] | None = None) -> list[dict]:
     """Rows as dicts ready for JSON, keyed by `names` (default: the headers): missing -> None,
     dates as ISO text, 6073.0 -> 6073 in `value`."""
     names = names or list(table)
-    values = [_json_column(name, col) for name, col in zip(names, table.values())]
+    values = [[number(v) for v in col] if name == "value" else _plain(col) for name, col in zip(names, table.values())]
     return [dict(zip(names, row)) for row in zip(*values)]
-
-
-def _json_column(name: str, col: list) -> list:
-    """A column's values for JSON. A column as queried has one type, so only date and float
-    columns are converted, and others pass through as they are."""
-    if name == "value":
-        return [number(v) for v in col]
-    kind = next((type(v) for v in col if v is not None), None)
-    if kind is not None and issubclass(kind, (date, datetime)):
-        return [None if v is None else v.isoformat() for v in col]
-    if kind is float:
-        return [None if v is None or v != v else v for v in col]
-    return col
 
 
 _ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASSTHROUGH_DATETIME

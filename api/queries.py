@@ -240,32 +240,26 @@ def _label_maps(m: Meta) -> dict[str, dict]:
     return maps
 
 
-def _missing(x) -> bool:
-    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x)
-
-
-def _value_text(x):
-    if _missing(x):
+def _value_text(x: float | None) -> str | None:
+    """A value written exactly and without a trailing .0 (6073, 0.25)."""
+    if x is None or x != x:
         return None
-    x = float(x)
     return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
-def _as_text(x):
-    if _missing(x):
+def _as_text(x) -> str | None:
+    """A date or a row number as text (2021-12-31, 14)."""
+    if x is None:
         return None
-    if isinstance(x, float):
-        return str(int(x))
-    if hasattr(x, "isoformat"):
-        return x.isoformat()[:10]
-    return str(x)
+    return x.isoformat() if hasattr(x, "isoformat") else str(x)
 
 
 def shape_columns(raw: Columns, m: Meta, labels: str, lang: str, text_values: bool = False,
                   provenance: bool = True, extra: tuple[str, ...] = ()) -> tuple[Columns, list[str]]:
-    """Observations ({column: values} as queried) in the shape shaped_select gives, built in
-    memory as plain lists, and written out from them (api/formats.py): for the few hundred
-    rows of a request, a DataFrame's per-column costs were most of the response time."""
+    """Observations ({column: values} as DuckDB returns them: None for NULL, datetime.date
+    for dates) in the shape shaped_select gives, built in memory as plain lists, and written
+    out from them (api/formats.py): for the few hundred rows of a request, a DataFrame's
+    per-column costs were most of the response time."""
     maps = label_maps(m) if labels != "codes" else {}
     out, codes = {}, []
     for source, head, code in shaped_columns(m, labels, lang, provenance):
@@ -275,12 +269,9 @@ def shape_columns(raw: Columns, m: Meta, labels: str, lang: str, text_values: bo
                 values = [_value_text(x) for x in values]
             elif text_values and source in ("period_start", "period_end", "source_row"):
                 values = [_as_text(x) for x in values]
-            elif source in ("period_start", "period_end"):
-                values = [None if _missing(x) else x for x in values]
         else:
             base = next(c for c in code_columns(m) if source.startswith((label_column(c, m) or "\0") + "_"))
-            lookup = maps[source]
-            values = [None if _missing(x) else lookup.get(x) for x in raw[base]]
+            values = list(map(maps[source].get, raw[base]))   # None (NULL) has no label: None
         out[head] = values
         codes.append(code)
     for n, name in enumerate(extra):
