@@ -131,7 +131,8 @@ def api_latency(db: Path, cache: Path, paths: dict[str, str], n: int = 300) -> d
             proc.kill()
 
 
-def report(title: str, files: dict, chart: tuple[float, int] | None, latency: dict) -> None:
+def report(title: str, files: dict, chart: tuple[float, int] | None, latency: dict,
+           untargeted: tuple[str, ...] = ()) -> None:
     print(f"\n== {title}")
     print(f"  catalogue read: {files.pop('catalogue') * 1000:.0f} ms")
     for name, (secs, size) in files.items():
@@ -141,7 +142,7 @@ def report(title: str, files: dict, chart: tuple[float, int] | None, latency: di
         print(f"  chart images (PNG+SVG, ar+en)    {secs:7.1f} s  {images} images, {secs / max(images, 1) * 1000:.0f} ms/image "
               "(includes starting Chromium)")
     for label, (p50, p95, size) in latency.items():
-        flag = "ok" if p95 < 30 else "OVER 30 ms"
+        flag = "(no target)" if label in untargeted else "ok" if p95 < 30 else "OVER 30 ms"
         print(f"  API {label:38s} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  ({size / 1000:.1f} kB gzip)  {flag}")
 
 
@@ -187,14 +188,16 @@ def main() -> int:
         drawn = ids if args.synthetic_charts is None else ids[:args.synthetic_charts]
         chart = charts(db, syn, drawn) if drawn else None
         ind, geo = big[0], big[1]
+        whole = f"whole indicator JSON ({ind}: first page, 10,000 rows)"
         latency = api_latency(db, syn / "cache", {
             f"series JSON ({ind}, {geo}, totals)": f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total",
             f"series CSV ({ind}, {geo}, totals)": f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total&format=csv",
             f"download /data/{ind}.csv?geo={geo}": f"/data/{ind}.csv?geo={geo}&breakdown=total",
-            f"whole indicator JSON ({ind}, all rows)": f"/api/v1/observations?indicator={ind}",
+            whole: f"/api/v1/observations?indicator={ind}",
         }, args.requests)
         report(f"synthetic: {args.observations:,} observations, {len(ids)} indicators"
-               + (f" (charts for {len(drawn)} of them)" if len(drawn) < len(ids) else ""), files, chart, latency)
+               + (f" (charts for {len(drawn)} of them)" if len(drawn) < len(ids) else ""), files, chart, latency,
+               untargeted=(whole,))
         return 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
