@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.data import db
+from dashboard.i18n import t
 
 from .formats import Columns
 from .meta import LANGS, Meta
@@ -103,23 +104,7 @@ def labelled_select(m: Meta, v: View) -> tuple[str, list]:
     return sql, select_params + params + where_params
 
 
-# Headers of the `names` form, and the label column that replaces each coded column.
-HEADERS = {
-    "indicator_id": {"ar": "المؤشر", "en": "Indicator"},
-    "geo_code": {"ar": "النطاق الجغرافي", "en": "Geography"},
-    "period": {"ar": "الفترة", "en": "Period"},
-    "period_start": {"ar": "بداية الفترة", "en": "Period start"},
-    "period_end": {"ar": "نهاية الفترة", "en": "Period end"},
-    "value": {"ar": "القيمة", "en": "Value"},
-    "qualifier": {"ar": "صفة القيمة", "en": "Qualifier"},
-    "unit": {"ar": "الوحدة", "en": "Unit"},
-    "source_id": {"ar": "المصدر", "en": "Source"},
-    "value_as_written": {"ar": "القيمة كما نُشرت", "en": "Value as published"},
-    "source_file": {"ar": "ملف المصدر", "en": "Source file"},
-    "source_sheet": {"ar": "ورقة المصدر", "en": "Source sheet"},
-    "source_row": {"ar": "صف المصدر", "en": "Source row"},
-    "source_column": {"ar": "عمود المصدر", "en": "Source column"},
-}
+# The label column that replaces each coded column in the `names` form.
 LABELLED = {"indicator_id": "indicator_name", "geo_code": "geo_name", "qualifier": "qualifier_label",
             "unit": "unit_name", "source_id": "source_name"}
 LABEL_MODES = ("names", "codes", "both")
@@ -130,7 +115,7 @@ def header(column: str, m: Meta, lang: str) -> str:
     """A column's header in the `names` form."""
     if column in m.dimension_names:
         return m.dimension_names[column][lang]
-    return HEADERS[column][lang]
+    return t(f"column_{column}", lang)
 
 
 def label_column(column: str, m: Meta) -> str | None:

@@ -18,39 +18,12 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from .queries import code_columns, header, label_column
+from dashboard.i18n import t
+
 from .meta import Meta, clean
+from .queries import code_columns, header, label_column
 
 EXCEL_MAX_ROWS = 1_048_576
-TEXT = {
-    "unit": {"ar": "الوحدة", "en": "Unit"},
-    "definition": {"ar": "التعريف", "en": "Definition"},
-    "measure": {"ar": "نوع القياس", "en": "Measure"},
-    "stock": {"ar": "رصيد في تاريخ معيّن", "en": "stock (counted on a date)"},
-    "flow": {"ar": "تدفق خلال فترة", "en": "flow (over a period)"},
-    "sources": {"ar": "المصادر", "en": "Sources"},
-    "source": {"ar": "المصدر", "en": "Source"},
-    "view": {"ar": "ما يشمله الملف", "en": "What this file holds"},
-    "full": {"ar": "السلسلة الكاملة: كل النطاقات الجغرافية والفترات والمجاميع والتصنيفات",
-             "en": "The full series: every geography, period, total and breakdown"},
-    "licence": {"ar": "الترخيص", "en": "Licence"},
-    "cite": {"ar": "الاستشهاد", "en": "How to cite"},
-    "build": {"ar": "إصدار قاعدة البيانات", "en": "Database build"},
-    "data": {"ar": "البيانات", "en": "Data"},
-    "about": {"ar": "عن المؤشر", "en": "About"},
-    "readme": {"ar": "اقرأني", "en": "Read me"},
-    "indicators": {"ar": "المؤشرات", "en": "Indicators"},
-    "targets": {"ar": "المستهدفات", "en": "Targets"},
-    "breakdowns": {"ar": "التصنيفات", "en": "Breakdowns"},
-    "none": {"ar": "لا يوجد", "en": "none"},
-    "title": {"ar": "مؤشرات الحماية الاجتماعية", "en": "Social protection indicators"},
-    "see_sources": {"ar": "مصدر كل رقم في عمود المصدر؛ تفاصيل المصادر في ورقة «المصادر».",
-                    "en": "Each figure's source is in the Source column; the sources are described on the Sources sheet."},
-    "continued": {"ar": "تتمة", "en": "continued"},
-    "split": {"ar": "ورقة Excel تتسع لـ 1,048,576 صفًا؛ المواضيع الأطول مقسّمة على أوراق مرقّمة. الملف الكامل في صيغة CSV أو Parquet.",
-              "en": "An Excel sheet holds 1,048,576 rows; longer topics are split over numbered sheets. CSV and Parquet hold every row in one table."},
-    "no_rows": {"ar": "لا توجد أرقام منشورة لهذا الاختيار.", "en": "No published figures for this selection."},
-}
 
 
 def _formats(wb: xlsxwriter.Workbook, rtl: bool) -> dict:
@@ -154,16 +127,16 @@ def indicator_workbook(table: pd.DataFrame, codes: list[str], m: Meta, indicator
                        "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
     f = _formats(wb, rtl)
     used: set[str] = set()
-    ws = wb.add_worksheet(_sheet_name(TEXT["data"][lang], used))
+    ws = wb.add_worksheet(_sheet_name(t("file_data", lang), used))
     if rtl:
         ws.right_to_left()
     unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
     ws.write_string(0, 0, ind[f"name_{lang}"], f["title"])
-    ws.write_string(1, 0, f"{TEXT['unit'][lang]}: {unit} · {TEXT['measure'][lang]}: {TEXT[ind['measure']][lang]}", f["text"])
-    ws.write_string(2, 0, f"{TEXT['definition'][lang]}: {ind[f'definition_{lang}']}", f["text"])
-    ws.write_string(3, 0, f"{TEXT['sources'][lang]}: " + "; ".join(_source_line(s, lang) for _, s in sources.iterrows()), f["text"])
-    ws.write_string(4, 0, f"{TEXT['view'][lang]}: {view_text or TEXT['full'][lang]} · {TEXT['licence'][lang]}: "
-                          f"{m.licence.get('id')} · {TEXT['build'][lang]}: {m.build_id}", f["text"])
+    ws.write_string(1, 0, f"{t('unit', lang)}: {unit} · {t('measure', lang)}: {t('file_' + ind['measure'], lang)}", f["text"])
+    ws.write_string(2, 0, f"{t('definition', lang)}: {ind[f'definition_{lang}']}", f["text"])
+    ws.write_string(3, 0, f"{t('sources', lang)}: " + "; ".join(_source_line(s, lang) for _, s in sources.iterrows()), f["text"])
+    ws.write_string(4, 0, f"{t('file_view', lang)}: {view_text or t('file_full', lang)} · {t('file_licence', lang)}: "
+                          f"{m.licence.get('id')} · {t('file_build', lang)}: {m.build_id}", f["text"])
     top = 6
     decimals = [int(ind["decimals"])] * len(table)
     rows = len(table)
@@ -171,7 +144,7 @@ def indicator_workbook(table: pd.DataFrame, codes: list[str], m: Meta, indicator
         raise ValueError(f"{rows:,} rows do not fit on one Excel sheet; download the CSV or Parquet")
     end = _write_table(ws, f, table, m, lang, top, decimals, codes)
     if rows == 0:
-        ws.write_string(end, 0, TEXT["no_rows"][lang], f["text"])
+        ws.write_string(end, 0, t("file_no_rows", lang), f["text"])
     ws.freeze_panes(top + 2, 0)
     _widths(ws, table)
     ws.set_column(0, 0, max(24, min(60, len(str(ind[f"name_{lang}"])))))
@@ -190,32 +163,33 @@ def _source_line(s: pd.Series, lang: str) -> str:
 
 
 def _about_sheet(wb, f, m: Meta, ind: pd.Series, lang: str, sources: pd.DataFrame, targets: pd.DataFrame, used) -> None:
-    ws = wb.add_worksheet(_sheet_name(TEXT["about"][lang], used))
+    ws = wb.add_worksheet(_sheet_name(t("file_about", lang), used))
     if lang == "ar":
         ws.right_to_left()
     unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
     dims = [m.dimension_names[d][lang] for d in ind["breakdowns"]]
     rows = [
-        (TEXT["indicators"][lang], ind[f"name_{lang}"]),
+        (t("file_indicators", lang), ind[f"name_{lang}"]),
         ("id", ind["indicator_id"]),
-        (TEXT["definition"][lang], ind[f"definition_{lang}"]),
-        (TEXT["unit"][lang], unit),
-        (TEXT["measure"][lang], TEXT[ind["measure"]][lang]),
-        (TEXT["breakdowns"][lang], "، ".join(dims) if lang == "ar" and dims else ", ".join(dims) or TEXT["none"][lang]),
+        (t("definition", lang), ind[f"definition_{lang}"]),
+        (t("unit", lang), unit),
+        (t("measure", lang), t('file_' + ind['measure'], lang)),
+        (t("file_breakdowns", lang), "، ".join(dims) if lang == "ar" and dims else ", ".join(dims) or t("file_none", lang)),
     ]
     for _, s in sources.iterrows():
-        rows.append((TEXT["source"][lang], _source_line(s, lang)))
+        rows.append((t("source", lang), _source_line(s, lang)))
         if clean(s.get(f"note_{lang}")):
             rows.append(("", s[f"note_{lang}"]))
-    for _, t in targets.iterrows():
-        value = t["value"]
-        rows.append((TEXT["targets"][lang], f"{t['period']} ({t['geo_code']}): {value:,.{int(ind['decimals'])}f} {unit}"
-                     + (f" — {t[f'note_{lang}']}" if clean(t.get(f"note_{lang}")) else "")))
-    rows.append((TEXT["licence"][lang], f"{m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}"))
+    for _, target in targets.iterrows():
+        value = target["value"]
+        rows.append((t("file_targets", lang), f"{target['period']} ({target['geo_code']}): "
+                     f"{value:,.{int(ind['decimals'])}f} {unit}"
+                     + (f" — {target[f'note_{lang}']}" if clean(target.get(f"note_{lang}")) else "")))
+    rows.append((t("file_licence", lang), f"{m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}"))
     note = (m.licence.get("note") or {}).get(lang)
     if note:
         rows.append(("", note))
-    rows.append((TEXT["build"][lang], f"{m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)"))
+    rows.append((t("file_build", lang), f"{m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)"))
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
     for n, (k, v) in enumerate(rows):
@@ -233,10 +207,10 @@ def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
     rtl = lang == "ar"
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": TEXT["title"][lang], "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
+    wb.set_properties({"title": t("file_title", lang), "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
     f = _formats(wb, rtl)
     used: set[str] = set()
-    readme = wb.add_worksheet(_sheet_name(TEXT["readme"][lang], used))
+    readme = wb.add_worksheet(_sheet_name(t("file_readme", lang), used))
     if rtl:
         readme.right_to_left()
     sheets, split = [], []
@@ -253,20 +227,20 @@ def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
             if rtl:
                 ws.right_to_left()
             _widths(ws, chunk)
-            heading = title if part == 0 else f"{title} — {TEXT['continued'][lang]} ({part + 1}/{parts})"
+            heading = title if part == 0 else f"{title} — {t('file_continued', lang)} ({part + 1}/{parts})"
             ws.write_string(0, 0, heading, f["title"])
-            ws.write_string(1, 0, TEXT["see_sources"][lang], f["text"])
-            ws.write_string(2, 0, f"{TEXT['licence'][lang]}: {m.licence.get('id')} · {TEXT['build'][lang]}: {m.build_id}", f["text"])
+            ws.write_string(1, 0, t("file_see_sources", lang), f["text"])
+            ws.write_string(2, 0, f"{t('file_licence', lang)}: {m.licence.get('id')} · {t('file_build', lang)}: {m.build_id}", f["text"])
             ws.freeze_panes(5, 0)
             _write_table(ws, f, chunk, m, lang, 3, decimals[part * per_sheet:(part + 1) * per_sheet], codes)
             sheets.append({"sheet": name, "topic": topic, "rows": len(chunk)})
     _catalogue_sheets(wb, f, m, lang, used)
     # The read-me sheet last in writing order but first in the workbook.
-    lines = [TEXT["title"][lang], "",
-             f"{TEXT['licence'][lang]}: {m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}",
+    lines = [t("file_title", lang), "",
+             f"{t('file_licence', lang)}: {m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}",
              (m.licence.get("note") or {}).get(lang, ""),
-             f"{TEXT['build'][lang]}: {m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)",
-             TEXT["see_sources"][lang], TEXT["split"][lang] if split else "", ""]
+             f"{t('file_build', lang)}: {m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)",
+             t("file_see_sources", lang), t("file_split", lang) if split else "", ""]
     lines += [f"{s['sheet']}: {s['rows']:,}" for s in sheets]
     readme.set_column(0, 0, 120)
     for n, line in enumerate(lines):
@@ -280,18 +254,18 @@ def _catalogue_sheets(wb, f, m: Meta, lang: str, used: set) -> None:
     units = m.units[f"name_{lang}"].to_dict()
     topics = m.topics[f"name_{lang}"].to_dict()
     rows = [[r.indicator_id, getattr(r, f"name_{lang}"), topics.get(r.topic, r.topic), r.country,
-             units.get(r.unit, r.unit), TEXT[r.measure][lang], ", ".join(r.breakdowns), int(r.decimals),
+             units.get(r.unit, r.unit), t('file_' + r.measure, lang), ", ".join(r.breakdowns), int(r.decimals),
              getattr(r, f"definition_{lang}")] for r in ind.itertuples(index=False)]
     heads = ["indicator_id", f"name_{lang}", "topic", "country", "unit", "measure", "breakdowns", "decimals",
              f"definition_{lang}"]
-    _simple_sheet(wb, f, TEXT["indicators"][lang], heads, rows, lang, used)
+    _simple_sheet(wb, f, t("file_indicators", lang), heads, rows, lang, used)
     src = m.sources
     rows = [[s.source_id, s.country, getattr(s, f"publisher_{lang}"), getattr(s, f"title_{lang}"),
              clean(s.published) or "", getattr(s, f"reference_period_{lang}"), clean(getattr(s, f"note_{lang}")) or "",
              clean(s.url) or ""] for s in src.itertuples(index=False)]
     heads = ["source_id", "country", f"publisher_{lang}", f"title_{lang}", "published", f"reference_period_{lang}",
              f"note_{lang}", "url"]
-    _simple_sheet(wb, f, TEXT["sources"][lang], heads, rows, lang, used)
+    _simple_sheet(wb, f, t("sources", lang), heads, rows, lang, used)
 
 
 def _simple_sheet(wb, f, title, heads, rows, lang, used) -> None:

@@ -196,7 +196,131 @@ STRINGS: dict[str, tuple[str, str]] = {
     "figures_count": ("الأرقام المنشورة: {n}", "published figures: {n}"),
     # embed
     "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
+    # downloads: the headers of the `names` form (api/queries.py header())
+    "column_indicator_id": ("المؤشر", "Indicator"),
+    "column_geo_code": ("النطاق الجغرافي", "Geography"),
+    "column_period": ("الفترة", "Period"),
+    "column_period_start": ("بداية الفترة", "Period start"),
+    "column_period_end": ("نهاية الفترة", "Period end"),
+    "column_value": ("القيمة", "Value"),
+    "column_qualifier": ("صفة القيمة", "Qualifier"),
+    "column_unit": ("الوحدة", "Unit"),
+    "column_source_id": ("المصدر", "Source"),
+    "column_value_as_written": ("القيمة كما نُشرت", "Value as published"),
+    "column_source_file": ("ملف المصدر", "Source file"),
+    "column_source_sheet": ("ورقة المصدر", "Source sheet"),
+    "column_source_row": ("صف المصدر", "Source row"),
+    "column_source_column": ("عمود المصدر", "Source column"),
+    # downloads: the texts of the workbooks (api/xlsx.py)
+    "file_stock": ("رصيد في تاريخ معيّن", "stock (counted on a date)"),
+    "file_flow": ("تدفق خلال فترة", "flow (over a period)"),
+    "file_view": ("ما يشمله الملف", "What this file holds"),
+    "file_full": ("السلسلة الكاملة: كل النطاقات الجغرافية والفترات والمجاميع والتصنيفات",
+                  "The full series: every geography, period, total and breakdown"),
+    "file_licence": ("الترخيص", "Licence"),
+    "file_cite": ("الاستشهاد", "How to cite"),
+    "file_build": ("إصدار قاعدة البيانات", "Database build"),
+    "file_data": ("البيانات", "Data"),
+    "file_about": ("عن المؤشر", "About"),
+    "file_readme": ("اقرأني", "Read me"),
+    "file_indicators": ("المؤشرات", "Indicators"),
+    "file_targets": ("المستهدفات", "Targets"),
+    "file_breakdowns": ("التصنيفات", "Breakdowns"),
+    "file_none": ("لا يوجد", "none"),
+    "file_title": ("مؤشرات الحماية الاجتماعية", "Social protection indicators"),
+    "file_see_sources": ("مصدر كل رقم في عمود المصدر؛ تفاصيل المصادر في ورقة «المصادر».",
+                         "Each figure's source is in the Source column; the sources are described on the Sources sheet."),
+    "file_continued": ("تتمة", "continued"),
+    "file_split": ("ورقة Excel تتسع لـ 1,048,576 صفًا؛ المواضيع الأطول مقسّمة على أوراق مرقّمة. الملف الكامل في صيغة CSV أو Parquet.",
+                   "An Excel sheet holds 1,048,576 rows; longer topics are split over numbered sheets. CSV and Parquet "
+                   "hold every row in one table."),
+    "file_no_rows": ("لا توجد أرقام منشورة لهذا الاختيار.", "No published figures for this selection."),
 }
+
+_DATA_PAGE = {  # the Data page (dashboard/pages/data.py), as t("data_<key>", lang)
+    "page": ("البيانات", "Data"),
+    "title": ("البيانات المفتوحة", "Open data"),
+    "lead": ("كل رقم في هذا الموقع متاح للتنزيل مع تعريفه ووحدته ومصدره، بصيغة CSV أو Excel أو Parquet، "
+             "وعبر واجهة برمجية للقراءة فقط. الترخيص: {licence}؛ اذكر المصدر عند إعادة الاستخدام.",
+             "Every figure on this site can be downloaded with its definition, unit and source, as CSV, Excel or "
+             "Parquet, and read through a read-only API. Licence: {licence}; cite the source when you reuse it."),
+    "whole": ("مجموعة البيانات كاملة", "The whole dataset"),
+    "whole_note": ("{n} رقمًا منشورًا، إصدار قاعدة البيانات {build}.", "{n} published figures, database build {build}."),
+    "file": ("الملف", "File"), "what": ("ما فيه", "What it holds"), "address": ("العنوان", "Address"),
+    "csv_excel": ("CSV لبرنامج Excel (UTF-8 مع BOM)", "CSV for Excel (UTF-8 with BOM)"),
+    "csv_excel_what": ("كل الأرقام، بالرموز والأسماء العربية", "Every figure, with codes and names"),
+    "csv_plain": ("CSV للبرامج (UTF-8 بلا BOM، رموز فقط)", "CSV for programs (plain UTF-8, codes only)"),
+    "csv_plain_what": ("الأعمدة كما في قاعدة البيانات", "The columns as in the database"),
+    "xlsx_ar": ("Excel بالعربية", "Excel in Arabic"), "xlsx_en": ("Excel بالإنجليزية", "Excel in English"),
+    "xlsx_what": ("ورقة لكل موضوع (من اليمين إلى اليسار بالعربية)، رؤوس مثبتة، تنسيق الأرقام، ورقتا المؤشرات والمصادر",
+                  "A sheet per topic (right to left in Arabic), frozen headers, number formats, indicators and "
+                  "sources sheets"),
+    "parquet": ("Parquet", "Parquet"),
+    "parquet_what": ("الرموز والأسماء باللغتين، لأدوات التحليل (pandas، R، DuckDB)",
+                     "Codes and names in both languages, for analysis tools (pandas, R, DuckDB)"),
+    "package": ("حزمة بيانات Frictionless", "Frictionless Data Package"),
+    "package_what": ("datapackage.json: مخطط لكل جدول، المصادر، الترخيص؛ والجداول كلها في ملف ZIP",
+                     "datapackage.json: a table schema for every resource, the sources, the licence; all of it as ZIP"),
+    "one": ("مؤشر واحد", "One indicator"),
+    "one_intro": ("اختر مؤشرًا وما تريد منه، ثم اضغط «اعرض العناوين». «السلسلة الكاملة» تعني كل الأرقام المنشورة للمؤشر: "
+                  "كل النطاقات والفترات والمجاميع والتصنيفات. أي اختيار آخر يعطي «العرض الحالي» فقط، كما يظهر في الرسم.",
+                  "Choose an indicator and what you want of it, then press “Show the addresses”. “Full series” means "
+                  "every published figure of the indicator: every geography, period, total and breakdown. Any other "
+                  "choice gives only that view, as the chart shows it."),
+    "indicator": ("المؤشر", "Indicator"), "geo": ("النطاق الجغرافي", "Geography"),
+    "all_geos": ("كل النطاقات", "Every geography"), "from": ("من الفترة", "From period"),
+    "to": ("إلى الفترة", "To period"), "any": ("بلا حد", "No limit"),
+    "breakdown": ("التصنيف", "Breakdown"), "full": ("السلسلة الكاملة", "Full series"),
+    "total": ("المجموع فقط", "Totals only"), "all": ("المجموع وكل التصنيفات", "Totals and every breakdown"),
+    "by": ("حسب {dim}", "By {dim}"),
+    "labels": ("التسميات", "Labels"), "labels_both": ("الرموز والأسماء", "Codes and names"),
+    "labels_names": ("الأسماء", "Names"), "labels_codes": ("الرموز", "Codes"),
+    "encoding": ("ترميز CSV", "CSV encoding"), "bom_yes": ("UTF-8 مع BOM (لبرنامج Excel)", "UTF-8 with BOM (for Excel)"),
+    "bom_no": ("UTF-8 بلا BOM (للبرامج الأخرى)", "Plain UTF-8 (for other programs)"),
+    "show": ("اعرض العناوين", "Show the addresses"),
+    "downloads": ("التنزيلات لهذا الاختيار", "Downloads for this choice"),
+    "dl_csv": ("CSV", "CSV"), "dl_xlsx": ("Excel", "Excel"), "dl_json": ("البيانات الوصفية (JSON)", "Metadata (JSON)"),
+    "dl_zip": ("حزمة ZIP (CSV + البيانات الوصفية + اقرأني)", "ZIP (CSV + metadata + README)"),
+    "api": ("واجهة المطوّرين (API)", "Developer API"),
+    "api_note": ("العنوان نفسه يعطي الأرقام بصيغة JSON إذا حُذف format=csv. الوثيقة الكاملة بصيغة OpenAPI:",
+                 "The same address gives JSON without format=csv. The full OpenAPI document:"),
+    "curl": ("مثال بسطر الأوامر", "Command-line example"),
+    "encodings": ("ملفات CSV والعربية في Excel", "CSV files, Arabic and Excel"),
+    "enc_1": ("يفتح Excel ملف CSV مزدوجًا بالنقر على أنه بترميز النظام المحلي، فتظهر الحروف العربية رموزًا غير مفهومة "
+              "ما لم يبدأ الملف بعلامة ترتيب البايت (BOM). لذلك تبدأ ملفات CSV هنا بعلامة BOM افتراضيًا.",
+              "Excel opens a double-clicked CSV in the computer's local encoding, so Arabic turns into gibberish "
+              "unless the file starts with a byte-order mark (BOM). So the CSV files here start with a BOM by default."),
+    "enc_2": ("للبرامج الأخرى (Python وR وقواعد البيانات) اختر «UTF-8 بلا BOM» أو أضف bom=false إلى العنوان؛ "
+              "معظمها يقرأ الملفين، لكن بعضها يضم علامة BOM إلى اسم العمود الأول.",
+              "For other programs (Python, R, databases) choose plain UTF-8, or add bom=false to the address; most "
+              "read both, but some glue the BOM onto the first column's name."),
+    "enc_3": ("إن فتح Excel الملف بحروف مشوهة: البيانات ← من نص/CSV ← أصل الملف: 65001: Unicode (UTF-8).",
+              "If Excel still shows gibberish: Data → From Text/CSV → File origin: 65001: Unicode (UTF-8)."),
+    "labels_h": ("التسميات: الأسماء أو الرموز أو كلاهما", "Labels: names, codes or both"),
+    "labels_1": ("«الأسماء» تضع أسماء المؤشرات والنطاقات والتصنيفات بلغة الصفحة مكان الرموز، ورؤوس الأعمدة بلغة الصفحة "
+                 "أيضًا. «الرموز» تترك الأعمدة كما في قاعدة البيانات (om_ss_cases، OM-BJ، female). «الرموز والأسماء» "
+                 "تضيف بعد كل عمود مرمّز عمودًا باسمه.",
+                 "“Names” puts the names of indicators, places and breakdown members in the page's language in place "
+                 "of the codes, with headers in that language. “Codes” keeps the columns as in the database "
+                 "(om_ss_cases, OM-BJ, female). “Codes and names” adds, after each coded column, a column with its name."),
+    "rules": ("قواعد البيانات", "Rules of the data"),
+    "rules_1": ("كل رقم نشرته جهة مسمّاة، ومصدره في عمود المصدر. لا يُقدَّر أي رقم ولا يُملأ أي نقص. عمود "
+                "«القيمة كما نُشرت» يحفظ الرقم كما كُتب في المصدر.",
+                "Every figure was published by a named source, given in the Source column. Nothing is estimated or "
+                "filled. The “value as published” column keeps the figure as the source wrote it."),
+    "rules_2": ("الأعمدة الفارغة في أعمدة التصنيف تعني المجموع. الصفة more_than تعني أن المصدر قال «أكثر من».",
+                "An empty breakdown column means the total. The qualifier more_than means the source said “more than”."),
+    "endpoints": ("عناوين الواجهة البرمجية", "API addresses"),
+    "bad_indicator": ("المؤشر «{v}» غير معروف؛ عُرض مؤشر آخر.", "Unknown indicator “{v}”; another one is shown."),
+    "bad_geo": ("النطاق «{v}» غير معروف لهذا المؤشر؛ حُذف.", "Geography “{v}” is not known for this indicator; left out."),
+    "bad_period": ("الفترة «{v}» غير مفهومة (مثال: 2021 أو 2025-H1 أو 2025-06)؛ حُذفت.",
+                   "Period “{v}” is not understood (e.g. 2021, 2025-H1, 2025-06); left out."),
+    "bad_order": ("بداية الفترة بعد نهايتها؛ حُذفتا.", "The first period is after the last; both left out."),
+    "bad_breakdown": ("لا يُنشر هذا المؤشر حسب «{v}»؛ عُرض المجموع.",
+                      "This indicator is not published by “{v}”; totals are shown."),
+    "rows": ("عدد الأرقام في هذا الاختيار: {n}", "Figures in this choice: {n}"),
+}
+STRINGS.update({f"data_{key}": text for key, text in _DATA_PAGE.items()})
 
 
 def norm_lang(lang: str | None) -> str:
