@@ -255,7 +255,7 @@ _DATA_PAGE = {  # the Data page (dashboard/pages/data.py), as t("data_<key>", la
     "xlsx_what": ("ورقة لكل موضوع (من اليمين إلى اليسار بالعربية)، رؤوس مثبتة، تنسيق الأرقام، ورقتا المؤشرات والمصادر",
                   "A sheet per topic (right to left in Arabic), frozen headers, number formats, indicators and "
                   "sources sheets"),
-    "parquet": ("Parquet", "Parquet"),
+    "parquet": ("ملف Parquet", "Parquet"),
     "parquet_what": ("الرموز والأسماء باللغتين، لأدوات التحليل (pandas، R، DuckDB)",
                      "Codes and names in both languages, for analysis tools (pandas, R, DuckDB)"),
     "package": ("حزمة بيانات Frictionless", "Frictionless Data Package"),
