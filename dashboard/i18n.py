@@ -279,7 +279,7 @@ _DATA_PAGE = {  # the Data page (dashboard/pages/data.py), as t("data_<key>", la
     "bom_no": ("UTF-8 بلا BOM (للبرامج الأخرى)", "Plain UTF-8 (for other programs)"),
     "show": ("اعرض العناوين", "Show the addresses"),
     "downloads": ("التنزيلات لهذا الاختيار", "Downloads for this choice"),
-    "dl_csv": ("CSV", "CSV"), "dl_xlsx": ("Excel", "Excel"), "dl_json": ("البيانات الوصفية (JSON)", "Metadata (JSON)"),
+    "dl_csv": ("ملف CSV", "CSV"), "dl_xlsx": ("ملف Excel", "Excel"), "dl_json": ("البيانات الوصفية (JSON)", "Metadata (JSON)"),
     "dl_zip": ("حزمة ZIP (CSV + البيانات الوصفية + اقرأني)", "ZIP (CSV + metadata + README)"),
     "api": ("واجهة المطوّرين (API)", "Developer API"),
     "api_note": ("العنوان نفسه يعطي الأرقام بصيغة JSON إذا حُذف format=csv. الوثيقة الكاملة بصيغة OpenAPI:",
