@@ -25,6 +25,7 @@ from typing import Callable
 import pandas as pd
 
 from dashboard.data import db
+from dashboard.i18n import t
 
 from .documents import licence
 from .formats import zip_bytes
@@ -159,21 +160,21 @@ def _topic_tables(m: Meta, labels: str, lang: str):
 
 # -- the data package ------------------------------------------------------------------------
 
-FIELD_TEXT = {
-    "indicator_id": ("Indicator", "المؤشر", "Identifier of the indicator; see the indicators resource."),
-    "geo_code": ("Geography", "النطاق الجغرافي", "ISO 3166 code of the country or governorate; see geographies."),
-    "period": ("Period", "الفترة", "Period label as published: 2021, 2025-H1, 2025-Q3, 2025-06."),
-    "period_start": ("Period start", "بداية الفترة", "First day of the period (for a stock, the day it was counted)."),
-    "period_end": ("Period end", "نهاية الفترة", "Last day of the period (for a stock, the day it was counted)."),
-    "value": ("Value", "القيمة", "The figure as published, in the unit of the row."),
-    "qualifier": ("Qualifier", "صفة القيمة", "'more_than' when the source gives the figure as a lower bound; empty otherwise."),
-    "unit": ("Unit", "الوحدة", "Unit of the value; see the units resource."),
-    "source_id": ("Source", "المصدر", "The document that published the figure; see the sources resource."),
-    "value_as_written": ("Value as published", "القيمة كما نُشرت", "The figure exactly as the source writes it."),
-    "source_file": ("Source file", "ملف المصدر", "The file in data/raw/ the figure was read from."),
-    "source_sheet": ("Source sheet", "ورقة المصدر", "Sheet of the source file (workbooks only)."),
-    "source_row": ("Source row", "صف المصدر", "Row of the source file."),
-    "source_column": ("Source column", "عمود المصدر", "Column of the source file."),
+FIELD_DESCRIPTION = {  # the data package's field descriptions; titles are the download headers (i18n)
+    "indicator_id": "Identifier of the indicator; see the indicators resource.",
+    "geo_code": "ISO 3166 code of the country or governorate; see geographies.",
+    "period": "Period label as published: 2021, 2025-H1, 2025-Q3, 2025-06.",
+    "period_start": "First day of the period (for a stock, the day it was counted).",
+    "period_end": "Last day of the period (for a stock, the day it was counted).",
+    "value": "The figure as published, in the unit of the row.",
+    "qualifier": "'more_than' when the source gives the figure as a lower bound; empty otherwise.",
+    "unit": "Unit of the value; see the units resource.",
+    "source_id": "The document that published the figure; see the sources resource.",
+    "value_as_written": "The figure exactly as the source writes it.",
+    "source_file": "The file in data/raw/ the figure was read from.",
+    "source_sheet": "Sheet of the source file (workbooks only).",
+    "source_row": "Row of the source file.",
+    "source_column": "Column of the source file.",
 }
 _TYPES = {"VARCHAR": "string", "DATE": "date", "DOUBLE": "number", "BIGINT": "integer", "INTEGER": "integer",
           "BOOLEAN": "boolean", "TIMESTAMP": "datetime", "VARCHAR[]": "array", '"NULL"': "string", "NULL": "string"}
@@ -225,9 +226,8 @@ def write_package(folder: Path, m: Meta) -> dict:
                                 "empty in the row of the total.")
             f["constraints"] = {"enum": list(m.members.get(col, {}))}
         else:
-            en, ar, desc = FIELD_TEXT[col]
-            f["title"] = f"{en} / {ar}"
-            f["description"] = desc
+            f["title"] = f"{t(f'column_{col}', 'en')} / {t(f'column_{col}', 'ar')}"
+            f["description"] = FIELD_DESCRIPTION[col]
         if col in ("indicator_id", "geo_code", "period", "period_start", "period_end", "value", "unit", "source_id"):
             f.setdefault("constraints", {})["required"] = True
         if col == "qualifier":
