@@ -13,6 +13,7 @@ Speed, by design:
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -30,6 +31,7 @@ import api
 from . import data
 from .i18n import direction, norm_lang, t
 from .render import to_html
+from .wire import to_wire
 
 HERE = Path(__file__).resolve().parent
 PLOTLY_BUNDLE = "vendor/plotly-basic-4.1.1.min.js"
@@ -134,6 +136,20 @@ server.config["COMPRESS_BR_LEVEL"] = 4
 Compress(server)
 api.register(server)  # open data: /data/… downloads and the /api/v1 HTTP API
 app.layout = dash.page_container
+
+
+def _in_wire_form(layout):
+    """A page's layout function answering in Dash's wire form (dashboard/wire.py), so the
+    router's answer on each in-app navigation is serialised in one orjson pass."""
+    @functools.wraps(layout)
+    def wired(**params):
+        return to_wire(layout(**params))
+    return wired
+
+
+for _page in dash.page_registry.values():
+    if callable(_page["layout"]):
+        _page["layout"] = _in_wire_form(_page["layout"])
 
 # Static files (Dash's bundles, our assets) are compressed once per process and kept in
 # memory; flask-compress would otherwise re-compress ~1 MB of JavaScript on every request.

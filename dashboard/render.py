@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from dash.development.base_component import Component
+from .wire import to_wire
 
 VOID = {"img", "br", "hr", "input", "meta", "link", "source", "col", "wbr"}
 PROP_ATTR = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
@@ -30,13 +30,12 @@ def _style(style: dict) -> str:
     return ";".join(out)
 
 
-def _attrs(comp: Component) -> str:
+def _attrs(props: dict) -> str:
     parts = []
-    for name in list(getattr(comp, "_prop_names", [])) + [k for k in vars(comp) if k.startswith(("data-", "aria-"))]:
+    for name, value in props.items():
         if name in SKIP or name.startswith("_"):
             continue
-        value = getattr(comp, name, None)
-        if value is None or value is False or isinstance(value, Component):
+        if value is None or value is False or isinstance(value, (dict, list)) and name != "style":
             continue
         attr = PROP_ATTR.get(name, name)
         if name == "style" and isinstance(value, dict):
@@ -49,57 +48,58 @@ def _attrs(comp: Component) -> str:
 
 
 def to_html(node) -> str:
-    """HTML for a component tree (strings are escaped)."""
+    """HTML for a component tree, given as components or in Dash's wire form (strings are
+    escaped)."""
+    return _html(to_wire(node))
+
+
+def _html(node) -> str:
     if node is None or node is False:
         return ""
     if isinstance(node, (list, tuple)):
-        return "".join(to_html(n) for n in node)
+        return "".join(_html(n) for n in node)
     if isinstance(node, (int, float)):
         return escape(str(node))
     if isinstance(node, str):
         return escape(node)
-    if not isinstance(node, Component):
+    if not isinstance(node, dict) or "props" not in node:
         return ""
-    ns, typ = node._namespace, node._type
+    ns, typ, props = node.get("namespace"), node.get("type"), node["props"]
+    children = props.get("children")
     if ns == "spi_components" and typ == "RawHtml":
-        tag = "span" if getattr(node, "inline", False) else "div"
-        cls = getattr(node, "className", None)
-        extra = "".join(f' {k}="{escape(str(v), quote=True)}"' for k, v in vars(node).items()
+        tag = "span" if props.get("inline") else "div"
+        cls = props.get("className")
+        extra = "".join(f' {k}="{escape(str(v), quote=True)}"' for k, v in props.items()
                         if k.startswith(("data-", "aria-")))
-        return f"<{tag}{' class=' + chr(34) + escape(cls) + chr(34) if cls else ''}{extra}>{getattr(node, 'html', '')}</{tag}>"
+        return f"<{tag}{' class=' + chr(34) + escape(cls) + chr(34) if cls else ''}{extra}>{props.get('html', '')}</{tag}>"
     if ns == "dash_html_components":
         tag = TAGS.get(typ, typ.lower())
         if tag in VOID:
-            return f"<{tag}{_attrs(node)}>"
-        return f"<{tag}{_attrs(node)}>{to_html(getattr(node, 'children', None))}</{tag}>"
+            return f"<{tag}{_attrs(props)}>"
+        return f"<{tag}{_attrs(props)}>{_html(children)}</{tag}>"
     if ns == "dash_core_components":
         if typ == "Link":
-            cls = getattr(node, "className", None)
-            return (f'<a href="{escape(getattr(node, "href", "") or "", quote=True)}"'
+            cls = props.get("className")
+            return (f'<a href="{escape(props.get("href") or "", quote=True)}"'
                     f'{" class=" + chr(34) + escape(cls) + chr(34) if cls else ""}>'
-                    f"{to_html(getattr(node, 'children', None))}</a>")
+                    f"{_html(children)}</a>")
         if typ in ("Store", "Location", "Interval", "Download", "Clipboard"):
             return ""
         if typ == "Graph":
-            style = getattr(node, "style", None) or {}
-            height = style.get("height", "460px")
+            height = (props.get("style") or {}).get("height", "460px")
             return f'<div class="graph-placeholder" style="height:{escape(str(height))}" aria-hidden="true"></div>'
         if typ in ("RadioItems", "Checklist"):
-            value = getattr(node, "value", None)
+            value = props.get("value")
             values = value if isinstance(value, list) else [value]
             items = []
-            for opt in getattr(node, "options", None) or []:
+            for opt in props.get("options") or []:
                 label = opt.get("label") if isinstance(opt, dict) else opt
                 val = opt.get("value") if isinstance(opt, dict) else opt
                 mark = "●" if val in values else "○"
-                items.append(f'<span class="ssr-option">{mark} {to_html(label)}</span>')
-            return f'<div class="ssr-options {escape(getattr(node, "className", "") or "")}">{"".join(items)}</div>'
+                items.append(f'<span class="ssr-option">{mark} {_html(to_wire(label))}</span>')
+            return f'<div class="ssr-options {escape(props.get("className") or "")}">{"".join(items)}</div>'
         if typ == "Dropdown":
-            value = getattr(node, "value", None)
-            label = ""
-            for opt in getattr(node, "options", None) or []:
-                if isinstance(opt, dict) and opt.get("value") == value:
-                    label = opt.get("label")
-            return f'<div class="ssr-dropdown">{to_html(label)}</div>'
-        return to_html(getattr(node, "children", None))
-    return to_html(getattr(node, "children", None))
+            label = next((opt.get("label") for opt in props.get("options") or []
+                          if isinstance(opt, dict) and opt.get("value") == props.get("value")), "")
+            return f'<div class="ssr-dropdown">{_html(to_wire(label))}</div>'
+    return _html(children)

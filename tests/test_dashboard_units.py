@@ -446,3 +446,14 @@ def test_wire_form_serialises_exactly_as_dash_serialises_components(client):
     wire = to_wire(parts)
     assert json.loads(orjson.dumps(wire)) == by_dash
     assert "6,073" in orjson.dumps(wire).decode()   # the figures travel as UTF-8 text
+
+
+def test_pages_answer_navigation_in_wire_form(client):
+    """In-app navigation answers with the page's layout: every page gives it in wire form,
+    which orjson serialises directly (a Component would make plotly walk every value)."""
+    import dash
+    import orjson
+    for module, page in dash.page_registry.items():
+        layout = page["layout"](lang="en") if "embed" not in module else page["layout"](indicator="om_nursery_children")
+        text = orjson.dumps(layout).decode()   # raises TypeError on any Component left
+        assert '"namespace":"dash_html_components"' in text, module
