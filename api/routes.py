@@ -196,24 +196,9 @@ def readme(m: Meta, ind: str, v: View, doc: dict, labels: str, lang: str, bom: b
     return "\n---\n\n".join(out)
 
 
-@endpoint("/data/<indicator>.csv")
-def data_csv(m, indicator):
-    return _indicator_download(m, indicator, "csv")
-
-
-@endpoint("/data/<indicator>.xlsx")
-def data_xlsx(m, indicator):
-    return _indicator_download(m, indicator, "xlsx")
-
-
-@endpoint("/data/<indicator>.json")
-def data_json(m, indicator):
-    return _indicator_download(m, indicator, "json")
-
-
-@endpoint("/data/<indicator>.zip")
-def data_zip(m, indicator):
-    return _indicator_download(m, indicator, "zip")
+@endpoint("/data/<indicator>.<any(csv, xlsx, json, zip):ext>")
+def data_indicator(m, indicator, ext):
+    return _indicator_download(m, indicator, ext)
 
 
 # -- whole dataset ------------------------------------------------------------------------------

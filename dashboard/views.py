@@ -293,6 +293,23 @@ def _sum_parts(rows) -> list[dict]:
     return list(out.values())
 
 
+def _cells(by_period: dict[str, dict], periods: list[str], fmt) -> tuple[list, list, list[tuple[dict, str]]]:
+    """One series over `periods`: its values and formatted texts (None and "" where no figure
+    was published), and (row, text) of each published figure, in order, for the table."""
+    values, texts, published = [], [], []
+    for p in periods:
+        r = by_period.get(p)
+        if r is None:
+            values.append(None)
+            texts.append("")
+            continue
+        text = fmt(r["value"], r.get("qualifier"))
+        values.append(float(r["value"]))
+        texts.append(text)
+        published.append((r, text))
+    return values, texts, published
+
+
 def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> ViewData:
     geos = list(state.geos)
     totals = totals_of(obs)
@@ -311,17 +328,8 @@ def _time(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) -> Vi
     table_row = _row_maker(ind, unit, lang)
     for g in geos:
         by_period = {r["period"]: r for r in totals if r["geo_code"] == g}
-        values, texts = [], []
-        for p in periods:
-            r = by_period.get(p)
-            if r is None:
-                values.append(None)
-                texts.append("")
-                continue
-            text = fmt(r["value"], r.get("qualifier"))
-            values.append(float(r["value"]))
-            texts.append(text)
-            rows.append(table_row(r, category, derived=derived, value_text=text))
+        values, texts, published = _cells(by_period, periods, fmt)
+        rows += [table_row(r, category, derived=derived, value_text=text) for r, text in published]
         name = data.meta().geo_name(g, lang) + (f" ({t('derived', lang)})" if derived else "")
         series.append(Series(key=g, name=name, values=values, texts=texts, derived=derived))
     if gaps:
@@ -361,19 +369,9 @@ def _breakdown(state: State, ind: dict, unit: dict, obs: list[dict], lang: str) 
     fmt = _formatter(unit, lang, ind["decimals"])
     table_row = _row_maker(ind, unit, lang)
     for m in members:
-        sub = by_member[m]
         label = meta.member_label(dim, m, lang)
-        values, texts = [], []
-        for p in periods:
-            r = sub.get(p)
-            if r is None:
-                values.append(None)
-                texts.append("")
-                continue
-            text = fmt(r["value"], r.get("qualifier"))
-            rows.append(table_row(r, label, value_text=text))
-            values.append(float(r["value"]))
-            texts.append(text)
+        values, texts, published = _cells(by_member[m], periods, fmt)
+        rows += [table_row(r, label, value_text=text) for r, text in published]
         series.append(Series(key=m, name=label, values=values, texts=texts))
     for p in periods:
         r = total_by_period.get(p)
