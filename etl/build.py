@@ -92,10 +92,10 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
 
 def _build_info(paths: list[Path], catalogue: Path) -> dict:
     """Identify the build by the bytes that went into it: catalogue, source files and the
-    ETL code that read them. Readers key caches and ETags on it, so equal inputs may share
+    code that read and wrote them (etl/ and contract/). Readers key caches and ETags on it, so equal inputs may share
     cached answers while any change to inputs or code invalidates them."""
     digest = hashlib.sha256(catalogue.read_bytes())
-    for code in sorted(Path(__file__).parent.glob("*.py")):
+    for code in sorted([*Path(__file__).parent.glob("*.py"), *(PROJECT / "contract").glob("*.py")]):
         digest.update(code.read_bytes())
     files = {}
     for path in paths:

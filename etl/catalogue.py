@@ -49,6 +49,7 @@ class Catalogue:
 
     path: Path
     licence: dict
+    site: dict
     topics: dict
     units: dict
     dimensions: dict
@@ -109,10 +110,13 @@ def load_catalogue(path: str | Path) -> Catalogue:
     check = _Checker(path)
     for section in ("licence", "topics", "units", "dimensions", "sources", "geographies", "indicators"):
         check.mapping(data.get(section), section)
-    cat = Catalogue(path=path, licence=data["licence"], topics=data["topics"], units=data["units"],
+    cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],
                     geographies=data["geographies"], frameworks=data.get("frameworks") or {},
                     indicators=data["indicators"])
+    for part in ("id", "name", "path"):
+        if not isinstance(cat.licence.get(part), str) or not cat.licence[part].strip():
+            check.fail(f"licence.{part}", "expected text (the licence's SPDX id, its name and its address)")
     _check_and_index(cat, check)
     return cat
 
@@ -174,6 +178,41 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
     framework_items = _check_frameworks(cat, check)
     for key, ind in cat.indicators.items():
         _check_indicator(cat, check, key, ind, framework_items)
+    for key, ind in cat.indicators.items():
+        _check_per_case(cat, check, key, ind)
+    _check_site(cat, check)
+
+
+def _check_site(cat: Catalogue, check: _Checker) -> None:
+    """`site`: what the dashboard opens on. default_indicator: the explorer's indicator when
+    the address names none (optional: the first headline indicator, else the first one)."""
+    if not isinstance(cat.site, dict):
+        check.fail("site", "expected a mapping (default_indicator: an indicator id)")
+    for key in cat.site:
+        check.one_of(key, ("default_indicator",), f"site.{key}")
+    default = cat.site.get("default_indicator")
+    if default is None:
+        headline = [k for k, ind in cat.indicators.items() if ind["headline"]]
+        cat.site["default_indicator"] = (headline or list(cat.indicators))[0]
+    else:
+        check.one_of(default, cat.indicators, "site.default_indicator")
+
+
+def _check_per_case(cat: Catalogue, check: _Checker, key: str, ind: dict) -> None:
+    """`per_case: <indicator>`: the explorer may divide this indicator by that one (same
+    country, a count) for an amount per case, shown on both and labelled derived."""
+    other = ind.setdefault("per_case", None)
+    if other is None:
+        return
+    where = f"indicators.{key}.per_case"
+    check.one_of(other, [k for k in cat.indicators if k != key], where)
+    den = cat.indicators[other]
+    if den["country"] != ind["country"]:
+        check.fail(where, f"{other!r} is about another country")
+    if cat.units[den["unit"]]["kind"] != "count":
+        check.fail(where, f"{other!r} is not a count (its unit is {den['unit']!r}), so it cannot be divided by")
+    if any(i.get("per_case") == other for k, i in cat.indicators.items() if k != key) or den.get("per_case"):
+        check.fail(where, f"{other!r} already divides another indicator or is divided itself")
 
 
 def _index(index: dict, names: list, code: str, check: _Checker, where: str) -> None:

@@ -16,10 +16,10 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from contract.schema import DB_NAME, SCHEMA_VERSION, TABLES, observation_columns
+
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
-
-DB_NAME = "indicators.duckdb"
 EXPORTS = {"observations.csv": "(FORMAT csv, HEADER true)", "observations.parquet": "(FORMAT parquet, COMPRESSION zstd)"}
 
 
@@ -33,9 +33,10 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
         "unit": ind["unit"], "measure": ind["measure"], "breakdowns": list(ind["breakdowns"]),
         "sum_to_total": list(ind["sum_to_total"]), "decimals": ind["decimals"],
         "higher_is_better": ind.get("higher_is_better"), "headline": bool(ind["headline"]),
-        "files": list(ind["files"]), "sort_order": order[key],
+        "per_case": ind["per_case"], "files": list(ind["files"]), "sort_order": order[key],
     } for key, ind in cat.indicators.items()])
     indicators["higher_is_better"] = indicators["higher_is_better"].astype("boolean")
+    indicators["per_case"] = indicators["per_case"].astype(object)
     targets = []
     for key, ind in cat.indicators.items():
         for t in ind["targets"]:
@@ -75,6 +76,11 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
         "frameworks": pd.DataFrame(frameworks, columns=["framework_id", "framework_ar", "framework_en", "source_id", "item_id",
                                                         "parent_id", "level", "code", "label_ar", "label_en", "sort_order"]),
         "indicator_frameworks": pd.DataFrame(links, columns=["indicator_id", "item_id"]),
+        "site": pd.DataFrame([{
+            "licence_id": cat.licence["id"], "licence_name": cat.licence["name"], "licence_url": cat.licence["path"],
+            "licence_note_ar": (cat.licence.get("note") or {}).get("ar"),
+            "licence_note_en": (cat.licence.get("note") or {}).get("en"),
+            "default_indicator": cat.site["default_indicator"]}], columns=list(TABLES["site"])),
     }
 
 
@@ -110,28 +116,21 @@ def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, bui
     return final
 
 
+_CASTS = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER"}
+
+
 def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: dict) -> None:
-    tables = catalogue_tables(cat)
-    for name, frame in tables.items():
-        con.register("frame", frame)
+    """The tables of contract/schema.py, with the catalogue's columns in the contract's order."""
+    for name, frame in catalogue_tables(cat).items():
+        con.register("frame", frame[list(TABLES[name])])
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
         con.unregister("frame")
     # Arrow, not the DataFrame: DuckDB reads Arrow strings far faster than Python objects.
     con.register("frame", pa.Table.from_pandas(observations, preserve_index=False))
     order = ", ".join(["indicator_id", "geo_code", "period_start", "period_end", *(f'"{d}"' for d in cat.dimensions),
                        "source_file", "source_sheet", "source_row", "source_column"])
-    dims = ", ".join(f'CAST("{d}" AS VARCHAR) AS "{d}"' for d in cat.dimensions)
-    con.execute(f"""
-        CREATE TABLE observations AS SELECT
-            CAST(indicator_id AS VARCHAR) AS indicator_id, CAST(geo_code AS VARCHAR) AS geo_code,
-            CAST(period AS VARCHAR) AS period, CAST(period_start AS DATE) AS period_start,
-            CAST(period_end AS DATE) AS period_end, {dims},
-            CAST(value AS DOUBLE) AS value, CAST(qualifier AS VARCHAR) AS qualifier,
-            CAST(unit AS VARCHAR) AS unit, CAST(source_id AS VARCHAR) AS source_id,
-            CAST(value_as_written AS VARCHAR) AS value_as_written,
-            CAST(source_file AS VARCHAR) AS source_file, CAST(source_sheet AS VARCHAR) AS source_sheet,
-            CAST(source_row AS INTEGER) AS source_row, CAST(source_column AS VARCHAR) AS source_column
-        FROM frame ORDER BY {order}""")
+    columns = ", ".join(f'CAST("{c}" AS {_CASTS.get(c, "VARCHAR")}) AS "{c}"' for c in observation_columns(cat.dimensions))
+    con.execute(f"CREATE TABLE observations AS SELECT {columns} FROM frame ORDER BY {order}")
     con.unregister("frame")
     con.execute("CREATE INDEX observations_indicator ON observations (indicator_id, geo_code)")
     # The newest published figure of every series (indicator, place, breakdown): a subset
@@ -141,6 +140,7 @@ def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: 
         QUALIFY row_number() OVER (PARTITION BY {series} ORDER BY period_end DESC, period_start DESC) = 1
         ORDER BY indicator_id, geo_code""")
     con.execute("CREATE TABLE build_info AS SELECT * FROM (SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS built_at, "
-                "? AS catalogue_sha256, ? AS files, CAST(? AS BIGINT) AS observation_count)",
+                "? AS catalogue_sha256, ? AS files, CAST(? AS BIGINT) AS observation_count, "
+                "CAST(? AS INTEGER) AS schema_version)",
                 [build_info["build_id"], build_info["built_at"], build_info["catalogue_sha256"],
-                 json.dumps(build_info["files"], ensure_ascii=False), len(observations)])
+                 json.dumps(build_info["files"], ensure_ascii=False), len(observations), SCHEMA_VERSION])

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from contract import periods
+from contract.periods import Period, checked_month, checked_year
+
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
 _DIGITS = str.maketrans(ARABIC_INDIC + EASTERN_ARABIC_INDIC, "0123456789" * 2)
@@ -149,6 +152,8 @@ def _parse_words(text: str) -> float:
 
 
 # ---------------------------------------------------------------- periods
+# The labels and their days are the contract's (contract/periods.py); this part only reads
+# the ways a ministry writes a period ("حتى نهاية يونيو 2025", "يونيو 2025م", "2025-H1").
 
 ARABIC_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
                  "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
@@ -159,20 +164,6 @@ _MONTHS.update({calendar.month_abbr[i].lower(): i for i in range(1, 13)})
 
 _YEAR = r"(\d{4})\s*م?"
 _TO_END = re.compile(r"^(?:حتى|إلى|الى|to|until|up to)?\s*(?:نهاية|end of|the end of)\s+(.+)$", re.I)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A period as a canonical label and its first and last day."""
-
-    label: str
-    start: date
-    end: date
-    to_date: bool = False  # "to the end of June 2025": a date that closes a running total
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def parse_period(raw: object) -> Period:
@@ -189,36 +180,18 @@ def parse_period(raw: object) -> Period:
         inner = parse_period(m.group(1))
         return Period(inner.label, inner.start, inner.end, to_date=True)
     if m := re.fullmatch(_YEAR, text):
-        y = _year(m.group(1))
-        return Period(str(y), date(y, 1, 1), date(y, 12, 31))
+        return periods.year(checked_year(int(m.group(1))))
     if m := re.fullmatch(r"(\d{4})-?H([12])", text, re.I):
-        y, h = _year(m.group(1)), int(m.group(2))
-        return Period(f"{y}-H{h}", date(y, 6 * h - 5, 1), _month_end(y, 6 * h))
+        return periods.half(checked_year(int(m.group(1))), int(m.group(2)))
     if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.I):
-        y, q = _year(m.group(1)), int(m.group(2))
-        return Period(f"{y}-Q{q}", date(y, 3 * q - 2, 1), _month_end(y, 3 * q))
+        return periods.quarter(checked_year(int(m.group(1))), int(m.group(2)))
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        y, mo = _year(m.group(1)), _month(int(m.group(2)))
-        return Period(f"{y}-{mo:02d}", date(y, mo, 1), _month_end(y, mo))
+        return periods.month(checked_year(int(m.group(1))), checked_month(int(m.group(2))))
     if m := re.fullmatch(r"(\S+)\s+" + _YEAR, text):
         mo = _MONTHS.get(m.group(1).lower())
         if mo:
-            y = _year(m.group(2))
-            return Period(f"{y}-{mo:02d}", date(y, mo, 1), _month_end(y, mo))
+            return periods.month(checked_year(int(m.group(2))), mo)
     raise ValueError("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06 or 'حتى نهاية يونيو 2025')")
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    if not 1950 <= year <= 2100:
-        raise ValueError(f"has an implausible year {year}")
-    return year
-
-
-def _month(month: int) -> int:
-    if not 1 <= month <= 12:
-        raise ValueError(f"has no month {month}")
-    return month
 
 
 def reference_dates(period: Period, measure: str) -> tuple[str, date, date]:
@@ -230,12 +203,6 @@ def reference_dates(period: Period, measure: str) -> tuple[str, date, date]:
     if measure == "stock":
         return period.label, period.end, period.end
     if period.to_date and period.start != date(period.end.year, 1, 1):
-        start = date(period.end.year, 1, 1)
-        return _year_to_date_label(period.end), start, period.end
+        running = periods.year_to(period.end)
+        return running.label, running.start, running.end
     return period.label, period.start, period.end
-
-
-def _year_to_date_label(end: date) -> str:
-    """The canonical label of the span from 1 January to `end`."""
-    named = {3: f"{end.year}-Q1", 6: f"{end.year}-H1", 12: str(end.year)}
-    return named.get(end.month, f"{end.year}-01/{end.year}-{end.month:02d}")

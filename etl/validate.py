@@ -14,16 +14,6 @@ from .catalogue import Catalogue
 from .normalise import parse_figure, parse_period, reference_dates
 from .report import ERROR, WARNING, Issue
 
-KEY_BASE = ["indicator_id", "geo_code", "period"]
-
-
-def observation_columns(cat: Catalogue) -> list[str]:
-    """The columns of the published observations table, in order."""
-    return (KEY_BASE + ["period_start", "period_end"] + list(cat.dimensions)
-            + ["value", "qualifier", "unit", "source_id", "value_as_written",
-               "source_file", "source_sheet", "source_row", "source_column"])
-
-
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
     """Return the observations that pass every rule, and the issues found."""
     v = _Validator(records.reset_index(drop=True), cat)

@@ -1,0 +1,69 @@
+"""The published database (`indicators.duckdb`): its tables and the columns readers rely on.
+
+etl/load.py writes exactly these tables and records SCHEMA_VERSION in `build_info`; the
+read layer (store/database.py) checks a file against them when it opens it, so a database
+from an incompatible build is refused with a message that says what to do, not a traceback
+in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an older file.
+"""
+from __future__ import annotations
+
+SCHEMA_VERSION = 2
+DB_NAME = "indicators.duckdb"
+LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
+
+# `observations` and `latest_observations`: these columns around one column per breakdown
+# (dimension), in the catalogue's order. A NULL breakdown column means the total.
+OBSERVATION_HEAD = ("indicator_id", "geo_code", "period", "period_start", "period_end")
+OBSERVATION_TAIL = ("value", "qualifier", "unit", "source_id", "value_as_written",
+                    "source_file", "source_sheet", "source_row", "source_column")
+PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "observations": OBSERVATION_HEAD + OBSERVATION_TAIL,
+    "latest_observations": OBSERVATION_HEAD + OBSERVATION_TAIL,
+    "indicators": ("indicator_id", "topic", "country", "name_ar", "name_en", "definition_ar", "definition_en",
+                   "unit", "measure", "breakdowns", "sum_to_total", "decimals", "higher_is_better", "headline",
+                   "per_case", "files", "sort_order"),
+    "topics": ("topic", "name_ar", "name_en", "sort_order"),
+    "units": ("unit", "kind", "name_ar", "name_en"),
+    "dimensions": ("dimension", "dimension_ar", "dimension_en", "member", "label_ar", "label_en", "sort_order"),
+    "sources": ("source_id", "country", "publisher_ar", "publisher_en", "title_ar", "title_en", "published", "url",
+                "reference_period_ar", "reference_period_en", "note_ar", "note_en"),
+    "geographies": ("geo_code", "level", "country", "parent", "name_ar", "name_en", "aliases", "map_file",
+                    "map_within"),
+    "targets": ("indicator_id", "geo_code", "period", "period_start", "period_end", "value", "source_id",
+                "note_ar", "note_en"),
+    "frameworks": ("framework_id", "framework_ar", "framework_en", "source_id", "item_id", "parent_id", "level",
+                   "code", "label_ar", "label_en", "sort_order"),
+    "indicator_frameworks": ("indicator_id", "item_id"),
+    "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator"),
+    "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),
+}
+
+
+def observation_columns(dimensions) -> list[str]:
+    """The columns of `observations`, in order, for the catalogue's breakdown dimensions."""
+    return [*OBSERVATION_HEAD, *dimensions, *OBSERVATION_TAIL]
+
+
+def problems(found: dict[str, set[str]], version: object, dimensions=()) -> list[str]:
+    """What keeps a database from being read: missing tables or columns, another version.
+
+    found: table name -> its column names, as the file has them; version: the
+    `schema_version` it records (None if it records none); dimensions: the breakdowns its
+    `dimensions` table declares, each of which must be a column of `observations`."""
+    out = []
+    if version != SCHEMA_VERSION:
+        out.append(f"it was written for schema version {version if version is not None else 'unknown'}, "
+                   f"and this software reads version {SCHEMA_VERSION}")
+    for table, columns in TABLES.items():
+        if table not in found:
+            out.append(f"it has no table {table!r}")
+            continue
+        missing = [c for c in columns if c not in found[table]]
+        if missing:
+            out.append(f"its table {table!r} has no column {', '.join(map(repr, missing))}")
+    missing = [d for d in dimensions if d not in found.get("observations", set())]
+    if missing:
+        out.append(f"its observations table has no column for the breakdown(s) {', '.join(map(repr, missing))}")
+    return out
