@@ -1,0 +1,222 @@
+"""Every SQL query of the read layer. Values are always bound parameters; the only names
+written into SQL are breakdown columns, which come from the database's own `dimensions`
+table (checked against the contract when the file was opened) and are quoted.
+
+Reading order: the catalogue of a build (catalogue_tables), the figures of a selection of
+rows (select, records, count, sources_of: one WHERE clause for all of them), the latest
+governorate figures for the map, and the whole dataset for the files (labelled_select).
+"""
+from __future__ import annotations
+
+import functools
+
+from contract.schema import LANGS, TABLES, observation_columns
+
+from .database import Database, db
+from .texts import t
+
+# The columns pages read: the figure and what it is, not where in the source file it sat.
+_PAGE_TAIL = ("value", "qualifier", "unit", "source_id")
+
+
+def q(name: str) -> str:
+    """A column name quoted for SQL."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------- the catalogue of a build
+
+def catalogue_tables(d: Database) -> dict:
+    """The catalogue tables of the open build, and what the observations cover (per indicator:
+    figures, periods, places, sources, whether a total is published)."""
+    rows = d.rows
+    dims = [r["dimension"] for r in rows("SELECT dimension FROM dimensions GROUP BY dimension ORDER BY min(rowid)")]
+    no_breakdown = " AND ".join(f"{q(x)} IS NULL" for x in dims) or "TRUE"
+    return {
+        "build": rows("SELECT build_id, built_at, observation_count FROM build_info")[0],
+        "site": rows("SELECT * FROM site")[0],
+        "indicators": rows("SELECT * FROM indicators ORDER BY sort_order"),
+        "topics": rows("SELECT * FROM topics ORDER BY sort_order"),
+        "units": rows("SELECT * FROM units"),
+        "dimensions": rows("SELECT * FROM dimensions ORDER BY rowid"),
+        "sources": rows("SELECT * FROM sources"),
+        "geographies": rows("SELECT * FROM geographies ORDER BY rowid"),
+        "targets": rows("SELECT * FROM targets ORDER BY indicator_id, period_end, period_start"),
+        "coverage": rows(f"""
+            SELECT indicator_id, count(*) AS observations,
+                   arg_min(period, period_end) AS first_period, arg_max(period, period_end) AS last_period,
+                   bool_or({no_breakdown}) AS has_total
+            FROM observations GROUP BY indicator_id"""),
+        "periods": rows("SELECT indicator_id, period FROM observations GROUP BY indicator_id, period "
+                        "ORDER BY indicator_id, min(period_end), min(period_start), period"),
+        "places": rows("SELECT indicator_id, geo_code, count(*) AS n FROM observations "
+                       "GROUP BY indicator_id, geo_code ORDER BY indicator_id, geo_code"),
+        "cited": rows("SELECT indicator_id, source_id FROM observations GROUP BY indicator_id, source_id "
+                      "ORDER BY indicator_id, min(period_start), source_id"),
+    }
+
+
+# ---------------------------------------------------------------- a selection of rows
+
+def where(dims: tuple[str, ...], rows) -> tuple[str, list]:
+    """The WHERE clause of a selection (store.view.Rows) on `observations o`, with its
+    parameters. The period rule is contract.periods.ends_within: the day a figure's period
+    ends lies between the first day of `from` and the last day of `to`."""
+    clauses, params = [], []
+    if rows.indicators:
+        clauses.append(f"o.indicator_id IN ({', '.join('?' * len(rows.indicators))})")
+        params += rows.indicators
+    if rows.geos:
+        clauses.append(f"o.geo_code IN ({', '.join('?' * len(rows.geos))})")
+        params += rows.geos
+    if rows.start is not None:
+        clauses.append("o.period_end >= ?")
+        params.append(rows.start)
+    if rows.end is not None:
+        clauses.append("o.period_end <= ?")
+        params.append(rows.end)
+    if "all" not in rows.breakdowns:
+        parts = []
+        for b in rows.breakdowns:
+            others = [f"o.{q(x)} IS NULL" for x in dims if x != b]
+            parts.append("(" + " AND ".join(([] if b == "total" else [f"o.{q(b)} IS NOT NULL"]) + others
+                                            or ["TRUE"]) + ")")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _in_order(meta, rows) -> tuple[str, ...]:
+    """The selection's indicators in catalogue order (every indicator when it names none)."""
+    wanted = set(rows.indicators or meta.indicators)
+    return tuple(i for i in meta.indicators if i in wanted)
+
+
+def _ordered(dims: tuple[str, ...], ids: tuple[str, ...], rows, columns: str) -> tuple[str, list]:
+    """SELECT `columns` of a selection in the published order: indicators in catalogue order
+    (`ids`), then place, period and breakdown (totals first)."""
+    where_sql, params = where(dims, rows)
+    order = ["o.geo_code", "o.period_end", "o.period_start", *(f"o.{q(x)} NULLS FIRST" for x in dims)]
+    if len(ids) > 1:
+        # the catalogue order as a bound list: a join to `indicators` costs milliseconds per request
+        order.insert(0, "list_position(CAST(? AS VARCHAR[]), o.indicator_id)")
+        params = [*params, ids]
+    return f"SELECT {columns} FROM observations o{where_sql} ORDER BY {', '.join(order)}", params
+
+
+def select(meta, rows, limit: int | None = None, offset: int = 0) -> dict[str, list]:
+    """Every published column of the selection's figures, as {column: values}; one page of
+    `limit` rows from `offset` when a limit is given."""
+    dims = meta.dimension_columns
+    sql, params = _ordered(dims, _in_order(meta, rows), rows, ", ".join(f"o.{q(c)}" for c in observation_columns(dims)))
+    if limit is not None:
+        sql += " LIMIT ? OFFSET ?"
+        params = [*params, limit, offset]
+    return db().columns(sql, params)
+
+
+def records(meta, rows) -> tuple[dict, ...]:
+    """The selection's figures as dicts (None for NULL, dates as datetime.date), for pages.
+    Kept per build and selection: shared between requests, never modify them."""
+    return _records(meta.version, rows, meta.dimension_columns, _in_order(meta, rows))
+
+
+@functools.lru_cache(maxsize=256)
+def _records(version: str, rows, dims: tuple[str, ...], ids: tuple[str, ...]) -> tuple[dict, ...]:
+    columns = ", ".join(f"o.{q(c)}" for c in (*observation_columns(dims)[:5 + len(dims)], *_PAGE_TAIL))
+    sql, params = _ordered(dims, ids, rows, columns)
+    return tuple(db().rows(sql, params))
+
+
+def count(meta, rows) -> int:
+    where_sql, params = where(meta.dimension_columns, rows)
+    return db().rows(f"SELECT count(*) AS n FROM observations o{where_sql}", params)[0]["n"]
+
+
+def sources_of(meta, rows) -> list[str]:
+    """The sources the selection's figures cite, oldest figure first."""
+    where_sql, params = where(meta.dimension_columns, rows)
+    found = db().rows(f"SELECT o.source_id FROM observations o{where_sql} GROUP BY o.source_id "
+                      "ORDER BY min(o.period_start), o.source_id", params)
+    return [r["source_id"] for r in found]
+
+
+def latest_governorate_totals(meta, indicator_id: str, country: str) -> dict[str, dict]:
+    """{governorate code: its latest published total} for one indicator and country."""
+    return _latest(meta.version, meta.dimension_columns, indicator_id, country)
+
+
+@functools.lru_cache(maxsize=64)
+def _latest(version: str, dims: tuple[str, ...], indicator_id: str, country: str) -> dict[str, dict]:
+    no_breakdown = " AND ".join(f"o.{q(x)} IS NULL" for x in dims) or "TRUE"
+    found = db().rows(f"""
+        SELECT o.geo_code, o.period, o.period_start, o.period_end, o.value, o.qualifier, o.source_id
+        FROM observations o JOIN geographies g ON g.geo_code = o.geo_code
+        WHERE o.indicator_id = ? AND g.level = 'governorate' AND g.country = ? AND {no_breakdown}
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY o.geo_code ORDER BY o.period_end DESC, o.period_start DESC) = 1
+        ORDER BY o.geo_code""", [indicator_id, country])
+    return {r["geo_code"]: r for r in found}
+
+
+def all_periods() -> list[str]:
+    """Every period label with figures, in time order."""
+    return [r["period"] for r in db().rows("SELECT period FROM observations GROUP BY period "
+                                           "ORDER BY min(period_end), min(period_start), period")]
+
+
+# ---------------------------------------------------------------- the whole dataset, for files
+
+def labelled_select(meta, rows) -> tuple[str, list]:
+    """Every observation of the selection with its codes and its labels in both languages.
+
+    Columns: the published columns, then for each coded column its labels:
+    indicator_name_{ar,en}, geo_name_{ar,en}, <dimension>_label_{ar,en}, unit_name_{ar,en},
+    source_name_{ar,en}, qualifier_label_{ar,en}; and `value_text` (the value written
+    without a trailing .0, for CSV). Labels come from the catalogue tables and from `texts`
+    (the words of a qualifier), bound as parameters.
+    """
+    params: list = []
+    dim_joins, dim_labels = [], []
+    for n, x in enumerate(meta.dimension_columns):
+        alias = f"d{n}"
+        dim_joins.append(f"LEFT JOIN dimensions {alias} ON {alias}.dimension = ? AND {alias}.member = o.{q(x)}")
+        params.append(x)
+        dim_labels += [f"{alias}.label_{lang} AS {q(x + '_label_' + lang)}" for lang in LANGS]
+    qual = [f"CASE WHEN o.qualifier = 'more_than' THEN ? ELSE o.qualifier END AS qualifier_label_{lang}"
+            for lang in LANGS]
+    select_params = [t("qualifier_label_more_than", lang) for lang in LANGS]
+    cols = ", ".join(f"o.{q(c)}" for c in observation_columns(meta.dimension_columns))
+    label_cols = ", ".join([
+        *(f"i.name_{lang} AS indicator_name_{lang}" for lang in LANGS),
+        *(f"g.name_{lang} AS geo_name_{lang}" for lang in LANGS),
+        *dim_labels,
+        *(f"u.name_{lang} AS unit_name_{lang}" for lang in LANGS),
+        "s.publisher_ar || '، ' || s.title_ar || coalesce(' (' || s.published || ')', '') AS source_name_ar",
+        "s.publisher_en || ', ' || s.title_en || coalesce(' (' || s.published || ')', '') AS source_name_en",
+        *qual,
+        "CASE WHEN o.value = trunc(o.value) AND abs(o.value) < 1e15 THEN CAST(CAST(o.value AS BIGINT) AS VARCHAR) "
+        "ELSE CAST(o.value AS VARCHAR) END AS value_text",
+    ])
+    where_sql, where_params = where(meta.dimension_columns, rows)
+    order = ", ".join(["i.sort_order", "o.geo_code", "o.period_end", "o.period_start",
+                       *(f"o.{q(x)} NULLS FIRST" for x in meta.dimension_columns)])
+    sql = (f"SELECT {cols}, {label_cols} FROM observations o "
+           "LEFT JOIN indicators i ON i.indicator_id = o.indicator_id "
+           "LEFT JOIN geographies g ON g.geo_code = o.geo_code "
+           "LEFT JOIN units u ON u.unit = o.unit "
+           "LEFT JOIN sources s ON s.source_id = o.source_id "
+           + " ".join(dim_joins) + where_sql + f" ORDER BY {order}")
+    # Parameters appear in the text in this order: the SELECT list, the joins, the WHERE.
+    return sql, select_params + params + where_params
+
+
+def describe(table: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a table of the contract."""
+    if table not in TABLES:
+        raise ValueError(f"{table!r} is not a table of the published database")
+    return [(r["column_name"], r["column_type"]) for r in db().rows(f"DESCRIBE {q(table)}")]
+
+
+def table(name: str):
+    """A whole table of the contract as a DataFrame (for the data package's resources)."""
+    describe(name)  # refuses any other name
+    return db().frame(f"SELECT * FROM {q(name)}")

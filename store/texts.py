@@ -1,0 +1,388 @@
+"""Interface texts in Arabic (first) and English, and the one language policy.
+
+`t(key, lang)` returns an interface string; every name, unit and definition of the data
+comes from the catalogue instead. Every text the dashboard, the downloads, the API and the
+published chart images write is here, so a translation is reviewed in one table.
+
+The language of a request is read in one place (spi/app.py for HTTP requests, the page
+wrapper in dashboard/app.py for in-app navigation) through `lang_of`: no value is Arabic,
+`ar` and `en` are themselves, anything else is refused (a 400 for pages and API alike).
+"""
+from __future__ import annotations
+
+import math
+
+from contract.schema import LANGS
+
+DEFAULT_LANG = "ar"
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shell
+    "site_title": ("إحصاءات الحماية الاجتماعية", "Social protection statistics"),
+    "site_tagline": ("أرقام منشورة من وزارات عُمان والأردن ولبنان، بالعربية والإنجليزية",
+                     "Published figures from the ministries of Oman, Jordan and Lebanon, in Arabic and English"),
+    "switch_lang": ("English", "العربية"),
+    "switch_lang_label": ("Switch to English", "التبديل إلى العربية"),
+    "skip_to_content": ("تخطَّ إلى المحتوى", "Skip to content"),
+    "main_nav": ("التنقل الرئيسي", "Main navigation"),
+    "page_overview": ("نظرة عامة", "Overview"),
+    "page_explorer": ("مستكشف المؤشرات", "Indicator explorer"),
+    "page_governorates": ("المحافظات", "Governorates"),
+    "page_about": ("عن البيانات", "About the data"),
+    "page_embed": ("رسم مضمَّن", "Embedded chart"),
+    "page_not_found": ("الصفحة غير موجودة", "Page not found"),
+    "not_found_text": ("لا توجد صفحة بهذا العنوان. اختر صفحة من القائمة أعلاه.",
+                       "There is no page at this address. Choose a page from the menu above."),
+    "footer_licence": ("الأرقام من الجهات المذكورة في كل مصدر؛ التجميع متاح بترخيص CC BY 4.0 بشرط ذكر المصدر.",
+                       "Figures from the bodies named in each source; this compilation is CC BY 4.0, reuse with attribution."),
+    "build": ("إصدار البيانات", "Data build"),
+    "db_missing": ("قاعدة البيانات غير متاحة الآن. شغّل ‎spi build‎ ثم أعد تحميل الصفحة.",
+                   "The database is not available right now. Run `spi build`, then reload the page."),
+    "error_generic": ("تعذّر عرض هذا الجزء. أعد تحميل الصفحة، وإن تكرر الخطأ فأبلغنا.",
+                      "This part could not be shown. Reload the page; if it happens again, please tell us."),
+    # overview
+    "overview_heading": ("أهم المؤشرات", "Headline indicators"),
+    "overview_intro": ("آخر رقم منشور لكل مؤشر رئيسي، والتغير منذ الرقم السابق، والهدف إن وُجد. الأرقام كما نشرتها الجهات؛ لا نقدّر الأعوام الناقصة.",
+                       "The latest published figure for each headline indicator, the change since the previous figure, and the target where there is one. Figures are as published; missing years are never estimated."),
+    "latest": ("آخر رقم", "Latest"),
+    "no_headline": ("لا مؤشرات رئيسية في الفهرس بعد؛ افتح مستكشف المؤشرات لرؤية كل المؤشرات.",
+                    "The catalogue marks no headline indicators yet; open the indicator explorer to see them all."),
+    "change_since": ("التغير منذ {period}", "Change since {period}"),
+    "no_previous": ("لا رقم سابق للمقارنة", "No earlier figure to compare"),
+    "no_figure_yet": ("لم يُنشر رقم بعد", "No figure published yet"),
+    "derived": ("محسوب", "derived"),
+    "derived_note": ("محسوب من الأرقام المنشورة", "derived from the published figures"),
+    "sum_of_parts": ("مجموع الأنواع المنشورة (محسوب)", "Sum of the published types (derived)"),
+    "target": ("الهدف", "Target"),
+    "target_for": ("الهدف لعام {period}: {value}", "Target for {period}: {value}"),
+    "on_track": ("على المسار", "On track"),
+    "off_track": ("خارج المسار", "Off track"),
+    "pending": ("بانتظار بيانات {period}", "Awaiting {period} figure"),
+    "pending_long": ("لم يُنشر بعد رقم عن {period} لمقارنته بالهدف.", "No figure for {period} has been published yet to compare with the target."),
+    "open_indicator": ("افتح المؤشر", "Open the indicator"),
+    "trend_alt": ("الاتجاه: {points}", "Trend: {points}"),
+    "gap_years": ("لا رقم منشور عن: {periods}", "No figure published for: {periods}"),
+    "source": ("المصدر", "Source"),
+    "sources": ("المصادر", "Sources"),
+    # explorer
+    "explorer_heading": ("مستكشف المؤشرات", "Indicator explorer"),
+    "choose_indicator": ("المؤشر", "Indicator"),
+    "show": ("العرض", "Show"),
+    "view_time": ("عبر الزمن", "Over time"),
+    "view_breakdown": ("حسب {dimension}", "By {dimension}"),
+    "view_geo": ("حسب الدولة أو المحافظة", "By country or governorate"),
+    "view_per_case": ("لكل حالة (محسوب)", "Per case (derived)"),
+    "bar_mode": ("شكل الأعمدة", "Bars"),
+    "mode_stack": ("مكدّسة", "Stacked"),
+    "mode_group": ("متجاورة", "Grouped"),
+    "mode_share": ("حصص % (محسوب)", "Shares % (derived)"),
+    "geography": ("المنطقة", "Area"),
+    "years": ("الفترة", "Period"),
+    "from": ("من", "From"),
+    "all_periods": ("الكل", "All"),
+    "to": ("إلى", "To"),
+    "tab_chart": ("رسم", "Chart"),
+    "tab_table": ("جدول", "Table"),
+    "tab_sources": ("المصادر", "Sources"),
+    "tabs_label": ("طرق العرض", "Views"),
+    "download_csv": ("تنزيل CSV", "Download CSV"),
+    "download_xlsx": ("تنزيل XLSX", "Download XLSX"),
+    "download_png": ("تنزيل الصورة PNG", "Download image (PNG)"),
+    "downloads": ("التنزيل", "Download"),
+    "permalink": ("رابط دائم لهذا العرض", "Permalink to this view"),
+    "developer_api": ("واجهة المطورين (API)", "Developer API"),
+    "embed": ("تضمين الرسم في موقعك", "Embed this chart"),
+    "copy": ("نسخ", "Copy"),
+    "total": ("المجموع", "Total"),
+    "table_truncated": ("يعرض الجدول أحدث {shown} صفًا من {total}؛ ملف CSV يضم كل الصفوف.",
+                        "The table shows the latest {shown} of {total} rows; the CSV download holds them all."),
+    "table_caption": ("الأرقام المنشورة: {name}", "Published figures: {name}"),
+    "col_period": ("الفترة", "Period"),
+    "col_area": ("المنطقة", "Area"),
+    "col_category": ("الفئة", "Category"),
+    "col_value": ("القيمة", "Value"),
+    "col_unit": ("الوحدة", "Unit"),
+    "col_source": ("المصدر", "Source"),
+    "col_rank": ("الترتيب", "Rank"),
+    "col_indicator": ("المؤشر", "Indicator"),
+    "col_topic": ("المحور", "Topic"),
+    "col_definition": ("التعريف", "Definition"),
+    "col_measure": ("نوع القياس", "Measure"),
+    "sort_by": ("رتّب حسب {col}", "Sort by {col}"),
+    "definition": ("التعريف", "Definition"),
+    "unit": ("الوحدة", "Unit"),
+    "measure": ("نوع القياس", "Measure"),
+    "measure_stock": ("رصيد: عدد في تاريخ محدد", "Stock: a count on a given date"),
+    "measure_flow": ("تدفق: مجموع خلال فترة", "Flow: a total over a period"),
+    "publisher": ("الناشر", "Publisher"),
+    "title": ("العنوان", "Title"),
+    "published": ("تاريخ النشر", "Published"),
+    "not_stated": ("غير مذكور", "not stated"),
+    "reference_period": ("الفترة المرجعية", "Reference period"),
+    "note": ("ملاحظة", "Note"),
+    "chart_alt": ("{kind} لمؤشر «{name}» ({unit})، {geo}: {points}.", "{kind} of “{name}” ({unit}), {geo}: {points}."),
+    "chart_kind_line": ("رسم نقاط عبر الزمن", "Points over time"),
+    "chart_kind_bars": ("رسم أعمدة", "Bar chart"),
+    "in_words": ("الرسم بالكلمات", "The chart in words"),
+    "alt_summary": ("{count} رقمًا في الرسم؛ ذُكر هنا أول رقم وآخر رقم لكل سلسلة، وتذكرها كلها علامة التبويب «الجدول» وملف CSV.",
+                    "{count} figures in the chart; the first and the latest of each series are given here, and the "
+                    "Table tab and the CSV file list them all."),
+    "no_data_view": ("لا أرقام منشورة لهذا الاختيار.", "No published figures for this choice."),
+    "qualifier_more_than": ("أكثر من {value}", "more than {value}"),
+    "per_case_unit": ("{unit} لكل حالة", "{unit} per case"),
+    "share_unit": ("% من المجموع", "% of total"),
+    "share_of_parts_unit": ("% من مجموع الأنواع المنشورة", "% of the sum of published types"),
+    "share_note": ("الحصص محسوبة من الأرقام المنشورة.", "Shares are derived from the published figures."),
+    "per_case_note": ("محسوب: {num} مقسومًا على {den} للفترة نفسها.", "Derived: {num} divided by {den} for the same period."),
+    "parts_no_total": ("لم يُنشر مجموع لهذا المؤشر؛ تُعرض الأنواع كما نُشرت.", "No total is published for this indicator; the types are shown as published."),
+    "total_only": ("نُشر المجموع وحده دون تفصيل عن: {periods}", "Only the total, with no breakdown, is published for: {periods}"),
+    "one_point_note": ("رقم واحد منشور فقط؛ لا يمكن رسم اتجاه.", "Only one figure is published; no trend can be drawn."),
+    "bad_indicator": ("المؤشر «{value}» غير موجود في الفهرس؛ يُعرض بدلًا منه «{default}».",
+                      "The indicator “{value}” is not in the catalogue; showing “{default}” instead."),
+    "bad_year": ("الفترة «{value}» غير صالحة؛ تُعرض كل الفترات.", "The period “{value}” is not valid; showing every period."),
+    "bad_geo": ("المنطقة «{value}» لا أرقام لها في هذا المؤشر؛ تُعرض المناطق المتاحة.",
+                "The area “{value}” has no figures for this indicator; showing the areas that do."),
+    "bad_param": ("القيمة «{value}» غير صالحة لـ«{param}»؛ استُخدمت القيمة الافتراضية.",
+                  "The value “{value}” is not valid for “{param}”; the default is used."),
+    "open_in_explorer": ("افتح في مستكشف المؤشرات", "Open in the indicator explorer"),
+    # governorates
+    "gov_heading": ("المحافظات", "Governorates"),
+    "gov_intro": ("الأرقام المنشورة على مستوى المحافظة. المحافظات بلا رقم منشور مظللة بخطوط مائلة وموسومة «لا بيانات».",
+                  "Figures published at governorate level. Governorates with no published figure are hatched and marked “no data”."),
+    "country": ("الدولة", "Country"),
+    "no_data": ("لا بيانات", "No data"),
+    "map_label": ("خريطة محافظات {country}: {indicator}", "Map of the governorates of {country}: {indicator}"),
+    "map_attribution": ("الحدود: صُنعت باستخدام \u2066Natural Earth (naturalearthdata.com)\u2069، ملكية عامة. الحدود تقريبية.",
+                        "Boundaries: Made with Natural Earth (naturalearthdata.com), public domain. Lines are approximate."),
+    "ranked_table": ("ترتيب المحافظات", "Governorates ranked"),
+    "gov_indicators": ("مؤشرات محافظة {name}", "Indicators for {name}"),
+    "gov_pick": ("اختر محافظة على الخريطة أو من الجدول لعرض مؤشراتها.", "Pick a governorate on the map or in the table to see its indicators."),
+    "gov_no_figures": ("لا أرقام منشورة لمحافظة {name} حتى الآن.", "No figures have been published for {name} yet."),
+    "gov_none_country": ("لم تُنشر أرقام على مستوى المحافظات في {country} حتى الآن.", "No governorate-level figures have been published for {country} yet."),
+    "map_within_note": ("{name} مرسومة ضمن حدود {parent} في الخريطة (حدود قديمة).", "{name} is drawn inside {parent} on the map (older boundaries)."),
+    "legend": ("مفتاح الألوان", "Legend"),
+    # about
+    "about_heading": ("عن البيانات", "About the data"),
+    "about_intro": ("كل رقم هنا منقول من وثيقة منشورة، ومعه الجهة الناشرة والفترة التي يغطيها. لا نقدّر أرقامًا ناقصة ولا نكمل سنوات لم تُنشر أرقامها.",
+                    "Every figure here is taken from a published document, with its publisher and the period it covers. We never estimate missing figures or fill in years that were not published."),
+    "about_sources": ("الوثائق المصدر", "Source documents"),
+    "about_indicators": ("تعريفات المؤشرات", "Indicator definitions"),
+    "how_to_cite": ("كيف تستشهد بالبيانات", "How to cite"),
+    "cite_compilation": ("لاستخدام هذا التجميع:", "To cite this compilation:"),
+    "cite_source": ("لاستخدام رقم بعينه، اذكر وثيقته المصدر كما في الجدول أعلاه، مثلًا:", "To cite a single figure, name its source document as in the table above, for example:"),
+    "cite_text": ("إحصاءات الحماية الاجتماعية (عُمان، الأردن، لبنان)، تجميع من الوثائق المنشورة، إصدار البيانات {build}، اطُّلع عليه في {date}. ترخيص CC BY 4.0.",
+                  "Social protection statistics (Oman, Jordan, Lebanon), compiled from published documents, data build {build}, accessed {date}. Licence CC BY 4.0."),
+    "derived_explained": ("الأرقام الموسومة «محسوب» (التغير، النسب، المبلغ لكل حالة، الحصص، مجموع الأنواع) نحسبها عند العرض من الأرقام المنشورة، ولا تُخزَّن.",
+                          "Figures labelled “derived” (changes, percentages, amount per case, shares, sum of types) are computed from the published figures when shown; they are never stored."),
+    "digits_note": ("تُكتب الأرقام بالأرقام اللاتينية (0-9) مع فاصلة الآلاف، كما في النشرات الرسمية العُمانية.",
+                    "Numbers use Latin digits (0-9) with thousands separators, as Omani official releases do."),
+    "indicators_count": ("{n} مؤشرًا", "{n} indicators"),
+    "figures_count": ("الأرقام المنشورة: {n}", "published figures: {n}"),
+    # embed
+    "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
+    # downloads: the headers of the `names` form (api/queries.py header())
+    "column_indicator_id": ("المؤشر", "Indicator"),
+    "column_geo_code": ("النطاق الجغرافي", "Geography"),
+    "column_period": ("الفترة", "Period"),
+    "column_period_start": ("بداية الفترة", "Period start"),
+    "column_period_end": ("نهاية الفترة", "Period end"),
+    "column_value": ("القيمة", "Value"),
+    "column_qualifier": ("صفة القيمة", "Qualifier"),
+    "column_unit": ("الوحدة", "Unit"),
+    "column_source_id": ("المصدر", "Source"),
+    "column_value_as_written": ("القيمة كما نُشرت", "Value as published"),
+    "column_source_file": ("ملف المصدر", "Source file"),
+    "column_source_sheet": ("ورقة المصدر", "Source sheet"),
+    "column_source_row": ("صف المصدر", "Source row"),
+    "column_source_column": ("عمود المصدر", "Source column"),
+    # downloads: the texts of the workbooks (api/xlsx.py)
+    "file_stock": ("رصيد في تاريخ معيّن", "stock (counted on a date)"),
+    "file_flow": ("تدفق خلال فترة", "flow (over a period)"),
+    "file_view": ("ما يشمله الملف", "What this file holds"),
+    "file_full": ("السلسلة الكاملة: كل النطاقات الجغرافية والفترات والمجاميع والتصنيفات",
+                  "The full series: every geography, period, total and breakdown"),
+    "file_licence": ("الترخيص", "Licence"),
+    "file_cite": ("الاستشهاد", "How to cite"),
+    "file_build": ("إصدار قاعدة البيانات", "Database build"),
+    "file_data": ("البيانات", "Data"),
+    "file_about": ("عن المؤشر", "About"),
+    "file_readme": ("اقرأني", "Read me"),
+    "file_indicators": ("المؤشرات", "Indicators"),
+    "file_targets": ("المستهدفات", "Targets"),
+    "file_breakdowns": ("التصنيفات", "Breakdowns"),
+    "file_none": ("لا يوجد", "none"),
+    "file_title": ("مؤشرات الحماية الاجتماعية", "Social protection indicators"),
+    "file_see_sources": ("مصدر كل رقم في عمود المصدر؛ تفاصيل المصادر في ورقة «المصادر».",
+                         "Each figure's source is in the Source column; the sources are described on the Sources sheet."),
+    "file_continued": ("تتمة", "continued"),
+    "file_split": ("ورقة Excel تتسع لـ 1,048,576 صفًا؛ المواضيع الأطول مقسّمة على أوراق مرقّمة. الملف الكامل في صيغة CSV أو Parquet.",
+                   "An Excel sheet holds 1,048,576 rows; longer topics are split over numbered sheets. CSV and Parquet "
+                   "hold every row in one table."),
+    "file_no_rows": ("لا توجد أرقام منشورة لهذا الاختيار.", "No published figures for this selection."),
+    "file_name_suffix": ("الاسم", "name"),
+    "file_date_not_stated": ("تاريخ النشر غير مذكور", "publication date not stated"),
+    "file_geo": ("النطاق الجغرافي", "geography"),
+    "file_every_geo": ("كل النطاقات", "every geography"),
+    "file_from": ("من", "from"),
+    "file_to": ("إلى", "to"),
+    "file_breakdown": ("التصنيف", "breakdown"),
+    "file_total": ("المجموع", "total"),
+    "file_all": ("المجموع وكل التصنيفات", "total and every breakdown"),
+    "file_with": ("مع أرقام", "with the figures of"),
+    "qualifier_label_more_than": ("أكثر من", "more than"),
+    # the README of a ZIP download (api/documents.py readme())
+    "readme_unit": ("الوحدة", "Unit"),
+    "readme_full": ("السلسلة الكاملة", "the full series"),
+    "readme_count": ("عدد الأرقام", "Figures"),
+    "readme_csv": ("البيانات (الترميز UTF-8؛ التسميات: {labels})", "the data (UTF-8; labels: {labels})"),
+    "readme_csv_bom": ("البيانات (الترميز UTF-8 مع علامة BOM ليقرأه Excel؛ التسميات: {labels})",
+                       "the data (UTF-8 with a byte-order mark so that Excel reads Arabic; labels: {labels})"),
+    "readme_json": ("البيانات الوصفية (التعريف والوحدة والتصنيفات والمصادر والمستهدفات)",
+                    "metadata (definition, unit, breakdowns, sources, targets)"),
+    "readme_licence": ("الترخيص والاستشهاد", "Licence and citation"),
+    "readme_footer": ("إصدار البيانات {build}، {when} بالتوقيت العالمي. كل رقم نشرته الجهة المذكورة بجانبه؛ لا شيء مقدَّر أو مكمَّل.",
+                      "Build {build}, {when} UTC. Every figure was published by the source named beside it; nothing "
+                      "is estimated or filled."),
+    # chart images and embed snippets (spi publish)
+    "publish_credit": ("مؤشرات الحماية الاجتماعية · {licence}", "Social protection indicators · {licence}"),
+    "publish_open": ("افتح الرسم التفاعلي والبيانات", "Open the interactive chart and data"),
+    "publish_data_csv": ("البيانات (CSV)", "Data (CSV)"),
+    "publish_index": ("الرسوم", "Charts"),
+    # requests
+    "bad_lang": ("اللغة «{value}» غير متاحة. اختر العربية أو الإنجليزية.",
+                 "The language “{value}” is not available. Choose Arabic or English."),
+    "bad_request": ("تعذّر فهم هذا الطلب.", "This request could not be understood."),
+}
+
+_DATA_PAGE = {  # the Data page (dashboard/pages/data.py), as t("data_<key>", lang)
+    "page": ("البيانات", "Data"),
+    "title": ("البيانات المفتوحة", "Open data"),
+    "lead": ("كل رقم في هذا الموقع متاح للتنزيل مع تعريفه ووحدته ومصدره، بصيغة CSV أو Excel أو Parquet، "
+             "وعبر واجهة برمجية للقراءة فقط. الترخيص: {licence}؛ اذكر المصدر عند إعادة الاستخدام.",
+             "Every figure on this site can be downloaded with its definition, unit and source, as CSV, Excel or "
+             "Parquet, and read through a read-only API. Licence: {licence}; cite the source when you reuse it."),
+    "whole": ("مجموعة البيانات كاملة", "The whole dataset"),
+    "whole_note": ("{n} رقمًا منشورًا، إصدار قاعدة البيانات {build}.", "{n} published figures, database build {build}."),
+    "file": ("الملف", "File"), "what": ("ما فيه", "What it holds"), "address": ("العنوان", "Address"),
+    "csv_excel": ("CSV لبرنامج Excel (UTF-8 مع BOM)", "CSV for Excel (UTF-8 with BOM)"),
+    "csv_excel_what": ("كل الأرقام، بالرموز والأسماء العربية", "Every figure, with codes and names"),
+    "csv_plain": ("CSV للبرامج (UTF-8 بلا BOM، رموز فقط)", "CSV for programs (plain UTF-8, codes only)"),
+    "csv_plain_what": ("الأعمدة كما في قاعدة البيانات", "The columns as in the database"),
+    "xlsx_ar": ("Excel بالعربية", "Excel in Arabic"), "xlsx_en": ("Excel بالإنجليزية", "Excel in English"),
+    "xlsx_what": ("ورقة لكل موضوع (من اليمين إلى اليسار بالعربية)، رؤوس مثبتة، تنسيق الأرقام، ورقتا المؤشرات والمصادر",
+                  "A sheet per topic (right to left in Arabic), frozen headers, number formats, indicators and "
+                  "sources sheets"),
+    "parquet": ("ملف Parquet", "Parquet"),
+    "parquet_what": ("الرموز والأسماء باللغتين، لأدوات التحليل (pandas، R، DuckDB)",
+                     "Codes and names in both languages, for analysis tools (pandas, R, DuckDB)"),
+    "package": ("حزمة بيانات Frictionless", "Frictionless Data Package"),
+    "package_what": ("datapackage.json: مخطط لكل جدول، المصادر، الترخيص؛ والجداول كلها في ملف ZIP",
+                     "datapackage.json: a table schema for every resource, the sources, the licence; all of it as ZIP"),
+    "one": ("مؤشر واحد", "One indicator"),
+    "one_intro": ("اختر مؤشرًا وما تريد منه، ثم اضغط «اعرض العناوين». «السلسلة الكاملة» تعني كل الأرقام المنشورة للمؤشر: "
+                  "كل النطاقات والفترات والمجاميع والتصنيفات. أي اختيار آخر يعطي «العرض الحالي» فقط، كما يظهر في الرسم.",
+                  "Choose an indicator and what you want of it, then press “Show the addresses”. “Full series” means "
+                  "every published figure of the indicator: every geography, period, total and breakdown. Any other "
+                  "choice gives only that view, as the chart shows it."),
+    "indicator": ("المؤشر", "Indicator"), "geo": ("النطاق الجغرافي", "Geography"),
+    "all_geos": ("كل النطاقات", "Every geography"), "from": ("من الفترة", "From period"),
+    "to": ("إلى الفترة", "To period"), "any": ("بلا حد", "No limit"),
+    "breakdown": ("التصنيف", "Breakdown"), "full": ("السلسلة الكاملة", "Full series"),
+    "total": ("المجموع فقط", "Totals only"), "all": ("المجموع وكل التصنيفات", "Totals and every breakdown"),
+    "by": ("حسب {dim}", "By {dim}"),
+    "labels": ("التسميات", "Labels"), "labels_both": ("الرموز والأسماء", "Codes and names"),
+    "labels_names": ("الأسماء", "Names"), "labels_codes": ("الرموز", "Codes"),
+    "encoding": ("ترميز CSV", "CSV encoding"), "bom_yes": ("UTF-8 مع BOM (لبرنامج Excel)", "UTF-8 with BOM (for Excel)"),
+    "bom_no": ("UTF-8 بلا BOM (للبرامج الأخرى)", "Plain UTF-8 (for other programs)"),
+    "show": ("اعرض العناوين", "Show the addresses"),
+    "downloads": ("التنزيلات لهذا الاختيار", "Downloads for this choice"),
+    "dl_csv": ("ملف CSV", "CSV"), "dl_xlsx": ("ملف Excel", "Excel"), "dl_json": ("البيانات الوصفية (JSON)", "Metadata (JSON)"),
+    "dl_zip": ("حزمة ZIP (CSV + البيانات الوصفية + اقرأني)", "ZIP (CSV + metadata + README)"),
+    "api": ("واجهة المطوّرين (API)", "Developer API"),
+    "api_note": ("العنوان نفسه يعطي الأرقام بصيغة JSON إذا حُذف format=csv. الوثيقة الكاملة بصيغة OpenAPI:",
+                 "The same address gives JSON without format=csv. The full OpenAPI document:"),
+    "curl": ("مثال بسطر الأوامر", "Command-line example"),
+    "encodings": ("ملفات CSV والعربية في Excel", "CSV files, Arabic and Excel"),
+    "enc_1": ("يفتح Excel ملف CSV مزدوجًا بالنقر على أنه بترميز النظام المحلي، فتظهر الحروف العربية رموزًا غير مفهومة "
+              "ما لم يبدأ الملف بعلامة ترتيب البايت (BOM). لذلك تبدأ ملفات CSV هنا بعلامة BOM افتراضيًا.",
+              "Excel opens a double-clicked CSV in the computer's local encoding, so Arabic turns into gibberish "
+              "unless the file starts with a byte-order mark (BOM). So the CSV files here start with a BOM by default."),
+    "enc_2": ("للبرامج الأخرى (Python وR وقواعد البيانات) اختر «UTF-8 بلا BOM» أو أضف bom=false إلى العنوان؛ "
+              "معظمها يقرأ الملفين، لكن بعضها يضم علامة BOM إلى اسم العمود الأول.",
+              "For other programs (Python, R, databases) choose plain UTF-8, or add bom=false to the address; most "
+              "read both, but some glue the BOM onto the first column's name."),
+    "enc_3": ("إن فتح Excel الملف بحروف مشوهة: البيانات ← من نص/CSV ← أصل الملف: 65001: Unicode (UTF-8).",
+              "If Excel still shows gibberish: Data → From Text/CSV → File origin: 65001: Unicode (UTF-8)."),
+    "labels_h": ("التسميات: الأسماء أو الرموز أو كلاهما", "Labels: names, codes or both"),
+    "labels_1": ("«الأسماء» تضع أسماء المؤشرات والنطاقات والتصنيفات بلغة الصفحة مكان الرموز، ورؤوس الأعمدة بلغة الصفحة "
+                 "أيضًا. «الرموز» تترك الأعمدة كما في قاعدة البيانات (om_ss_cases، OM-BJ، female). «الرموز والأسماء» "
+                 "تضيف بعد كل عمود مرمّز عمودًا باسمه.",
+                 "“Names” puts the names of indicators, places and breakdown members in the page's language in place "
+                 "of the codes, with headers in that language. “Codes” keeps the columns as in the database "
+                 "(om_ss_cases, OM-BJ, female). “Codes and names” adds, after each coded column, a column with its name."),
+    "rules": ("قواعد البيانات", "Rules of the data"),
+    "rules_1": ("كل رقم نشرته جهة مسمّاة، ومصدره في عمود المصدر. لا يُقدَّر أي رقم ولا يُملأ أي نقص. عمود "
+                "«القيمة كما نُشرت» يحفظ الرقم كما كُتب في المصدر.",
+                "Every figure was published by a named source, given in the Source column. Nothing is estimated or "
+                "filled. The “value as published” column keeps the figure as the source wrote it."),
+    "rules_2": ("الأعمدة الفارغة في أعمدة التصنيف تعني المجموع. الصفة more_than تعني أن المصدر قال «أكثر من».",
+                "An empty breakdown column means the total. The qualifier more_than means the source said “more than”."),
+    "endpoints": ("عناوين الواجهة البرمجية", "API addresses"),
+    "bad_indicator": ("المؤشر «{v}» غير معروف؛ عُرض مؤشر آخر.", "Unknown indicator “{v}”; another one is shown."),
+    "bad_geo": ("النطاق «{v}» غير معروف لهذا المؤشر؛ حُذف.", "Geography “{v}” is not known for this indicator; left out."),
+    "bad_period": ("الفترة «{v}» غير مفهومة (مثال: 2021 أو 2025-H1 أو 2025-06)؛ حُذفت.",
+                   "Period “{v}” is not understood (e.g. 2021, 2025-H1, 2025-06); left out."),
+    "bad_order": ("بداية الفترة بعد نهايتها؛ حُذفتا.", "The first period is after the last; both left out."),
+    "bad_breakdown": ("لا يُنشر هذا المؤشر حسب «{v}»؛ عُرض المجموع.",
+                      "This indicator is not published by “{v}”; totals are shown."),
+    "rows": ("عدد الأرقام في هذا الاختيار: {n}", "Figures in this choice: {n}"),
+}
+STRINGS.update({f"data_{key}": text for key, text in _DATA_PAGE.items()})
+
+class UnknownLanguage(ValueError):
+    """A `lang` that is neither Arabic nor English."""
+
+    def __init__(self, value: object):
+        self.value = str(value)[:40]
+        super().__init__(f"the language {self.value!r} is not available; use one of: {', '.join(LANGS)}")
+
+
+def lang_of(value: object) -> str:
+    """THE language policy: no value (None or "") is Arabic, 'ar' and 'en' are themselves,
+    anything else (another language, a list of several, a number) raises UnknownLanguage."""
+    if value is None or value == "":
+        return DEFAULT_LANG
+    if isinstance(value, str) and value in LANGS:
+        return value
+    raise UnknownLanguage(value)
+
+
+def t(key: str, lang: str, **fields) -> str:
+    """The interface string `key` in `lang` (a language lang_of accepted), {fields} filled in."""
+    text = STRINGS[key][LANGS.index(lang)]
+    return text.format(**fields) if fields else text
+
+
+def pick(row, field: str, lang: str):
+    """row[f"{field}_ar"] or row[f"{field}_en"], from a dict; None where it is missing."""
+    value = row.get(f"{field}_{lang}")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang == "ar" else "ltr"
+
+
+def other_lang(lang: str) -> str:
+    return "en" if lang == "ar" else "ar"
+
+
+def separator(lang: str) -> str:
+    """Between items of a list in running text: '، ' / ', '."""
+    return "، " if lang == "ar" else ", "
+
+
+def semicolon(lang: str) -> str:
+    return "؛ " if lang == "ar" else "; "

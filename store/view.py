@@ -1,0 +1,375 @@
+"""The view model: what a page shows (View) and which published figures it reads (Rows).
+
+A `View` is the explorer's state, read from and written to its address (the permalink):
+indicator, view (time | breakdown | geo | per_case), breakdown, mode (stack | group |
+share), geo (places), from, to (periods), tab, lang. `View.rows()` is the only way a page
+gets its figures. The downloads (/data/<id>.csv…) and the API (/api/v1/observations) parse
+their parameters with `parse_rows` into the same `Rows`, with the same period rule
+(contract.periods.ends_within), so a chart, its table, its download and its API answer
+are computed from one selection and cannot disagree; the explorer's download links are
+`View.download_args()`, which parse back into an equal `Rows`.
+
+Pages are lenient: a value that cannot be used is replaced by a default and explained in
+a message (`View.messages`). Downloads and the API are strict: a bad value raises
+ParamError, which becomes a 4xx JSON answer naming the parameter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from urllib.parse import urlencode
+
+from contract import periods
+
+from .texts import t
+
+VIEWS = ("time", "breakdown", "geo", "per_case")
+MODES = ("stack", "group", "share")
+TABS = ("chart", "table", "sources")
+VIEW_PARAMS = ("geo", "from", "to", "breakdown")   # any of them: a view, not the full series
+MAX_IDS = 50             # indicators in one request
+MAX_GEOS = 100           # places in one request
+ID_PATTERN = r"[a-z][a-z0-9_]{0,63}"
+GEO_PATTERN = r"[A-Z]{2}(-[A-Z0-9]{1,3})?"
+
+
+class ParamError(Exception):
+    """A request parameter that cannot be used; a 4xx answer that names it."""
+
+    def __init__(self, parameter: str | None, message: str, status: int = 400, code: str = "invalid_parameter",
+                 allowed: list | None = None):
+        super().__init__(message)
+        self.parameter, self.message, self.status, self.code, self.allowed = parameter, message, status, code, allowed
+
+    def as_json(self) -> dict:
+        body = {"status": self.status, "code": self.code, "message": self.message}
+        if self.parameter is not None:
+            body["parameter"] = self.parameter
+        if self.allowed is not None:
+            body["allowed"] = self.allowed
+        return {"error": body}
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A selection of published figures.
+
+    indicators: these indicators (empty: every one); geos: only these places (a country does
+    not pull in its governorates; empty: every place); first, last: the `from` and `to`
+    period labels; breakdowns: 'total' (rows with no breakdown), 'all', or dimensions (that
+    breakdown's members, without the total); full: no view parameter was given."""
+
+    indicators: tuple[str, ...] = ()
+    geos: tuple[str, ...] = ()
+    first: str | None = None
+    last: str | None = None
+    breakdowns: tuple[str, ...] = ("all",)
+    full: bool = True
+
+    @property
+    def start(self) -> date | None:
+        return periods.parse_filter(self.first).start if self.first else None
+
+    @property
+    def end(self) -> date | None:
+        return periods.parse_filter(self.last).end if self.last else None
+
+    def args(self) -> dict[str, str]:
+        """The selection as the download and API parameters that give it back (parse_rows)."""
+        out: dict[str, str] = {}
+        if self.full:
+            return out
+        if self.geos:
+            out["geo"] = ",".join(self.geos)
+        if self.first:
+            out["from"] = self.first
+        if self.last:
+            out["to"] = self.last
+        out["breakdown"] = ",".join(self.breakdowns)
+        return out
+
+
+@dataclass(frozen=True)
+class View:
+    """What the explorer (and an embedded chart) shows; see the module's docstring."""
+
+    indicator: str
+    kind: str = "time"
+    breakdown: str | None = None
+    mode: str = "stack"
+    geos: tuple[str, ...] = ()
+    first: str | None = None
+    last: str | None = None
+    tab: str = "chart"
+    lang: str = "ar"
+    messages: tuple[str, ...] = field(default=(), compare=False)
+
+    def query(self, lang: str | None = None, tab: bool = True) -> dict[str, str]:
+        """The view as the explorer's URL parameters (defaults left out, so links stay short)."""
+        q = {"indicator": self.indicator}
+        if self.kind != "time":
+            q["view"] = self.kind
+        if self.breakdown:
+            q["breakdown"] = self.breakdown
+        if self.kind == "breakdown" and self.mode != "stack":
+            q["mode"] = self.mode
+        if self.geos:
+            q["geo"] = ",".join(self.geos)
+        if self.first:
+            q["from"] = self.first
+        if self.last:
+            q["to"] = self.last
+        if tab and self.tab != "chart":
+            q["tab"] = self.tab
+        q["lang"] = lang or self.lang
+        return q
+
+    def query_string(self, **kw) -> str:
+        return urlencode(self.query(**kw), safe=",")
+
+    def rows(self, meta) -> Rows:
+        """The published figures this view draws on, and nothing else:
+        - over time: the totals of its places (for an indicator published only by its parts,
+          the parts of its first breakdown, which the chart sums and marks derived);
+        - by breakdown: the parts and the totals of its first place;
+        - by area: the totals of its places;
+        - per case: the totals of both indicators of the pair in its places."""
+        ind = meta.indicators[self.indicator]
+        ids, geos, breakdowns = (self.indicator,), self.geos, ("total",)
+        if self.kind == "time" and not meta.has_total(self.indicator) and ind["breakdowns"]:
+            breakdowns = (ind["breakdowns"][0],)
+        elif self.kind == "breakdown":
+            geos, breakdowns = self.geos[:1], ("total", self.breakdown)
+        elif self.kind == "per_case":
+            ids = meta.per_case(self.indicator)
+        return Rows(indicators=ids, geos=geos, first=self.first, last=self.last, breakdowns=breakdowns, full=False)
+
+    def download_args(self, meta) -> dict[str, str]:
+        """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give exactly this view's rows."""
+        rows = self.rows(meta)
+        extra = [i for i in rows.indicators if i != self.indicator]
+        return {**rows.args(), **({"with": ",".join(extra)} if extra else {})}
+
+    def api_args(self, meta) -> dict[str, str]:
+        """Parameters of /api/v1/observations that give exactly this view's rows."""
+        rows = self.rows(meta)
+        return {"indicator": ",".join(rows.indicators), **rows.args()}
+
+
+# ---------------------------------------------------------------- pages: lenient
+
+def views_for(meta, indicator_id: str) -> list[str]:
+    """The views the explorer offers for an indicator."""
+    ind = meta.indicators[indicator_id]
+    out = ["time"]
+    if ind["breakdowns"]:
+        out.append("breakdown")
+    if len(meta.geos_of(indicator_id)) > 1:
+        out.append("geo")
+    if meta.per_case(indicator_id):
+        out.append("per_case")
+    return out
+
+
+def _first(value) -> str | None:
+    """One text value of a parameter (the first, if it was repeated); None if there is none."""
+    if isinstance(value, (list, tuple)):
+        value = value[0] if value else None
+    if value is None or isinstance(value, (dict, bool)):
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def parse_view(params: dict, meta, lang: str) -> View:
+    """A View from the explorer's URL parameters (lang already checked by texts.lang_of), with
+    a message in `lang` for every value that had to be replaced. Never raises."""
+    messages: list[str] = []
+
+    indicator = _first(params.get("indicator"))
+    default = meta.default_indicator if meta.default_indicator in meta.indicators else next(iter(meta.indicators))
+    if indicator is None:
+        indicator = default
+    elif indicator not in meta.indicators:
+        messages.append(t("bad_indicator", lang, value=indicator[:80], default=meta.indicators[default][f"name_{lang}"]))
+        indicator = default
+    ind = meta.indicators[indicator]
+    available = meta.geos_of(indicator)
+    views = views_for(meta, indicator)
+
+    breakdown = _first(params.get("breakdown"))
+    kind = _first(params.get("view"))
+    if breakdown is not None and breakdown not in ind["breakdowns"]:
+        messages.append(t("bad_param", lang, value=breakdown[:40], param="breakdown"))
+        breakdown = None
+    if kind is None:
+        kind = "breakdown" if breakdown else "time"
+    elif kind not in views:
+        messages.append(t("bad_param", lang, value=kind[:40], param="view"))
+        kind = "breakdown" if breakdown else "time"
+    if kind == "breakdown" and not breakdown:
+        breakdown = ind["breakdowns"][0] if ind["breakdowns"] else None
+        if breakdown is None:
+            kind = "time"
+    if kind != "breakdown":
+        breakdown = None
+
+    geos: list[str] = []
+    for code in (_first(params.get("geo")) or "").split(","):
+        code = code.strip().upper()
+        if not code:
+            continue
+        if code in available:
+            if code not in geos:
+                geos.append(code)
+        else:
+            messages.append(t("bad_geo", lang, value=code[:20]))
+    if not geos and available:
+        geos = list(available) if kind == "geo" else [available[0]]
+
+    mode = _first(params.get("mode")) or "stack"
+    if mode not in MODES:
+        messages.append(t("bad_param", lang, value=mode[:40], param="mode"))
+        mode = "stack"
+    tab = _first(params.get("tab")) or "chart"
+    if tab not in TABS:
+        messages.append(t("bad_param", lang, value=tab[:40], param="tab"))
+        tab = "chart"
+
+    bounds = []
+    for key in ("from", "to"):
+        value = _first(params.get(key))
+        if value is not None and periods.parse_filter(value) is None:
+            messages.append(t("bad_year", lang, value=value[:40]))
+            value = None
+        bounds.append(value)
+    first, last = bounds
+    if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
+        messages.append(t("bad_year", lang, value=f"{first}–{last}"))
+        first = last = None
+    return View(indicator=indicator, kind=kind, breakdown=breakdown, mode=mode, geos=tuple(geos), first=first,
+                last=last, tab=tab, lang=lang, messages=tuple(messages))
+
+
+def with_changes(view: View, **changes) -> View:
+    return replace(view, messages=(), **changes)
+
+
+# ---------------------------------------------------------------- downloads and the API: strict
+
+def _list(raw: str, name: str, limit: int, pattern: str, what: str, example: str) -> list[str]:
+    items = raw.split(",")
+    if len(items) > limit:
+        raise ParamError(name, f"{len(items)} {what}s requested; at most {limit} at a time", code="too_many")
+    out: list[str] = []
+    for item in items:
+        if not item:
+            raise ParamError(name, f"empty {what} in {name!r} (expected comma-separated {what}s, no spaces)")
+        if not re.fullmatch(pattern, item):
+            raise ParamError(name, f"{item[:80]!r} is not a valid {what} (expected something like {example})")
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def indicator_ids(raw: str | None, meta, name: str = "indicator") -> list[str]:
+    """Indicator ids from a comma-separated parameter: known ones (404 otherwise)."""
+    if raw is None:
+        return []
+    ids = _list(raw, name, MAX_IDS, ID_PATTERN, "indicator id", "om_ss_cases")
+    unknown = [i for i in ids if i not in meta.indicators]
+    if unknown:
+        raise ParamError(name, f"unknown indicator {', '.join(map(repr, unknown))}; see /api/v1/indicators "
+                               "for the list", status=404, code="unknown_indicator")
+    return ids
+
+
+def indicator_id(value: str, meta) -> str:
+    """A single indicator id from an address (e.g. /data/<id>.csv)."""
+    if not re.fullmatch(ID_PATTERN, value) or value not in meta.indicators:
+        raise ParamError("indicator_id", f"unknown indicator {value[:80]!r}; see /api/v1/indicators for the list",
+                         status=404, code="unknown_indicator")
+    return value
+
+
+def _geo_codes(raw: str, meta) -> list[str]:
+    codes = _list(raw, "geo", MAX_GEOS, GEO_PATTERN, "geography code", "OM or OM-BJ")
+    unknown = [c for c in codes if c not in meta.geographies]
+    if unknown:
+        raise ParamError("geo", f"unknown geography {', '.join(map(repr, unknown))}; see /api/v1/geographies "
+                                "for the codes", status=404, code="unknown_geography")
+    return codes
+
+
+def _period(raw: str, name: str) -> str:
+    if periods.parse_filter(raw) is None:
+        raise ParamError(name, f"{raw[:40]!r} is not a period (expected a label such as 2021, 2025-H1, 2025-Q3 "
+                               "or 2025-06)", code="invalid_period")
+    return raw
+
+
+def breakdowns_offered(meta, indicators: list[str]) -> list[str]:
+    """The breakdown values a selection of these indicators may ask for, in catalogue order."""
+    offered = {d for i in (indicators or meta.indicators) for d in meta.indicators[i]["breakdowns"]}
+    return ["total", "all", *(d for d in meta.dimension_columns if d in offered)]
+
+
+def _breakdowns(raw: str | None, meta, indicators: list[str]) -> tuple[str, ...]:
+    if raw is None:
+        return ("total",)
+    allowed = ["total", "all", *meta.dimension_columns]
+    items = raw.split(",")
+    if len(items) > len(allowed):
+        raise ParamError("breakdown", f"{len(items)} breakdowns requested; at most {len(allowed)}", code="too_many")
+    out: list[str] = []
+    for item in items:
+        if item not in allowed:
+            raise ParamError("breakdown", f"{item[:60]!r} is not a breakdown; use total, all or one of: "
+                                          f"{', '.join(meta.dimension_columns)}", code="invalid_breakdown",
+                             allowed=allowed)
+        if item not in out:
+            out.append(item)
+    offered = breakdowns_offered(meta, indicators)
+    missing = [d for d in out if d not in offered]
+    if missing:
+        which = indicators[0] if len(indicators) == 1 else "any of the requested indicators"
+        has = offered[2:]
+        raise ParamError("breakdown", f"{which} has no breakdown by {', '.join(missing)}"
+                                      + (f"; it has: {', '.join(has)}" if has else "; it is published as totals only"),
+                         code="breakdown_not_available", allowed=offered)
+    return tuple(out)
+
+
+def parse_rows(args, meta, indicators: list[str]) -> Rows:
+    """The Rows asked for by `geo`, `from`, `to` and `breakdown` (args: a mapping of single
+    text values, already checked for unknown or repeated parameters).
+
+    No view parameter: the full series of `indicators` (every place, period, total and
+    breakdown). Any of them: that view: `geo` only these places; `from`/`to` by the period
+    rule (contract.periods.ends_within); `breakdown` total (the default in a view), all,
+    or dimensions, comma-separated."""
+    full = not any(name in args for name in VIEW_PARAMS)
+    if full:
+        return Rows(indicators=tuple(indicators))
+    geos = _geo_codes(args["geo"], meta) if "geo" in args else []
+    first = _period(args["from"], "from") if "from" in args else None
+    last = _period(args["to"], "to") if "to" in args else None
+    if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
+        raise ParamError("from", f"from={first} is after to={last}", code="period_order")
+    return Rows(indicators=tuple(indicators), geos=tuple(geos), first=first, last=last,
+                breakdowns=_breakdowns(args.get("breakdown"), meta, indicators), full=False)
+
+
+def with_indicators(raw: str | None, meta, indicator: str) -> list[str]:
+    """`with` of a per-indicator download: other indicators of the same country whose figures
+    the view also draws on (amounts per case divide by the cases)."""
+    if raw is None:
+        return []
+    others = indicator_ids(raw, meta, name="with")
+    country = meta.indicators[indicator]["country"]
+    wrong = [i for i in others if meta.indicators[i]["country"] != country or i == indicator]
+    if wrong:
+        raise ParamError("with", f"{', '.join(map(repr, wrong))} cannot be added to {indicator}: it is the same "
+                                 "indicator or about another country", code="invalid_with")
+    return others

@@ -1,0 +1,259 @@
+"""The second pass over a view: its numbers (store/series.py) put into words.
+
+`describe(chart, meta)` gives what the dashboard and the chart images draw: title,
+subtitle, unit, axis labels, series names, each figure formatted, notes, the source line,
+the table's texts, and the chart in one paragraph (its text alternative). All words come
+from the catalogue (names, units, sources) and store/texts.py (interface texts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .formats import (amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase,
+                      unit_label)
+from .series import Chart
+from .texts import semicolon, separator, t
+
+ALT_MAX_POINTS = 40   # beyond this, "every value" is no longer readable: the table has them
+
+
+@dataclass
+class Line:
+    """A series with its words."""
+
+    key: str
+    name: str
+    values: list
+    texts: list          # each figure formatted ("" where there is none)
+    derived: bool = False
+
+
+@dataclass
+class Described:
+    """A chart in words, as the figure builder, the table and the text alternative use it."""
+
+    indicator_id: str
+    lang: str
+    kind: str
+    barmode: str | None
+    periods: list[str]             # the x categories as codes (periods or places)
+    x_labels: list[str]            # the same, for people
+    series: list[Line]
+    title: str
+    subtitle: str
+    unit: str
+    source_line: str
+    percent: bool = False
+    derived: bool = False
+    notes: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
+    table: list[dict] = field(default_factory=list)
+    alt: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any(v is not None for s in self.series for v in s.values)
+
+
+def source_line(meta, source_ids: list[str], lang: str) -> str:
+    """'Source: Ministry of Social Development, Oman (2022); …'."""
+    parts = []
+    for sid in source_ids:
+        s = meta.sources.get(sid)
+        if s:
+            year = str(s["published"])[:4] if s.get("published") else t("not_stated", lang)
+            parts.append(f"{s[f'publisher_{lang}']} ({year})")
+    return f"{t('source', lang)}: " + semicolon(lang).join(parts) if parts else ""
+
+
+def _periods(labels: list[str], lang: str) -> str:
+    return join_list([period_label(p, lang) for p in labels], lang)
+
+
+def _unit_text(chart: Chart, meta, lang: str) -> str:
+    if chart.unit == "share":
+        return t("share_unit", lang)
+    if chart.unit == "share_of_parts":
+        return t("share_of_parts_unit", lang)
+    if chart.unit == "per_case":
+        num = meta.per_case(chart.view.indicator)[0]
+        return t("per_case_unit", lang, unit=unit_label(meta.unit_of(num), lang))
+    return unit_label(meta.unit_of(chart.view.indicator), lang)
+
+
+def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra: str = "") -> str:
+    span = ""
+    if labels:
+        first, last = period_phrase(labels[0], measure, lang), period_phrase(labels[-1], measure, lang)
+        if first != last and measure != "stock":
+            first, last = period_label(labels[0], lang), period_label(labels[-1], lang)
+        span = first if first == last else f"{first} – {last}"
+    return " · ".join(b for b in (unit_text, span, extra) if b)
+
+
+def _note(note: tuple, meta, lang: str) -> str:
+    kind, *data = note
+    if kind == "parts_summed":
+        return t("parts_no_total", lang) + " " + t("sum_of_parts", lang) + "."
+    if kind == "gaps":
+        return t("gap_years", lang, periods=_periods(data[0], lang))
+    if kind == "total_only":
+        return t("total_only", lang, periods=_periods(data[0], lang))
+    if kind == "per_case":
+        return t("per_case_note", lang, num=meta.indicators[data[0]][f"name_{lang}"],
+                 den=meta.indicators[data[1]][f"name_{lang}"])
+    return t({"one_point": "one_point_note", "share": "share_note", "parts_no_total": "parts_no_total"}[kind], lang)
+
+
+def _title_and_extra(chart: Chart, meta, lang: str) -> tuple[str, str]:
+    """The chart's title, and what its subtitle adds after the unit and the period."""
+    view, name = chart.view, meta.indicators[chart.view.indicator][f"name_{lang}"]
+    derived = t("derived", lang)
+    if view.kind == "per_case":
+        num, den = meta.per_case(view.indicator)
+        name, extra = f"{meta.indicators[num][f'name_{lang}']} ÷ {meta.indicators[den][f'name_{lang}']}", derived
+    elif view.kind == "breakdown":
+        extra = t("view_breakdown", lang, dimension=meta.dimension_name(view.breakdown, lang))
+        extra += f" ({derived})" if chart.percent else ""
+    elif view.kind == "geo":
+        return name, t("view_geo", lang)
+    else:
+        extra = derived if chart.derived else ""
+    geos = view.geos[:1] if view.kind == "breakdown" else view.geos
+    places = join_list([meta.geo_name(g, lang) for g in geos], lang)
+    return (f"{name} — {places}" if places else name), extra
+
+
+def _series_name(chart: Chart, key: str, meta, lang: str) -> str:
+    view = chart.view
+    if view.kind == "breakdown":
+        return meta.member_label(view.breakdown, key, lang)
+    if view.kind == "geo":
+        return period_phrase(key, chart.measure, lang)
+    return meta.geo_name(key, lang) + (f" ({t('derived', lang)})" if chart.derived else "")
+
+
+def describe(chart: Chart, meta) -> Described:
+    """The words of a chart (see the module's docstring)."""
+    view, lang = chart.view, chart.view.lang
+    unit_text = _unit_text(chart, meta, lang)
+    if chart.percent:
+        fmt = lambda v, q=None: "" if v is None else fmt_percent(v / 100, lang)  # noqa: E731
+    elif chart.unit == "per_case":
+        num_unit = meta.unit_of(meta.per_case(view.indicator)[0])
+        fmt = lambda v, q=None: "" if v is None else fmt_amount(v, num_unit, lang, 1)  # noqa: E731
+    else:
+        amount = amount_formatter(meta.unit_of(view.indicator), lang, chart.decimals)
+        fmt = lambda v, q=None: "" if v is None else amount(v, q)  # noqa: E731
+    lines = [Line(key=s.key, name=_series_name(chart, s.key, meta, lang), values=s.values,
+                  texts=[fmt(v, q) for v, q in zip(s.values, s.qualifiers)], derived=s.derived)
+             for s in chart.series]
+    title, extra = _title_and_extra(chart, meta, lang)
+    x_labels = ([meta.geo_name(g, lang) for g in chart.x] if chart.x_is == "geo"
+                else [period_label(p, lang) for p in chart.x])
+    out = Described(indicator_id=view.indicator, lang=lang, kind=chart.kind, barmode=chart.barmode, periods=chart.x,
+                    x_labels=x_labels, series=lines, title=title,
+                    subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
+                    source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
+                    notes=[_note(n, meta, lang) for n in chart.notes], gaps=chart.gaps,
+                    table=table_texts(chart, meta, unit_text))
+    out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
+                       by_geo=view.kind == "geo")
+    return out
+
+
+def table_texts(chart: Chart, meta, chart_unit: str) -> list[dict]:
+    """The table's rows with their words. A breakdown view has thousands of rows that share a
+    few periods, places, sources and units: each text is looked up once per view (plain dicts,
+    the cheapest cache), not once per row."""
+    lang = chart.view.lang
+    period_texts: dict[tuple, tuple[str, str]] = {}
+    sources: dict[str | None, tuple[str, str]] = {}
+    areas: dict[str, str] = {}
+    amounts: dict[str, object] = {}
+    units: dict[str, str] = {}
+    categories: dict[tuple, str] = {}
+    out = []
+    for r in chart.table:
+        ind_id, period = r["indicator_id"], r["period"]
+        ind = meta.indicators[ind_id]
+        key = (period, ind["measure"])
+        texts = period_texts.get(key)
+        if texts is None:
+            end = r["period_end"]
+            texts = period_texts[key] = (period_phrase(period, ind["measure"], lang), end.isoformat())
+        source = sources.get(r["source_id"])
+        if source is None:
+            s = meta.sources.get(r["source_id"] or "", {})
+            source = sources[r["source_id"]] = (s.get(f"publisher_{lang}", r["source_id"] or ""), s.get(f"title_{lang}", ""))
+        area = areas.get(r["geo"])
+        if area is None:
+            area = areas[r["geo"]] = meta.geo_name(r["geo"], lang)
+        category = categories.get((r["category"], r["dimension"], r["member"], ind_id))
+        if category is None:
+            category = categories[(r["category"], r["dimension"], r["member"], ind_id)] = _category(r, meta, lang)
+        if r["unit"] == "unit":
+            amount = amounts.get(ind_id)
+            if amount is None:
+                amount = amounts[ind_id] = amount_formatter(meta.unit_of(ind_id), lang, ind["decimals"])
+            unit = units.get(ind_id)
+            if unit is None:
+                unit = units[ind_id] = unit_label(meta.unit_of(ind_id), lang)
+            value_text = amount(r["value"], r["qualifier"])
+        elif r["unit"] == "per_case":
+            unit, value_text = chart_unit, fmt_amount(r["value"], meta.unit_of(ind_id), lang, 1)
+        else:
+            unit = t("share_unit" if r["unit"] == "share" else "share_of_parts_unit", lang)
+            value_text = fmt_percent(r["value"] / 100, lang)
+        out.append({"period": period, "period_text": texts[0], "sort_period": texts[1], "geo": r["geo"],
+                    "area": area, "category": category, "value": r["value"], "value_text": value_text,
+                    "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"]})
+    return out
+
+
+def _category(r: dict, meta, lang: str) -> str:
+    kind = r["category"]
+    if kind in ("member", "share"):
+        return meta.member_label(r["dimension"], r["member"], lang)
+    if kind == "indicator":
+        return meta.indicators[r["indicator_id"]][f"name_{lang}"]
+    return t({"total": "total", "sum_of_parts": "sum_of_parts", "per_case": "view_per_case"}[kind], lang)
+
+
+def alt_text(vd: Described, name: str, by_geo: bool = False) -> str:
+    """The chart in one paragraph: what it shows and every value in it; for a chart of more
+    than ALT_MAX_POINTS figures, the first and latest of each series and where the rest are."""
+    lang = vd.lang
+    if vd.empty:
+        return t("no_data_view", lang)
+    count = sum(v is not None for s in vd.series for v in s.values)
+    pieces = []
+    for s in vd.series:
+        pts = [f"{x}: {txt}" for x, txt, v in zip(vd.x_labels, s.texts, s.values) if v is not None]
+        if count > ALT_MAX_POINTS and len(pts) > 2:
+            pts = [pts[0], "…", pts[-1]]
+        if pts:
+            prefix = f"{s.name} — " if len(vd.series) > 1 or by_geo else ""
+            pieces.append(prefix + separator(lang).join(pts))
+    kind = t("chart_kind_line" if vd.kind == "line" else "chart_kind_bars", lang)
+    text = t("chart_alt", lang, kind=kind, name=name, unit=vd.unit,
+             geo=vd.title.split(" — ")[-1] if " — " in vd.title else "", points=semicolon(lang).join(pieces))
+    if count > ALT_MAX_POINTS:
+        text += " " + t("alt_summary", lang, count=fmt_number(count, lang))
+    if vd.gaps:
+        text += " " + t("gap_years", lang, periods=_periods(vd.gaps, lang)) + "."
+    return text
+
+
+def sort_table(rows: list[dict], column: str | None, descending: bool) -> list[dict]:
+    """Rows sorted by period (default), area, category, value or source; missing values last."""
+    keys = {"period": lambda r: (r["sort_period"], r["area"], r["category"]),
+            "area": lambda r: (r["area"], r["sort_period"]),
+            "category": lambda r: (r["category"], r["sort_period"]),
+            "value": lambda r: (r["value"] is None, r["value"] or 0),
+            "source": lambda r: (r["source"], r["sort_period"])}
+    key = keys.get(column or "period", keys["period"])
+    if column == "value":
+        present = sorted([r for r in rows if r["value"] is not None], key=key, reverse=descending)
+        return present + [r for r in rows if r["value"] is None]
+    return sorted(rows, key=key, reverse=descending)
