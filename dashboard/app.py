@@ -1,36 +1,40 @@
 """The Dash app: pages from dashboard/pages/, Arabic first, served fast.
 
-`server` (the Flask app) is what gunicorn runs (`dashboard.app:server`); the open-data
-routes (api.register) are added to it here.
+spi/app.py composes this app's Flask server with the open-data routes (api/) and the
+site's request policy; gunicorn runs `spi.app:server`.
+
+Every page's layout is wrapped once here (`_page`): that is where a page's language enters
+(store.texts.lang_of: an unknown language gets the 400 page), where a missing or
+unreadable database becomes a 503 notice, and where the layout is turned into Dash's wire
+form. Titles read the language the layout saw.
 
 Speed, by design:
 - The requested page is rendered on the server and sent inside the first HTML response
   (#ssr), so cards, sparklines and tables paint before any JavaScript has run; the scripts
   are deferred. When React has rendered the same page, CSS hides the server copy.
 - Charts use the plotly.js basic bundle (1.2 MB, loaded only by pages with a chart).
-- Responses are compressed (flask-compress), static files cached, views cached per build.
-<html lang dir> is set on the server from ?lang= (Arabic by default, right to left).
+- Static files are compressed once per process and cached; views are cached per build.
 """
 from __future__ import annotations
 
 import functools
 import logging
 import re
-import time
+from html import escape
 from pathlib import Path
-from urllib.parse import urlencode
 
 import dash
 import flask
 import plotly.io
-from dash import Dash, html
-from flask_compress import Compress
+from dash import Dash
 
-import api
+from store.address import public_base
+from store.database import DatabaseMissing, SchemaError
+from store.texts import UnknownLanguage, direction, lang_of, t
 
-from . import data
-from .i18n import direction, norm_lang, t
+from . import guard
 from .render import to_html
+from .status import bad_language, status_of_request, unavailable
 from .wire import to_wire
 
 HERE = Path(__file__).resolve().parent
@@ -58,26 +62,28 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+def page_lang() -> str:
+    """The language of the page being answered, as its layout read it (Arabic by default)."""
+    return flask.g.get("page_lang", "ar") if flask.has_request_context() else "ar"
+
+
 class App(Dash):
     """Dash with a server-rendered first paint and the page's language on <html>."""
 
     def interpolate_index(self, **kw):
-        lang = norm_lang(flask.request.args.get("lang")) if flask.has_request_context() else "ar"
-        ssr, title = server_render()
+        ssr, title, description = server_render()
+        lang = page_lang()
+        kw["metas"] = meta_tags(title or kw.get("title", ""), description)
         scripts = re.sub(r"<script src=", "<script defer src=", kw.get("scripts", ""))
         # no page uses dash_table: leave its bundle out
         scripts = re.sub(r'<script defer src="[^"]*/dash_table/[^"]*"></script>\s*', "", scripts)
-        renderer = kw.get("renderer", "")
-        renderer = renderer.replace("var renderer = new DashRenderer();",
-                                    "document.addEventListener('DOMContentLoaded', function () "
-                                    "{ window.renderer = new DashRenderer(); });")
-        head_extra = ""
+        renderer = kw.get("renderer", "").replace(
+            "var renderer = new DashRenderer();",
+            "document.addEventListener('DOMContentLoaded', function () { window.renderer = new DashRenderer(); });")
         if flask.has_request_context() and flask.request.path.startswith(("/explorer", "/embed")):
             # the chart's plotly.js bundle downloads while React starts, not after
-            head_extra = (f'<link rel="preload" as="script" href="{self.get_asset_url(PLOTLY_BUNDLE)}">')
-        kw["css"] = kw.get("css", "") + head_extra
-        entry = ('<div id="react-entry-point"></div>\n'
-                 f'<div id="ssr" class="ssr">{ssr}</div>')
+            kw["css"] = kw.get("css", "") + f'<link rel="preload" as="script" href="{self.get_asset_url(PLOTLY_BUNDLE)}">'
+        entry = f'<div id="react-entry-point"></div>\n<div id="ssr" class="ssr">{ssr}</div>'
         values = dict(kw, lang=lang, dir=direction(lang), app_entry=entry, scripts=scripts, renderer=renderer,
                       title=title or kw.get("title", ""))
         out = self.index_string
@@ -86,28 +92,54 @@ class App(Dash):
         return out
 
 
-def server_render() -> tuple[str, str | None]:
-    """HTML of the page at the request's path and query, and its title (never raises)."""
+def meta_tags(title: str, description: str) -> str:
+    """The page's description and link-preview tags; its address from the site's public one
+    (SPI_PUBLIC_URL), never from a Host header when that is set."""
+    url = public_base(flask.request.host_url) + flask.request.full_path.rstrip("?") if flask.has_request_context() else ""
+    tags = [("name", "description", description), ("property", "og:type", "website"), ("property", "og:url", url),
+            ("property", "og:title", title), ("property", "og:description", description),
+            ("name", "twitter:card", "summary")]
+    return "\n".join(f'<meta {kind}="{key}" content="{escape(value, quote=True)}">' for kind, key, value in tags)
+
+
+def server_render() -> tuple[str, str | None, str]:
+    """HTML of the page at the request's path and query, its title and its description."""
     if not flask.has_request_context():
-        return "", None
-    lang = norm_lang(flask.request.args.get("lang"))
-    try:
-        from dash._pages import _path_to_page  # the router's own matcher
-        path = app.strip_relative_path(flask.request.path) or ""
-        page, variables = _path_to_page(path)
-        if not page:
-            page = next((p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404"), {})
-        layout = page.get("layout")
-        params = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.lists()}
-        if callable(layout):
-            layout = layout(**{**(variables or {}), **params})
-        title = page.get("title")
-        if callable(title):
-            title = title(**(variables or {}))
-        return to_html(layout), title
-    except Exception:  # noqa: BLE001 - the React page will still render; log and carry on
-        log.exception("server render failed for %s", flask.request.full_path)
-        return f'<div class="page"><p class="notice">{t("error_generic", lang)}</p></div>', None
+        return "", None, ""
+    from dash._pages import _path_to_page  # the router's own matcher
+    page, variables = _path_to_page(app.strip_relative_path(flask.request.path) or "")
+    if not page:
+        page = next(p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404")
+    params = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.lists()}
+    layout = page["layout"](**{**(variables or {}), **params})
+    title = page["title"](**(variables or {})) if callable(page["title"]) else page["title"]
+    return to_html(layout), title, page.get("description") or t("site_tagline", page_lang())
+
+
+def _page(layout, path: str):
+    """A page's layout as the router and the server render call it (see the module's docstring)."""
+    @functools.wraps(layout)
+    def page(**params):
+        try:
+            lang = lang_of(params.pop("lang", None))
+        except UnknownLanguage as exc:
+            return to_wire(bad_language(exc.value, path))
+        if flask.has_request_context():
+            flask.g.page_lang = lang
+        try:
+            return to_wire(layout(lang=lang, **params))
+        except DatabaseMissing:
+            return to_wire(unavailable(lang, path, "db_missing"))
+        except SchemaError as exc:
+            log.error("%s", exc)
+            return to_wire(unavailable(lang, path, "db_incompatible"))
+    return page
+
+
+def _title(key: str):
+    def title(**_):
+        return f"{t(key, page_lang())} · {t('site_title', page_lang())}"
+    return title
 
 
 # Callback answers as UTF-8 through orjson, not \u-escaped through json (dashboard/wire.py).
@@ -126,100 +158,17 @@ app = App(
     index_string=INDEX,
     compress=False,
 )
-server = app.server
-server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
-server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "text/csv", "application/javascript",
-                                       "text/javascript", "application/json", "image/svg+xml"]
-server.config["COMPRESS_ALGORITHM"] = ["br", "gzip"]
-server.config["COMPRESS_LEVEL"] = 6
-server.config["COMPRESS_BR_LEVEL"] = 4
-Compress(server)
-api.register(server)  # open data: /data/… downloads and the /api/v1 HTTP API
 app.layout = dash.page_container
+for _page_entry in dash.page_registry.values():
+    _page_entry["layout"] = _page(_page_entry["layout"], _page_entry.get("path") or "/")
+    _page_entry["title"] = _title(_page_entry.get("title_key", "site_title"))
+server = app.server
+guard.install(app)
 
 
-def _in_wire_form(layout):
-    """A page's layout function answering in Dash's wire form (dashboard/wire.py), so the
-    router's answer on each in-app navigation is serialised in one orjson pass."""
-    @functools.wraps(layout)
-    def wired(**params):
-        return to_wire(layout(**params))
-    return wired
-
-
-for _page in dash.page_registry.values():
-    if callable(_page["layout"]):
-        _page["layout"] = _in_wire_form(_page["layout"])
-
-# Static files (Dash's bundles, our assets) are compressed once per process and kept in
-# memory; flask-compress would otherwise re-compress ~1 MB of JavaScript on every request.
-_STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
-_STATIC_TYPES = {"application/javascript", "text/javascript", "text/css", "image/svg+xml", "application/json"}
-_static_cache: dict[tuple[str, str, str], bytes] = {}
-
-
-@server.after_request  # registered after Compress, so it runs first
-def _compress_static(response: flask.Response):
-    req = flask.request
-    if (req.method != "GET" or response.status_code != 200 or not req.path.startswith(_STATIC_PREFIXES)
-            or response.mimetype not in _STATIC_TYPES or "Content-Encoding" in response.headers):
-        return response
-    accept = req.headers.get("Accept-Encoding", "")
-    algo = "br" if "br" in accept else "gzip" if "gzip" in accept else None
-    if algo is None:
-        return response
-    key = (req.full_path, algo, response.headers.get("ETag", "") + response.headers.get("Last-Modified", ""))
-    body = _static_cache.get(key)
-    if body is None:
-        response.direct_passthrough = False
-        raw = response.get_data()
-        if algo == "br":
-            import brotli
-            body = brotli.compress(raw, quality=9, lgwin=22)
-        else:
-            import gzip
-            body = gzip.compress(raw, compresslevel=9)
-        if len(_static_cache) < 512:
-            _static_cache[key] = body
-    response.direct_passthrough = False
-    response.set_data(body)
-    response.headers["Content-Encoding"] = algo
-    response.headers["Content-Length"] = str(len(body))
-    vary = response.headers.get("Vary")
-    response.headers["Vary"] = "Accept-Encoding" if not vary else f"{vary}, Accept-Encoding"
-    if req.path.startswith("/_dash-component-suites/") or "/vendor/" in req.path:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+@server.after_request
+def _page_status(response: flask.Response):
+    """An HTML page that is not found, refused or unavailable says so in its status."""
+    if response.status_code == 200 and response.mimetype == "text/html":
+        response.status_code = status_of_request()
     return response
-
-
-@server.route("/healthz")
-def healthz():
-    try:
-        return flask.jsonify({"ok": True, **data.status()})
-    except Exception as exc:  # noqa: BLE001
-        return flask.jsonify({"ok": False, "error": str(exc)}), 503
-
-
-@server.errorhandler(500)
-def _server_error(_exc):
-    lang = norm_lang(flask.request.args.get("lang"))
-    body = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{t("site_title", lang)}</title>'
-            f'</head><body><main><p>{t("error_generic", lang)}</p><p><a href="/?{urlencode({"lang": lang})}">'
-            f'{t("page_overview", lang)}</a></p></main></body></html>')
-    return body, 500, {"Content-Type": "text/html; charset=utf-8"}
-
-
-def warm_up() -> None:
-    """Render the main pages once and compress the static bundles (called per worker)."""
-    client = server.test_client()
-    for url in ("/", "/?lang=en", "/explorer", "/explorer?lang=en", "/governorates", "/about"):
-        page = client.get(url)
-    for src in re.findall(r'src="([^"]+)"', page.get_data(as_text=True)):
-        client.get(src, headers={"Accept-Encoding": "br"})
-        client.get(src, headers={"Accept-Encoding": "gzip"})
-    client.get(app.get_asset_url(PLOTLY_BUNDLE), headers={"Accept-Encoding": "br"})
-
-
-_started = time.time()
-__all__ = ["app", "server", "html"]

@@ -1,4 +1,4 @@
-"""Plotly figures from ViewData: data in, figure out, no I/O.
+"""Plotly figures from a described view (store/wording.py): data in, figure out, no I/O.
 
 Built with plotly.graph_objects (a figure costs ~1-2 ms; plotly express ~40 ms). The
 title, unit, period and source line are drawn on the chart itself, so a PNG exported from
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .i18n import norm_lang, rtl_svg_text, t
-from .views import ViewData
+from store.formats import rtl_svg_text
+from store.texts import t
+from store.wording import Described
 
 # Okabe & Ito (2008): safe for deuteranopia, protanopia and tritanopia
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -47,7 +48,7 @@ def _lines(text: str, lang: str, width: int) -> str:
 NARROW_CHARS = 28
 
 
-def _texts(vd: ViewData, lang: str, chars: int) -> dict:
+def _texts(vd: Described, lang: str, chars: int) -> dict:
     """Title, subtitle and footer wrapped for a chart about `chars` characters wide."""
     title = wrap(vd.title, chars)
     sub = wrap(vd.subtitle, int(chars * 1.3))
@@ -59,18 +60,18 @@ def _texts(vd: ViewData, lang: str, chars: int) -> dict:
             "height": max(420, 300 + top + bottom)}
 
 
-def figure(vd: ViewData, width_chars: int = 70, validate: bool = True) -> go.Figure:
+def figure(vd: Described, width_chars: int = 70, validate: bool = True) -> go.Figure:
     """The chart for a view as a plotly.graph_objects Figure (validated property by property)."""
     return go.Figure(figure_dict(vd, width_chars), _validate=validate)
 
 
-def figure_dict(vd: ViewData, width_chars: int = 70) -> dict:
+def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     """The chart for a view: markers for every published point, no line across a gap.
 
     The plain {"data", "layout"} that go.Figure(...).to_plotly_json() would give. The server
     sends this directly (go.Figure deep-copies every list twice: 25 ms for a 1,200-point
     chart); the tests build every kind of view through figure(), so plotly validates it."""
-    lang = norm_lang(vd.lang)
+    lang = vd.lang
     rtl = lang == "ar"
     traces = []
     labelled = len(vd.periods) <= MAX_LABELLED_POINTS
@@ -143,13 +144,13 @@ def figure_dict(vd: ViewData, width_chars: int = 70) -> dict:
 def graph_config(indicator_id: str, lang: str, filename_suffix: str = "") -> dict:
     """dcc.Graph config: Plotly's labels in the page's language, a PNG named after the indicator."""
     return {
-        "locale": norm_lang(lang),
+        "locale": lang,
         "displaylogo": False,
         "responsive": True,
         "scrollZoom": False,
         "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
                                    "autoScale2d", "resetScale2d", "toggleSpikelines", "hoverClosestCartesian",
                                    "hoverCompareCartesian"],
-        "toImageButtonOptions": {"format": "png", "filename": f"{indicator_id}{filename_suffix}_{norm_lang(lang)}",
+        "toImageButtonOptions": {"format": "png", "filename": f"{indicator_id}{filename_suffix}_{lang}",
                                  "scale": 2, "width": 1000, "height": 600},
     }

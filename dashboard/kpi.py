@@ -1,16 +1,17 @@
 """KPI cards for the overview: latest value, change since the previous figure, trend,
-target. Pure data in (totals from dashboard.data), plain dicts out, so tests can check the
-numbers and the overview page only lays them out.
+target. Totals in (store.series.totals: the published totals, or the derived sum of the
+parts), plain data out, so tests can check the numbers and the overview page only lays
+them out.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from . import data
-from .i18n import fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase, t, unit_label
-from .views import period_run
+from contract import periods
+from store.catalogue import meta
+from store.formats import fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase, unit_label
+from store.series import totals
+from store.texts import separator, t
 
 
 @dataclass
@@ -46,21 +47,19 @@ class Card:
 
 def cards(lang: str) -> list[Card]:
     """One card per headline indicator, in catalogue order."""
-    meta = data.meta()
-    headline = [i for i in meta.indicators.values() if i["headline"]]
-    tot = data.totals([i["indicator_id"] for i in headline])
-    return [card(ind, tot[tot["indicator_id"] == ind["indicator_id"]], lang) for ind in headline]
+    m = meta()
+    return [card(m, key, lang) for key, ind in m.indicators.items() if ind["headline"]]
 
 
-def card(ind: dict, totals: pd.DataFrame, lang: str) -> Card:
-    meta = data.meta()
-    unit = meta.units[ind["unit"]]
-    geos = list(dict.fromkeys(totals["geo_code"]))
+def card(m, indicator_id: str, lang: str) -> Card:
+    ind = m.indicators[indicator_id]
+    unit = m.unit_of(indicator_id)
+    found = totals(m, indicator_id)
+    geos = list(dict.fromkeys(r["geo_code"] for r in found))
     geo = ind["country"] if ind["country"] in geos else (geos[0] if geos else ind["country"])
-    rows = totals[totals["geo_code"] == geo].sort_values(["period_start", "period_end"])
-    c = Card(indicator_id=ind["indicator_id"], topic=ind["topic"], name=ind[f"name_{lang}"], geo=geo,
-             geo_name=meta.geo_name(geo, lang), unit=unit_label(unit, lang))
-    recs = rows.to_dict("records")
+    recs = [r for r in found if r["geo_code"] == geo]
+    c = Card(indicator_id=indicator_id, topic=ind["topic"], name=ind[f"name_{lang}"], geo=geo,
+             geo_name=m.geo_name(geo, lang), unit=unit_label(unit, lang))
     if recs:
         last = recs[-1]
         c.latest_value = float(last["value"])
@@ -68,7 +67,7 @@ def card(ind: dict, totals: pd.DataFrame, lang: str) -> Card:
         c.latest_phrase = period_phrase(last["period"], ind["measure"], lang)
         c.latest_text = fmt_amount(last["value"], unit, lang, ind["decimals"], last.get("qualifier"))
         c.derived_total = bool(last.get("derived"))
-        src = meta.sources.get(str(last["source_id"]).split(",")[0], {})
+        src = m.sources.get(last["source_id"], {})
         c.source = f"{t('source', lang)}: {src.get(f'publisher_{lang}', '')}" if src else ""
         if len(recs) > 1:
             prev = recs[-2]
@@ -86,30 +85,29 @@ def card(ind: dict, totals: pd.DataFrame, lang: str) -> Card:
             pct = f" ({fmt_percent(c.change_pct, lang, signed=True)})" if c.change_pct is not None else ""
             c.change_text = (f"{number}{pct} · "
                              + t("change_since", lang, period=period_phrase(prev["period"], ind["measure"], lang)))
-        labels = [r["period"] for r in recs]
-        run, gaps = period_run(labels)
+        run, gaps = periods.run(tuple(r["period"] for r in recs))
         by = {r["period"]: float(r["value"]) for r in recs}
-        c.spark_periods = run
+        c.spark_periods = list(run)
         c.spark_values = [by.get(p) for p in run]
-        c.gaps = gaps
+        c.gaps = list(gaps)
         points = [f"{period_label(p, lang)}: {fmt_amount(by[p], unit, lang, ind['decimals'])}" for p in run if p in by]
-        c.spark_label = t("trend_alt", lang, points=("، " if lang == "ar" else ", ").join(points))
+        c.spark_label = t("trend_alt", lang, points=separator(lang).join(points))
         if gaps:
             c.spark_label += ". " + t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang))
     # target: compare only with a figure for the target's own period
-    for target in meta.targets.get(ind["indicator_id"], []):
+    for target in m.targets.get(indicator_id, []):
         if target["geo_code"] != geo and geos:
             continue
         tp = target["period"]
         c.target_text = t("target_for", lang, period=period_label(tp, lang),
                           value=fmt_amount(target["value"], unit, lang, ind["decimals"]))
-        actual = rows[rows["period"] == tp]
-        if actual.empty:
+        actual = [r for r in recs if r["period"] == tp]
+        if not actual:
             c.target_status = "pending"
             c.target_badge = t("pending", lang, period=period_label(tp, lang))
             c.target_note = t("pending_long", lang, period=period_label(tp, lang))
         else:
-            value = float(actual.iloc[-1]["value"])
+            value = float(actual[-1]["value"])
             hib = ind.get("higher_is_better")
             ok = value >= target["value"] if hib is not False else value <= target["value"]
             c.target_status = "on_track" if ok else "off_track"

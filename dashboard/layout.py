@@ -2,48 +2,24 @@
 registry, the language switch, the main region, the footer. Plus small helpers pages use.
 
 Pages register themselves with `name_ar` / `name_en` (and `nav=False` to stay out of the
-navbar); `order` sets their place. The navbar reads dash.page_registry, so a page added by
-someone else (e.g. pages/data.py) appears without touching this file.
+navbar); `order` sets their place. The navbar reads dash.page_registry, so a new page
+appears without touching this file. Every function takes the page's language, already
+checked (dashboard/app.py reads it once per page).
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 import dash
 from dash import dcc, html
 
-from . import data
-from .i18n import norm_lang, other_lang, t
-
-
-def current_lang(default: str = "ar") -> str:
-    """The page's language: from the router callback's URL search, or the request's ?lang=."""
-    try:
-        inputs = dash.ctx.inputs or {}
-        search = inputs.get("_pages_location.search")
-        if search is not None:
-            return norm_lang((parse_qs(search.lstrip("?")).get("lang") or [default])[0])
-    except Exception:  # noqa: BLE001 - outside a callback there is no ctx
-        pass
-    try:
-        import flask
-        if flask.has_request_context():
-            return norm_lang(flask.request.args.get("lang", default))
-    except Exception:  # noqa: BLE001
-        pass
-    return norm_lang(default)
-
-
-def title_for(key: str):
-    """A `title=` for register_page that follows the page's language."""
-    def title(**_):
-        return f"{t(key, current_lang())} · {t('site_title', current_lang())}"
-    return title
+from store.catalogue import meta
+from store.texts import direction, other_lang, t
 
 
 def href(path: str, lang: str, **params) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "", [], ())}
-    query["lang"] = norm_lang(lang)
+    query["lang"] = lang
     return f"{path}?{urlencode(query, safe=',')}"
 
 
@@ -54,26 +30,25 @@ def nav_pages() -> list[dict]:
 
 
 def page_name(page: dict, lang: str) -> str:
-    return page.get(f"name_{norm_lang(lang)}") or page.get("name") or page["path"]
+    return page.get(f"name_{lang}") or page.get("name") or page["path"]
 
 
 def shell(lang: str, active_path: str, content, switch_params: dict | None = None, wide: bool = False) -> html.Div:
     """The whole page: header (title, navbar, language switch), <main>, footer."""
-    lang = norm_lang(lang)
     other = other_lang(lang)
     links = []
     for page in nav_pages():
         current = page["path"] == active_path
         links.append(html.Li(html.A(page_name(page, lang), href=href(page["path"], lang),
                                     className="nav-link spa-link" + (" active" if current else ""),
-                                      **({"aria-current": "page"} if current else {}))))
+                                    **({"aria-current": "page"} if current else {}))))
     switch_href = href(active_path, other, **{k: v for k, v in (switch_params or {}).items() if k != "lang"})
     try:
-        build = data.meta()
-        build_text = f"{t('build', lang)}: {build.build_id} · {build.built_at[:16]}"
-    except Exception:  # noqa: BLE001 - the footer must not break a page
+        build = meta()
+        build_text = f"{t('build', lang)}: {build.build_id} · {build.built_at:%Y-%m-%d %H:%M}"
+    except (OSError, RuntimeError):  # no database, or one that cannot be read: the page says so itself
         build_text = ""
-    return html.Div(className="page" + (" wide" if wide else ""), lang=lang, dir="rtl" if lang == "ar" else "ltr", children=[
+    return html.Div(className="page" + (" wide" if wide else ""), lang=lang, dir=direction(lang), children=[
         html.A(t("skip_to_content", lang), href="#main", className="skip-link"),
         html.Header(className="site-header", children=[
             html.Div(className="header-inner", children=[
@@ -102,6 +77,6 @@ def message_box(messages, lang: str):
     return html.Div(className="notice", role="status", children=[html.P(m) for m in messages])
 
 
-def error_page(lang: str, active_path: str, text_key: str = "error_generic"):
-    return shell(lang, active_path, [html.Div(className="notice notice-error", role="alert",
-                                              children=html.P(t(text_key, lang)))])
+def notice_page(lang: str, active_path: str, text: str, role: str = "alert"):
+    """A page that only says something went wrong (no database, an unknown address…)."""
+    return shell(lang, active_path, [html.Div(className="notice notice-error", role=role, children=html.P(text))])

@@ -264,3 +264,16 @@ def _per_case(view: View, meta) -> Chart:
     return Chart(view=view, kind="line", barmode=None, x=list(run), series=series, table=table, labels=labels,
                  gaps=list(gaps), notes=notes, unit="per_case", derived=True, sources=sources, measure="flow",
                  decimals=1)
+
+
+def totals(meta, indicator_id: str) -> list[dict]:
+    """The indicator's totals per place and period, oldest first: the figures of its time view
+    in every place (View.rows()), so for an indicator published only by its parts, the sum of
+    the parts, marked derived=True."""
+    rows = View(indicator=indicator_id).rows(meta)   # no places named: every place
+    found = queries.records(meta, rows)
+    if "total" in rows.breakdowns:
+        out = [{**r, "derived": False} for r in found]
+    else:
+        out = [{**r, "derived": True} for r in sum_parts(found, meta.dimension_columns)]
+    return sorted(out, key=lambda r: (r["period_end"], r["period_start"], r["geo_code"]))

@@ -172,7 +172,7 @@ def views_for(meta, indicator_id: str) -> list[str]:
     return out
 
 
-def _first(value) -> str | None:
+def one(value) -> str | None:
     """One text value of a parameter (the first, if it was repeated); None if there is none."""
     if isinstance(value, (list, tuple)):
         value = value[0] if value else None
@@ -187,7 +187,7 @@ def parse_view(params: dict, meta, lang: str) -> View:
     a message in `lang` for every value that had to be replaced. Never raises."""
     messages: list[str] = []
 
-    indicator = _first(params.get("indicator"))
+    indicator = one(params.get("indicator"))
     default = meta.default_indicator if meta.default_indicator in meta.indicators else next(iter(meta.indicators))
     if indicator is None:
         indicator = default
@@ -198,8 +198,8 @@ def parse_view(params: dict, meta, lang: str) -> View:
     available = meta.geos_of(indicator)
     views = views_for(meta, indicator)
 
-    breakdown = _first(params.get("breakdown"))
-    kind = _first(params.get("view"))
+    breakdown = one(params.get("breakdown"))
+    kind = one(params.get("view"))
     if breakdown is not None and breakdown not in ind["breakdowns"]:
         messages.append(t("bad_param", lang, value=breakdown[:40], param="breakdown"))
         breakdown = None
@@ -216,7 +216,7 @@ def parse_view(params: dict, meta, lang: str) -> View:
         breakdown = None
 
     geos: list[str] = []
-    for code in (_first(params.get("geo")) or "").split(","):
+    for code in (one(params.get("geo")) or "").split(","):
         code = code.strip().upper()
         if not code:
             continue
@@ -228,18 +228,18 @@ def parse_view(params: dict, meta, lang: str) -> View:
     if not geos and available:
         geos = list(available) if kind == "geo" else [available[0]]
 
-    mode = _first(params.get("mode")) or "stack"
+    mode = one(params.get("mode")) or "stack"
     if mode not in MODES:
         messages.append(t("bad_param", lang, value=mode[:40], param="mode"))
         mode = "stack"
-    tab = _first(params.get("tab")) or "chart"
+    tab = one(params.get("tab")) or "chart"
     if tab not in TABS:
         messages.append(t("bad_param", lang, value=tab[:40], param="tab"))
         tab = "chart"
 
     bounds = []
     for key in ("from", "to"):
-        value = _first(params.get(key))
+        value = one(params.get(key))
         if value is not None and periods.parse_filter(value) is None:
             messages.append(t("bad_year", lang, value=value[:40]))
             value = None

@@ -135,6 +135,13 @@ BROKEN = [
     ("framework child before parent", lambda c: c["frameworks"]["lb_nsps_welfare"]["items"].reverse(), "must be listed before its children"),
     ("indicator id not an identifier", lambda c: c["indicators"].__setitem__("OM-Cases", copy.deepcopy(c["indicators"]["om_ss_cases"])), "indicators.OM-Cases"),
     ("section missing", _drop(["units"]), "units: expected a non-empty mapping"),
+    ("unknown default indicator", _set(["site", "default_indicator"], "om_nope"), "site.default_indicator: 'om_nope' is not one of"),
+    ("unknown site setting", _set(["site", "colour"], "red"), "site.colour"),
+    ("licence without a name", _drop(["licence", "name"]), "licence.name: expected text"),
+    ("per case by an unknown indicator", _set(["indicators", "om_ss_paid", "per_case"], "om_nope"), "indicators.om_ss_paid.per_case"),
+    ("per case by money", _set(["indicators", "om_ss_cases", "per_case"], "om_relief_paid"), "indicators.om_ss_cases.per_case: 'om_relief_paid' is not a count"),
+    ("per case across countries", _set(["indicators", "om_ss_paid", "per_case"], "jo_child_safe_spaces"), "is about another country"),
+    ("per case twice", _set(["indicators", "om_relief_paid", "per_case"], "om_ss_cases"), "already divides another indicator"),
 ]
 
 
@@ -148,6 +155,19 @@ def test_a_broken_catalogue_names_the_entry(raw_yaml, tmp_path, edit, message):
         load_catalogue(path)
     assert str(exc.value).startswith("indicators.yaml: ")
     assert message in str(exc.value)
+
+
+def test_site_settings_and_per_case_pairs(shipped, raw_yaml, tmp_path):
+    assert shipped.site["default_indicator"] == "om_nursery_children"
+    assert shipped.indicators["om_ss_paid"]["per_case"] == "om_ss_cases"
+    assert shipped.indicators["om_ss_cases"]["per_case"] is None
+    # without a `site` section the dashboard opens on the first headline indicator
+    data = copy.deepcopy(raw_yaml)
+    del data["site"]
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cat = load_catalogue(path)
+    assert cat.site["default_indicator"] == next(k for k, i in cat.indicators.items() if i["headline"])
 
 
 def test_a_catalogue_that_is_not_yaml_or_not_there(tmp_path):

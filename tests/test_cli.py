@@ -10,7 +10,7 @@ import pytest
 
 import etl.load
 from etl.build import build
-from etl.cli import main as spi
+from spi.cli import main as spi
 
 
 def run(paths, *args, cwd=None):

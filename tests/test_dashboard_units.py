@@ -19,23 +19,34 @@ REPO = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def dash_db(built):
-    """Point the dashboard at the session's freshly built database."""
-    from dashboard import data
+    """Point the read layer at the session's freshly built database."""
+    from store import database
     old = os.environ.get("SPI_DB")
-    os.environ["SPI_DB"] = str(built / "indicators.duckdb")
-    data._db = None
+    database.use(built / "indicators.duckdb")
     yield built / "indicators.duckdb"
-    data._db = None
     if old is None:
         os.environ.pop("SPI_DB", None)
-    else:
-        os.environ["SPI_DB"] = old
+    database.use(old)
+
+
+def view(params: dict, lang: str = "ar"):
+    from store.catalogue import meta
+    from store.view import parse_view
+    return parse_view(params, meta(), lang)
+
+
+def described(params: dict, lang: str = "ar"):
+    """A view's numbers, then its words, as the dashboard draws them."""
+    from store.catalogue import meta
+    from store.series import chart
+    from store.wording import describe
+    return describe(chart(view(params, lang), meta()), meta())
 
 
 # ---------------------------------------------------------------- i18n
 
 def test_numbers_use_latin_digits_and_separators_in_both_languages():
-    from dashboard.i18n import LRI, PDI, fmt_number, fmt_percent, fmt_value
+    from store.formats import LRI, PDI, fmt_number, fmt_percent, fmt_value
     assert fmt_number(6073, "ar") == fmt_number(6073, "en") == "6,073"
     assert fmt_number(122178206, "ar") == "122,178,206"
     assert fmt_number(1511.2248, "en", 1) == "1,511.2"
@@ -55,7 +66,7 @@ def test_numbers_use_latin_digits_and_separators_in_both_languages():
 def test_fast_number_format_matches_babel_ar_om_and_en():
     import random
 
-    from dashboard.i18n import LRI, PDI, fmt_number, fmt_number_babel
+    from store.formats import LRI, PDI, fmt_number, fmt_number_babel
     rng = random.Random(7)
     values = [1, -1, 6073, 9018, -2945, 1.5, 2.5, 1234567.891, 122178206, 1511.2247815617475, 99.95, 1e9]
     values += [rng.uniform(-1e7, 1e7) for _ in range(500)]
@@ -70,7 +81,9 @@ def test_fast_number_format_matches_babel_ar_om_and_en():
 
 
 def test_periods_and_dates_in_omani_arabic():
-    from dashboard.i18n import fmt_date, parse_period_label, period_label, period_phrase, t
+    from contract.periods import parse
+    from store.formats import fmt_date, period_label, period_phrase
+    from store.texts import UnknownLanguage, lang_of
     assert period_label("2025-06", "ar") == "يونيو 2025"
     assert period_label("2025-01", "ar") == "يناير 2025"
     assert period_label("2025-02", "ar") == "فبراير 2025"
@@ -81,12 +94,17 @@ def test_periods_and_dates_in_omani_arabic():
     assert period_phrase("2023", "flow", "en") == "during 2023"
     assert fmt_date("2025-08-17", "ar") == "17 أغسطس 2025"
     assert fmt_date(None, "en") == "not stated" and fmt_date(None, "ar") == "غير مذكور"
-    assert parse_period_label("20x1") is None and parse_period_label("2025-13") is None
-    assert t("tab_chart", "fr") == "رسم"            # unknown language falls back to Arabic
+    assert period_label("2025-01/2025-05", "en") == "January – May 2025"
+    assert parse("20x1") is None and parse("2025-13") is None and parse("1899") is None
+    # one language policy: none is Arabic, anything but ar/en is refused (a 400 for a request)
+    assert lang_of(None) == lang_of("") == "ar" and lang_of("en") == "en"
+    for bad in ("fr", "AR", ["ar", "en"], 1):
+        with pytest.raises(UnknownLanguage):
+            lang_of(bad)
 
 
 def test_every_string_has_both_languages():
-    from dashboard.i18n import STRINGS
+    from store.texts import STRINGS
     for key, (ar, en) in STRINGS.items():
         assert ar and en, key
         if key in ("switch_lang", "switch_lang_label"):  # written in the language it switches to
@@ -98,30 +116,31 @@ def test_every_string_has_both_languages():
 
 # ---------------------------------------------------------------- URL state
 
-def test_state_round_trips_and_bad_parameters_become_messages(dash_db):
-    from dashboard.state import parse
-    s = parse({"indicator": "om_nursery_children", "breakdown": "sex", "mode": "group", "geo": "OM",
-               "from": "2021", "to": "2023", "tab": "table", "lang": "en"})
-    assert (s.view, s.breakdown, s.mode, s.geos, s.from_, s.to, s.tab) == ("breakdown", "sex", "group", ("OM",),
-                                                                          "2021", "2023", "table")
-    assert parse(s.query()) == s and s.messages == ()
-    bad = parse({"indicator": "nope", "from": "20x1", "geo": "ZZ", "tab": "graph", "mode": "3d", "lang": "en"})
-    assert bad.indicator == "om_nursery_children" and bad.from_ is None and bad.tab == "chart"
+def test_view_round_trips_and_bad_parameters_become_messages(dash_db):
+    from store.catalogue import meta
+    s = view({"indicator": "om_nursery_children", "breakdown": "sex", "mode": "group", "geo": "OM",
+              "from": "2021", "to": "2023", "tab": "table"}, "en")
+    assert (s.kind, s.breakdown, s.mode, s.geos, s.first, s.last, s.tab) == ("breakdown", "sex", "group", ("OM",),
+                                                                             "2021", "2023", "table")
+    assert view(s.query(), "en") == s and s.messages == ()
+    bad = view({"indicator": "nope", "from": "20x1", "geo": "ZZ", "tab": "graph", "mode": "3d"}, "en")
+    assert bad.indicator == "om_nursery_children" and bad.first is None and bad.tab == "chart"
     text = " ".join(bad.messages)
     assert "“nope” is not in the catalogue" in text and "“20x1” is not valid" in text and "ZZ" in text
-    assert parse({"indicator": "nope"}).messages[0].startswith("المؤشر «nope»")
-    swapped = parse({"indicator": "om_ss_cases", "from": "2023", "to": "2021", "lang": "en"})
-    assert swapped.from_ is None and swapped.to is None and swapped.messages
-    assert s.data_params() == {"geo": "OM", "from": "2021", "to": "2023", "breakdown": "sex"}
+    assert view({"indicator": "nope"}).messages[0].startswith("المؤشر «nope»")
+    swapped = view({"indicator": "om_ss_cases", "from": "2023", "to": "2021"}, "en")
+    assert swapped.first is None and swapped.last is None and swapped.messages
+    # the breakdown view draws on the parts and the totals of its place: its downloads say so
+    assert s.download_args(meta()) == {"geo": "OM", "from": "2021", "to": "2023", "breakdown": "total,sex"}
+    # a repeated parameter counts once; nothing a user can type makes parsing fail
+    assert view({"indicator": ["om_ss_cases", "x"], "geo": ["OM", 3], "view": {"a": 1}}).indicator == "om_ss_cases"
 
 
 # ---------------------------------------------------------------- views and figures
 
 def test_time_view_keeps_the_gap_and_the_published_numbers(dash_db):
     from dashboard.figures import figure
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_nursery_children", "lang": "en"}))
+    vd = described({"indicator": "om_nursery_children"}, "en")
     assert vd.periods == ["2021", "2022", "2023"] and vd.gaps == ["2022"]
     assert vd.series[0].values == [6073.0, None, 9018.0]
     assert any("No figure published for: 2022" in n for n in vd.notes)
@@ -141,10 +160,8 @@ def test_time_view_keeps_the_gap_and_the_published_numbers(dash_db):
 
 def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
     from dashboard.figures import figure
-    from dashboard.i18n import PDI, RLI
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category", "lang": "ar"}))
+    from store.formats import PDI, RLI
+    vd = described({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category"}, "ar")
     fig = figure(vd).to_plotly_json()
     lay = fig["layout"]
     assert lay["yaxis"]["side"] == "right"
@@ -163,12 +180,9 @@ def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
 
 def test_breakdown_shares_are_derived_and_add_up(dash_db):
     from dashboard.cache import view_for
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    state = parse({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category", "mode": "share",
-                   "lang": "en"})
-    vd = build_view(state)
-    assert view_for(state)[0] == vd   # the server derives shares from its cached stacked view: the same
+    params = {"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category", "mode": "share"}
+    vd = described(params, "en")
+    assert view_for(view(params, "en"))[0] == vd   # the server derives shares from its cached stacked view: the same
     assert vd.derived and vd.percent and all(s.derived for s in vd.series)
     total = sum(s.values[0] for s in vd.series)
     assert total == pytest.approx(100.0)
@@ -179,17 +193,13 @@ def test_breakdown_shares_are_derived_and_add_up(dash_db):
 
 
 def test_nursery_breakdown_says_2023_has_only_a_total(dash_db):
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_nursery_children", "breakdown": "sex", "lang": "en"}))
+    vd = described({"indicator": "om_nursery_children", "breakdown": "sex"}, "en")
     assert {s.key: s.values for s in vd.series} == {"male": [3365.0, None, None], "female": [2708.0, None, None]}
     assert any("Only the total" in n and "2023" in n for n in vd.notes)
 
 
 def test_per_case_view_is_derived_money_over_cases(dash_db):
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_ss_paid", "view": "per_case", "lang": "en"}))
+    vd = described({"indicator": "om_ss_paid", "view": "per_case"}, "en")
     assert vd.derived and vd.unit == "OMR per case"
     assert vd.series[0].values[0] == pytest.approx(109828261 / 72675)
     assert vd.series[0].values[2] == pytest.approx(122178206 / 79597)
@@ -198,17 +208,18 @@ def test_per_case_view_is_derived_money_over_cases(dash_db):
 
 
 def test_parts_only_indicator_shows_derived_sum(dash_db):
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_associations", "lang": "en"}))
+    vd = described({"indicator": "om_associations"}, "en")
     assert vd.derived and vd.series[0].values == [165.0, None, 173.0]
     assert "(derived)" in vd.series[0].name
+    # the table holds the published parts it sums, then the sums, marked derived
+    published = [r for r in vd.table if not r["derived"]]
+    assert sum(r["value"] for r in published if r["period"] == "2021") == 165
+    assert [r["value"] for r in vd.table if r["derived"]] == [165.0, 173.0]
 
 
 def test_table_sorting(dash_db):
-    from dashboard.state import parse
-    from dashboard.views import build_view, sort_table
-    vd = build_view(parse({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category", "lang": "en"}))
+    from store.wording import sort_table
+    vd = described({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category"}, "en")
     values = [r["value"] for r in sort_table(vd.table, "value", True)]
     assert values[0] == 169998 and values == sorted(values, reverse=True)
 
@@ -217,9 +228,7 @@ def test_figures_are_fast_enough_for_the_callback_budget(dash_db):
     import time
 
     from dashboard.figures import figure
-    from dashboard.state import parse
-    from dashboard.views import build_view
-    vd = build_view(parse({"indicator": "om_nursery_children", "breakdown": "sex"}))
+    vd = described({"indicator": "om_nursery_children", "breakdown": "sex"})
     figure(vd)
     batches = []
     for _ in range(5):   # CPU time, best batch: robust to other processes on a shared machine
@@ -277,7 +286,7 @@ def test_governorate_map_marks_no_data(dash_db):
 
 @pytest.fixture(scope="module")
 def client(dash_db):
-    from dashboard.app import server
+    from spi.app import server
     return server.test_client()
 
 
@@ -339,14 +348,13 @@ def test_explorer_callback_switches_to_breakdown(client):
 
 def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db):
     """Serve a database, rebuild it with a changed figure (os.replace), the next request sees it."""
-    from dashboard import data
-    from dashboard.app import server
+    from spi.app import server
+    from store import database
     raw = tmp_path / "raw"
     shutil.copytree(REPO / "data" / "raw", raw)
     out = tmp_path / "out"
     assert build(raw, REPO / "indicators.yaml", out).ok
-    os.environ["SPI_DB"] = str(out / "indicators.duckdb")
-    data._db = None
+    database.use(out / "indicators.duckdb")
     try:
         c = server.test_client()
         first = c.get("/healthz").get_json()["build_id"]
@@ -362,21 +370,18 @@ def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db):
         card = c.get("/?lang=en").get_data(as_text=True).split('data-indicator="jo_child_safe_spaces"')[1][:2000]
         assert ">15<" in card and ">12<" not in card
     finally:
-        os.environ["SPI_DB"] = str(dash_db)
-        data._db = None
+        database.use(dash_db)
 
 
 def test_explorer_download_links_fit_the_open_data_routes(dash_db):
-    """The explorer's CSV/XLSX links and API address, served by the dashboard's own server."""
-    import sys
-
-    import dashboard.app
-    from dashboard.state import parse
-    page = sys.modules["dashboard.pages.explorer"]
-    client = dashboard.app.server.test_client()
-    links = page.data_links(parse({"indicator": "om_nursery_children", "geo": "OM", "from": "2021", "to": "2023",
-                                   "lang": "en"}))
-    assert links["csv"] == "/data/om_nursery_children.csv?geo=OM&from=2021&to=2023&lang=en"
+    """The explorer's CSV/XLSX links and API address, served by the site's own server."""
+    from dashboard.blocks import data_links
+    from spi.app import server
+    from store.catalogue import meta
+    client = server.test_client()
+    links = data_links(view({"indicator": "om_nursery_children", "geo": "OM", "from": "2021", "to": "2023"}, "en"),
+                       meta())
+    assert links["csv"] == "/data/om_nursery_children.csv?geo=OM&from=2021&to=2023&breakdown=total&lang=en"
     csv = client.get(links["csv"])
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     body = csv.get_data().decode("utf-8-sig")
@@ -390,20 +395,19 @@ def test_explorer_download_links_fit_the_open_data_routes(dash_db):
 def test_every_view_of_every_indicator_is_a_valid_plotly_figure(dash_db):
     """The server sends figure_dict() unvalidated; here plotly.graph_objects validates every
     kind of view the explorer can show, for every indicator, in both languages."""
-    from dashboard import data
     from dashboard.figures import figure, figure_dict
-    from dashboard.state import geos_for, parse, views_for
-    from dashboard.views import build_view
+    from store.catalogue import meta
+    from store.view import views_for
     count = 0
-    for ind in data.meta().indicators.values():
+    for key, ind in meta().indicators.items():
         for lang in ("ar", "en"):
-            for view in views_for(ind, geos_for(ind["indicator_id"])):
-                params = [{"view": view}]
-                if view == "breakdown":
-                    params = [{"view": view, "breakdown": b, "mode": m} for b in ind["breakdowns"]
+            for kind in views_for(meta(), key):
+                params = [{"view": kind}]
+                if kind == "breakdown":
+                    params = [{"view": kind, "breakdown": b, "mode": m} for b in ind["breakdowns"]
                               for m in ("stack", "group", "share")]
                 for p in params:
-                    vd = build_view(parse({"indicator": ind["indicator_id"], "lang": lang, **p}))
+                    vd = described({"indicator": key, **p}, lang)
                     fig = figure(vd)                                  # raises on any invalid property
                     assert fig.to_plotly_json()["layout"]["title"]["text"]
                     assert figure_dict(vd)["data"] == [dict(t) for t in figure_dict(vd)["data"]]
@@ -414,17 +418,15 @@ def test_every_view_of_every_indicator_is_a_valid_plotly_figure(dash_db):
 def test_long_chart_in_words_gives_first_and_latest_and_points_to_the_table(dash_db, monkeypatch):
     """A chart of hundreds of figures is not read out one by one: its text alternative names
     the first and latest figure of each series and says where every figure is."""
-    import dashboard.views as views
-    from dashboard.data import meta
+    import store.wording as wording
     periods = ["2019", "2020", "2021", "2022", "2023"]
-    vd = views.ViewData(indicator_id="om_nursery_children", lang="en", kind="line", barmode=None, periods=periods,
-                        x_labels=periods, title="Children — Oman", subtitle="", unit="children", source_line="",
-                        series=[views.Series(key="OM", name="Oman", values=[1.0, 2.0, None, 4.0, 5.0],
-                                             texts=["1", "2", "", "4", "5"])])
-    ind = meta().indicators["om_nursery_children"]
-    assert "2019: 1, 2020: 2, 2022: 4, 2023: 5" in views._alt(vd, ind, "en")
-    monkeypatch.setattr(views, "ALT_MAX_POINTS", 3)
-    short = views._alt(vd, ind, "en")
+    vd = wording.Described(indicator_id="om_nursery_children", lang="en", kind="line", barmode=None, periods=periods,
+                           x_labels=periods, title="Children — Oman", subtitle="", unit="children", source_line="",
+                           series=[wording.Line(key="OM", name="Oman", values=[1.0, 2.0, None, 4.0, 5.0],
+                                                texts=["1", "2", "", "4", "5"])])
+    assert "2019: 1, 2020: 2, 2022: 4, 2023: 5" in wording.alt_text(vd, "Children")
+    monkeypatch.setattr(wording, "ALT_MAX_POINTS", 3)
+    short = wording.alt_text(vd, "Children")
     assert "2019: 1, …, 2023: 5" in short and "2020: 2" not in short
     assert "4 figures in the chart" in short and "Table tab" in short
 
@@ -437,11 +439,9 @@ def test_wire_form_serialises_exactly_as_dash_serialises_components(client):
     import orjson
     import plotly.io
 
-    from dashboard.pages import explorer
-    from dashboard.state import parse
+    from dashboard.cache import explorer_parts
     from dashboard.wire import to_wire
-    state = parse({"indicator": "om_nursery_children", "lang": "ar"})
-    parts = list(explorer.dynamic_parts(state))
+    parts = list(explorer_parts(view({"indicator": "om_nursery_children"}), "http://localhost"))
     by_dash = json.loads(plotly.io.json.to_json_plotly(parts, engine="json"))
     wire = to_wire(parts)
     assert json.loads(orjson.dumps(wire)) == by_dash

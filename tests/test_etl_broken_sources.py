@@ -19,7 +19,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from etl.build import build
-from etl.cli import main as spi
+from spi.cli import main as spi
 
 JO = "jo_social_protection_2024.csv"
 SPF = "om_spf_south_batinah.csv"

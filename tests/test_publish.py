@@ -27,7 +27,7 @@ BLUE = (0x00, 0x72, 0xB2)  # first colour of the dashboard's palette (Okabe-Ito 
 
 def _spi() -> list[str]:
     exe = REPO / ".venv" / "bin" / "spi"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "etl.cli"]
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "spi.cli"]
 
 
 @pytest.fixture(scope="module")

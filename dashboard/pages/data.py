@@ -17,95 +17,70 @@ import dash
 import flask
 from dash import dcc, html
 
-from api.meta import meta as api_meta
-from api.params import ParamError, period_bounds
+from contract import periods
+from store import queries
+from store.address import public_base
+from store.catalogue import meta
+from store.texts import t
+from store.view import Rows, one
 
-from .. import data
-from ..i18n import norm_lang, t
-from ..layout import current_lang, error_page, shell
-
-
-
-def _title(**_):
-    lang = current_lang()
-    return f"{t('data_title', lang)} · {t('site_title', lang)}"
-
+from ..layout import shell
 
 dash.register_page(__name__, path="/data", order=4, name="Data", name_ar=t("data_page", "ar"), name_en=t("data_page", "en"),
-                   title=_title, description="Downloads (CSV, Excel, Parquet, data package) "
+                   title_key="data_title", description="Downloads (CSV, Excel, Parquet, data package) "
                    "and the read-only API of the social protection statistics.")
-
-
-def _host() -> str:
-    try:
-        return flask.request.host_url.rstrip("/")
-    except RuntimeError:
-        return ""
-
-
-def _first(value):
-    if isinstance(value, (list, tuple)):
-        return value[0] if value else None
-    return value if isinstance(value, str) else None
 
 
 def choice(query: dict, lang: str) -> tuple[dict, list[str]]:
     """The form's values from the URL, each checked; invalid ones replaced with a notice."""
-    m = api_meta()
+    m = meta()
     notes = []
-    ind = _first(query.get("indicator"))
-    if ind is not None and ind not in m.indicators.index:
+    ind = one(query.get("indicator"))
+    if ind is not None and ind not in m.indicators:
         notes.append(t("data_bad_indicator", lang, v=ind[:60]))
         ind = None
-    if ind is None:
-        headline = m.indicators[m.indicators["headline"]].index
-        ind = "om_nursery_children" if "om_nursery_children" in m.indicators.index else (
-            headline[0] if len(headline) else m.indicators.index[0])
-    geos_ok = list(m.coverage.at[ind, "geos"]) if ind in m.coverage.index else []
-    geo = _first(query.get("geo")) or ""
+    ind = ind or m.default_indicator
+    geos_ok = list(m.geos_of(ind))
+    geo = one(query.get("geo")) or ""
     if geo and geo not in geos_ok:
         notes.append(t("data_bad_geo", lang, v=geo[:30]))
         geo = ""
     bounds = {}
     for key in ("from", "to"):
-        value = _first(query.get(key)) or ""
-        if value:
-            try:
-                bounds[key] = period_bounds(value, key)
-            except ParamError:
-                notes.append(t("data_bad_period", lang, v=value[:30]))
-                value = ""
-        query_value = value
-        bounds[key + "_label"] = query_value
-    frm, to = bounds["from_label"], bounds["to_label"]
-    if frm and to and bounds["from"][0] > bounds["to"][1]:
+        value = one(query.get(key)) or ""
+        if value and periods.parse_filter(value) is None:
+            notes.append(t("data_bad_period", lang, v=value[:30]))
+            value = ""
+        bounds[key] = value
+    frm, to = bounds["from"], bounds["to"]
+    if frm and to and periods.parse_filter(frm).start > periods.parse_filter(to).end:
         notes.append(t("data_bad_order", lang))
         frm = to = ""
-    dims = [str(d) for d in m.indicators.at[ind, "breakdowns"]]
-    breakdown = _first(query.get("breakdown")) or "full"
+    dims = list(m.indicators[ind]["breakdowns"])
+    breakdown = one(query.get("breakdown")) or "full"
     if breakdown not in ("full", "total", "all", *dims):
         notes.append(t("data_bad_breakdown", lang, v=breakdown[:30]))
         breakdown = "total"
-    labels = _first(query.get("labels"))
+    labels = one(query.get("labels"))
     labels = labels if labels in ("both", "names", "codes") else "both"
-    bom = _first(query.get("bom")) != "false"
+    bom = one(query.get("bom")) != "false"
     return {"indicator": ind, "geo": geo, "from": frm, "to": to, "breakdown": breakdown, "labels": labels,
             "bom": bom, "dims": dims, "geos": geos_ok}, notes
 
 
+def selection(c: dict) -> Rows:
+    """The rows a choice asks for: the full series, or a view ("full" with a place or a period
+    keeps every breakdown, as "full" promises)."""
+    if c["breakdown"] == "full" and not (c["geo"] or c["from"] or c["to"]):
+        return Rows(indicators=(c["indicator"],))
+    return Rows(indicators=(c["indicator"],), geos=(c["geo"],) if c["geo"] else (), first=c["from"] or None,
+                last=c["to"] or None, breakdowns=("all",) if c["breakdown"] == "full" else (c["breakdown"],),
+                full=False)
+
+
 def addresses(c: dict, lang: str, host: str = "") -> dict[str, str]:
     """The download and API addresses of a choice (the contract of api/routes.py)."""
-    view = {}
-    if c["geo"]:
-        view["geo"] = c["geo"]
-    if c["from"]:
-        view["from"] = c["from"]
-    if c["to"]:
-        view["to"] = c["to"]
-    if c["breakdown"] != "full":
-        view["breakdown"] = c["breakdown"]
-    elif view:  # a geography or period was chosen: keep every breakdown, as "full" promises
-        view["breakdown"] = "all"
+    view = selection(c).args()
     fmt = {"lang": lang, "labels": c["labels"]}
     bom = {} if c["bom"] else {"bom": "false"}
     ind = c["indicator"]
@@ -143,13 +118,12 @@ def _select(ident: str, label: str, options: list[tuple[str, str]], value: str, 
 
 
 @functools.lru_cache(maxsize=8)
-def _periods(build_id: str) -> list[str]:
-    frame = data.db().query("SELECT period, min(period_start) AS s FROM observations GROUP BY period ORDER BY s, period")
-    return [str(p) for p in frame["period"]]
+def _periods(version: str) -> list[str]:
+    return queries.all_periods()
 
 
 def _whole(lang: str, host: str):
-    m = api_meta()
+    m = meta()
     rows = [
         ("csv_excel", "csv_excel_what", f"/data/all.csv?lang={lang}"),
         ("csv_plain", "csv_plain_what", "/data/all.csv?labels=codes&bom=false"),
@@ -172,23 +146,21 @@ def _whole(lang: str, host: str):
 
 
 def _form(c: dict, lang: str):
-    m = api_meta()
-    options = []
-    for topic in m.topics.index:
-        ids = m.indicators.index[m.indicators["topic"] == topic]
-        options += [(i, f"{m.topics.at[topic, f'name_{lang}']} — {m.indicators.at[i, f'name_{lang}']}") for i in ids]
-    geos = [("", t("data_all_geos", lang))] + [(g, f"{m.geographies.at[g, f'name_{lang}']} ({g})") for g in c["geos"]]
-    periods = [("", t("data_any", lang))] + [(p, p) for p in _periods(m.build_id)]
+    m = meta()
+    options = [(i, f"{m.topics[ind['topic']][f'name_{lang}']} — {ind[f'name_{lang}']}")
+               for topic in m.topics for i, ind in m.indicators.items() if ind["topic"] == topic]
+    geos = [("", t("data_all_geos", lang))] + [(g, f"{m.geo_name(g, lang)} ({g})") for g in c["geos"]]
+    choices = [("", t("data_any", lang))] + [(p, p) for p in _periods(m.version)]
     breakdowns = [("full", t("data_full", lang)), ("total", t("data_total", lang))]
-    breakdowns += [(d, t("data_by", lang, dim=m.dimension_names[d][lang])) for d in c["dims"]]
+    breakdowns += [(d, t("data_by", lang, dim=m.dimension_name(d, lang))) for d in c["dims"]]
     if c["dims"]:
         breakdowns.append(("all", t("data_all", lang)))
     return html.Form(id="data-form", method="get", action="/data", className="data-form", children=[
         dcc.Input(type="hidden", name="lang", value=lang, id="data-lang"),
         _select("data-indicator", t("data_indicator", lang), options, c["indicator"], "indicator"),
         _select("data-geo", t("data_geo", lang), geos, c["geo"], "geo"),
-        _select("data-from", t("data_from", lang), periods, c["from"], "from"),
-        _select("data-to", t("data_to", lang), periods, c["to"], "to"),
+        _select("data-from", t("data_from", lang), choices, c["from"], "from"),
+        _select("data-to", t("data_to", lang), choices, c["to"], "to"),
         _select("data-breakdown", t("data_breakdown", lang), breakdowns, c["breakdown"], "breakdown"),
         _select("data-labels", t("data_labels", lang), [(v, t(f"data_labels_{v}", lang)) for v in ("both", "names", "codes")],
                 c["labels"], "labels"),
@@ -231,20 +203,16 @@ def _explain(lang: str):
     ]
 
 
-def layout(lang: str | None = None, **query):
-    lang = norm_lang(lang if isinstance(lang, str) else None)
-    try:
-        m = api_meta()
-        c, notes = choice(query, lang)
-    except FileNotFoundError:
-        return error_page(lang, "/data", "db_missing")
-    host = _host()
+def layout(lang: str, **query):
+    m = meta()
+    c, notes = choice(query, lang)
+    host = public_base(flask.request.host_url if flask.has_request_context() else None)
     keep = {k: v for k, v in (("indicator", c["indicator"]), ("geo", c["geo"]), ("from", c["from"]),
                               ("to", c["to"]), ("breakdown", c["breakdown"]), ("labels", c["labels"]))}
     content = [
         html.Div(className="page-head", children=[
             html.H1(t("data_title", lang)),
-            html.P(t("data_lead", lang, licence=m.licence.get("id", "")), className="lead")]),
+            html.P(t("data_lead", lang, licence=m.licence["id"]), className="lead")]),
         html.Div(className="notice", role="status", children=[html.P(n) for n in notes]) if notes else None,
         _whole(lang, host),
         html.Section(id="data-one", children=[

@@ -11,49 +11,52 @@ import functools
 import dash
 from dash import dcc, html
 
-from .. import data
+from store import queries
+from store.catalogue import meta
+from store.formats import fmt_amount, period_phrase
+from store.series import totals
+from store.texts import t
+from store.view import one
+
 from ..components import RawHtml
-from ..i18n import fmt_amount, norm_lang, period_phrase, t
-from ..layout import error_page, href, message_box, shell, title_for
+from ..layout import href, message_box, shell
 from ..svg import BLUES, NO_DATA_FILL, colour_for, governorate_map, legend_swatch
 
 dash.register_page(__name__, path="/governorates", order=2, name="Governorates", name_ar=t("page_governorates", "ar"),
-                   name_en=t("page_governorates", "en"), title=title_for("page_governorates"),
+                   name_en=t("page_governorates", "en"), title_key="page_governorates",
                    description="Governorate figures on a map, ranked, with each governorate's indicators.")
 
 
-def governorate_indicators(country: str) -> list[str]:
-    meta = data.meta()
-    cov = data.geo_coverage()
-    govs = {c for c, g in meta.geographies.items() if g["level"] == "governorate" and g["country"] == country}
-    ids = list(dict.fromkeys(cov.loc[cov["geo_code"].isin(govs), "indicator_id"]))
-    return [i for i in meta.indicators if i in ids]
+def governorate_indicators(m, country: str) -> list[str]:
+    """Indicators with figures for at least one governorate of the country, in catalogue order."""
+    govs = {c for c, g in m.geographies.items() if g["level"] == "governorate" and g["country"] == country}
+    return [i for i in m.indicators if govs & set(m.geos_of(i))]
 
 
 @functools.lru_cache(maxsize=64)
-def _content(build_id: str, lang: str, country: str, indicator: str | None, geo: str | None):
-    meta = data.meta()
-    country_name = meta.geo_name(country, lang)
-    indicators = governorate_indicators(country)
-    govs = sorted([g for g in meta.geographies.values() if g["level"] == "governorate" and g["country"] == country],
+def _content(version: str, lang: str, country: str, indicator: str | None, geo: str | None):
+    m = meta()
+    country_name = m.geo_name(country, lang)
+    indicators = governorate_indicators(m, country)
+    govs = sorted([g for g in m.geographies.values() if g["level"] == "governorate" and g["country"] == country],
                   key=lambda g: g[f"name_{lang}"])
-    countries = [c for c, g in meta.geographies.items() if g["level"] == "country"]
+    countries = [c for c, g in m.geographies.items() if g["level"] == "country"]
     picker = html.Nav(className="segmented", **{"aria-label": t("country", lang)}, children=[
-        html.A(meta.geo_name(c, lang), href=href("/governorates", lang, country=c),
+        html.A(m.geo_name(c, lang), href=href("/governorates", lang, country=c),
                className="segment spa-link" + (" active" if c == country else ""),
                  **({"aria-current": "page"} if c == country else {}))
         for c in countries])
     ind_picker = None
     if indicators:
         ind_picker = html.Nav(className="segmented", **{"aria-label": t("choose_indicator", lang)}, children=[
-            html.A(meta.indicators[i][f"name_{lang}"], href=href("/governorates", lang, country=country, indicator=i, geo=geo),
+            html.A(m.indicators[i][f"name_{lang}"], href=href("/governorates", lang, country=country, indicator=i, geo=geo),
                    className="segment spa-link" + (" active" if i == indicator else ""),
                      **({"aria-current": "true"} if i == indicator else {}))
             for i in indicators])
 
-    latest = data.latest_governorate_totals(indicator, country) if indicator else {}
-    ind = meta.indicators.get(indicator) if indicator else None
-    unit = meta.units[ind["unit"]] if ind else {}
+    latest = queries.latest_governorate_totals(m, indicator, country) if indicator else {}
+    ind = m.indicators.get(indicator) if indicator else None
+    unit = m.units[ind["unit"]] if ind else {}
     regions, ranked = [], []
     map_parent = {g["geo_code"]: g.get("map_within") for g in govs}
     for g in govs:
@@ -72,7 +75,7 @@ def _content(build_id: str, lang: str, country: str, indicator: str | None, geo:
     ranked.sort(key=lambda x: (x[2] is None, -(x[2] or 0), x[1]))
 
     label = t("map_label", lang, country=country_name, indicator=ind[f"name_{lang}"] if ind else t("no_data", lang))
-    map_file = meta.geographies[country].get("map_file")
+    map_file = m.geographies[country].get("map_file")
     svg = governorate_map(map_file, regions, label) if map_file else ""
     values = [v for _, _, v, _, _ in ranked if v is not None]
     legend_items = []
@@ -108,8 +111,8 @@ def _content(build_id: str, lang: str, country: str, indicator: str | None, geo:
     notes = []
     for g in govs:
         if g.get("map_within"):
-            notes.append(t("map_within_note", lang, name=g[f"name_{lang}"], parent=meta.geo_name(g["map_within"], lang)))
-    detail = _detail(lang, geo, country) if geo else html.P(t("gov_pick", lang), className="muted")
+            notes.append(t("map_within_note", lang, name=g[f"name_{lang}"], parent=m.geo_name(g["map_within"], lang)))
+    detail = _detail(m, lang, geo) if geo else html.P(t("gov_pick", lang), className="muted")
     return [
         html.Div(className="page-head", children=[html.H1(t("gov_heading", lang)),
                                                   html.P(t("gov_intro", lang), className="lead")]),
@@ -129,22 +132,20 @@ def _content(build_id: str, lang: str, country: str, indicator: str | None, geo:
     ]
 
 
-def _detail(lang: str, geo: str, country: str):
-    meta = data.meta()
-    name = meta.geo_name(geo, lang)
-    cov = data.geo_coverage()
-    ids = [i for i in meta.indicators if i in set(cov.loc[cov["geo_code"] == geo, "indicator_id"])]
+def _detail(m, lang: str, geo: str):
+    """The latest figure of every indicator published for one governorate."""
+    name = m.geo_name(geo, lang)
+    ids = [i for i in m.indicators if geo in m.geos_of(i)]
     if not ids:
         return [html.H2(t("gov_indicators", lang, name=name)), html.P(t("gov_no_figures", lang, name=name))]
-    tot = data.totals(ids)
     items = []
     for i in ids:
-        ind = meta.indicators[i]
-        unit = meta.units[ind["unit"]]
-        rows = tot[(tot["indicator_id"] == i) & (tot["geo_code"] == geo)].sort_values("period_end")
-        if rows.empty:
+        ind = m.indicators[i]
+        unit = m.units[ind["unit"]]
+        rows = [r for r in totals(m, i) if r["geo_code"] == geo]
+        if not rows:
             continue
-        r = rows.iloc[-1]
+        r = rows[-1]
         value = fmt_amount(r["value"], unit, lang, ind["decimals"], r["qualifier"])
         unit_text = "" if unit.get("kind") == "currency" else f" {unit[f'name_{lang}']}"
         items.append(html.Li(className="gov-indicator", children=[
@@ -155,36 +156,29 @@ def _detail(lang: str, geo: str, country: str):
     return [html.H2(t("gov_indicators", lang, name=name)), html.Ul(items, className="gov-indicators")]
 
 
-def layout(lang: str | None = None, country: str | None = None, indicator: str | None = None,
-           geo: str | None = None, **_):
-    lang = norm_lang(lang if isinstance(lang, str) else None)
-    try:
-        meta = data.meta()
-    except FileNotFoundError:
-        return error_page(lang, "/governorates", "db_missing")
+def layout(lang: str, country=None, indicator=None, geo=None, **_):
+    m = meta()
+    country, indicator, geo = one(country), one(indicator), one(geo)
     messages = []
-    countries = [c for c, g in meta.geographies.items() if g["level"] == "country"]
-    if not isinstance(country, str) or country.upper() not in countries:
-        if country:
-            messages.append(t("bad_param", lang, value=str(country)[:20], param="country"))
+    if country is not None and country.upper() not in m.countries:
+        messages.append(t("bad_param", lang, value=country[:20], param="country"))
         country = None
-    if country is None and isinstance(geo, str) and geo.upper() in meta.geographies:
-        country = meta.geographies[geo.upper()]["country"]
-    country = (country or "OM").upper()
-    if country not in countries:
-        country = countries[0]
-    indicators = governorate_indicators(country)
+    if country is None and geo is not None and geo.upper() in m.geographies:
+        country = m.geographies[geo.upper()]["country"]
+    # the default: the country of the indicator the dashboard opens on
+    country = (country or m.indicators[m.default_indicator]["country"]).upper()
+    indicators = governorate_indicators(m, country)
     if indicator is not None and indicator not in indicators:
-        messages.append(t("bad_param", lang, value=str(indicator)[:60], param="indicator"))
+        messages.append(t("bad_param", lang, value=indicator[:60], param="indicator"))
         indicator = None
     indicator = indicator or (indicators[0] if indicators else None)
     if geo is not None:
-        g = meta.geographies.get(str(geo).upper())
+        g = m.geographies.get(geo.upper())
         if not g or g["level"] != "governorate" or g["country"] != country:
-            messages.append(t("bad_geo", lang, value=str(geo)[:20]))
+            messages.append(t("bad_geo", lang, value=geo[:20]))
             geo = None
         else:
             geo = g["geo_code"]
-    content = _content(meta.build_id, lang, country, indicator, geo)
+    content = _content(m.version, lang, country, indicator, geo)
     return shell(lang, "/governorates", [message_box(messages, lang), *content],
                  switch_params={"country": country, "indicator": indicator, "geo": geo})

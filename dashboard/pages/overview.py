@@ -11,16 +11,18 @@ import functools
 import dash
 from dash import dcc, html
 
-from .. import data
+from store.catalogue import meta
+from store.formats import join_list, period_label
+from store.texts import t
+
 from ..components import RawHtml
-from ..i18n import join_list, norm_lang, period_label, t
 from ..kpi import Card, cards
-from ..layout import error_page, href, shell, title_for
+from ..layout import href, shell
 from ..render import to_html
 from ..svg import sparkline
 
 dash.register_page(__name__, path="/", order=0, name="Overview", name_ar=t("page_overview", "ar"),
-                   name_en=t("page_overview", "en"), title=title_for("page_overview"),
+                   name_en=t("page_overview", "en"), title_key="page_overview",
                    description="Headline social protection indicators for Oman and Jordan, in Arabic and English.")
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▬", "none": ""}
@@ -66,13 +68,13 @@ def _card(c: Card, lang: str) -> html.Article:
 
 
 @functools.lru_cache(maxsize=8)
-def _content(build_id: str, lang: str):
-    meta = data.meta()
+def _content(version: str, lang: str):
+    m = meta()
     by_topic: dict[str, list[Card]] = {}
     for c in cards(lang):
         by_topic.setdefault(c.topic, []).append(c)
     sections = []
-    for topic, topic_row in meta.topics.items():
+    for topic, topic_row in m.topics.items():
         if topic not in by_topic:
             continue
         n = min(len(by_topic[topic]), 3)
@@ -92,10 +94,5 @@ def _content(build_id: str, lang: str):
     ]
 
 
-def layout(lang: str | None = None, **_):
-    lang = norm_lang(lang if isinstance(lang, str) else None)
-    try:
-        content = _content(data.db().build_id, lang)
-    except FileNotFoundError:
-        return error_page(lang, "/", "db_missing")
-    return shell(lang, "/", content)
+def layout(lang: str, **_):
+    return shell(lang, "/", _content(meta().version, lang))

@@ -60,8 +60,8 @@ def db_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(db_dir):
-    """gunicorn serving dashboard.app:server on a free loopback port (2 workers, debug off)."""
-    from dashboard.serve import gunicorn_args
+    """gunicorn serving spi.app:server on a free loopback port (2 workers, debug off)."""
+    from spi.serve import gunicorn_args
     port = free_port()
     env = dict(os.environ, SPI_DB=str(db_dir / "indicators.duckdb"), DASH_DEBUG="false")
     log = (ARTIFACTS / "server.log")

@@ -1,13 +1,20 @@
-"""`spi`: build the database, check a new source file, serve the dashboard."""
+"""`spi`: build the database, check a new source file, serve the site, publish chart images.
+
+build and validate are the ETL's (etl/); serve and publish read the built database through
+the read layer (store/) and are imported only when asked for, so a build stays light.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, check_files
-from .catalogue import CatalogueError, load_catalogue
-from .report import errors, format_report
+from contract.schema import LANGS
+
+from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, check_files
+from etl.catalogue import CatalogueError, load_catalogue
+from etl.report import errors, format_report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,11 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="check source files without touching the database")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
-    p = sub.add_parser("serve", help="run the dashboard with gunicorn")
+    p = sub.add_parser("serve", help="run the dashboard and the open data with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--db", type=Path, default=DEFAULT_OUT / "indicators.duckdb")
+    p.add_argument("--public-url", default=None,
+                   help="the site's public address for absolute links (default: $SPI_PUBLIC_URL, else each request's)")
     p = sub.add_parser("publish", help="write chart images (PNG, SVG, embed HTML) and the whole-dataset files")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--db", type=Path, default=None, help="database (default: $SPI_DB or data/processed)")
@@ -32,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lang", default="ar,en", help="languages, comma-separated (default: ar,en)")
     p.add_argument("--no-charts", action="store_true", help="skip the chart images")
     p.add_argument("--no-data", action="store_true", help="skip the whole-dataset files")
-    p.add_argument("--base-url", default="http://127.0.0.1:8050", help="site address used in embed snippets")
+    p.add_argument("--base-url", default=None,
+                   help="site address used in embed snippets (default: $SPI_PUBLIC_URL, else http://127.0.0.1:8050)")
     args = parser.parse_args(argv)
     return {"build": _build, "validate": _validate, "serve": _serve, "publish": _publish}[args.command](args)
 
@@ -76,14 +86,16 @@ def _validate(args) -> int:
 
 
 def _publish(args) -> int:
-    from .publish import publish  # imported here so build/validate stay light
+    from .publish import DEFAULT_BASE_URL, publish  # imported here so build/validate stay light
+    from store.address import checked
     langs = tuple(x for x in args.lang.split(",") if x)
-    if not langs or any(x not in ("ar", "en") for x in langs):
-        print("--lang takes ar, en or ar,en", file=sys.stderr)
+    if not langs or any(x not in LANGS for x in langs):
+        print(f"--lang takes {', '.join(LANGS)} or {','.join(LANGS)}", file=sys.stderr)
         return 2
     try:
+        base_url = checked(args.base_url) or checked(os.environ.get("SPI_PUBLIC_URL")) or DEFAULT_BASE_URL
         result = publish(args.out, args.db, charts=not args.no_charts, data=not args.no_data, langs=langs,
-                         indicators=args.indicator, base_url=args.base_url, progress=_say)
+                         indicators=args.indicator, base_url=base_url, progress=_say)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         return 1
@@ -93,8 +105,8 @@ def _publish(args) -> int:
 
 
 def _serve(args) -> int:
-    from dashboard.serve import serve  # imported here so build/validate stay light
-    return serve(args.host, args.port, args.workers, args.db)
+    from .serve import serve  # imported here so build/validate stay light
+    return serve(args.host, args.port, args.workers, args.db, args.public_url)
 
 
 if __name__ == "__main__":

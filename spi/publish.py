@@ -1,11 +1,11 @@
 """`spi publish`: chart images for journalists and the whole-dataset files, into a folder.
 
 For every indicator and language (Arabic, English), the explorer's default chart of that
-indicator (the same view as /embed/<indicator>), built by the dashboard's own builders
-(dashboard.state.parse -> dashboard.views.build_view -> dashboard.figures.figure, so the
-images match the site), with title, unit, period and source drawn on it and a licence line
-added, exported by Kaleido through the machine's Chromium (offline; MathJax off, plotly.js
-from the installed plotly package):
+indicator (the same view as /embed/<indicator>), built by the site's own builders
+(store.view.parse_view -> dashboard.cache.view_for: the numbers, their words and the
+figure, so the images match the site), with title, unit, period and source drawn on it and
+a licence line added, exported by Kaleido through the machine's Chromium (offline; MathJax
+off, plotly.js from the installed plotly package):
 
     OUT/charts/<indicator>/<indicator>.ar.png  .ar.svg  .en.png  .en.svg
     OUT/charts/<indicator>/<indicator>.by-<dimension>.ar.png …   (one chart per breakdown)
@@ -21,18 +21,23 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-LANGS = ("ar", "en")
+from contract.schema import LANGS
+from store import database
+from store.catalogue import meta
+from store.formats import rtl_svg_text
+from store.texts import direction, t
+from store.view import parse_view
+
 WIDTH = 1200          # CSS pixels; PNGs are written at SCALE times this
 SCALE = 2
 MIN_HEIGHT = 675
-DEFAULT_BASE_URL = "http://127.0.0.1:8050"
+DEFAULT_BASE_URL = "http://127.0.0.1:8050"  # a local `spi serve`; --base-url (or SPI_PUBLIC_URL) for the site
 
 
 @dataclass
@@ -44,34 +49,20 @@ class PublishResult:
     renderer: str = ""
 
 
-def _use_database(db_path: Path | None) -> None:
-    """Point dashboard.data at db_path (before its first use in this process)."""
-    if db_path is None:
-        return
-    import dashboard.data as data
-    os.environ["SPI_DB"] = str(db_path)
-    data._db = None
-
-
 def chart_figure(indicator: str, lang: str, breakdown: str | None = None):
-    """(ViewData, plotly Figure) of an indicator's chart as the explorer and /embed draw it (the
-    default view, or by a breakdown), with a licence line added for publishing."""
+    """(the view in words, plotly Figure) of an indicator's chart as the explorer and /embed
+    draw it (the default view, or by a breakdown), with a licence line added for publishing."""
     import plotly.graph_objects as go
 
-    from api.meta import meta
-    from dashboard.figures import figure
-    from dashboard.i18n import rtl_svg_text
-    from dashboard.state import parse
-    from dashboard.views import build_view
+    from dashboard.cache import view_for
 
-    params = {"indicator": indicator, "lang": lang}
+    m = meta()
+    params = {"indicator": indicator}
     if breakdown:
         params.update(view="breakdown", breakdown=breakdown)
-    state = parse(params)
-    vd = build_view(state)
-    fig = go.Figure(figure(vd))
-    lic = meta().licence.get("id", "CC-BY-4.0")
-    credit = (f"مؤشرات الحماية الاجتماعية · {lic}" if lang == "ar" else f"Social protection indicators · {lic}")
+    vd, fig_dict = view_for(parse_view(params, m, lang))
+    fig = go.Figure(fig_dict)
+    credit = t("publish_credit", lang, licence=m.licence["id"])
     rtl = lang == "ar"
     fig.add_annotation(text=rtl_svg_text(credit, lang), showarrow=False, xref="paper", yref="paper", x=0 if rtl else 1,
                        xanchor="left" if rtl else "right", y=0, yanchor="top", yshift=-(34 + 8),
@@ -99,16 +90,15 @@ def embed_snippet(indicator: str, lang: str, vd, height: int, base_url: str, ste
     base = base_url.rstrip("/")
     stem = stem or indicator
     view = f"&amp;view=breakdown&amp;breakdown={breakdown}" if breakdown else ""
-    rtl = lang == "ar"
     title = html.escape(vd.title, quote=True)
     alt = html.escape(vd.alt or vd.title, quote=True)
     src = html.escape(vd.source_line or "", quote=False)
-    open_text = "افتح الرسم التفاعلي والبيانات" if rtl else "Open the interactive chart and data"
+    open_text = t("publish_open", lang)
     q = f"indicator={indicator}&amp;lang={lang}{view}"
     return f"""<!-- {vd.title}: two ways to publish this chart. Licence CC BY 4.0: keep the source line. -->
 
 <!-- 1. Live chart (updates when new figures are published) -->
-<figure lang="{lang}" dir="{'rtl' if rtl else 'ltr'}" style="margin:0;max-width:{WIDTH}px">
+<figure lang="{lang}" dir="{direction(lang)}" style="margin:0;max-width:{WIDTH}px">
   <iframe src="{base}/embed/{indicator}?lang={lang}{view}" title="{title}" width="100%" height="{height}"
           style="border:0;width:100%" loading="lazy"></iframe>
   <figcaption style="font-size:13px">{src} ·
@@ -116,11 +106,11 @@ def embed_snippet(indicator: str, lang: str, vd, height: int, base_url: str, ste
 </figure>
 
 <!-- 2. Static image (no script; the numbers are in the alt text) -->
-<figure lang="{lang}" dir="{'rtl' if rtl else 'ltr'}" style="margin:0;max-width:{WIDTH}px">
+<figure lang="{lang}" dir="{direction(lang)}" style="margin:0;max-width:{WIDTH}px">
   <img src="{stem}.{lang}.svg" width="{WIDTH}" height="{height}" style="width:100%;height:auto"
        alt="{alt}">
   <figcaption style="font-size:13px">{src} ·
-    <a href="{base}/data/{indicator}.csv?lang={lang}{view.replace('&amp;view=breakdown', '') if view else ''}">{'البيانات (CSV)' if rtl else 'Data (CSV)'}</a></figcaption>
+    <a href="{base}/data/{indicator}.csv?lang={lang}{view.replace('&amp;view=breakdown', '') if view else ''}">{t("publish_data_csv", lang)}</a></figcaption>
 </figure>
 """
 
@@ -130,15 +120,13 @@ def write_charts(out: Path, indicators: list[str], langs=LANGS, base_url: str = 
     """PNG and SVG of every indicator's chart in each language, plus embed snippets."""
     import kaleido
 
-    from api.meta import meta
-
     m = meta()
     jobs, files, pages = [], [], []
     for ind in indicators:
         folder = out / ind
         folder.mkdir(parents=True, exist_ok=True)
         # The default chart, and one chart per breakdown the indicator is published by.
-        variants = [(None, ind)] + [(d, f"{ind}.by-{d}") for d in m.indicators.at[ind, "breakdowns"]]
+        variants = [(None, ind)] + [(d, f"{ind}.by-{d}") for d in m.indicators[ind]["breakdowns"]]
         for breakdown, stem in variants:
             for lang in langs:
                 vd, fig = chart_figure(ind, lang, breakdown)
@@ -177,13 +165,14 @@ def _chromium() -> str:
 def _index(out: Path, pages) -> None:
     items = []
     for ind, stem, lang, vd, suffix in pages:
-        items.append(f'<figure lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">'
+        items.append(f'<figure lang="{lang}" dir="{direction(lang)}">'
                      f'<img src="{ind}/{stem}.{lang}.svg" alt="{html.escape(vd.alt or vd.title, quote=True)}" '
                      f'loading="lazy" style="width:100%;max-width:600px">'
                      f'<figcaption><a href="{ind}/{stem}.{lang}.png">PNG</a> · <a href="{ind}/{stem}.{lang}.svg">SVG</a>'
                      f' · <a href="{ind}/embed{suffix}.{lang}.html">embed</a></figcaption></figure>')
     (out / "index.html").write_text(
-        '<!DOCTYPE html><html lang="ar" dir="rtl"><meta charset="utf-8"><title>Charts / الرسوم</title>'
+        f'<!DOCTYPE html><html lang="ar" dir="rtl"><meta charset="utf-8"><title>{t("publish_index", "ar")} / '
+        f'{t("publish_index", "en")}</title>'
         '<style>body{font-family:"Noto Sans Arabic","Noto Sans",sans-serif;display:grid;'
         'grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:1rem;padding:1rem}</style>'
         + "".join(items) + "</html>", encoding="utf-8")
@@ -192,7 +181,6 @@ def _index(out: Path, pages) -> None:
 def write_data(out: Path, progress: Callable[[str], None] = lambda _: None) -> list[dict]:
     """The whole-dataset files (also filling the server's cache for this build)."""
     from api import dataset
-    from api.meta import meta
 
     m = meta()
     out.mkdir(parents=True, exist_ok=True)
@@ -222,13 +210,12 @@ def publish(out_dir: Path, db_path: Path | None = None, charts: bool = True, dat
             langs=LANGS, indicators: list[str] | None = None, base_url: str = DEFAULT_BASE_URL,
             progress: Callable[[str], None] = lambda _: None) -> PublishResult:
     """Write the chart images and/or the dataset files for the current database build."""
-    _use_database(db_path)
-    from api.meta import meta
-
+    if db_path is not None:
+        database.use(db_path)
     m = meta()
-    ids = list(m.indicators.index)
+    ids = list(m.indicators)
     if indicators:
-        unknown = [i for i in indicators if i not in m.indicators.index]
+        unknown = [i for i in indicators if i not in m.indicators]
         if unknown:
             raise ValueError(f"unknown indicator(s): {', '.join(unknown)}")
         ids = list(indicators)
@@ -248,7 +235,7 @@ def publish(out_dir: Path, db_path: Path | None = None, charts: bool = True, dat
         result.charts = sum(1 for f in files if f["format"] == "png")  # one per chart and language
         result.seconds_charts = time.perf_counter() - started
     manifest = {"build_id": m.build_id, "built_at": m.built_at.isoformat(timespec="seconds"),
-                "licence": m.licence.get("id"), "renderer": result.renderer,
+                "licence": m.licence["id"], "renderer": result.renderer,
                 "files": [{**{k: v for k, v in f.items() if k != "path"}, "path": str(Path(f["path"]).relative_to(out)),
                            "bytes": Path(f["path"]).stat().st_size} for f in result.files]}
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,0 +1,71 @@
+"""The explorer's Table tab: the exact figures of a view as an HTML table, sortable in the
+browser (assets/spi.js), with every source's title once under it.
+
+Written as one HTML string in one RawHtml component, every text escaped: a 1,000-row table
+costs a string, not thousands of Dash components.
+"""
+from __future__ import annotations
+
+import functools
+from html import escape
+
+from dash import html
+
+from store.catalogue import meta
+from store.formats import fmt_number
+from store.texts import semicolon, t
+from store.view import View
+from store.wording import Described, sort_table
+
+from .components import RawHtml
+
+TABLE_MAX_ROWS = 500  # a page, not a spreadsheet: the downloads hold every row
+COLUMNS = ("period", "area", "category", "value", "unit", "source")
+# A table escapes ~3,500 cells, mostly the same few areas, categories, units and sources
+_esc = functools.lru_cache(maxsize=8192)(escape)
+
+
+def _head(lang: str) -> str:
+    cells = []
+    for n, col in enumerate(COLUMNS):
+        label = t(f"col_{col}", lang)
+        if col == "unit":
+            cells.append(f'<th scope="col">{_esc(label)}</th>')
+            continue
+        sort, mark = ("ascending", "▲") if col == "period" else ("none", "↕")
+        kind = "number" if col == "value" else "text"
+        cells.append(f'<th scope="col" aria-sort="{sort}"><button class="sort-button" type="button" data-col="{n}" '
+                     f'data-type="{kind}" title="{_esc(t("sort_by", lang, col=label))}">{_esc(label)}'
+                     f'<span class="sort-mark" aria-hidden="true">{mark}</span></button></th>')
+    return "".join(cells)
+
+
+def _row(r: dict, derived_tag: str) -> str:
+    value_key = "" if r["value"] is None else repr(float(r["value"]))
+    tag = f'<span class="derived-tag">{derived_tag}</span>' if r["derived"] else ""
+    return (f'<tr{" class=" + chr(34) + "derived-row" + chr(34) if r["derived"] else ""}>'
+            f'<td data-sort="{_esc(r["sort_period"])}">{_esc(r["period_text"])}</td>'
+            f'<td>{_esc(r["area"])}</td><td>{_esc(r["category"])}{tag}</td>'
+            f'<td class="num" data-sort="{value_key}">{_esc(r["value_text"])}</td>'
+            f'<td>{_esc(r["unit"])}</td><td>{_esc(r["source"])}</td></tr>')
+
+
+def table_block(view: View, words: Described):
+    """The table of a view: its most recent TABLE_MAX_ROWS rows, oldest first."""
+    lang = view.lang
+    rows = sort_table(words.table, "period", False)
+    total_rows = len(rows)
+    rows = rows[-TABLE_MAX_ROWS:]
+    derived = _esc(f" ({t('derived', lang)})")
+    body = [_row(r, derived) for r in rows] or [f'<tr><td colspan="{len(COLUMNS)}">{_esc(t("no_data_view", lang))}</td></tr>']
+    caption = _esc(t("table_caption", lang, name=meta().indicators[view.indicator][f"name_{lang}"]))
+    table = (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{caption}">'
+             f'<table class="data-table sortable"><caption>{caption}</caption><thead><tr>{_head(lang)}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table></div>')
+    more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
+                  className="muted") if total_rows > len(rows) else None
+    # each source's title once, under the table, rather than on each of hundreds of rows
+    titles = dict.fromkeys(f"{r['source']}: {r['source_title']}" if r["source_title"] else r["source"] for r in rows)
+    cited = html.P(f"{t('sources', lang)}: " + semicolon(lang).join(titles),
+                   className="muted table-sources") if titles else None
+    return html.Div([more, RawHtml(html=table, id="explorer-datatable"), cited])

@@ -1,0 +1,56 @@
+"""Run the site with gunicorn: `spi serve` calls serve(host, port, workers, db, public_url).
+
+Production settings: debug off, `spi.app:server` (the dashboard and the open data), the
+database path passed to every worker in SPI_DB (opened read-only; a rebuilt file is picked
+up on the next request, see store/database.py), the public address in SPI_PUBLIC_URL when
+given. Threads let one worker answer a page while another request runs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from store.address import checked
+from store.database import Database, DatabaseMissing, SchemaError
+
+
+def gunicorn_args(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
+    return [
+        "--bind", f"{host}:{port}",
+        "--workers", str(max(1, workers)),
+        "--threads", str(max(1, threads)),
+        "--worker-class", "gthread",
+        "--timeout", "60",
+        "--graceful-timeout", "10",
+        "--keep-alive", "5",
+        "--no-control-socket",
+        "--config", "python:spi.gunicorn_conf",
+        "--preload",  # import once in the master (pandas+dash+plotly take seconds); the database opens per worker
+        "--access-logfile", "-",
+        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        "spi.app:server",
+    ]
+
+
+def serve(host: str, port: int, workers: int, db: Path, public_url: str | None = None) -> int:
+    """Start gunicorn in the foreground (this process becomes it); 1 with a message when the
+    database is missing or cannot be read, or the public address is not one."""
+    db = Path(db).resolve()
+    env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+    if public_url is not None:
+        env["SPI_PUBLIC_URL"] = public_url
+    try:
+        Database(db).build_id  # opens the file and checks it against the contract
+        checked(env.get("SPI_PUBLIC_URL"))
+    except (DatabaseMissing, SchemaError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    argv = [gunicorn, *gunicorn_args(host, port, workers)] if gunicorn else \
+        [sys.executable, "-m", "gunicorn", *gunicorn_args(host, port, workers)]
+    print(f"serving {db} on http://{host}:{port} ({workers} worker(s))", flush=True)
+    os.chdir(Path(__file__).resolve().parent.parent)
+    os.execvpe(argv[0], argv, env)
+    return 0  # not reached
