@@ -90,7 +90,7 @@ class Server:
     """gunicorn as `spi serve` runs it, on a free port, for one database."""
 
     def __init__(self, db: Path, workers: int = 2):
-        from dashboard.serve import gunicorn_args
+        from spi.serve import gunicorn_args
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
