@@ -103,12 +103,22 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
 
     def open(self, path: str, chart: bool = False):
-        self.page.goto(self.base + path)
+        self.response = self.page.goto(self.base + path)
         # React has rendered the page (the server-rendered copy is then hidden)
         self.page.wait_for_selector("#react-entry-point .page", timeout=30000)
         if chart:
             self.page.wait_for_selector("#react-entry-point .js-plotly-plot .main-svg", timeout=30000)
         return self.page
+
+    def until(self, expression: str, timeout: float = 30) -> None:
+        """Wait until a JavaScript expression is true. (Not page.wait_for_function: it evaluates
+        a string with `new Function`, which the site's Content-Security-Policy forbids, as it
+        should; page.evaluate goes through DevTools.)"""
+        deadline = time.time() + timeout
+        while not self.page.evaluate(f"() => Boolean({expression})"):
+            if time.time() > deadline:
+                raise TimeoutError(f"still false after {timeout} s: {expression}")
+            time.sleep(0.05)
 
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
