@@ -220,3 +220,24 @@ def table(name: str):
     """A whole table of the contract as a DataFrame (for the data package's resources)."""
     describe(name)  # refuses any other name
     return db().frame(f"SELECT * FROM {q(name)}")
+
+
+def labelled_columns(meta, rows, columns: list[tuple[str, str]]) -> tuple[str, list]:
+    """Chosen columns of labelled_select under the names a file gives them: `columns` is a
+    list of (column of labelled_select, name in the file), in the file's order. For the
+    whole-dataset files, which DuckDB writes (COPY) or reads in bulk."""
+    inner, params = labelled_select(meta, rows)
+    chosen = ", ".join(f"t.{q(column)} AS {q(name)}" for column, name in columns)
+    return f"SELECT {chosen} FROM ({inner}) t", params
+
+
+def labelled_frame(meta, rows, columns: list[tuple[str, str]]):
+    """labelled_columns as a DataFrame (the whole-dataset workbook, one topic at a time)."""
+    return db().frame(*labelled_columns(meta, rows, columns))
+
+
+def labelled_typed(meta, rows) -> tuple[str, list]:
+    """labelled_select for a typed file (Parquet): every column but `value_text`, which only a
+    CSV needs."""
+    inner, params = labelled_select(meta, rows)
+    return f"SELECT * EXCLUDE (value_text) FROM ({inner})", params

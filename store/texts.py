@@ -254,6 +254,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_request": ("تعذّر فهم هذا الطلب.", "This request could not be understood."),
 }
 
+STRINGS.update({  # the Frictionless data package (api/dataset.py): resource titles and a keyword
+    "package_observations": ("المشاهدات", "Observations"),
+    "package_indicators": ("المؤشرات: الأسماء والتعريفات والوحدات", "Indicators: names, definitions, units"),
+    "package_topics": ("المواضيع", "Topics"),
+    "package_units": ("الوحدات", "Units"),
+    "package_dimensions": ("التصنيفات وفئاتها", "Breakdowns and their members"),
+    "package_sources": ("المصادر", "Sources"),
+    "package_geographies": ("الدول والمحافظات", "Countries and governorates"),
+    "package_targets": ("المستهدفات", "Targets"),
+    "package_frameworks": ("أطر النتائج", "Results frameworks"),
+    "package_indicator_frameworks": ("المؤشرات في أطر النتائج", "Indicators in frameworks"),
+    "package_keyword": ("الحماية الاجتماعية", "social protection"),
+})
+
 _DATA_PAGE = {  # the Data page (dashboard/pages/data.py), as t("data_<key>", lang)
     "page": ("البيانات", "Data"),
     "title": ("البيانات المفتوحة", "Open data"),
