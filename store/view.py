@@ -77,17 +77,15 @@ class Rows:
 
     def args(self) -> dict[str, str]:
         """The selection as the download and API parameters that give it back (parse_rows)."""
-        out: dict[str, str] = {}
         if self.full:
-            return out
-        if self.geos:
-            out["geo"] = ",".join(self.geos)
-        if self.first:
-            out["from"] = self.first
-        if self.last:
-            out["to"] = self.last
-        out["breakdown"] = ",".join(self.breakdowns)
-        return out
+            return {}
+        return {**_place_and_period(self), "breakdown": ",".join(self.breakdowns)}
+
+
+def _place_and_period(selection) -> dict[str, str]:
+    """`geo`, `from` and `to` of a Rows or a View: named alike in every address."""
+    given = {"geo": ",".join(selection.geos), "from": selection.first, "to": selection.last}
+    return {k: v for k, v in given.items() if v}
 
 
 @dataclass(frozen=True)
@@ -114,12 +112,7 @@ class View:
             q["breakdown"] = self.breakdown
         if self.kind == "breakdown" and self.mode != "stack":
             q["mode"] = self.mode
-        if self.geos:
-            q["geo"] = ",".join(self.geos)
-        if self.first:
-            q["from"] = self.first
-        if self.last:
-            q["to"] = self.last
+        q.update(_place_and_period(self))
         if tab and self.tab != "chart":
             q["tab"] = self.tab
         q["lang"] = lang or self.lang
