@@ -1,11 +1,14 @@
 """Open data: stable download addresses (/data/…) and a read-only HTTP API (/api/v1/…).
 
-dashboard/app.py adds these routes to the dashboard's Flask server with
-`api.register(server)`.
+The app factory (spi/app.py) adds these routes to its Flask server with
+`api.register(server)`. Everything is read through the read layer (store/): the catalogue
+(store.catalogue), which figures a request selects (store.view), the SQL (store.queries)
+and the words (store.texts). api/ never imports dashboard/, nor dashboard/ api/.
 
-Reading order: params.py (what a request may ask), queries.py (the SQL), formats.py and
-xlsx.py (the files), dataset.py (whole dataset and data package), routes.py (addresses),
-openapi.py (the document that describes them).
+Reading order: params.py (the request's own arguments), shape.py (the columns a reader
+asked for), formats.py and xlsx.py (the files), documents.py and readme.py (metadata and
+words), dataset.py (whole dataset and data package), http.py (errors, caching,
+compression), routes.py (addresses), openapi.py (the document that describes them).
 """
 from __future__ import annotations
 

@@ -17,21 +17,20 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from dashboard.data import db
-from dashboard.i18n import t
+from store.database import db
+from store.queries import describe, labelled_columns, labelled_frame, labelled_typed, table
+from store.texts import t
+from store.view import Rows
 
 from .documents import licence
-from .formats import zip_bytes
-from .meta import LANGS, Meta, clean
-from .params import View
-from .queries import code_columns, labelled_select, shaped_select
+from .formats import clean, zip_bytes
+from .shape import code_columns, file_columns
 from .xlsx import dataset_workbook
 
 PACKAGE_TABLES = ("indicators", "topics", "units", "dimensions", "sources", "geographies", "targets",
@@ -44,7 +43,7 @@ def cache_root() -> Path:
     return Path(env) if env else db().path.resolve().parent / ".opendata-cache"
 
 
-def cache_dir(m: Meta) -> Path:
+def cache_dir(m) -> Path:
     return cache_root() / m.version
 
 
@@ -59,7 +58,7 @@ def _locked(folder: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def ensure(m: Meta, name: str, make: Callable[[Path], None]) -> Path:
+def ensure(m, name: str, make: Callable[[Path], None]) -> Path:
     """The cached file `name` of this build, made by `make(tmp_path)` if it is not there yet."""
     if not _SAFE.match(name):
         raise ValueError(f"unsafe cache name {name!r}")
@@ -90,33 +89,20 @@ def _prune(current: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-def _literal_path(path: Path) -> str:
-    """A server-made file path as a SQL string literal (COPY TO takes no bound parameter)."""
-    text = str(path)
-    if "'" in text or "\0" in text:
-        raise ValueError(f"unexpected character in cache path {text!r}")
-    return "'" + text + "'"
-
-
-def _copy(sql: str, params: list, path: Path, options: str) -> None:
-    cur = db().cursor()
-    try:
-        cur.execute(f"COPY ({sql}) TO {_literal_path(path)} {options}", params)
-    finally:
-        cur.close()
+CSV_OPTIONS = "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')"
 
 
 # -- the files -----------------------------------------------------------------------------
 
-def csv_file(m: Meta, labels: str, lang: str, bom: bool) -> Path:
+def csv_file(m, labels: str, lang: str, bom: bool) -> Path:
     """Every observation as CSV in the labels/language asked for; UTF-8 with or without BOM."""
     name = f"all-{labels}-{'xx' if labels == 'codes' else lang}-{'bom' if bom else 'utf8'}.csv"
 
     def make(tmp: Path) -> None:
-        sql, params, _ = shaped_select(m, View(), labels, lang, text_values=True)
+        columns, _ = file_columns(m, labels, lang, text_values=True)
         plain = tmp.with_name(tmp.name + ".plain")
         try:
-            _copy(sql, params, plain, "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')")
+            db().copy(*labelled_columns(m, Rows(), columns), plain, CSV_OPTIONS)
             with open(tmp, "wb") as out:
                 if bom:
                     out.write(b"\xef\xbb\xbf")
@@ -127,35 +113,34 @@ def csv_file(m: Meta, labels: str, lang: str, bom: bool) -> Path:
     return ensure(m, name, make)
 
 
-def parquet_file(m: Meta) -> Path:
+def parquet_file(m) -> Path:
     """Every observation with its codes and its labels in Arabic and English, as Parquet."""
     def make(tmp: Path) -> None:
-        sql, params = labelled_select(m, View())
-        _copy(f"SELECT * EXCLUDE (value_text) FROM ({sql})", params, tmp,
-              "(FORMAT parquet, COMPRESSION zstd)")
+        db().copy(*labelled_typed(m, Rows()), tmp, "(FORMAT parquet, COMPRESSION zstd)")
     return ensure(m, "all.parquet", make)
 
 
-def xlsx_file(m: Meta, lang: str, labels: str) -> Path:
+def xlsx_file(m, lang: str, labels: str) -> Path:
     """The whole dataset as a workbook: a read-me, one sheet per topic, indicators, sources."""
     def make(tmp: Path) -> None:
         dataset_workbook(tmp, m, lang, _topic_tables(m, labels, lang))
     return ensure(m, f"all-{lang}-{labels}.xlsx", make)
 
 
-def _topic_tables(m: Meta, labels: str, lang: str):
-    for topic in m.topics.index:
-        ids = [i for i in m.indicators.index[m.indicators["topic"] == topic]]
+def _topic_tables(m, labels: str, lang: str):
+    """(topic, its figures as a DataFrame, column identifiers, decimals of each row), per topic
+    with figures, in topic order."""
+    columns, codes = file_columns(m, labels, lang, provenance=False)
+    decimals = {i: r["decimals"] for i, r in m.indicators.items()}
+    for topic in m.topics:
+        ids = tuple(i for i, r in m.indicators.items() if r["topic"] == topic)
         if not ids:
             continue
-        sql, params, codes = shaped_select(m, View(indicators=ids), labels, lang, provenance=False,
-                                           extra=("indicator_id",))
-        table = db().query(sql, params)
-        if table.empty:
+        frame = labelled_frame(m, Rows(indicators=ids), [*columns, ("indicator_id", "_indicator")])
+        if frame.empty:
             continue
-        decimals = table[codes[-1]].map(m.indicators["decimals"].astype(int).to_dict()).fillna(0).astype(int).tolist()
-        table = table.drop(columns=[table.columns[-1]])
-        yield topic, table, codes[:-1], decimals
+        row_decimals = frame.pop("_indicator").map(decimals).tolist()
+        yield topic, frame, codes, row_decimals
 
 
 # -- the data package ------------------------------------------------------------------------
@@ -182,12 +167,12 @@ _KEYS = {"indicators": ["indicator_id"], "topics": ["topic"], "units": ["unit"],
          "geographies": ["geo_code"], "dimensions": ["dimension", "member"]}
 
 
-def package_dir(m: Meta) -> Path:
+def package_dir(m) -> Path:
     """A folder holding datapackage.json and its resources (observations and catalogue tables)."""
     return ensure(m, "package", lambda tmp: write_package(tmp, m))
 
 
-def package_zip(m: Meta) -> Path:
+def package_zip(m) -> Path:
     folder = package_dir(m)  # outside make(): ensure() holds the folder's lock while making
 
     def make(tmp: Path) -> None:
@@ -199,34 +184,26 @@ def package_zip(m: Meta) -> Path:
     return ensure(m, "datapackage.zip", make)
 
 
-def _describe(table: str) -> list[tuple[str, str]]:
-    cur = db().cursor()
-    try:
-        return [(r[0], r[1]) for r in cur.execute(f'DESCRIBE "{table}"').fetchall()]
-    finally:
-        cur.close()
-
-
-def write_package(folder: Path, m: Meta) -> dict:
+def write_package(folder: Path, m) -> dict:
     """Write datapackage.json and its CSV resources (plain UTF-8, no BOM) into `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "package").mkdir(exist_ok=True)
     resources = []
     # Observations: codes, exact values.
-    sql, params, _ = shaped_select(m, View(), "codes", "en", text_values=True)
-    _copy(sql, params, folder / "package" / "observations.csv", "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')")
-    types = dict(_describe("observations"))
+    columns, _ = file_columns(m, "codes", "en", text_values=True)
+    db().copy(*labelled_columns(m, Rows(), columns), folder / "package" / "observations.csv", CSV_OPTIONS)
+    types = dict(describe("observations"))
     fields = []
     for col in code_columns(m):
         f = {"name": col, "type": _TYPES.get(types[col], "string")}
-        if col in m.dimension_names:
-            names = m.dimension_names[col]
-            f["title"] = f"{names['en']} / {names['ar']}"
-            f["description"] = (f"Breakdown by {names['en'].lower()}: a member code (see the dimensions resource); "
-                                "empty in the row of the total.")
-            f["constraints"] = {"enum": list(m.members.get(col, {}))}
+        if col in m.dimensions:
+            names = m.dimensions[col]
+            f["title"] = f"{names['name_en']} / {names['name_ar']}"
+            f["description"] = (f"Breakdown by {names['name_en'].lower()}: a member code (see the dimensions "
+                                "resource); empty in the row of the total.")
+            f["constraints"] = {"enum": list(names["members"])}
         else:
-            f["title"] = f"{t(f'column_{col}', 'en')} / {t(f'column_{col}', 'ar')}"
+            f["title"] = _both(f"column_{col}")
             f["description"] = FIELD_DESCRIPTION[col]
         if col in ("indicator_id", "geo_code", "period", "period_start", "period_end", "value", "unit", "source_id"):
             f.setdefault("constraints", {})["required"] = True
@@ -235,7 +212,7 @@ def write_package(folder: Path, m: Meta) -> dict:
         fields.append(f)
     resources.append({
         "name": "observations", "path": "package/observations.csv", "profile": "tabular-data-resource",
-        "title": "Observations / المشاهدات",
+        "title": _both("package_observations"),
         "description": "Every figure a named source published: one row per indicator, geography, period and "
                        "breakdown member (breakdown columns empty = the total). Nothing is filled or estimated.",
         "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
@@ -246,9 +223,9 @@ def write_package(folder: Path, m: Meta) -> dict:
             {"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}},
         ]},
     })
-    for table in PACKAGE_TABLES:
-        cols = _describe(table)
-        frame = db().query(f'SELECT * FROM "{table}"')
+    for name in PACKAGE_TABLES:
+        cols = describe(name)
+        frame = table(name)
         for col, typ in cols:
             if typ.endswith("[]"):
                 frame[col] = frame[col].map(lambda v: json.dumps([str(x) for x in v], ensure_ascii=False)
@@ -257,21 +234,21 @@ def write_package(folder: Path, m: Meta) -> dict:
                 frame[col] = frame[col].map(lambda v: None if clean(v) is None else ("true" if v else "false"))
             elif typ == "DATE":
                 frame[col] = frame[col].map(lambda v: None if clean(v) is None else pd.Timestamp(v).strftime("%Y-%m-%d"))
-        frame.to_csv(folder / "package" / f"{table}.csv", index=False, lineterminator="\n", na_rep="")
-        schema = {"fields": [{"name": c, "type": _TYPES.get(t, "string")} for c, t in cols], "missingValues": [""]}
-        if table in _KEYS:
-            schema["primaryKey"] = _KEYS[table]
-        if table == "indicators":
+        frame.to_csv(folder / "package" / f"{name}.csv", index=False, lineterminator="\n", na_rep="")
+        schema = {"fields": [{"name": c, "type": _TYPES.get(typ, "string")} for c, typ in cols], "missingValues": [""]}
+        if name in _KEYS:
+            schema["primaryKey"] = _KEYS[name]
+        if name == "indicators":
             schema["foreignKeys"] = [
                 {"fields": "topic", "reference": {"resource": "topics", "fields": "topic"}},
                 {"fields": "unit", "reference": {"resource": "units", "fields": "unit"}}]
-        if table == "targets":
+        if name == "targets":
             schema["foreignKeys"] = [
                 {"fields": "indicator_id", "reference": {"resource": "indicators", "fields": "indicator_id"}},
                 {"fields": "source_id", "reference": {"resource": "sources", "fields": "source_id"}}]
-        resources.append({"name": table.replace("_", "-"), "path": f"package/{table}.csv",
+        resources.append({"name": name.replace("_", "-"), "path": f"package/{name}.csv",
                           "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
-                          "encoding": "utf-8", "title": _TABLE_TITLES.get(table, table), "schema": schema})
+                          "encoding": "utf-8", "title": _both(f"package_{name}"), "schema": schema})
     # Foreign keys refer to resources by name.
     for res in resources:
         for fk in res["schema"].get("foreignKeys", []):
@@ -281,34 +258,31 @@ def write_package(folder: Path, m: Meta) -> dict:
         "profile": "tabular-data-package",
         "name": "social-protection-indicators",
         "id": f"social-protection-indicators-{m.build_id}",
-        "title": "Social protection indicators / مؤشرات الحماية الاجتماعية",
+        "title": _both("file_title"),
         "description": "Figures on social protection published by ministries and social protection funds of Oman, "
                        "Jordan and Lebanon, each with its definition, unit and source, in Arabic and English. "
                        + (lic["note"]["en"] or ""),
         "version": m.build_id,
         "created": m.built_at.replace(microsecond=0).isoformat() + "Z",
         "licenses": [{"name": lic["id"], "path": lic["url"], "title": lic["name"]}],
-        "sources": [_package_source(m, s) for s in m.sources.index],
-        "keywords": ["social protection", "الحماية الاجتماعية", "Oman", "Jordan", "Lebanon"],
+        "sources": [_package_source(m, s) for s in m.sources],
+        "keywords": [t("package_keyword", "en"), t("package_keyword", "ar"),
+                     *(m.geo_name(c, "en") for c in m.countries)],
         "resources": resources,
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     return descriptor
 
 
-_TABLE_TITLES = {
-    "indicators": "Indicators: names, definitions, units / المؤشرات",
-    "topics": "Topics / المواضيع", "units": "Units / الوحدات",
-    "dimensions": "Breakdowns and their members / التصنيفات", "sources": "Sources / المصادر",
-    "geographies": "Countries and governorates / الدول والمحافظات", "targets": "Targets / المستهدفات",
-    "frameworks": "Results frameworks / أطر النتائج", "indicator_frameworks": "Indicators in frameworks",
-}
+def _both(key: str) -> str:
+    """A title in English and Arabic ("Sources / المصادر"): a data package has one title field."""
+    return f"{t(key, 'en')} / {t(key, 'ar')}"
 
 
-def _package_source(m: Meta, source_id: str) -> dict:
-    s = m.sources.loc[source_id]
-    title = f"{s['publisher_en']}: {s['title_en']} ({clean(s['published']) or 'publication date not stated'})"
+def _package_source(m, source_id: str) -> dict:
+    s = m.sources[source_id]
+    title = f"{s['publisher_en']}: {s['title_en']} ({s['published'] or t('file_date_not_stated', 'en')})"
     out = {"title": title, "id": source_id}
-    if clean(s["url"]):
+    if s["url"]:
         out["path"] = s["url"]
     return out

@@ -1,37 +1,49 @@
 """The JSON documents the API and the downloads give: indicators, geographies, sources.
 
-Every name comes in both languages ({"ar": …, "en": …}); codes stay as published.
+Every name comes in both languages ({"ar": …, "en": …}); codes stay as published. Every
+value comes from the catalogue of the build (store.catalogue.meta()); the words around
+them (a citation) from store.texts.
 """
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from .formats import Columns
-from .meta import Meta, clean
+from contract.schema import LANGS
+from store.queries import count, sources_of
+from store.texts import semicolon, separator, t
 
-UNSTATED = {"ar": "غير مذكور", "en": "not stated"}
-
-
-def bilingual(row, stem: str) -> dict:
-    return {"ar": clean(row[f"{stem}_ar"]), "en": clean(row[f"{stem}_en"])}
+from .formats import Columns, number
+from .params import download_args
 
 
-def build_info(m: Meta) -> dict:
+def bilingual(row: dict | None, stem: str) -> dict | None:
+    """{"ar": row[stem_ar], "en": row[stem_en]}; None when there is no row."""
+    if row is None:
+        return None
+    return {lang: row.get(f"{stem}_{lang}") for lang in LANGS}
+
+
+def build_info(m) -> dict:
     return {"build_id": m.build_id, "built_at": m.built_at.isoformat(timespec="seconds"),
             "observations": m.observation_count}
 
 
-def licence(m: Meta) -> dict:
+def licence(m) -> dict:
     lic = m.licence
-    return {"id": lic.get("id"), "name": lic.get("name"), "url": lic.get("path"),
-            "note": {"ar": (lic.get("note") or {}).get("ar"), "en": (lic.get("note") or {}).get("en")}}
+    return {"id": lic["id"], "name": lic["name"], "url": lic["url"],
+            "note": {lang: (lic.get("note") or {}).get(lang) for lang in LANGS}}
 
 
-def links(indicator: str, view_args: dict | None = None) -> dict:
-    q = ("?" + urlencode(view_args)) if view_args else ""
+def links(indicator: str, args: dict | None = None) -> dict:
+    """The addresses of an indicator; with download parameters (`args`, which may hold
+    `with`), of exactly that selection: the API takes the added indicators in `indicator`."""
+    args = args or {}
+    q = ("?" + urlencode(args, safe=",")) if args else ""
+    ids = ",".join([indicator, *([args["with"]] if "with" in args else [])])
+    view = {k: v for k, v in args.items() if k != "with"}
     return {
         "self": f"/api/v1/indicators/{indicator}",
-        "observations": f"/api/v1/observations?{urlencode({'indicator': indicator, **(view_args or {})})}",
+        "observations": f"/api/v1/observations?{urlencode({'indicator': ids, **view}, safe=',')}",
         "csv": f"/data/{indicator}.csv{q}",
         "xlsx": f"/data/{indicator}.xlsx{q}",
         "json": f"/data/{indicator}.json{q}",
@@ -39,119 +51,140 @@ def links(indicator: str, view_args: dict | None = None) -> dict:
     }
 
 
-def source(m: Meta, source_id: str) -> dict:
-    s = m.sources.loc[source_id]
+def source(m, source_id: str) -> dict:
+    s = m.sources[source_id]
     return {
         "id": source_id,
-        "country": clean(s["country"]),
+        "country": s["country"],
         "publisher": bilingual(s, "publisher"),
         "title": bilingual(s, "title"),
-        "published": clean(s["published"]),
-        "url": clean(s["url"]),
+        "published": s["published"],
+        "url": s["url"],
         "reference_period": bilingual(s, "reference_period"),
         "note": bilingual(s, "note"),
     }
 
 
-def indicator_summary(m: Meta, indicator: str) -> dict:
-    ind = m.indicators.loc[indicator]
-    unit = m.units.loc[ind["unit"]] if ind["unit"] in m.units.index else None
-    topic = m.topics.loc[ind["topic"]] if ind["topic"] in m.topics.index else None
-    cov = m.coverage.loc[indicator] if indicator in m.coverage.index else None
+def cited_by(m) -> dict[str, list[str]]:
+    """source -> the indicators whose figures cite it, sorted by id."""
+    out: dict[str, list[str]] = {}
+    for indicator, cov in m.coverage.items():
+        for s in cov["sources"]:
+            out.setdefault(s, []).append(indicator)
+    return {s: sorted(ids) for s, ids in out.items()}
+
+
+def indicator_summary(m, indicator: str) -> dict:
+    ind = m.indicators[indicator]
+    unit = m.units.get(ind["unit"])
+    cov = m.coverage.get(indicator, {})
     return {
         "id": indicator,
         "name": bilingual(ind, "name"),
-        "topic": {"id": ind["topic"], "name": bilingual(topic, "name") if topic is not None else None},
+        "topic": {"id": ind["topic"], "name": bilingual(m.topics.get(ind["topic"]), "name")},
         "country": ind["country"],
-        "unit": {"id": ind["unit"], "kind": clean(unit["kind"]) if unit is not None else None,
-                 "name": bilingual(unit, "name") if unit is not None else None},
+        "unit": {"id": ind["unit"], "kind": unit["kind"] if unit else None, "name": bilingual(unit, "name")},
         "measure": ind["measure"],
-        "breakdowns": [str(d) for d in ind["breakdowns"]],
-        "decimals": int(ind["decimals"]),
-        "higher_is_better": clean(ind["higher_is_better"]),
+        "breakdowns": list(ind["breakdowns"]),
+        "decimals": ind["decimals"],
+        "higher_is_better": ind["higher_is_better"],
         "headline": bool(ind["headline"]),
         "coverage": {
-            "observations": int(cov["observations"]) if cov is not None else 0,
-            "first_period": clean(cov["first_period"]) if cov is not None else None,
-            "last_period": clean(cov["last_period"]) if cov is not None else None,
-            "geographies": [str(g) for g in cov["geos"]] if cov is not None else [],
-            "sources": [str(s) for s in cov["sources"]] if cov is not None else [],
+            "observations": cov.get("observations", 0),
+            "first_period": cov.get("first_period"),
+            "last_period": cov.get("last_period"),
+            "geographies": list(cov.get("geos", ())),
+            "sources": list(cov.get("sources", ())),
         },
         "links": links(indicator),
     }
 
 
-def indicator_detail(m: Meta, indicator: str, view_args: dict | None = None, view_sources: list[str] | None = None,
-                     view_rows: int | None = None) -> dict:
-    """Everything about one indicator: names, definition, unit, breakdowns, sources, targets.
-
-    With a view (view_args), also what the view holds: its parameters, its number of rows,
-    and only the sources its figures cite.
-    """
-    ind = m.indicators.loc[indicator]
+def _about(m, indicator: str) -> dict:
+    """An indicator in full: its summary, definition, breakdowns with their members, targets."""
+    ind = m.indicators[indicator]
     doc = indicator_summary(m, indicator)
     doc["definition"] = bilingual(ind, "definition")
-    doc["sum_to_total"] = [str(d) for d in ind["sum_to_total"]]
+    doc["sum_to_total"] = list(ind["sum_to_total"])
     doc["breakdowns"] = [{
         "dimension": d,
-        "name": dict(m.dimension_names[d]),
-        "members": [{"code": code, "label": dict(label)} for code, label in m.members.get(d, {}).items()],
-        "sums_to_total": d in set(ind["sum_to_total"]),
+        "name": bilingual(m.dimensions[d], "name"),
+        "members": [{"code": code, "label": bilingual(member, "label")}
+                    for code, member in m.dimensions[d]["members"].items()],
+        "sums_to_total": d in ind["sum_to_total"],
     } for d in ind["breakdowns"]]
-    cited = view_sources if view_sources is not None else doc["coverage"]["sources"]
-    targets = m.targets[m.targets["indicator_id"] == indicator]
-    target_sources = [s for s in targets["source_id"] if s not in cited]
-    doc["sources"] = [source(m, s) for s in [*cited, *dict.fromkeys(target_sources)] if s in m.sources.index]
     doc["targets"] = [{
-        "geo": t.geo_code, "period": t.period,
-        "period_start": clean(t.period_start), "period_end": clean(t.period_end),
-        "value": _num(t.value), "source_id": t.source_id,
-        "note": {"ar": clean(t.note_ar), "en": clean(t.note_en)},
-    } for t in targets.itertuples(index=False)]
-    doc["licence"] = licence(m)
-    doc["build"] = build_info(m)
-    doc["cite"] = citation(m, indicator, cited)
-    if view_args is not None:
-        doc["view"] = {"parameters": view_args, "observations": view_rows,
-                       "full_series": not view_args}
-        doc["links"] = links(indicator, view_args)
+        "geo": target["geo_code"], "period": target["period"],
+        "period_start": target["period_start"], "period_end": target["period_end"],
+        "value": number(target["value"]), "source_id": target["source_id"],
+        "note": bilingual(target, "note"),
+    } for target in m.targets.get(indicator, [])]
     return doc
 
 
-def citation(m: Meta, indicator: str, sources: list[str]) -> dict:
-    ind = m.indicators.loc[indicator]
+def indicator_detail(m, indicator: str, cited: list[str] | None = None, added: tuple[str, ...] = ()) -> dict:
+    """Everything about one indicator: names, definition, unit, breakdowns, sources, targets,
+    licence and how to cite it.
+
+    cited: the sources of the figures a download holds (default: of every figure of the
+    indicator); then come the sources of its targets and of the targets of the `added`
+    indicators."""
+    doc = _about(m, indicator)
+    cited = list(m.coverage.get(indicator, {}).get("sources", ()) if cited is None else cited)
+    for target in (tg for i in (indicator, *added) for tg in m.targets.get(i, [])):
+        if target["source_id"] not in cited:
+            cited.append(target["source_id"])
+    doc["sources"] = [source(m, s) for s in cited if s in m.sources]
+    doc["licence"] = licence(m)
+    doc["build"] = build_info(m)
+    doc["cite"] = citation(m, indicator, [s for s in cited if s in m.sources])
+    return doc
+
+
+def sources_cited(m, rows) -> list[str]:
+    """The sources a selection's figures cite: from the catalogue for full series, else queried."""
+    if not rows.full:
+        return sources_of(m, rows)
+    return list(dict.fromkeys(s for i in rows.indicators for s in m.coverage.get(i, {}).get("sources", ())))
+
+
+def download_detail(m, indicator: str, rows) -> dict:
+    """The metadata of a download (/data/<indicator>.json, and the JSON in its ZIP): the
+    indicator, what the download holds (its parameters, its number of figures, only the
+    sources they cite) and, when `with` added indicators, each of them in full."""
+    args = download_args(rows, indicator)
+    added = tuple(i for i in rows.indicators if i != indicator)
+    doc = indicator_detail(m, indicator, sources_cited(m, rows), added)
+    figures = (sum(m.coverage.get(i, {}).get("observations", 0) for i in rows.indicators) if rows.full
+               else count(m, rows))
+    doc["view"] = {"parameters": args, "observations": figures, "full_series": rows.full}
+    doc["links"] = links(indicator, args)
+    if added:
+        doc["with"] = [_about(m, i) for i in added]
+    return doc
+
+
+def citation(m, indicator: str, sources: list[str]) -> dict:
+    """How to cite an indicator, in each language: its name, the sources, the platform, the
+    build's date and the licence."""
+    ind = m.indicators[indicator]
     out = {}
-    for lang in ("ar", "en"):
-        pubs = []
-        for s in sources:
-            if s in m.sources.index:
-                row = m.sources.loc[s]
-                pubs.append(f"{row[f'publisher_{lang}']}: {row[f'title_{lang}']}"
-                            f" ({clean(row['published']) or UNSTATED[lang]})")
-        sep = "؛ " if lang == "ar" else "; "
-        platform = "مؤشرات الحماية الاجتماعية" if lang == "ar" else "Social protection indicators"
-        out[lang] = (f"{ind[f'name_{lang}']}. {sep.join(pubs)}. {platform}, "
-                     f"{m.built_at:%Y-%m-%d} ({m.licence.get('id')}).")
+    for lang in LANGS:
+        pubs = [f"{m.sources[s][f'publisher_{lang}']}: {m.sources[s][f'title_{lang}']}"
+                f" ({m.sources[s]['published'] or t('not_stated', lang)})" for s in sources]
+        out[lang] = (f"{ind[f'name_{lang}']}. {semicolon(lang).join(pubs)}. {t('file_title', lang)}{separator(lang)}"
+                     f"{m.built_at:%Y-%m-%d} ({m.licence['id']}).")
     return out
 
 
-def geography(m: Meta, code: str, counts: dict) -> dict:
-    g = m.geographies.loc[code]
-    aliases = g["aliases"]
+def geography(m, code: str) -> dict:
+    g = m.geographies[code]
     return {
-        "code": code, "level": g["level"], "country": g["country"], "parent": clean(g["parent"]),
-        "name": bilingual(g, "name"),
-        "aliases": [str(a) for a in aliases] if aliases is not None and not isinstance(aliases, float) else [],
-        "map_file": clean(g["map_file"]), "map_within": clean(g["map_within"]),
-        "observations": int(counts.get(code, 0)),
+        "code": code, "level": g["level"], "country": g["country"], "parent": g["parent"],
+        "name": bilingual(g, "name"), "aliases": list(g["aliases"]),
+        "map_file": g["map_file"], "map_within": g["map_within"],
+        "observations": m.geo_counts.get(code, 0),
     }
-
-
-def _num(value):
-    value = clean(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def flat(records: list[dict]) -> Columns:

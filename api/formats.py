@@ -1,14 +1,6 @@
-"""Writers: tables in the shape a reader asked for (labels), as CSV, XLSX, JSON and ZIP.
+"""Writers: tables as CSV, JSON and ZIP (workbooks: api/xlsx.py), and the JSON encoder.
 
-Labels (as in the OECD data explorer):
-  * `codes`: the published columns and codes (`indicator_id`, `geo_code`, `sex`, `unit`,
-    `source_id`…), headers as in the database. For programs.
-  * `names`: the same columns with names instead of codes, in the chosen language, and
-    headers in that language. For reading in Excel.
-  * `both`: the code columns with, after each coded column, its name in the chosen
-    language (`indicator_name`, `geo_name`, `sex_label`, `unit_name`, `source_name`,
-    `qualifier_label`); headers are identifiers.
-The shaping itself is SQL (api/queries.py shaped_select). Values are never rounded or
+Which columns and labels a table has is api/shape.py. Values are never rounded or
 reformatted: CSV writes each value exactly (6073, not 6073.0), XLSX stores numbers as
 numbers with a display format.
 """
@@ -21,8 +13,7 @@ import zipfile
 from datetime import date, datetime
 
 import orjson
-
-from .meta import Meta, clean
+import pandas as pd
 
 Columns = dict[str, list]
 """A table as the request paths carry it: {header: values}, in column order, plain Python values
@@ -38,7 +29,7 @@ def csv_bytes(table: Columns, bom: bool) -> bytes:
     """CSV in UTF-8, with a byte-order mark when `bom` (what Excel needs to read Arabic).
 
     Missing values are empty, dates ISO, numbers as given (shape values as text first:
-    api/queries.py text_values)."""
+    api/shape.py text_values)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(list(table))
@@ -81,7 +72,7 @@ _ORJSON = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_PASS
 
 def dumps(obj) -> bytes:
     """Compact UTF-8 JSON, by orjson (a tenth of the time of the json module on a series).
-    Dates and timestamps go through _default (meta.clean): a midnight timestamp is a date."""
+    Dates and timestamps go through _default (clean): a midnight timestamp is a date."""
     return orjson.dumps(obj, default=_default, option=_ORJSON)
 
 
@@ -107,3 +98,29 @@ def zip_bytes(members: dict[str, bytes], when: datetime | None = None) -> bytes:
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
     return buf.getvalue()
+
+
+def clean(value):
+    """A value read from a pandas table as a plain Python one: missing (NaN, NaT, NA) -> None,
+    numpy scalars -> Python scalars, a timestamp at midnight -> its date. The whole-dataset
+    workbook reads its rows through pandas (a topic can hold a million rows); request paths
+    carry plain values already."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):  # lists and arrays have no single truth value
+        pass
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime) and value == datetime.combine(value.date(), datetime.min.time()):
+        return value.date()
+    return value

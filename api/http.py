@@ -18,15 +18,19 @@ from datetime import timezone
 
 from flask import Response, request
 
-from .formats import dumps
-from .params import ParamError
+from contract.schema import LANGS
+from store.texts import UnknownLanguage
+from store.view import ParamError
 
-API_REVISION = "opendata-1"  # bump when the shape of any answer changes, to invalidate ETags
+from .formats import dumps
+
+API_REVISION = "opendata-2"  # bump when the shape of any answer changes, to invalidate ETags
 COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json")
 MIN_COMPRESS = 512
 
 
 def error(status: int, code: str, message: str, parameter: str | None = None, allowed=None, headers=None) -> Response:
+    """A JSON error: {"error": {"status", "code", "message", "parameter", "allowed"}}, never cached."""
     err = ParamError(parameter, message, status=status, code=code, allowed=allowed)
     resp = Response(dumps(err.as_json()), status=status, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
@@ -37,6 +41,11 @@ def error(status: int, code: str, message: str, parameter: str | None = None, al
 
 def from_param_error(exc: ParamError) -> Response:
     return error(exc.status, exc.code, exc.message, exc.parameter, exc.allowed)
+
+
+def language_error(exc: UnknownLanguage) -> Response:
+    """A `lang` the language policy refuses (store.texts.lang_of): 400, as for any bad value."""
+    return error(400, "invalid_parameter", str(exc), "lang", list(LANGS))
 
 
 def etag_for(version: str) -> str:

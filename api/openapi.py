@@ -1,18 +1,31 @@
 """The OpenAPI 3.1 document of the API and the download addresses, made from the current build.
 
 Lists of valid values (indicator ids, geography codes, breakdowns, topics, countries) are
-enums read from the database, so the document always says exactly which values the server
-accepts; a value outside them gets a 4xx JSON error.
+enums read from the database, so the document says exactly which values the server
+accepts; a value outside them gets a 4xx JSON error. Each indicator's downloads have paths
+of their own (/data/om_nursery_children.csv…), because what they accept depends on the
+indicator: `breakdown` takes only its own breakdowns, `with` only other indicators of its
+country. The API's /api/v1/observations takes several indicators at once, so one rule
+joins two parameters there and is documented in words: a breakdown that none of the
+requested indicators has is a 400 (`breakdown_not_available`).
 """
 from __future__ import annotations
 
-from .meta import LANGS, Meta
-from .params import DEFAULT_LIMIT, MAX_GEOS, MAX_IDS, MAX_LIMIT, MAX_OFFSET, PERIOD_PATTERN
-from .queries import LABEL_MODES
+from contract.periods import FILTER_PATTERN
+from contract.schema import LANGS
+from store.address import configured
+from store.view import MAX_GEOS, MAX_IDS
+
+from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
+from .shape import LABEL_MODES
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 BILINGUAL = {"type": "object", "required": ["ar", "en"],
              "properties": {"ar": NULLABLE_STRING, "en": NULLABLE_STRING}}
+CSV_TEXT = {"type": "string"}
+BINARY = {"type": "string", "contentMediaType": "application/octet-stream"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = ("csv", "xlsx", "json", "zip")
 
 
 def _ref(name: str) -> dict:
@@ -23,20 +36,21 @@ def _param(name: str) -> dict:
     return {"$ref": f"#/components/parameters/{name}"}
 
 
-def _headers() -> dict:
-    return {
-        "ETag": {"description": "Validator for this answer on this database build; send it back in If-None-Match.",
-                 "schema": {"type": "string"}},
-        "Last-Modified": {"description": "When the database was built.", "schema": {"type": "string"}},
-    }
-
-
-def _errors(*codes: int) -> dict:
-    text = {400: "A parameter is malformed, unknown, repeated, too long or out of range.",
-            404: "Unknown indicator, geography or address.",
-            405: "Only GET and HEAD are allowed.",
-            503: "The database has not been built."}
-    return {str(c): {"description": text[c], "content": {"application/json": {"schema": _ref("Error")}}} for c in codes}
+# Written once under components and referred to by every operation (there are four per indicator).
+HEADERS = {
+    "ETag": {"description": "Validator for this answer on this database build; send it back in If-None-Match.",
+             "schema": {"type": "string"}},
+    "Last-Modified": {"description": "When the database was built.", "schema": {"type": "string"}},
+}
+ERRORS = {"400": "A parameter is malformed, unknown, repeated, too long or out of range.",
+          "404": "Unknown indicator, geography or address.",
+          "405": "Only GET and HEAD are allowed.",
+          "503": "The database has not been built."}
+RESPONSES = {
+    "304": {"description": "Not modified since the ETag sent in If-None-Match."},
+    **{status: {"description": text, "content": {"application/json": {"schema": _ref("Error")}}}
+       for status, text in ERRORS.items()},
+}
 
 
 def _ok(description: str, json_schema: dict | None = None, media: dict | None = None) -> dict:
@@ -45,58 +59,56 @@ def _ok(description: str, json_schema: dict | None = None, media: dict | None = 
         content["application/json"] = {"schema": json_schema}
     for mt, schema in (media or {}).items():
         content[mt] = {"schema": schema}
-    return {"description": description, "headers": _headers(), "content": content}
+    return {"description": description, "headers": {h: {"$ref": f"#/components/headers/{h}"} for h in HEADERS},
+            "content": content}
 
 
 def _get(summary: str, description: str, parameters: list, responses: dict, tags: list[str],
          op_id: str) -> dict:
-    responses = {**responses, "304": {"description": "Not modified since the ETag sent in If-None-Match."},
-                 **_errors(400, 404, 405, 503)}
+    responses = {**responses, **{status: {"$ref": f"#/components/responses/status{status}"} for status in RESPONSES}}
     return {"get": {"summary": summary, "description": description, "operationId": op_id, "tags": tags,
                     "parameters": parameters, "responses": responses}}
 
 
-def document(m: Meta) -> dict:
-    ids = list(m.indicators.index)
-    geos = list(m.geographies.index)
-    dims = list(m.dimensions)
-    countries = list(m.geographies.index[m.geographies["level"] == "country"])
-    topics = list(m.topics.index)
-    levels = list(dict.fromkeys(m.geographies["level"]))
-    csv_text = {"type": "string"}
-    binary = {"type": "string", "contentMediaType": "application/octet-stream"}
+def _list_param(name: str, description: str, values: list[str], max_items: int) -> dict:
+    """A query parameter of comma-separated values, each one of `values`."""
+    return {"name": name, "in": "query", "required": False, "style": "form", "explode": False,
+            "description": description,
+            "schema": {"type": "array", "minItems": 1, "maxItems": max_items, "items": {"type": "string", "enum": values}}}
 
-    parameters = {
-        "indicators": {"name": "indicator", "in": "query", "required": False, "style": "form", "explode": False,
-                       "description": "Indicator ids, comma-separated. Omitted: every indicator.",
-                       "schema": {"type": "array", "minItems": 1, "maxItems": MAX_IDS,
-                                  "items": {"type": "string", "enum": ids}}},
-        "geo": {"name": "geo", "in": "query", "required": False, "style": "form", "explode": False,
-                "description": "Geography codes (ISO 3166), comma-separated. Only these codes: a country does not "
-                               "include its governorates. Omitted: every geography.",
-                "schema": {"type": "array", "minItems": 1, "maxItems": MAX_GEOS,
-                           "items": {"type": "string", "enum": geos}}},
+
+BREAKDOWN_TEXT = ("`total` (totals only), `all` (totals and every breakdown) or a dimension name (that breakdown's "
+                  "members only, without the total); comma-separated to combine. If no view parameter (geo, from, to, "
+                  "breakdown) is given the answer is the full series (= all); if any is given and breakdown is "
+                  "omitted, it is `total`.")
+
+
+def _parameters(m) -> dict:
+    """The parameters several operations share."""
+    levels = list(dict.fromkeys(g["level"] for g in m.geographies.values()))
+    period = {"type": "string", "pattern": f"^{FILTER_PATTERN}$"}
+    return {
+        "indicators": _list_param("indicator", "Indicator ids, comma-separated. Omitted: every indicator.",
+                                  list(m.indicators), MAX_IDS),
+        "geo": _list_param("geo", "Geography codes (ISO 3166), comma-separated. Only these codes: a country does not "
+                                  "include its governorates. Omitted: every geography.", list(m.geographies), MAX_GEOS),
         "from": {"name": "from", "in": "query", "required": False,
                  "description": "First period (label such as 2021, 2025-H1, 2025-Q3, 2025-06). A figure is kept when "
                                 "its period ends on or after the first day of this period.",
-                 "schema": {"type": "string", "pattern": f"^{PERIOD_PATTERN}$"}},
+                 "schema": period},
         "to": {"name": "to", "in": "query", "required": False,
                "description": "Last period (label). A figure is kept when its period ends on or before the last day "
                               "of this period. Must not be before `from`.",
-               "schema": {"type": "string", "pattern": f"^{PERIOD_PATTERN}$"}},
-        "breakdown": {"name": "breakdown", "in": "query", "required": False, "style": "form", "explode": False,
-                      "description": "`total` (totals only), `all` (totals and every breakdown) or a dimension name "
-                                     "(that breakdown's members only, without the total); comma-separated to combine. "
-                                     "If no view parameter (geo, from, to, breakdown) is given the answer is the full "
-                                     "series (= all); if any is given and breakdown is omitted, it is `total`. A "
-                                     "dimension the requested indicators are not broken down by is a 400 error.",
-                      "schema": {"type": "array", "minItems": 1, "maxItems": len(dims) + 2,
-                                 "items": {"type": "string", "enum": ["total", "all", *dims]}}},
+               "schema": period},
+        "breakdown": _list_param("breakdown", BREAKDOWN_TEXT + " A dimension that none of the requested indicators "
+                                 "is broken down by is a 400 error (breakdown_not_available).",
+                                 ["total", "all", *m.dimension_columns], len(m.dimension_columns) + 2),
         "format": {"name": "format", "in": "query", "required": False, "description": "json (default) or csv.",
                    "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
         "lang": {"name": "lang", "in": "query", "required": False,
-                 "description": "Language of names (labels=names|both) and of CSV headers (labels=names).",
-                 "schema": {"type": "string", "enum": list(LANGS), "default": "ar"}},
+                 "description": "Language of names (labels=names|both) and of CSV headers (labels=names). Omitted or "
+                                "empty: Arabic (the one language policy of the site). Any other value is a 400 error.",
+                 "schema": {"type": "string", "enum": [*LANGS, ""], "default": "ar"}},
         "labels": {"name": "labels", "in": "query", "required": False,
                    "description": "codes: published codes; names: names instead of codes; both: codes and, after "
                                   "each coded column, its name.",
@@ -109,16 +121,18 @@ def document(m: Meta) -> dict:
         "offset": {"name": "offset", "in": "query", "required": False, "description": "Rows to skip.",
                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
         "country": {"name": "country", "in": "query", "required": False, "description": "Country code.",
-                    "schema": {"type": "string", "enum": countries}},
+                    "schema": {"type": "string", "enum": m.countries}},
         "topic": {"name": "topic", "in": "query", "required": False, "description": "Topic id.",
-                  "schema": {"type": "string", "enum": topics}},
+                  "schema": {"type": "string", "enum": list(m.topics)}},
         "level": {"name": "level", "in": "query", "required": False, "description": "country or governorate.",
                   "schema": {"type": "string", "enum": levels}},
         "indicatorPath": {"name": "indicator", "in": "path", "required": True, "description": "Indicator id.",
-                          "schema": {"type": "string", "enum": ids}},
+                          "schema": {"type": "string", "enum": list(m.indicators)}},
     }
-    view = [_param("geo"), _param("from"), _param("to"), _param("breakdown")]
-    schemas = {
+
+
+def _schemas(m) -> dict:
+    return {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["status", "code", "message"],
             "properties": {"status": {"type": "integer", "minimum": 400, "maximum": 599},
@@ -136,7 +150,7 @@ def document(m: Meta) -> dict:
         "IndicatorSummary": {"type": "object", "required": ["id", "name", "topic", "country", "unit", "measure",
                                                             "breakdowns", "decimals", "headline", "coverage", "links"],
                              "properties": {
-                                 "id": {"type": "string", "enum": ids}, "name": _ref("Bilingual"),
+                                 "id": {"type": "string", "enum": list(m.indicators)}, "name": _ref("Bilingual"),
                                  "topic": {"type": "object", "required": ["id"],
                                            "properties": {"id": {"type": "string"}, "name": {"type": ["object", "null"]}}},
                                  "country": {"type": "string"},
@@ -174,7 +188,9 @@ def document(m: Meta) -> dict:
                            "sources": {"type": "array", "items": _ref("Source")},
                            "targets": {"type": "array", "items": _ref("Target")},
                            "licence": _ref("Licence"), "build": _ref("Build"), "cite": BILINGUAL,
-                           "view": {"type": "object"}}}]},
+                           "view": {"type": "object"},
+                           "with": {"type": "array", "items": {"type": "object"},
+                                    "description": "Downloads with `with`: each added indicator in full."}}}]},
         "Observation": {"type": "object", "required": ["indicator_id", "geo_code", "period", "value"],
                         "description": "One published figure. Keys are column identifiers; with labels=names the "
                                        "values of coded columns are names, with labels=both name columns are added "
@@ -185,7 +201,7 @@ def document(m: Meta) -> dict:
                                        "period_end": NULLABLE_STRING, "value": {"type": ["number", "null"]},
                                        "qualifier": NULLABLE_STRING, "unit": NULLABLE_STRING,
                                        "source_id": NULLABLE_STRING, "value_as_written": NULLABLE_STRING,
-                                       **{d: NULLABLE_STRING for d in dims}}},
+                                       **{d: NULLABLE_STRING for d in m.dimension_columns}}},
         "ObservationPage": {"type": "object", "required": ["build", "licence", "query", "total", "limit", "offset",
                                                            "count", "links", "data", "full_series"],
                             "properties": {"build": _ref("Build"), "licence": _ref("Licence"),
@@ -204,20 +220,23 @@ def document(m: Meta) -> dict:
                                      "observations": {"type": "integer", "minimum": 0}}},
     }
 
-    def listing(item: str, with_licence: bool = True) -> dict:
-        req = ["build", "count", "data"] + (["licence"] if with_licence else [])
-        props = {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
-                 "data": {"type": "array", "items": _ref(item)}}
-        if with_licence:
-            props["licence"] = _ref("Licence")
-        return {"type": "object", "required": req, "properties": props}
 
-    dl = [_param("lang"), _param("labels")]
-    paths = {
+def _listing(item: str, with_licence: bool = True) -> dict:
+    req = ["build", "count", "data"] + (["licence"] if with_licence else [])
+    props = {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
+             "data": {"type": "array", "items": _ref(item)}}
+    if with_licence:
+        props["licence"] = _ref("Licence")
+    return {"type": "object", "required": req, "properties": props}
+
+
+def _api_paths() -> dict:
+    view = [_param("geo"), _param("from"), _param("to"), _param("breakdown")]
+    return {
         "/api/v1/indicators": _get(
             "Indicators", "Every indicator with its names, unit, breakdowns and coverage.",
             [_param("topic"), _param("country"), _param("format")],
-            {"200": _ok("The indicators.", listing("IndicatorSummary"), {"text/csv": csv_text})}, ["API"],
+            {"200": _ok("The indicators.", _listing("IndicatorSummary"), {"text/csv": CSV_TEXT})}, ["API"],
             "listIndicators"),
         "/api/v1/indicators/{indicator}": _get(
             "One indicator", "Names, definition, unit, breakdowns with their members, sources, targets, citation.",
@@ -228,62 +247,97 @@ def document(m: Meta) -> dict:
             "(links.next, or the Link header for CSV; X-Total-Count gives the total).",
             [_param("indicators"), *view, _param("format"), _param("lang"), _param("labels"), _param("bom"),
              _param("limit"), _param("offset")],
-            {"200": _ok("A page of observations.", _ref("ObservationPage"), {"text/csv": csv_text})}, ["API"],
+            {"200": _ok("A page of observations.", _ref("ObservationPage"), {"text/csv": CSV_TEXT})}, ["API"],
             "listObservations"),
         "/api/v1/geographies": _get(
             "Geographies", "Countries and governorates with their names and number of figures.",
             [_param("country"), _param("level"), _param("format")],
-            {"200": _ok("The geographies.", listing("Geography", False), {"text/csv": csv_text})}, ["API"],
+            {"200": _ok("The geographies.", _listing("Geography", False), {"text/csv": CSV_TEXT})}, ["API"],
             "listGeographies"),
         "/api/v1/sources": _get(
             "Sources", "Every source document: publisher, title, publication date (null if not stated).",
             [_param("country"), _param("format")],
-            {"200": _ok("The sources.", listing("Source"), {"text/csv": csv_text})}, ["API"], "listSources"),
+            {"200": _ok("The sources.", _listing("Source"), {"text/csv": CSV_TEXT})}, ["API"], "listSources"),
         "/api/v1/openapi.json": _get("This document", "The OpenAPI document.", [],
                                      {"200": _ok("OpenAPI 3.1 document.", {"type": "object"})}, ["API"], "openapi"),
-        "/data/{indicator}.csv": _get(
-            "Indicator as CSV", "The full series (no view parameter) or the view. UTF-8 with a byte-order mark by "
-            "default (bom=false for plain UTF-8); labels=both by default.",
-            [_param("indicatorPath"), *view, *dl, _param("bom")], {"200": _ok("CSV.", None, {"text/csv": csv_text})},
-            ["Downloads"], "indicatorCsv"),
-        "/data/{indicator}.xlsx": _get(
-            "Indicator as Excel", "Data sheet (frozen header, number formats, right to left in Arabic) and an "
-            "About sheet.", [_param("indicatorPath"), *view, *dl],
-            {"200": _ok("XLSX.", None, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary})},
-            ["Downloads"], "indicatorXlsx"),
-        "/data/{indicator}.json": _get(
-            "Indicator metadata", "Names, definition, unit, breakdowns, sources, targets; with a view, what it holds "
-            "and only the sources its figures cite.", [_param("indicatorPath"), *view, *dl],
-            {"200": _ok("Metadata.", _ref("IndicatorDetail"))}, ["Downloads"], "indicatorJson"),
-        "/data/{indicator}.zip": _get(
-            "Indicator bundle", "CSV + metadata JSON + README.", [_param("indicatorPath"), *view, *dl, _param("bom")],
-            {"200": _ok("ZIP.", None, {"application/zip": binary})}, ["Downloads"], "indicatorZip"),
+    }
+
+
+def _indicator_parameters(m) -> dict:
+    """Per indicator, what its downloads accept: `breakdown_<id>` (total, all and its own
+    breakdowns) and `with_<id>` (the other indicators of its country, if there are any)."""
+    out = {}
+    for indicator, ind in m.indicators.items():
+        own = [d for d in m.dimension_columns if d in ind["breakdowns"]]
+        out[f"breakdown_{indicator}"] = _list_param("breakdown", BREAKDOWN_TEXT, ["total", "all", *own],
+                                                    len(m.dimension_columns) + 2)
+        others = [i for i, r in m.indicators.items() if r["country"] == ind["country"] and i != indicator]
+        if others:
+            out[f"with_{indicator}"] = _list_param(
+                "with", "Other indicators of the same country whose figures are added to the download (an amount "
+                "per case needs the cases). Not a view parameter: with `with` alone, the full series of each.",
+                others, MAX_IDS)
+    return out
+
+
+def _indicator_paths(indicator: str, name: str, shared: dict) -> dict:
+    """/data/<indicator>.csv|.xlsx|.json|.zip (`name`: the indicator's English name), with the
+    parameters of this indicator in `shared` (_indicator_parameters)."""
+    params = [_param("geo"), _param("from"), _param("to"), _param(f"breakdown_{indicator}"),
+              *([_param(f"with_{indicator}")] if f"with_{indicator}" in shared else []),
+              _param("lang"), _param("labels")]
+    csv = [*params, _param("bom")]
+    kinds = {
+        "csv": ("as CSV", "The full series (no view parameter) or the view. UTF-8 with a byte-order mark by default "
+                "(bom=false for plain UTF-8); labels=both by default.", csv, _ok("CSV.", None, {"text/csv": CSV_TEXT})),
+        "xlsx": ("as Excel", "Data sheet (frozen header, number formats, right to left in Arabic) and an About sheet.",
+                 params, _ok("XLSX.", None, {XLSX_TYPE: BINARY})),
+        "json": ("metadata", "Names, definition, unit, breakdowns, sources, targets; with a view, what it holds and "
+                 "only the sources its figures cite.", params, _ok("Metadata.", _ref("IndicatorDetail"))),
+        "zip": ("bundle", "CSV + metadata JSON + README.", csv, _ok("ZIP.", None, {"application/zip": BINARY})),
+    }
+    return {f"/data/{indicator}.{ext}": _get(f"{name}: {what}", text, ps, {"200": ok}, ["Downloads"],
+                                             f"{ext}_{indicator}")
+            for ext, (what, text, ps, ok) in kinds.items()}
+
+
+def _dataset_paths() -> dict:
+    dl = [_param("lang"), _param("labels")]
+    return {
         "/data/all.csv": _get(
             "Whole dataset as CSV", "Every observation.", [*dl, _param("bom")],
-            {"200": _ok("CSV.", None, {"text/csv": csv_text})}, ["Downloads"], "allCsv"),
+            {"200": _ok("CSV.", None, {"text/csv": CSV_TEXT})}, ["Downloads"], "allCsv"),
         "/data/all.xlsx": _get(
             "Whole dataset as Excel", "One sheet per topic; long topics continue on numbered sheets.", dl,
-            {"200": _ok("XLSX.", None, {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": binary})},
-            ["Downloads"], "allXlsx"),
+            {"200": _ok("XLSX.", None, {XLSX_TYPE: BINARY})}, ["Downloads"], "allXlsx"),
         "/data/all.parquet": _get(
             "Whole dataset as Parquet", "Codes and labels in both languages.", [],
-            {"200": _ok("Parquet.", None, {"application/vnd.apache.parquet": binary})}, ["Downloads"], "allParquet"),
+            {"200": _ok("Parquet.", None, {"application/vnd.apache.parquet": BINARY})}, ["Downloads"], "allParquet"),
         "/data/datapackage.json": _get(
             "Frictionless Data Package", "Table schema for every resource, sources and licence.", [],
             {"200": _ok("datapackage.json", {"type": "object", "required": ["name", "resources", "licenses"]})},
             ["Downloads"], "datapackage"),
         "/data/datapackage.zip": _get(
             "Data package as ZIP", "datapackage.json and its resources.", [],
-            {"200": _ok("ZIP.", None, {"application/zip": binary})}, ["Downloads"], "datapackageZip"),
+            {"200": _ok("ZIP.", None, {"application/zip": BINARY})}, ["Downloads"], "datapackageZip"),
     }
+
+
+def document(m) -> dict:
+    parameters = {**_parameters(m), **_indicator_parameters(m)}
+    paths = _api_paths()
+    for indicator, ind in m.indicators.items():
+        paths.update(_indicator_paths(indicator, ind["name_en"], parameters))
+    paths.update(_dataset_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Social protection indicators — open data", "version": "1.0.0",
                  "description": "Read-only access to every published figure with its definition, unit and source, "
                                 f"in Arabic and English. Database build {m.build_id}. Values outside the documented "
                                 "ones get a 4xx JSON error that names the parameter.",
-                 "license": {"name": m.licence.get("name", ""), "identifier": m.licence.get("id", "")}},
-        "servers": [{"url": "/"}],
+                 "license": {"name": m.licence["name"], "identifier": m.licence["id"]}},
+        "servers": [{"url": configured() or "/"}],   # SPI_PUBLIC_URL: never the Host header a client sends
         "paths": paths,
-        "components": {"parameters": parameters, "schemas": schemas},
+        "components": {"parameters": parameters, "schemas": _schemas(m), "headers": HEADERS,
+                       "responses": {f"status{status}": r for status, r in RESPONSES.items()}},
     }

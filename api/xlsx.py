@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from dashboard.i18n import t
+from store.texts import semicolon, separator, t
 
-from .meta import Meta, clean
-from .queries import code_columns, header, label_column
+from .formats import clean
+from .shape import code_columns, header, label_column
 
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -70,21 +70,18 @@ def _widths(ws, table: pd.DataFrame, first_col: int = 0, cap: int = 60) -> None:
         ws.set_column(first_col + n, first_col + n, min(cap, max(8, max(lengths) + 2)))
 
 
-NAME_SUFFIX = {"ar": "الاسم", "en": "name"}
-
-
-def human_header(code: str, m: Meta, lang: str) -> str:
+def human_header(code: str, m, lang: str) -> str:
     """The header of a column in words, for the first header row: `geo_name` -> "Geography (name)"."""
     for column in code_columns(m):
         if code == column:
             return header(column, m, lang)
         lab = label_column(column, m)
         if lab and code == lab:
-            return f"{header(column, m, lang)} ({NAME_SUFFIX[lang]})"
+            return f"{header(column, m, lang)} ({t('file_name_suffix', lang)})"
     return code
 
 
-def _write_table(ws, f: dict, table: pd.DataFrame, m: Meta, lang: str, start_row: int, decimals: list[int],
+def _write_table(ws, f: dict, table: pd.DataFrame, m, lang: str, start_row: int, decimals: list[int],
                  codes: list[str]) -> int:
     """Two header rows (names, identifiers) and the rows; returns the row after the last."""
     # Row by row: in constant-memory mode a row cannot be revisited once the next is begun.
@@ -114,31 +111,32 @@ def _write_table(ws, f: dict, table: pd.DataFrame, m: Meta, lang: str, start_row
     return row
 
 
-def indicator_workbook(table: pd.DataFrame, codes: list[str], m: Meta, indicator: str, lang: str,
-                       view_text: str | None, sources: pd.DataFrame, targets: pd.DataFrame) -> bytes:
-    """One indicator's figures (the view asked for, shaped by api.queries.shaped_select) and
-    what they mean, as an .xlsx file."""
-    ind = m.indicators.loc[indicator]
+def indicator_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int], m, indicators: tuple[str, ...],
+                       lang: str, view_text: str, sources: list[str]) -> bytes:
+    """The figures of a per-indicator download (shaped by api.shape.shape; `decimals` per row)
+    and what they mean, as an .xlsx file. indicators: the download's indicator, then those
+    `with` added; sources: the sources its figures cite."""
+    ind = m.indicators[indicators[0]]
     rtl = lang == "ar"
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
     wb.set_properties({"title": ind[f"name_{lang}"], "subject": ind[f"definition_{lang}"],
-                       "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
+                       "comments": f"build {m.build_id}; licence {m.licence['id']}"})
     f = _formats(wb, rtl)
     used: set[str] = set()
     ws = wb.add_worksheet(_sheet_name(t("file_data", lang), used))
     if rtl:
         ws.right_to_left()
-    unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
     ws.write_string(0, 0, ind[f"name_{lang}"], f["title"])
-    ws.write_string(1, 0, f"{t('unit', lang)}: {unit} · {t('measure', lang)}: {t('file_' + ind['measure'], lang)}", f["text"])
+    ws.write_string(1, 0, f"{t('unit', lang)}: {_unit(m, ind, lang)} · {t('measure', lang)}: "
+                          f"{t('file_' + ind['measure'], lang)}", f["text"])
     ws.write_string(2, 0, f"{t('definition', lang)}: {ind[f'definition_{lang}']}", f["text"])
-    ws.write_string(3, 0, f"{t('sources', lang)}: " + "; ".join(_source_line(s, lang) for _, s in sources.iterrows()), f["text"])
-    ws.write_string(4, 0, f"{t('file_view', lang)}: {view_text or t('file_full', lang)} · {t('file_licence', lang)}: "
-                          f"{m.licence.get('id')} · {t('file_build', lang)}: {m.build_id}", f["text"])
+    ws.write_string(3, 0, f"{t('sources', lang)}: " + semicolon(lang).join(_source_line(m, s, lang) for s in sources),
+                    f["text"])
+    ws.write_string(4, 0, f"{t('file_view', lang)}: {view_text} · {t('file_licence', lang)}: "
+                          f"{m.licence['id']} · {t('file_build', lang)}: {m.build_id}", f["text"])
     top = 6
-    decimals = [int(ind["decimals"])] * len(table)
     rows = len(table)
     if top + 2 + rows > EXCEL_MAX_ROWS:
         raise ValueError(f"{rows:,} rows do not fit on one Excel sheet; download the CSV or Parquet")
@@ -150,42 +148,53 @@ def indicator_workbook(table: pd.DataFrame, codes: list[str], m: Meta, indicator
     ws.set_column(0, 0, max(24, min(60, len(str(ind[f"name_{lang}"])))))
     if rows:
         ws.autofilter(top + 1, 0, end - 1, len(table.columns) - 1)
-    _about_sheet(wb, f, m, ind, lang, sources, targets, used)
+    _about_sheet(wb, f, m, indicators, lang, sources, used)
     wb.close()
     return buf.getvalue()
 
 
-def _source_line(s: pd.Series, lang: str) -> str:
-    published = clean(s.get("published"))
-    when = published if published else ("تاريخ النشر غير مذكور" if lang == "ar" else "publication date not stated")
-    return f"{s[f'publisher_{lang}']}، {s[f'title_{lang}']} ({when})" if lang == "ar" else \
-        f"{s[f'publisher_{lang}']}, {s[f'title_{lang}']} ({when})"
+def _unit(m, ind: dict, lang: str) -> str:
+    unit = m.units.get(ind["unit"])
+    return unit[f"name_{lang}"] if unit else ind["unit"]
 
 
-def _about_sheet(wb, f, m: Meta, ind: pd.Series, lang: str, sources: pd.DataFrame, targets: pd.DataFrame, used) -> None:
+def _source_line(m, source_id: str, lang: str) -> str:
+    s = m.sources[source_id]
+    when = s["published"] or t("file_date_not_stated", lang)
+    return f"{s[f'publisher_{lang}']}{separator(lang)}{s[f'title_{lang}']} ({when})"
+
+
+def _about_sheet(wb, f, m, indicators: tuple[str, ...], lang: str, sources: list[str], used) -> None:
+    """What the workbook holds, as label/text rows: each indicator (the added ones named as
+    such) with its definition, unit, breakdowns and targets; the sources; licence; build."""
     ws = wb.add_worksheet(_sheet_name(t("file_about", lang), used))
     if lang == "ar":
         ws.right_to_left()
-    unit = m.units.loc[ind["unit"], f"name_{lang}"] if ind["unit"] in m.units.index else ind["unit"]
-    dims = [m.dimension_names[d][lang] for d in ind["breakdowns"]]
-    rows = [
-        (t("file_indicators", lang), ind[f"name_{lang}"]),
-        ("id", ind["indicator_id"]),
-        (t("definition", lang), ind[f"definition_{lang}"]),
-        (t("unit", lang), unit),
-        (t("measure", lang), t('file_' + ind['measure'], lang)),
-        (t("file_breakdowns", lang), "، ".join(dims) if lang == "ar" and dims else ", ".join(dims) or t("file_none", lang)),
-    ]
-    for _, s in sources.iterrows():
-        rows.append((t("source", lang), _source_line(s, lang)))
-        if clean(s.get(f"note_{lang}")):
-            rows.append(("", s[f"note_{lang}"]))
-    for _, target in targets.iterrows():
-        value = target["value"]
-        rows.append((t("file_targets", lang), f"{target['period']} ({target['geo_code']}): "
-                     f"{value:,.{int(ind['decimals'])}f} {unit}"
-                     + (f" — {target[f'note_{lang}']}" if clean(target.get(f"note_{lang}")) else "")))
-    rows.append((t("file_licence", lang), f"{m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}"))
+    rows = []
+    for n, indicator in enumerate(indicators):
+        ind = m.indicators[indicator]
+        unit = _unit(m, ind, lang)
+        dims = [m.dimension_name(d, lang) for d in ind["breakdowns"]]
+        if n:
+            rows.append(("", ""))
+        rows += [
+            (t("file_indicators" if n == 0 else "file_with", lang), ind[f"name_{lang}"]),
+            ("id", indicator),
+            (t("definition", lang), ind[f"definition_{lang}"]),
+            (t("unit", lang), unit),
+            (t("measure", lang), t("file_" + ind["measure"], lang)),
+            (t("file_breakdowns", lang), separator(lang).join(dims) or t("file_none", lang)),
+        ]
+        for target in m.targets.get(indicator, []):
+            rows.append((t("file_targets", lang), f"{target['period']} ({target['geo_code']}): "
+                         f"{target['value']:,.{ind['decimals']}f} {unit}"
+                         + (f" — {target[f'note_{lang}']}" if target[f"note_{lang}"] else "")))
+    rows.append(("", ""))
+    for s in sources:
+        rows.append((t("source", lang), _source_line(m, s, lang)))
+        if m.sources[s][f"note_{lang}"]:
+            rows.append(("", m.sources[s][f"note_{lang}"]))
+    rows.append((t("file_licence", lang), f"{m.licence['name']} ({m.licence['id']}) {m.licence['url']}"))
     note = (m.licence.get("note") or {}).get(lang)
     if note:
         rows.append(("", note))
@@ -197,17 +206,17 @@ def _about_sheet(wb, f, m: Meta, ind: pd.Series, lang: str, sources: pd.DataFram
         ws.write_string(n, 1, str(v), f["text"])
 
 
-def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
+def dataset_workbook(path: Path, m, lang: str, topic_tables) -> dict:
     """The whole dataset, one sheet per topic, written to `path` (streamed, constant memory).
 
     topic_tables: iterable of (topic, table, codes, decimals per row), in topic order; tables
-    shaped by api.queries.shaped_select.
+    with the columns of api.shape.file_columns.
     Returns {"sheets": [...], "split": [topics split over several sheets]}.
     """
     rtl = lang == "ar"
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({"title": t("file_title", lang), "comments": f"build {m.build_id}; licence {m.licence.get('id')}"})
+    wb.set_properties({"title": t("file_title", lang), "comments": f"build {m.build_id}; licence {m.licence['id']}"})
     f = _formats(wb, rtl)
     used: set[str] = set()
     readme = wb.add_worksheet(_sheet_name(t("file_readme", lang), used))
@@ -216,7 +225,7 @@ def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
     sheets, split = [], []
     per_sheet = EXCEL_MAX_ROWS - 5
     for topic, table, codes, decimals in topic_tables:
-        title = m.topics.loc[topic, f"name_{lang}"] if topic in m.topics.index else topic
+        title = m.topics[topic][f"name_{lang}"]
         parts = max(1, math.ceil(len(table) / per_sheet))
         if parts > 1:
             split.append(topic)
@@ -230,15 +239,15 @@ def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
             heading = title if part == 0 else f"{title} — {t('file_continued', lang)} ({part + 1}/{parts})"
             ws.write_string(0, 0, heading, f["title"])
             ws.write_string(1, 0, t("file_see_sources", lang), f["text"])
-            ws.write_string(2, 0, f"{t('file_licence', lang)}: {m.licence.get('id')} · {t('file_build', lang)}: {m.build_id}", f["text"])
+            ws.write_string(2, 0, f"{t('file_licence', lang)}: {m.licence['id']} · {t('file_build', lang)}: {m.build_id}", f["text"])
             ws.freeze_panes(5, 0)
             _write_table(ws, f, chunk, m, lang, 3, decimals[part * per_sheet:(part + 1) * per_sheet], codes)
             sheets.append({"sheet": name, "topic": topic, "rows": len(chunk)})
     _catalogue_sheets(wb, f, m, lang, used)
     # The read-me sheet last in writing order but first in the workbook.
     lines = [t("file_title", lang), "",
-             f"{t('file_licence', lang)}: {m.licence.get('name')} ({m.licence.get('id')}) {m.licence.get('path')}",
-             (m.licence.get("note") or {}).get(lang, ""),
+             f"{t('file_licence', lang)}: {m.licence['name']} ({m.licence['id']}) {m.licence['url']}",
+             (m.licence.get("note") or {}).get(lang) or "",
              f"{t('file_build', lang)}: {m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)",
              t("file_see_sources", lang), t("file_split", lang) if split else "", ""]
     lines += [f"{s['sheet']}: {s['rows']:,}" for s in sheets]
@@ -249,20 +258,16 @@ def dataset_workbook(path: Path, m: Meta, lang: str, topic_tables) -> dict:
     return {"sheets": sheets, "split": split}
 
 
-def _catalogue_sheets(wb, f, m: Meta, lang: str, used: set) -> None:
-    ind = m.indicators
-    units = m.units[f"name_{lang}"].to_dict()
-    topics = m.topics[f"name_{lang}"].to_dict()
-    rows = [[r.indicator_id, getattr(r, f"name_{lang}"), topics.get(r.topic, r.topic), r.country,
-             units.get(r.unit, r.unit), t('file_' + r.measure, lang), ", ".join(r.breakdowns), int(r.decimals),
-             getattr(r, f"definition_{lang}")] for r in ind.itertuples(index=False)]
+def _catalogue_sheets(wb, f, m, lang: str, used: set) -> None:
+    """The indicators and the sources, one row each, for the whole-dataset workbook."""
+    rows = [[i, r[f"name_{lang}"], m.topics[r["topic"]][f"name_{lang}"], r["country"], _unit(m, r, lang),
+             t("file_" + r["measure"], lang), ", ".join(r["breakdowns"]), r["decimals"], r[f"definition_{lang}"]]
+            for i, r in m.indicators.items()]
     heads = ["indicator_id", f"name_{lang}", "topic", "country", "unit", "measure", "breakdowns", "decimals",
              f"definition_{lang}"]
     _simple_sheet(wb, f, t("file_indicators", lang), heads, rows, lang, used)
-    src = m.sources
-    rows = [[s.source_id, s.country, getattr(s, f"publisher_{lang}"), getattr(s, f"title_{lang}"),
-             clean(s.published) or "", getattr(s, f"reference_period_{lang}"), clean(getattr(s, f"note_{lang}")) or "",
-             clean(s.url) or ""] for s in src.itertuples(index=False)]
+    rows = [[i, s["country"], s[f"publisher_{lang}"], s[f"title_{lang}"], s["published"] or "",
+             s[f"reference_period_{lang}"] or "", s[f"note_{lang}"] or "", s["url"] or ""] for i, s in m.sources.items()]
     heads = ["source_id", "country", f"publisher_{lang}", f"title_{lang}", "published", f"reference_period_{lang}",
              f"note_{lang}", "url"]
     _simple_sheet(wb, f, t("sources", lang), heads, rows, lang, used)

@@ -50,7 +50,7 @@ def dataset_files(db: Path, cache: Path) -> dict[str, float]:
 import json, os, time
 os.environ["SPI_DB"] = {str(db)!r}; os.environ["SPI_OPENDATA_CACHE"] = {str(cache)!r}
 from api import dataset
-from api.meta import meta
+from store.catalogue import meta
 out = {{}}
 t = time.perf_counter(); m = meta(); out["catalogue"] = time.perf_counter() - t
 for name, make in [("all.csv (names+codes, BOM)", lambda: dataset.csv_file(m, "both", "ar", True)),

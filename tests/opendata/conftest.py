@@ -1,8 +1,8 @@
 """Fixtures for the open-data tests: a database built by `spi build --out TMP`, and a Flask
 app with only the open-data routes on it (api.register), pointed at that database.
 
-SPI_DB and SPI_OPENDATA_CACHE are set for the session and dashboard.data's module-level
-connection is reset, so nothing here reads or writes data/processed/.
+SPI_DB and SPI_OPENDATA_CACHE are set for the session and the read layer's connection and
+catalogue are reset (store.database.use), so nothing here reads or writes data/processed/.
 """
 from __future__ import annotations
 
@@ -19,11 +19,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _reset_connections() -> None:
-    import dashboard.data as data
-    from api import meta
-    data._db = None
-    meta._cache.clear()
+def _reset_connections(path: Path | None = None) -> None:
+    from store import catalogue, database
+    database.use(path)
+    catalogue._cache.clear()
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +37,7 @@ def built(tmp_path_factory) -> Path:
     old = {k: os.environ.get(k) for k in ("SPI_DB", "SPI_OPENDATA_CACHE")}
     os.environ["SPI_DB"] = str(db_path)
     os.environ["SPI_OPENDATA_CACHE"] = str(out / "cache")
-    _reset_connections()
+    _reset_connections(db_path)
     yield db_path
     for k, v in old.items():
         if v is None:
@@ -63,9 +62,9 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def q(built):
-    """Run SQL against the test database (through dashboard.data, as the app does)."""
-    from dashboard.data import db
-    return lambda sql, params=None: db().query(sql, params)
+    """Run SQL against the test database, as a DataFrame (through the read layer, as the app does)."""
+    from store.database import db
+    return lambda sql, params=None: db().frame(sql, params)
 
 
 def parse_csv(data: bytes) -> tuple[list[str], list[dict]]:
@@ -78,3 +77,19 @@ def parse_csv(data: bytes) -> tuple[list[str], list[dict]]:
 @pytest.fixture(scope="session")
 def read_csv():
     return parse_csv
+
+
+def operation_parameters(doc: dict, path: str) -> dict[str, dict]:
+    """name -> schema of the parameters of GET `path` in an OpenAPI document ($refs resolved)."""
+    out = {}
+    for param in doc["paths"][path]["get"]["parameters"]:
+        if "$ref" in param:
+            param = doc["components"]["parameters"][param["$ref"].rsplit("/", 1)[-1]]
+        out[param["name"]] = param["schema"]
+    return out
+
+
+@pytest.fixture(scope="session")
+def parameters_of():
+    """operation_parameters, for the tests that read the OpenAPI document."""
+    return operation_parameters

@@ -16,7 +16,8 @@ def test_indicators_list_matches_catalogue(client, q):
     assert [d["id"] for d in body["data"]] == ids and body["count"] == len(ids)
     nursery = next(d for d in body["data"] if d["id"] == NURSERY)
     assert nursery["coverage"] == {"observations": 4, "first_period": "2021", "last_period": "2023",
-                                   "geographies": ["OM"], "sources": ["om_mosd_briefing_2024", "om_mosd_welfare_2021"]}
+                                   "geographies": ["OM"], "sources": ["om_mosd_welfare_2021", "om_mosd_briefing_2024"]}
+    # sources in the order of their figures, oldest first (the 2021 overview, then the 2024 briefing)
     assert nursery["links"]["csv"] == f"/data/{NURSERY}.csv"
     only = client.get("/api/v1/indicators?topic=childhood&country=OM").get_json()["data"]
     assert only and all(d["topic"]["id"] == "childhood" and d["country"] == "OM" for d in only)
@@ -119,6 +120,9 @@ BAD = [
     ("/api/v1/indicators?topic=nothing", 400, "topic", "invalid_parameter"),
     ("/data/om_ss_cases.csv?froms=2021", 400, "froms", "unknown_parameter"),
     ("/data/om_ss_cases.csv?breakdown=sex", 400, "breakdown", "breakdown_not_available"),
+    ("/data/om_ss_paid.csv?with=jo_psychosocial_team", 400, "with", "invalid_with"),
+    ("/data/om_ss_paid.csv?with=om_ss_paid", 400, "with", "invalid_with"),
+    ("/data/om_ss_paid.csv?with=no_such", 404, "with", "unknown_indicator"),
     ("/data/all.parquet?lang=ar", 400, "lang", "unknown_parameter"),
     ("/data/package/secrets.csv", 404, "name", "not_found"),
     ("/api/v2/indicators", 404, None, "not_found"),
@@ -135,6 +139,24 @@ def test_bad_requests_get_a_json_error(client, url, status, parameter, code):
     if parameter:
         assert err["parameter"] == parameter
     assert "Traceback" not in err["message"]
+
+
+@pytest.mark.parametrize("url", [f"/data/{NURSERY}.csv", f"/data/{NURSERY}.json", f"/data/{NURSERY}.zip",
+                                 "/data/all.csv", "/data/all.xlsx", "/api/v1/observations"])
+def test_one_language_policy(client, url):
+    """`lang` is read by store.texts.lang_of everywhere: none or empty is Arabic, ar and en are
+    themselves, anything else is a 400 that names the parameter, on downloads and API alike."""
+    r = client.get(f"{url}?lang=fr")
+    assert r.status_code == 400 and r.is_json
+    assert r.get_json()["error"] == {"status": 400, "code": "invalid_parameter", "parameter": "lang",
+                                     "allowed": ["ar", "en"], "message": r.get_json()["error"]["message"]}
+    assert "fr" in r.get_json()["error"]["message"]
+    same = [client.get(u) for u in (f"{url}?lang=", f"{url}?lang=ar", url)]
+    assert [r.status_code for r in same] == [200] * 3
+    if same[0].is_json:  # the API's answer names its own address (links.self)
+        assert len({str({k: v for k, v in r.get_json().items() if k != "links"}) for r in same}) == 1
+    else:
+        assert same[0].data == same[1].data == same[2].data
 
 
 def test_database_untouched_after_injection_attempts(client, q):
@@ -170,6 +192,23 @@ def test_etag_and_304(client):
 def test_errors_are_not_cached(client):
     r = client.get("/api/v1/observations?from=bad")
     assert r.status_code == 400 and "ETag" not in r.headers and r.headers["Cache-Control"] == "no-store"
+
+
+def test_openapi_has_a_path_per_indicator_download(client, q, parameters_of):
+    """No /data/{indicator}.csv template: each indicator's downloads have their own paths, with
+    the breakdowns it is published by and the indicators `with` may add (same country)."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    paths = doc["paths"]
+    assert not [p for p in paths if "{" in p and p.startswith("/data/")]
+    ids = list(q("SELECT indicator_id FROM indicators ORDER BY sort_order")["indicator_id"])
+    assert all(f"/data/{i}.{ext}" in paths for i in ids for ext in ("csv", "xlsx", "json", "zip"))
+    named = parameters_of(doc, f"/data/{NURSERY}.csv")
+    assert named["breakdown"]["items"]["enum"] == ["total", "all", "sex"]
+    oman = list(q("SELECT indicator_id FROM indicators WHERE country = 'OM' AND indicator_id <> ? ORDER BY sort_order",
+                  [NURSERY])["indicator_id"])
+    assert named["with"]["items"]["enum"] == oman
+    assert set(parameters_of(doc, f"/data/{NURSERY}.xlsx")) == {"geo", "from", "to", "breakdown", "with",
+                                                                       "lang", "labels"}  # no bom: not a CSV
 
 
 def _decoded(r) -> bytes:

@@ -13,6 +13,7 @@ import pytest
 
 BOM = b"\xef\xbb\xbf"
 NURSERY = "om_nursery_children"
+PAID, CASES = "om_ss_paid", "om_ss_cases"  # the explorer's amount per case divides the one by the other
 
 
 def _db_rows(q, where: str = "", params=None) -> list[dict]:
@@ -204,6 +205,71 @@ def test_zip_bundle(client):
     readme = zf.read("README.md").decode("utf-8")
     assert "Children enrolled in nurseries" in readme and "الأطفال الملتحقون بدور الحضانة" in readme
     assert "CC-BY-4.0" in readme and "Sex" in readme
+
+
+def test_with_adds_the_figures_of_other_indicators(client, q, read_csv):
+    """The explorer's amount-per-case download (/data/om_ss_paid.csv?…&with=om_ss_cases) holds the
+    figures of both indicators: the same rows as the API gives for indicator=om_ss_paid,om_ss_cases."""
+    for view in ("geo=OM&breakdown=total", "geo=OM&from=2023&to=2023&breakdown=total", ""):
+        sep = "&" if view else ""
+        _, rows = read_csv(client.get(f"/data/{PAID}.csv?{view}{sep}with={CASES}&labels=codes").data)
+        _, api_rows = read_csv(client.get(f"/api/v1/observations?indicator={PAID},{CASES}{sep}{view}"
+                                          "&format=csv&labels=codes").data)
+        assert rows == api_rows and {r["indicator_id"] for r in rows} == {PAID, CASES}, view
+    # `with` is not a view parameter: alone, it gives the full series of both indicators.
+    n = int(q("SELECT count(*) AS n FROM observations WHERE indicator_id IN (?, ?)", [PAID, CASES])["n"].iloc[0])
+    assert len(rows) == n
+    # Breakdowns are checked against the address's indicator only.
+    assert client.get(f"/data/{NURSERY}.csv?breakdown=sex&with={CASES}").status_code == 200
+    assert client.get(f"/data/{CASES}.csv?breakdown=sex&with={NURSERY}").get_json()["error"]["code"] == \
+        "breakdown_not_available"
+
+
+def test_with_in_metadata_workbook_and_zip(client, q):
+    """Sources, metadata and workbook of a download with `with` cover both indicators."""
+    view = f"geo=OM&breakdown=total&with={CASES}"
+    doc = client.get(f"/data/{PAID}.json?{view}").get_json()
+    assert doc["view"] == {"parameters": {"geo": "OM", "breakdown": "total", "with": CASES}, "observations": 4,
+                           "full_series": False}
+    assert [w["id"] for w in doc["with"]] == [CASES] and doc["with"][0]["definition"]["en"]
+    cited = set(q("SELECT DISTINCT source_id FROM observations WHERE indicator_id IN (?, ?) AND geo_code = 'OM'",
+                  [PAID, CASES])["source_id"])
+    assert {s["id"] for s in doc["sources"]} == cited
+    assert doc["links"]["observations"] == f"/api/v1/observations?indicator={PAID},{CASES}&geo=OM&breakdown=total"
+    assert doc["links"]["csv"] == f"/data/{PAID}.csv?{view}"
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(f"/data/{PAID}.xlsx?{view}&lang=en&labels=codes").data))
+    data, about = wb[wb.sheetnames[0]], wb[wb.sheetnames[1]]
+    codes = [c.value for c in data[8]]
+    assert {data.cell(r, codes.index("indicator_id") + 1).value for r in range(9, data.max_row + 1)} == {PAID, CASES}
+    assert "with the figures of Social security cases" in data["A5"].value
+    text = "\n".join(str(c.value) for row in about.iter_rows() for c in row if c.value)
+    assert "with the figures of\nSocial security cases" in text and CASES in text
+    zf = zipfile.ZipFile(io.BytesIO(client.get(f"/data/{PAID}.zip?{view}&lang=en").data))
+    assert json.loads(zf.read(f"{PAID}.json"))["with"][0]["id"] == CASES
+    assert "## Social security cases" in zf.read("README.md").decode("utf-8")
+
+
+def test_documented_breakdowns_and_with(client, parameters_of):
+    """Each indicator's download paths in the OpenAPI document list exactly the breakdowns its
+    downloads take and the indicators `with` takes (schemathesis tries only a few values each)."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    every = doc["components"]["parameters"]["breakdown"]["schema"]["items"]["enum"]
+    operations = {}
+    for path in doc["paths"]:
+        if path.startswith("/data/") and path.endswith(".csv") and path != "/data/all.csv":
+            operations[path] = parameters_of(doc, path)
+    assert len(operations) > 30
+    for path, named in operations.items():
+        offered = named["breakdown"]["items"]["enum"]
+        for b in every:
+            r = client.get(f"{path}?breakdown={b}&labels=codes")
+            assert r.status_code == (200 if b in offered else 400), (path, b)
+        others = named["with"]["items"]["enum"] if "with" in named else []
+        if others:
+            assert client.get(f"{path}?with={','.join(others)}&labels=codes").status_code == 200, path
+        strangers = [p[6:-4] for p in operations if p != path and p[6:-4] not in others]
+        r = client.get(f"{path}?with={strangers[0]}")
+        assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_with", path
 
 
 def test_whole_dataset_csv_equals_the_database(client, q, read_csv):

@@ -1,13 +1,15 @@
 """Schemathesis against the OpenAPI document, in-process through the Flask app's WSGI interface.
 
-Every operation (the API and the download addresses) gets schema-driven positive and
-negative requests: no answer may be a server error, break its documented schema, status
+Every operation (the API, the whole-dataset addresses and each indicator's own download
+paths) gets schema-driven positive and negative requests: no answer may be a server error, break its documented schema, status
 code, content type or headers, accept invalid data, or refuse valid data.
 
 One refinement of `positive_data_acceptance`: two rules join two parameters and cannot be
-written in OpenAPI (`from` not after `to`; a breakdown the requested indicator has). A
-schema-valid request that breaks one of them gets 400 with the error codes `period_order` or
-`breakdown_not_available`, and only then is a 400 accepted for valid data.
+written in OpenAPI: `from` not after `to`, and, for /api/v1/observations (which takes several
+indicators), a breakdown that one of the requested indicators has. A schema-valid request
+that breaks one of them gets 400 with the error code `period_order` or
+`breakdown_not_available`, and only then is a 400 accepted for valid data. The per-indicator
+downloads document their own breakdowns, so there the second rule is in the schema.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ def accepts_valid_data(ctx, response, case):
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+downloads = schemathesis.pytest.from_fixture("downloads_schema")
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +52,37 @@ def api_schema(app):
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
-@schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api_conforms_to_its_openapi_document(case):
+@pytest.fixture(scope="module")
+def downloads_schema(app):
+    """The same document, for the per-indicator downloads: without schemathesis's coverage phase,
+    which tries every value of every enum (each geography, each `with` indicator: ~200 requests
+    an operation, and there are four operations per indicator). Every value of those enums is
+    tried once, deterministically, by test_downloads.py::test_documented_breakdowns_and_with."""
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    loaded.config.phases.coverage.enabled = False
+    return loaded
+
+
+# Each indicator's downloads have operations of their own (/data/<id>.csv|.xlsx|.json|.zip, with
+# its own breakdowns and `with` values): four per indicator, run with a few examples each; the
+# API and the whole-dataset addresses with many.
+INDICATOR_DOWNLOAD = r"^(csv|xlsx|json|zip)_"
+
+
+def _call(case):
     # The in-process WSGI client does not undo gzip as an HTTP client would; compression has
     # its own test (test_api.py::test_compression).
     case.call_and_validate(headers={"Accept-Encoding": "identity"},
                            excluded_checks=[positive_data_acceptance], additional_checks=[accepts_valid_data])
+
+
+@schema.exclude(operation_id_regex=INDICATOR_DOWNLOAD).parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_openapi_document(case):
+    _call(case)
+
+
+@downloads.include(operation_id_regex=INDICATOR_DOWNLOAD).parametrize()
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+def test_indicator_downloads_conform_to_their_openapi_paths(case):
+    _call(case)

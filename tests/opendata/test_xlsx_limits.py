@@ -11,7 +11,7 @@ from api import xlsx
 
 def test_long_topics_continue_on_numbered_sheets(app, q, monkeypatch, tmp_path):
     from api import dataset
-    from api.meta import meta
+    from store.catalogue import meta
     monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 12)  # 7 data rows per sheet (5 header rows)
     m = meta()
     path = tmp_path / "split.xlsx"
