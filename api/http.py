@@ -2,8 +2,11 @@
 
 * Every answer carries `ETag` (from the database build, the address and the query) and
   `Last-Modified` (when the build was made); `If-None-Match` or `If-Modified-Since` that
-  still match get `304 Not Modified` before any query runs. `Cache-Control: no-cache`
-  lets browsers and proxies keep the bytes but ask again (cheaply) after a rebuild.
+  still match get `304 Not Modified` before any query runs. `Cache-Control: public,
+  no-cache` lets browsers and proxies keep the bytes but ask again (cheaply) after a
+  rebuild; it is the only caching header an answer carries (no `Expires`, no `max-age`,
+  whatever made the body). Errors are `Cache-Control: no-store`.
+* Every answer of these routes, errors included, is `X-Content-Type-Options: nosniff`.
 * Compression: answers are gzip-compressed here when the client accepts it, unless a
   Content-Encoding is already set; if the app also runs flask-compress, it sees the
   Content-Encoding and leaves the answer alone, so the routes work with or without it.
@@ -34,6 +37,7 @@ def error(status: int, code: str, message: str, parameter: str | None = None, al
     err = ParamError(parameter, message, status=status, code=code, allowed=allowed)
     resp = Response(dumps(err.as_json()), status=status, mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
@@ -78,9 +82,15 @@ def _304(etag: str, built_at) -> Response:
 
 
 def _cache_headers(resp: Response, built_at) -> None:
+    """The one place a successful answer's caching headers are set (and nosniff). Flask's
+    send_file adds an `Expires` (and a max-age) from the app's SEND_FILE_MAX_AGE_DEFAULT,
+    which would contradict `no-cache`; the whole Cache-Control is replaced and `Expires`
+    removed here, so every answer says the same thing."""
     if built_at is not None:
         resp.headers["Last-Modified"] = format_datetime(built_at.replace(tzinfo=timezone.utc, microsecond=0), usegmt=True)
     resp.headers["Cache-Control"] = "public, no-cache"
+    resp.headers.pop("Expires", None)
+    resp.headers["X-Content-Type-Options"] = "nosniff"
     vary = resp.headers.get("Vary")
     if not vary:
         resp.headers["Vary"] = "Accept-Encoding"
@@ -92,7 +102,6 @@ def finish(resp: Response, etag: str, built_at, filename: str | None = None) -> 
     """Cache validators, download name and, where it pays, compression."""
     resp.set_etag(etag, weak=True)
     _cache_headers(resp, built_at)
-    resp.headers["X-Content-Type-Options"] = "nosniff"
     if filename:
         resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return compress(resp)

@@ -192,6 +192,28 @@ def test_etag_and_304(client):
 def test_errors_are_not_cached(client):
     r = client.get("/api/v1/observations?from=bad")
     assert r.status_code == 400 and "ETag" not in r.headers and r.headers["Cache-Control"] == "no-store"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_caching_headers_agree(built):
+    """No answer says `no-cache` and, beside it, `Expires` a day ahead: an app that sets
+    SEND_FILE_MAX_AGE_DEFAULT (the dashboard does, for its assets) must not change the files'."""
+    import api
+    server = flask.Flask("cache-test")
+    server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
+    api.register(server)
+    c = server.test_client()
+    for url in ("/data/all.csv", "/data/all.parquet", "/data/datapackage.zip", f"/data/{NURSERY}.xlsx",
+                "/api/v1/indicators"):
+        for r in (c.get(url, headers={"Accept-Encoding": "identity"}), c.get(url, headers={"Accept-Encoding": "gzip"})):
+            assert r.status_code == 200, url
+            assert r.headers["Cache-Control"] == "public, no-cache" and "Expires" not in r.headers, url
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+            again = c.get(url, headers={"If-None-Match": r.headers["ETag"]})
+            assert again.status_code == 304 and again.headers["Cache-Control"] == "public, no-cache"
+            assert "Expires" not in again.headers
+    err = c.get("/data/all.csv?lang=fr")
+    assert err.headers["Cache-Control"] == "no-store" and "Expires" not in err.headers
 
 
 def test_openapi_has_a_path_per_indicator_download(client, q, parameters_of):
