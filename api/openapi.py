@@ -14,7 +14,7 @@ from __future__ import annotations
 from contract.periods import FILTER_PATTERN
 from contract.schema import LANGS
 from store.address import configured
-from store.view import MAX_GEOS, MAX_IDS
+from store.view import MAX_GEOS, MAX_IDS, breakdowns_offered
 
 from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from .shape import LABEL_MODES
@@ -268,8 +268,7 @@ def _indicator_parameters(m) -> dict:
     breakdowns) and `with_<id>` (the other indicators of its country, if there are any)."""
     out = {}
     for indicator, ind in m.indicators.items():
-        own = [d for d in m.dimension_columns if d in ind["breakdowns"]]
-        out[f"breakdown_{indicator}"] = _list_param("breakdown", BREAKDOWN_TEXT, ["total", "all", *own],
+        out[f"breakdown_{indicator}"] = _list_param("breakdown", BREAKDOWN_TEXT, breakdowns_offered(m, [indicator]),
                                                     len(m.dimension_columns) + 2)
         others = [i for i, r in m.indicators.items() if r["country"] == ind["country"] and i != indicator]
         if others:
