@@ -91,7 +91,7 @@ def api_latency(db: Path, cache: Path, paths: dict[str, str], n: int = 300) -> d
     gunicorn = str(PROJECT / ".venv" / "bin" / "gunicorn")
     proc = subprocess.Popen([gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
                              "--worker-class", "gthread", "--no-control-socket", "--log-level", "warning",
-                             "dashboard.app:server"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "spi.app:server"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.time() + 120
         while True:

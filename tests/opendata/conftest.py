@@ -30,7 +30,7 @@ def built(tmp_path_factory) -> Path:
     """The shipped data built into a temporary folder; SPI_DB points at it for the session."""
     out = tmp_path_factory.mktemp("opendata-db")
     spi = REPO / ".venv" / "bin" / "spi"
-    cmd = [str(spi)] if spi.exists() else [sys.executable, "-m", "etl.cli"]
+    cmd = [str(spi)] if spi.exists() else [sys.executable, "-m", "spi.cli"]
     done = subprocess.run([*cmd, "build", "--out", str(out)], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr
     db_path = out / "indicators.duckdb"
