@@ -197,7 +197,7 @@ def test_errors_are_not_cached(client):
 
 def test_caching_headers_agree(built):
     """No answer says `no-cache` and, beside it, `Expires` a day ahead: an app that sets
-    SEND_FILE_MAX_AGE_DEFAULT (the dashboard does, for its assets) must not change the files'."""
+    SEND_FILE_MAX_AGE_DEFAULT (spi/app.py does, for the dashboard's assets) must not change the files'."""
     import api
     server = flask.Flask("cache-test")
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 86400
