@@ -38,6 +38,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "build": ("إصدار البيانات", "Data build"),
     "db_missing": ("قاعدة البيانات غير متاحة الآن. شغّل ‎spi build‎ ثم أعد تحميل الصفحة.",
                    "The database is not available right now. Run `spi build`, then reload the page."),
+    "db_incompatible": ("قاعدة البيانات بُنيت بإصدار آخر من هذا البرنامج. شغّل ‎spi build‎ لإعادة بنائها ثم أعد تحميل الصفحة.",
+                        "The database was built by another version of this software. Run `spi build` to rebuild it, "
+                        "then reload the page."),
     "error_generic": ("تعذّر عرض هذا الجزء. أعد تحميل الصفحة، وإن تكرر الخطأ فأبلغنا.",
                       "This part could not be shown. Reload the page; if it happens again, please tell us."),
     # overview
@@ -251,6 +254,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # requests
     "bad_lang": ("اللغة «{value}» غير متاحة. اختر العربية أو الإنجليزية.",
                  "The language “{value}” is not available. Choose Arabic or English."),
+    "too_large": ("الطلب أكبر من المسموح به (1 ميغابايت).", "The request is larger than this site accepts (1 MB)."),
+    "method_not_allowed": ("هذا العنوان للقراءة فقط.", "This address can only be read."),
     "bad_request": ("تعذّر فهم هذا الطلب.", "This request could not be understood."),
 }
 
