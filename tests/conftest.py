@@ -5,7 +5,9 @@ Builds always go to temporary folders; no test writes to data/ or indicators.yam
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,6 +74,35 @@ def db(built: Path):
     con = duckdb.connect(str(built / "indicators.duckdb"), read_only=True)
     yield con
     con.close()
+
+
+@contextmanager
+def _reading(path: Path):
+    """The read layer (store/) pointed at the database at `path`, then back where it was."""
+    from store import database
+    old = os.environ.get("SPI_DB")
+    database.use(path)
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("SPI_DB", None)
+        else:
+            os.environ["SPI_DB"] = old
+        database.use(None)
+
+
+@pytest.fixture(scope="session")
+def reading():
+    """reading(path): a context in which the read layer (store/) reads the database at `path`."""
+    return _reading
+
+
+@pytest.fixture(scope="module")
+def served(built):
+    """The session's database, as the site (store/) reads it, for a module's tests."""
+    with _reading(built / "indicators.duckdb") as path:
+        yield path
 
 
 def _fingerprint(path: Path) -> tuple[str, int, int]:

@@ -4,7 +4,6 @@ rebuilt database being picked up by a running app."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -18,15 +17,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def dash_db(built):
-    """Point the read layer at the session's freshly built database."""
-    from store import database
-    old = os.environ.get("SPI_DB")
-    database.use(built / "indicators.duckdb")
-    yield built / "indicators.duckdb"
-    if old is None:
-        os.environ.pop("SPI_DB", None)
-    database.use(old)
+def dash_db(served):
+    return served
 
 
 def view(params: dict, lang: str = "ar"):
@@ -346,16 +338,14 @@ def test_explorer_callback_switches_to_breakdown(client):
     assert '"type": "bar"' in text and "3365" in text and "2708" in text
 
 
-def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db):
+def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db, reading):
     """Serve a database, rebuild it with a changed figure (os.replace), the next request sees it."""
     from spi.app import server
-    from store import database
     raw = tmp_path / "raw"
     shutil.copytree(REPO / "data" / "raw", raw)
     out = tmp_path / "out"
     assert build(raw, REPO / "indicators.yaml", out).ok
-    database.use(out / "indicators.duckdb")
-    try:
+    with reading(out / "indicators.duckdb"):
         c = server.test_client()
         first = c.get("/healthz").get_json()["build_id"]
         page = c.get("/?lang=en").get_data(as_text=True)
@@ -369,8 +359,6 @@ def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db):
         assert second != first
         card = c.get("/?lang=en").get_data(as_text=True).split('data-indicator="jo_child_safe_spaces"')[1][:2000]
         assert ">15<" in card and ">12<" not in card
-    finally:
-        database.use(dash_db)
 
 
 def test_explorer_download_links_fit_the_open_data_routes(dash_db):

@@ -21,12 +21,9 @@ BASE = "http://localhost"
 
 
 @pytest.fixture(scope="module")
-def site(built):
-    from store import database
-    database.use(built / "indicators.duckdb")
+def site(served):
     from spi.app import server
-    yield server.test_client()
-    database.use(None)
+    return server.test_client()
 
 
 def _rows(data: bytes) -> list[dict]:

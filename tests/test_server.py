@@ -18,14 +18,11 @@ PAGES = ["/", "/?lang=en", "/explorer", "/explorer?indicator=om_ss_paid&view=per
 
 
 @pytest.fixture(scope="module")
-def client(built):
-    from store import database
-    database.use(built / "indicators.duckdb")
+def client(served):
     from spi.app import server
     c = server.test_client()
     c.get("/")  # Dash registers its page router on the first request
-    yield c
-    database.use(None)
+    return c
 
 
 def _inline_hashes(html: bytes) -> set[str]:

@@ -52,11 +52,9 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path):
         Database(tmp_path / "nothing.duckdb").build_id
 
 
-def test_the_site_answers_503_for_an_incompatible_database(copy_of, built):
+def test_the_site_answers_503_for_an_incompatible_database(copy_of, reading):
     from spi.app import server
-    from store import database
-    database.use(copy_of("DROP TABLE site"))
-    try:
+    with reading(copy_of("DROP TABLE site")):
         c = server.test_client()
         page = c.get("/?lang=en")
         assert page.status_code == 503 and "built by another version" in page.get_data(as_text=True)
@@ -64,8 +62,6 @@ def test_the_site_answers_503_for_an_incompatible_database(copy_of, built):
         assert api.status_code == 503 and api.get_json()["error"]["code"] == "no_database"
         health = c.get("/healthz")
         assert health.status_code == 503 and "has no table 'site'" in health.get_json()["error"]
-    finally:
-        database.use(built / "indicators.duckdb")
 
 
 def test_spi_serve_refuses_an_incompatible_database(copy_of, paths):
@@ -102,11 +98,9 @@ def test_the_one_rule_of_from_and_to(end, first, last, kept):
     assert periods.ends_within(end, f, t) is kept
 
 
-def test_a_view_reads_exactly_its_rows(built):
-    from store import database
+def test_a_view_reads_exactly_its_rows(served):
     from store.catalogue import meta
     from store.view import ParamError, Rows, parse_rows, parse_view
-    database.use(built / "indicators.duckdb")
     m = meta()
     time = parse_view({"indicator": "om_associations"}, m, "en")
     assert time.rows(m) == Rows(("om_associations",), ("OM",), None, None, ("association_type",), False)

@@ -10,9 +10,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def site(built):
-    import api
-    from dashboard.app import server
-    api.register(server)  # idempotent: the app may already do it
+    from spi.app import server   # the dashboard and the open data on one server, as served
     return server.test_client()
 
 
