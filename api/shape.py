@@ -17,7 +17,7 @@ columns are named as labelled_select names them: `<label column>_<lang>`.
 from __future__ import annotations
 
 from contract.schema import LANGS, PROVENANCE, observation_columns
-from store.texts import separator, t
+from store.texts import t
 
 from .formats import Columns
 
@@ -98,10 +98,7 @@ def _label_maps(m) -> dict[str, dict]:
         maps[f"indicator_name_{lang}"] = {i: r[f"name_{lang}"] for i, r in m.indicators.items()}
         maps[f"geo_name_{lang}"] = {g: r[f"name_{lang}"] for g, r in m.geographies.items()}
         maps[f"unit_name_{lang}"] = {u: r[f"name_{lang}"] for u, r in m.units.items()}
-        maps[f"source_name_{lang}"] = {
-            s: f"{r[f'publisher_{lang}']}{separator(lang)}{r[f'title_{lang}']}"
-               + (f" ({r['published']})" if r["published"] else "")
-            for s, r in m.sources.items()}
+        maps[f"source_name_{lang}"] = {s: m.source_name(s, lang) for s in m.sources}
         maps[f"qualifier_label_{lang}"] = {"more_than": t("qualifier_label_more_than", lang)}
         for d, dim in m.dimensions.items():
             maps[f"{d}_label_{lang}"] = {code: member[f"label_{lang}"] for code, member in dim["members"].items()}

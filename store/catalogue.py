@@ -15,6 +15,7 @@ from datetime import datetime
 
 from .database import db
 from .queries import catalogue_tables
+from .texts import separator
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,12 @@ class Meta:
             if other.get("per_case") == indicator_id:
                 return key, indicator_id
         return None
+
+    def source_name(self, source_id: str, lang: str) -> str:
+        """A source in one line, as downloads name it: 'publisher، title (published)'."""
+        s = self.sources[source_id]
+        published = f" ({s['published']})" if s["published"] else ""
+        return f"{s[f'publisher_{lang}']}{separator(lang)}{s[f'title_{lang}']}{published}"
 
     def source_ids(self, indicator_id: str) -> list[str]:
         """The sources of the indicator's figures (oldest figure first), then of its targets."""

@@ -190,8 +190,7 @@ def labelled_select(meta, rows) -> tuple[str, list]:
         *(f"g.name_{lang} AS geo_name_{lang}" for lang in LANGS),
         *dim_labels,
         *(f"u.name_{lang} AS unit_name_{lang}" for lang in LANGS),
-        "s.publisher_ar || '، ' || s.title_ar || coalesce(' (' || s.published || ')', '') AS source_name_ar",
-        "s.publisher_en || ', ' || s.title_en || coalesce(' (' || s.published || ')', '') AS source_name_en",
+        *(f"s.name_{lang} AS source_name_{lang}" for lang in LANGS),
         *qual,
         "CASE WHEN o.value = trunc(o.value) AND abs(o.value) < 1e15 THEN CAST(CAST(o.value AS BIGINT) AS VARCHAR) "
         "ELSE CAST(o.value AS VARCHAR) END AS value_text",
@@ -203,10 +202,14 @@ def labelled_select(meta, rows) -> tuple[str, list]:
            "LEFT JOIN indicators i ON i.indicator_id = o.indicator_id "
            "LEFT JOIN geographies g ON g.geo_code = o.geo_code "
            "LEFT JOIN units u ON u.unit = o.unit "
-           "LEFT JOIN sources s ON s.source_id = o.source_id "
+           # the sources' names as Meta.source_name writes them, bound as lists: one way to name a source
+           f"LEFT JOIN (SELECT unnest(?) AS source_id, {', '.join(f'unnest(?) AS name_{lang}' for lang in LANGS)}) s "
+           "ON s.source_id = o.source_id "
            + " ".join(dim_joins) + where_sql + f" ORDER BY {order}")
-    # Parameters appear in the text in this order: the SELECT list, the joins, the WHERE.
-    return sql, select_params + params + where_params
+    # Parameters appear in the text in this order: the SELECT list, the sources' names, the other joins, the WHERE.
+    ids = list(meta.sources)
+    names = [ids, *([meta.source_name(i, lang) for i in ids] for lang in LANGS)]
+    return sql, select_params + names + params + where_params
 
 
 def describe(table: str) -> list[tuple[str, str]]:
