@@ -13,7 +13,6 @@ from store.queries import count, sources_of
 from store.texts import semicolon, separator, t
 
 from .formats import Columns, number
-from .params import download_args
 
 
 def bilingual(row: dict | None, stem: str) -> dict | None:
@@ -152,7 +151,7 @@ def download_detail(m, indicator: str, rows) -> dict:
     """The metadata of a download (/data/<indicator>.json, and the JSON in its ZIP): the
     indicator, what the download holds (its parameters, its number of figures, only the
     sources they cite) and, when `with` added indicators, each of them in full."""
-    args = download_args(rows, indicator)
+    args = rows.download_args(indicator)
     added = tuple(i for i in rows.indicators if i != indicator)
     doc = indicator_detail(m, indicator, sources_cited(m, rows), added)
     figures = (sum(m.coverage.get(i, {}).get("observations", 0) for i in rows.indicators) if rows.full

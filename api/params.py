@@ -1,7 +1,7 @@
 """Request arguments: the checks that are about the HTTP request itself.
 
 Which figures a request selects (`indicator`, `geo`, `from`, `to`, `breakdown`, `with`) is
-the view model's (store.view: parse_rows and friends), the same for the downloads, the API
+the view model's (store.view: parse_rows, parse_download), the same for the downloads, the API
 and the pages. Here: parameters the address does not take, repeated or overlong values,
 the language (store.texts.lang_of, the one policy), choices, flags and paging limits. A
 bad value raises store.view.ParamError, which the routes turn into a 4xx JSON error that
@@ -10,10 +10,9 @@ names the parameter and says what was expected.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from store.texts import lang_of
-from store.view import ParamError, Rows, parse_rows, with_indicators
+from store.view import ParamError
 
 MAX_PARAM_CHARS = 2000  # any single parameter value
 MAX_LIMIT = 100_000     # rows per API page
@@ -41,21 +40,6 @@ def language(args) -> str:
     """`lang` by the one language policy (store.texts.lang_of): none is Arabic. Another value
     raises store.texts.UnknownLanguage, which the routes answer with a 400 (api/http.py)."""
     return lang_of(args.get("lang"))
-
-
-def download_rows(args, m, indicator: str) -> Rows:
-    """The figures of a per-indicator download (/data/<indicator>.csv…): the view of
-    `geo`/`from`/`to`/`breakdown` (breakdowns checked against this indicator alone), of this
-    indicator and of the indicators `with` adds (an amount per case needs the cases)."""
-    rows = parse_rows(args, m, [indicator])
-    others = with_indicators(args.get("with"), m, indicator)
-    return replace(rows, indicators=(indicator, *others)) if others else rows
-
-
-def download_args(rows: Rows, indicator: str) -> dict[str, str]:
-    """The parameters of /data/<indicator>.… that give `rows` back (download_rows)."""
-    added = [i for i in rows.indicators if i != indicator]
-    return {**rows.args(), **({"with": ",".join(added)} if added else {})}
 
 
 def choice(args, name: str, options: tuple[str, ...], default: str) -> str:

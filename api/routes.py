@@ -28,7 +28,7 @@ from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
 from store.queries import count, select
 from store.texts import UnknownLanguage, t
-from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_rows
+from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
 from . import dataset, documents, openapi, params
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
@@ -89,7 +89,7 @@ def data_indicator(m, indicator, ext):
     lang = params.language(args)
     labels = params.choice(args, "labels", LABEL_MODES, "both")
     bom = params.flag(args, "bom", True)
-    rows = params.download_rows(args, m, ind)
+    rows = parse_download(args, m, ind)
     etag, cached = _fresh(m)
     if cached:
         return cached

@@ -81,6 +81,12 @@ class Rows:
             return {}
         return {**_place_and_period(self), "breakdown": ",".join(self.breakdowns)}
 
+    def download_args(self, indicator: str) -> dict[str, str]:
+        """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give these rows back
+        (parse_download): the other indicators go in `with`."""
+        added = [i for i in self.indicators if i != indicator]
+        return {**self.args(), **({"with": ",".join(added)} if added else {})}
+
 
 def _place_and_period(selection) -> dict[str, str]:
     """`geo`, `from` and `to` of a Rows or a View: named alike in every address."""
@@ -140,9 +146,7 @@ class View:
 
     def download_args(self, meta) -> dict[str, str]:
         """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give exactly this view's rows."""
-        rows = self.rows(meta)
-        extra = [i for i in rows.indicators if i != self.indicator]
-        return {**rows.args(), **({"with": ",".join(extra)} if extra else {})}
+        return self.rows(meta).download_args(self.indicator)
 
     def api_args(self, meta) -> dict[str, str]:
         """Parameters of /api/v1/observations that give exactly this view's rows."""
@@ -352,6 +356,15 @@ def parse_rows(args, meta, indicators: list[str]) -> Rows:
         raise ParamError("from", f"from={first} is after to={last}", code="period_order")
     return Rows(indicators=tuple(indicators), geos=tuple(geos), first=first, last=last,
                 breakdowns=_breakdowns(args.get("breakdown"), meta, indicators), full=False)
+
+
+def parse_download(args, meta, indicator: str) -> Rows:
+    """The rows of a per-indicator download (/data/<indicator>.csv…): the view of
+    `geo`/`from`/`to`/`breakdown` (breakdowns checked against this indicator alone), of this
+    indicator and of the indicators `with` adds (an amount per case needs the cases)."""
+    rows = parse_rows(args, meta, [indicator])
+    others = with_indicators(args.get("with"), meta, indicator)
+    return replace(rows, indicators=(indicator, *others)) if others else rows
 
 
 def with_indicators(raw: str | None, meta, indicator: str) -> list[str]:
