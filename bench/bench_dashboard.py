@@ -157,11 +157,13 @@ def first_chart(base: str, pages: dict[str, str], runs: int) -> dict[str, dict]:
                 ctx.add_init_script(TIMING_SCRIPT)
                 page = ctx.new_page()
                 page.goto(base + path)
-                try:
-                    page.wait_for_function("window.__spiBench.chart && window.__spiBench.react", timeout=60000)
-                except Exception:
-                    print(f"  {name}: no chart within 60 s ({path})", flush=True)
-                    raise
+                # polled through DevTools: wait_for_function evaluates a string, which the site's
+                # Content-Security-Policy forbids (the page's own timings are what is measured)
+                deadline = time.time() + 60
+                while not page.evaluate("() => Boolean(window.__spiBench.chart && window.__spiBench.react)"):
+                    if time.time() > deadline:
+                        raise TimeoutError(f"{name}: no chart within 60 s ({path})")
+                    time.sleep(0.02)
                 # usable: React rendered and no Dash request still in flight
                 page.wait_for_load_state("networkidle")
                 t = page.evaluate("window.__spiBench")
@@ -289,6 +291,9 @@ def lighthouse(url: str) -> dict:
     shutil.rmtree(out.parent, ignore_errors=True)
     cats = report["categories"]
     audits = report["audits"]
+    if cats["performance"]["score"] is None:   # a metric could not be measured in this run
+        missing = [k for k, a in audits.items() if a.get("errorMessage") and a.get("scoreDisplayMode") == "error"]
+        return {"error": f"no performance score ({report.get('runtimeError') or ', '.join(missing[:3])})"}
     return {"performance": round(cats["performance"]["score"] * 100), "accessibility":
             round(cats["accessibility"]["score"] * 100),
             "fcp_ms": round(audits["first-contentful-paint"]["numericValue"]),

@@ -33,8 +33,11 @@ def _numbers(version: str, view: View) -> Chart:
 
 @functools.lru_cache(maxsize=512)
 def _view(version: str, view: View) -> tuple[Described, dict]:
-    numbers = _numbers(version, dataclasses.replace(view, lang="ar", tab="chart"))
-    words = describe(dataclasses.replace(numbers, view=view), meta())
+    if view.kind == "breakdown" and view.mode == "group":   # the words of stacked bars, placed side by side
+        words = dataclasses.replace(_view(version, dataclasses.replace(view, mode="stack"))[0], barmode="group")
+    else:
+        numbers = _numbers(version, dataclasses.replace(view, lang="ar", tab="chart"))
+        words = describe(dataclasses.replace(numbers, view=view), meta())
     return words, figure_dict(words)
 
 

@@ -15,7 +15,7 @@ from store.catalogue import meta
 from store.formats import fmt_number
 from store.texts import semicolon, t
 from store.view import View
-from store.wording import Described, sort_table
+from store.wording import Described
 
 from .components import RawHtml
 
@@ -53,9 +53,8 @@ def _row(r: dict, derived_tag: str) -> str:
 def table_block(view: View, words: Described):
     """The table of a view: its most recent TABLE_MAX_ROWS rows, oldest first."""
     lang = view.lang
-    rows = sort_table(words.table, "period", False)
-    total_rows = len(rows)
-    rows = rows[-TABLE_MAX_ROWS:]
+    rows = words.latest(TABLE_MAX_ROWS)   # oldest first, as sort_table(…, "period") orders them
+    total_rows = len(words.numbers.table)
     derived = _esc(f" ({t('derived', lang)})")
     body = [_row(r, derived) for r in rows] or [f'<tr><td colspan="{len(COLUMNS)}">{_esc(t("no_data_view", lang))}</td></tr>']
     caption = _esc(t("table_caption", lang, name=meta().indicators[view.indicator][f"name_{lang}"]))

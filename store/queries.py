@@ -14,6 +14,7 @@ from contract.schema import LANGS, TABLES, observation_columns
 
 from .database import Database, db
 from .texts import t
+from .view import Rows
 
 # The columns pages read: the figure and what it is, not where in the source file it sat.
 _PAGE_TAIL = ("value", "qualifier", "unit", "source_id")
@@ -116,14 +117,26 @@ def select(meta, rows, limit: int | None = None, offset: int = 0) -> dict[str, l
 
 def records(meta, rows) -> tuple[dict, ...]:
     """The selection's figures as dicts (None for NULL, dates as datetime.date), for pages.
-    Kept per build and selection: shared between requests, never modify them."""
-    return _records(meta.version, rows, meta.dimension_columns, _in_order(meta, rows))
+    Kept per build and selection: shared between requests, never modify them.
+
+    A page's views of one indicator and place differ only in periods and breakdowns, and a
+    click moves between them: every figure of the indicators in those places is read once
+    (one indexed query) and each view keeps its rows with Rows.keeps, the rule `where` puts
+    in SQL (tests/test_one_view.py holds pages and downloads to the same rows)."""
+    return _kept(meta.version, rows, meta.dimension_columns, _in_order(meta, rows))
 
 
 @functools.lru_cache(maxsize=256)
-def _records(version: str, rows, dims: tuple[str, ...], ids: tuple[str, ...]) -> tuple[dict, ...]:
+def _kept(version: str, rows, dims: tuple[str, ...], ids: tuple[str, ...]) -> tuple[dict, ...]:
+    keep = rows.keeps(dims)
+    return tuple(r for r in _all_of(version, rows.indicators, rows.geos, dims, ids) if keep(r))
+
+
+@functools.lru_cache(maxsize=64)
+def _all_of(version: str, indicators: tuple[str, ...], geos: tuple[str, ...], dims: tuple[str, ...],
+            ids: tuple[str, ...]) -> tuple[dict, ...]:
     columns = ", ".join(f"o.{q(c)}" for c in (*observation_columns(dims)[:5 + len(dims)], *_PAGE_TAIL))
-    sql, params = _ordered(dims, ids, rows, columns)
+    sql, params = _ordered(dims, ids, Rows(indicators=indicators, geos=geos), columns)
     return tuple(db().rows(sql, params))
 
 

@@ -81,6 +81,23 @@ class Rows:
             return {}
         return {**_place_and_period(self), "breakdown": ",".join(self.breakdowns)}
 
+    def keeps(self, dims: tuple[str, ...]):
+        """A test of a figure (a dict with period_end and the breakdown columns `dims`) for
+        this selection's periods and breakdowns: the rule store/queries.py `where` writes in
+        SQL (places and indicators are chosen before: queries.records)."""
+        first = periods.parse_filter(self.first) if self.first else None
+        last = periods.parse_filter(self.last) if self.last else None
+        wanted = set(self.breakdowns)
+
+        def keep(r: dict) -> bool:
+            if not periods.ends_within(r["period_end"], first, last):
+                return False
+            if "all" in wanted:
+                return True
+            given = [d for d in dims if r[d] is not None]   # a total has none, a part one
+            return ("total" in wanted) if not given else (len(given) == 1 and given[0] in wanted)
+        return keep
+
     def download_args(self, indicator: str) -> dict[str, str]:
         """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give these rows back
         (parse_download): the other indicators go in `with`."""

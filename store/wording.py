@@ -7,6 +7,7 @@ from the catalogue (names, units, sources) and store/texts.py (interface texts).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .formats import (amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase,
@@ -47,12 +48,23 @@ class Described:
     derived: bool = False
     notes: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
-    table: list[dict] = field(default_factory=list)
     alt: str = ""
+    numbers: Chart | None = field(default=None, repr=False, compare=False)
+    meta: object = field(default=None, repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
         return not any(v is not None for s in self.series for v in s.values)
+
+    @functools.cached_property
+    def table(self) -> list[dict]:
+        """Every row of the table with its words, in the numbers' order."""
+        return table_texts(self.numbers, self.meta, self.unit)
+
+    def latest(self, n: int) -> list[dict]:
+        """The table's latest `n` rows in time order (what a page shows), worded: a view of
+        thousands of figures words only the rows it shows."""
+        return table_texts(self.numbers, self.meta, self.unit, latest=n)
 
 
 def source_line(meta, source_ids: list[str], lang: str) -> str:
@@ -155,58 +167,63 @@ def describe(chart: Chart, meta) -> Described:
                     x_labels=x_labels, series=lines, title=title,
                     subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
                     source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
-                    notes=[_note(n, meta, lang) for n in chart.notes], gaps=chart.gaps,
-                    table=table_texts(chart, meta, unit_text))
+                    notes=[_note(n, meta, lang) for n in chart.notes], gaps=chart.gaps, numbers=chart, meta=meta)
     out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
                        by_geo=view.kind == "geo")
     return out
 
 
-def table_texts(chart: Chart, meta, chart_unit: str) -> list[dict]:
-    """The table's rows with their words. A breakdown view has thousands of rows that share a
-    few periods, places, sources and units: each text is looked up once per view (plain dicts,
-    the cheapest cache), not once per row."""
+def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) -> list[dict]:
+    """The table's rows with their words: all of them in the numbers' order, or the `latest`
+    in time order (as sort_table orders them by period). A breakdown view has thousands of
+    rows that share a few indicators, periods, places, sources and categories: each text is
+    looked up once per view (plain dicts, the cheapest cache), not once per row."""
     lang = chart.view.lang
-    period_texts: dict[tuple, tuple[str, str]] = {}
-    sources: dict[str | None, tuple[str, str]] = {}
+    per_indicator: dict[str, tuple] = {}   # indicator -> (its period texts, measure, formatters, unit)
     areas: dict[str, str] = {}
-    amounts: dict[str, object] = {}
-    units: dict[str, str] = {}
     categories: dict[tuple, str] = {}
-    out = []
+    keys = []
     for r in chart.table:
-        ind_id, period = r["indicator_id"], r["period"]
-        ind = meta.indicators[ind_id]
-        key = (period, ind["measure"])
-        texts = period_texts.get(key)
+        ind_id, period, geo = r["indicator_id"], r["period"], r["geo"]
+        bundle = per_indicator.get(ind_id)
+        if bundle is None:
+            ind, unit = meta.indicators[ind_id], meta.unit_of(ind_id)
+            bundle = per_indicator[ind_id] = ({}, ind["measure"], amount_formatter(unit, lang, ind["decimals"]),
+                                              amount_formatter(unit, lang, 1), unit_label(unit, lang))
+        texts = bundle[0].get(period)
         if texts is None:
-            end = r["period_end"]
-            texts = period_texts[key] = (period_phrase(period, ind["measure"], lang), end.isoformat())
-        source = sources.get(r["source_id"])
-        if source is None:
-            s = meta.sources.get(r["source_id"] or "", {})
-            source = sources[r["source_id"]] = (s.get(f"publisher_{lang}", r["source_id"] or ""), s.get(f"title_{lang}", ""))
-        area = areas.get(r["geo"])
+            texts = bundle[0][period] = (period_phrase(period, bundle[1], lang), r["period_end"].isoformat())
+        area = areas.get(geo)
         if area is None:
-            area = areas[r["geo"]] = meta.geo_name(r["geo"], lang)
-        category = categories.get((r["category"], r["dimension"], r["member"], ind_id))
+            area = areas[geo] = meta.geo_name(geo, lang)
+        key = (r["category"], r["member"], ind_id)
+        category = categories.get(key)
         if category is None:
-            category = categories[(r["category"], r["dimension"], r["member"], ind_id)] = _category(r, meta, lang)
-        if r["unit"] == "unit":
-            amount = amounts.get(ind_id)
-            if amount is None:
-                amount = amounts[ind_id] = amount_formatter(meta.unit_of(ind_id), lang, ind["decimals"])
-            unit = units.get(ind_id)
-            if unit is None:
-                unit = units[ind_id] = unit_label(meta.unit_of(ind_id), lang)
+            category = categories[key] = _category(r, meta, lang)
+        keys.append((texts[1], area, category))
+    order = range(len(keys))
+    if latest is not None:
+        order = sorted(order, key=keys.__getitem__)[-latest:]
+    sources: dict[str | None, tuple[str, str]] = {}
+    derived_units = {"share": t("share_unit", lang), "share_of_parts": t("share_of_parts_unit", lang),
+                     "per_case": chart_unit}
+    out = []
+    for n in order:
+        r, (sort_period, area, category) = chart.table[n], keys[n]
+        period_texts, _, amount, per_case, unit = per_indicator[r["indicator_id"]]
+        source_id = r["source_id"]
+        source = sources.get(source_id)
+        if source is None:
+            found = meta.sources.get(source_id or "", {})
+            source = sources[source_id] = (found.get(f"publisher_{lang}", source_id or ""), found.get(f"title_{lang}", ""))
+        kind = r["unit"]
+        if kind == "unit":
             value_text = amount(r["value"], r["qualifier"])
-        elif r["unit"] == "per_case":
-            unit, value_text = chart_unit, fmt_amount(r["value"], meta.unit_of(ind_id), lang, 1)
         else:
-            unit = t("share_unit" if r["unit"] == "share" else "share_of_parts_unit", lang)
-            value_text = fmt_percent(r["value"] / 100, lang)
-        out.append({"period": period, "period_text": texts[0], "sort_period": texts[1], "geo": r["geo"],
-                    "area": area, "category": category, "value": r["value"], "value_text": value_text,
+            unit = derived_units[kind]
+            value_text = per_case(r["value"]) if kind == "per_case" else fmt_percent(r["value"] / 100, lang)
+        out.append({"period": r["period"], "period_text": period_texts[r["period"]][0], "sort_period": sort_period,
+                    "geo": r["geo"], "area": area, "category": category, "value": r["value"], "value_text": value_text,
                     "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"]})
     return out
 
