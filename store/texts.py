@@ -183,7 +183,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "figures_count": ("الأرقام المنشورة: {n}", "published figures: {n}"),
     # embed
     "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
-    # downloads: the headers of the `names` form (api/queries.py header())
+    # downloads: the headers of the `names` form (api/shape.py header())
     "column_indicator_id": ("المؤشر", "Indicator"),
     "column_geo_code": ("النطاق الجغرافي", "Geography"),
     "column_period": ("الفترة", "Period"),
