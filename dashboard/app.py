@@ -30,7 +30,7 @@ from dash import Dash
 
 from store.address import public_base
 from store.database import DatabaseMissing, SchemaError
-from store.texts import UnknownLanguage, direction, lang_of, t
+from store.texts import DEFAULT_LANG, UnknownLanguage, direction, lang_of, t
 
 from . import guard
 from .render import to_html
@@ -64,7 +64,7 @@ INDEX = """<!DOCTYPE html>
 
 def page_lang() -> str:
     """The language of the page being answered, as its layout read it (Arabic by default)."""
-    return flask.g.get("page_lang", "ar") if flask.has_request_context() else "ar"
+    return flask.g.get("page_lang", DEFAULT_LANG) if flask.has_request_context() else DEFAULT_LANG
 
 
 class App(Dash):
@@ -154,7 +154,7 @@ app = App(
     serve_locally=True,
     suppress_callback_exceptions=True,
     update_title=None,
-    title=t("site_title", "ar"),
+    title=t("site_title", DEFAULT_LANG),
     index_string=INDEX,
     compress=False,
 )

@@ -10,6 +10,7 @@ import functools
 
 from store.catalogue import meta
 from store.series import Chart, chart, shares_of
+from store.texts import DEFAULT_LANG
 from store.view import View
 from store.wording import Described, describe
 
@@ -36,7 +37,7 @@ def _view(version: str, view: View) -> tuple[Described, dict]:
     if view.kind == "breakdown" and view.mode == "group":   # the words of stacked bars, placed side by side
         words = dataclasses.replace(_view(version, dataclasses.replace(view, mode="stack"))[0], barmode="group")
     else:
-        numbers = _numbers(version, dataclasses.replace(view, lang="ar", tab="chart"))
+        numbers = _numbers(version, dataclasses.replace(view, lang=DEFAULT_LANG, tab="chart"))
         words = describe(dataclasses.replace(numbers, view=view), meta())
     return words, figure_dict(words)
 
