@@ -89,9 +89,6 @@ def _prune(current: Path) -> None:
             shutil.rmtree(other, ignore_errors=True)
 
 
-CSV_OPTIONS = "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')"
-
-
 # -- the files -----------------------------------------------------------------------------
 
 def csv_file(m, labels: str, lang: str, bom: bool) -> Path:
@@ -102,7 +99,7 @@ def csv_file(m, labels: str, lang: str, bom: bool) -> Path:
         columns, _ = file_columns(m, labels, lang, text_values=True)
         plain = tmp.with_name(tmp.name + ".plain")
         try:
-            db().copy(*labelled_columns(m, Rows(), columns), plain, CSV_OPTIONS)
+            db().write_csv(*labelled_columns(m, Rows(), columns), plain)
             with open(tmp, "wb") as out:
                 if bom:
                     out.write(b"\xef\xbb\xbf")
@@ -116,7 +113,7 @@ def csv_file(m, labels: str, lang: str, bom: bool) -> Path:
 def parquet_file(m) -> Path:
     """Every observation with its codes and its labels in Arabic and English, as Parquet."""
     def make(tmp: Path) -> None:
-        db().copy(*labelled_typed(m, Rows()), tmp, "(FORMAT parquet, COMPRESSION zstd)")
+        db().write_parquet(*labelled_typed(m, Rows()), tmp)
     return ensure(m, "all.parquet", make)
 
 
@@ -191,7 +188,7 @@ def write_package(folder: Path, m) -> dict:
     resources = []
     # Observations: codes, exact values.
     columns, _ = file_columns(m, "codes", "en", text_values=True)
-    db().copy(*labelled_columns(m, Rows(), columns), folder / "package" / "observations.csv", CSV_OPTIONS)
+    db().write_csv(*labelled_columns(m, Rows(), columns), folder / "package" / "observations.csv")
     types = dict(describe("observations"))
     fields = []
     for col in code_columns(m):

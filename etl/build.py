@@ -75,9 +75,10 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
         result.issues.append(Issue(str(raw_dir), "no .csv or .xlsx source files found", "the folder of raw source files"))
         return result
     result.files = len(paths)
+    result.issues += missing_files(cat, paths)
     # Process.
     observations, issues = check_files(paths, cat, progress)
-    result.issues = issues
+    result.issues += issues
     if not result.ok:
         return result
     result.issues += coverage_warnings(observations, cat)
@@ -85,9 +86,24 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     result.indicators = observations["indicator_id"].nunique()
     # Save outputs.
     progress(f"  writing {result.observations:,} observations")
-    result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)))
+    result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), progress)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def missing_files(cat: Catalogue, paths: list[Path]) -> list[Issue]:
+    """A data file the catalogue names that is not in the raw folder: an error, since every
+    figure of it would vanish from the build without a word."""
+    present = {p.name for p in paths}
+    named: dict[str, list[str]] = {}
+    for key, ind in cat.indicators.items():
+        for name in ind["files"]:
+            named.setdefault(name, []).append(key)
+    return [Issue(cat.path.name, f"the catalogue names a data file that is not in the raw folder (for "
+                  f"{', '.join(keys[:3])}{' …' if len(keys) > 3 else ''})",
+                  "the file in the raw folder, or the indicators' `files:` without it",
+                  column="files", value=name)
+            for name, keys in named.items() if name not in present]
 
 
 def _build_info(paths: list[Path], catalogue: Path) -> dict:

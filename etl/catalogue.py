@@ -12,17 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycountry
-import yaml
 
-MEASURES = ("stock", "flow")
-UNIT_KINDS = ("count", "currency")
+from .catalogue_file import CatalogueFileError, read_catalogue
+
 # Columns of the published `observations` table that a breakdown may not be named.
 RESERVED_COLUMNS = {
     "indicator_id", "geo_code", "period", "period_start", "period_end", "value",
     "value_as_written", "qualifier", "unit", "source_id", "source_file", "source_sheet",
     "source_row", "source_column", "geo", "label_ar", "label_en", "source",
 }
-_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
@@ -100,23 +98,15 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """Load and check the catalogue; raise CatalogueError naming the faulty entry."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogueError(f"{path}: the catalogue file does not exist") from None
-    except yaml.YAMLError as exc:
-        raise CatalogueError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(data, dict):
-        raise CatalogueError(f"{path}: expected a mapping of sections at the top level")
+        data = read_catalogue(path)
+    except CatalogueFileError as exc:
+        # one line per problem, each starting with the file's name
+        raise CatalogueError("\n".join(f"{path.name}: {line}" for line in str(exc).splitlines())) from None
     check = _Checker(path)
-    for section in ("licence", "topics", "units", "dimensions", "sources", "geographies", "indicators"):
-        check.mapping(data.get(section), section)
     cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],
                     geographies=data["geographies"], frameworks=data.get("frameworks") or {},
                     indicators=data["indicators"])
-    for part in ("id", "name", "path"):
-        if not isinstance(cat.licence.get(part), str) or not cat.licence[part].strip():
-            check.fail(f"licence.{part}", "expected text (the licence's SPDX id, its name and its address)")
     _check_and_index(cat, check)
     return cat
 
@@ -130,50 +120,24 @@ class _Checker:
     def fail(self, where: str, message: str):
         raise CatalogueError(f"{self.path.name}: {where}: {message}")
 
-    def mapping(self, value, where: str) -> dict:
-        if not isinstance(value, dict) or not value:
-            self.fail(where, "expected a non-empty mapping")
-        return value
-
-    def bilingual(self, value, where: str):
-        if not isinstance(value, dict) or not all(isinstance(value.get(k), str) and value[k].strip() for k in ("ar", "en")):
-            self.fail(where, "expected Arabic and English text (keys 'ar' and 'en')")
-
     def one_of(self, value, allowed, where: str):
         if value not in allowed:
             self.fail(where, f"{value!r} is not one of {sorted(allowed, key=str)}")
 
-    def identifier(self, value: str, where: str):
-        if not isinstance(value, str) or not _IDENT.match(value):
-            self.fail(where, f"{value!r} must be lowercase letters, digits and underscores")
-
 
 def _check_and_index(cat: Catalogue, check: _Checker) -> None:
-    for key, topic in cat.topics.items():
-        check.bilingual(topic, f"topics.{key}")
+    """What the references mean, once the schema has checked the shapes (catalogue_file.py)."""
     for key, unit in cat.units.items():
-        check.identifier(key, f"units.{key}")
-        check.bilingual(unit, f"units.{key}")
-        check.one_of(unit.get("kind"), UNIT_KINDS, f"units.{key}.kind")
         _index(cat._unit_index, [key, unit["ar"], unit["en"], *unit.get("aliases", [])], key, check, f"units.{key}")
     for dim, spec in cat.dimensions.items():
-        check.identifier(dim, f"dimensions.{dim}")
         if dim in RESERVED_COLUMNS:
             check.fail(f"dimensions.{dim}", "this name is reserved for a column of the observations table")
-        check.bilingual(spec, f"dimensions.{dim}")
         index = cat._member_index.setdefault(dim, {})
-        for code, member in check.mapping(spec.get("members"), f"dimensions.{dim}.members").items():
-            check.identifier(code, f"dimensions.{dim}.members.{code}")
-            check.bilingual(member, f"dimensions.{dim}.members.{code}")
+        for code, member in spec["members"].items():
             _index(index, [code, member["ar"], member["en"], *member.get("aliases", [])], code, check,
                    f"dimensions.{dim}.members.{code}")
     for key, source in cat.sources.items():
-        check.identifier(key, f"sources.{key}")
-        for part in ("publisher", "title", "reference_period"):
-            check.bilingual(source.get(part), f"sources.{key}.{part}")
-        check.one_of(source.get("country"), cat.geographies, f"sources.{key}.country")
-        if "published" not in source:
-            check.fail(f"sources.{key}.published", "say when it was published, or null if the source does not say")
+        check.one_of(source["country"], cat.geographies, f"sources.{key}.country")
     _check_geographies(cat, check)
     framework_items = _check_frameworks(cat, check)
     for key, ind in cat.indicators.items():
@@ -186,10 +150,6 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
 def _check_site(cat: Catalogue, check: _Checker) -> None:
     """`site`: what the dashboard opens on. default_indicator: the explorer's indicator when
     the address names none (optional: the first headline indicator, else the first one)."""
-    if not isinstance(cat.site, dict):
-        check.fail("site", "expected a mapping (default_indicator: an indicator id)")
-    for key in cat.site:
-        check.one_of(key, ("default_indicator",), f"site.{key}")
     default = cat.site.get("default_indicator")
     if default is None:
         headline = [k for k, ind in cat.indicators.items() if ind["headline"]]
@@ -229,7 +189,6 @@ def _check_geographies(cat: Catalogue, check: _Checker) -> None:
         iso = pycountry.countries.get(alpha_2=country)
         if iso is None:
             check.fail(where, f"{country!r} is not an ISO 3166-1 alpha-2 code")
-        check.bilingual(geo, where)
         index = cat._geo_index.setdefault(country, {})
         governorates = geo.get("governorates") or {}
         expected = {s.code for s in pycountry.subdivisions.get(country_code=country) or []}
@@ -239,7 +198,6 @@ def _check_geographies(cat: Catalogue, check: _Checker) -> None:
         for code, gov in governorates.items():
             if code not in expected:
                 check.fail(f"{where}.governorates.{code}", f"not an ISO 3166-2 subdivision of {country}")
-            check.bilingual(gov, f"{where}.governorates.{code}")
             _index(index, _aliases(gov, pycountry.subdivisions.get(code=code)) + [code], code, check,
                    f"{where}.governorates.{code}")
         # Country names go in last and never displace a governorate: in Jordan's files
@@ -251,12 +209,9 @@ def _check_geographies(cat: Catalogue, check: _Checker) -> None:
 def _check_frameworks(cat: Catalogue, check: _Checker) -> set:
     items = set()
     for key, fw in cat.frameworks.items():
-        check.bilingual(fw, f"frameworks.{key}")
-        check.one_of(fw.get("source"), cat.sources, f"frameworks.{key}.source")
-        for n, item in enumerate(fw.get("items") or []):
+        check.one_of(fw["source"], cat.sources, f"frameworks.{key}.source")
+        for n, item in enumerate(fw["items"]):
             where = f"frameworks.{key}.items[{n}]"
-            check.identifier(item.get("id"), f"{where}.id")
-            check.bilingual(item, where)
             if item.get("parent") is not None and item["parent"] not in items:
                 check.fail(f"{where}.parent", f"{item['parent']!r} must be listed before its children")
             if item["id"] in items:
@@ -267,21 +222,11 @@ def _check_frameworks(cat: Catalogue, check: _Checker) -> set:
 
 def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, framework_items: set) -> None:
     where = f"indicators.{key}"
-    check.identifier(key, where)
-    check.mapping(ind, where)
-    check.bilingual(ind.get("name"), f"{where}.name")
-    check.bilingual(ind.get("definition"), f"{where}.definition")
-    check.one_of(ind.get("unit"), cat.units, f"{where}.unit")
-    check.one_of(ind.get("measure"), MEASURES, f"{where}.measure")
-    check.one_of(ind.get("topic"), cat.topics, f"{where}.topic")
-    check.one_of(ind.get("country"), cat.geographies, f"{where}.country")
-    check.one_of(ind.get("higher_is_better", None), (True, False, None), f"{where}.higher_is_better")
-    files = ind.get("files")
-    if not isinstance(files, list) or not files:
-        check.fail(f"{where}.files", "name the data files in data/raw/ that carry it")
-    decimals = ind.setdefault("decimals", 0)
-    if not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        check.fail(f"{where}.decimals", "expected a whole number from 0 to 6")
+    check.one_of(ind["unit"], cat.units, f"{where}.unit")
+    check.one_of(ind["topic"], cat.topics, f"{where}.topic")
+    check.one_of(ind["country"], cat.geographies, f"{where}.country")
+    ind.setdefault("higher_is_better", None)
+    ind.setdefault("decimals", 0)
     breakdowns = ind.setdefault("breakdowns", [])
     for dim in breakdowns:
         check.one_of(dim, cat.dimensions, f"{where}.breakdowns")
@@ -289,11 +234,10 @@ def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, frame
         check.one_of(dim, breakdowns, f"{where}.sum_to_total")
     for n, target in enumerate(ind.setdefault("targets", [])):
         twhere = f"{where}.targets[{n}]"
-        check.one_of(target.get("source"), cat.sources, f"{twhere}.source")
-        if not isinstance(target.get("value"), (int, float)) or isinstance(target.get("value"), bool):
-            check.fail(f"{twhere}.value", "expected a number")
-        if target.get("period") is None:
-            check.fail(f"{twhere}.period", "say which period the target is for")
+        check.one_of(target["source"], cat.sources, f"{twhere}.source")
+        if "geo" in target:
+            check.one_of(target["geo"], [ind["country"], *cat.geographies[ind["country"]].get("governorates", {})],
+                         f"{twhere}.geo")
     for item in ind.setdefault("framework", []):
         check.one_of(item, framework_items, f"{where}.framework")
     ind.setdefault("headline", False)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
+import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .normalise import parse_period
@@ -43,6 +46,10 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
     """Read one file into records (columns RECORD_COLUMNS + dimensions) and issues."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise _FileProblem("is a folder, not a file", "a .csv or .xlsx file (or no such name in the raw folder)")
+        if not path.is_file():
+            raise _FileProblem("is a link to a file that does not exist", "the file itself, or no link")
         if path.stat().st_size == 0:
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
             raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
@@ -53,14 +60,20 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
         else:
             raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv or .xlsx file")
     except _FileProblem as problem:
-        return _empty(dimensions), [Issue(path.name, problem.message, problem.expected, sheet=problem.sheet)]
+        return _empty(dimensions), [Issue(path.name, problem.message, problem.expected, sheet=problem.sheet,
+                                          row=problem.row, column=problem.column, value=problem.value)]
+    except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
+        return _empty(dimensions), [Issue(path.name, f"cannot be read ({exc.strerror or type(exc).__name__})",
+                                          "a file this user may read")]
     return _records(path.name, sheet, first_row, table, sources, dimensions)
 
 
 class _FileProblem(Exception):
-    def __init__(self, message: str, expected: str = "", sheet: str | None = None):
+    def __init__(self, message: str, expected: str = "", sheet: str | None = None, row: int | None = None,
+                 column: str | None = None, value=None):
         super().__init__(message)
         self.message, self.expected, self.sheet = message, expected, sheet
+        self.row, self.column, self.value = row, column, value
 
 
 def _empty(dimensions: list[str]) -> pd.DataFrame:
@@ -81,16 +94,23 @@ def _read_csv(path: Path):
         table = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise _FileProblem(f"not a readable CSV table: {exc}", "comma-separated values") from None
-    table.columns = [str(c).strip() for c in table.columns]
+    header = next(csv.reader(io.StringIO(text)), [])
+    table.columns = [h.strip() for h in header] + [""] * (len(table.columns) - len(header))
     # Data start on line 2; pandas drops blank lines, so count them back in.
     lines = [n for n, line in enumerate(text.splitlines()[1:], start=2) if line.strip()]
     table.index = lines[: len(table)]
-    return table, None, 2, None
+    return _named_columns(table, None), None, 2, None
 
 
-def _read_xlsx(path: Path):
+# What a damaged workbook raises while openpyxl reads it: cut XML, a cut or corrupt zip member.
+_DAMAGED = (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError)
+
+
+def _sheet_values(path: Path, data_only: bool) -> tuple[list[tuple], dict | None]:
+    """The data sheet's rows, and the sources sheet's mapping, with cached values of formulas
+    (data_only) or the formulas themselves."""
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise _FileProblem(f"not an Excel workbook ({type(exc).__name__})", "an .xlsx workbook saved by Excel or LibreOffice") from None
     try:
@@ -98,20 +118,55 @@ def _read_xlsx(path: Path):
             raise _FileProblem(f"no sheet named {DATA_SHEET!r} (found {wb.sheetnames})", f"the figures in a sheet named {DATA_SHEET!r}")
         rows = list(wb[DATA_SHEET].iter_rows(values_only=True))
         sources = _read_sources_sheet(wb) if SOURCES_SHEET in wb.sheetnames else None
+    except _DAMAGED as exc:
+        raise _FileProblem(f"the workbook is damaged and cannot be read ({type(exc).__name__}: {str(exc)[:80]})",
+                           "the workbook saved again by Excel or LibreOffice") from None
     finally:
         wb.close()
+    return rows, sources
+
+
+def _formulas_without_values(rows: list[tuple], formulas: list[tuple]) -> None:
+    """A formula whose value was never saved (a file written by a program, not by Excel) reads
+    as empty: refuse it, naming its cell, rather than lose the figure."""
+    for n, (row, written) in enumerate(zip(rows, formulas), start=1):
+        for c, (value, formula) in enumerate(zip(row, written), start=1):
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                raise _FileProblem("a formula with no saved value, which reads as an empty cell",
+                                   "the figure itself, or the file opened and saved once in Excel or LibreOffice",
+                                   DATA_SHEET, n, get_column_letter(c), formula)
+
+
+def _read_xlsx(path: Path):
+    rows, sources = _sheet_values(path, data_only=True)
+    _formulas_without_values(rows, _sheet_values(path, data_only=False)[0])
     header_at = next((n for n, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if "indicator_id" in _texts(row)), None)
     if header_at is None:
         if not any(any(v is not None for v in row) for row in rows):
             raise _FileProblem("the sheet is empty", "a header row and at least one figure", DATA_SHEET)
         raise _FileProblem(f"no header row with an 'indicator_id' column in the first {_HEADER_SEARCH_ROWS} rows",
                            "a header row naming the columns", DATA_SHEET)
-    header = [_header_text(v) for v in rows[header_at]]
-    body = [list(r) + [None] * (len(header) - len(r)) for r in rows[header_at + 1:]]
-    table = pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=object)
+    width = max((len(r) for r in rows[header_at:]), default=0)
+    header = [_header_text(v) for v in rows[header_at]] + [""] * (width - len(rows[header_at]))
+    body = [list(r) + [None] * (width - len(r)) for r in rows[header_at + 1:]]
+    table = pd.DataFrame(body, columns=range(width), dtype=object)
+    table.columns = header
     table.index = range(header_at + 2, header_at + 2 + len(table))
-    table = table.loc[:, [h != "" for h in header]]
-    return table, DATA_SHEET, header_at + 2, sources
+    return _named_columns(table, DATA_SHEET), DATA_SHEET, header_at + 2, sources
+
+
+def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:
+    """The table without its unnamed columns, which must be empty: a figure under a column
+    with no header cannot be read, and is refused rather than dropped."""
+    unnamed = [n for n, h in enumerate(table.columns) if h == ""]
+    for n in unnamed:
+        filled = ~_blank_cells(table.iloc[:, [n]])[:, 0]
+        if filled.any():
+            row = int(table.index[filled.argmax()])
+            raise _FileProblem("a figure under a column with no header", "a header naming the column (a period, or "
+                               "a known column), or the cell emptied", sheet, row, get_column_letter(n + 1),
+                               table.iat[int(filled.argmax()), n])
+    return table.iloc[:, [n for n in range(len(table.columns)) if n not in unnamed]]
 
 
 def _texts(row) -> list[str]:

@@ -1,16 +1,21 @@
 """Write the published DuckDB database and its CSV/Parquet exports, atomically.
 
-Everything is written to temporary files in the output folder and swapped in with
-os.replace only when complete, so a failed build leaves the previous files
-byte-identical and a dashboard reading the database never sees a half-built one.
-Readers open the database read-only and reopen it when its inode changes.
+Everything is written to temporary files (unique names) in the output folder and swapped
+in with os.replace only when complete, so a failed build leaves the previous files
+byte-identical and a dashboard reading the database never sees a half-built one. Builds
+into one folder take turns (a lock on the folder): two at once would otherwise publish
+the database of one beside the exports of the other. Readers open the database read-only
+and reopen it when its inode changes. No path is ever written into SQL text.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -20,7 +25,8 @@ from contract.schema import DB_NAME, SCHEMA_VERSION, TABLES, observation_columns
 
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
-EXPORTS = {"observations.csv": "(FORMAT csv, HEADER true)", "observations.parquet": "(FORMAT parquet, COMPRESSION zstd)"}
+EXPORTS = {"observations.csv": lambda rel, path: rel.write_csv(path, header=True),
+           "observations.parquet": lambda rel, path: rel.write_parquet(path, compression="zstd")}
 
 
 def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
@@ -84,36 +90,55 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
     }
 
 
-def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict) -> Path:
+@contextmanager
+def _one_build_at_a_time(out_dir: Path, progress: Callable[[str], None]):
+    """Hold the output folder's build lock; wait, saying so, while another build holds it."""
+    with open(out_dir / ".build.lock", "a") as lock:   # "a": taking the lock leaves the file as it is
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            progress(f"  waiting for another build into {out_dir} to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _temp_name(out_dir: Path, name: str) -> Path:
+    """A unique name beside `name`, free for DuckDB to create."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=out_dir)
+    os.close(fd)
+    os.unlink(tmp)
+    return Path(tmp)
+
+
+def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict,
+                  progress: Callable[[str], None] = lambda _: None) -> Path:
     """Build the database and exports beside their final names, then swap them in."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    final = out_dir / DB_NAME
-    fd, tmp_name = tempfile.mkstemp(prefix=".indicators-", suffix=".duckdb.tmp", dir=out_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # DuckDB must create the file itself.
-    staged: list[tuple[Path, Path]] = []
-    try:
-        con = duckdb.connect(str(tmp))
+    with _one_build_at_a_time(out_dir, progress):
+        tmp = _temp_name(out_dir, DB_NAME)
+        staged = [(_temp_name(out_dir, name), out_dir / name) for name in EXPORTS]
         try:
-            _create_tables(con, observations, cat, build_info)
-            for name, options in EXPORTS.items():
-                part = out_dir / f".{name}.tmp"
-                # The table is stored in a total order (see _create_tables), which a plain
-                # scan keeps: no sort per export.
-                con.execute(f"COPY (SELECT * FROM observations) TO '{part}' {options}")
-                staged.append((part, out_dir / name))
-            con.execute("CHECKPOINT")
+            con = duckdb.connect(str(tmp))
+            try:
+                _create_tables(con, observations, cat, build_info)
+                # The table is stored in a total order (see _create_tables), which a plain scan
+                # keeps: no sort per export.
+                for (part, target), write in zip(staged, EXPORTS.values()):
+                    write(con.table("observations"), str(part))
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            for part, target in staged:
+                os.replace(part, target)
+            os.replace(tmp, out_dir / DB_NAME)
         finally:
-            con.close()
-        for part, target in staged:
-            os.replace(part, target)
-        os.replace(tmp, final)
-    finally:
-        for path in [tmp, *(p for p, _ in staged)]:
-            path.unlink(missing_ok=True)
-    return final
+            for path in [tmp, *(p for p, _ in staged)]:
+                path.unlink(missing_ok=True)
+    return out_dir / DB_NAME
 
 
 _CASTS = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER"}

@@ -19,8 +19,10 @@ from contract.periods import Period, checked_month, checked_year
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
 _DIGITS = str.maketrans(ARABIC_INDIC + EASTERN_ARABIC_INDIC, "0123456789" * 2)
-_LATIN_DIGIT = re.compile(r"[0-9]")
-_NON_LATIN_DIGIT = re.compile(f"[{ARABIC_INDIC}{EASTERN_ARABIC_INDIC}]")
+# One figure is written in one digit system; a mix is a typing error, never read as a number.
+_DIGIT_SYSTEMS = (("Arabic-Indic", re.compile(f"[{ARABIC_INDIC}]")),
+                  ("Eastern Arabic-Indic (Persian)", re.compile(f"[{EASTERN_ARABIC_INDIC}]")),
+                  ("Latin", re.compile(r"[0-9]")))
 
 # Footnote marks that trail a figure in published tables.
 _FOOTNOTE = re.compile(r"[\s]*(?:[*†‡§]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
@@ -82,8 +84,9 @@ def parse_figure(raw: object) -> Figure:
     if text.startswith("(") and text.endswith(")"):
         # Arabic ministry texts set figures off in brackets; they never mean negative.
         text = text[1:-1].strip()
-    if _LATIN_DIGIT.search(text) and _NON_LATIN_DIGIT.search(text):
-        raise ValueError("mixes Arabic-Indic and Latin digits")
+    systems = [name for name, digits in _DIGIT_SYSTEMS if digits.search(text)]
+    if len(systems) > 1:
+        raise ValueError(f"mixes {' and '.join(systems)} digits")
     text = to_latin_digits(text)
     value = _parse_plain(text)
     if value is None:

@@ -113,7 +113,7 @@ def _set(path, value):
 
 BROKEN = [
     ("unknown unit", _set(["indicators", "om_ss_cases", "unit"], "households"), "indicators.om_ss_cases.unit: 'households' is not one of"),
-    ("missing Arabic name", _drop(["indicators", "om_ss_cases", "name", "ar"]), "indicators.om_ss_cases.name: expected Arabic and English text"),
+    ("missing Arabic name", _drop(["indicators", "om_ss_cases", "name", "ar"]), "indicators.om_ss_cases.name: 'ar' is a required property"),
     ("blank English definition", _set(["indicators", "om_ss_paid", "definition", "en"], "  "), "indicators.om_ss_paid.definition"),
     ("bad governorate code", _set(["geographies", "OM", "governorates", "OM-XX"], {"ar": "س", "en": "X"}), "geographies.OM.governorates.OM-XX: not an ISO 3166-2 subdivision of OM"),
     ("missing governorate", _drop(["geographies", "OM", "governorates", "OM-WU"]), "geographies.OM.governorates: missing ISO 3166-2 subdivisions ['OM-WU']"),
@@ -127,20 +127,27 @@ BROKEN = [
     ("target without a source", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": 1, "source": "nowhere"}]), "indicators.om_dis_specialists_hired.targets[0].source"),
     ("target value not a number", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": "100", "source": "om_mosd_briefing_2024"}]), "indicators.om_dis_specialists_hired.targets[0].value"),
     ("source of an unknown country", _set(["sources", "jo_emv_annual_2024", "country"], "SY"), "sources.jo_emv_annual_2024.country"),
-    ("source without a publication date", _drop(["sources", "jo_emv_annual_2024", "published"]), "sources.jo_emv_annual_2024.published"),
+    ("source without a publication date", _drop(["sources", "jo_emv_annual_2024", "published"]), "sources.jo_emv_annual_2024: 'published' is a required property"),
     ("unit name used twice", _set(["units", "persons", "aliases"], ["حالة"]), "units.persons: the name 'حالة' is already used by 'cases'"),
     ("governorate alias used twice", _set(["geographies", "OM", "governorates", "OM-MU", "aliases"], ["مسقط"]), "geographies.OM.governorates.OM-MU: the name 'مسقط' is already used by 'OM-MA'"),
     ("reserved breakdown name", lambda c: c["dimensions"].__setitem__("value", {"ar": "ق", "en": "V", "members": {"a": {"ar": "أ", "en": "A"}}}), "dimensions.value: this name is reserved"),
     ("unknown framework item", _set(["indicators", "om_ss_cases", "framework"], ["lb_sw_zz"]), "indicators.om_ss_cases.framework"),
     ("framework child before parent", lambda c: c["frameworks"]["lb_nsps_welfare"]["items"].reverse(), "must be listed before its children"),
-    ("indicator id not an identifier", lambda c: c["indicators"].__setitem__("OM-Cases", copy.deepcopy(c["indicators"]["om_ss_cases"])), "indicators.OM-Cases"),
-    ("section missing", _drop(["units"]), "units: expected a non-empty mapping"),
+    ("indicator id not an identifier", lambda c: c["indicators"].__setitem__("OM-Cases", copy.deepcopy(c["indicators"]["om_ss_cases"])), "indicators: 'OM-Cases' does not match '^[a-z][a-z0-9_]*$' (expected an identifier: lowercase letters"),
+    ("section missing", _drop(["units"]), "line 1: the top level: 'units' is a required property"),
     ("unknown default indicator", _set(["site", "default_indicator"], "om_nope"), "site.default_indicator: 'om_nope' is not one of"),
-    ("unknown site setting", _set(["site", "colour"], "red"), "site.colour"),
-    ("licence without a name", _drop(["licence", "name"]), "licence.name: expected text"),
+    ("unknown site setting", _set(["site", "colour"], "red"), "site: Additional properties are not allowed ('colour' was unexpected)"),
+    ("licence without a name", _drop(["licence", "name"]), "licence: 'name' is a required property"),
     ("per case by an unknown indicator", _set(["indicators", "om_ss_paid", "per_case"], "om_nope"), "indicators.om_ss_paid.per_case"),
     ("per case by money", _set(["indicators", "om_ss_cases", "per_case"], "om_relief_paid"), "indicators.om_ss_cases.per_case: 'om_relief_paid' is not a count"),
     ("per case across countries", _set(["indicators", "om_ss_paid", "per_case"], "jo_child_safe_spaces"), "is about another country"),
+    ("aliases not a list", _set(["units", "persons", "aliases"], 5), "units.persons.aliases: 5 is not of type 'array'"),
+    ("decimals true", _set(["indicators", "om_ss_cases", "decimals"], True), "indicators.om_ss_cases.decimals: True is not of type 'integer'"),
+    ("target of a third half-year", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024-H3", "value": 1, "source": "om_mosd_briefing_2024"}]), "indicators.om_dis_specialists_hired.targets[0].period: '2024-H3' does not match"),
+    ("target of 1e300", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": 1e300, "source": "om_mosd_briefing_2024"}]), "targets[0].value: 1e+300 is greater than the maximum"),
+    ("target in another country", _set(["indicators", "om_dis_specialists_hired", "targets"], [{"period": "2024", "value": 1, "source": "om_mosd_briefing_2024", "geo": "JO-AM"}]), "targets[0].geo: 'JO-AM' is not one of"),
+    ("published as a list", _set(["sources", "jo_emv_annual_2024", "published"], [1, 2]), "sources.jo_emv_annual_2024.published: [1, 2] is not valid under any of the given schemas (expected when it was published"),
+    ("a misspelt key", lambda c: c["indicators"]["om_ss_cases"].__setitem__("defintion", {"ar": "ت", "en": "D"}), "indicators.om_ss_cases: Additional properties are not allowed ('defintion' was unexpected)"),
     ("per case twice", _set(["indicators", "om_relief_paid", "per_case"], "om_ss_cases"), "already divides another indicator"),
 ]
 
@@ -155,6 +162,55 @@ def test_a_broken_catalogue_names_the_entry(raw_yaml, tmp_path, edit, message):
         load_catalogue(path)
     assert str(exc.value).startswith("indicators.yaml: ")
     assert message in str(exc.value)
+
+
+def _write(tmp_path, text: str):
+    path = tmp_path / "indicators.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_key_given_twice_is_refused_with_both_lines(paths, tmp_path):
+    text = paths.catalogue.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    first = lines.index("  om_ss_cases:") + 1
+    doubled = text.replace("  om_ss_cases:\n", "  om_ss_cases:\n    topic: social_security\n  om_ss_cases:\n", 1)
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(_write(tmp_path, doubled))
+    assert str(exc.value) == (f"indicators.yaml: line {first + 2}: indicators.om_ss_cases is given twice (first at "
+                              f"line {first}); a second entry would silently replace the first")
+    source = lines.index("  jo_emv_annual_2024:") + 1
+    doubled = text.replace("  jo_emv_annual_2024:\n", "  jo_emv_annual_2024: {}\n  jo_emv_annual_2024:\n", 1)
+    with pytest.raises(CatalogueError, match=f"line {source + 1}: sources.jo_emv_annual_2024 is given twice "
+                                             f"\\(first at line {source}\\)"):
+        load_catalogue(_write(tmp_path, doubled))
+
+
+def test_every_problem_of_shape_is_listed_with_its_line(paths, tmp_path):
+    text = paths.catalogue.read_text(encoding="utf-8")
+    broken = text.replace("    headline: true\n", "    headline: often\n", 1).replace('published: "2022"', "published: [1, 2]", 1)
+    with pytest.raises(CatalogueError) as exc:
+        load_catalogue(_write(tmp_path, broken))
+    report = str(exc.value).splitlines()
+    assert len(report) == 2 and all(re.match(r"indicators\.yaml: line \d+: ", line) for line in report)
+    assert any("published: [1, 2] is not valid" in line for line in report)
+    assert any(".headline: 'often' is not of type 'boolean'" in line for line in report)
+
+
+def test_an_unquoted_date_stays_the_date_as_written(paths, tmp_path):
+    text = paths.catalogue.read_text(encoding="utf-8").replace('published: "2025-08-17"', "published: 2025-08-17")
+    cat = load_catalogue(_write(tmp_path, text))
+    assert cat.sources["om_spf_south_batinah_2025"]["published"] == "2025-08-17"
+
+
+def test_a_catalogue_that_is_a_folder_or_not_utf8(paths, tmp_path):
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(CatalogueError, match="folder.yaml: is a folder, not the catalogue file"):
+        load_catalogue(tmp_path / "folder.yaml")
+    path = tmp_path / "indicators.yaml"
+    path.write_bytes(paths.catalogue.read_text(encoding="utf-8").encode("cp1256", errors="replace"))
+    with pytest.raises(CatalogueError, match=r"indicators.yaml: line \d+: not UTF-8 text .* save the file as UTF-8"):
+        load_catalogue(path)
 
 
 def test_site_settings_and_per_case_pairs(shipped, raw_yaml, tmp_path):

@@ -130,3 +130,46 @@ def test_the_same_inputs_give_the_same_build_id(source_copy, built):
     ids = [duckdb.connect(str(d / "indicators.duckdb"), read_only=True).execute("SELECT build_id FROM build_info").fetchone()[0]
            for d in (built, source_copy.out)]
     assert ids[0] == ids[1]
+
+
+def _with_cases(root, source_copy, value: str):
+    """A copy of the sources in which social security cases for 2023 are `value`."""
+    raw = root / f"raw-{value}"
+    shutil.copytree(source_copy.raw, raw)
+    from openpyxl import load_workbook
+    wb = load_workbook(raw / "om_mosd_national.xlsx")
+    ws = wb["data"]
+    header = [c.value for c in ws[3]]
+    row = next(r[0].row for r in ws.iter_rows(min_row=4) if r[0].value == "om_ss_cases" and not r[header.index("sex")].value)
+    ws.cell(row=row, column=header.index("2023") + 1, value=value)
+    wb.save(raw / "om_mosd_national.xlsx")
+    return raw
+
+
+def test_two_builds_into_one_folder_take_turns(paths, source_copy, tmp_path):
+    """Started together with different figures, each build publishes a database and exports
+    that agree with each other (the folder's lock), whichever finishes last."""
+    out = tmp_path / "out"
+    runs = [subprocess.Popen([str(paths.spi), "build", "--raw", str(_with_cases(tmp_path, source_copy, value)),
+                              "--catalogue", str(source_copy.catalogue), "--out", str(out)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for value in ("79597", "80001")]
+    assert [r.wait(timeout=120) for r in runs] == [0, 0]
+    db = duckdb.connect(str(out / "indicators.duckdb"), read_only=True)
+    in_db = db.execute("SELECT value FROM observations WHERE indicator_id = 'om_ss_cases' AND period = '2023' "
+                       "AND sex IS NULL").fetchone()[0]
+    exported = db.execute(f"SELECT value FROM read_csv('{out / 'observations.csv'}') WHERE indicator_id = 'om_ss_cases' "
+                          "AND period = '2023' AND sex IS NULL").fetchone()[0]
+    db.close()
+    assert in_db == exported and in_db in (79597, 80001)
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+
+
+def test_an_output_folder_with_a_quote_in_its_name(paths, source_copy, tmp_path, reading):
+    out = tmp_path / "ministry's build"
+    assert run(paths, "build", "--raw", str(source_copy.raw), "--catalogue", str(source_copy.catalogue),
+               "--out", str(out)).returncode == 0
+    from spi.app import server
+    with reading(out / "indicators.duckdb"):
+        client = server.test_client()
+        for address in ("/data/all.csv", "/data/all.parquet", "/data/datapackage.json", "/?lang=en"):
+            assert client.get(address).status_code == 200, address

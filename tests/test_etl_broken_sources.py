@@ -17,6 +17,7 @@ from typing import Callable
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from etl.build import build
 from spi.cli import main as spi
@@ -290,6 +291,72 @@ def truncated_number_words(raw):
                    "value", "ألفًا و")
 
 
+def arabic_and_persian_digits(raw):
+    return set_csv(raw, JO, {"indicator_id": "jo_child_safe_spaces"}, "value", "١۲")
+
+
+def named_file_missing(raw):
+    """A file the catalogue names is gone from data/raw: its figures must not vanish quietly."""
+    (raw / JO).unlink()
+    return "ERROR: indicators.yaml, column 'files': value 'jo_social_protection_2024.csv': "
+
+
+def folder_named_like_a_csv(raw):
+    (raw / "x.csv").mkdir()
+    return at("x.csv")
+
+
+def dangling_link(raw):
+    (raw / "gone.csv").symlink_to(raw / "nowhere.csv")
+    return at("gone.csv")
+
+
+def cut_workbook(raw):
+    """The data sheet's XML cut in half (a copy interrupted, a disk full)."""
+    import zipfile
+    whole = raw / NAT
+    cut = raw / "cut.tmp"
+    with zipfile.ZipFile(whole) as zin, zipfile.ZipFile(cut, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            zout.writestr(info, data[:len(data) // 2] if info.filename == "xl/worksheets/sheet1.xml" else data)
+    cut.replace(whole)
+    return at(NAT)
+
+
+def formula_without_a_saved_value(raw):
+    """openpyxl, like any program but Excel or LibreOffice, writes a formula without its value."""
+    wb = load_workbook(raw / NAT)
+    ws = wb["data"]
+    row = _find_xlsx_row(ws, "om_ss_cases", {})
+    header = [c.value for c in ws[3]]
+    column = header.index("2023") + 1
+    ws.cell(row=row, column=column, value="=79000+597")
+    wb.save(raw / NAT)
+    return at(NAT, row, get_column_letter(column), "=79000+597", sheet="data")
+
+
+def figure_under_no_header_xlsx(raw):
+    wb = load_workbook(raw / NAT)
+    ws = wb["data"]
+    row = _find_xlsx_row(ws, "om_ss_cases", {})
+    column = ws.max_column + 2
+    ws.cell(row=row, column=column, value=81234)
+    wb.save(raw / NAT)
+    return at(NAT, row, get_column_letter(column), 81234, sheet="data")
+
+
+def figure_under_no_header_csv(raw):
+    rows = _read_csv(raw / JO)
+    n = _find_csv_row(rows, {"indicator_id": "jo_child_safe_spaces"})
+
+    def add(r):
+        for i, row in enumerate(r):
+            row.append("" if i != n else "15")
+    edit_csv(raw, JO, add)
+    return at(JO, n + 1, get_column_letter(len(rows[0]) + 1), "15")
+
+
 @dataclass
 class Case:
     id: str
@@ -336,6 +403,19 @@ CASES = [
     Case("missing-value-column", "a long CSV without its value column", missing_value_column, "no 'value' column and no period columns"),
     Case("unknown-column", "a misspelt breakdown column", unknown_column, "unknown column"),
     Case("truncated-words", "a number in words cut short", truncated_number_words, "ends with 'و'"),
+    Case("persian-digits", "Arabic-Indic and Persian digits in one number", arabic_and_persian_digits,
+         "mixes Arabic-Indic and Eastern Arabic-Indic (Persian) digits"),
+    Case("named-file-missing", "a data file the catalogue names is missing", named_file_missing,
+         "the catalogue names a data file that is not in the raw folder", via_subprocess=True),
+    Case("folder-named-csv", "a folder named x.csv in data/raw", folder_named_like_a_csv, "is a folder, not a file"),
+    Case("dangling-link", "a link to a file that is gone", dangling_link, "is a link to a file that does not exist"),
+    Case("cut-workbook", "a workbook whose sheet XML is cut", cut_workbook, "the workbook is damaged", via_subprocess=True),
+    Case("formula-no-value", "a formula with no saved value", formula_without_a_saved_value,
+         "a formula with no saved value"),
+    Case("no-header-xlsx", "a figure under a column with no header (xlsx)", figure_under_no_header_xlsx,
+         "a figure under a column with no header"),
+    Case("no-header-csv", "a figure under a column with no header (csv)", figure_under_no_header_csv,
+         "a figure under a column with no header"),
 ]
 
 

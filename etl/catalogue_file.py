@@ -1,0 +1,114 @@
+"""indicators.yaml as a file: read it, parse it, and check its shapes against
+indicators.schema.json, each problem reported with the line it is on.
+
+Shapes (which keys an entry has, which are text, numbers, lists…) are the schema's, checked
+by jsonschema; what the references mean (a unit that exists, an ISO code, a source of the
+right country) is etl/catalogue.py's. Two things a plain YAML loader would let through are
+refused here: a key given twice in one mapping (YAML keeps the last one, silently), and a
+date written without quotes (YAML turns it into a date object; here it stays the text).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "indicators.schema.json"
+MAX_PROBLEMS = 20
+
+
+class CatalogueFileError(ValueError):
+    """The file cannot be read as a catalogue; the message names the line and the entry."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps timestamps as text (the catalogue's dates are labels)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def _text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueFileError("the catalogue file does not exist") from None
+    except IsADirectoryError:
+        raise CatalogueFileError("is a folder, not the catalogue file") from None
+    except OSError as exc:
+        raise CatalogueFileError(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise CatalogueFileError(f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+
+
+def _lines(node, path: tuple, out: dict) -> None:
+    """Record the line of every entry, and refuse a key given twice in one mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for key, value in node.value:
+            name = key.value
+            line = key.start_mark.line + 1
+            if name in seen:
+                where = ".".join(map(str, (*path, name)))
+                raise CatalogueFileError(f"line {line}: {where} is given twice (first at line {seen[name]}); "
+                                         "a second entry would silently replace the first")
+            seen[name] = line
+            out[(*path, name)] = line
+            _lines(value, (*path, name), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            out[(*path, n)] = item.start_mark.line + 1
+            _lines(item, (*path, n), out)
+
+
+def _where(path) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the top level"
+
+
+def _line(lines: dict, path: tuple) -> int:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path, 1)
+
+
+HINTED = {"type", "pattern", "anyOf", "enum", "minimum", "maximum", "minItems", "propertyNames"}
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    """jsonschema's message, with what the value should be where the schema says it."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    hint = schema.get("description") if error.validator in HINTED else None
+    return error.message + (f" (expected {hint})" if hint else "")
+
+
+def read_catalogue(path: Path) -> dict:
+    """The catalogue's data, or CatalogueFileError naming every problem of shape, by line."""
+    text = _text(path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise CatalogueFileError(f"not valid YAML: {exc}") from None
+    if not isinstance(node, yaml.MappingNode):
+        raise CatalogueFileError("expected a mapping of sections at the top level")
+    lines: dict = {}
+    _lines(node, (), lines)
+    data = _Loader(text).get_single_data()
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: _line(lines, tuple(e.absolute_path)))
+    if errors:
+        problems = [f"line {_line(lines, tuple(e.absolute_path))}: {_where(e.absolute_path)}: {_message(e)}"
+                    for e in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
+        raise CatalogueFileError("\n".join(problems))
+    return data
