@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_build.py            # shipped data + 1,000,000 synthetic
     .venv/bin/python bench/bench_build.py -n 200000  # a smaller synthetic set
     .venv/bin/python bench/bench_build.py --skip-scale
+    .venv/bin/python bench/bench_build.py --skip-scale --duplicates   # + a 50 MB file of repeated rows
 
 Every build runs as a child process (`spi build`) into a temp dir; its wall time and peak
 memory (the child's own max RSS, from os.wait4) are measured. Figures are medians of
@@ -27,10 +28,10 @@ import duckdb  # noqa: E402
 from bench.synthetic import generate_source_set  # noqa: E402
 
 SPI = [str(PROJECT / ".venv" / "bin" / "spi")]
-TARGETS = {"shipped build": 2.0, "synthetic build": 15.0, "peak memory": 1536, "query": 20.0}
+TARGETS = {"shipped build": 2.0, "synthetic build": 15.0, "peak memory": 1536, "query": 20.0, "refused": 10.0}
 
 
-def run_child(args: list[str]) -> tuple[float, float]:
+def run_child(args: list[str], expect: int = 0) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak RSS in MB) of that child alone."""
     started = time.perf_counter()
     child = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -39,7 +40,7 @@ def run_child(args: list[str]) -> tuple[float, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     err = child.stderr.read().decode()
     child.stderr.close()
-    if child.returncode != 0:
+    if child.returncode != expect:
         raise SystemExit(f"{' '.join(args)} failed ({child.returncode}):\n{err}")
     return seconds, usage.ru_maxrss / 1024  # Linux reports KB
 
@@ -48,6 +49,21 @@ def bench_build(raw: Path, catalogue: Path, out: Path, runs: int) -> tuple[float
     times, peaks = zip(*(run_child([*SPI, "build", "--raw", str(raw), "--catalogue", str(catalogue), "--out", str(out)])
                          for _ in range(runs)))
     return statistics.median(times), max(peaks)
+
+
+def duplicate_rows(tmp: Path, megabytes: int = 50) -> Path:
+    """A raw folder whose Jordanian CSV repeats its rows to `megabytes` MB (synthetic, in tmp)."""
+    raw = tmp / "duplicates"
+    raw.mkdir()
+    for path in (PROJECT / "data" / "raw").iterdir():
+        (raw / path.name).write_bytes(path.read_bytes())
+    header, *rows = (raw / "jo_social_protection_2024.csv").read_text(encoding="utf-8").splitlines()
+    block = ("\n".join(rows) + "\n").encode()
+    with open(raw / "jo_social_protection_2024.csv", "wb") as out:
+        out.write((header + "\n").encode())
+        while out.tell() < megabytes * 1_000_000:
+            out.write(block)
+    return raw
 
 
 def bench_in_process(raw: Path, catalogue: Path, out: Path, runs: int) -> float:
@@ -101,6 +117,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs of the shipped build (default 5)")
     parser.add_argument("--scale-runs", type=int, default=3, help="runs of the synthetic build (default 3)")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--duplicates", action="store_true", help="also time refusing a 50 MB file of repeated rows")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; python {sys.version.split()[0]}, "
           f"duckdb {duckdb.__version__}")
@@ -116,6 +133,11 @@ def main() -> None:
         row("  of which starting Python + imports", f"{imports:.2f} s")
         row("  build() in process (median)", f"{bench_in_process(raw, catalogue, tmp / 'shipped', args.runs):.2f} s")
         row("shipped data: peak memory", f"{peak:.0f} MB")
+        if args.duplicates:
+            raw_dup = duplicate_rows(tmp)
+            seconds, peak = run_child([*SPI, "build", "--raw", str(raw_dup), "--out", str(tmp / "dup")], expect=1)
+            row("50 MB of repeated rows refused: wall time", f"{seconds:.1f} s", "< 10 s", seconds < TARGETS["refused"])
+            row("  peak memory", f"{peak:.0f} MB")
         if args.skip_scale:
             return
         started = time.perf_counter()

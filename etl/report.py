@@ -1,7 +1,9 @@
 """Problems found in source files, as rows a statistician can act on.
 
 Every problem names the file, sheet, row and column, the value found and what was
-expected, in the manner of frictionless's validation reports.
+expected, in the manner of frictionless's validation reports. A cause that many rows share
+(a thousand repeated rows, a misspelt indicator on every line) is one issue: its first row,
+how many rows share it, and the next few rows, not a thousand identical lines.
 """
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ class Issue:
     column: str | None = None
     value: object = None
     severity: str = ERROR
+    count: int = 1                  # rows with this same cause, this one included
+    more_rows: tuple = ()           # the next few of them
+
+    MORE_ROWS = 5
 
     def where(self) -> str:
         parts = [self.file]
@@ -40,6 +46,9 @@ class Issue:
         text += f": {self.message}"
         if self.expected:
             text += f" (expected {self.expected})"
+        if self.count > 1:
+            shown = ", ".join(map(str, self.more_rows)) + (", …" if self.count - 1 > len(self.more_rows) else "")
+            text += f"; {self.count - 1:,} more row(s) like it: {shown}"
         return text
 
 

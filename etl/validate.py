@@ -28,6 +28,7 @@ class _Validator:
         self.issues: list[Issue] = []
         self.bad = pd.Series(False, index=records.index)
         self._codes: dict[int, tuple[pd.Series, np.ndarray]] = {}
+        self._columns: dict[str, np.ndarray] | None = None
 
     # -- per distinct value
     def codes(self, column: pd.Series) -> np.ndarray:
@@ -76,19 +77,40 @@ class _Validator:
 
     # -- reporting
     def flag(self, mask: pd.Series, column: str | pd.Series, message, expected="", value_col: str | None = None):
-        """Record an issue for every row in `mask`; message/expected may be per-row callables."""
-        rows = self.r[mask]
-        for idx, rec in rows.iterrows():
-            col = column[idx] if isinstance(column, pd.Series) else column
-            # Show the cell the issue points at: in a long file the `period` or `source_id`
-            # cell itself; in a wide file the figure under the period column.
-            value = rec[value_col] if value_col else rec[col] if col in rec.index else rec["value"]
-            self.issues.append(Issue(
-                file=rec["source_file"], sheet=rec["source_sheet"], row=int(rec["source_row"]), column=col,
-                value=value,
-                message=message(rec) if callable(message) else message,
-                expected=expected(rec) if callable(expected) else expected))
+        """Record the problem of every row in `mask`: one issue per cause (file, sheet, column,
+        message, expected), at its first row, with how many rows share it and the next few.
+        message/expected may be per-row callables of a record (rec["column"], rec.name)."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(positions):
+            return
+        cols = self._arrays()
+        per_row_column = column.to_numpy(dtype=object) if isinstance(column, pd.Series) else None
+        causes: dict[tuple, list] = {}
+        for i in positions:
+            rec = _Record(cols, int(i))
+            col = per_row_column[i] if per_row_column is not None else column
+            key = (rec["source_file"], rec["source_sheet"], col, message(rec) if callable(message) else message,
+                   expected(rec) if callable(expected) else expected)
+            found = causes.get(key)
+            if found is None:
+                # Show the cell the issue points at: in a long file the `period` or `source_id`
+                # cell itself; in a wide file the figure under the period column.
+                value = rec[value_col] if value_col else rec[col] if col in cols else rec["value"]
+                causes[key] = [int(rec["source_row"]), value, 1, []]
+            else:
+                found[2] += 1
+                if len(found[3]) < Issue.MORE_ROWS:
+                    found[3].append(int(rec["source_row"]))
+        for (file, sheet, col, text, wanted), (row, value, count, more) in causes.items():
+            self.issues.append(Issue(file=file, sheet=sheet, row=row, column=col, value=value, message=text,
+                                     expected=wanted, count=count, more_rows=tuple(more)))
         self.bad |= mask
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """The records' columns as arrays, for reading one row at a time (once per run)."""
+        if self._columns is None:
+            self._columns = {c: self.r[c].to_numpy(dtype=object) for c in self.r.columns}
+        return self._columns
 
     def run(self):
         cat = self.cat
@@ -120,7 +142,7 @@ class _Validator:
         parsed = each(lambda p: _try(parse_period, p), r["period"])
         col = r["source_column"].where(r["source_column"] != "value", "period")
         self.flag(ok & each(lambda p: isinstance(p, str), parsed).astype(bool), col,
-                  lambda rec: f"the period {parsed[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
+                  lambda rec: f"the period {parsed.iat[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
         dated = each(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
         self.period = each(lambda d: d[0], dated)
         self.start = pd.to_datetime(each(lambda d: d[1], dated))
@@ -147,7 +169,7 @@ class _Validator:
         # The figure itself.
         value, self.qualifier, problem = _parse_figures(r["value"], each)
         failed = problem.notna()
-        self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
+        self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem.iat[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
@@ -163,10 +185,10 @@ class _Validator:
                   "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
         declared = each(lambda s: s in cat.sources, src).astype(bool)
         unknown_src = src.notna() & ~declared
-        self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src[rec.name]!r}", "a source id declared in indicators.yaml")
+        self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src.iat[rec.name]!r}", "a source id declared in indicators.yaml")
         wrong_country = declared & each(
             lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country).astype(bool)
-        self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
+        self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src.iat[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
         self.source = src
 
         self._check_duplicates()
@@ -184,18 +206,23 @@ class _Validator:
         return self.combined_codes(*columns, *(self.members.values() if breakdowns else ()))
 
     def _check_duplicates(self):
-        good = ~self.bad.to_numpy()
+        """Every figure once: a row with the key of an earlier row is refused, naming the first.
+        In bulk (a factorised key and one stable sort), so a file of a million repeated rows is
+        judged in seconds."""
+        good = np.flatnonzero(~self.bad.to_numpy())
         codes = self._key_codes()[good]
-        rows = self.r.index[good]
-        dup = pd.Series(codes).duplicated(keep=False).to_numpy()
-        first = {}
-        for idx, code in zip(rows[dup], codes[dup]):
-            first.setdefault(code, idx)
-            if first[code] != idx:
-                other = self.r.loc[first[code]]
-                self.flag(self.r.index == idx, self.r.loc[idx, "source_column"],
-                          f"duplicate figure: the same indicator, place, period and breakdown as {other['source_file']} row {other['source_row']}",
-                          "each figure once")
+        later = pd.Series(codes).duplicated(keep="first").to_numpy()
+        if not later.any():
+            return
+        first_of_code = pd.Series(good).groupby(codes).transform("first").to_numpy()
+        first = dict(zip(good[later], first_of_code[later]))   # a later row -> the row it repeats
+        files, lines = self._arrays()["source_file"], self._arrays()["source_row"]
+        mask = np.zeros(len(self.r), dtype=bool)
+        mask[good[later]] = True
+        self.flag(pd.Series(mask, index=self.r.index), self.r["source_column"],
+                  lambda rec: ("duplicate figure: the same indicator, place, period and breakdown as "
+                               f"{files[first[rec.name]]} row {lines[first[rec.name]]}"),
+                  "each figure once")
 
     def _check_sums(self):
         """Parts must add up to their published total (or, when some parts are not
@@ -251,6 +278,18 @@ class _Validator:
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
         return out.reset_index(drop=True)
+
+
+class _Record:
+    """One row of the records, read from column arrays (what flag's callables receive)."""
+
+    __slots__ = ("_cols", "name")
+
+    def __init__(self, cols: dict[str, np.ndarray], position: int):
+        self._cols, self.name = cols, position   # records are numbered from 0: label = position
+
+    def __getitem__(self, column: str):
+        return self._cols[column][self.name]
 
 
 def coverage_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]:

@@ -458,3 +458,16 @@ def test_the_unbroken_copy_builds(source_copy, capfd):
     """The cases' starting point is sound: each failure above is the one its case made."""
     assert spi(["build", *source_copy.cli_args()]) == 0
     assert "0 error" not in capfd.readouterr().err
+
+
+def test_a_cause_many_rows_share_is_one_line_with_a_count(source_copy, capfd):
+    """A file of repeated rows is refused with one line per cause (its first row, how many
+    rows share it, the next few), not one line per row."""
+    rows = _read_csv(source_copy.raw / JO)
+    edit_csv(source_copy.raw, JO, lambda r: r.extend(rows[1:] * 30))
+    assert spi(["build", *source_copy.cli_args()]) == 1
+    report = [line for line in capfd.readouterr().err.splitlines() if line.startswith("ERROR: ")]
+    assert len(report) == len(rows) - 1                       # one per original row, each repeated 30 times
+    first = report[0]
+    assert first.startswith(at(JO, len(rows) + 1, "value")) and "duplicate figure" in first
+    assert f"; 29 more row(s) like it: {2 * len(rows)}, " in first and first.endswith(", …")
