@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
@@ -25,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .normalise import parse_period
-from .report import Issue
+from .report import WARNING, Issue
 
 DATA_SHEET = "data"
 SOURCES_SHEET = "sources"
@@ -54,9 +55,9 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
             raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
         if path.suffix.lower() == ".csv":
-            table, sheet, first_row, sources = _read_csv(path)
+            table, sheet, first_row, sources, notes = _read_csv(path)
         elif path.suffix.lower() == ".xlsx":
-            table, sheet, first_row, sources = _read_xlsx(path)
+            table, sheet, first_row, sources, notes = _read_xlsx(path)
         else:
             raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv or .xlsx file")
     except _FileProblem as problem:
@@ -65,7 +66,8 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
     except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
         return _empty(dimensions), [Issue(path.name, f"cannot be read ({exc.strerror or type(exc).__name__})",
                                           "a file this user may read")]
-    return _records(path.name, sheet, first_row, table, sources, dimensions)
+    records, issues = _records(path.name, sheet, first_row, table, sources, dimensions)
+    return records, [Issue(path.name, note, severity=WARNING) for note in notes] + issues
 
 
 class _FileProblem(Exception):
@@ -80,26 +82,52 @@ def _empty(dimensions: list[str]) -> pd.DataFrame:
     return pd.DataFrame(columns=RECORD_COLUMNS + dimensions, dtype=object)
 
 
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def _decode(raw: bytes) -> tuple[str, list[str]]:
+    """The text of a CSV, and what had to be assumed to read it. UTF-8 (with or without a
+    byte-order mark) and UTF-16 (with one) are read as they are. Arabic offices' Excel saves
+    "CSV" as Windows-1256: a file that is not UTF-8 but reads as Arabic text in Windows-1256
+    is read so, with a warning (every label in it is still checked against the catalogue)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), []
+        except UnicodeDecodeError as exc:
+            raise _FileProblem(f"not readable as UTF-16 text (byte {exc.start})", _SAVE_AS) from None
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        guess = raw.decode("cp1256", errors="replace")
+        if "\ufffd" not in guess and _ARABIC_LETTER.search(guess):
+            return guess, ["not UTF-8 text: read as Windows-1256 (Arabic Windows), the encoding it appears to use"]
+        raise _FileProblem(f"not UTF-8 text (byte {exc.start}), nor Arabic text in Windows-1256", _SAVE_AS) from None
+
+
+_SAVE_AS = "a CSV file saved as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8 (comma delimited))"
+
+
 def _read_csv(path: Path):
     raw = path.read_bytes()
     if not raw.strip():
         raise _FileProblem("the file is empty", "a header row and at least one figure")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _FileProblem(f"not UTF-8 text (byte {exc.start})", "a UTF-8 encoded CSV file") from None
+    text, notes = _decode(raw)
+    header_line = text.split("\n", 1)[0]
+    sep = ";" if ";" in header_line and "," not in header_line else ","
+    if sep == ";":
+        notes.append("columns separated by ';' (Excel's CSV in some regional settings): read as such")
     try:
         # dtype=object: plain Python strings. pandas' default (Arrow-backed) strings cost
         # seconds in conversions on a million-row source set and gain nothing here.
-        table = pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=True)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise _FileProblem(f"not a readable CSV table: {exc}", "comma-separated values") from None
-    header = next(csv.reader(io.StringIO(text)), [])
+    header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     table.columns = [h.strip() for h in header] + [""] * (len(table.columns) - len(header))
     # Data start on line 2; pandas drops blank lines, so count them back in.
     lines = [n for n, line in enumerate(text.splitlines()[1:], start=2) if line.strip()]
     table.index = lines[: len(table)]
-    return _named_columns(table, None), None, 2, None
+    return _named_columns(table, None), None, 2, None, notes
 
 
 # What a damaged workbook raises while openpyxl reads it: cut XML, a cut or corrupt zip member.
@@ -152,7 +180,7 @@ def _read_xlsx(path: Path):
     table = pd.DataFrame(body, columns=range(width), dtype=object)
     table.columns = header
     table.index = range(header_at + 2, header_at + 2 + len(table))
-    return _named_columns(table, DATA_SHEET), DATA_SHEET, header_at + 2, sources
+    return _named_columns(table, DATA_SHEET), DATA_SHEET, header_at + 2, sources, []
 
 
 def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:

@@ -265,9 +265,10 @@ def malformed_period_column(raw):
 
 
 def csv_not_utf8(raw):
-    text = (raw / SPF).read_text(encoding="utf-8")
-    (raw / SPF).write_bytes(text.encode("cp1256"))
-    return at(SPF)
+    """Western Windows text (no Arabic to recognise Windows-1256 by) is not guessed at."""
+    (raw / JO).write_bytes("indicator_id,geo,period,unit,value,source_id,note\n"
+                           "jo_child_safe_spaces,Jordan,2024,facilities,12,jo_emv_annual_2024,café\n".encode("cp1252"))
+    return at(JO)
 
 
 def missing_source_id_column(raw):
@@ -398,7 +399,7 @@ CASES = [
     Case("fractional-count", "half a member of staff", fractional_count, "a count with a fraction"),
     Case("bad-period", "month 13", malformed_period, "has no month 13"),
     Case("bad-period-column", "a period column headed FY2023", malformed_period_column, "unknown column"),
-    Case("not-utf8", "a CSV saved as Windows-1256", csv_not_utf8, "not UTF-8 text"),
+    Case("not-utf8", "a CSV saved as Windows-1252", csv_not_utf8, "not UTF-8 text (byte 119), nor Arabic text in Windows-1256"),
     Case("missing-source-column", "a long CSV without its source_id column", missing_source_id_column, "missing column(s) ['source_id']"),
     Case("missing-value-column", "a long CSV without its value column", missing_value_column, "no 'value' column and no period columns"),
     Case("unknown-column", "a misspelt breakdown column", unknown_column, "unknown column"),
@@ -458,6 +459,24 @@ def test_the_unbroken_copy_builds(source_copy, capfd):
     """The cases' starting point is sound: each failure above is the one its case made."""
     assert spi(["build", *source_copy.cli_args()]) == 0
     assert "0 error" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("encoding, separator, warning", [
+    ("cp1256", ",", "read as Windows-1256 (Arabic Windows)"),
+    ("utf-16", ",", None),
+    ("utf-8", ";", "columns separated by ';'"),
+])
+def test_csv_as_arabic_offices_save_it_is_read(source_copy, capfd, encoding, separator, warning):
+    """Excel's "CSV" in Arabic Windows (Windows-1256), UTF-16 text, ';' between columns: the
+    same figures as the UTF-8 original, with a warning where the reading had to assume."""
+    rows = _read_csv(source_copy.raw / SPF)
+    with (source_copy.raw / SPF).open("w", encoding=encoding, newline="") as f:
+        csv.writer(f, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    assert spi(["build", *source_copy.cli_args()]) == 0
+    out = capfd.readouterr()
+    assert "read om_spf_south_batinah.csv: 11 figures" in out.out
+    notes = [line for line in (out.out + out.err).splitlines() if line.startswith(f"WARNING: {SPF}")]
+    assert len(notes) == (1 if warning else 0) and all(warning in n for n in notes)
 
 
 def test_a_cause_many_rows_share_is_one_line_with_a_count(source_copy, capfd):
