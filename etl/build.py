@@ -55,6 +55,19 @@ def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], Non
     return observations, issues + found
 
 
+def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RAW,
+                   progress: Callable[[str], None] = lambda _: None) -> tuple[int, list[Issue]]:
+    """Check new files as the build would, together with the rest of the raw folder (the
+    files of the same names replaced by them): a figure another file already gives is a
+    duplicate now, not at the next build. Returns the number of the files' figures that pass
+    and the problems found in the files (the other files' own problems are the build's)."""
+    given = {Path(f).name: Path(f) for f in files}
+    others = [p for p in source_files(raw_dir) if p.name not in given] if Path(raw_dir).is_dir() else []
+    observations, issues = check_files([*others, *given.values()], cat, progress)
+    passed = int(observations["source_file"].isin(list(given)).sum()) if len(observations) else 0
+    return passed, [i for i in issues if i.file in given]
+
+
 def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_dir: Path = DEFAULT_OUT,
           progress: Callable[[str], None] = lambda _: None) -> BuildResult:
     """Build the database from a raw folder; on any error, write nothing."""

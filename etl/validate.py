@@ -7,10 +7,13 @@ rows), so a large source set stays fast.
 """
 from __future__ import annotations
 
+import difflib
+import functools
+
 import numpy as np
 import pandas as pd
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, fold
 from .normalise import parse_figure, parse_period, reference_dates
 from .report import ERROR, WARNING, Issue
 
@@ -123,10 +126,13 @@ class _Validator:
         ind = each(lambda v: "" if _is_blank(v) else str(v).strip(), r["indicator_id"])
         self.r["indicator_id"] = self.ind = ind
         known = each(lambda i: i in cat.indicators, ind).astype(bool)
-        self.flag(~known, "indicator_id", "unknown indicator", "an indicator id declared in indicators.yaml")
+        near = _near(cat.indicators)
+        self.flag(~known, "indicator_id", lambda rec: "unknown indicator" + near(rec["indicator_id"]),
+                  "an indicator id declared under `indicators:` in indicators.yaml")
         allowed = each(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"]).astype(bool)
         self.flag(known & ~allowed, "indicator_id", lambda rec: f"indicator is not expected in this file",
-                  lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}")
+                  lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}, or this file added "
+                              f"to its `files:` in indicators.yaml")
         ok = known & allowed
         # The indicator's properties per row; None (never NaN) where it is unknown.
         spec = lambda key: each(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
@@ -134,8 +140,13 @@ class _Validator:
 
         # Geography: a country or governorate of the indicator's country.
         geo_code = each(lambda c, g: cat.geo_code(c, g) if c is not None and not _is_blank(g) else None, country, r["geo"])
-        self.flag(ok & geo_code.isna(), "geo", lambda rec: f"unknown governorate or country for {cat.indicators[rec['indicator_id']]['country']}",
-                  lambda rec: "a governorate or country name of " + rec_country(cat, rec))
+        places = {c: _near(n for g in cat.geography_rows() if g["country"] == c for n in g["aliases"])
+                  for c in cat.geographies}
+        self.flag(ok & geo_code.isna(), "geo",
+                  lambda rec: f"unknown governorate or country for {rec_country(cat, rec)}"
+                              + places[rec_country(cat, rec)](rec["geo"]),
+                  lambda rec: f"a governorate or country name of {rec_country(cat, rec)}, or this spelling added "
+                              "to the place's `aliases:` under `geographies:` in indicators.yaml")
         self.geo_code = geo_code
 
         # Period, read and dated by the indicator's measure.
@@ -152,7 +163,8 @@ class _Validator:
         unit_given = ~blank("unit")
         unit_code = each(lambda u: cat.unit_code(u) if not _is_blank(u) else None, r["unit"])
         self.flag(ok & unit_given & (unit_code != expected_unit), "unit", "wrong unit for this indicator",
-                  lambda rec: f"{cat.units[cat.indicators[rec['indicator_id']]['unit']]['en']!r} ({cat.units[cat.indicators[rec['indicator_id']]['unit']]['ar']})")
+                  lambda rec: (lambda u: f"{cat.units[u]['en']!r} ({cat.units[u]['ar']}), or this spelling added "
+                                         f"to `units.{u}.aliases:` in indicators.yaml")(cat.indicators[rec['indicator_id']]['unit']))
 
         # Breakdowns: known members, and only the breakdowns the indicator has.
         self.members = {}
@@ -162,8 +174,12 @@ class _Validator:
             has_dim = each(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind).astype(bool)
             self.flag(ok & given & ~has_dim, dim, "this indicator has no such breakdown",
                       lambda rec: f"an empty cell (breakdowns: {cat.indicators[rec['indicator_id']]['breakdowns'] or 'none'})")
-            members = list(cat.dimensions[dim]["members"])
-            self.flag(ok & given & has_dim & code.isna(), dim, "unknown breakdown member", f"one of {members} or their Arabic/English labels")
+            members = cat.dimensions[dim]["members"]
+            near_member = _near(n for code, m in members.items() for n in (code, m["ar"], m["en"], *m.get("aliases", [])))
+            self.flag(ok & given & has_dim & code.isna(), dim,
+                      lambda rec, d=dim, near=near_member: "unknown breakdown member" + near(rec[d]),
+                      f"one of {list(members)} or their Arabic/English labels, or this spelling added to the member's "
+                      f"`aliases:` under `dimensions.{dim}.members` in indicators.yaml")
             self.members[dim] = code  # None where blank: _is_blank(v) maps to None above
 
         # The figure itself.
@@ -185,7 +201,9 @@ class _Validator:
                   "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
         declared = each(lambda s: s in cat.sources, src).astype(bool)
         unknown_src = src.notna() & ~declared
-        self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src.iat[rec.name]!r}", "a source id declared in indicators.yaml")
+        near_source = _near(cat.sources)
+        self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src.iat[rec.name]!r}" + near_source(src.iat[rec.name]),
+                  "a source id declared under `sources:` in indicators.yaml")
         wrong_country = declared & each(
             lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country).astype(bool)
         self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src.iat[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
@@ -298,6 +316,18 @@ def coverage_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]
     return [Issue(str(cat.path.name), "the indicator has no figures yet", "figures in one of its files " + str(spec["files"]),
                   column="indicators", value=key, severity=WARNING)
             for key, spec in cat.indicators.items() if key not in have]
+
+
+def _near(names):
+    """A function giving " (did you mean 'x'?)" for a name close to one of `names` (spelling
+    folded as the catalogue matches names), else ""; kept per name, since a file repeats them."""
+    spelled = {fold(n): n for n in names if isinstance(n, str)}
+
+    @functools.lru_cache(maxsize=4096)
+    def near(value) -> str:
+        close = difflib.get_close_matches(fold(value), list(spelled), n=1, cutoff=0.6)
+        return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
+    return near
 
 
 def rec_country(cat: Catalogue, rec) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from contract.schema import LANGS
 
-from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, check_files
+from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.report import errors, format_report
 
@@ -24,9 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of source files (default: data/raw)")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="indicators.yaml")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/processed)")
-    p = sub.add_parser("validate", help="check source files without touching the database")
+    p = sub.add_parser("validate", help="check source files (with the rest of the raw folder) without touching the database")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
+    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the raw folder the files join (default: data/raw)")
     p = sub.add_parser("serve", help="run the dashboard and the open data with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -75,13 +76,13 @@ def _validate(args) -> int:
     if missing:
         print(f"no such file: {', '.join(map(str, missing))}", file=sys.stderr)
         return 1
-    observations, issues = check_files(args.files, cat, progress=_say)
+    passed, issues = validate_files(args.files, cat, args.raw, progress=_say)
     if issues:
         print(format_report(issues), file=sys.stderr)
     if errors(issues):
         print(f"{len(errors(issues))} error(s)", file=sys.stderr)
         return 1
-    _say(f"ok: {len(observations):,} figures pass every check")
+    _say(f"ok: {passed:,} figures pass every check (with the other files of {args.raw})")
     return 0
 
 

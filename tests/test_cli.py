@@ -55,6 +55,24 @@ def test_validate_a_bad_file_reports_it_and_touches_nothing(paths, source_copy, 
     assert (fingerprint(db) if db.exists() else None) == before
 
 
+def test_validate_checks_a_new_file_with_the_rest_of_the_raw_folder(paths, tmp_path, capfd):
+    """A new file that gives a figure another file of data/raw already gives is refused by
+    `spi validate`, naming the other file, before any build."""
+    new = tmp_path / "jo_second_report.csv"
+    rows = (paths.raw / "jo_social_protection_2024.csv").read_text(encoding="utf-8").splitlines()
+    new.write_text("\n".join([rows[0], next(r for r in rows if r.startswith("jo_child_safe_spaces,"))]) + "\n",
+                   encoding="utf-8")
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(paths.catalogue.read_text(encoding="utf-8").replace(
+        "files: [jo_social_protection_2024.csv]", "files: [jo_social_protection_2024.csv, jo_second_report.csv]"),
+        encoding="utf-8")
+    assert spi(["validate", str(new), "--catalogue", str(catalogue)]) == 1
+    err = capfd.readouterr().err
+    assert ("ERROR: jo_second_report.csv, row 2, column 'value': value '12': duplicate figure: the same indicator, "
+            "place, period and breakdown as jo_social_protection_2024.csv row ") in err
+    assert spi(["validate", str(new), "--catalogue", str(catalogue), "--raw", str(tmp_path / "empty")]) == 0
+
+
 def test_validate_several_files_and_a_missing_one(paths, db, capfd):
     files = [str(p) for p in sorted(paths.raw.iterdir())]
     assert spi(["validate", *files]) == 0

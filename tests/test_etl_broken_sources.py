@@ -107,6 +107,10 @@ def unknown_governorate(raw):
     return set_csv(raw, SPF, {"indicator_id": "om_spf_services", "service_channel": "خدمات استباقية"}, "geo", "الرستاق")
 
 
+def misspelt_governorate(raw):
+    return set_csv(raw, SPF, {"indicator_id": "om_spf_services", "service_channel": "خدمات استباقية"}, "geo", "جنوب الباطنةة")
+
+
 def governorate_of_another_country(raw):
     return set_csv(raw, JO, {"indicator_id": "jo_family_integration"}, "geo", "مسقط")
 
@@ -372,7 +376,8 @@ CASES = [
     Case("text-number-csv", "text in a number cell (csv)", text_in_number_cell_csv, "is not a number (cannot read 'twelve')"),
     Case("unknown-governorate", "a wilayat where a governorate belongs", unknown_governorate, "unknown governorate or country for OM"),
     Case("foreign-governorate", "an Omani governorate in a Jordanian row", governorate_of_another_country, "unknown governorate or country for JO"),
-    Case("unknown-indicator", "a misspelt indicator id", unknown_indicator, "unknown indicator"),
+    Case("unknown-indicator", "a misspelt indicator id", unknown_indicator,
+         "unknown indicator (did you mean 'jo_psychosocial_team'?) (expected an indicator id declared under `indicators:`"),
     Case("indicator-wrong-file", "an indicator in a file the catalogue does not name", indicator_in_the_wrong_file, "indicator is not expected in this file"),
     Case("duplicate-row", "the same row twice", duplicate_row, "duplicate figure", via_subprocess=True),
     Case("duplicate-stock", "a stock given for 2024 and for December 2024", duplicate_stock_with_another_period_label, "duplicate figure"),
@@ -383,7 +388,11 @@ CASES = [
     Case("wide-no-source", "a period column with no row in the sources sheet", wide_column_without_source, "the figure has no source"),
     Case("sources-twice", "a sources sheet naming one column twice", sources_sheet_names_a_column_twice, "names column '2023' twice"),
     Case("long-empty-source", "a row with an empty source_id", long_row_with_empty_source, "the figure has no source"),
-    Case("unknown-source", "a source id the catalogue does not declare", unknown_source_id, "unknown source 'jo_emv_annual_2025'"),
+    Case("unknown-source", "a source id the catalogue does not declare", unknown_source_id,
+         "unknown source 'jo_emv_annual_2025' (did you mean 'jo_emv_annual_2024'?)"),
+    Case("misspelt-governorate", "a governorate with a letter too many", misspelt_governorate,
+         "unknown governorate or country for OM (did you mean 'جنوب الباطنة'?) (expected a governorate or country name of "
+         "OM, or this spelling added to the place's `aliases:`"),
     Case("foreign-source", "an Omani source cited for a Jordanian figure", source_about_another_country, "is about another country"),
     Case("empty-csv", "a 0-byte CSV", empty_csv, "the file is empty"),
     Case("header-only-csv", "a CSV with a header and no rows", header_only_csv, "the file has no figures"),
