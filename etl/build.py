@@ -19,7 +19,7 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file, source_files
 from .load import write_outputs
 from .report import Issue, errors
-from .validate import coverage_warnings, validate
+from .validate import coverage_warnings, plausibility_warnings, validate
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = PROJECT / "data" / "raw"
@@ -52,7 +52,7 @@ def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], Non
         issues += found
     records = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else frames[0] if frames else pd.DataFrame()
     observations, found = validate(records, cat) if not records.empty else (pd.DataFrame(), [])
-    return observations, issues + found
+    return observations, issues + found + plausibility_warnings(observations, cat)
 
 
 def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RAW,

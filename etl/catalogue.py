@@ -241,3 +241,4 @@ def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, frame
     for item in ind.setdefault("framework", []):
         check.one_of(item, framework_items, f"{where}.framework")
     ind.setdefault("headline", False)
+    ind.setdefault("sum_to_country", False)

@@ -137,6 +137,7 @@ class _Validator:
         # The indicator's properties per row; None (never NaN) where it is unknown.
         spec = lambda key: each(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
         country, measure, expected_unit = spec("country"), spec("measure"), spec("unit")
+        self.country = country
 
         # Geography: a country or governorate of the indicator's country.
         geo_code = each(lambda c, g: cat.geo_code(c, g) if c is not None and not _is_blank(g) else None, country, r["geo"])
@@ -212,7 +213,7 @@ class _Validator:
         self._check_duplicates()
         self._check_sums()
 
-    def _key_codes(self, *, breakdowns: bool = True) -> np.ndarray:
+    def _key_codes(self, *, breakdowns: bool = True, places: bool = True) -> np.ndarray:
         """What identifies a figure, as one code per row: indicator, place, the dates it
         refers to and (optionally) its breakdown.
 
@@ -220,7 +221,7 @@ class _Validator:
         "حتى نهاية ديسمبر 2021") is one count on 31 December 2021 given twice, and a
         total and its parts must be compared even when their labels are written differently.
         """
-        columns = [self.ind, self.geo_code, self.start, self.end]
+        columns = [self.ind, *([self.geo_code] if places else []), self.start, self.end]
         return self.combined_codes(*columns, *(self.members.values() if breakdowns else ()))
 
     def _check_duplicates(self):
@@ -244,10 +245,11 @@ class _Validator:
 
     def _check_sums(self):
         """Parts must add up to their published total (or, when some parts are not
-        published, must not exceed it). Grouped in bulk; only failing groups are visited."""
+        published, must not exceed it): the members of a breakdown the catalogue lists in
+        `sum_to_total`, and a country's governorates when it says `sum_to_country`. Grouped
+        in bulk; only failing groups are visited."""
         good = ~self.bad.to_numpy()
         group = self._key_codes(breakdowns=False)
-        value = self.value.to_numpy()
         blank = {dim: codes.isna().to_numpy() for dim, codes in self.members.items()}
         for dim in self.cat.dimensions:
             checked = self.each(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"], self.ind)
@@ -255,28 +257,44 @@ class _Validator:
             for other in self.cat.dimensions:
                 if other != dim:
                     plain &= blank[other]
-            is_total, is_part = plain & blank[dim], plain & ~blank[dim]
-            if not is_part.any():
-                continue
-            totals = pd.Series(value[is_total], index=group[is_total]).groupby(level=0).first().rename("total")
-            check = pd.Series(value[is_part]).groupby(group[is_part]).agg(["sum", "count"]).join(totals, how="inner")
-            if check.empty:
-                continue
-            first_part = pd.Series(np.flatnonzero(is_part)).groupby(group[is_part]).first()
-            ind = self.ind.to_numpy()[first_part[check.index].to_numpy()]
-            tolerance = np.array([0.5 if self.cat.units[self.cat.indicators[i]["unit"]]["kind"] == "currency" else 0 for i in ind])
-            n_members = len(self.cat.dimensions[dim]["members"])
-            complete = (check["count"] == n_members).to_numpy()
-            diff = (check["sum"] - check["total"]).to_numpy()
-            off = (complete & (np.abs(diff) > tolerance * check["count"].to_numpy())) | (~complete & (diff > 0))
-            for code in check.index[off]:
-                agg, row = check.loc[code], first_part[code]
-                where = self.r.index[is_part & (group == code)]
-                self.flag(self.r.index.isin(where), dim,
-                          f"the {dim} parts of {self.ind.iat[row]} ({self.geo_code.iat[row]}, {self.period.iat[row]}) "
-                          f"add up to {agg['sum']:,.0f}, not the published total {agg['total']:,.0f}",
-                          "parts that add up to the total" if agg["count"] == n_members else "parts no larger than the total",
-                          value_col=dim)
+            n_members = np.full(len(good), len(self.cat.dimensions[dim]["members"]))
+            self._parts_against_totals(group, plain & blank[dim], plain & ~blank[dim], n_members, dim,
+                                       lambda row, d=dim: f"the {d} parts of {self.ind.iat[row]} "
+                                                          f"({self.geo_code.iat[row]}, {self.period.iat[row]})",
+                                       "the published total")
+        checked = self.each(lambda i: i in self.cat.indicators and self.cat.indicators[i]["sum_to_country"], self.ind)
+        national = (self.geo_code == self.country).to_numpy()
+        plain = good & checked.to_numpy(dtype=bool) & self.geo_code.notna().to_numpy()
+        n_governorates = self.each(lambda c: len(self.cat.geographies.get(c, {}).get("governorates") or {}),
+                                   self.country).to_numpy(dtype=int)
+        self._parts_against_totals(self._key_codes(places=False), plain & national, plain & ~national, n_governorates,
+                                   "geo", lambda row: f"the governorates of {self.ind.iat[row]} ({self.period.iat[row]})",
+                                   "the national figure")
+
+    def _parts_against_totals(self, group: np.ndarray, is_total: np.ndarray, is_part: np.ndarray,
+                              complete_at: np.ndarray, column: str, what, total_name: str):
+        """Flag the parts of every group whose sum is not its total (all parts published) or
+        exceeds it (some published); `complete_at`: per row, how many parts make a whole."""
+        if not is_part.any():
+            return
+        value = self.value.to_numpy()
+        totals = pd.Series(value[is_total], index=group[is_total]).groupby(level=0).first().rename("total")
+        check = pd.Series(value[is_part]).groupby(group[is_part]).agg(["sum", "count"]).join(totals, how="inner")
+        if check.empty:
+            return
+        first_part = pd.Series(np.flatnonzero(is_part)).groupby(group[is_part]).first()
+        rows = first_part[check.index].to_numpy()
+        ind = self.ind.to_numpy()[rows]
+        tolerance = np.array([0.5 if self.cat.units[self.cat.indicators[i]["unit"]]["kind"] == "currency" else 0 for i in ind])
+        complete = check["count"].to_numpy() >= complete_at[rows]
+        diff = (check["sum"] - check["total"]).to_numpy()
+        off = (complete & (np.abs(diff) > tolerance * check["count"].to_numpy())) | (~complete & (diff > 0))
+        for code, whole in zip(check.index[off], complete[off]):
+            agg = check.loc[code]
+            self.flag(is_part & (group == code), column,
+                      f"{what(first_part[code])} add up to {agg['sum']:,.0f}, not {total_name} {agg['total']:,.0f}",
+                      "parts that add up to the total" if whole else "parts no larger than the total",
+                      value_col=column)
 
     def observations(self) -> pd.DataFrame:
         ok = ~self.bad
@@ -296,6 +314,29 @@ class _Validator:
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
         return out.reset_index(drop=True)
+
+
+def plausibility_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]:
+    """A figure that changes from the one before it in its series (indicator, place,
+    breakdown) by more than the catalogue's `plausible_change` (per indicator, or in `site:`
+    for all) is a warning that gives both figures: often a typing slip, sometimes real."""
+    limits = {k: ind.get("plausible_change", cat.site.get("plausible_change")) for k, ind in cat.indicators.items()}
+    limits = {k: v for k, v in limits.items() if v}
+    obs = observations[observations["indicator_id"].isin(list(limits))] if len(observations) else observations
+    if obs.empty:
+        return []
+    series = ["indicator_id", "geo_code", *cat.dimensions]
+    obs = obs.sort_values([*series, "period_end", "period_start"], na_position="first")
+    earlier = obs.groupby(series, dropna=False, sort=False)[["value", "period"]].shift()
+    change = (obs["value"] - earlier["value"]) / earlier["value"]
+    limit = obs["indicator_id"].map(limits)
+    jumped = (earlier["value"] > 0) & (change.abs() > limit)
+    return [Issue(r.source_file, f"changes by {c:+.0%} from {p} ({b:,.10g} → {a:,.10g}): check the figure",
+                  f"a change of at most ±{lim:.0%} from one period to the next (`plausible_change` in indicators.yaml)",
+                  sheet=r.source_sheet, row=int(r.source_row), column=r.source_column, value=r.value_as_written,
+                  severity=WARNING)
+            for r, c, p, b, a, lim in zip(obs[jumped].itertuples(index=False), change[jumped], earlier["period"][jumped],
+                                          earlier["value"][jumped], obs["value"][jumped], limit[jumped])]
 
 
 class _Record:

@@ -499,3 +499,47 @@ def test_a_cause_many_rows_share_is_one_line_with_a_count(source_copy, capfd):
     first = report[0]
     assert first.startswith(at(JO, len(rows) + 1, "value")) and "duplicate figure" in first
     assert f"; 29 more row(s) like it: {2 * len(rows)}, " in first and first.endswith(", …")
+
+
+def test_a_jump_beyond_the_plausible_change_is_a_warning_with_both_figures(source_copy, capfd):
+    set_xlsx(source_copy.raw, "om_nursery_children", {}, "2023", 90180)
+    assert spi(["build", *source_copy.cli_args()]) == 0            # a warning, not an error
+    out = capfd.readouterr().out
+    row = _find_xlsx_row(load_workbook(source_copy.raw / NAT)["data"], "om_nursery_children", {})
+    assert (f"WARNING: {NAT}, sheet 'data', row {row}, column '2023': value '90180': changes by +1385% from 2021 "
+            "(6,073 → 90,180): check the figure (expected a change of at most ±100% from one period to the next") in out
+    # an indicator may allow more than the catalogue's default
+    text = source_copy.catalogue.read_text(encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace("  om_nursery_children:\n", "  om_nursery_children:\n    plausible_change: 20\n"),
+                                     encoding="utf-8")
+    assert spi(["build", *source_copy.cli_args()]) == 0
+    assert "changes by" not in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("muscat, ok", [("900", True), ("901", False)])
+def test_governorates_add_up_to_the_country_when_the_catalogue_says_so(source_copy, capfd, muscat, ok):
+    """`sum_to_country: true`: the governorates' figures (all of them published) must add up
+    to the national figure."""
+    from etl.catalogue import load_catalogue
+    governorates = list(load_catalogue(source_copy.catalogue).geographies["JO"]["governorates"])
+    text = source_copy.catalogue.read_text(encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace("  jo_child_safe_spaces:\n", "  jo_child_safe_spaces:\n    sum_to_country: true\n"),
+                                     encoding="utf-8")
+    rows = _read_csv(source_copy.raw / JO)
+    n = _find_csv_row(rows, {"indicator_id": "jo_child_safe_spaces"})
+    header = rows[0]
+    national = list(rows[n])
+    national[header.index("value")] = str(900 + 100 * (len(governorates) - 1))
+    rows[n] = national
+    for k, code in enumerate(governorates):
+        row = list(national)
+        row[header.index("geo")] = code
+        row[header.index("value")] = muscat if k == 0 else "100"
+        rows.append(row)
+    _write_csv(source_copy.raw / JO, rows)
+    assert spi(["build", *source_copy.cli_args()]) == (0 if ok else 1)
+    if not ok:
+        assert (f"ERROR: {JO}, row {len(rows) - len(governorates) + 1}, column 'geo': value '{governorates[0]}': "
+                "the governorates of jo_child_safe_spaces (2024) add up to 2,001, not the national figure 2,000 "
+                f"(expected parts that add up to the total); {len(governorates) - 1} more row(s) like it") \
+            in capfd.readouterr().err
