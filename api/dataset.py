@@ -23,6 +23,7 @@ from typing import Callable
 
 import pandas as pd
 
+from contract.schema import STATUSES
 from store.database import db
 from store.queries import describe, labelled_columns, labelled_frame, labelled_typed, table
 from store.texts import t
@@ -150,6 +151,9 @@ FIELD_DESCRIPTION = {  # the data package's field descriptions; titles are the d
     "period_end": "Last day of the period (for a stock, the day it was counted).",
     "value": "The figure as published, in the unit of the row.",
     "qualifier": "'more_than' when the source gives the figure as a lower bound; empty otherwise.",
+    "status": "The figure's status: provisional, estimated, break (in series); not_available, not_applicable or "
+              "confidential for a row with no value (the source says there is no figure, and why). Empty: the figure "
+              "as published.",
     "unit": "Unit of the value; see the units resource.",
     "source_id": "The document that published the figure; see the sources resource.",
     "value_as_written": "The figure exactly as the source writes it.",
@@ -202,10 +206,12 @@ def write_package(folder: Path, m) -> dict:
         else:
             f["title"] = _both(f"column_{col}")
             f["description"] = FIELD_DESCRIPTION[col]
-        if col in ("indicator_id", "geo_code", "period", "period_start", "period_end", "value", "unit", "source_id"):
+        if col in ("indicator_id", "geo_code", "period", "period_start", "period_end", "unit", "source_id"):
             f.setdefault("constraints", {})["required"] = True
         if col == "qualifier":
             f["constraints"] = {"enum": ["more_than"]}
+        if col == "status":
+            f["constraints"] = {"enum": list(STATUSES)}
         fields.append(f)
     resources.append({
         "name": "observations", "path": "package/observations.csv", "profile": "tabular-data-resource",

@@ -16,7 +16,7 @@ columns are named as labelled_select names them: `<label column>_<lang>`.
 """
 from __future__ import annotations
 
-from contract.schema import LANGS, PROVENANCE, observation_columns
+from contract.schema import LANGS, PROVENANCE, STATUSES, observation_columns
 from store.texts import t
 
 from .formats import Columns
@@ -24,7 +24,7 @@ from .formats import Columns
 LABEL_MODES = ("names", "codes", "both")
 # The label column that follows (both) or replaces (names) each coded column.
 LABELLED = {"indicator_id": "indicator_name", "geo_code": "geo_name", "qualifier": "qualifier_label",
-            "unit": "unit_name", "source_id": "source_name"}
+            "status": "status_label", "unit": "unit_name", "source_id": "source_name"}
 TEXT_COLUMNS = ("period_start", "period_end", "source_row")  # written as text in CSV
 
 
@@ -100,6 +100,7 @@ def _label_maps(m) -> dict[str, dict]:
         maps[f"unit_name_{lang}"] = {u: r[f"name_{lang}"] for u, r in m.units.items()}
         maps[f"source_name_{lang}"] = {s: m.source_name(s, lang) for s in m.sources}
         maps[f"qualifier_label_{lang}"] = {"more_than": t("qualifier_label_more_than", lang)}
+        maps[f"status_label_{lang}"] = {code: t(f"status_{code}", lang) for code in STATUSES}
         for d, dim in m.dimensions.items():
             maps[f"{d}_label_{lang}"] = {code: member[f"label_{lang}"] for code, member in dim["members"].items()}
     return maps

@@ -7,16 +7,23 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
 # `observations` and `latest_observations`: these columns around one column per breakdown
 # (dimension), in the catalogue's order. A NULL breakdown column means the total.
 OBSERVATION_HEAD = ("indicator_id", "geo_code", "period", "period_start", "period_end")
-OBSERVATION_TAIL = ("value", "qualifier", "unit", "source_id", "value_as_written",
+OBSERVATION_TAIL = ("value", "qualifier", "status", "unit", "source_id", "value_as_written",
                     "source_file", "source_sheet", "source_row", "source_column")
 PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
+
+# A figure's status, as official statistics keep it: SDMX OBS_STATUS P (provisional), E
+# (estimated), B (break in series), M (missing); Eurostat's flags z (not applicable) and c
+# (confidential). NULL is a figure as published. A status of NO_FIGURE is a row with a NULL
+# value: the source says there is no figure, and why.
+STATUSES = ("provisional", "estimated", "break", "not_available", "not_applicable", "confidential")
+NO_FIGURE = ("not_available", "not_applicable", "confidential")
 
 TABLES: dict[str, tuple[str, ...]] = {
     "observations": OBSERVATION_HEAD + OBSERVATION_TAIL,

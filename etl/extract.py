@@ -25,16 +25,16 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .normalise import parse_period
+from .normalise import mark_of, parse_period
 from .report import WARNING, Issue
 
 DATA_SHEET = "data"
 SOURCES_SHEET = "sources"
 SUFFIXES = (".csv", ".xlsx")
 # Columns with a fixed meaning; any other column is a breakdown or (wide) a period.
-KNOWN = ("indicator_id", "geo", "period", "value", "unit", "source_id", "label_ar", "label_en", "note")
+KNOWN = ("indicator_id", "geo", "period", "value", "status", "unit", "source_id", "label_ar", "label_en", "note")
 RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
-                  "indicator_id", "geo", "period", "unit", "value", "source_id"]
+                  "indicator_id", "geo", "period", "unit", "value", "status", "source_id"]
 _HEADER_SEARCH_ROWS = 10
 
 
@@ -263,7 +263,7 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
             continue
         if not long:
             try:
-                parse_period(col)
+                parse_period(mark_of(col)[0])   # "2023*": the period 2023, its figures provisional
                 period_columns.append(col)
                 continue
             except ValueError:
@@ -290,14 +290,18 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
         base[dim] = table[dim].to_numpy() if dim in columns else None
     if long:
         out = base.assign(source_column="value", period=table["period"].to_numpy(),
-                          value=table["value"].to_numpy(), source_id=table["source_id"].to_numpy())
+                          value=table["value"].to_numpy(), source_id=table["source_id"].to_numpy(),
+                          status=table["status"].to_numpy() if "status" in columns else None)
     else:
         row_sources = table["source_id"].to_numpy() if "source_id" in columns else None
         parts = []
         for col in period_columns:
             values = table[col].to_numpy()
             filled = ~_blank_cells(table[[col]])[:, 0]
-            source = row_sources[filled] if row_sources is not None else (sources or {}).get(col)
-            parts.append(base[filled].assign(source_column=col, period=col, value=values[filled], source_id=source))
+            period, status = mark_of(col)
+            source = row_sources[filled] if row_sources is not None else \
+                (sources or {}).get(col, (sources or {}).get(period))
+            parts.append(base[filled].assign(source_column=col, period=period, value=values[filled], source_id=source,
+                                             status=status))
         out = pd.concat(parts, ignore_index=True) if parts else _empty(dimensions)
     return out[RECORD_COLUMNS + dimensions].reset_index(drop=True), issues

@@ -161,7 +161,7 @@ def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: 
     # The newest published figure of every series (indicator, place, breakdown): a subset
     # of observations, not a derived number, kept so the overview need not scan them all.
     series = ", ".join(["indicator_id", "geo_code"] + [f'"{d}"' for d in cat.dimensions])
-    con.execute(f"""CREATE TABLE latest_observations AS SELECT * FROM observations
+    con.execute(f"""CREATE TABLE latest_observations AS SELECT * FROM observations WHERE value IS NOT NULL
         QUALIFY row_number() OVER (PARTITION BY {series} ORDER BY period_end DESC, period_start DESC) = 1
         ORDER BY indicator_id, geo_code""")
     con.execute("CREATE TABLE build_info AS SELECT * FROM (SELECT ? AS build_id, CAST(? AS TIMESTAMP) AS built_at, "

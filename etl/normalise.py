@@ -24,8 +24,46 @@ _DIGIT_SYSTEMS = (("Arabic-Indic", re.compile(f"[{ARABIC_INDIC}]")),
                   ("Eastern Arabic-Indic (Persian)", re.compile(f"[{EASTERN_ARABIC_INDIC}]")),
                   ("Latin", re.compile(r"[0-9]")))
 
-# Footnote marks that trail a figure in published tables.
-_FOOTNOTE = re.compile(r"[\s]*(?:[*†‡§]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
+# Footnote references that trail a figure in published tables (the note itself is elsewhere).
+_FOOTNOTE = re.compile(r"[\s]*(?:[†‡§]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$")
+# A mark that says what a figure is: "79597*", or a period column headed "2023*".
+STATUS_MARKS = {"*": "provisional"}
+# What a cell holds in place of a figure the source does not give.
+NO_FIGURE_CODES = {"..": "not_available", "…": "not_available", "...": "not_available", "غ.م": "not_available",
+                   "غ. م": "not_available", "غير متوفر": "not_available", "غير متاح": "not_available",
+                   "n.a.": "not_available", "n/a": "not_available", "لا ينطبق": "not_applicable",
+                   "سري": "confidential"}
+# The words of a `status` column, in either language (a code as stored, too).
+STATUS_WORDS = {
+    "provisional": ("provisional", "preliminary", "p", "أولي", "أولية", "بيانات أولية", "مبدئي"),
+    "estimated": ("estimated", "estimate", "e", "تقديري", "تقديرية", "مقدر"),
+    "break": ("break", "break in series", "b", "انقطاع", "انقطاع في السلسلة", "تغير في المنهجية"),
+    "not_available": ("not_available", "not available", "m", "غير متوفر", "غير متاح"),
+    "not_applicable": ("not_applicable", "not applicable", "z", "لا ينطبق"),
+    "confidential": ("confidential", "c", "سري"),
+}
+_STATUS_INDEX = {word: status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def parse_status(raw: object) -> str | None:
+    """A `status` cell: a status code, or its Arabic or English words; None when empty.
+    ValueError for anything else."""
+    text = " ".join(str(raw).split()).strip() if raw is not None else ""
+    if not text:
+        return None
+    found = _STATUS_INDEX.get(text.lower())
+    if found is None:
+        raise ValueError(f"is not a status (expected one of {', '.join(STATUS_WORDS)}, or their Arabic words)")
+    return found
+
+
+def mark_of(label: str) -> tuple[str, str | None]:
+    """A label without its status mark, and the status the mark gives: "2023*" -> ("2023", "provisional")."""
+    text = label.strip()
+    for mark, status in STATUS_MARKS.items():
+        if text.endswith(mark) and len(text) > len(mark):
+            return text[:-len(mark)].strip(), status
+    return text, None
 # Tatweel and the Arabic short vowels, which never change a number word's meaning.
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
 # The largest figure any indicator may hold; beyond it a cell is a typing error.
@@ -48,10 +86,13 @@ _QUALIFIERS = {
 
 @dataclass(frozen=True)
 class Figure:
-    """A parsed figure: its value and, when published as a bound, the qualifier."""
+    """A parsed figure: its value and, when published as a bound, the qualifier; its status
+    when a mark on the cell gives one. A code in place of a figure ("..", "غ.م") is a Figure
+    with no value and a status that says why."""
 
-    value: float
+    value: float | None
     qualifier: str | None = None
+    status: str | None = None
 
 
 def to_latin_digits(text: str) -> str:
@@ -70,6 +111,9 @@ def parse_figure(raw: object) -> Figure:
     text = " ".join(str(raw).split())
     if not text:
         raise ValueError("the cell is empty")
+    if text.lower() in NO_FIGURE_CODES:
+        return Figure(None, status=NO_FIGURE_CODES[text.lower()])
+    text, status = mark_of(text)
     qualifier = None
     for name, words in _QUALIFIERS.items():
         for word in words:
@@ -91,7 +135,7 @@ def parse_figure(raw: object) -> Figure:
     value = _parse_plain(text)
     if value is None:
         value = _parse_words(text)
-    return Figure(_checked(value), qualifier)
+    return Figure(_checked(value), qualifier, status)
 
 
 def _checked(value: float) -> float:

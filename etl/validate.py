@@ -13,8 +13,10 @@ import functools
 import numpy as np
 import pandas as pd
 
+from contract.schema import NO_FIGURE, STATUSES
+
 from .catalogue import Catalogue, fold
-from .normalise import parse_figure, parse_period, reference_dates
+from .normalise import parse_figure, parse_period, parse_status, reference_dates
 from .report import ERROR, WARNING, Issue
 
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
@@ -183,14 +185,30 @@ class _Validator:
                       f"`aliases:` under `dimensions.{dim}.members` in indicators.yaml")
             self.members[dim] = code  # None where blank: _is_blank(v) maps to None above
 
-        # The figure itself.
-        value, self.qualifier, problem = _parse_figures(r["value"], each)
-        failed = problem.notna()
+        # The figure itself, and its status: a mark on the cell ("79597*"), a code in its place
+        # (".."), the `status` column of a long file or a mark on a wide file's period column.
+        value, self.qualifier, problem, marked = _parse_figures(r["value"], each)
+        given = each(lambda v: _try(parse_status, v), r["status"])
+        bad_status = each(lambda g: isinstance(g, str) and g not in STATUSES, given).astype(bool)
+        self.flag(ok & bad_status, "status", lambda rec: f"the status {given.iat[rec.name]}",
+                  f"one of {', '.join(STATUSES)}, or their Arabic or English words")
+        given = given.where(~bad_status, None)
+        clash = marked.notna() & given.notna() & (marked != given)
+        self.flag(ok & clash, r["source_column"], lambda rec: f"the cell says {marked.iat[rec.name]}, its row or column "
+                  f"{given.iat[rec.name]}", "one status for a figure")
+        status = marked.where(marked.notna(), given)
+        no_figure = status.isin(NO_FIGURE)
+        empty = each(_is_blank, r["value"]).astype(bool)
+        failed = problem.notna() & ~(no_figure & empty)          # an empty cell is right where there is no figure
         self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem.iat[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
+        figure_anyway = no_figure & value.notna()
+        self.flag(ok & figure_anyway, r["source_column"], lambda rec: f"a figure with the status {status.iat[rec.name]}",
+                  "no figure for that status (an empty cell or a code such as '..'), or another status")
+        self.status = status
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
-        fractional = ~failed & (unit_kind == "count") & (value != value.round())
+        fractional = ~failed & value.notna() & (unit_kind == "count") & (value != value.round())
         self.flag(ok & fractional, r["source_column"], "a count with a fraction", "a whole number")
         self.value = value
         self.unit = expected_unit
@@ -248,7 +266,7 @@ class _Validator:
         published, must not exceed it): the members of a breakdown the catalogue lists in
         `sum_to_total`, and a country's governorates when it says `sum_to_country`. Grouped
         in bulk; only failing groups are visited."""
-        good = ~self.bad.to_numpy()
+        good = ~self.bad.to_numpy() & self.value.notna().to_numpy()   # no figure, nothing to add
         group = self._key_codes(breakdowns=False)
         blank = {dim: codes.isna().to_numpy() for dim, codes in self.members.items()}
         for dim in self.cat.dimensions:
@@ -307,6 +325,7 @@ class _Validator:
             out[dim] = codes[ok].astype(object)
         out["value"] = self.value[ok].astype(float)
         out["qualifier"] = self.qualifier[ok].astype(object)
+        out["status"] = self.status[ok].astype(object)
         out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
         out["value_as_written"] = self.each(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
@@ -322,7 +341,8 @@ def plausibility_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Is
     for all) is a warning that gives both figures: often a typing slip, sometimes real."""
     limits = {k: ind.get("plausible_change", cat.site.get("plausible_change")) for k, ind in cat.indicators.items()}
     limits = {k: v for k, v in limits.items() if v}
-    obs = observations[observations["indicator_id"].isin(list(limits))] if len(observations) else observations
+    obs = observations[observations["indicator_id"].isin(list(limits)) & observations["value"].notna()] \
+        if len(observations) else observations
     if obs.empty:
         return []
     series = ["indicator_id", "geo_code", *cat.dimensions]
@@ -392,8 +412,8 @@ def _try(func, value):
 _PLAIN_NUMBER = r"-?[0-9]{1,12}(?:\.[0-9]+)?"
 
 
-def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """parse_figure over a column: (value, qualifier, problem) per row.
+def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """parse_figure over a column: (value, qualifier, problem, status) per row.
 
     Plain numbers (most cells of a large file) are converted in bulk; any other form is
     read by parse_figure once per distinct text. `problem` is None where the cell reads.
@@ -401,6 +421,7 @@ def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Se
     value = pd.Series(np.nan, index=values.index, dtype=float)
     qualifier = pd.Series(None, index=values.index, dtype=object)
     problem = pd.Series(None, index=values.index, dtype=object)
+    status = pd.Series(None, index=values.index, dtype=object)
     is_text = each(lambda v: isinstance(v, str), values).astype(bool)
     plain = is_text & values.where(is_text, "").astype(str).str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
     value[plain] = pd.to_numeric(values[plain]).astype(float)  # at most 12 digits: within MAX_ABS_VALUE
@@ -409,10 +430,11 @@ def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Se
         figures = each(lambda v: _try(parse_figure, v), values[rest])
         failed = figures.map(lambda f: isinstance(f, str)).astype(bool)
         good = figures[~failed]
-        value[good.index] = [f.value for f in good]
+        value[good.index] = [np.nan if f.value is None else f.value for f in good]
         qualifier[good.index] = [f.qualifier for f in good]
+        status[good.index] = [f.status for f in good]
         problem[failed[failed].index] = figures[failed]
-    return value, qualifier, problem
+    return value, qualifier, problem, status
 
 
 def _plain_text(value) -> str:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 
-from contract.schema import LANGS, TABLES, observation_columns
+from contract.schema import LANGS, STATUSES, TABLES, observation_columns
 
 from .database import Database, db
 from .texts import t
 from .view import Rows
 
 # The columns pages read: the figure and what it is, not where in the source file it sat.
-_PAGE_TAIL = ("value", "qualifier", "unit", "source_id")
+_PAGE_TAIL = ("value", "qualifier", "status", "unit", "source_id")
 
 
 def q(name: str) -> str:
@@ -178,33 +178,46 @@ def all_periods() -> list[str]:
 
 # ---------------------------------------------------------------- the whole dataset, for files
 
+def _names_join(alias: str, column: str, names: dict[str, dict[str, str]]) -> tuple[str, list]:
+    """A LEFT JOIN that gives {alias}.name_{lang} for the code in o.column, from names made in
+    Python (bound as lists), so a file and a request answer name things alike."""
+    codes = list(names)
+    lists = ", ".join(f"unnest(?) AS name_{lang}" for lang in LANGS)
+    return (f"LEFT JOIN (SELECT unnest(?) AS code, {lists}) {alias} ON {alias}.code = o.{q(column)} ",
+            [codes, *([names[c][lang] for c in codes] for lang in LANGS)])
+
+
 def labelled_select(meta, rows) -> tuple[str, list]:
     """Every observation of the selection with its codes and its labels in both languages.
 
     Columns: the published columns, then for each coded column its labels:
     indicator_name_{ar,en}, geo_name_{ar,en}, <dimension>_label_{ar,en}, unit_name_{ar,en},
-    source_name_{ar,en}, qualifier_label_{ar,en}; and `value_text` (the value written
-    without a trailing .0, for CSV). Labels come from the catalogue tables and from `texts`
-    (the words of a qualifier), bound as parameters.
+    source_name_{ar,en}, qualifier_label_{ar,en}, status_label_{ar,en}; and `value_text`
+    (the value written without a trailing .0, for CSV). Labels come from the catalogue and
+    from `texts` (the words of a qualifier and of a status).
     """
-    params: list = []
-    dim_joins, dim_labels = [], []
+    joins, params = [], []
+    for alias, column, names in (
+            ("s", "source_id", {sid: {lang: meta.source_name(sid, lang) for lang in LANGS} for sid in meta.sources}),
+            ("qu", "qualifier", {"more_than": {lang: t("qualifier_label_more_than", lang) for lang in LANGS}}),
+            ("st", "status", {code: {lang: t(f"status_{code}", lang) for lang in LANGS} for code in STATUSES})):
+        sql, bound = _names_join(alias, column, names)
+        joins.append(sql)
+        params += bound
+    dim_labels = []
     for n, x in enumerate(meta.dimension_columns):
         alias = f"d{n}"
-        dim_joins.append(f"LEFT JOIN dimensions {alias} ON {alias}.dimension = ? AND {alias}.member = o.{q(x)}")
+        joins.append(f"LEFT JOIN dimensions {alias} ON {alias}.dimension = ? AND {alias}.member = o.{q(x)} ")
         params.append(x)
         dim_labels += [f"{alias}.label_{lang} AS {q(x + '_label_' + lang)}" for lang in LANGS]
-    qual = [f"CASE WHEN o.qualifier = 'more_than' THEN ? ELSE o.qualifier END AS qualifier_label_{lang}"
-            for lang in LANGS]
-    select_params = [t("qualifier_label_more_than", lang) for lang in LANGS]
     cols = ", ".join(f"o.{q(c)}" for c in observation_columns(meta.dimension_columns))
     label_cols = ", ".join([
         *(f"i.name_{lang} AS indicator_name_{lang}" for lang in LANGS),
         *(f"g.name_{lang} AS geo_name_{lang}" for lang in LANGS),
         *dim_labels,
         *(f"u.name_{lang} AS unit_name_{lang}" for lang in LANGS),
-        *(f"s.name_{lang} AS source_name_{lang}" for lang in LANGS),
-        *qual,
+        *(f"{alias}.name_{lang} AS {name}_{lang}" for alias, name in (("s", "source_name"), ("qu", "qualifier_label"),
+                                                                     ("st", "status_label")) for lang in LANGS),
         "CASE WHEN o.value = trunc(o.value) AND abs(o.value) < 1e15 THEN CAST(CAST(o.value AS BIGINT) AS VARCHAR) "
         "ELSE CAST(o.value AS VARCHAR) END AS value_text",
     ])
@@ -215,14 +228,9 @@ def labelled_select(meta, rows) -> tuple[str, list]:
            "LEFT JOIN indicators i ON i.indicator_id = o.indicator_id "
            "LEFT JOIN geographies g ON g.geo_code = o.geo_code "
            "LEFT JOIN units u ON u.unit = o.unit "
-           # the sources' names as Meta.source_name writes them, bound as lists: one way to name a source
-           f"LEFT JOIN (SELECT unnest(?) AS source_id, {', '.join(f'unnest(?) AS name_{lang}' for lang in LANGS)}) s "
-           "ON s.source_id = o.source_id "
-           + " ".join(dim_joins) + where_sql + f" ORDER BY {order}")
-    # Parameters appear in the text in this order: the SELECT list, the sources' names, the other joins, the WHERE.
-    ids = list(meta.sources)
-    names = [ids, *([meta.source_name(i, lang) for i in ids] for lang in LANGS)]
-    return sql, select_params + names + params + where_params
+           + "".join(joins) + where_sql + f" ORDER BY {order}")
+    # Parameters appear in the text in the joins' order, then the WHERE's.
+    return sql, params + where_params
 
 
 def describe(table: str) -> list[tuple[str, str]]:

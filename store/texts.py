@@ -233,6 +233,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file_all": ("المجموع وكل التصنيفات", "total and every breakdown"),
     "file_with": ("مع أرقام", "with the figures of"),
     "qualifier_label_more_than": ("أكثر من", "more than"),
+    # a figure's status (contract/schema.py STATUSES)
+    "status_provisional": ("أولي", "provisional"),
+    "status_estimated": ("تقديري", "estimated"),
+    "status_break": ("انقطاع في السلسلة", "break in series"),
+    "status_not_available": ("غير متوفر", "not available"),
+    "status_not_applicable": ("لا ينطبق", "not applicable"),
+    "status_confidential": ("سري", "confidential"),
+    "column_status": ("حالة الرقم", "Status"),
     # the README of a ZIP download (api/documents.py readme())
     "readme_unit": ("الوحدة", "Unit"),
     "readme_full": ("السلسلة الكاملة", "the full series"),

@@ -14,7 +14,7 @@ def test_observations_have_the_published_columns_and_types(db):
     types = dict(db.execute("SELECT column_name, data_type FROM information_schema.columns "
                             "WHERE table_name = 'observations'").fetchall())
     expected = {"indicator_id": "VARCHAR", "geo_code": "VARCHAR", "period": "VARCHAR", "period_start": "DATE",
-                "period_end": "DATE", "value": "DOUBLE", "qualifier": "VARCHAR", "unit": "VARCHAR",
+                "period_end": "DATE", "value": "DOUBLE", "qualifier": "VARCHAR", "status": "VARCHAR", "unit": "VARCHAR",
                 "source_id": "VARCHAR", "value_as_written": "VARCHAR", "source_file": "VARCHAR",
                 "source_sheet": "VARCHAR", "source_row": "INTEGER", "source_column": "VARCHAR",
                 **{d: "VARCHAR" for d in BREAKDOWNS}}

@@ -31,7 +31,7 @@ from etl.normalise import Figure, parse_figure, parse_period, reference_dates, t
     ("أقل من 5", 5, "less_than"),
     ("over 28", 28, "more_than"),
     (">28", 28, "more_than"),
-    ("72675*", 72675, None),                  # footnote marks
+    ("72675†", 72675, None),                  # footnote references
     ("(72675)¹", 72675, None),
     ("  79597 ", 79597, None),
     (79597, 79597, None),                     # Excel numbers
@@ -45,7 +45,7 @@ def test_parse_figure_reads_published_forms(written, value, qualifier):
 
 @pytest.mark.parametrize("written, reason", [
     (None, "empty"), ("", "empty"), ("   ", "empty"), (True, "true/false"),
-    ("twelve", "cannot read 'twelve'"), ("n/a", "cannot read"), ("-", "not a number"),
+    ("twelve", "cannot read 'twelve'"), ("-", "not a number"),
     ("79٥97", "mixes Arabic-Indic and Latin digits"),
     ("1000000000000000", "larger than the plausible maximum"), (1e15, "larger than the plausible maximum"),
     ("1,23", "cannot read"),                  # a separator that does not group thousands
