@@ -195,11 +195,14 @@ def _schemas(m) -> dict:
                         "description": "One published figure. Keys are column identifiers; with labels=names the "
                                        "values of coded columns are names, with labels=both name columns are added "
                                        "(indicator_name, geo_name, <dimension>_label, unit_name, source_name, "
-                                       "qualifier_label). Breakdown columns are null in the row of the total.",
+                                       "qualifier_label, status_label). Breakdown columns are null in the row of the "
+                                       "total. `status`: null for a figure as published; provisional, estimated or "
+                                       "break; or, with a null value, why there is no figure.",
                         "properties": {"indicator_id": {"type": "string"}, "geo_code": {"type": "string"},
                                        "period": {"type": "string"}, "period_start": NULLABLE_STRING,
                                        "period_end": NULLABLE_STRING, "value": {"type": ["number", "null"]},
                                        "qualifier": NULLABLE_STRING, "unit": NULLABLE_STRING,
+                                       "status": {"type": ["string", "null"]},
                                        "source_id": NULLABLE_STRING, "value_as_written": NULLABLE_STRING,
                                        **{d: NULLABLE_STRING for d in m.dimension_columns}}},
         "ObservationPage": {"type": "object", "required": ["build", "licence", "query", "total", "limit", "offset",

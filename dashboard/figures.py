@@ -77,19 +77,24 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     labelled = len(vd.periods) <= MAX_LABELLED_POINTS
     for n, s in enumerate(vd.series):
         colour = PALETTE[n % len(PALETTE)]
-        common = dict(x=vd.x_labels, y=s.values, name=_svg(s.name, lang), customdata=s.texts,
+        marked = any(s.marks)   # provisional, estimated…: hollow markers or lighter bars, and said on hover
+        hover = [f"{text} · {mark}" if mark else text for text, mark in zip(s.texts, s.marks)] if marked else s.texts
+        common = dict(x=vd.x_labels, y=s.values, name=_svg(s.name, lang), customdata=hover,
                       hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>")
         if vd.kind == "line":
+            symbol = ["circle", "square", "diamond", "triangle-up"][n % 4]
             traces.append(dict(
                 type="scatter", **common, mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
                 line=dict(color=colour, width=2.5, dash="dot" if s.derived else "solid"),
-                marker=dict(color=colour, size=10, symbol=["circle", "square", "diamond", "triangle-up"][n % 4],
-                            line=dict(color="white", width=1.5)),
+                marker=dict(color=colour, size=10,
+                            symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
+                            line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
                 text=s.texts if labelled else None, textposition="top center",
                 textfont=dict(color=INK, size=13), cliponaxis=False))
         else:
             traces.append(dict(
                 type="bar", **common, marker=dict(color=colour, line=dict(color="white", width=0.5),
+                                      opacity=[0.45 if mark else 1 for mark in s.marks] if marked else 1,
                                       pattern=dict(shape="/" if s.derived and not vd.percent else "")),
                 text=s.texts if labelled else None, texttemplate="%{text}" if labelled else None,
                 textposition="inside" if vd.barmode == "stack" else "outside", insidetextanchor="middle",

@@ -64,7 +64,8 @@ def card(m, indicator_id: str, lang: str) -> Card:
         last = recs[-1]
         c.latest_value = float(last["value"])
         c.latest_period = last["period"]
-        c.latest_phrase = period_phrase(last["period"], ind["measure"], lang)
+        c.latest_phrase = period_phrase(last["period"], ind["measure"], lang) + \
+            (f" ({t('status_' + last['status'], lang)})" if last.get("status") else "")
         c.latest_text = fmt_amount(last["value"], unit, lang, ind["decimals"], last.get("qualifier"))
         c.derived_total = bool(last.get("derived"))
         src = m.sources.get(last["source_id"], {})

@@ -43,10 +43,11 @@ def _head(lang: str) -> str:
 def _row(r: dict, derived_tag: str) -> str:
     value_key = "" if r["value"] is None else repr(float(r["value"]))
     tag = f'<span class="derived-tag">{derived_tag}</span>' if r["derived"] else ""
+    status = f' <span class="status-tag">({_esc(r["status"])})</span>' if r["status"] else ""
     return (f'<tr{" class=" + chr(34) + "derived-row" + chr(34) if r["derived"] else ""}>'
             f'<td data-sort="{_esc(r["sort_period"])}">{_esc(r["period_text"])}</td>'
             f'<td>{_esc(r["area"])}</td><td>{_esc(r["category"])}{tag}</td>'
-            f'<td class="num" data-sort="{value_key}">{_esc(r["value_text"])}</td>'
+            f'<td class="num" data-sort="{value_key}">{_esc(r["value_text"])}{status}</td>'
             f'<td>{_esc(r["unit"])}</td><td>{_esc(r["source"])}</td></tr>')
 
 

@@ -165,6 +165,7 @@ def _latest(version: str, dims: tuple[str, ...], indicator_id: str, country: str
         SELECT o.geo_code, o.period, o.period_start, o.period_end, o.value, o.qualifier, o.source_id
         FROM observations o JOIN geographies g ON g.geo_code = o.geo_code
         WHERE o.indicator_id = ? AND g.level = 'governorate' AND g.country = ? AND {no_breakdown}
+          AND o.value IS NOT NULL
         QUALIFY ROW_NUMBER() OVER (PARTITION BY o.geo_code ORDER BY o.period_end DESC, o.period_start DESC) = 1
         ORDER BY o.geo_code""", [indicator_id, country])
     return {r["geo_code"]: r for r in found}

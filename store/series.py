@@ -14,6 +14,7 @@ import operator
 from dataclasses import dataclass, field
 
 from contract import periods
+from contract.schema import STATUSES
 
 from . import queries
 from .view import View
@@ -25,6 +26,7 @@ class Series:
     values: list        # one per x category; None where no figure
     qualifiers: list    # the figure's qualifier (more_than) per category, None otherwise
     derived: bool = False
+    statuses: list = field(default_factory=list)   # the figure's status per category (None: as published)
 
 
 @dataclass
@@ -62,6 +64,7 @@ def _row(r: dict, category: str, dimension: str | None = None, derived: bool = F
             "geo": r["geo_code"], "category": category, "dimension": dimension,
             "member": r[dimension] if dimension else None,
             "value": r["value"] if value is None else value, "qualifier": None if derived else r.get("qualifier"),
+            "status": r.get("status"),
             "source_id": r.get("source_id"), "derived": derived, "unit": unit}
 
 
@@ -81,9 +84,12 @@ def _in_time_order(rows) -> list[str]:
     return sorted(spans, key=spans.__getitem__)
 
 
-def _values(by_period: dict[str, dict], x: list[str], key: str = "value") -> tuple[list, list]:
-    values = [None if by_period.get(p) is None else float(by_period[p][key]) for p in x]
-    return values, [None if by_period.get(p) is None else by_period[p].get("qualifier") for p in x]
+def _values(by_period: dict[str, dict], x: list[str]) -> dict:
+    """A series' values, qualifiers and statuses over `x` (None where no figure)."""
+    found = [by_period.get(p) for p in x]
+    return {"values": [None if r is None or r["value"] is None else float(r["value"]) for r in found],
+            "qualifiers": [None if r is None else r.get("qualifier") for r in found],
+            "statuses": [None if r is None else r.get("status") for r in found]}
 
 
 def _sources(rows) -> list[str]:
@@ -96,26 +102,40 @@ def sum_parts(rows, dims) -> list[dict]:
     out: dict[tuple, dict] = {}
     blank = dict.fromkeys(dims)
     for r in rows:
+        if r["value"] is None:   # a part the source gives no figure for: nothing to add
+            continue
         key = (r["geo_code"], r["period"])
         if key not in out:
-            out[key] = {**r, **blank, "value": 0.0, "qualifier": None}
+            out[key] = {**r, **blank, "value": 0.0, "qualifier": None, "status": None}
         out[key]["value"] += r["value"]
         if r.get("qualifier"):
             out[key]["qualifier"] = "more_than"
+        out[key]["status"] = out[key]["status"] or r.get("status")   # a sum of provisional parts is provisional
     return list(out.values())
 
 
 def chart(view: View, meta) -> Chart:
     """The numbers of a view (see the module's docstring)."""
     if view.kind == "per_case":
-        return _per_case(view, meta)
+        return with_statuses(_per_case(view, meta))
     rows = queries.records(meta, view.rows(meta))
     if view.kind == "breakdown":
-        parts = _breakdown(view, meta, rows)
+        parts = with_statuses(_breakdown(view, meta, rows))
         return shares_of(parts) if view.mode == "share" else parts
     if view.kind == "geo":
-        return _by_geo(view, meta, rows)
-    return _time(view, meta, rows)
+        return with_statuses(_by_geo(view, meta, rows))
+    return with_statuses(_time(view, meta, rows))
+
+
+def with_statuses(chart: Chart) -> Chart:
+    """The chart with a note per status its figures have: where they are provisional,
+    estimated, after a break, or where the source says there is no figure, and why."""
+    for status in STATUSES:
+        where = [x for i, x in enumerate(chart.x) if any(len(s.statuses) > i and s.statuses[i] == status
+                                                         for s in chart.series)]
+        if where:
+            chart.notes.append(("status", status, where))
+    return chart
 
 
 def _common(view: View, meta, **kw) -> dict:
@@ -140,10 +160,9 @@ def _time(view: View, meta, rows) -> Chart:
     series = []
     for g in view.geos:
         by_period = {r["period"]: r for r in totals if r["geo_code"] == g}
-        values, qualifiers = _values(by_period, list(run))
         table += [_row(by_period[p], "sum_of_parts" if derived else "total", derived=derived) for p in run
                   if p in by_period]
-        series.append(Series(key=g, values=values, qualifiers=qualifiers, derived=derived))
+        series.append(Series(key=g, derived=derived, **_values(by_period, list(run))))
     if gaps:
         notes.append(("gaps", gaps))
     if len(labels) == 1:
@@ -167,11 +186,10 @@ def _breakdown(view: View, meta, rows) -> Chart:
         by_member[r[dim]][r["period"]] = r
     series, table = [], []
     for m in members:
-        values, qualifiers = _values(by_member[m], list(run))
         table += [_row(by_member[m][p], "member", dimension=dim) for p in run if p in by_member[m]]
-        series.append(Series(key=m, values=values, qualifiers=qualifiers))
+        series.append(Series(key=m, **_values(by_member[m], list(run))))
     table += [_row(total_by_period[p], "total") for p in run if p in total_by_period]
-    totals = [float(total_by_period[p]["value"]) if p in total_by_period else None for p in run]
+    totals = _values(total_by_period, list(run))["values"]
     return Chart(**_common(view, meta, kind="bars", barmode="group" if view.mode == "group" else "stack",
                            x=list(run), series=series, table=table, labels=labels, gaps=list(gaps), totals=totals,
                            notes=_breakdown_notes(list(run), totals, series, list(gaps), False),
@@ -194,7 +212,7 @@ def shares_of(parts: Chart) -> Chart:
             values.append(None if v is None or not denom else v / denom * 100)
             if v is not None:
                 shares_by_row[(s.key, parts.x[i])] = (values[-1], "share" if total is not None else "share_of_parts")
-        series.append(Series(key=s.key, values=values, qualifiers=[None] * n, derived=True))
+        series.append(Series(key=s.key, values=values, qualifiers=[None] * n, derived=True, statuses=s.statuses))
     table = []
     for r in parts.table:
         table.append(r)
@@ -202,9 +220,9 @@ def shares_of(parts: Chart) -> Chart:
         if share is not None and share[0] is not None:
             table.append({**r, "category": "share", "value": share[0], "qualifier": None, "derived": True,
                           "unit": share[1]})
-    return dataclasses.replace(
+    return with_statuses(dataclasses.replace(
         parts, barmode="stack", series=series, table=table, unit="share_of_parts" if of_parts_only else "share",
-        percent=True, derived=True, notes=_breakdown_notes(parts.x, parts.totals, parts.series, parts.gaps, True))
+        percent=True, derived=True, notes=_breakdown_notes(parts.x, parts.totals, parts.series, parts.gaps, True)))
 
 
 def _breakdown_notes(x: list[str], totals: list, series: list[Series], gaps: list[str], share: bool) -> list[tuple]:
@@ -230,9 +248,8 @@ def _by_geo(view: View, meta, rows) -> Chart:
     series, table = [], []
     for p in labels:
         by_geo = {r["geo_code"]: r for r in rows if r["period"] == p}
-        values, qualifiers = _values(by_geo, geos)
         table += [_row(by_geo[g], "total") for g in geos if g in by_geo]
-        series.append(Series(key=p, values=values, qualifiers=qualifiers))
+        series.append(Series(key=p, **_values(by_geo, geos)))
     return Chart(**_common(view, meta, kind="bars", barmode="group", x=geos, x_is="geo", series=series, table=table,
                            labels=labels, sources=_sources(rows)))
 
@@ -244,19 +261,21 @@ def _per_case(view: View, meta) -> Chart:
     rows = queries.records(meta, view.rows(meta))
     num = {(r["geo_code"], r["period"][:4]): r for r in rows if r["indicator_id"] == num_id}
     den = {(r["geo_code"], r["period"][:4]): r for r in rows if r["indicator_id"] == den_id}
-    pairs = {k: (num[k], den[k]) for k in num if k in den and den[k]["value"]}
+    pairs = {k: (num[k], den[k]) for k in num if k in den and num[k]["value"] is not None and den[k]["value"]}
     labels = sorted({year for _, year in pairs}, key=periods.sort_key)
     run, gaps = periods.run(tuple(labels))
     table = [_row(r, "indicator") for r in rows]
     series = []
     for g in view.geos:
-        values = []
+        values, statuses = [], []
         for p in run:
             pair = pairs.get((g, p))
             values.append(None if pair is None else float(pair[0]["value"]) / float(pair[1]["value"]))
+            statuses.append(None if pair is None else pair[0].get("status") or pair[1].get("status"))
             if pair is not None:
-                table.append(_row(pair[0], "per_case", derived=True, value=values[-1], unit="per_case"))
-        series.append(Series(key=g, values=values, qualifiers=[None] * len(run), derived=True))
+                table.append({**_row(pair[0], "per_case", derived=True, value=values[-1], unit="per_case"),
+                              "status": statuses[-1]})
+        series.append(Series(key=g, values=values, qualifiers=[None] * len(run), derived=True, statuses=statuses))
     notes: list[tuple] = [("per_case", num_id, den_id)]
     if gaps:
         notes.append(("gaps", list(gaps)))
@@ -267,11 +286,11 @@ def _per_case(view: View, meta) -> Chart:
 
 
 def totals(meta, indicator_id: str) -> list[dict]:
-    """The indicator's totals per place and period, oldest first: the figures of its time view
+    """The indicator's published totals per place and period, oldest first: the figures of its time view
     in every place (View.rows()), so for an indicator published only by its parts, the sum of
     the parts, marked derived=True."""
     rows = View(indicator=indicator_id).rows(meta)   # no places named: every place
-    found = queries.records(meta, rows)
+    found = [r for r in queries.records(meta, rows) if r["value"] is not None]   # figures, not their absence
     if "total" in rows.breakdowns:
         out = [{**r, "derived": False} for r in found]
     else:

@@ -241,6 +241,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_not_applicable": ("لا ينطبق", "not applicable"),
     "status_confidential": ("سري", "confidential"),
     "column_status": ("حالة الرقم", "Status"),
+    "note_marked": ("أرقام «{status}»: {periods} (بعلامة مفرغة أو لون أفتح في الرسم)",
+                    "Figures marked {status}: {periods} (a hollow marker or a lighter bar on the chart)"),
+    "note_no_figure": ("لا رقم («{status}»): {periods}", "No figure ({status}): {periods}"),
     # the README of a ZIP download (api/documents.py readme())
     "readme_unit": ("الوحدة", "Unit"),
     "readme_full": ("السلسلة الكاملة", "the full series"),

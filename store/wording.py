@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from contract.schema import NO_FIGURE
+
 from .formats import (amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase,
                       unit_label)
 from .series import Chart
@@ -27,6 +29,7 @@ class Line:
     values: list
     texts: list          # each figure formatted ("" where there is none)
     derived: bool = False
+    marks: list = field(default_factory=list)   # each figure's status in words ("" as published)
 
 
 @dataclass
@@ -103,8 +106,12 @@ def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra:
     return " · ".join(b for b in (unit_text, span, extra) if b)
 
 
-def _note(note: tuple, meta, lang: str) -> str:
+def _note(note: tuple, meta, lang: str, x_words: dict[str, str]) -> str:
     kind, *data = note
+    if kind == "status":
+        status, where = data
+        key = "note_no_figure" if status in NO_FIGURE else "note_marked"
+        return t(key, lang, status=t(f"status_{status}", lang), periods=join_list([x_words[x] for x in where], lang))
     if kind == "parts_summed":
         return t("parts_no_total", lang) + " " + t("sum_of_parts", lang) + "."
     if kind == "gaps":
@@ -158,7 +165,8 @@ def describe(chart: Chart, meta) -> Described:
         amount = amount_formatter(meta.unit_of(view.indicator), lang, chart.decimals)
         fmt = lambda v, q=None: "" if v is None else amount(v, q)  # noqa: E731
     lines = [Line(key=s.key, name=_series_name(chart, s.key, meta, lang), values=s.values,
-                  texts=[fmt(v, q) for v, q in zip(s.values, s.qualifiers)], derived=s.derived)
+                  texts=[fmt(v, q) for v, q in zip(s.values, s.qualifiers)], derived=s.derived,
+                  marks=[t(f"status_{st}", lang) if st else "" for st in s.statuses])
              for s in chart.series]
     title, extra = _title_and_extra(chart, meta, lang)
     x_labels = ([meta.geo_name(g, lang) for g in chart.x] if chart.x_is == "geo"
@@ -167,7 +175,8 @@ def describe(chart: Chart, meta) -> Described:
                     x_labels=x_labels, series=lines, title=title,
                     subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
                     source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
-                    notes=[_note(n, meta, lang) for n in chart.notes], gaps=chart.gaps, numbers=chart, meta=meta)
+                    notes=[_note(n, meta, lang, dict(zip(chart.x, x_labels))) for n in chart.notes], gaps=chart.gaps,
+                    numbers=chart, meta=meta)
     out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
                        by_geo=view.kind == "geo")
     return out
@@ -217,14 +226,17 @@ def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) 
             found = meta.sources.get(source_id or "", {})
             source = sources[source_id] = (found.get(f"publisher_{lang}", source_id or ""), found.get(f"title_{lang}", ""))
         kind = r["unit"]
-        if kind == "unit":
+        if r["value"] is None:   # the source says there is no figure; the status says why
+            value_text = t(f"status_{r['status']}", lang) if r["status"] else ""
+        elif kind == "unit":
             value_text = amount(r["value"], r["qualifier"])
         else:
             unit = derived_units[kind]
             value_text = per_case(r["value"]) if kind == "per_case" else fmt_percent(r["value"] / 100, lang)
         out.append({"period": r["period"], "period_text": period_texts[r["period"]][0], "sort_period": sort_period,
                     "geo": r["geo"], "area": area, "category": category, "value": r["value"], "value_text": value_text,
-                    "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"]})
+                    "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"],
+                    "status": t(f"status_{r['status']}", lang) if r["status"] and r["value"] is not None else ""})
     return out
 
 

@@ -11,7 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import csv
+import io
+
 import duckdb
+import openpyxl
 import pytest
 
 from etl.build import build
@@ -115,3 +119,40 @@ def fingerprint():
     """fingerprint(path): bytes (sha256), mtime and inode of a file, which a failed
     build must leave unchanged."""
     return _fingerprint
+
+
+@pytest.fixture(scope="session")
+def marked(tmp_path_factory, paths):
+    """The shipped sources with statuses, built into a temp folder: jo_child_safe_spaces 2024
+    provisional ("12*"), jo_psychosocial_team estimated (a status column), jo_children_reunified
+    2023 not available (".."), and every 2023 figure of the national workbook provisional (its
+    column headed "2023*")."""
+    root = tmp_path_factory.mktemp("status")
+    raw = root / "raw"
+    raw.mkdir()
+    for p in paths.raw.iterdir():
+        (raw / p.name).write_bytes(p.read_bytes())
+    rows = list(csv.reader(io.StringIO((raw / "jo_social_protection_2024.csv").read_text(encoding="utf-8"))))
+    header = rows[0] + ["status"]
+    body = []
+    for r in rows[1:]:
+        r = r + [""]
+        if r[0] == "jo_child_safe_spaces":
+            r[header.index("value")] = "12*"                        # a mark on the cell
+        if r[0] == "jo_psychosocial_team":
+            r[header.index("status")] = "تقديري"                   # the status column, in Arabic
+        body.append(r)
+        if r[0] == "jo_children_reunified":                          # no figure for 2023, and why
+            body.append([*r[:2], "2023", r[3], "..", r[5], ""])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([header, *body])
+    (raw / "jo_social_protection_2024.csv").write_text(buf.getvalue(), encoding="utf-8")
+    wb = openpyxl.load_workbook(raw / "om_mosd_national.xlsx")
+    ws = wb["data"]
+    for cell in ws[3]:
+        if cell.value == "2023":
+            cell.value = "2023*"                                     # a mark on the period column
+    wb.save(raw / "om_mosd_national.xlsx")
+    result = build(raw, paths.catalogue, root / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    return root / "out" / "indicators.duckdb"

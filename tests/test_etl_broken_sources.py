@@ -362,6 +362,29 @@ def figure_under_no_header_csv(raw):
     return at(JO, n + 1, get_column_letter(len(rows[0]) + 1), "15")
 
 
+def _with_status_column(raw, indicator: str, value: str, status: str) -> int:
+    def edit(rows):
+        rows[0].append("status")
+        for r in rows[1:]:
+            r.append(status if r[0] == indicator else "")
+            if r[0] == indicator:
+                r[rows[0].index("value")] = value
+    edit_csv(raw, JO, edit)
+    return csv_row(raw, JO, {"indicator_id": indicator})
+
+
+def unknown_status(raw):
+    return at(JO, _with_status_column(raw, "jo_child_safe_spaces", "12", "مؤقت"), "status", "مؤقت")
+
+
+def two_statuses_for_a_figure(raw):
+    return at(JO, _with_status_column(raw, "jo_child_safe_spaces", "12*", "estimated"), "value", "12*")
+
+
+def a_figure_said_to_be_missing(raw):
+    return at(JO, _with_status_column(raw, "jo_child_safe_spaces", "12", "not available"), "value", "12")
+
+
 @dataclass
 class Case:
     id: str
@@ -413,6 +436,11 @@ CASES = [
     Case("missing-value-column", "a long CSV without its value column", missing_value_column, "no 'value' column and no period columns"),
     Case("unknown-column", "a misspelt breakdown column", unknown_column, "unknown column"),
     Case("truncated-words", "a number in words cut short", truncated_number_words, "ends with 'و'"),
+    Case("unknown-status", "a status the platform does not know", unknown_status, "is not a status"),
+    Case("two-statuses", "a provisional mark on an estimated figure", two_statuses_for_a_figure,
+         "the cell says provisional, its row or column estimated"),
+    Case("figure-said-missing", "a figure in a row that says there is none", a_figure_said_to_be_missing,
+         "a figure with the status not_available"),
     Case("persian-digits", "Arabic-Indic and Persian digits in one number", arabic_and_persian_digits,
          "mixes Arabic-Indic and Eastern Arabic-Indic (Persian) digits"),
     Case("named-file-missing", "a data file the catalogue names is missing", named_file_missing,

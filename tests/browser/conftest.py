@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,15 +59,14 @@ def db_dir(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def server(db_dir):
-    """gunicorn serving spi.app:server on a free loopback port (2 workers, debug off)."""
+@contextmanager
+def serving(db: Path, log_name: str):
+    """gunicorn serving spi.app:server on a free loopback port (2 workers, debug off) for `db`."""
     from spi.serve import gunicorn_args
     port = free_port()
-    env = dict(os.environ, SPI_DB=str(db_dir / "indicators.duckdb"), DASH_DEBUG="false")
-    log = (ARTIFACTS / "server.log")
+    env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as fh:
+    with open(ARTIFACTS / log_name, "wb") as fh:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *gunicorn_args("127.0.0.1", port, 2)],
                                 cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -79,6 +79,13 @@ def server(db_dir):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(db_dir):
+    """The site on the shipped data."""
+    with serving(db_dir / "indicators.duckdb", "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -128,15 +135,32 @@ class Page:
         self.context.close()
 
 
-@pytest.fixture
-def open_page(browser, server):
+def _pages(browser, base: str):
+    """A maker of Pages on `base`, closing them all afterwards."""
     pages: list[Page] = []
 
     def make(width: int = 1280, height: int = 900) -> Page:
-        p = Page(browser, server, width, height)
+        p = Page(browser, base, width, height)
         pages.append(p)
         return p
 
     yield make
     for p in pages:
         p.close()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    yield from _pages(browser, server)
+
+
+@pytest.fixture(scope="session")
+def status_server(marked):
+    """The site on the sources with statuses (tests/conftest.py `marked`)."""
+    with serving(marked, "status_server.log") as base:
+        yield base
+
+
+@pytest.fixture
+def open_status_page(browser, status_server):
+    yield from _pages(browser, status_server)
