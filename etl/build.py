@@ -43,10 +43,9 @@ class BuildResult:
 
 def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], None] = lambda _: None):
     """Extract and validate files; return (observations, issues)."""
-    dims = list(cat.dimensions)
     frames, issues = [], []
     for path in paths:
-        records, found = extract_file(path, dims)
+        records, found = extract_file(path, cat)
         progress(f"  read {path.name}: {len(records):,} figures" + (f", {len(found)} problem(s)" if found else ""))
         frames.append(records)
         issues += found

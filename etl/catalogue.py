@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pycountry
 
-from .catalogue_file import CatalogueFileError, read_catalogue
+from .checked_yaml import YamlFileError, read_checked
 
 # Columns of the published `observations` table that a breakdown may not be named.
 RESERVED_COLUMNS = {
@@ -98,8 +98,8 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """Load and check the catalogue; raise CatalogueError naming the faulty entry."""
     path = Path(path)
     try:
-        data = read_catalogue(path)
-    except CatalogueFileError as exc:
+        data = read_checked(path, "indicators.schema.json")
+    except YamlFileError as exc:
         # one line per problem, each starting with the file's name
         raise CatalogueError("\n".join(f"{path.name}: {line}" for line in str(exc).splitlines())) from None
     check = _Checker(path)
@@ -126,7 +126,7 @@ class _Checker:
 
 
 def _check_and_index(cat: Catalogue, check: _Checker) -> None:
-    """What the references mean, once the schema has checked the shapes (catalogue_file.py)."""
+    """What the references mean, once the schema has checked the shapes (checked_yaml.py)."""
     for key, unit in cat.units.items():
         _index(cat._unit_index, [key, unit["ar"], unit["en"], *unit.get("aliases", [])], key, check, f"units.{key}")
     for dim, spec in cat.dimensions.items():

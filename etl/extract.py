@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .layouts import LayoutProblem, extract_table, read_recipe, recipe_path
 from .normalise import mark_of, parse_period
 from .report import WARNING, Issue
 
@@ -34,7 +35,8 @@ SUFFIXES = (".csv", ".xlsx")
 # Columns with a fixed meaning; any other column is a breakdown or (wide) a period.
 KNOWN = ("indicator_id", "geo", "period", "value", "status", "unit", "source_id", "label_ar", "label_en", "note")
 RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
-                  "indicator_id", "geo", "period", "unit", "value", "status", "source_id"]
+                  "indicator_id", "geo", "period", "unit", "value", "status", "source_id",
+                  "scale", "written"]   # scale: the table's multiplier; written: the cell as printed (recipes)
 _HEADER_SEARCH_ROWS = 10
 
 
@@ -43,9 +45,15 @@ def source_files(raw_dir: Path) -> list[Path]:
     return sorted(p for p in Path(raw_dir).iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
 
 
-def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
-    """Read one file into records (columns RECORD_COLUMNS + dimensions) and issues."""
+def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read one file into records (columns RECORD_COLUMNS + the catalogue's breakdowns) and
+    issues: through its layout recipe when one is beside it (etl/layouts.py), else as a long
+    or a wide table."""
     path = Path(path)
+    dimensions = list(cat.dimensions)
+    recipe = recipe_path(path)
+    if recipe.exists() and path.is_file():
+        return _through_recipe(path, recipe, cat)
     try:
         if path.is_dir():
             raise _FileProblem("is a folder, not a file", "a .csv or .xlsx file (or no such name in the raw folder)")
@@ -68,6 +76,24 @@ def extract_file(path: Path, dimensions: list[str]) -> tuple[pd.DataFrame, list[
                                           "a file this user may read")]
     records, issues = _records(path.name, sheet, first_row, table, sources, dimensions)
     return records, [Issue(path.name, note, severity=WARNING) for note in notes] + issues
+
+
+def _through_recipe(path: Path, recipe: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
+    dimensions = list(cat.dimensions)
+    try:
+        if path.suffix.lower() != ".xlsx":
+            raise LayoutProblem(f"a layout recipe ({recipe.name}) reads workbooks only", "an .xlsx workbook")
+        table = extract_table(path, read_recipe(recipe, cat), cat)
+    except LayoutProblem as p:
+        return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet, row=p.row, column=p.column,
+                                          value=p.value)]
+    if table.empty:
+        return _empty(dimensions), [Issue(path.name, "the recipe finds no figures in the file",
+                                          f"figures in the sheets and rows {recipe.name} names")]
+    for column in RECORD_COLUMNS + dimensions:
+        if column not in table:
+            table[column] = None
+    return table[RECORD_COLUMNS + dimensions].astype(object).where(table.notna(), None).reset_index(drop=True), []
 
 
 class _FileProblem(Exception):
@@ -284,7 +310,7 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
         "source_file": np.full(len(table), file, dtype=object),
         "source_sheet": np.full(len(table), sheet, dtype=object), "source_row": table.index,
         "indicator_id": table["indicator_id"].to_numpy(), "geo": table["geo"].to_numpy(),
-        "unit": table["unit"].to_numpy() if "unit" in columns else None,
+        "unit": table["unit"].to_numpy() if "unit" in columns else None, "scale": None, "written": None,
     })
     for dim in dimensions:
         base[dim] = table[dim].to_numpy() if dim in columns else None

@@ -205,6 +205,8 @@ class _Validator:
         self.flag(ok & figure_anyway, r["source_column"], lambda rec: f"a figure with the status {status.iat[rec.name]}",
                   "no figure for that status (an empty cell or a code such as '..'), or another status")
         self.status = status
+        scale = each(lambda x: 1.0 if _is_blank(x) else float(x), r["scale"]).astype(float)
+        value = value * scale   # a table in thousands (بالألف): the figure it means
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
@@ -328,7 +330,8 @@ class _Validator:
         out["status"] = self.status[ok].astype(object)
         out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
-        out["value_as_written"] = self.each(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
+        out["value_as_written"] = self.each(lambda v, w: w if not _is_blank(w) else v if isinstance(v, str)
+                                            else _plain_text(v), r["value"], r["written"])
         for col in ("source_file", "source_sheet", "source_row", "source_column"):
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")

@@ -205,7 +205,7 @@ def test_an_unquoted_date_stays_the_date_as_written(paths, tmp_path):
 
 def test_a_catalogue_that_is_a_folder_or_not_utf8(paths, tmp_path):
     (tmp_path / "folder.yaml").mkdir()
-    with pytest.raises(CatalogueError, match="folder.yaml: is a folder, not the catalogue file"):
+    with pytest.raises(CatalogueError, match="folder.yaml: is a folder, not a file"):
         load_catalogue(tmp_path / "folder.yaml")
     path = tmp_path / "indicators.yaml"
     path.write_bytes(paths.catalogue.read_text(encoding="utf-8").encode("cp1256", errors="replace"))

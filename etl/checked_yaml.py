@@ -1,9 +1,9 @@
-"""indicators.yaml as a file: read it, parse it, and check its shapes against
-indicators.schema.json, each problem reported with the line it is on.
+"""YAML files people write (indicators.yaml, layout recipes): read one, parse it, and check
+its shapes against a JSON Schema, each problem reported with the line it is on.
 
 Shapes (which keys an entry has, which are text, numbers, lists…) are the schema's, checked
 by jsonschema; what the references mean (a unit that exists, an ISO code, a source of the
-right country) is etl/catalogue.py's. Two things a plain YAML loader would let through are
+right country) is the reader's (etl/catalogue.py, etl/layouts.py). Two things a plain YAML loader would let through are
 refused here: a key given twice in one mapping (YAML keeps the last one, silently), and a
 date written without quotes (YAML turns it into a date object; here it stays the text).
 """
@@ -15,12 +15,12 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "indicators.schema.json"
+PROJECT = Path(__file__).resolve().parent.parent
 MAX_PROBLEMS = 20
 
 
-class CatalogueFileError(ValueError):
-    """The file cannot be read as a catalogue; the message names the line and the entry."""
+class YamlFileError(ValueError):
+    """The file cannot be read as what it should be; the message names the line and the entry."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -36,16 +36,16 @@ def _text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise CatalogueFileError("the catalogue file does not exist") from None
+        raise YamlFileError("the file does not exist") from None
     except IsADirectoryError:
-        raise CatalogueFileError("is a folder, not the catalogue file") from None
+        raise YamlFileError("is a folder, not a file") from None
     except OSError as exc:
-        raise CatalogueFileError(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+        raise YamlFileError(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise CatalogueFileError(f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        raise YamlFileError(f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
 
 
 def _lines(node, path: tuple, out: dict) -> None:
@@ -57,7 +57,7 @@ def _lines(node, path: tuple, out: dict) -> None:
             line = key.start_mark.line + 1
             if name in seen:
                 where = ".".join(map(str, (*path, name)))
-                raise CatalogueFileError(f"line {line}: {where} is given twice (first at line {seen[name]}); "
+                raise YamlFileError(f"line {line}: {where} is given twice (first at line {seen[name]}); "
                                          "a second entry would silently replace the first")
             seen[name] = line
             out[(*path, name)] = line
@@ -91,24 +91,25 @@ def _message(error: jsonschema.ValidationError) -> str:
     return error.message + (f" (expected {hint})" if hint else "")
 
 
-def read_catalogue(path: Path) -> dict:
-    """The catalogue's data, or CatalogueFileError naming every problem of shape, by line."""
+def read_checked(path: Path, schema_name: str) -> dict:
+    """The file's data, or YamlFileError naming every problem of shape, by line; the schema
+    is the project's file `schema_name` (indicators.schema.json, layout.schema.json)."""
     text = _text(path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise CatalogueFileError(f"not valid YAML: {exc}") from None
+        raise YamlFileError(f"not valid YAML: {exc}") from None
     if not isinstance(node, yaml.MappingNode):
-        raise CatalogueFileError("expected a mapping of sections at the top level")
+        raise YamlFileError("expected a mapping of keys at the top level")
     lines: dict = {}
     _lines(node, (), lines)
     data = _Loader(text).get_single_data()
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema = json.loads((PROJECT / schema_name).read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: _line(lines, tuple(e.absolute_path)))
     if errors:
         problems = [f"line {_line(lines, tuple(e.absolute_path))}: {_where(e.absolute_path)}: {_message(e)}"
                     for e in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
             problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
-        raise CatalogueFileError("\n".join(problems))
+        raise YamlFileError("\n".join(problems))
     return data
