@@ -27,6 +27,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .checked_yaml import YamlFileError, read_checked
+from .normalise import mark_of
 
 SUFFIX = ".layout.yaml"
 
@@ -76,13 +77,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
-
-
-def _mark(text: str, marks: dict) -> tuple[str, str | None]:
-    for mark, status in marks.items():
-        if text.endswith(mark) and len(text) > len(mark):
-            return text[:-len(mark)].strip(), status
-    return text, None
 
 
 class _Sheet:
@@ -142,7 +136,7 @@ def _sheet_records(sheet: _Sheet, recipe: dict, cat, file: str) -> list[dict]:
         for row, part in zip(recipe["header_rows"], recipe["columns"]):
             label = _text(sheet.value(row, col))
             if part == "period":
-                label, status = _mark(label, marks)
+                label, status = mark_of(label, marks)
             head[part] = None if label in totals else label
         if head.get("period"):
             heads[col] = {**head, "status": status}
@@ -169,12 +163,12 @@ def _sheet_records(sheet: _Sheet, recipe: dict, cat, file: str) -> list[dict]:
             if written in codes:
                 value, status = "", codes[written]
             elif isinstance(value, str):
-                value, cell_status = _mark(written, marks)
+                value, cell_status = mark_of(written, marks)
                 status = cell_status or status
             record = {"source_file": file, "source_sheet": sheet.title, "source_row": row,
                       "source_column": get_column_letter(col), "indicator_id": recipe["indicator"],
                       "period": head["period"], "unit": recipe.get("unit"), "value": value, "status": status,
-                      "source_id": recipe.get("source") or recipe["sources"].get(_mark(head["period"], marks)[0]),
+                      "source_id": recipe.get("source") or recipe["sources"].get(head["period"]),
                       "scale": recipe.get("scale"), "written": written}
             record.update({part: text for part, text in head.items() if part not in ("period", "status")})
             row_value = None if label in totals else label

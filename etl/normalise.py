@@ -57,10 +57,10 @@ def parse_status(raw: object) -> str | None:
     return found
 
 
-def mark_of(label: str) -> tuple[str, str | None]:
+def mark_of(label: str, marks: dict[str, str] = STATUS_MARKS) -> tuple[str, str | None]:
     """A label without its status mark, and the status the mark gives: "2023*" -> ("2023", "provisional")."""
     text = label.strip()
-    for mark, status in STATUS_MARKS.items():
+    for mark, status in marks.items():
         if text.endswith(mark) and len(text) > len(mark):
             return text[:-len(mark)].strip(), status
     return text, None
