@@ -269,18 +269,21 @@ class _Validator:
         `sum_to_total`, and a country's governorates when it says `sum_to_country`. Grouped
         in bulk; only failing groups are visited."""
         good = ~self.bad.to_numpy() & self.value.notna().to_numpy()   # no figure, nothing to add
-        group = self._key_codes(breakdowns=False)
         blank = {dim: codes.isna().to_numpy() for dim, codes in self.members.items()}
         for dim in self.cat.dimensions:
-            checked = self.each(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"], self.ind)
-            plain = good & checked.to_numpy(dtype=bool)
-            for other in self.cat.dimensions:
-                if other != dim:
-                    plain &= blank[other]
+            checked = good & self.each(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"],
+                                       self.ind).to_numpy(dtype=bool)
+            if not (checked & ~blank[dim]).any():
+                continue
+            # The group keeps the other breakdowns: parts by `dim` add up to the total in the
+            # same cell of the others, so cross-classified cells (male × children) add up to
+            # their margin (male), and plain parts (children) to the total.
+            others = [self.members[o] for o in self.cat.dimensions if o != dim]
+            group = self.combined_codes(self.ind, self.geo_code, self.start, self.end, *others)
             n_members = np.full(len(good), len(self.cat.dimensions[dim]["members"]))
-            self._parts_against_totals(group, plain & blank[dim], plain & ~blank[dim], n_members, dim,
+            self._parts_against_totals(group, checked & blank[dim], checked & ~blank[dim], n_members, dim,
                                        lambda row, d=dim: f"the {d} parts of {self.ind.iat[row]} "
-                                                          f"({self.geo_code.iat[row]}, {self.period.iat[row]})",
+                                                          f"({self._cell_of(row, d)})",
                                        "the published total")
         checked = self.each(lambda i: i in self.cat.indicators and self.cat.indicators[i]["sum_to_country"], self.ind)
         national = (self.geo_code == self.country).to_numpy()
@@ -290,6 +293,11 @@ class _Validator:
         self._parts_against_totals(self._key_codes(places=False), plain & national, plain & ~national, n_governorates,
                                    "geo", lambda row: f"the governorates of {self.ind.iat[row]} ({self.period.iat[row]})",
                                    "the national figure")
+
+    def _cell_of(self, row: int, but: str) -> str:
+        """Where a group of parts is: place, period and the other breakdowns' members."""
+        members = [f"{d}={codes.iat[row]}" for d, codes in self.members.items() if d != but and codes.iat[row] is not None]
+        return ", ".join([str(self.geo_code.iat[row]), str(self.period.iat[row]), *members])
 
     def _parts_against_totals(self, group: np.ndarray, is_total: np.ndarray, is_part: np.ndarray,
                               complete_at: np.ndarray, column: str, what, total_name: str):

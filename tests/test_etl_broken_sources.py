@@ -571,3 +571,38 @@ def test_governorates_add_up_to_the_country_when_the_catalogue_says_so(source_co
                 "the governorates of jo_child_safe_spaces (2024) add up to 2,001, not the national figure 2,000 "
                 f"(expected parts that add up to the total); {len(governorates) - 1} more row(s) like it") \
             in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("cell, ok", [("40", True), ("70", False)])
+def test_cross_classified_cells_add_up_to_their_margins(source_copy, capfd, cell, ok):
+    """Figures by sex and by channel at once (male × self-service) must add up to their margin
+    (male), as plain parts add up to the total, when both breakdowns are in `sum_to_total`."""
+    text = source_copy.catalogue.read_text(encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace("indicators:\n", """indicators:
+  om_cross_services:
+    topic: social_protection_fund
+    country: OM
+    files: [om_spf_south_batinah.csv]
+    unit: services
+    measure: flow
+    breakdowns: [sex, service_channel]
+    sum_to_total: [sex, service_channel]
+    name: {ar: خدمات حسب النوع والقناة, en: Services by sex and channel}
+    definition: {ar: خدمات مقدمة حسب نوع المستفيد وقناة التقديم., en: Services by the beneficiary's sex and the channel.}
+""", 1), encoding="utf-8")
+    rows = [r + [""] for r in _read_csv(source_copy.raw / SPF)]   # a sex column, empty for the shipped rows
+    rows[0][-1] = "sex"
+    header = rows[0]
+
+    def row(sex, channel, value):
+        cells = dict.fromkeys(header, "")
+        cells.update(indicator_id="om_cross_services", geo="جنوب الباطنة", period="2025-H1", sex=sex,
+                     service_channel=channel, unit="خدمة", value=value, source_id="om_spf_south_batinah_2025")
+        return [cells[h] for h in header]
+    rows += [row("", "", "100"), row("ذكور", "", "60"), row("إناث", "", "40"),
+             row("", "خدمات ذاتية", "50"), row("ذكور", "خدمات ذاتية", cell)]
+    _write_csv(source_copy.raw / SPF, rows)
+    assert spi(["build", *source_copy.cli_args()]) == (0 if ok else 1)
+    if not ok:
+        assert ("the service_channel parts of om_cross_services (OM-BJ, 2025-H1, sex=male) add up to 70, not the "
+                "published total 60 (expected parts no larger than the total)") in capfd.readouterr().err
