@@ -188,8 +188,13 @@ class _Validator:
         # The figure itself, and its status: a mark on the cell ("79597*"), a code in its place
         # (".."), the `status` column of a long file or a mark on a wide file's period column.
         value, self.qualifier, problem, marked = _parse_figures(r["value"], each)
-        given = each(lambda v: _try(parse_status, v), r["status"])
-        bad_status = each(lambda g: isinstance(g, str) and g not in STATUSES, given).astype(bool)
+        # Most files state no status: read only the cells that do (not a per-row pass over millions).
+        given = pd.Series(None, index=self.r.index, dtype=object)
+        stated = r["status"].notna().to_numpy()
+        if stated.any():
+            given[stated] = r["status"][stated].map(functools.lru_cache(maxsize=None)(lambda v: _try(parse_status, v)))
+        bad_status = pd.Series(False, index=self.r.index)
+        bad_status[stated] = given[stated].map(lambda g: isinstance(g, str) and g not in STATUSES).astype(bool)
         self.flag(ok & bad_status, "status", lambda rec: f"the status {given.iat[rec.name]}",
                   f"one of {', '.join(STATUSES)}, or their Arabic or English words")
         given = given.where(~bad_status, None)
@@ -198,15 +203,16 @@ class _Validator:
                   f"{given.iat[rec.name]}", "one status for a figure")
         status = marked.where(marked.notna(), given)
         no_figure = status.isin(NO_FIGURE)
-        empty = each(_is_blank, r["value"]).astype(bool)
+        empty = pd.Series(False, index=self.r.index)   # judged only where the status says there is no figure
+        empty[no_figure] = r["value"][no_figure].map(_is_blank).astype(bool)
         failed = problem.notna() & ~(no_figure & empty)          # an empty cell is right where there is no figure
         self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem.iat[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
         figure_anyway = no_figure & value.notna()
         self.flag(ok & figure_anyway, r["source_column"], lambda rec: f"a figure with the status {status.iat[rec.name]}",
                   "no figure for that status (an empty cell or a code such as '..'), or another status")
         self.status = status
-        scale = each(lambda x: 1.0 if _is_blank(x) else float(x), r["scale"]).astype(float)
-        value = value * scale   # a table in thousands (بالألف): the figure it means
+        if r["scale"].notna().any():   # a table in thousands (بالألف): the figures it means
+            value = value * pd.to_numeric(r["scale"], errors="coerce").fillna(1.0)
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
@@ -230,6 +236,10 @@ class _Validator:
         self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src.iat[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
         self.source = src
 
+        # The checks across rows group by these columns only: let go of the codes kept for the
+        # others (on a million rows, a few hundred MB at the build's peak).
+        keep = {id(c) for c in (self.ind, self.geo_code, self.start, self.end, self.country, *self.members.values())}
+        self._codes = {k: v for k, v in self._codes.items() if k in keep}
         self._check_duplicates()
         self._check_sums()
 
@@ -279,7 +289,7 @@ class _Validator:
             # same cell of the others, so cross-classified cells (male × children) add up to
             # their margin (male), and plain parts (children) to the total.
             others = [self.members[o] for o in self.cat.dimensions if o != dim]
-            group = self.combined_codes(self.ind, self.geo_code, self.start, self.end, *others)
+            group = self._codes_where(checked, self.ind, self.geo_code, self.start, self.end, *others)
             n_members = np.full(len(good), len(self.cat.dimensions[dim]["members"]))
             self._parts_against_totals(group, checked & blank[dim], checked & ~blank[dim], n_members, dim,
                                        lambda row, d=dim: f"the {d} parts of {self.ind.iat[row]} "
@@ -293,6 +303,18 @@ class _Validator:
         self._parts_against_totals(self._key_codes(places=False), plain & national, plain & ~national, n_governorates,
                                    "geo", lambda row: f"the governorates of {self.ind.iat[row]} ({self.period.iat[row]})",
                                    "the national figure")
+
+    def _codes_where(self, rows: np.ndarray, *columns: pd.Series) -> np.ndarray:
+        """combined_codes of `columns` for the rows where `rows` is true (-1 elsewhere): the
+        same groups, worked out on those rows only (a million-row set checks a few at a time)."""
+        where = np.flatnonzero(rows)
+        codes = self.codes(columns[0])[where]
+        for column in columns[1:]:
+            other = self.codes(column)[where]
+            codes, _ = pd.factorize(codes * (int(other.max(initial=0)) + 1) + other)
+        out = np.full(len(rows), -1, dtype=np.int64)
+        out[where] = codes
+        return out
 
     def _cell_of(self, row: int, but: str) -> str:
         """Where a group of parts is: place, period and the other breakdowns' members."""
@@ -338,8 +360,9 @@ class _Validator:
         out["status"] = self.status[ok].astype(object)
         out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
-        out["value_as_written"] = self.each(lambda v, w: w if not _is_blank(w) else v if isinstance(v, str)
-                                            else _plain_text(v), r["value"], r["written"])
+        out["value_as_written"] = self.each(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
+        written = r["written"].notna()   # a recipe's cell as printed, before its mark or code was read
+        out.loc[written, "value_as_written"] = r["written"][written]
         for col in ("source_file", "source_sheet", "source_row", "source_column"):
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
