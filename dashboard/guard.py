@@ -92,9 +92,11 @@ def install(app) -> None:
             flask.abort(404)
 
     def guarded_dispatch():
-        try:
-            body = json.loads(flask.request.get_data(cache=True) or b"null")
-        except (ValueError, RecursionError):
+        try:   # parsed once: Dash reads the same parse from the request's cache
+            body = flask.request.get_json(force=True, silent=True)
+        except RecursionError:
+            body = None
+        if body is None and flask.request.get_data(cache=True).strip() != b"null":
             return _refuse("the body is not JSON")
         problem = callback_problem(body, app.callback_map)
         if problem:

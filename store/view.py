@@ -266,10 +266,6 @@ def parse_view(params: dict, meta, lang: str) -> View:
                 last=last, tab=tab, lang=lang, messages=tuple(messages))
 
 
-def with_changes(view: View, **changes) -> View:
-    return replace(view, messages=(), **changes)
-
-
 # ---------------------------------------------------------------- downloads and the API: strict
 
 def _list(raw: str, name: str, limit: int, pattern: str, what: str, example: str) -> list[str]:
