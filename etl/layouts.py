@@ -64,6 +64,15 @@ def read_recipe(path: Path, cat) -> dict:
         if part not in ("period", "geo", *breakdowns):
             raise LayoutProblem(f"{where}: {part!r} is not the period, geo or a breakdown of {recipe['indicator']}",
                                 f"period, geo or one of {breakdowns}")
+    if recipe["rows"] == "period":
+        raise LayoutProblem(f"{where}: rows give places or a breakdown; the period comes from a header row",
+                            "rows: geo, or a breakdown")
+    for pattern in recipe.get("skip", []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise LayoutProblem(f"{where}: skip: {pattern!r} is not a regular expression ({exc})",
+                                "a pattern such as '^المصدر'") from None
     if "period" not in recipe["columns"]:
         raise LayoutProblem(f"{where}: no header row gives the period", "period among `columns`")
     if ("source" in recipe) == ("sources" in recipe):

@@ -16,7 +16,7 @@ import pandas as pd
 from contract.schema import NO_FIGURE, STATUSES
 
 from .catalogue import Catalogue, fold
-from .normalise import parse_figure, parse_period, parse_status, reference_dates
+from .normalise import MAX_ABS_VALUE, parse_figure, parse_period, parse_status, reference_dates
 from .report import ERROR, WARNING, Issue
 
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
@@ -213,6 +213,10 @@ class _Validator:
         self.status = status
         if r["scale"].notna().any():   # a table in thousands (بالألف): the figures it means
             value = value * pd.to_numeric(r["scale"], errors="coerce").fillna(1.0)
+            huge = value.abs() > MAX_ABS_VALUE
+            self.flag(ok & huge, r["source_column"], "the figure times the table's scale is larger than the "
+                      f"plausible maximum {MAX_ABS_VALUE:,.0f}", "a smaller scale in the layout recipe")
+            value = value.where(~huge)
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
         self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")

@@ -168,6 +168,13 @@ def test_the_same_figures_as_the_table_reshaped_by_hand(yearbook):
      "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: unknown indicator 'om_yearbook_kases'"),
     (lambda r, wb: r.replace("header_rows: [4, 5]", "header_rows: four"),
      "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: line 5: header_rows: 'four' is not of type 'array'"),
+    (lambda r, wb: r.replace('skip: ["^المصدر"', 'skip: ["^(المصدر"'),
+     "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: skip: '^(المصدر' is not a regular expression"),
+    (lambda r, wb: r.replace("rows: geo", "rows: period"),
+     "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: rows give places or a breakdown"),
+    (lambda r, wb: r + "scale: 1.0e+300\n",
+     "ERROR: om_yearbook_2023.xlsx, sheet 'جدول 3-1', row 6, column 'B': value 1000: the figure times the table's scale "
+     "is larger than the plausible maximum"),
     (lambda r, wb: r.replace('sheet: "جدول 3-*"', 'sheet: "جدول 4-*"'),
      "ERROR: om_yearbook_2023.xlsx: no sheet matches 'جدول 4-*'"),
     (lambda r, wb: wb.active.cell(row=20, column=3, value=77) and r,
