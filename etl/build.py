@@ -19,7 +19,7 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file, source_files
 from .load import write_outputs
 from .report import Issue, errors
-from .validate import coverage_warnings, plausibility_warnings, validate
+from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW = PROJECT / "data" / "raw"
@@ -47,9 +47,10 @@ def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], Non
     for path in paths:
         records, found = extract_file(path, cat)
         progress(f"  read {path.name}: {len(records):,} figures" + (f", {len(found)} problem(s)" if found else ""))
-        frames.append(records)
+        frames.append(as_categories(records))   # a million rows of few distinct texts: small codes
         issues += found
-    records = pd.concat([f for f in frames if not f.empty], ignore_index=True) if any(not f.empty for f in frames) else frames[0] if frames else pd.DataFrame()
+    records = concat_records(frames) if frames else pd.DataFrame()
+    del frames
     observations, found = validate(records, cat) if not records.empty else (pd.DataFrame(), [])
     return observations, issues + found + plausibility_warnings(observations, cat)
 

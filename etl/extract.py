@@ -1,13 +1,17 @@
 """Read source files into raw records, one per published figure, without judging them.
 
-Two layouts are understood, in CSV or Excel:
+How a file is laid out is said by a layout recipe (etl/layouts.py): its own, beside it
+(`<stem>.layout.yaml`), or else the first built-in one that fits (etl/recipes/):
 - long: one row per figure, with `indicator_id`, `geo`, `period`, `value`, `source_id`
   and optional breakdown and `unit` columns;
 - wide: one row per indicator or breakdown and one column per period (the way
   ministries lay out yearbook tables). The source of each period column is given by a
   `source_id` column in the row or, in a workbook, by a `sources` sheet
   (`column`, `source_id`).
-A record keeps the cell as written, plus where it came from (file, sheet, row, column).
+Both are `layout: columns` recipes, read here; a `layout: table` recipe (a yearbook table
+with header rows and places in rows) is read by etl/layouts.py. A CSV is one sheet whose
+first line is the header. A record keeps the cell as written, plus where it came from
+(file, sheet, row, column).
 """
 from __future__ import annotations
 
@@ -25,19 +29,14 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .layouts import LayoutProblem, extract_table, read_recipe, recipe_path
+from .layouts import FIELDS, LayoutProblem, builtin_recipes, extract_table, read_recipe, recipe_path
 from .normalise import mark_of, parse_period
 from .report import WARNING, Issue
 
-DATA_SHEET = "data"
-SOURCES_SHEET = "sources"
 SUFFIXES = (".csv", ".xlsx")
-# Columns with a fixed meaning; any other column is a breakdown or (wide) a period.
-KNOWN = ("indicator_id", "geo", "period", "value", "status", "unit", "source_id", "label_ar", "label_en", "note")
 RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
                   "indicator_id", "geo", "period", "unit", "value", "status", "source_id",
                   "scale", "written"]   # scale: the table's multiplier; written: the cell as printed (recipes)
-_HEADER_SEARCH_ROWS = 10
 
 
 def source_files(raw_dir: Path) -> list[Path]:
@@ -47,13 +46,9 @@ def source_files(raw_dir: Path) -> list[Path]:
 
 def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
     """Read one file into records (columns RECORD_COLUMNS + the catalogue's breakdowns) and
-    issues: through its layout recipe when one is beside it (etl/layouts.py), else as a long
-    or a wide table."""
+    issues, through its layout recipe: its own, or the first built-in one that fits."""
     path = Path(path)
     dimensions = list(cat.dimensions)
-    recipe = recipe_path(path)
-    if recipe.exists() and path.is_file():
-        return _through_recipe(path, recipe, cat)
     try:
         if path.is_dir():
             raise _FileProblem("is a folder, not a file", "a .csv or .xlsx file (or no such name in the raw folder)")
@@ -62,34 +57,44 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
         if path.stat().st_size == 0:
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
             raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
-        if path.suffix.lower() == ".csv":
-            table, sheet, first_row, sources, notes = _read_csv(path)
-        elif path.suffix.lower() == ".xlsx":
-            table, sheet, first_row, sources, notes = _read_xlsx(path)
-        else:
+        if path.suffix.lower() not in SUFFIXES:
             raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv or .xlsx file")
-    except _FileProblem as problem:
-        return _empty(dimensions), [Issue(path.name, problem.message, problem.expected, sheet=problem.sheet,
-                                          row=problem.row, column=problem.column, value=problem.value)]
+        own = recipe_path(path)
+        recipes = [read_recipe(own, cat)] if own.exists() else builtin_recipes()
+        if recipes[0]["layout"] == "table":
+            return _through_recipe(path, own, recipes[0], cat)
+        read: dict[tuple, tuple] = {}     # recipes that read the same way read the file once
+        for recipe in recipes:
+            how = (recipe["sheet"], recipe.get("header_row_has"), recipe.get("header_within_rows"), recipe.get("sources_sheet"))
+            if how not in read:
+                read[how] = _read_csv(path) if path.suffix.lower() == ".csv" else _read_xlsx(path, recipe)
+            table, sheet, first_row, sources, notes = read[how]
+            if "when_column" not in recipe or recipe["when_column"] in _renamed(table, recipe).columns:
+                break
+    except (_FileProblem, LayoutProblem) as p:
+        return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet,
+                                          row=p.row, column=p.column, value=p.value)]
     except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
         return _empty(dimensions), [Issue(path.name, f"cannot be read ({exc.strerror or type(exc).__name__})",
                                           "a file this user may read")]
-    records, issues = _records(path.name, sheet, first_row, table, sources, dimensions)
+    records, issues = _records(path.name, sheet, first_row, _renamed(table, recipe), sources, dimensions, recipe)
     return records, [Issue(path.name, note, severity=WARNING) for note in notes] + issues
 
 
-def _through_recipe(path: Path, recipe: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
+def _renamed(table: pd.DataFrame, recipe: dict) -> pd.DataFrame:
+    """The table with its printed headers renamed to the columns they are (the recipe's `rename`)."""
+    rename = recipe.get("rename")
+    return table.rename(columns=rename) if rename else table
+
+
+def _through_recipe(path: Path, recipe_file: Path, recipe: dict, cat) -> tuple[pd.DataFrame, list[Issue]]:
     dimensions = list(cat.dimensions)
-    try:
-        if path.suffix.lower() != ".xlsx":
-            raise LayoutProblem(f"a layout recipe ({recipe.name}) reads workbooks only", "an .xlsx workbook")
-        table = extract_table(path, read_recipe(recipe, cat), cat)
-    except LayoutProblem as p:
-        return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet, row=p.row, column=p.column,
-                                          value=p.value)]
+    if path.suffix.lower() != ".xlsx":
+        raise LayoutProblem(f"a `layout: table` recipe ({recipe_file.name}) reads workbooks only", "an .xlsx workbook")
+    table = extract_table(path, recipe, cat)
     if table.empty:
         return _empty(dimensions), [Issue(path.name, "the recipe finds no figures in the file",
-                                          f"figures in the sheets and rows {recipe.name} names")]
+                                          f"figures in the sheets and rows {recipe_file.name} names")]
     for column in RECORD_COLUMNS + dimensions:
         if column not in table:
             table[column] = None
@@ -130,6 +135,7 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
         raise _FileProblem(f"not UTF-8 text (byte {exc.start}), nor Arabic text in Windows-1256", _SAVE_AS) from None
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 _SAVE_AS = "a CSV file saved as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8 (comma delimited))"
 
 
@@ -145,14 +151,20 @@ def _read_csv(path: Path):
     try:
         # dtype=object: plain Python strings. pandas' default (Arrow-backed) strings cost
         # seconds in conversions on a million-row source set and gain nothing here.
-        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=True)
+        # A UTF-8 file is given as its bytes: as text, pandas would encode it back to UTF-8.
+        source = io.BytesIO(raw) if not notes and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) else io.StringIO(text)
+        table = pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=True,
+                            encoding="utf-8-sig")
     except (pd.errors.ParserError, csv.Error) as exc:
         raise _FileProblem(f"not a readable CSV table: {exc}", "comma-separated values") from None
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     table.columns = [h.strip() for h in header] + [""] * (len(table.columns) - len(header))
-    # Data start on line 2; pandas drops blank lines, so count them back in.
-    lines = [n for n, line in enumerate(text.splitlines()[1:], start=2) if line.strip()]
-    table.index = lines[: len(table)]
+    # Data start on line 2; pandas drops blank lines, so count them back in (when there are any).
+    if _BLANK_LINE.search(text):
+        lines = [n for n, line in enumerate(text.splitlines()[1:], start=2) if line.strip()]
+        table.index = lines[: len(table)]
+    else:
+        table.index = range(2, 2 + len(table))
     return _named_columns(table, None), None, 2, None, notes
 
 
@@ -160,7 +172,7 @@ def _read_csv(path: Path):
 _DAMAGED = (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError)
 
 
-def _sheet_values(path: Path, data_only: bool) -> tuple[list[tuple], dict | None]:
+def _sheet_values(path: Path, data_only: bool, sheet: str, sources_sheet: str | None) -> tuple[list[tuple], dict | None]:
     """The data sheet's rows, and the sources sheet's mapping, with cached values of formulas
     (data_only) or the formulas themselves."""
     try:
@@ -168,10 +180,10 @@ def _sheet_values(path: Path, data_only: bool) -> tuple[list[tuple], dict | None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise _FileProblem(f"not an Excel workbook ({type(exc).__name__})", "an .xlsx workbook saved by Excel or LibreOffice") from None
     try:
-        if DATA_SHEET not in wb.sheetnames:
-            raise _FileProblem(f"no sheet named {DATA_SHEET!r} (found {wb.sheetnames})", f"the figures in a sheet named {DATA_SHEET!r}")
-        rows = list(wb[DATA_SHEET].iter_rows(values_only=True))
-        sources = _read_sources_sheet(wb) if SOURCES_SHEET in wb.sheetnames else None
+        if sheet not in wb.sheetnames:
+            raise _FileProblem(f"no sheet named {sheet!r} (found {wb.sheetnames})", f"the figures in a sheet named {sheet!r}")
+        rows = list(wb[sheet].iter_rows(values_only=True))
+        sources = _read_sources_sheet(wb, sources_sheet) if sources_sheet in wb.sheetnames else None
     except _DAMAGED as exc:
         raise _FileProblem(f"the workbook is damaged and cannot be read ({type(exc).__name__}: {str(exc)[:80]})",
                            "the workbook saved again by Excel or LibreOffice") from None
@@ -180,7 +192,7 @@ def _sheet_values(path: Path, data_only: bool) -> tuple[list[tuple], dict | None
     return rows, sources
 
 
-def _formulas_without_values(rows: list[tuple], formulas: list[tuple]) -> None:
+def _formulas_without_values(rows: list[tuple], formulas: list[tuple], sheet: str) -> None:
     """A formula whose value was never saved (a file written by a program, not by Excel) reads
     as empty: refuse it, naming its cell, rather than lose the figure."""
     for n, (row, written) in enumerate(zip(rows, formulas), start=1):
@@ -188,25 +200,29 @@ def _formulas_without_values(rows: list[tuple], formulas: list[tuple]) -> None:
             if value is None and isinstance(formula, str) and formula.startswith("="):
                 raise _FileProblem("a formula with no saved value, which reads as an empty cell",
                                    "the figure itself, or the file opened and saved once in Excel or LibreOffice",
-                                   DATA_SHEET, n, get_column_letter(c), formula)
+                                   sheet, n, get_column_letter(c), formula)
 
 
-def _read_xlsx(path: Path):
-    rows, sources = _sheet_values(path, data_only=True)
-    _formulas_without_values(rows, _sheet_values(path, data_only=False)[0])
-    header_at = next((n for n, row in enumerate(rows[:_HEADER_SEARCH_ROWS]) if "indicator_id" in _texts(row)), None)
+def _read_xlsx(path: Path, recipe: dict):
+    """The recipe's sheet as a table under its header row (the first of the top rows that has
+    the recipe's `header_row_has` column), and the period columns' sources."""
+    sheet, sources_sheet = recipe["sheet"], recipe.get("sources_sheet")
+    rows, sources = _sheet_values(path, True, sheet, sources_sheet)
+    _formulas_without_values(rows, _sheet_values(path, False, sheet, sources_sheet)[0], sheet)
+    marker, within = recipe.get("header_row_has", "indicator_id"), recipe.get("header_within_rows", 1)
+    header_at = next((n for n, row in enumerate(rows[:within]) if marker in _texts(row)), None)
     if header_at is None:
         if not any(any(v is not None for v in row) for row in rows):
-            raise _FileProblem("the sheet is empty", "a header row and at least one figure", DATA_SHEET)
-        raise _FileProblem(f"no header row with an 'indicator_id' column in the first {_HEADER_SEARCH_ROWS} rows",
-                           "a header row naming the columns", DATA_SHEET)
+            raise _FileProblem("the sheet is empty", "a header row and at least one figure", sheet)
+        raise _FileProblem(f"no header row with an {marker!r} column in the first {within} rows",
+                           "a header row naming the columns", sheet)
     width = max((len(r) for r in rows[header_at:]), default=0)
     header = [_header_text(v) for v in rows[header_at]] + [""] * (width - len(rows[header_at]))
     body = [list(r) + [None] * (width - len(r)) for r in rows[header_at + 1:]]
     table = pd.DataFrame(body, columns=range(width), dtype=object)
     table.columns = header
     table.index = range(header_at + 2, header_at + 2 + len(table))
-    return _named_columns(table, DATA_SHEET), DATA_SHEET, header_at + 2, sources, []
+    return _named_columns(table, sheet), sheet, header_at + 2, sources, []
 
 
 def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:
@@ -235,14 +251,14 @@ def _header_text(value) -> str:
     return str(value).strip()
 
 
-def _read_sources_sheet(wb) -> dict[str, str]:
-    rows = list(wb[SOURCES_SHEET].iter_rows(values_only=True))
+def _read_sources_sheet(wb, name: str) -> dict[str, str]:
+    rows = list(wb[name].iter_rows(values_only=True))
     if not rows:
         return {}
     header = _texts(rows[0])
     if "column" not in header or "source_id" not in header:
         raise _FileProblem("the sources sheet needs the columns 'column' and 'source_id'",
-                           "one row per period column naming its source", SOURCES_SHEET)
+                           "one row per period column naming its source", name)
     col, src = header.index("column"), header.index("source_id")
     mapping = {}
     for n, r in enumerate(rows[1:], start=2):
@@ -251,7 +267,7 @@ def _read_sources_sheet(wb) -> dict[str, str]:
         column = _header_text(r[col])
         if column in mapping:
             raise _FileProblem(f"the sources sheet names column {column!r} twice (row {n})",
-                               "one source per period column", SOURCES_SHEET)
+                               "one source per period column", name)
         mapping[column] = _header_text(r[src])
     return mapping
 
@@ -270,7 +286,29 @@ def _blank_cells(table: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dimensions: list[str]):
+def _column(table: pd.DataFrame, name: str | None, fill=None) -> np.ndarray:
+    """A column of the table as an object array, or `fill` in every row where it has none."""
+    if name is not None and name in table:
+        return table[name].to_numpy(dtype=object)
+    return np.full(len(table), fill, dtype=object)
+
+
+def _blank_rows(table: pd.DataFrame) -> np.ndarray:
+    """Which rows are blank in every column. Column by column over the rows still blank, so
+    a table with no blank rows costs one column's test, not every cell's."""
+    candidates = np.arange(len(table))
+    for n in range(table.shape[1]):
+        if not len(candidates):
+            break
+        candidates = candidates[_blank_cells(table.iloc[candidates, [n]])[:, 0]]
+    out = np.zeros(len(table), dtype=bool)
+    out[candidates] = True
+    return out
+
+
+def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dimensions: list[str], recipe: dict):
+    """The figures of a `layout: columns` table: one per row from its `value` column (figures:
+    value), or one per filled cell under a period heading (figures: periods)."""
     issues: list[Issue] = []
     if table.empty or not len(table.columns):
         return _empty(dimensions), [Issue(file, "the file has no figures", "at least one row of figures", sheet=sheet)]
@@ -278,14 +316,14 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     duplicated = {c for c in columns if columns.count(c) > 1}
     if duplicated:
         return _empty(dimensions), [Issue(file, f"columns named more than once: {sorted(duplicated)}", "each column named once", sheet=sheet, row=first_row - 1)]
-    long = "value" in columns
-    required = ["indicator_id", "geo"] + (["period", "value", "source_id"] if long else [])
+    long = recipe["figures"] == "value"
+    required = recipe.get("requires", [])
     missing = [c for c in required if c not in columns]
     if missing:
         return _empty(dimensions), [Issue(file, f"missing column(s) {missing}", f"the columns {required}", sheet=sheet, row=first_row - 1)]
     period_columns = []
     for col in columns:
-        if col in KNOWN or col in dimensions:
+        if col in FIELDS or col in dimensions:
             continue
         if not long:
             try:
@@ -305,29 +343,36 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
                             sheet=sheet, row=first_row - 1))
     if issues:
         return _empty(dimensions), issues
-    table = table[~_blank_cells(table).all(axis=1)]
-    base = pd.DataFrame({
+    table = table[~_blank_rows(table)]
+    # Object columns throughout: pandas would otherwise turn every column of text into Arrow
+    # strings and back, a copy of each of a million cells at every step.
+    base = {
         "source_file": np.full(len(table), file, dtype=object),
-        "source_sheet": np.full(len(table), sheet, dtype=object), "source_row": table.index,
-        "indicator_id": table["indicator_id"].to_numpy(), "geo": table["geo"].to_numpy(),
-        "unit": table["unit"].to_numpy() if "unit" in columns else None, "scale": None, "written": None,
-    })
-    for dim in dimensions:
-        base[dim] = table[dim].to_numpy() if dim in columns else None
+        "source_sheet": np.full(len(table), sheet, dtype=object), "source_row": table.index.to_numpy(),
+        "indicator_id": table["indicator_id"].to_numpy(dtype=object), "geo": table["geo"].to_numpy(dtype=object),
+        "unit": _column(table, "unit"), "scale": _column(table, None), "written": _column(table, None),
+        **{dim: _column(table, dim) for dim in dimensions},
+    }
     if long:
-        out = base.assign(source_column="value", period=table["period"].to_numpy(),
-                          value=table["value"].to_numpy(), source_id=table["source_id"].to_numpy(),
-                          status=table["status"].to_numpy() if "status" in columns else None)
+        printed = {field: header for header, field in recipe.get("rename", {}).items()}.get("value", "value")
+        parts = [{**base, "source_column": _column(table, None, printed), "period": _column(table, "period"),
+                  "value": _column(table, "value"), "source_id": _column(table, "source_id"),
+                  "status": _column(table, "status")}]
     else:
-        row_sources = table["source_id"].to_numpy() if "source_id" in columns else None
+        row_sources = _column(table, "source_id") if "source_id" in columns else None
         parts = []
         for col in period_columns:
-            values = table[col].to_numpy()
             filled = ~_blank_cells(table[[col]])[:, 0]
             period, status = mark_of(col)
             source = row_sources[filled] if row_sources is not None else \
                 (sources or {}).get(col, (sources or {}).get(period))
-            parts.append(base[filled].assign(source_column=col, period=period, value=values[filled], source_id=source,
-                                             status=status))
-        out = pd.concat(parts, ignore_index=True) if parts else _empty(dimensions)
-    return out[RECORD_COLUMNS + dimensions].reset_index(drop=True), issues
+            n = int(filled.sum())
+            parts.append({**{k: v[filled] for k, v in base.items()}, "source_column": np.full(n, col, dtype=object),
+                          "period": np.full(n, period, dtype=object), "value": table[col].to_numpy(dtype=object)[filled],
+                          "source_id": source if isinstance(source, np.ndarray) else np.full(n, source, dtype=object),
+                          "status": np.full(n, status, dtype=object)})
+    if not parts:
+        return _empty(dimensions), issues
+    out = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in RECORD_COLUMNS + dimensions}, dtype=object)
+    out["source_row"] = out["source_row"].astype("int64")
+    return out, issues

@@ -8,9 +8,13 @@ checked against layout.schema.json) says which sheets, which rows head the colum
 each gives (the period, a breakdown), what a row is (a place, or a breakdown), which labels
 mean the total, which rows are notes, the unit and scale, and what marks and codes mean.
 
-The records it gives are those of the other layouts (etl/extract.py), so every check of
-etl/validate.py applies; each points at its cell in the published file: the sheet, the
-row and the column letter.
+A table whose header row names its columns (`indicator_id`, `geo`, a breakdown…) is read by
+a recipe of the other kind, `layout: columns` (etl/extract.py reads it): its figures are in a
+`value` column or in columns headed by periods. The long and wide layouts of files with no
+recipe beside them are two such recipes, built in (etl/recipes/).
+
+Every recipe gives the same records, so every check of etl/validate.py applies; each points
+at its cell in the published file: the sheet, the row and the column letter.
 """
 from __future__ import annotations
 
@@ -30,6 +34,13 @@ from .checked_yaml import YamlFileError, read_checked
 from .normalise import mark_of
 
 SUFFIX = ".layout.yaml"
+BUILTIN = Path(__file__).resolve().parent / "recipes"
+BUILTIN_ORDER = ("long.layout.yaml", "wide.layout.yaml")
+# The columns a `layout: columns` table may have besides breakdowns: each a field of the record.
+FIELDS = ("indicator_id", "geo", "period", "value", "status", "unit", "source_id", "label_ar", "label_en", "note")
+_COLUMNS_ONLY = {"figures", "requires", "when_column", "header_row_has", "header_within_rows", "sources_sheet", "rename"}
+_TABLE_ONLY = {"indicator", "source", "sources", "unit", "scale", "header_rows", "columns", "label_column", "rows",
+               "place", "totals", "skip", "marks", "codes"}
 
 
 class LayoutProblem(Exception):
@@ -47,13 +58,27 @@ def recipe_path(path: Path) -> Path:
     return path.with_name(path.stem + SUFFIX)
 
 
+def builtin_recipes() -> list[dict]:
+    """The recipes of files that have none beside them, in the order they are tried: the long
+    layout (a `value` column), then the wide one (etl/recipes/)."""
+    return [_shaped(BUILTIN / name) for name in BUILTIN_ORDER]
+
+
 def read_recipe(path: Path, cat) -> dict:
     """The recipe, checked for shape (schema) and meaning (the catalogue's names)."""
-    try:
-        recipe = read_checked(path, "layout.schema.json")
-    except YamlFileError as exc:
-        raise LayoutProblem(f"the layout recipe {path.name}: {exc}", "a recipe as layout.schema.json describes") from None
+    recipe = _shaped(path)
     where = f"the layout recipe {path.name}"
+    stray = sorted(set(recipe) & (_TABLE_ONLY if recipe["layout"] == "columns" else _COLUMNS_ONLY))
+    if stray:
+        raise LayoutProblem(f"{where}: {', '.join(stray)} belong to the other layout than `layout: {recipe['layout']}`",
+                            "the keys of one layout (layout.schema.json)")
+    if recipe["layout"] == "columns":
+        fields = (*FIELDS, *cat.dimensions)
+        for printed, field in recipe.get("rename", {}).items():
+            if field not in fields:
+                raise LayoutProblem(f"{where}: rename: {printed!r} to {field!r}, which is not a column the build reads",
+                                    f"one of {list(fields)}")
+        return recipe
     if recipe["indicator"] not in cat.indicators:
         raise LayoutProblem(f"{where}: unknown indicator {recipe['indicator']!r}", "an indicator of indicators.yaml")
     breakdowns = cat.indicators[recipe["indicator"]]["breakdowns"]
@@ -78,6 +103,15 @@ def read_recipe(path: Path, cat) -> dict:
     if ("source" in recipe) == ("sources" in recipe):
         raise LayoutProblem(f"{where}: say the source once: `source`, or `sources` by period", "source or sources")
     return recipe
+
+
+def _shaped(path: Path) -> dict:
+    """The recipe checked against layout.schema.json, with its layout named (table by default)."""
+    try:
+        recipe = read_checked(path, "layout.schema.json")
+    except YamlFileError as exc:
+        raise LayoutProblem(f"the layout recipe {path.name}: {exc}", "a recipe as layout.schema.json describes") from None
+    return {"layout": "table", **recipe}
 
 
 def _text(value) -> str:

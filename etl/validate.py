@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import difflib
 import functools
+import weakref
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 from contract.schema import NO_FIGURE, STATUSES
 
@@ -21,9 +23,78 @@ from .report import ERROR, WARNING, Issue
 
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
     """Return the observations that pass every rule, and the issues found."""
-    v = _Validator(records.reset_index(drop=True), cat)
+    v = _Validator(as_categories(records.reset_index(drop=True)), cat)
     v.run()
     return v.observations(), v.issues
+
+
+def as_categories(records: pd.DataFrame) -> pd.DataFrame:
+    """The records with each column of cells as a categorical: a million rows hold few distinct
+    texts, so each is hashed once here and every later step (codes, blank tests, number
+    parsing) works on the distinct values, and a cell costs a small code, not a pointer."""
+    columns = {}
+    for name, column in records.items():
+        if name == "source_row" and column.dtype != "int64":
+            column = pd.to_numeric(column).astype("int64")
+        elif column.dtype == object:
+            # Categories of Python objects: pandas would make them Arrow strings, converted
+            # back at every step.
+            codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+            column = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object))
+        columns[name] = column
+    return pd.DataFrame(columns, index=records.index)
+
+
+def concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One table of several files' records (as_categories), its columns still categorical: the
+    categories are united rather than the cells turned back into Python objects."""
+    frames = [f for f in frames if not f.empty] or frames[:1]
+    if len(frames) == 1:
+        return frames[0].reset_index(drop=True)
+    columns = {}
+    for name in frames[0].columns:
+        parts = [f[name] for f in frames]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+            columns[name] = union_categoricals([p.array for p in parts], ignore_order=True)
+        else:
+            columns[name] = np.concatenate([p.to_numpy() for p in parts])
+    return pd.DataFrame(columns)
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """The column's values as Python objects, a missing cell as None (a categorical gives NaN)."""
+    values = column.to_numpy(dtype=object)
+    missing = column.isna().to_numpy()
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
+
+
+class _Codes:
+    """Each column's codes (equal values, equal codes), kept while the column lives: by weak
+    reference, so a step's result that no later step uses takes its codes with it (on a
+    million rows, each is 4-8 MB, and a run makes dozens)."""
+
+    def __init__(self):
+        self._held: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+    def get(self, column: pd.Series) -> np.ndarray | None:
+        held = self._held.get(id(column))
+        return held[1] if held is not None and held[0]() is column else None
+
+    def put(self, column: pd.Series, codes: np.ndarray) -> np.ndarray:
+        if len(codes) and codes.max() < 2**31:
+            codes = codes.astype(np.int32)
+        key, held = id(column), self._held
+        held[key] = (weakref.ref(column, lambda _: held.pop(key, None)), codes)
+        return codes
+
+    def keep_only(self, *columns: pd.Series) -> None:
+        """Let go of every column's codes but these (the records' own columns live on)."""
+        keep = {id(c) for c in columns}
+        for key in [k for k in self._held if k not in keep]:
+            del self._held[key]
 
 
 class _Validator:
@@ -32,17 +103,21 @@ class _Validator:
         self.cat = cat
         self.issues: list[Issue] = []
         self.bad = pd.Series(False, index=records.index)
-        self._codes: dict[int, tuple[pd.Series, np.ndarray]] = {}
+        self._codes = _Codes()
         self._columns: dict[str, np.ndarray] | None = None
 
     # -- per distinct value
     def codes(self, column: pd.Series) -> np.ndarray:
         """Each row's code for its value in `column` (equal values, equal codes)."""
-        cached = self._codes.get(id(column))
-        if cached is not None and cached[0] is column:
-            return cached[1]
-        codes, _ = pd.factorize(column, use_na_sentinel=False)
-        self._codes[id(column)] = (column, codes)
+        codes = self._codes.get(column)
+        if codes is None:
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                # The records' columns are coded already; numbered anew (a missing cell, -1,
+                # included), since a selection of rows may not use every category.
+                codes = pd.factorize(column.cat.codes.to_numpy())[0]
+            else:
+                codes = pd.factorize(column, use_na_sentinel=False)[0]
+            codes = self._codes.put(column, codes)
         return codes
 
     def combined_codes(self, *columns: pd.Series) -> np.ndarray:
@@ -50,7 +125,7 @@ class _Validator:
         codes = self.codes(columns[0])
         for column in columns[1:]:
             other = self.codes(column)
-            codes, _ = pd.factorize(codes * (int(other.max(initial=0)) + 1) + other)
+            codes, _ = pd.factorize(codes.astype(np.int64) * (int(other.max(initial=0)) + 1) + other)
         return codes
 
     def each(self, func, *columns: pd.Series) -> pd.Series:
@@ -62,23 +137,33 @@ class _Validator:
         result is an object Series that keeps None as None (pandas' map turns it into NaN,
         which is truthy).
         """
-        codes = self.combined_codes(*columns)
-        n = int(codes.max(initial=-1)) + 1
-        first = np.empty(n, dtype=np.int64)
-        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each combination
-        samples = [c.iloc[first].to_numpy(dtype=object) for c in columns]
-        results = np.empty(n, dtype=object)
-        for j in range(n):
-            results[j] = func(*(s[j] for s in samples))
+        results, codes = self._per_distinct(func, columns)
         out = pd.Series(results[codes], index=columns[0].index, dtype=object)
         try:
             # Codes of the result itself (equal results, equal codes: "مسقط" and "محافظة
             # مسقط" are one place), found among the few distinct results, not the rows.
             result_codes, _ = pd.factorize(results, use_na_sentinel=False)
-            self._codes[id(out)] = (out, result_codes[codes])
+            self._codes.put(out, result_codes[codes])
         except TypeError:  # unhashable results are never grouped on
             pass
         return out
+
+    def holds(self, func, *columns: pd.Series) -> pd.Series:
+        """Whether func(*values) is true, per row, as each() works it out: a boolean Series."""
+        results, codes = self._per_distinct(func, columns)
+        return pd.Series(results.astype(bool)[codes], index=columns[0].index)
+
+    def _per_distinct(self, func, columns) -> tuple[np.ndarray, np.ndarray]:
+        """func's result for each distinct combination of values, and each row's combination."""
+        codes = self.combined_codes(*columns)
+        n = int(codes.max(initial=-1)) + 1
+        first = np.empty(n, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the first row of each combination
+        samples = [_objects(c.iloc[first]) for c in columns]
+        results = np.empty(n, dtype=object)
+        for j in range(n):
+            results[j] = func(*(s[j] for s in samples))
+        return results, codes
 
     # -- reporting
     def flag(self, mask: pd.Series, column: str | pd.Series, message, expected="", value_col: str | None = None):
@@ -114,7 +199,7 @@ class _Validator:
     def _arrays(self) -> dict[str, np.ndarray]:
         """The records' columns as arrays, for reading one row at a time (once per run)."""
         if self._columns is None:
-            self._columns = {c: self.r[c].to_numpy(dtype=object) for c in self.r.columns}
+            self._columns = {c: _objects(self.r[c]) for c in self.r.columns}
         return self._columns
 
     def run(self):
@@ -122,16 +207,16 @@ class _Validator:
         if self.r.empty:
             return
         r = {c: self.r[c] for c in self.r.columns}  # the same Series objects throughout, for the codes cache
-        each = self.each
-        blank = lambda col: each(_is_blank, r[col]).astype(bool)
+        each, holds = self.each, self.holds
+        blank = lambda col: holds(_is_blank, r[col])
         # Indicator known, and expected in this file.
         ind = each(lambda v: "" if _is_blank(v) else str(v).strip(), r["indicator_id"])
         self.r["indicator_id"] = self.ind = ind
-        known = each(lambda i: i in cat.indicators, ind).astype(bool)
+        known = holds(lambda i: i in cat.indicators, ind)
         near = _near(cat.indicators)
         self.flag(~known, "indicator_id", lambda rec: "unknown indicator" + near(rec["indicator_id"]),
                   "an indicator id declared under `indicators:` in indicators.yaml")
-        allowed = each(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"]).astype(bool)
+        allowed = holds(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"])
         self.flag(known & ~allowed, "indicator_id", lambda rec: f"indicator is not expected in this file",
                   lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}, or this file added "
                               f"to its `files:` in indicators.yaml")
@@ -154,8 +239,8 @@ class _Validator:
 
         # Period, read and dated by the indicator's measure.
         parsed = each(lambda p: _try(parse_period, p), r["period"])
-        col = r["source_column"].where(r["source_column"] != "value", "period")
-        self.flag(ok & each(lambda p: isinstance(p, str), parsed).astype(bool), col,
+        col = each(lambda c: "period" if c == "value" else c, r["source_column"])
+        self.flag(ok & holds(lambda p: isinstance(p, str), parsed), col,
                   lambda rec: f"the period {parsed.iat[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
         dated = each(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
         self.period = each(lambda d: d[0], dated)
@@ -174,7 +259,7 @@ class _Validator:
         for dim in cat.dimensions:
             given = ~blank(dim)
             code = each(lambda v, d=dim: cat.member_code(d, v) if not _is_blank(v) else None, r[dim])
-            has_dim = each(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind).astype(bool)
+            has_dim = holds(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind)
             self.flag(ok & given & ~has_dim, dim, "this indicator has no such breakdown",
                       lambda rec: f"an empty cell (breakdowns: {cat.indicators[rec['indicator_id']]['breakdowns'] or 'none'})")
             members = cat.dimensions[dim]["members"]
@@ -187,14 +272,9 @@ class _Validator:
 
         # The figure itself, and its status: a mark on the cell ("79597*"), a code in its place
         # (".."), the `status` column of a long file or a mark on a wide file's period column.
-        value, self.qualifier, problem, marked = _parse_figures(r["value"], each)
-        # Most files state no status: read only the cells that do (not a per-row pass over millions).
-        given = pd.Series(None, index=self.r.index, dtype=object)
-        stated = r["status"].notna().to_numpy()
-        if stated.any():
-            given[stated] = r["status"][stated].map(functools.lru_cache(maxsize=None)(lambda v: _try(parse_status, v)))
-        bad_status = pd.Series(False, index=self.r.index)
-        bad_status[stated] = given[stated].map(lambda g: isinstance(g, str) and g not in STATUSES).astype(bool)
+        value, self.qualifier, problem, marked = _parse_figures(r["value"])
+        given = each(lambda v: None if v is None else _try(parse_status, v), r["status"])
+        bad_status = holds(lambda g: isinstance(g, str) and g not in STATUSES, given)
         self.flag(ok & bad_status, "status", lambda rec: f"the status {given.iat[rec.name]}",
                   f"one of {', '.join(STATUSES)}, or their Arabic or English words")
         given = given.where(~bad_status, None)
@@ -203,8 +283,7 @@ class _Validator:
                   f"{given.iat[rec.name]}", "one status for a figure")
         status = marked.where(marked.notna(), given)
         no_figure = status.isin(NO_FIGURE)
-        empty = pd.Series(False, index=self.r.index)   # judged only where the status says there is no figure
-        empty[no_figure] = r["value"][no_figure].map(_is_blank).astype(bool)
+        empty = holds(_is_blank, r["value"])
         failed = problem.notna() & ~(no_figure & empty)          # an empty cell is right where there is no figure
         self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem.iat[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
         figure_anyway = no_figure & value.notna()
@@ -212,7 +291,7 @@ class _Validator:
                   "no figure for that status (an empty cell or a code such as '..'), or another status")
         self.status = status
         if r["scale"].notna().any():   # a table in thousands (بالألف): the figures it means
-            value = value * pd.to_numeric(r["scale"], errors="coerce").fillna(1.0)
+            value = value * pd.to_numeric(r["scale"].astype(object), errors="coerce").fillna(1.0)
             huge = value.abs() > MAX_ABS_VALUE
             self.flag(ok & huge, r["source_column"], "the figure times the table's scale is larger than the "
                       f"plausible maximum {MAX_ABS_VALUE:,.0f}", "a smaller scale in the layout recipe")
@@ -227,23 +306,22 @@ class _Validator:
 
         # Source: present, declared, and about the indicator's country.
         src = each(lambda s: None if _is_blank(s) else str(s).strip(), r["source_id"])
-        src_col = r["source_column"].where(r["source_column"] != "value", "source_id")
+        src_col = each(lambda c: "source_id" if c == "value" else c, r["source_column"])
         self.flag(ok & src.isna(), src_col, "the figure has no source",
                   "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
-        declared = each(lambda s: s in cat.sources, src).astype(bool)
+        declared = holds(lambda s: s in cat.sources, src)
         unknown_src = src.notna() & ~declared
         near_source = _near(cat.sources)
         self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src.iat[rec.name]!r}" + near_source(src.iat[rec.name]),
                   "a source id declared under `sources:` in indicators.yaml")
-        wrong_country = declared & each(
-            lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country).astype(bool)
+        wrong_country = declared & holds(
+            lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country)
         self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src.iat[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
         self.source = src
 
         # The checks across rows group by these columns only: let go of the codes kept for the
         # others (on a million rows, a few hundred MB at the build's peak).
-        keep = {id(c) for c in (self.ind, self.geo_code, self.start, self.end, self.country, *self.members.values())}
-        self._codes = {k: v for k, v in self._codes.items() if k in keep}
+        self._codes.keep_only(self.ind, self.geo_code, self.start, self.end, self.country, *self.members.values())
         self._check_duplicates()
         self._check_sums()
 
@@ -285,8 +363,8 @@ class _Validator:
         good = ~self.bad.to_numpy() & self.value.notna().to_numpy()   # no figure, nothing to add
         blank = {dim: codes.isna().to_numpy() for dim, codes in self.members.items()}
         for dim in self.cat.dimensions:
-            checked = good & self.each(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"],
-                                       self.ind).to_numpy(dtype=bool)
+            checked = good & self.holds(lambda i, d=dim: i in self.cat.indicators and d in self.cat.indicators[i]["sum_to_total"],
+                                        self.ind).to_numpy()
             if not (checked & ~blank[dim]).any():
                 continue
             # The group keeps the other breakdowns: parts by `dim` add up to the total in the
@@ -315,7 +393,7 @@ class _Validator:
         codes = self.codes(columns[0])[where]
         for column in columns[1:]:
             other = self.codes(column)[where]
-            codes, _ = pd.factorize(codes * (int(other.max(initial=0)) + 1) + other)
+            codes, _ = pd.factorize(codes.astype(np.int64) * (int(other.max(initial=0)) + 1) + other)
         out = np.full(len(rows), -1, dtype=np.int64)
         out[where] = codes
         return out
@@ -364,9 +442,9 @@ class _Validator:
         out["status"] = self.status[ok].astype(object)
         out["unit"] = self.unit[ok]
         out["source_id"] = self.source[ok]
-        out["value_as_written"] = self.each(lambda v: v if isinstance(v, str) else _plain_text(v), r["value"])
+        out["value_as_written"] = self.each(lambda v: v if v is None or isinstance(v, str) else _plain_text(v), r["value"])
         written = r["written"].notna()   # a recipe's cell as printed, before its mark or code was read
-        out.loc[written, "value_as_written"] = r["written"][written]
+        out.loc[written, "value_as_written"] = r["written"][written].astype(object)
         for col in ("source_file", "source_sheet", "source_row", "source_column"):
             out[col] = r[col]
         out["source_row"] = out["source_row"].astype("int64")
@@ -447,32 +525,32 @@ def _try(func, value):
 
 # [0-9], not \d: \d also matches Arabic-Indic digits, and float() reads "79٥97" as 79597,
 # which would let a number mixing two digit systems past parse_figure's check.
-_PLAIN_NUMBER = r"-?[0-9]{1,12}(?:\.[0-9]+)?"
+# At most 12 digits, so within MAX_ABS_VALUE; thousands separated as parse_figure reads them.
+_PLAIN_NUMBER = r"-?(?:[0-9]{1,12}|[0-9]{1,3}(?:,[0-9]{3}){1,3})(?:\.[0-9]+)?"
 
 
-def _parse_figures(values: pd.Series, each) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """parse_figure over a column: (value, qualifier, problem, status) per row.
+def _parse_figures(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """parse_figure over a categorical column: (value, qualifier, problem, status) per row.
 
-    Plain numbers (most cells of a large file) are converted in bulk; any other form is
-    read by parse_figure once per distinct text. `problem` is None where the cell reads.
+    Each distinct cell is read once: plain numbers (most cells of a large file) in bulk, any
+    other form by parse_figure. `problem` is None where the cell reads.
     """
-    value = pd.Series(np.nan, index=values.index, dtype=float)
-    qualifier = pd.Series(None, index=values.index, dtype=object)
-    problem = pd.Series(None, index=values.index, dtype=object)
-    status = pd.Series(None, index=values.index, dtype=object)
-    is_text = each(lambda v: isinstance(v, str), values).astype(bool)
-    plain = is_text & values.where(is_text, "").astype(str).str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
-    value[plain] = pd.to_numeric(values[plain]).astype(float)  # at most 12 digits: within MAX_ABS_VALUE
-    rest = ~plain
-    if rest.any():
-        figures = each(lambda v: _try(parse_figure, v), values[rest])
-        failed = figures.map(lambda f: isinstance(f, str)).astype(bool)
-        good = figures[~failed]
-        value[good.index] = [np.nan if f.value is None else f.value for f in good]
-        qualifier[good.index] = [f.qualifier for f in good]
-        status[good.index] = [f.status for f in good]
-        problem[failed[failed].index] = figures[failed]
-    return value, qualifier, problem, status
+    cells = np.append(values.cat.categories.to_numpy(dtype=object), None)   # the last: a missing cell
+    value = np.full(len(cells), np.nan)
+    qualifier, problem, status = (np.full(len(cells), None, dtype=object) for _ in range(3))
+    texts = pd.Series([v if isinstance(v, str) else "" for v in cells], dtype=object)
+    plain = texts.str.fullmatch(_PLAIN_NUMBER).to_numpy(bool)   # 72675, or 122,178,206
+    value[plain] = pd.to_numeric(texts[plain].str.replace(",", "", regex=False)).astype(float)
+    for j in np.flatnonzero(~plain):
+        figure = _try(parse_figure, cells[j])
+        if isinstance(figure, str):
+            problem[j] = figure
+        else:
+            value[j] = np.nan if figure.value is None else figure.value
+            qualifier[j], status[j] = figure.qualifier, figure.status
+    codes = values.cat.codes.to_numpy()      # -1, a missing cell, picks the last
+    return tuple(pd.Series(part[codes], index=values.index, dtype=part.dtype)
+                 for part in (value, qualifier, problem, status))
 
 
 def _plain_text(value) -> str:

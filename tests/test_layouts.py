@@ -194,3 +194,88 @@ def test_a_recipe_or_a_table_that_cannot_be_read_is_a_report_line(yearbook, capf
     assert spi(["build", "--raw", str(root / "raw"), "--catalogue", str(root / "indicators.yaml"),
                 "--out", str(root / "out")]) == 1
     assert any(l.startswith(line) for l in capfd.readouterr().err.splitlines()), line
+
+
+# -- Tables whose header row names the columns: the long and wide layouts are two such
+#    recipes built in (etl/recipes/); a file may bring its own (another sheet, Arabic headers).
+
+ARABIC_HEADERS = {"indicator_id": "المؤشر", "geo": "المحافظة", "period": "الفترة", "beneficiary_category": "الفئة",
+                  "service_channel": "قناة الخدمة", "unit": "الوحدة", "value": "القيمة", "source_id": "المصدر"}
+COLUMNS_RECIPE = "layout: columns\nsheet: data\nfigures: value\nrename:\n" + "".join(
+    f"  {printed}: {field}\n" for field, printed in ARABIC_HEADERS.items())
+
+
+def _db_rows(out, *columns, file: str = "%") -> list[tuple]:
+    con = duckdb.connect(str(out / "indicators.duckdb"), read_only=True)
+    try:
+        return con.execute(f"SELECT {', '.join(columns)} FROM observations WHERE source_file LIKE ? ORDER BY ALL",
+                           [file]).fetchall()
+    finally:
+        con.close()
+
+
+def test_the_long_and_wide_layouts_are_recipes_in_the_project(paths):
+    from etl.layouts import BUILTIN, builtin_recipes
+    assert sorted(p.name for p in BUILTIN.glob("*.layout.yaml")) == ["long.layout.yaml", "wide.layout.yaml"]
+    long, wide = builtin_recipes()
+    assert (long["layout"], long["figures"], long["when_column"]) == ("columns", "value", "value")
+    assert long["requires"] == ["indicator_id", "geo", "period", "value", "source_id"]
+    assert (wide["figures"], wide["sheet"], wide["sources_sheet"]) == ("periods", "data", "sources")
+
+
+def test_a_csv_with_arabic_headers_reads_through_its_own_recipe(source_copy):
+    name = "om_spf_south_batinah.csv"
+    before = build(source_copy.raw, source_copy.catalogue, source_copy.root / "before")
+    assert before.ok
+    path = source_copy.raw / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    path.write_text("\n".join([",".join(ARABIC_HEADERS[h] for h in header), *lines[1:]]), encoding="utf-8")
+    (source_copy.raw / "om_spf_south_batinah.layout.yaml").write_text(COLUMNS_RECIPE, encoding="utf-8")
+    result = build(source_copy.raw, source_copy.catalogue, source_copy.out)
+    assert result.ok, "\n".join(map(str, result.issues))
+    figures = ("indicator_id", "geo_code", "period", "beneficiary_category", "value", "source_id", "source_row")
+    assert _db_rows(source_copy.out, *figures) == _db_rows(source_copy.root / "before", *figures)
+    # provenance names the column as printed
+    assert {c for (c,) in _db_rows(source_copy.out, "source_column") if c != "value"} >= {"القيمة"}
+
+
+def test_a_workbook_with_another_sheet_and_header_row_reads_through_its_own_recipe(source_copy):
+    from openpyxl import load_workbook
+    name = "om_mosd_national.xlsx"
+    assert build(source_copy.raw, source_copy.catalogue, source_copy.root / "before").ok
+    wb = load_workbook(source_copy.raw / name)
+    wb["data"].title, wb["sources"].title = "الجدول", "المصادر"
+    wb["الجدول"].insert_rows(1, amount=12)       # a title block above the header
+    wb["الجدول"]["A1"] = "المؤشرات الوطنية"
+    wb.save(source_copy.raw / name)
+    (source_copy.raw / "om_mosd_national.layout.yaml").write_text(
+        "layout: columns\nsheet: الجدول\nsources_sheet: المصادر\nheader_row_has: indicator_id\n"
+        "header_within_rows: 20\nfigures: periods\n", encoding="utf-8")
+    result = build(source_copy.raw, source_copy.catalogue, source_copy.out)
+    assert result.ok, "\n".join(map(str, result.issues))
+    figures = ("indicator_id", "geo_code", "period", "value", "status", "source_id", "source_column")
+    assert _db_rows(source_copy.out, *figures) == _db_rows(source_copy.root / "before", *figures)
+    # provenance: the sheet as named and the row as it is now, 12 rows further down
+    key = ("indicator_id", "geo_code", "period", "source_column")
+    assert _db_rows(source_copy.out, *key, "source_row - 12", "source_sheet", file=name) == \
+        [(*r, "الجدول") for r in _db_rows(source_copy.root / "before", *key, "source_row", file=name)]
+
+
+@pytest.mark.parametrize("recipe, line", [
+    (COLUMNS_RECIPE + "header_rows: [1]\n",
+     "ERROR: om_spf_south_batinah.csv: the layout recipe om_spf_south_batinah.layout.yaml: header_rows belong to the other "
+     "layout than `layout: columns`"),
+    (COLUMNS_RECIPE.replace("geo\n", "place\n"),
+     "ERROR: om_spf_south_batinah.csv: the layout recipe om_spf_south_batinah.layout.yaml: rename: 'المحافظة' to 'place', "
+     "which is not a column the build reads"),
+    (COLUMNS_RECIPE.replace("figures: value", "figures: cells"),
+     "ERROR: om_spf_south_batinah.csv: the layout recipe om_spf_south_batinah.layout.yaml: line 3: figures: 'cells' is not one of"),
+    ("layout: columns\nsheet: data\nfigures: value\nrequires: [indicator_id, geo, period, value, source_id, status]\n",
+     "ERROR: om_spf_south_batinah.csv, row 1: missing column(s) ['status']"),
+])
+def test_a_columns_recipe_that_does_not_fit_is_a_report_line(source_copy, capfd, recipe, line):
+    (source_copy.raw / "om_spf_south_batinah.layout.yaml").write_text(recipe, encoding="utf-8")
+    assert spi(["build", *source_copy.cli_args()]) == 1
+    err = capfd.readouterr().err
+    assert any(l.startswith(line) for l in err.splitlines()), err
