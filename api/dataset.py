@@ -156,6 +156,10 @@ FIELD_DESCRIPTION = {  # the data package's field descriptions; titles are the d
               "as published.",
     "unit": "Unit of the value; see the units resource.",
     "source_id": "The document that published the figure; see the sources resource.",
+    "revised_in": "The release that revised the figure: its value differs from the one an earlier release gave "
+                  "(see the releases resource). Empty for a figure never revised.",
+    "revised_on": "The day that release went public.",
+    "previous_value": "The value the figure had before that revision.",
     "value_as_written": "The figure exactly as the source writes it.",
     "source_file": "The file in data/raw/ the figure was read from.",
     "source_sheet": "Sheet of the source file (workbooks only).",

@@ -7,14 +7,18 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
 # `observations` and `latest_observations`: these columns around one column per breakdown
 # (dimension), in the catalogue's order. A NULL breakdown column means the total.
 OBSERVATION_HEAD = ("indicator_id", "geo_code", "period", "period_start", "period_end")
-OBSERVATION_TAIL = ("value", "qualifier", "status", "unit", "source_id", "value_as_written",
+# A figure whose value differs from the one an earlier release gave is revised: the release
+# that revised it, its public date and the value before (NULL for a figure never revised,
+# and in a build that is not a release).
+REVISION = ("revised_in", "revised_on", "previous_value")
+OBSERVATION_TAIL = ("value", "qualifier", "status", "unit", "source_id", *REVISION, "value_as_written",
                     "source_file", "source_sheet", "source_row", "source_column")
 PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
 
@@ -45,7 +49,21 @@ TABLES: dict[str, tuple[str, ...]] = {
     "indicator_frameworks": ("indicator_id", "item_id"),
     "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator"),
     "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),
+    # Releases (etl/release.py), up to the one this database serves: empty in a build that is
+    # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.
+    "releases": ("release_id", "seq", "public_at", "timezone", "note", "build_id", "released_by", "created_at",
+                 "added", "revised", "withdrawn"),
+    # What each release changed, with the breakdown columns after `period` as in observations.
+    "changes": ("release_id", "change", "indicator_id", "geo_code", "period", "old_value", "new_value",
+                "old_status", "new_status", "old_source_id", "new_source_id"),
+    # Every value a figure has had: from the release that published it until the one that
+    # replaced or withdrew it (NULL: still current). Breakdown columns after `period`.
+    "vintages": ("indicator_id", "geo_code", "period", "value", "status", "source_id", "from_release",
+                 "until_release"),
+    # Upcoming releases the catalogue announces (`calendar:`): the day, what, in which languages.
+    "calendar": ("expected_on", "title_ar", "title_en", "indicators", "languages"),
 }
+CHANGES = ("added", "revised", "withdrawn")
 
 
 def observation_columns(dimensions) -> list[str]:

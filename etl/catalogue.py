@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
 
@@ -55,6 +57,7 @@ class Catalogue:
     geographies: dict
     frameworks: dict
     indicators: dict
+    calendar: list = field(default_factory=list)
     _unit_index: dict = field(default_factory=dict, repr=False)
     _member_index: dict = field(default_factory=dict, repr=False)
     _geo_index: dict = field(default_factory=dict, repr=False)
@@ -106,7 +109,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],
                     geographies=data["geographies"], frameworks=data.get("frameworks") or {},
-                    indicators=data["indicators"])
+                    indicators=data["indicators"], calendar=data.get("calendar") or [])
     _check_and_index(cat, check)
     return cat
 
@@ -145,6 +148,24 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
     for key, ind in cat.indicators.items():
         _check_per_case(cat, check, key, ind)
     _check_site(cat, check)
+    _check_calendar(cat, check)
+
+
+def _check_calendar(cat: Catalogue, check: _Checker) -> None:
+    """`calendar`: real days (2026-02-30 is refused), indicators of the catalogue; and the
+    publisher's time zone, a name the zone database knows."""
+    for n, entry in enumerate(cat.calendar):
+        try:
+            date.fromisoformat(entry["date"])
+        except ValueError:
+            check.fail(f"calendar[{n}].date", f"{entry['date']!r} is not a day of the calendar")
+        for key in entry.get("indicators", []):
+            check.one_of(key, cat.indicators, f"calendar[{n}].indicators")
+    zone = cat.site.setdefault("timezone", "Asia/Muscat")
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        check.fail("site.timezone", f"{zone!r} is not a time zone name such as Asia/Muscat")
 
 
 def _check_site(cat: Catalogue, check: _Checker) -> None:

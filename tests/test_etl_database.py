@@ -15,12 +15,14 @@ def test_observations_have_the_published_columns_and_types(db):
                             "WHERE table_name = 'observations'").fetchall())
     expected = {"indicator_id": "VARCHAR", "geo_code": "VARCHAR", "period": "VARCHAR", "period_start": "DATE",
                 "period_end": "DATE", "value": "DOUBLE", "qualifier": "VARCHAR", "status": "VARCHAR", "unit": "VARCHAR",
-                "source_id": "VARCHAR", "value_as_written": "VARCHAR", "source_file": "VARCHAR",
+                "source_id": "VARCHAR", "revised_in": "VARCHAR", "revised_on": "DATE", "previous_value": "DOUBLE",
+                "value_as_written": "VARCHAR", "source_file": "VARCHAR",
                 "source_sheet": "VARCHAR", "source_row": "INTEGER", "source_column": "VARCHAR",
                 **{d: "VARCHAR" for d in BREAKDOWNS}}
     assert types == expected
     tables = {t for (t,) in db.execute("SHOW TABLES").fetchall()}
-    assert {"observations", "indicators", "geographies", "sources", "targets", "build_info"} <= tables
+    assert {"observations", "indicators", "geographies", "sources", "targets", "build_info", "releases", "changes",
+            "vintages", "calendar"} <= tables
 
 
 def test_every_reference_resolves(db):
