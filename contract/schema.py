@@ -52,7 +52,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     # Releases (etl/release.py), up to the one this database serves: empty in a build that is
     # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.
     "releases": ("release_id", "seq", "public_at", "timezone", "note", "build_id", "released_by", "created_at",
-                 "added", "revised", "withdrawn"),
+                 "added", "revised", "amended", "withdrawn"),
     # What each release changed, with the breakdown columns after `period` as in observations.
     "changes": ("release_id", "change", "indicator_id", "geo_code", "period", "old_value", "new_value",
                 "old_status", "new_status", "old_source_id", "new_source_id"),
@@ -63,7 +63,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     # Upcoming releases the catalogue announces (`calendar:`): the day, what, in which languages.
     "calendar": ("expected_on", "title_ar", "title_en", "indicators", "languages"),
 }
-CHANGES = ("added", "revised", "withdrawn")
+# A release adds a figure, revises it (another value), amends it (the same value, another
+# status or source) or withdraws it (no longer in the sources).
+CHANGES = ("added", "revised", "amended", "withdrawn")
 
 
 def observation_columns(dimensions) -> list[str]:

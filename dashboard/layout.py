@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
+from store import releases
 from store.catalogue import meta
 from store.texts import direction, other_lang, t
 
@@ -48,6 +49,11 @@ def shell(lang: str, active_path: str, content, switch_params: dict | None = Non
         build_text = f"{t('build', lang)}: {build.build_id} · {build.built_at:%Y-%m-%d %H:%M}"
     except (OSError, RuntimeError):  # no database, or one that cannot be read: the page says so itself
         build_text = ""
+    choice = releases.current()
+    if choice is not None:
+        build_text = t("release_read", lang).format(release=choice.release.release_id,
+                                                    when=f"{choice.release.local_time():%Y-%m-%d}")
+    embargo = releases.embargo_notice(lang)
     return html.Div(className="page" + (" wide" if wide else ""), lang=lang, dir=direction(lang), children=[
         html.A(t("skip_to_content", lang), href="#main", className="skip-link"),
         html.Header(className="site-header", children=[
@@ -62,10 +68,12 @@ def shell(lang: str, active_path: str, content, switch_params: dict | None = Non
                        hrefLang=other, title=t("switch_lang_label", lang), **{"data-lang": other}),
             ]),
         ]),
+        html.Div(embargo, className="embargo-banner", role="alert") if embargo else None,
         html.Main(id="main", tabIndex="-1", className="site-main", children=content),
         html.Footer(className="site-footer", children=[
             html.P(t("footer_licence", lang)),
             html.P(build_text, className="build-info") if build_text else None,
+            html.P(html.A(t("reviewers_signin", lang), href=f"/signin?lang={lang}", className="signin-link")),
         ]),
     ])
 

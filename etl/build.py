@@ -18,6 +18,7 @@ import pandas as pd
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file, source_files
 from .load import write_outputs
+from .release import ReleaseError, build_served
 from .report import Issue, errors
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
@@ -34,6 +35,7 @@ class BuildResult:
     indicators: int = 0
     observations: int = 0
     database: Path | None = None
+    released: list[str] = field(default_factory=list)   # the served databases (re)written
     seconds: float = 0.0
 
     @property
@@ -69,8 +71,10 @@ def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RA
 
 
 def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_dir: Path = DEFAULT_OUT,
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
-    """Build the database from a raw folder; on any error, write nothing."""
+          progress: Callable[[str], None] = lambda _: None, releases_dir: Path | None = None) -> BuildResult:
+    """Build the candidate database from a raw folder; on any error, write nothing. With
+    `releases_dir` (`spi build` gives data/releases/), also write the database the site
+    serves for each release (etl/release.py)."""
     started = time.perf_counter()
     result = BuildResult()
     # Load inputs.
@@ -100,6 +104,12 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     # Save outputs.
     progress(f"  writing {result.observations:,} observations")
     result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), progress)
+    if releases_dir is not None:
+        try:
+            result.released = build_served(releases_dir, out_dir, progress)
+        except (ReleaseError, CatalogueError, OSError, ValueError) as exc:
+            result.issues.append(Issue(str(releases_dir), f"the served databases cannot be written: {exc}",
+                                       "the releases as `spi release` wrote them (restore data/releases/ from version control)"))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -145,7 +145,7 @@ def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, bui
 _CASTS = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER",
           "revised_on": "DATE", "previous_value": "DOUBLE", "old_value": "DOUBLE", "new_value": "DOUBLE",
           "seq": "INTEGER", "public_at": "TIMESTAMP", "created_at": "TIMESTAMP", "added": "INTEGER",
-          "revised": "INTEGER", "withdrawn": "INTEGER", "expected_on": "DATE", "indicators": "VARCHAR[]",
+          "revised": "INTEGER", "amended": "INTEGER", "withdrawn": "INTEGER", "expected_on": "DATE", "indicators": "VARCHAR[]",
           "languages": "VARCHAR[]"}
 # The release tables' columns, with the breakdowns after `period` where figures are keyed.
 _KEYED = ("changes", "vintages")

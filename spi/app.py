@@ -11,7 +11,7 @@ import api
 from dashboard.app import server as _dash_server
 from dashboard.static import compress_static
 
-from . import policy
+from . import embargo, policy, reviewers
 
 
 def create() -> flask.Flask:
@@ -33,6 +33,10 @@ def create() -> flask.Flask:
     Compress(server)
     server.after_request(compress_static)
     api.register(server)   # /data/… downloads and the /api/v1 HTTP API
+    reviewers.init_app(server)
+    # before the policy: its after_request hook runs later, so the release's caching rules
+    # (private for reviewers and embargoed releases) are the last word
+    embargo.install(server)
     policy.install(server)
     return server
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from contract.schema import LANGS
 
 from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
+from etl.release import DEFAULT_RELEASES, ReleaseError, build_served, diff, make_release
 from etl.report import errors, format_report
 
 
@@ -24,6 +26,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of source files (default: data/raw)")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="indicators.yaml")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/processed)")
+    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES,
+                   help="the releases to serve (default: data/releases); their databases go to OUT/releases/")
+    p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date")
+    p.add_argument("--note", required=True, help="what the release brings, in a sentence")
+    p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without a zone, "
+                                              "the catalogue's site.timezone); default: now")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the candidate was built (default: data/processed)")
+    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES, help="the releases (default: data/releases)")
+    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
+    p.add_argument("--by", default=None, help="who releases it (default: this user)")
+    p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES)
+    p.add_argument("--all", action="store_true", help="every changed figure, not the first 20 of each kind")
+    sub.add_parser("reviewer-hash", help="the argon2 hash of a reviewer's password (read from the terminal), "
+                                         "for the file SPI_REVIEWERS_FILE names")
     p = sub.add_parser("validate", help="check source files (with the rest of the raw folder) without touching the database")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
@@ -45,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--base-url", default=None,
                    help="site address used in embed snippets (default: $SPI_PUBLIC_URL, else http://127.0.0.1:8050)")
     args = parser.parse_args(argv)
-    return {"build": _build, "validate": _validate, "serve": _serve, "publish": _publish}[args.command](args)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
+    return {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
+            "publish": _publish, "reviewer-hash": _reviewer_hash}[args.command](args)
 
 
 def _say(text: str) -> None:
@@ -54,7 +74,7 @@ def _say(text: str) -> None:
 
 def _build(args) -> int:
     _say(f"building from {args.raw}")
-    result = build(args.raw, args.catalogue, args.out, progress=_say)
+    result = build(args.raw, args.catalogue, args.out, progress=_say, releases_dir=args.releases)
     if result.issues:
         print(format_report(result.issues), file=sys.stderr if not result.ok else sys.stdout)
     if not result.ok:
@@ -64,6 +84,44 @@ def _build(args) -> int:
     _say(f"built {result.database} in {result.seconds:.2f} s: {result.files} files, {result.indicators} indicators, "
          f"{result.observations:,} observations, {warnings} warning(s)")
     return 0
+
+
+def _release(args) -> int:
+    try:
+        entry = make_release(args.note, args.at, args.out, args.releases, args.catalogue, args.by)
+        build_served(args.releases, args.out, progress=_say)
+    except ReleaseError as exc:
+        print(f"release refused: {exc}", file=sys.stderr)
+        return 1
+    _say(f"released {entry['release_id']}: public at {entry['public_at']} ({entry['timezone']}); "
+         f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, {entry['withdrawn']} withdrawn")
+    return 0
+
+
+def _diff(args) -> int:
+    try:
+        last, change = diff(args.out, args.releases)
+    except ReleaseError as exc:
+        print(f"diff failed: {exc}", file=sys.stderr)
+        return 1
+    since = f"release {last['release_id']}" if last else "no release yet"
+    _say(f"the candidate against {since}: {change.added} added, {change.revised} revised, {change.amended} amended, "
+         f"{change.withdrawn} withdrawn")
+    for kind in ("added", "revised", "amended", "withdrawn"):
+        rows = change.rows[change.rows["change"] == kind]
+        for row in (rows if args.all else rows.head(20)).itertuples(index=False):
+            figure = " ".join(str(v) for k, v in row._asdict().items()
+                              if v is not None and v == v and not k.startswith(("old_", "new_", "change")))
+            _say(f"  {kind:9} {figure}: {_was(row.old_value, row.old_status)} -> {_was(row.new_value, row.new_status)}")
+        if not args.all and len(rows) > 20:
+            _say(f"  … and {len(rows) - 20} more {kind} (--all lists them)")
+    return 0
+
+
+def _was(value, status) -> str:
+    if value is None or value != value:
+        return status if isinstance(status, str) else "-"
+    return f"{value:,.10g}" + (f" ({status})" if isinstance(status, str) else "")
 
 
 def _validate(args) -> int:
@@ -103,6 +161,11 @@ def _publish(args) -> int:
     _say(f"published {len(result.files)} files to {args.out}: {result.charts} chart(s) in {result.seconds_charts:.1f} s"
          f" ({result.renderer or 'no charts'}), dataset files in {result.seconds_data:.1f} s")
     return 0
+
+
+def _reviewer_hash(args) -> int:
+    from .reviewers import main_hash  # imported here so build/validate stay light
+    return main_hash([])
 
 
 def _serve(args) -> int:

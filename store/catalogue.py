@@ -155,6 +155,9 @@ _lock = threading.Lock()
 _cache: dict[tuple, Meta] = {}
 
 
+KEPT_BUILDS = 8   # the live release, an embargoed one and a few as_of ones, side by side
+
+
 def meta() -> Meta:
     """The catalogue of the database file being served (read again after a rebuild)."""
     database = db()
@@ -167,6 +170,7 @@ def meta() -> Meta:
     with _lock:
         if key not in _cache:
             loaded = _load()
-            _cache.clear()
+            while len(_cache) >= KEPT_BUILDS:   # the oldest first: a rebuilt file's old catalogue
+                _cache.pop(next(iter(_cache)))
             _cache[key] = loaded
         return _cache[key]

@@ -17,7 +17,10 @@ import duckdb
 
 from contract.schema import DB_NAME, problems
 
+from .releases import MANIFEST, Releases, current
+
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "processed" / DB_NAME
+DEFAULT_RELEASES = DEFAULT_DB.parent / "releases"
 
 
 class DatabaseMissing(FileNotFoundError):
@@ -143,24 +146,59 @@ def _checked(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     return build_id
 
 
-_db: Database | None = None
+_databases: dict[Path, Database] = {}
+_releases: dict[Path, Releases] = {}
 _lock = threading.Lock()
 
 
-def db() -> Database:
-    """The process's database: $SPI_DB, else data/processed/indicators.duckdb."""
-    global _db
-    if _db is None:
+def served() -> Path:
+    """What this process serves: $SPI_DB, else data/processed/releases when `spi build` wrote
+    it, else data/processed/indicators.duckdb. A folder is a releases folder (store/releases.py);
+    a file is one build, served as it is (for development and tests)."""
+    configured = os.environ.get("SPI_DB")
+    if configured:
+        return Path(configured)
+    return DEFAULT_RELEASES if (DEFAULT_RELEASES / MANIFEST).exists() else DEFAULT_DB
+
+
+def releases() -> Releases | None:
+    """The releases served, or None when a single build is."""
+    path = served()
+    if not path.is_dir():
+        return None
+    found = _releases.get(path)
+    if found is None:
         with _lock:
-            if _db is None:
-                _db = Database(os.environ.get("SPI_DB", DEFAULT_DB))
-    return _db
+            found = _releases.setdefault(path, Releases(path))
+    return found
+
+
+def db() -> Database:
+    """The database this request reads: the release chosen for it (store/releases.py: the live
+    one by default), or the single build served."""
+    rel = releases()
+    if rel is None:
+        path = served()
+    else:
+        choice = current()
+        if choice is None:
+            try:
+                choice = rel.choose()
+            except LookupError:
+                raise DatabaseMissing(f"no release in {rel.folder} is public yet: run `spi release`") from None
+        path = choice.release.database
+    found = _databases.get(path)
+    if found is None:
+        with _lock:
+            found = _databases.setdefault(path, Database(path))
+    return found
 
 
 def use(path: str | Path | None) -> None:
-    """Read the database at `path` from now on in this process (None: $SPI_DB or the default)."""
-    global _db
+    """Read the database (or releases folder) at `path` from now on in this process (None:
+    $SPI_DB or the default)."""
     with _lock:
         if path is not None:
             os.environ["SPI_DB"] = str(path)
-        _db = None
+        _databases.clear()
+        _releases.clear()

@@ -181,6 +181,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Numbers use Latin digits (0-9) with thousands separators, as Omani official releases do."),
     "indicators_count": ("{n} مؤشرًا", "{n} indicators"),
     "figures_count": ("الأرقام المنشورة: {n}", "published figures: {n}"),
+    # releases (store/releases.py, dashboard/pages/releases.py)
+    "embargoed_until": ("محظور النشر حتى {when} — ليس للنشر", "EMBARGOED until {when} — not for publication"),
+    "no_release_yet": ("لم يُنشر أي إصدار بعد.", "No release is public yet."),
+    "release_read": ("الأرقام كما نُشرت في الإصدار {release} ({when})", "Figures as published in release {release} ({when})"),
+    "reviewers_signin": ("دخول المراجعين", "Reviewers' sign-in"),
     # embed
     "embed_open": ("المصدر الكامل والأرقام", "Full source and figures"),
     # downloads: the headers of the `names` form (api/shape.py header())

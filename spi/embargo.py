@@ -1,0 +1,79 @@
+"""Which release each request reads, and what an answer from an embargoed release carries.
+
+Before any route runs, the request's release is chosen (store/releases.py): the live one, the
+one `as_of` names (any address takes it), or the newest for a signed-in reviewer
+(spi/reviewers.py). A reviewer's answers, and anything read from a release not yet public, are
+`Cache-Control: private, no-store` with an `X-Embargo` header, so no shared cache ever keeps
+them; each embargoed view is written to the audit log. A public request carries no session
+cookie, and its answer does not vary by one, so public answers stay fully cacheable.
+"""
+from __future__ import annotations
+
+import flask
+
+from api.http import error as json_error
+from store import releases
+from store.database import releases as served_releases
+from store.texts import t
+from store.view import ParamError
+
+from . import reviewers
+
+# Files every page loads: neither a view of figures to audit nor an answer that differs by release.
+_NOT_VIEWS = ("/assets/", "/_dash-component-suites/", "/_favicon", "/healthz", "/signin", "/signout")
+
+
+def install(server: flask.Flask) -> None:
+    server.before_request(_choose)
+    server.teardown_request(_done)
+    server.after_request(_mark)
+
+
+def _choose():
+    folder = served_releases()
+    if folder is None or flask.request.path.startswith(("/assets/", "/_dash-component-suites/")):
+        return None
+    signed_in = flask.current_app.config.get("SESSION_COOKIE_NAME", "session") in flask.request.cookies
+    reviewer = reviewers.current_reviewer() if signed_in else None
+    try:
+        choice = folder.choose(reviewer, flask.request.args.get("as_of"))
+    except ParamError as exc:
+        return _refused(400, "invalid_as_of", exc.message)
+    except LookupError:
+        return _refused(503, "no_release", t("no_release_yet", "en"))
+    flask.g.release_token = releases.reading(choice)
+    flask.g.release = choice
+    if choice.embargoed and not flask.request.path.startswith(_NOT_VIEWS):
+        reviewers.audit("embargoed_view", reviewer=reviewer, release=choice.release.release_id,
+                        path=flask.request.full_path.rstrip("?"), addr=flask.request.remote_addr)
+    return None
+
+
+def _refused(status: int, code: str, message: str) -> flask.Response:
+    response = json_error(status, code, message)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _done(_exc=None) -> None:
+    token = flask.g.pop("release_token", None)
+    if token is not None:
+        releases.done(token)
+
+
+def _mark(response: flask.Response) -> flask.Response:
+    """Private answers for reviewers and embargoed releases; public ones vary by no cookie."""
+    choice = flask.g.get("release")
+    if choice is not None and (choice.embargoed or choice.reviewer):
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.pop("Expires", None)
+        if choice.embargoed:
+            # a header is Latin-1: the English notice (pages and files carry both languages)
+            response.headers["X-Embargo"] = releases.embargo_notice("en")
+    elif "Vary" in response.headers and not flask.request.cookies:
+        kept = [v.strip() for v in response.headers["Vary"].split(",") if v.strip().lower() != "cookie"]
+        if kept:
+            response.headers["Vary"] = ", ".join(kept)
+        else:
+            del response.headers["Vary"]
+    return response

@@ -1,0 +1,167 @@
+"""Which release a request reads: the live one, an earlier one (`as_of`), or, for a signed-in
+reviewer, the newest even while it is embargoed.
+
+The site serves a folder of releases (etl/release.py writes it: releases.json and one
+database per release). A release is public from its `public_at` on, by the server's clock:
+the public reads the newest public release, so an embargoed release goes live at its time
+with no restart, and until then no public answer can read it. `as_of` (a day, YYYY-MM-DD, or a
+release id) reads the release that was live then. A reviewer (the composition root, spi/app.py,
+says who is signed in) reads the newest release, embargoed or not.
+
+The choice is made once per request (choose) and kept in a context variable that the read
+layer's db() consults, so every query of a request reads one release.
+"""
+from __future__ import annotations
+
+import contextvars
+import json
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .texts import t
+from .view import ParamError
+
+MANIFEST = "releases.json"
+
+
+@dataclass(frozen=True)
+class Release:
+    release_id: str
+    seq: int
+    public_at: datetime        # aware, UTC
+    timezone: str
+    note: str
+    database: Path
+
+    def local_time(self) -> datetime:
+        """When it goes (went) public, in the publisher's time zone."""
+        return self.public_at.astimezone(ZoneInfo(self.timezone))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The release a request reads, and why: `embargoed` when it is not public yet (a reviewer's
+    view), `as_of` when an earlier release was asked for."""
+    release: Release
+    embargoed: bool = False
+    reviewer: str | None = None
+    as_of: str | None = None
+
+
+def now() -> datetime:
+    """The server's clock (UTC). SPI_NOW (ISO 8601) sets it, to rehearse a release day."""
+    fixed = os.environ.get("SPI_NOW")
+    if fixed:
+        when = datetime.fromisoformat(fixed)
+        return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return datetime.now(timezone.utc)
+
+
+class Releases:
+    """The releases of a served folder, re-read when its manifest changes."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._lock = threading.Lock()
+        self._stamp: tuple | None = None
+        self._all: tuple[Release, ...] = ()
+
+    def all(self) -> tuple[Release, ...]:
+        """Every release, oldest first (embargoed ones too: callers filter by the clock)."""
+        path = self.folder / MANIFEST
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return ()
+        stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if stamp != self._stamp:
+            with self._lock:
+                entries = json.loads(path.read_text(encoding="utf-8"))["releases"]
+                self._all = tuple(
+                    Release(e["release_id"], n, datetime.fromisoformat(e["public_at"]).astimezone(timezone.utc),
+                            e["timezone"], e["note"], self.folder / e["release_id"] / "indicators.duckdb")
+                    for n, e in enumerate(entries, start=1))
+                self._stamp = stamp
+        return self._all
+
+    def public(self, at: datetime | None = None) -> tuple[Release, ...]:
+        """The releases public at `at` (default: now)."""
+        at = at or now()
+        return tuple(r for r in self.all() if r.public_at <= at)
+
+    def choose(self, reviewer: str | None = None, as_of: str | None = None) -> Choice:
+        """The release a request reads (ParamError for an as_of that names none it may see;
+        LookupError when no release is public yet)."""
+        visible = self.all() if reviewer else self.public()
+        if not visible:
+            raise LookupError("no release is public yet")
+        if as_of is None:
+            chosen = visible[-1]
+        else:
+            chosen = _as_of(visible, as_of)
+        return Choice(chosen, embargoed=chosen.public_at > now(), reviewer=reviewer, as_of=as_of)
+
+
+def _as_of(visible: tuple[Release, ...], as_of: str) -> Release:
+    """The release named by id, or the one live at the end of a day (publisher's time)."""
+    for release in visible:
+        if release.release_id == as_of:
+            return release
+    try:
+        day = date.fromisoformat(as_of)
+    except ValueError:
+        raise ParamError("as_of", f"{as_of[:40]!r} is neither a day (YYYY-MM-DD) nor a release id; releases: "
+                                  f"{', '.join(r.release_id for r in visible)}", code="invalid_as_of") from None
+    zone = ZoneInfo(visible[0].timezone)
+    end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(timezone.utc)
+    live = [r for r in visible if r.public_at < end]
+    if not live:
+        raise ParamError("as_of", f"no release was public on {day.isoformat()}; the first is "
+                                  f"{visible[0].release_id}", code="before_first_release")
+    return live[-1]
+
+
+_current: contextvars.ContextVar[Choice | None] = contextvars.ContextVar("spi_release", default=None)
+
+
+def reading(choice: Choice | None) -> contextvars.Token:
+    """Read `choice` for the rest of this request (reset with the token at its end)."""
+    return _current.set(choice)
+
+
+def done(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
+def current() -> Choice | None:
+    """The release this request reads (None: not serving releases, or outside a request)."""
+    return _current.get()
+
+
+def read_as_of(releases: Releases, as_of: str | None) -> None:
+    """Within a request, read the release live at `as_of` instead (a Dash callback learns the
+    as_of of its page from the page's stored view, after the request began)."""
+    choice = current()
+    if choice is not None and as_of != choice.as_of:
+        _current.set(releases.choose(choice.reviewer, as_of))
+
+
+def embargo_notice(lang: str) -> str | None:
+    """"EMBARGOED until … — not for publication" when this request reads a release that is
+    not public yet (every page, file and chart of it carries the notice), else None."""
+    choice = current()
+    if choice is None or not choice.embargoed:
+        return None
+    when = choice.release.local_time().strftime("%Y-%m-%d %H:%M")
+    return t("embargoed_until", lang).format(when=f"{when} ({choice.release.timezone})")
+
+
+def cache_key(version: str) -> str:
+    """A cache key of this request's build that also tells an embargoed reading apart: what is
+    drawn for a reviewer before the release time carries the embargo notice."""
+    choice = current()
+    return f"{version}-embargoed" if choice is not None and choice.embargoed else version
