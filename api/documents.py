@@ -6,9 +6,11 @@ them (a citation) from store.texts.
 """
 from __future__ import annotations
 
+from datetime import timezone
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
-from contract.schema import LANGS
+from contract.schema import CHANGES, LANGS
 from store.queries import count, sources_of
 from store.texts import semicolon, separator, t
 
@@ -206,3 +208,30 @@ def _flatten(value, prefix: str, out: dict) -> None:
         out[prefix] = "|".join(str(v) for v in value if not isinstance(v, (dict, list)))
     else:
         out[prefix] = value
+
+
+# -- releases and the calendar ----------------------------------------------------------------
+
+def release(r: dict, zone: str) -> dict:
+    """A release as the API gives it: when it went public (in UTC and the publisher's time),
+    its note and what it changed."""
+    public_at = r["public_at"].replace(tzinfo=timezone.utc)
+    return {"release_id": r["release_id"], "public_at": public_at.isoformat(),
+            "public_at_local": public_at.astimezone(ZoneInfo(zone)).isoformat(), "timezone": zone,
+            "note": r["note"], "released_by": r["released_by"],
+            "changes": {c: int(r[c] or 0) for c in CHANGES},
+            "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
+                      "observations": f"/api/v1/observations?as_of={r['release_id']}"}}
+
+
+def change(r: dict, m) -> dict:
+    """A changed figure: what it is, and its value, status and source before and after."""
+    return {"change": r["change"], "indicator_id": r["indicator_id"], "geo_code": r["geo_code"], "period": r["period"],
+            "breakdown": {d: r[d] for d in m.dimension_columns if r.get(d) is not None},
+            "old": {"value": r["old_value"], "status": r["old_status"], "source_id": r["old_source_id"]},
+            "new": {"value": r["new_value"], "status": r["new_status"], "source_id": r["new_source_id"]}}
+
+
+def upcoming(e: dict) -> dict:
+    return {"expected_on": e["expected_on"].isoformat(), "title": {"ar": e["title_ar"], "en": e["title_en"]},
+            "indicators": list(e["indicators"] or []), "languages": list(e["languages"] or [])}

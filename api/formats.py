@@ -15,6 +15,8 @@ from datetime import date, datetime
 import orjson
 import pandas as pd
 
+from contract.schema import NUMBERS
+
 Columns = dict[str, list]
 """A table as the request paths carry it: {header: values}, in column order, plain Python values
 (None for missing, datetime.date for dates). A DataFrame costs milliseconds per column to
@@ -63,7 +65,7 @@ def json_records(table: Columns, names: list[str] | None = None) -> list[dict]:
     """Rows as dicts ready for JSON, keyed by `names` (default: the headers): missing -> None,
     dates as ISO text, 6073.0 -> 6073 in `value`."""
     names = names or list(table)
-    values = [[number(v) for v in col] if name == "value" else _plain(col) for name, col in zip(names, table.values())]
+    values = [[number(v) for v in col] if name in NUMBERS else _plain(col) for name, col in zip(names, table.values())]
     return [dict(zip(names, row)) for row in zip(*values)]
 
 

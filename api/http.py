@@ -22,6 +22,7 @@ from datetime import timezone
 from flask import Response, request
 
 from contract.schema import LANGS
+from store import releases
 from store.texts import UnknownLanguage
 from store.view import ParamError
 
@@ -103,6 +104,8 @@ def finish(resp: Response, etag: str, built_at, filename: str | None = None) -> 
     resp.set_etag(etag, weak=True)
     _cache_headers(resp, built_at)
     if filename:
+        if releases.embargo_notice("en"):   # a reviewer's file of a release not yet public says so in its name
+            filename = f"EMBARGOED-{filename}"
         resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return compress(resp)
 

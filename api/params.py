@@ -20,8 +20,13 @@ DEFAULT_LIMIT = 10_000
 MAX_OFFSET = 100_000_000
 
 
+# Every address takes these: the release it reads (store/releases.py, chosen in spi/embargo.py).
+EVERYWHERE = ("as_of",)
+
+
 def check_known(args, allowed: tuple[str, ...]) -> None:
     """Refuse parameters the address does not take (a typo must not silently widen a download)."""
+    allowed = (*allowed, *EVERYWHERE)
     for name in args.keys():
         if name not in allowed:
             raise ParamError(name, f"unknown parameter {name!r}; this address takes: {', '.join(allowed) or 'none'}",

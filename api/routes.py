@@ -13,7 +13,10 @@ API (JSON by default, CSV with format=csv; labels=codes, lang=ar, bom=false by d
   /api/v1/indicators ?topic&country&format · /api/v1/indicators/<id>
   /api/v1/observations ?indicator&geo&from&to&breakdown&format&lang&labels&bom&limit&offset
   /api/v1/geographies ?country&level&format · /api/v1/sources ?country&format
+  /api/v1/releases ?format · /api/v1/releases/<id>/changes ?format · /releases.ics ?lang
   /api/v1/openapi.json
+Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
+release published them (store/releases.py).
 """
 from __future__ import annotations
 
@@ -24,13 +27,16 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask import Blueprint, Response, request, send_file
 
+from store import releases
+from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
-from store.queries import count, select
+from store.queries import calendar_from, count, release_changes, release_list, select
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
 from . import dataset, documents, openapi, params
+from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, etag_for, finish, from_param_error, language_error, not_modified
 from .readme import readme, view_text
@@ -322,6 +328,50 @@ def api_sources(m):
         return _csv(m, documents.flat(data), etag, "sources.csv")
     return _json(m, {"build": documents.build_info(m), "licence": documents.licence(m), "count": len(data),
                      "data": data}, etag)
+
+
+@endpoint("/api/v1/releases")
+def api_releases(m):
+    """Every release up to the one read (newest first), and the releases announced."""
+    fmt = _api_format(())
+    today = releases.today(m.timezone)
+    etag = etag_for(f"{m.version}-{today}")   # the announced releases end with the day
+    cached = not_modified(etag, m.built_at)
+    if cached:
+        return cached
+    data = [documents.release(r, m.timezone) for r in reversed(release_list())]
+    if fmt == "csv":
+        return _csv(m, documents.flat(data), etag, "releases.csv")
+    return _json(m, {"build": documents.build_info(m), "count": len(data), "data": data,
+                     "upcoming": [documents.upcoming(e) for e in calendar_from(today)]}, etag)
+
+
+@endpoint("/api/v1/releases/<release_id>/changes")
+def api_release_changes(m, release_id):
+    fmt = _api_format(())
+    if release_id not in {r["release_id"] for r in release_list()}:
+        return error(404, "unknown_release", f"no release {release_id[:60]!r}; see /api/v1/releases")
+    etag, cached = _fresh(m)
+    if cached:
+        return cached
+    data = [documents.change(r, m) for r in release_changes(m, release_id)]
+    if fmt == "csv":
+        return _csv(m, documents.flat(data), etag, f"changes-{release_id}.csv")
+    return _json(m, {"release_id": release_id, "count": len(data), "data": data}, etag)
+
+
+@endpoint("/releases.ics")
+def releases_ics(m):
+    """The announced releases as an iCalendar feed a journalist can subscribe to."""
+    params.check_known(request.args, ("lang",))
+    lang = params.language(request.args)
+    today = releases.today(m.timezone)
+    etag = etag_for(f"{m.version}-{today}-{lang}")
+    cached = not_modified(etag, m.built_at)
+    if cached:
+        return cached
+    return finish(Response(calendar_feed(m, calendar_from(today), lang, public_base(request.host_url)), mimetype="text/calendar"),
+                  etag, m.built_at, "releases.ics")
 
 
 @endpoint("/api/v1/openapi.json")

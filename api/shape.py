@@ -16,7 +16,7 @@ columns are named as labelled_select names them: `<label column>_<lang>`.
 """
 from __future__ import annotations
 
-from contract.schema import LANGS, PROVENANCE, STATUSES, observation_columns
+from contract.schema import LANGS, NUMBERS, PROVENANCE, STATUSES, observation_columns
 from store.texts import t
 
 from .formats import Columns
@@ -73,7 +73,7 @@ def file_columns(m, labels: str, lang: str, text_values: bool = False,
     text (6073, not 6073.0), for CSV."""
     pairs, codes = [], []
     for source, head, code in shaped_columns(m, labels, lang, provenance):
-        pairs.append(("value_text" if source == "value" and text_values else source, head))
+        pairs.append((f"{source}_text" if source in NUMBERS and text_values else source, head))
         codes.append(code)
     return pairs, codes
 
@@ -133,7 +133,7 @@ def shape(raw: Columns, m, labels: str, lang: str, text_values: bool = False) ->
     for source, head, code in shaped_columns(m, labels, lang):
         if source in raw:
             values = raw[source]
-            if source == "value" and text_values:
+            if source in NUMBERS and text_values:
                 values = [_value_text(x) for x in values]
             elif text_values and source in TEXT_COLUMNS:
                 values = [_as_text(x) for x in values]

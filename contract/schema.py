@@ -18,6 +18,7 @@ OBSERVATION_HEAD = ("indicator_id", "geo_code", "period", "period_start", "perio
 # that revised it, its public date and the value before (NULL for a figure never revised,
 # and in a build that is not a release).
 REVISION = ("revised_in", "revised_on", "previous_value")
+NUMBERS = ("value", "previous_value")   # the figures among the columns (6073, not 6073.0, in text files)
 OBSERVATION_TAIL = ("value", "qualifier", "status", "unit", "source_id", *REVISION, "value_as_written",
                     "source_file", "source_sheet", "source_row", "source_column")
 PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
@@ -47,7 +48,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "frameworks": ("framework_id", "framework_ar", "framework_en", "source_id", "item_id", "parent_id", "level",
                    "code", "label_ar", "label_en", "sort_order"),
     "indicator_frameworks": ("indicator_id", "item_id"),
-    "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator"),
+    "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator",
+             "timezone"),
     "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),
     # Releases (etl/release.py), up to the one this database serves: empty in a build that is
     # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.

@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from store import releases
 from store.formats import fmt_date
+from store.queries import calendar_from
 from store.texts import t
 from store.view import View
 from store.wording import Described
@@ -115,8 +117,13 @@ def sources_block(view: View, meta):
 
 def heading(view: View, meta):
     ind = meta.indicators[view.indicator]
-    return [html.H2(ind[f"name_{view.lang}"], className="view-title"),
-            html.P(ind[f"definition_{view.lang}"], className="view-definition")]
+    lang = view.lang
+    expected = [e for e in calendar_from(releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
+    return [html.H2(ind[f"name_{lang}"], className="view-title"),
+            html.P(ind[f"definition_{lang}"], className="view-definition"),
+            html.P(dcc.Link(t("next_expected", lang, when=expected[0]["expected_on"].isoformat(),
+                              what=expected[0][f"title_{lang}"]), href=f"/releases?lang={lang}"),
+                   className="next-release") if expected else None]
 
 
 def tabs(view: View):

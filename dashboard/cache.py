@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
+from store import releases
 from store.catalogue import meta
 from store.series import Chart, chart, shares_of
 from store.texts import DEFAULT_LANG
@@ -44,7 +45,7 @@ def _view(version: str, view: View) -> tuple[Described, dict]:
 
 def view_for(view: View) -> tuple[Described, dict]:
     """(the view in words, its figure as a plain dict). Treat both as read-only."""
-    return _view(meta().version, view)
+    return _view(releases.cache_key(meta().version), view)
 
 
 
@@ -70,9 +71,9 @@ def _parts_wire(version: str, view: View, base: str) -> list:
 
 def explorer_parts(view: View, base: str) -> tuple:
     """The explorer's parts a control click changes: chart, table, share boxes, controls."""
-    return _parts(meta().version, view, base)
+    return _parts(releases.cache_key(meta().version), view, base)
 
 
 def explorer_wire(view: View, base: str) -> list:
     """explorer_parts in Dash's wire form, as the update callback answers (dashboard/wire.py)."""
-    return _parts_wire(meta().version, view, base)
+    return _parts_wire(releases.cache_key(meta().version), view, base)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from store import releases
 from store.formats import rtl_svg_text
 from store.texts import t
 from store.wording import Described
@@ -143,6 +144,10 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
                                           yref="paper", x=0.5, y=0.5, font=dict(size=15, color=MUTED)))
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
+    notice = releases.embargo_notice(lang)
+    if notice:   # across the chart, so a saved image carries it too
+        layout["annotations"].append(dict(text=_svg(notice, lang), showarrow=False, xref="paper", yref="paper",
+                                          x=0.5, y=0.5, textangle=-12, font=dict(size=20, color="rgba(138,28,28,0.55)")))
     return {"data": traces, "layout": layout}
 
 

@@ -95,6 +95,7 @@ def _write_json(path: Path, data) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, indent=2)
         f.write("\n")
+    os.chmod(tmp, 0o644)   # mkstemp's 0600 would hide it from the server's user
     os.replace(tmp, path)
 
 
@@ -263,6 +264,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                      "figures_sha256": hashlib.sha256((staging / FIGURES).read_bytes()).hexdigest(),
                      "added": change.added, "revised": change.revised, "amended": change.amended,
                      "withdrawn": change.withdrawn}
+            os.chmod(staging, 0o755)   # mkdtemp's 0700 would hide it from the server's user
             os.rename(staging, releases_dir / rid)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

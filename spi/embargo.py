@@ -62,7 +62,8 @@ def _done(_exc=None) -> None:
 
 
 def _mark(response: flask.Response) -> flask.Response:
-    """Private answers for reviewers and embargoed releases; public ones vary by no cookie."""
+    """Private answers for reviewers and embargoed releases (a public answer varies by no
+    cookie: spi/reviewers.py)."""
     choice = flask.g.get("release")
     if choice is not None and (choice.embargoed or choice.reviewer):
         response.headers["Cache-Control"] = "private, no-store"
@@ -70,10 +71,4 @@ def _mark(response: flask.Response) -> flask.Response:
         if choice.embargoed:
             # a header is Latin-1: the English notice (pages and files carry both languages)
             response.headers["X-Embargo"] = releases.embargo_notice("en")
-    elif "Vary" in response.headers and not flask.request.cookies:
-        kept = [v.strip() for v in response.headers["Vary"].split(",") if v.strip().lower() != "cookie"]
-        if kept:
-            response.headers["Vary"] = ", ".join(kept)
-        else:
-            del response.headers["Vary"]
     return response

@@ -41,6 +41,7 @@ import flask_login
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask.sessions import SecureCookieSessionInterface
 
 from store.address import configured
 from store.texts import UnknownLanguage, direction, lang_of, other_lang, t
@@ -214,6 +215,7 @@ def init_app(server: flask.Flask) -> None:
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(configured() or "").startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS), SESSION_REFRESH_EACH_REQUEST=False)
+    server.session_interface = _PublicStaysPublic()
     manager = flask_login.LoginManager(server)
     manager.user_loader(_load_reviewer)
     limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", strategy="moving-window")
@@ -222,6 +224,23 @@ def init_app(server: flask.Flask) -> None:
     server.add_url_rule("/signout", "signout", _signout, methods=["POST"])
     server.register_error_handler(RateLimitExceeded, _too_many)
     server.after_request(_no_store)
+
+
+class _PublicStaysPublic(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that an answer to a request that brought no
+    session cookie and left the session empty does not say `Vary: Cookie`. Flask-Login looks
+    at the session on every request, and Flask then marks every answer as varying by cookie,
+    which a shared cache (a CDN, the nginx in front) cannot key on: public answers would
+    never be cached."""
+
+    def save_session(self, app, session, response) -> None:
+        super().save_session(app, session, response)
+        if not session and self.get_cookie_name(app) not in flask.request.cookies:
+            kept = [v for v in response.vary if v.lower() != "cookie"]
+            if kept:
+                response.headers["Vary"] = ", ".join(kept)
+            else:
+                response.headers.pop("Vary", None)
 
 
 @functools.cache

@@ -27,6 +27,7 @@ class Meta:
     observation_count: int
     licence: dict                     # id, name, url, note {ar, en}
     default_indicator: str
+    timezone: str                     # the publisher's (release times, the calendar's days)
     indicators: dict[str, dict]       # in catalogue order; breakdowns, sum_to_total, files as lists
     topics: dict[str, dict]           # in display order
     units: dict[str, dict]
@@ -145,7 +146,7 @@ def _load() -> Meta:
         build_id=build["build_id"], built_at=build["built_at"], observation_count=int(build["observation_count"]),
         licence={"id": site["licence_id"], "name": site["licence_name"], "url": site["licence_url"],
                  "note": {"ar": site["licence_note_ar"], "en": site["licence_note_en"]}},
-        default_indicator=site["default_indicator"], indicators=indicators,
+        default_indicator=site["default_indicator"], timezone=site["timezone"], indicators=indicators,
         topics={r["topic"]: r for r in tables["topics"]}, units={r["unit"]: r for r in tables["units"]},
         dimensions=dimensions, sources={r["source_id"]: r for r in tables["sources"]}, geographies=geographies,
         targets=targets, coverage=coverage, geo_counts=geo_counts)

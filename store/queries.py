@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import functools
 
-from contract.schema import LANGS, STATUSES, TABLES, observation_columns
+from contract.schema import CHANGES, LANGS, NUMBERS, STATUSES, TABLES, observation_columns
 
 from .database import Database, db
 from .texts import t
 from .view import Rows
 
 # The columns pages read: the figure and what it is, not where in the source file it sat.
-_PAGE_TAIL = ("value", "qualifier", "status", "unit", "source_id")
+_PAGE_TAIL = ("value", "qualifier", "status", "unit", "source_id", "revised_on", "previous_value")
 
 
 def q(name: str) -> str:
@@ -219,8 +219,8 @@ def labelled_select(meta, rows) -> tuple[str, list]:
         *(f"u.name_{lang} AS unit_name_{lang}" for lang in LANGS),
         *(f"{alias}.name_{lang} AS {name}_{lang}" for alias, name in (("s", "source_name"), ("qu", "qualifier_label"),
                                                                      ("st", "status_label")) for lang in LANGS),
-        "CASE WHEN o.value = trunc(o.value) AND abs(o.value) < 1e15 THEN CAST(CAST(o.value AS BIGINT) AS VARCHAR) "
-        "ELSE CAST(o.value AS VARCHAR) END AS value_text",
+        *(f"CASE WHEN o.{c} = trunc(o.{c}) AND abs(o.{c}) < 1e15 THEN CAST(CAST(o.{c} AS BIGINT) AS VARCHAR) "
+          f"ELSE CAST(o.{c} AS VARCHAR) END AS {c}_text" for c in NUMBERS),
     ])
     where_sql, where_params = where(meta.dimension_columns, rows)
     order = ", ".join(["i.sort_order", "o.geo_code", "o.period_end", "o.period_start",
@@ -265,4 +265,25 @@ def labelled_typed(meta, rows) -> tuple[str, list]:
     """labelled_select for a typed file (Parquet): every column but `value_text`, which only a
     CSV needs."""
     inner, params = labelled_select(meta, rows)
-    return f"SELECT * EXCLUDE (value_text) FROM ({inner})", params
+    return f"SELECT * EXCLUDE ({', '.join(f'{c}_text' for c in NUMBERS)}) FROM ({inner})", params
+
+
+# ---------------------------------------------------------------- releases and the calendar
+
+def release_list() -> list[dict]:
+    """The releases up to the one this request reads, oldest first (a reader of the live
+    release never learns of an embargoed one: its database does not hold it)."""
+    return db().rows("SELECT * FROM releases ORDER BY seq")
+
+
+def release_changes(meta, release_id: str) -> list[dict]:
+    """What a release changed: figures added, revised, amended and withdrawn, in that order."""
+    order = ", ".join(["list_position(?, c.change)", "c.indicator_id", "c.geo_code", "c.period",
+                       *(f"c.{q(x)} NULLS FIRST" for x in meta.dimension_columns)])
+    return db().rows(f"SELECT * FROM changes c WHERE c.release_id = ? ORDER BY {order}",
+                     [release_id, list(CHANGES)])
+
+
+def calendar_from(day) -> list[dict]:
+    """The releases the catalogue announces, from `day` on."""
+    return db().rows("SELECT * FROM calendar WHERE expected_on >= ? ORDER BY expected_on, title_en", [day])

@@ -165,3 +165,8 @@ def cache_key(version: str) -> str:
     drawn for a reviewer before the release time carries the embargo notice."""
     choice = current()
     return f"{version}-embargoed" if choice is not None and choice.embargoed else version
+
+
+def today(zone: str) -> date:
+    """The publisher's day now (the calendar's days are the publisher's)."""
+    return now().astimezone(ZoneInfo(zone)).date()

@@ -27,6 +27,7 @@ class Series:
     qualifiers: list    # the figure's qualifier (more_than) per category, None otherwise
     derived: bool = False
     statuses: list = field(default_factory=list)   # the figure's status per category (None: as published)
+    revisions: list = field(default_factory=list)  # (revised_on, previous_value) per category, None if never revised
 
 
 @dataclass
@@ -64,8 +65,15 @@ def _row(r: dict, category: str, dimension: str | None = None, derived: bool = F
             "geo": r["geo_code"], "category": category, "dimension": dimension,
             "member": r[dimension] if dimension else None,
             "value": r["value"] if value is None else value, "qualifier": None if derived else r.get("qualifier"),
-            "status": r.get("status"),
+            "status": r.get("status"), "revision": None if derived else revision(r),
             "source_id": r.get("source_id"), "derived": derived, "unit": unit}
+
+
+def revision(r: dict | None) -> tuple | None:
+    """(revised_on, previous_value) of a figure a later release revised, else None."""
+    if r is None or r.get("revised_on") is None:
+        return None
+    return r["revised_on"], r.get("previous_value")
 
 
 def _blank(columns):
@@ -89,7 +97,8 @@ def _values(by_period: dict[str, dict], x: list[str]) -> dict:
     found = [by_period.get(p) for p in x]
     return {"values": [None if r is None or r["value"] is None else float(r["value"]) for r in found],
             "qualifiers": [None if r is None else r.get("qualifier") for r in found],
-            "statuses": [None if r is None else r.get("status") for r in found]}
+            "statuses": [None if r is None else r.get("status") for r in found],
+            "revisions": [revision(r) for r in found]}
 
 
 def _sources(rows) -> list[str]:
@@ -135,6 +144,9 @@ def with_statuses(chart: Chart) -> Chart:
                                                          for s in chart.series)]
         if where:
             chart.notes.append(("status", status, where))
+    revised = [x for i, x in enumerate(chart.x) if any(len(s.revisions) > i and s.revisions[i] for s in chart.series)]
+    if revised:
+        chart.notes.append(("revised", revised))
     return chart
 
 

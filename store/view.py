@@ -124,6 +124,7 @@ class View:
     last: str | None = None
     tab: str = "chart"
     lang: str = "ar"
+    as_of: str | None = None     # the release read (store/releases.py); None: the live one
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     def query(self, lang: str | None = None, tab: bool = True) -> dict[str, str]:
@@ -138,8 +139,13 @@ class View:
         q.update(_place_and_period(self))
         if tab and self.tab != "chart":
             q["tab"] = self.tab
+        q.update(self._release())
         q["lang"] = lang or self.lang
         return q
+
+    def _release(self) -> dict[str, str]:
+        """`as_of`, which every address takes: the view's figures as a release published them."""
+        return {"as_of": self.as_of} if self.as_of else {}
 
     def query_string(self, **kw) -> str:
         return urlencode(self.query(**kw), safe=",")
@@ -163,12 +169,12 @@ class View:
 
     def download_args(self, meta) -> dict[str, str]:
         """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give exactly this view's rows."""
-        return self.rows(meta).download_args(self.indicator)
+        return {**self.rows(meta).download_args(self.indicator), **self._release()}
 
     def api_args(self, meta) -> dict[str, str]:
         """Parameters of /api/v1/observations that give exactly this view's rows."""
         rows = self.rows(meta)
-        return {"indicator": ",".join(rows.indicators), **rows.args()}
+        return {"indicator": ",".join(rows.indicators), **rows.args(), **self._release()}
 
 
 # ---------------------------------------------------------------- pages: lenient
@@ -262,8 +268,9 @@ def parse_view(params: dict, meta, lang: str) -> View:
     if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
         messages.append(t("bad_year", lang, value=f"{first}–{last}"))
         first = last = None
+    # as_of was checked when the request chose its release (spi/embargo.py): a view keeps it
     return View(indicator=indicator, kind=kind, breakdown=breakdown, mode=mode, geos=tuple(geos), first=first,
-                last=last, tab=tab, lang=lang, messages=tuple(messages))
+                last=last, tab=tab, lang=lang, as_of=one(params.get("as_of")), messages=tuple(messages))
 
 
 # ---------------------------------------------------------------- downloads and the API: strict

@@ -106,8 +106,20 @@ def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra:
     return " · ".join(b for b in (unit_text, span, extra) if b)
 
 
+def _mark(status: str | None, revision: tuple | None, fmt, lang: str) -> str:
+    """A figure's status and revision in words ("" for a figure as first published)."""
+    words = [t(f"status_{status}", lang)] if status else []
+    if revision:
+        when, previous = revision
+        words.append(t("revised_mark", lang, when=f"{when:%Y-%m-%d}",
+                       previous=fmt(previous) if previous is not None else t("status_not_available", lang)))
+    return " · ".join(words)
+
+
 def _note(note: tuple, meta, lang: str, x_words: dict[str, str]) -> str:
     kind, *data = note
+    if kind == "revised":
+        return t("note_revised", lang, periods=join_list([x_words[x] for x in data[0]], lang))
     if kind == "status":
         status, where = data
         key = "note_no_figure" if status in NO_FIGURE else "note_marked"
@@ -166,7 +178,7 @@ def describe(chart: Chart, meta) -> Described:
         fmt = lambda v, q=None: "" if v is None else amount(v, q)  # noqa: E731
     lines = [Line(key=s.key, name=_series_name(chart, s.key, meta, lang), values=s.values,
                   texts=[fmt(v, q) for v, q in zip(s.values, s.qualifiers)], derived=s.derived,
-                  marks=[t(f"status_{st}", lang) if st else "" for st in s.statuses])
+                  marks=[_mark(st, rev, fmt, lang) for st, rev in zip(s.statuses, s.revisions or [None] * len(s.statuses))])
              for s in chart.series]
     title, extra = _title_and_extra(chart, meta, lang)
     x_labels = ([meta.geo_name(g, lang) for g in chart.x] if chart.x_is == "geo"
@@ -236,7 +248,8 @@ def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) 
         out.append({"period": r["period"], "period_text": period_texts[r["period"]][0], "sort_period": sort_period,
                     "geo": r["geo"], "area": area, "category": category, "value": r["value"], "value_text": value_text,
                     "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"],
-                    "status": t(f"status_{r['status']}", lang) if r["status"] and r["value"] is not None else ""})
+                    "status": _mark(r["status"] if r["value"] is not None else None, r.get("revision"),
+                                    lambda v: amount(v, None) if kind == "unit" else str(v), lang)})
     return out
 
 

@@ -14,10 +14,11 @@ import dash
 import flask
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from store import database, releases
 from store.address import public_base
 from store.catalogue import meta
 from store.texts import lang_of, t
-from store.view import View, parse_view
+from store.view import View, one, parse_view
 
 from ..blocks import TABS, heading, sources_block, tabs
 from ..cache import explorer_parts, explorer_wire
@@ -104,6 +105,9 @@ def update(clicks, stored):
     stored = stored if isinstance(stored, dict) else {}
     lang = lang_of(stored.get("lang"))
     query = stored.get("query") if isinstance(stored.get("query"), dict) else {}
+    folder = database.releases()
+    if folder is not None:   # the page's release: its view's as_of (a callback's address has none)
+        releases.read_as_of(folder, one(query.get("as_of")))
     params = pressed({**query, "tab": stored.get("tab", "chart")}, str(trig.get("group")), str(trig.get("value")))
     view = parse_view(params, meta(), lang)
     chart, table, share, ctrls = explorer_wire(view, base())

@@ -1,0 +1,104 @@
+"""Releases: when figures were published, what each release added, revised, amended and
+withdrew (old and new values), and the releases the catalogue announces, with the iCalendar
+feed. A reader of the live release sees nothing of an embargoed one: its database holds only
+the releases up to the one read (store/releases.py)."""
+from __future__ import annotations
+
+import functools
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+import dash
+from dash import dcc, html
+
+from contract.schema import CHANGES
+from store import releases
+from store.catalogue import meta
+from store.formats import amount_formatter
+from store.queries import calendar_from, release_changes, release_list
+from store.texts import t
+from store.view import one
+
+from ..layout import href, shell
+
+dash.register_page(__name__, path="/releases", order=4, name="Releases", name_ar=t("page_releases", "ar"),
+                   name_en=t("page_releases", "en"), title_key="page_releases",
+                   description="When figures were published, what each release changed, and the release calendar.")
+
+MAX_CHANGES_SHOWN = 200   # the rest in the API answer and its CSV
+
+
+@functools.lru_cache(maxsize=32)
+def _content(version: str, lang: str, chosen: str | None, today):
+    m = meta()
+    zone = ZoneInfo(m.timezone)
+    known = list(reversed(release_list()))
+    shown = next((r for r in known if r["release_id"] == chosen), known[0] if known else None)
+    items = []
+    for r in known:
+        when = r["public_at"].replace(tzinfo=timezone.utc).astimezone(zone)
+        counts = " · ".join(t(f"change_{c}_n", lang, n=int(r[c] or 0)) for c in CHANGES if r[c])
+        items.append(html.Li(className="release" + (" current" if r is shown else ""), children=[
+            dcc.Link(r["release_id"], href=href("/releases", lang, release=r["release_id"])),
+            f" · {when:%Y-%m-%d %H:%M} ({m.timezone}) · {r['note']}",
+            html.Span(f" · {counts}" if counts else "", className="muted"),
+        ]))
+    upcoming = [html.Li([html.Strong(e["expected_on"].isoformat()), " · ", e[f"title_{lang}"],
+                         html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
+                                                     if i in m.indicators), className="muted")])
+                for e in calendar_from(today)]
+    return [
+        html.Div(className="page-head", children=[html.H1(t("releases_heading", lang)),
+                                                  html.P(t("releases_intro", lang), className="lead")]),
+        html.H2(t("releases_upcoming", lang)),
+        html.Ul(upcoming, className="calendar") if upcoming else html.P(t("releases_none_announced", lang)),
+        html.P([html.A(t("releases_subscribe", lang), href=f"/releases.ics?lang={lang}"), " · ",
+                html.A("JSON", href="/api/v1/releases")]),
+        html.H2(t("releases_published", lang)),
+        html.Ol(items, className="releases spa-links", reversed=True) if items else html.P(t("no_release_yet", lang)),
+        *(_changes(m, shown, lang) if shown else []),
+    ]
+
+
+def _changes(m, release: dict, lang: str) -> list:
+    rows = release_changes(m, release["release_id"])
+    api = f"/api/v1/releases/{release['release_id']}/changes"
+    if not rows:
+        return [html.H2(t("releases_changes", lang, release=release["release_id"])), html.P(t("releases_no_changes", lang))]
+    body = []
+    for r in rows[:MAX_CHANGES_SHOWN]:
+        amount = amount_formatter(m.unit_of(r["indicator_id"]), lang, m.indicators[r["indicator_id"]]["decimals"])
+        members = [m.member_label(d, r[d], lang) for d in m.dimension_columns if r.get(d)]
+        body.append(html.Tr([
+            html.Td(t(f"change_{r['change']}", lang)),
+            html.Th(m.indicators[r["indicator_id"]][f"name_{lang}"], scope="row"),
+            html.Td(" · ".join([m.geo_name(r["geo_code"], lang), r["period"], *members])),
+            html.Td(_value(r, "old", amount, lang), className="num"),
+            html.Td(_value(r, "new", amount, lang), className="num"),
+        ]))
+    more = len(rows) - MAX_CHANGES_SHOWN
+    return [
+        html.H2(t("releases_changes", lang, release=release["release_id"])),
+        html.Div(className="table-wrap", tabIndex="0", role="region",
+                 **{"aria-label": t("releases_changes", lang, release=release["release_id"])},
+                 children=html.Table(className="data-table", id="release-changes", children=[
+                     html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
+                                         ("change", "column_indicator_id", "figure", "old_value", "new_value")])),
+                     html.Tbody(body)])),
+        html.P([t("releases_more", lang, n=more) + " " if more > 0 else "",
+                html.A(t("releases_all_changes", lang), href=api), " · ", html.A("CSV", href=f"{api}?format=csv")]),
+    ]
+
+
+def _value(r: dict, side: str, amount, lang: str) -> str:
+    value, status = r[f"{side}_value"], r[f"{side}_status"]
+    if value is None and r["change"] in (("added",) if side == "old" else ("withdrawn",)):
+        return "—"
+    words = amount(value, None) if value is not None else ""
+    return " · ".join(w for w in (words, t(f"status_{status}", lang) if status else "") if w)
+
+
+def layout(lang: str, **params):
+    m = meta()
+    return shell(lang, "/releases", _content(releases.cache_key(m.version), lang, one(params.get("release")),
+                                             releases.today(m.timezone)))
