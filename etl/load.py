@@ -91,13 +91,15 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
 
 
 @contextmanager
-def _one_build_at_a_time(out_dir: Path, progress: Callable[[str], None]):
-    """Hold the output folder's build lock; wait, saying so, while another build holds it."""
-    with open(out_dir / ".build.lock", "a") as lock:   # "a": taking the lock leaves the file as it is
+def one_at_a_time(folder: Path, what: str = "build", progress: Callable[[str], None] = lambda _: None):
+    """Hold a folder's lock for one `what` (a build, a release); wait, saying so, while
+    another holds it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".{what}.lock", "a") as lock:   # "a": taking the lock leaves the file as it is
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            progress(f"  waiting for another build into {out_dir} to finish")
+            progress(f"  waiting for another {what} into {folder} to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -120,7 +122,7 @@ def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, bui
     a build that is not a release has them empty."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _one_build_at_a_time(out_dir, progress):
+    with one_at_a_time(out_dir, "build", progress):
         tmp = _temp_name(out_dir, DB_NAME)
         staged = [(_temp_name(out_dir, name), out_dir / name) for name in EXPORTS]
         try:

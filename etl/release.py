@@ -23,14 +23,12 @@ so an interrupted release leaves every earlier release and the served databases 
 """
 from __future__ import annotations
 
-import fcntl
 import getpass
 import hashlib
 import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -44,7 +42,7 @@ import pandas as pd
 from contract.schema import DB_NAME, SCHEMA_VERSION
 
 from .catalogue import CatalogueError, load_catalogue
-from .load import write_outputs
+from .load import one_at_a_time, write_outputs
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASES = PROJECT / "data" / "releases"
@@ -97,18 +95,6 @@ def _write_json(path: Path, data) -> None:
         f.write("\n")
     os.chmod(tmp, 0o644)   # mkstemp's 0600 would hide it from the server's user
     os.replace(tmp, path)
-
-
-@contextmanager
-def _locked(folder: Path):
-    """One release at a time into a folder; a second waits for the first."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".release.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 # -- figures and their differences ---------------------------------------------------------
@@ -243,7 +229,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
     zone = cat.site["timezone"]
     now = now or datetime.now(timezone.utc)
     public_at = _public_at(at, zone, now)
-    with _locked(releases_dir):
+    with one_at_a_time(releases_dir, "release"):
         entries = manifest(releases_dir)
         last = entries[-1] if entries else None
         change = compare(release_figures(releases_dir, last["release_id"]) if last else None, figures)

@@ -115,6 +115,11 @@ def _diff(args) -> int:
             _say(f"  {kind:9} {figure}: {_was(row.old_value, row.old_status)} -> {_was(row.new_value, row.new_status)}")
         if not args.all and len(rows) > 20:
             _say(f"  … and {len(rows) - 20} more {kind} (--all lists them)")
+    revised = change.rows[change.rows["change"] == "revised"]
+    same_source = int((revised["old_source_id"] == revised["new_source_id"]).sum())
+    if same_source:
+        _say(f"note: {same_source} revised figure(s) keep the source of their old value; check that this source "
+             "published the new value, or declare the document that did under `sources:` and cite it")
     return 0
 
 

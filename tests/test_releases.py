@@ -101,6 +101,8 @@ def test_a_revised_figure_shows_its_old_value_on_the_page_in_the_csv_and_the_api
     page = client.get("/explorer?indicator=om_ss_cases&tab=table&lang=en").get_data(as_text=True)
     assert "revised on 2025-03-01, previously 79,597" in page
     assert "Figures as published in release 2025-03-01" in page
+    assert "compiled from published documents, release 2025-03-01, accessed" in \
+        client.get("/about?lang=en").get_data(as_text=True)   # the citation names the release
 
 
 def test_as_of_reads_the_figures_as_an_earlier_release_published_them(site):
@@ -241,7 +243,9 @@ def test_a_release_that_changes_nothing_or_fails_leaves_every_file_as_it_was(his
     monkeypatch.undo()
     assert {"releases": _digest(root / "releases"), "served": _digest(root / "out" / "releases")} == before
     assert spi(["diff", "--out", str(root / "out"), "--releases", str(root / "releases")]) == 0
-    assert "revised   om_ss_cases OM 2023: 81,000 -> 82,000" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "revised   om_ss_cases OM 2023: 81,000 -> 82,000" in out
+    assert "note: 1 revised figure(s) keep the source of their old value" in out
     _set_cases(root / "raw", "81000")
 
 

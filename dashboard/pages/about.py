@@ -7,6 +7,7 @@ import functools
 import dash
 from dash import dcc, html
 
+from store import releases
 from store.catalogue import meta
 from store.formats import fmt_date
 from store.texts import t
@@ -19,8 +20,9 @@ dash.register_page(__name__, path="/about", order=3, name="About the data", name
 
 
 @functools.lru_cache(maxsize=8)
-def _content(version: str, lang: str, today: str):
+def _content(version: str, lang: str, today: str, release: str | None):
     m = meta()
+    edition = t("cite_release", lang, id=release) if release else t("cite_build", lang, id=m.build_id)
     source_rows = []
     for sid, s in m.sources.items():
         source_rows.append(html.Tr(id=f"source-{sid}", children=[
@@ -72,11 +74,13 @@ def _content(version: str, lang: str, today: str):
         html.Div(sections, className="definition-sections spa-links"),
         html.H2(t("how_to_cite", lang), id="cite"),
         html.P(t("cite_compilation", lang)),
-        html.Blockquote(t("cite_text", lang, build=m.build_id, date=fmt_date(today, lang)), className="cite"),
+        html.Blockquote(t("cite_text", lang, build=edition, date=fmt_date(today, lang)), className="cite"),
         html.P(t("cite_source", lang)),
         html.Blockquote(cite_example, className="cite"),
     ]
 
 
 def layout(lang: str, **_):
-    return shell(lang, "/about", _content(meta().version, lang, dt.date.today().isoformat()))
+    choice = releases.current()
+    return shell(lang, "/about", _content(meta().version, lang, dt.date.today().isoformat(),
+                                          choice.release.release_id if choice else None))
