@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from contract.schema import CHANGES, LANGS
+from store import releases
 from store.queries import count, sources_of
 from store.texts import semicolon, separator, t
 
@@ -25,8 +26,9 @@ def bilingual(row: dict | None, stem: str) -> dict | None:
 
 
 def build_info(m) -> dict:
+    choice = releases.current()
     return {"build_id": m.build_id, "built_at": m.built_at.isoformat(timespec="seconds"),
-            "observations": m.observation_count}
+            "observations": m.observation_count, "release": choice.release.release_id if choice else None}
 
 
 def licence(m) -> dict:
@@ -174,7 +176,7 @@ def citation(m, indicator: str, sources: list[str]) -> dict:
         pubs = [f"{m.sources[s][f'publisher_{lang}']}: {m.sources[s][f'title_{lang}']}"
                 f" ({m.sources[s]['published'] or t('not_stated', lang)})" for s in sources]
         out[lang] = (f"{ind[f'name_{lang}']}. {semicolon(lang).join(pubs)}. {t('file_title', lang)}{separator(lang)}"
-                     f"{m.built_at:%Y-%m-%d} ({m.licence['id']}).")
+                     f"{releases.edition(lang, m.build_id)}, {m.built_at:%Y-%m-%d} ({m.licence['id']}).")
     return out
 
 

@@ -116,23 +116,25 @@ def _temp_name(out_dir: Path, name: str) -> Path:
 
 
 def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict,
-                  progress: Callable[[str], None] = lambda _: None, history: dict | None = None) -> Path:
+                  progress: Callable[[str], None] = lambda _: None, history: dict | None = None,
+                  exports: bool = True) -> Path:
     """Build the database and exports beside their final names, then swap them in. `history`:
     the release tables (releases, changes, vintages) of a release's database (etl/release.py);
-    a build that is not a release has them empty."""
+    a build that is not a release has them empty. exports=False: the database alone (a served
+    release's downloads are answered from it)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with one_at_a_time(out_dir, "build", progress):
         tmp = _temp_name(out_dir, DB_NAME)
-        staged = [(_temp_name(out_dir, name), out_dir / name) for name in EXPORTS]
+        staged = [(_temp_name(out_dir, name), out_dir / name) for name in EXPORTS if exports]
         try:
             con = duckdb.connect(str(tmp))
             try:
                 _create_tables(con, observations, cat, build_info, history or {})
                 # The table is stored in a total order (see _create_tables), which a plain scan
                 # keeps: no sort per export.
-                for (part, target), write in zip(staged, EXPORTS.values()):
-                    write(con.table("observations"), str(part))
+                for part, target in staged:
+                    EXPORTS[target.name](con.table("observations"), str(part))
                 con.execute("CHECKPOINT")
             finally:
                 con.close()

@@ -16,7 +16,7 @@ the revision of each figure it serves, and a copy of the manifest, which the ser
 choose a release by its clock (an embargoed release stays out of public view until its time):
 
     data/processed/releases/releases.json
-    data/processed/releases/<id>/indicators.duckdb (and its CSV and Parquet exports)
+    data/processed/releases/<id>/indicators.duckdb
 
 A release is written beside its final place and renamed in; the manifest is replaced last,
 so an interrupted release leaves every earlier release and the served databases as they were.
@@ -288,7 +288,7 @@ def build_served(releases_dir: Path, out_dir: Path, progress: Callable[[str], No
         write_outputs(observations, cat, served / rid,
                       {"build_id": build_id, "built_at": datetime.now(timezone.utc).replace(tzinfo=None),
                        "catalogue_sha256": entry["catalogue_sha256"], "files": {FIGURES: entry["figures_sha256"]}},
-                      history=history.tables())
+                      history=history.tables(), exports=False)
         written.append(rid)
     _write_json(served / MANIFEST, {"releases": entries})
     return written

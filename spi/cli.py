@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--db", type=Path, default=DEFAULT_OUT / "indicators.duckdb")
+    p.add_argument("--db", type=Path, default=None,
+                   help="a releases folder or a database file (default: data/processed/releases, which `spi build` "
+                        "writes from data/releases/; else the candidate, data/processed/indicators.duckdb)")
     p.add_argument("--public-url", default=None,
                    help="the site's public address for absolute links (default: $SPI_PUBLIC_URL, else each request's)")
     p = sub.add_parser("publish", help="write chart images (PNG, SVG, embed HTML) and the whole-dataset files")

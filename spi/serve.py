@@ -13,7 +13,19 @@ import sys
 from pathlib import Path
 
 from store.address import checked
-from store.database import Database, DatabaseMissing, SchemaError
+from store.database import Database, DatabaseMissing, SchemaError, served
+from store.releases import Releases
+
+
+def _readable(db: Path) -> None:
+    """Open the database (of a releases folder: the newest release's) and check it against the
+    contract; DatabaseMissing or SchemaError with what to do."""
+    if db.is_dir():
+        known = Releases(db).all()
+        if not known:
+            raise DatabaseMissing(f"{db} holds no release: run `spi build` (and `spi release`)")
+        db = known[-1].database
+    Database(db).build_id
 
 
 def gunicorn_args(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
@@ -34,15 +46,16 @@ def gunicorn_args(host: str, port: int, workers: int, threads: int = 4) -> list[
     ]
 
 
-def serve(host: str, port: int, workers: int, db: Path, public_url: str | None = None) -> int:
+def serve(host: str, port: int, workers: int, db: Path | None, public_url: str | None = None) -> int:
     """Start gunicorn in the foreground (this process becomes it); 1 with a message when the
-    database is missing or cannot be read, or the public address is not one."""
-    db = Path(db).resolve()
+    database is missing or cannot be read, or the public address is not one. `db`: a releases
+    folder or a database file (default: store.database.served(), the releases `spi build` wrote)."""
+    db = Path(db or served()).resolve()
     env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
     if public_url is not None:
         env["SPI_PUBLIC_URL"] = public_url
     try:
-        Database(db).build_id  # opens the file and checks it against the contract
+        _readable(db)
         checked(env.get("SPI_PUBLIC_URL"))
     except (DatabaseMissing, SchemaError, ValueError) as exc:
         print(exc, file=sys.stderr)

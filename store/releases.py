@@ -170,3 +170,11 @@ def cache_key(version: str) -> str:
 def today(zone: str) -> date:
     """The publisher's day now (the calendar's days are the publisher's)."""
     return now().astimezone(ZoneInfo(zone)).date()
+
+
+def edition(lang: str, build_id: str) -> str:
+    """What a citation names: the release read ("release 2025-03-01"), or the build served."""
+    choice = current()
+    if choice is not None:
+        return t("cite_release", lang, id=choice.release.release_id)
+    return t("cite_build", lang, id=build_id)

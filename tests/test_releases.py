@@ -103,6 +103,8 @@ def test_a_revised_figure_shows_its_old_value_on_the_page_in_the_csv_and_the_api
     assert "Figures as published in release 2025-03-01" in page
     assert "compiled from published documents, release 2025-03-01, accessed" in \
         client.get("/about?lang=en").get_data(as_text=True)   # the citation names the release
+    assert "release 2025-03-01" in _api(client, "/data/om_ss_cases.json")["cite"]["en"]
+    assert _api(client, "/api/v1/releases")["build"]["release"] == second
 
 
 def test_as_of_reads_the_figures_as_an_earlier_release_published_them(site):
@@ -259,3 +261,12 @@ def test_the_calendar_is_a_valid_icalendar_feed_and_is_shown(site):
         [("Social security statistics 2098", "2099-01-15")]
     assert _api(client, "/api/v1/releases")["upcoming"][0]["expected_on"] == "2099-01-15"
     assert "Next figures expected on 2099-01-15" in client.get("/explorer?indicator=om_ss_cases&lang=en").get_data(as_text=True)
+
+
+def test_spi_serve_refuses_a_releases_folder_with_no_release(tmp_path, paths):
+    import subprocess
+    (tmp_path / "releases").mkdir()
+    done = subprocess.run([str(paths.spi), "serve", "--db", str(tmp_path / "releases"), "--port", "1"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "holds no release: run `spi build`" in done.stderr
+    assert "Traceback" not in done.stderr

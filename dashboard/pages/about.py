@@ -20,9 +20,8 @@ dash.register_page(__name__, path="/about", order=3, name="About the data", name
 
 
 @functools.lru_cache(maxsize=8)
-def _content(version: str, lang: str, today: str, release: str | None):
+def _content(version: str, lang: str, today: str, edition: str):
     m = meta()
-    edition = t("cite_release", lang, id=release) if release else t("cite_build", lang, id=m.build_id)
     source_rows = []
     for sid, s in m.sources.items():
         source_rows.append(html.Tr(id=f"source-{sid}", children=[
@@ -81,6 +80,5 @@ def _content(version: str, lang: str, today: str, release: str | None):
 
 
 def layout(lang: str, **_):
-    choice = releases.current()
-    return shell(lang, "/about", _content(meta().version, lang, dt.date.today().isoformat(),
-                                          choice.release.release_id if choice else None))
+    m = meta()
+    return shell(lang, "/about", _content(m.version, lang, dt.date.today().isoformat(), releases.edition(lang, m.build_id)))
