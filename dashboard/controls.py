@@ -21,7 +21,7 @@ def view_options(view: View, meta) -> list[tuple[str, str]]:
     out = []
     for kind in views_for(meta, view.indicator):
         if kind == "breakdown":
-            out += [(f"breakdown:{d}", t("view_breakdown", lang, dimension=meta.dimension_name(d, lang)))
+            out += [(f"breakdown:{d}", t("view_breakdown", lang, dimension=meta.dimension_name(d, lang, in_sentence=True)))
                     for d in ind["breakdowns"]]
         else:
             out.append((kind, t(f"view_{kind}", lang)))

@@ -46,13 +46,17 @@ def shell(lang: str, active_path: str, content, switch_params: dict | None = Non
     switch_href = href(active_path, other, **{k: v for k, v in (switch_params or {}).items() if k != "lang"})
     try:
         build = meta()
-        build_text = f"{t('build', lang)}: {build.build_id} · {build.built_at:%Y-%m-%d %H:%M}"
+        build_text = [f"{t('build', lang)}: ", _unbroken(build.build_id), " · ",
+                      _unbroken(f"{build.built_at:%Y-%m-%d %H:%M}")]
     except (OSError, RuntimeError):  # no database, or one that cannot be read: the page says so itself
-        build_text = ""
+        build_text = []
     choice = releases.current()
     if choice is not None:
-        build_text = t("release_read", lang).format(release=choice.release.release_id,
-                                                    when=f"{choice.release.local_time():%Y-%m-%d}")
+        template = t("release_read", lang)
+        head, rest = template.split("{release}")
+        middle, tail = rest.split("{when}")
+        build_text = [head, _unbroken(choice.release.release_id), middle,
+                      _unbroken(f"{choice.release.local_time():%Y-%m-%d}"), tail]
     embargo = releases.embargo_notice(lang)
     return html.Div(className="page" + (" wide" if wide else ""), lang=lang, dir=direction(lang), children=[
         html.A(t("skip_to_content", lang), href="#main", className="skip-link"),
@@ -76,6 +80,11 @@ def shell(lang: str, active_path: str, content, switch_params: dict | None = Non
             html.P(html.A(t("reviewers_signin", lang), href=f"/signin?lang={lang}", className="signin-link")),
         ]),
     ])
+
+
+def _unbroken(text: str) -> html.Span:
+    """A date or an id kept on one line (a phone would break 2026-11-24 at its hyphens)."""
+    return html.Span(text, className="nowrap", dir="ltr")
 
 
 def message_box(messages, lang: str):

@@ -58,9 +58,14 @@ class Meta:
         geo = self.geographies.get(code)
         return geo[f"name_{lang}"] if geo else code
 
-    def dimension_name(self, dimension: str, lang: str) -> str:
+    def dimension_name(self, dimension: str, lang: str, in_sentence: bool = False) -> str:
+        """The breakdown's name; in_sentence: as it reads inside a sentence ("By beneficiary
+        category", not "By Beneficiary category"; an acronym keeps its capitals)."""
         dim = self.dimensions.get(dimension)
-        return dim[f"name_{lang}"] if dim else dimension
+        name = dim[f"name_{lang}"] if dim else dimension
+        if in_sentence and lang == "en" and name[:2].istitle():
+            name = name[0].lower() + name[1:]
+        return name
 
     def member_label(self, dimension: str, member: str, lang: str) -> str:
         dim = self.dimensions.get(dimension)

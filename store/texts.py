@@ -72,7 +72,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose_indicator": ("المؤشر", "Indicator"),
     "show": ("العرض", "Show"),
     "view_time": ("عبر الزمن", "Over time"),
-    "view_breakdown": ("حسب {dimension}", "By {dimension}"),
+    "view_breakdown": ("حسب {dimension}", "By {dimension}"),   # dimension: dimension_name(…, in_sentence=True)
     "view_geo": ("حسب الدولة أو المحافظة", "By country or governorate"),
     "view_per_case": ("لكل حالة (محسوب)", "Per case (derived)"),
     "bar_mode": ("شكل الأعمدة", "Bars"),
@@ -145,8 +145,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_year": ("الفترة «{value}» غير صالحة؛ تُعرض كل الفترات.", "The period “{value}” is not valid; showing every period."),
     "bad_geo": ("المنطقة «{value}» لا أرقام لها في هذا المؤشر؛ تُعرض المناطق المتاحة.",
                 "The area “{value}” has no figures for this indicator; showing the areas that do."),
-    "bad_param": ("القيمة «{value}» غير صالحة لـ«{param}»؛ استُخدمت القيمة الافتراضية.",
-                  "The value “{value}” is not valid for “{param}”; the default is used."),
+    "bad_param": ("«{value}» ليس من الخيارات المتاحة هنا ({param})؛ يُعرض الخيار الافتراضي.",
+                  "“{value}” is not {param} this page offers; showing the default."),
+    # what a page's address parameter is, in words (bad_param)
+    "param_breakdown": ("التصنيف", "a breakdown"), "param_view": ("طريقة العرض", "a view"),
+    "param_mode": ("طريقة الرسم", "a way of drawing"), "param_tab": ("اللوحة", "a tab"),
+    "param_country": ("الدولة", "a country"), "param_indicator": ("المؤشر", "an indicator"),
     "open_in_explorer": ("افتح في مستكشف المؤشرات", "Open in the indicator explorer"),
     # governorates
     "gov_heading": ("المحافظات", "Governorates"),

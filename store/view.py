@@ -221,12 +221,12 @@ def parse_view(params: dict, meta, lang: str) -> View:
     breakdown = one(params.get("breakdown"))
     kind = one(params.get("view"))
     if breakdown is not None and breakdown not in ind["breakdowns"]:
-        messages.append(t("bad_param", lang, value=breakdown[:40], param="breakdown"))
+        messages.append(t("bad_param", lang, value=breakdown[:40], param=t("param_breakdown", lang)))
         breakdown = None
     if kind is None:
         kind = "breakdown" if breakdown else "time"
     elif kind not in views:
-        messages.append(t("bad_param", lang, value=kind[:40], param="view"))
+        messages.append(t("bad_param", lang, value=kind[:40], param=t("param_view", lang)))
         kind = "breakdown" if breakdown else "time"
     if kind == "breakdown" and not breakdown:
         breakdown = ind["breakdowns"][0] if ind["breakdowns"] else None
@@ -250,11 +250,11 @@ def parse_view(params: dict, meta, lang: str) -> View:
 
     mode = one(params.get("mode")) or "stack"
     if mode not in MODES:
-        messages.append(t("bad_param", lang, value=mode[:40], param="mode"))
+        messages.append(t("bad_param", lang, value=mode[:40], param=t("param_mode", lang)))
         mode = "stack"
     tab = one(params.get("tab")) or "chart"
     if tab not in TABS:
-        messages.append(t("bad_param", lang, value=tab[:40], param="tab"))
+        messages.append(t("bad_param", lang, value=tab[:40], param=t("param_tab", lang)))
         tab = "chart"
 
     bounds = []

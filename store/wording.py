@@ -144,7 +144,7 @@ def _title_and_extra(chart: Chart, meta, lang: str) -> tuple[str, str]:
         num, den = meta.per_case(view.indicator)
         name, extra = f"{meta.indicators[num][f'name_{lang}']} ÷ {meta.indicators[den][f'name_{lang}']}", derived
     elif view.kind == "breakdown":
-        extra = t("view_breakdown", lang, dimension=meta.dimension_name(view.breakdown, lang))
+        extra = t("view_breakdown", lang, dimension=meta.dimension_name(view.breakdown, lang, in_sentence=True))
         extra += f" ({derived})" if chart.percent else ""
     elif view.kind == "geo":
         return name, t("view_geo", lang)

@@ -3,7 +3,8 @@
         stored view (and so in the address);
    address: writes the stored view into the address bar (history.replaceState, no reload),
         so the address is always a permalink, and keeps the language switch on this view;
-   png: downloads the chart as drawn (title, unit, period and source are part of the figure). */
+   png: downloads the chart as drawn (title, unit, period and source are part of the figure).
+   And the keyboard of the tabs (below). */
 (function () {
   "use strict";
   var TABS = ["chart", "table", "sources"];
@@ -63,4 +64,21 @@
       return window.dash_clientside.no_update;
     }
   }});
+
+  /* The tabs as WAI-ARIA's tabs pattern: one tab stop for the list; the arrow keys (mirrored
+     in right-to-left pages), Home and End move to a tab and show its panel. */
+  document.addEventListener("keydown", function (e) {
+    var tab = e.target && e.target.closest && e.target.closest('[role="tab"]');
+    var list = tab && tab.closest('[role="tablist"]');
+    if (!list) { return; }
+    var tabs = Array.prototype.slice.call(list.querySelectorAll('[role="tab"]'));
+    var i = tabs.indexOf(tab);
+    var rtl = getComputedStyle(list).direction === "rtl";
+    var next = {ArrowRight: rtl ? i - 1 : i + 1, ArrowLeft: rtl ? i + 1 : i - 1, Home: 0, End: tabs.length - 1}[e.key];
+    if (next === undefined) { return; }
+    e.preventDefault();
+    var to = tabs[(next + tabs.length) % tabs.length];
+    to.focus();
+    to.click();
+  });
 })();

@@ -161,7 +161,7 @@ def layout(lang: str, country=None, indicator=None, geo=None, **_):
     country, indicator, geo = one(country), one(indicator), one(geo)
     messages = []
     if country is not None and country.upper() not in m.countries:
-        messages.append(t("bad_param", lang, value=country[:20], param="country"))
+        messages.append(t("bad_param", lang, value=country[:20], param=t("param_country", lang)))
         country = None
     if country is None and geo is not None and geo.upper() in m.geographies:
         country = m.geographies[geo.upper()]["country"]
@@ -169,7 +169,7 @@ def layout(lang: str, country=None, indicator=None, geo=None, **_):
     country = (country or m.indicators[m.default_indicator]["country"]).upper()
     indicators = governorate_indicators(m, country)
     if indicator is not None and indicator not in indicators:
-        messages.append(t("bad_param", lang, value=indicator[:60], param="indicator"))
+        messages.append(t("bad_param", lang, value=indicator[:60], param=t("param_indicator", lang)))
         indicator = None
     indicator = indicator or (indicators[0] if indicators else None)
     if geo is not None:

@@ -230,12 +230,32 @@ def test_keyboard_reaches_controls(open_page):
     page.wait_for_selector("#explorer-panel-table:not([hidden])")
 
 
+@pytest.mark.parametrize("lang, forward", [("en", "ArrowRight"), ("ar", "ArrowLeft")])
+def test_tabs_follow_the_wai_aria_tabs_pattern(open_page, lang, forward):
+    """One tab stop for the tab list; the arrow keys (mirrored in Arabic), Home and End move
+    between tabs and show their panels."""
+    backward = "ArrowLeft" if forward == "ArrowRight" else "ArrowRight"
+    page = open_page().open(f"/explorer?indicator=om_nursery_children&lang={lang}", chart=True)
+    page.focus("#explorer-tab-chart")
+    active = lambda: page.evaluate("document.activeElement.id")  # noqa: E731
+    for key, tab in ((forward, "table"), (forward, "sources"), (forward, "chart"), (backward, "sources"),
+                     ("Home", "chart"), ("End", "sources")):
+        page.keyboard.press(key)
+        assert active() == f"explorer-tab-{tab}", key
+        page.wait_for_selector(f"#explorer-panel-{tab}:not([hidden])")
+        assert page.get_attribute(f"#explorer-tab-{tab}", "aria-selected") == "true"
+        assert [page.get_attribute(f"#explorer-tab-{x}", "tabindex") for x in ("chart", "table", "sources")] == \
+            ["0" if x == tab else "-1" for x in ("chart", "table", "sources")]
+    page.keyboard.press("Tab")   # out of the tab list, into the panel's content
+    assert not active().startswith("explorer-tab-")
+
+
 @pytest.mark.parametrize("path, lang, expected, status", [
     ("/explorer?indicator=no_such_thing&lang=ar", "ar", "غير موجود في الفهرس", 200),
     ("/explorer?indicator=om_nursery_children&from=20x1&lang=en", "en", "is not valid", 200),
     ("/explorer?indicator=om_nursery_children&geo=ZZ&lang=en", "en", "has no figures", 200),
     ("/embed/no_such_thing?lang=en", "en", "There is no page at this address", 404),
-    ("/governorates?country=XX&lang=ar", "ar", "غير صالحة", 200),
+    ("/governorates?country=XX&lang=ar", "ar", "ليس من الخيارات المتاحة هنا (الدولة)", 200),
     ("/no/such/page?lang=en", "en", "There is no page at this address", 404),
     ("/about?lang=fr", "ar", "is not available", 400),
 ])

@@ -1,0 +1,47 @@
+"""Words on the pages as a reader meets them (issue 11's copy defects): a breakdown named
+inside a sentence, a notice about a bad address that names no parameter, a footer in the
+page's own font whose ids and dates never break across lines."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    from spi.app import server
+    return server.test_client()
+
+
+def _words(client, url: str) -> str:
+    return re.sub(r"<[^>]+>", " ", client.get(url).get_data(as_text=True))
+
+
+def test_a_breakdown_is_named_as_in_a_sentence(client):
+    text = _words(client, "/explorer?indicator=om_spf_beneficiaries&view=breakdown&breakdown=beneficiary_category&lang=en")
+    assert "By beneficiary category" in text and "By Beneficiary category" not in text
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("/explorer?indicator=om_nursery_children&view=geo&lang=ar", "«geo» ليس من الخيارات المتاحة هنا (طريقة العرض)"),
+    ("/explorer?indicator=om_nursery_children&view=geo&lang=en", "“geo” is not a view this page offers; showing the default."),
+    ("/explorer?indicator=om_nursery_children&tab=x&lang=en", "“x” is not a tab this page offers"),
+])
+def test_a_bad_address_is_explained_without_parameter_names(client, url, expected):
+    text = _words(client, url)
+    assert expected in text
+    assert "«view»" not in text and "“view”" not in text and "“tab”" not in text
+
+
+def test_the_footer_is_in_the_page_font_and_keeps_ids_and_dates_whole(client):
+    from pathlib import Path
+    css = (Path(__file__).resolve().parent.parent / "dashboard" / "assets" / "style.css").read_text(encoding="utf-8")
+    rule = re.search(r"\.build-info \{([^}]*)\}", css).group(1)
+    assert "monospace" not in rule
+    assert re.search(r"\.nowrap \{[^}]*white-space: nowrap", css)
+    page = client.get("/?lang=ar").get_data(as_text=True)
+    footer = re.search(r'<p class="build-info">(.*?)</p>', page, re.S).group(1)
+    dates = re.findall(r'<span class="nowrap" dir="ltr">([^<]+)</span>', footer)
+    assert dates and all(re.fullmatch(r"[0-9a-f]{16}|\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", d) for d in dates)
