@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from dataclasses import replace
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -283,18 +284,33 @@ def api_observations(m):
         q = {k: args[k] for k in args}
         q["offset"] = str(offset + limit)
         nxt = f"/api/v1/observations?{urlencode(q)}"
+    # A view's breakdown defaults to the totals: say so, and how to get the rest, rather than
+    # let "all figures of a place" silently be its totals.
+    more = None
+    if not rows.full and "breakdown" not in args:
+        every = replace(rows, breakdowns=("all",))
+        extra = count(m, every) - total
+        if extra > 0:
+            q = {k: args[k] for k in args if k != "offset"}
+            more = {"figures": extra, "link": f"/api/v1/observations?{urlencode({**q, 'breakdown': 'all'})}"}
     if fmt == "csv":
         resp = _csv(m, table, etag, "observations.csv", bom)
         resp.headers["X-Total-Count"] = str(total)
-        if nxt:
-            resp.headers["Link"] = f'<{nxt}>; rel="next"'
+        links = [f'<{nxt}>; rel="next"'] if nxt else []
+        if more:
+            links.append(f'<{more["link"]}>; rel="alternate"; title="breakdown=all: {more["figures"]} more figures"')
+            resp.headers["X-Breakdowns-Left-Out"] = str(more["figures"])
+        if links:
+            resp.headers["Link"] = ", ".join(links)
         return resp
     query = {"indicator": ids, **rows.args(), "format": fmt, "lang": lang, "labels": labels,
              "limit": limit, "offset": offset}
     return _json(m, {
         "build": documents.build_info(m), "licence": documents.licence(m), "query": query,
         "full_series": rows.full, "total": total, "limit": limit, "offset": offset, "count": n,
-        "links": {"self": request.full_path.rstrip("?"), "next": nxt},
+        "links": {"self": request.full_path.rstrip("?"), "next": nxt, **({"all_breakdowns": more["link"]} if more else {})},
+        **({"note": f"totals only (breakdown=total, the default of a view); {more['figures']} more figures by breakdown: "
+                    "add breakdown=all"} if more else {}),
         "data": json_records(table, codes),
     }, etag)
 

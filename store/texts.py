@@ -154,6 +154,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "open_in_explorer": ("افتح في مستكشف المؤشرات", "Open in the indicator explorer"),
     # governorates
     "gov_heading": ("المحافظات", "Governorates"),
+    "gov_all_figures": ("كل أرقام {name}", "All figures for {name}"),
+    "gov_all_figures_csv": ("كل الأرقام بكل تصنيفاتها (CSV)", "Every figure with every breakdown (CSV)"),
+    "gov_all_figures_api": ("طلب الواجهة البرمجية الذي يعيد الصفوف نفسها", "The API call that returns the same rows"),
     "gov_intro": ("الأرقام المنشورة على مستوى المحافظة. المحافظات بلا رقم منشور مظللة بخطوط مائلة وموسومة «لا بيانات».",
                   "Figures published at governorate level. Governorates with no published figure are hatched and marked “no data”."),
     "country": ("الدولة", "Country"),

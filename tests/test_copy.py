@@ -45,3 +45,22 @@ def test_the_footer_is_in_the_page_font_and_keeps_ids_and_dates_whole(client):
     footer = re.search(r'<p class="build-info">(.*?)</p>', page, re.S).group(1)
     dates = re.findall(r'<span class="nowrap" dir="ltr">([^<]+)</span>', footer)
     assert dates and all(re.fullmatch(r"[0-9a-f]{16}|\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?", d) for d in dates)
+
+
+def test_all_figures_of_a_place_from_the_governorates_page_and_the_api(client):
+    """A view of a place alone is its totals; the page offers every figure with every
+    breakdown, and the API's answer says what it left out and how to get it."""
+    import io
+    import csv as csvlib
+    page = client.get("/governorates?geo=OM-BJ&lang=en").get_data(as_text=True)
+    assert "All figures for South Al Batinah" in page
+    url = re.search(r'<a download="OM-BJ.csv" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    rows = list(csvlib.DictReader(io.StringIO(client.get(url).get_data(as_text=True).lstrip("\\ufeff"))))
+    assert len(rows) == 11 and {r["geo_code"] for r in rows} == {"OM-BJ"}
+    totals = client.get("/api/v1/observations?geo=OM-BJ")
+    body = totals.get_json()
+    assert body["total"] == 2 and "add breakdown=all" in body["note"]
+    assert client.get(body["links"]["all_breakdowns"]).get_json()["total"] == 11
+    csv = client.get("/api/v1/observations?geo=OM-BJ&format=csv")
+    assert csv.headers["X-Breakdowns-Left-Out"] == "9" and "breakdown=all" in csv.headers["Link"]
+    assert "note" not in client.get("/api/v1/observations?geo=OM-BJ&breakdown=all").get_json()

@@ -7,6 +7,7 @@ URL: /governorates?country=OM&indicator=om_spf_beneficiaries&geo=OM-BJ&lang=ar
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlencode
 
 import dash
 from dash import dcc, html
@@ -153,7 +154,20 @@ def _detail(m, lang: str, geo: str):
             html.Span(f"{value}{unit_text}", className="num value"),
             html.Span(period_phrase(r["period"], ind["measure"], lang), className="muted"),
         ]))
-    return [html.H2(t("gov_indicators", lang, name=name)), html.Ul(items, className="gov-indicators")]
+    return [html.H2(t("gov_indicators", lang, name=name)), html.Ul(items, className="gov-indicators"),
+            _all_figures(m, lang, geo, name)]
+
+
+def _all_figures(m, lang: str, geo: str, name: str):
+    """Every figure of the place, with every breakdown: the CSV and the API call that returns
+    the same rows (a view of a place alone would give its totals only)."""
+    api = f"/api/v1/observations?{urlencode({'geo': geo, 'breakdown': 'all'})}"
+    csv = f"{api}&{urlencode({'format': 'csv', 'labels': 'both', 'lang': lang, 'bom': 'true'})}"
+    return html.Div(className="place-downloads", children=[
+        html.H3(t("gov_all_figures", lang, name=name)),
+        html.P([html.A(t("gov_all_figures_csv", lang), href=csv, download=f"{geo}.csv", id="gov-all-csv"), " · ",
+                html.A(t("gov_all_figures_api", lang), href=api, id="gov-all-api")]),
+    ])
 
 
 def layout(lang: str, country=None, indicator=None, geo=None, **_):
