@@ -29,6 +29,8 @@ class Card:
     derived_total: bool = False
     previous_value: float | None = None
     previous_period: str | None = None
+    previous_text: str = ""              # "2021: 72,675", printed on the card (not only on hover)
+    two_sources: bool = False            # the change compares figures of two publications
     change_abs: float | None = None
     change_pct: float | None = None
     change_text: str = ""
@@ -42,6 +44,7 @@ class Card:
     target_status: str | None = None     # on_track | off_track | pending
     target_badge: str = ""
     target_note: str = ""
+    target_source: str = ""
     source: str = ""
 
 
@@ -73,6 +76,9 @@ def card(m, indicator_id: str, lang: str) -> Card:
         if len(recs) > 1:
             prev = recs[-2]
             c.previous_value, c.previous_period = float(prev["value"]), prev["period"]
+            c.previous_text = t("previous_figure", lang, period=period_label(prev["period"], lang),
+                                value=fmt_amount(prev["value"], unit, lang, ind["decimals"], prev.get("qualifier")))
+            c.two_sources = prev.get("source_id") != last.get("source_id")
             c.change_abs = c.latest_value - c.previous_value
             c.change_pct = c.change_abs / c.previous_value if c.previous_value else None
             c.change_direction = "up" if c.change_abs > 0 else "down" if c.change_abs < 0 else "flat"
@@ -85,7 +91,7 @@ def card(m, indicator_id: str, lang: str) -> Card:
                 number = f"{number} {unit_label(unit, lang)}"
             pct = f" ({fmt_percent(c.change_pct, lang, signed=True)})" if c.change_pct is not None else ""
             c.change_text = (f"{number}{pct} · "
-                             + t("change_since", lang, period=period_phrase(prev["period"], ind["measure"], lang)))
+                             + t("change_since", lang, period=period_label(prev["period"], lang)))
         run, gaps = periods.run(tuple(r["period"] for r in recs))
         by = {r["period"]: float(r["value"]) for r in recs}
         c.spark_periods = list(run)
@@ -102,6 +108,8 @@ def card(m, indicator_id: str, lang: str) -> Card:
         tp = target["period"]
         c.target_text = t("target_for", lang, period=period_label(tp, lang),
                           value=fmt_amount(target["value"], unit, lang, ind["decimals"]))
+        src = m.sources.get(target["source_id"], {})
+        c.target_source = t("target_source", lang, publisher=src.get(f"publisher_{lang}", "")) if src else ""
         actual = [r for r in recs if r["period"] == tp]
         if not actual:
             c.target_status = "pending"
@@ -115,4 +123,6 @@ def card(m, indicator_id: str, lang: str) -> Card:
             c.target_badge = t("on_track" if ok else "off_track", lang)
             c.target_note = f"{period_label(tp, lang)}: {fmt_amount(value, unit, lang, ind['decimals'])}"
         break
+    else:   # no target: said so, not left blank like a missing figure
+        c.target_status, c.target_badge = "none", t("no_target", lang)
     return c

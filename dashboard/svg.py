@@ -23,8 +23,9 @@ NO_DATA_FILL = "url(#nodata-hatch)"
 
 def sparkline(values: list[float | None], label: str, width: int = 132, height: int = 40,
               colour: str = "#0072B2", rtl: bool = False) -> str:
-    """Dots for every published value, a line only between neighbouring periods (never across
-    a gap). Time runs left to right in both languages. `label` is the text alternative."""
+    """Dots for every published value, a line between neighbouring periods, and across a gap
+    a dashed connector (no figure was published there: nothing is drawn as if it were). Time
+    runs left to right in both languages. `label` is the text alternative."""
     n = len(values)
     pad = 5
     present = [v for v in values if v is not None]
@@ -56,6 +57,12 @@ def sparkline(values: list[float | None], label: str, width: int = 132, height: 
             run = []
         else:
             run.append(xy(i, v))
+    published = [i for i, v in enumerate(values) if v is not None]
+    for i, j in zip(published, published[1:]):
+        if j > i + 1:   # a gap: the dashed connector
+            (x1, y1), (x2, y2) = xy(i, values[i]), xy(j, values[j])
+            out.append(f'<line class="gap" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+                       'stroke-width="1.5" stroke-dasharray="3 3" opacity="0.7"/>')
     for i, v in enumerate(values):
         if v is not None:
             x, y = xy(i, v)

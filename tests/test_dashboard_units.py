@@ -241,9 +241,14 @@ def test_kpi_cards(dash_db):
     assert nursery.change_abs == 2945 and nursery.change_pct == pytest.approx(2945 / 6073)
     assert nursery.change_text.startswith("+2,945 (+48.5%)") and nursery.change_tone == "good"
     assert nursery.spark_values == [6073.0, None, 9018.0] and nursery.gaps == ["2022"]
+    # read without hovering: the earlier figure and its period; the change names the year plainly
+    assert nursery.previous_text == "Previous figure (2021): 6,073" and nursery.change_text.endswith("Change since 2021")
+    assert nursery.target_status == "none" and nursery.target_badge == "No published target"
+    assert nursery.two_sources   # 2021 from the welfare report, 2023 from the 2024 briefing
     specialists = by_id["om_dis_specialists_hired"]
     assert specialists.latest_value == 124 and specialists.target_status == "pending"
     assert specialists.target_text == "Target for 2024: 100" and specialists.target_badge == "Awaiting 2024 figure"
+    assert specialists.target_source.startswith("Target source: ")
     assert by_id["om_associations"].derived_total and by_id["om_associations"].latest_value == 173
     spf = by_id["om_spf_beneficiaries"]
     assert spf.geo == "OM-BJ" and spf.latest_text == "169,998" and spf.latest_phrase == "end of June 2025"
@@ -256,8 +261,9 @@ def test_sparkline_draws_no_line_across_a_gap():
     from dashboard.svg import sparkline
     gap = sparkline([6073, None, 9018], "trend")
     assert gap.count("<circle") == 2 and "<polyline" not in gap
+    assert gap.count('class="gap"') == 1 and 'stroke-dasharray="3 3"' in gap   # a dashed connector, not a line
     joined = sparkline([1, 2, None, 4], "trend")
-    assert joined.count("<polyline") == 1 and joined.count("<circle") == 3
+    assert joined.count("<polyline") == 1 and joined.count("<circle") == 3 and joined.count('class="gap"') == 1
     assert 'aria-label="a &amp; &lt;b&gt;"' in sparkline([1], "a & <b>")
 
 

@@ -49,10 +49,16 @@ def _card(c: Card, lang: str) -> html.Article:
             html.Span(f" {c.change_text} "),
             html.Span(f"({t('derived', lang)})", className="derived-tag"),
         ]))
+        body.append(html.P(c.previous_text, className="card-previous"))
+        if c.two_sources:
+            body.append(html.P(t("two_publications", lang), className="card-two-sources"))
     elif c.latest_value is not None:
         body.append(html.P(t("no_previous", lang), className="card-change tone-neutral"))
     if c.spark_values:
         body.append(RawHtml(html=sparkline(c.spark_values, c.spark_label, rtl=lang == "ar"), className="card-spark"))
+        if len(c.spark_periods) > 1:   # the years the line spans, at its ends (time runs left to right)
+            body.append(html.P(className="spark-years", dir="ltr", children=[
+                html.Span(period_label(c.spark_periods[0], lang)), html.Span(period_label(c.spark_periods[-1], lang))]))
         if c.gaps:
             body.append(html.P(t("gap_years", lang, periods=join_list([period_label(p, lang) for p in c.gaps], lang)),
                                className="card-gap"))
@@ -61,7 +67,10 @@ def _card(c: Card, lang: str) -> html.Article:
             html.Span(c.target_text, className="target-text"),
             html.Span(c.target_badge, className=f"badge badge-{c.target_status}"),
             html.P(c.target_note, className="target-note") if c.target_note else None,
+            html.P(c.target_source, className="target-note") if c.target_source else None,
         ]))
+    elif c.target_status == "none":
+        body.append(html.P(c.target_badge, className="card-target status-none"))
     if c.source:
         body.append(html.P(c.source, className="card-source"))
     return html.Article(body, className="card", **{"data-indicator": c.indicator_id})
