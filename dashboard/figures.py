@@ -144,6 +144,12 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
                                           yref="paper", x=0.5, y=0.5, font=dict(size=15, color=MUTED)))
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
+    for value, words in vd.targets:   # a published target: a dashed line across the chart, named
+        layout.setdefault("shapes", []).append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=value, y1=value,
+                                                    line=dict(color=MUTED, width=1.5, dash="dash")))
+        layout["annotations"].append(dict(text=_svg(words, lang), showarrow=False, xref="paper", yref="y",
+                                          x=x_pos, xanchor=x_anchor, y=value, yanchor="bottom",
+                                          font=dict(size=11, color=MUTED)))
     notice = releases.embargo_notice(lang)
     if notice:   # across the chart, so a saved image carries it too
         layout["annotations"].append(dict(text=_svg(notice, lang), showarrow=False, xref="paper", yref="paper",

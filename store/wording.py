@@ -51,6 +51,7 @@ class Described:
     derived: bool = False
     notes: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    targets: list[tuple[float, str]] = field(default_factory=list)   # (value, words) drawn as lines
     alt: str = ""
     numbers: Chart | None = field(default=None, repr=False, compare=False)
     meta: object = field(default=None, repr=False, compare=False)
@@ -188,9 +189,28 @@ def describe(chart: Chart, meta) -> Described:
                     subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
                     source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
                     notes=[_note(n, meta, lang, dict(zip(chart.x, x_labels))) for n in chart.notes], gaps=chart.gaps,
-                    numbers=chart, meta=meta)
+                    targets=_targets(chart, meta, lang), numbers=chart, meta=meta)
     out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
                        by_geo=view.kind == "geo")
+    return out
+
+
+def _targets(chart: Chart, meta, lang: str) -> list[tuple[float, str]]:
+    """The published targets of an over-time view of one place, in the chart's unit: the same
+    targets the overview's cards show, with their source."""
+    view = chart.view
+    if view.kind != "time" or chart.percent or chart.unit != "unit":
+        return []
+    places = {s.key for s in chart.series}
+    unit = meta.unit_of(view.indicator)
+    decimals = meta.indicators[view.indicator]["decimals"]
+    out = []
+    for target in meta.targets.get(view.indicator, []):
+        if target["geo_code"] in places:
+            source = meta.sources.get(target["source_id"], {}).get(f"publisher_{lang}", "")
+            words = t("target_for", lang, period=period_label(target["period"], lang),
+                      value=fmt_amount(target["value"], unit, lang, decimals))
+            out.append((float(target["value"]), f"{words} ({source})" if source else words))
     return out
 
 

@@ -451,3 +451,16 @@ def test_pages_answer_navigation_in_wire_form(client):
         layout = page["layout"](lang="en") if "embed" not in module else page["layout"](indicator="om_nursery_children")
         text = orjson.dumps(layout).decode()   # raises TypeError on any Component left
         assert '"namespace":"dash_html_components"' in text, module
+
+
+def test_the_explorer_chart_draws_the_published_target_as_the_card_states_it(dash_db):
+    from dashboard.figures import figure
+    from dashboard.kpi import cards
+    vd = described({"indicator": "om_dis_specialists_hired"}, "en")
+    lay = figure(vd).to_plotly_json()["layout"]
+    lines = [s for s in lay.get("shapes", []) if s["type"] == "line" and s["yref"] == "y"]
+    assert [(s["y0"], s["y1"], s["line"]["dash"]) for s in lines] == [(100, 100, "dash")]
+    card = next(c for c in cards("en") if c.indicator_id == "om_dis_specialists_hired")
+    words = [a["text"] for a in lay["annotations"] if a.get("yref") == "y"]
+    assert len(words) == 1 and card.target_text in words[0]          # "Target for 2024: 100 (publisher)"
+    assert described({"indicator": "om_nursery_children"}, "en").targets == []   # no target, no line
