@@ -184,7 +184,9 @@ def _time(view: View, meta, rows) -> Chart:
 
 
 def _breakdown(view: View, meta, rows) -> Chart:
-    """The published parts of a breakdown, as stacked (or grouped) bars, and the totals."""
+    """The published parts of a breakdown, as stacked (or grouped) bars, and the totals. The
+    bars stand only over periods that have the breakdown: a period with only a total is said
+    in a note (and its total stays in the table), not drawn as an empty slot."""
     dim = view.breakdown
     parts = [r for r in rows if r[dim] is not None]
     total_by_period = {r["period"]: r for r in rows if r[dim] is None}
@@ -202,10 +204,15 @@ def _breakdown(view: View, meta, rows) -> Chart:
         series.append(Series(key=m, **_values(by_member[m], list(run))))
     table += [_row(total_by_period[p], "total") for p in run if p in total_by_period]
     totals = _values(total_by_period, list(run))["values"]
+    notes = _breakdown_notes(list(run), totals, series, list(gaps), False)
+    drawn = [i for i in range(len(run)) if any(s.values[i] is not None for s in series)] or list(range(len(run)))
+    x = [run[i] for i in drawn]
+    series = [dataclasses.replace(s, **{k: [getattr(s, k)[i] for i in drawn] for k in ("values", "qualifiers",
+                                                                                      "statuses", "revisions")})
+              for s in series]
     return Chart(**_common(view, meta, kind="bars", barmode="group" if view.mode == "group" else "stack",
-                           x=list(run), series=series, table=table, labels=labels, gaps=list(gaps), totals=totals,
-                           notes=_breakdown_notes(list(run), totals, series, list(gaps), False),
-                           sources=_sources(rows)))
+                           x=x, series=series, table=table, labels=labels, gaps=list(gaps),
+                           totals=[totals[i] for i in drawn], notes=notes, sources=_sources(rows)))
 
 
 def shares_of(parts: Chart) -> Chart:

@@ -186,7 +186,10 @@ def test_breakdown_shares_are_derived_and_add_up(dash_db):
 
 def test_nursery_breakdown_says_2023_has_only_a_total(dash_db):
     vd = described({"indicator": "om_nursery_children", "breakdown": "sex"}, "en")
-    assert {s.key: s.values for s in vd.series} == {"male": [3365.0, None, None], "female": [2708.0, None, None]}
+    # bars only where the breakdown was published; 2023's total is said in a note and kept in the table
+    assert vd.periods == ["2021"]
+    assert {s.key: s.values for s in vd.series} == {"male": [3365.0], "female": [2708.0]}
+    assert any(r["period"] == "2023" and r["category"] == "total" for r in vd.numbers.table)
     assert any("Only the total" in n and "2023" in n for n in vd.notes)
 
 
