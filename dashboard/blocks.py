@@ -35,7 +35,7 @@ def chart_block(view: View, words: Described, fig: dict, meta):
     lang = view.lang
     links = data_links(view, meta)
     return html.Figure(className="chart-figure", children=[
-        dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang),
+        dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
                   className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}, responsive=True),
         html.Figcaption(className="chart-caption", children=[
             html.Ul([html.Li(n) for n in words.notes], className="chart-notes") if words.notes else None,

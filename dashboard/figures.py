@@ -157,10 +157,15 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def graph_config(indicator_id: str, lang: str, filename_suffix: str = "") -> dict:
-    """dcc.Graph config: Plotly's labels in the page's language, a PNG named after the indicator."""
+def graph_config(indicator_id: str, lang: str, filename_suffix: str = "", toolbar: bool = True) -> dict:
+    """dcc.Graph config: Plotly's labels in the page's language, a PNG named after the indicator.
+    toolbar=False where the page has its own download buttons (the explorer): Plotly's toolbar
+    would sit on the title of an Arabic chart, with words of its own in English."""
     return {
         "locale": lang,
+        "displayModeBar": toolbar,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
         "displaylogo": False,
         "responsive": True,
         "scrollZoom": False,

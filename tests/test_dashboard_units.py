@@ -467,3 +467,10 @@ def test_the_explorer_chart_draws_the_published_target_as_the_card_states_it(das
     words = [a["text"] for a in lay["annotations"] if a.get("yref") == "y"]
     assert len(words) == 1 and card.target_text in words[0]          # "Target for 2024: 100 (publisher)"
     assert described({"indicator": "om_nursery_children"}, "en").targets == []   # no target, no line
+
+
+def test_the_explorer_chart_has_no_plotly_toolbar_over_its_title():
+    from dashboard.figures import graph_config
+    assert graph_config("om_ss_cases", "ar", toolbar=False)["displayModeBar"] is False   # the page's own buttons
+    embed = graph_config("om_ss_cases", "ar")
+    assert embed["displayModeBar"] is True and embed["showSendToCloud"] is False and embed["locale"] == "ar"
