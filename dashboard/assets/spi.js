@@ -118,6 +118,31 @@
     });
   });
 
+  /* An address with #id (a governorate chosen on the map or in the table): bring that part
+     into view once the page has drawn it, on load and after an in-page navigation. */
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (!id) return;
+    var tries = 0;
+    var look = function () {
+      var el = document.querySelector('#react-entry-point [id="' + id.replace(/"/g, "") + '"]');
+      if (el) {
+        if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+        el.scrollIntoView({block: "start"});
+        el.focus({preventScroll: true});
+      } else if (tries++ < 60) {
+        setTimeout(look, 50);
+      }
+    };
+    look();
+  }
+  window.addEventListener("load", reveal);
+  /* after an in-page navigation the new content arrives by a callback: look again as it lands */
+  window.addEventListener("_dashprivate_pushstate", function () {
+    [150, 400, 900].forEach(function (ms) { setTimeout(reveal, ms); });
+  });
+  window.addEventListener("hashchange", reveal);
+
   /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest(".copy-button") : null;

@@ -68,7 +68,8 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
                 f"{unit.get(f'name_{lang}', '') if unit.get('kind') != 'currency' else ''} "
                 f"({period_phrase(r['period'], ind['measure'], lang)})").replace("  ", " ") if r is not None \
             else f"{g[f'name_{lang}']}: {t('no_data', lang)}"
-        link = href("/governorates", lang, country=country, indicator=indicator, geo=code)
+        # "#gov-detail": choosing a governorate brings its figures into view (assets/spi.js)
+        link = href("/governorates", lang, country=country, indicator=indicator, geo=code) + "#gov-detail"
         if not map_parent.get(code):
             regions.append({"code": code, "name": g[f"name_{lang}"], "value": value, "title": text.strip(),
                             "href": link, "selected": code == geo})

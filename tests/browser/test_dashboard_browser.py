@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import time
 import urllib.request
 from urllib.parse import parse_qs, urlparse
 
@@ -280,3 +281,20 @@ def test_embed_is_chart_only_with_source(open_page):
     assert [t["y"][0] for t in fig["data"][:2]] == [3365, 2708]
     href = page.get_attribute("a.embed-link", "href")
     assert href.startswith("/explorer?indicator=om_nursery_children") and "breakdown=sex" in href
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (360, 740)])
+def test_choosing_a_governorate_brings_its_figures_into_view(open_page, width, height):
+    page = open_page(width, height).open("/governorates?lang=en")
+    page.click('#react-entry-point #gov-ranked a:has-text("South Al Batinah")')
+    page.wait_for_selector("#react-entry-point #gov-detail h2:has-text('South Al Batinah')")
+    # the figures' heading in view, with room under it (scrolled to the top, or as far as the page goes)
+    heading = "document.querySelector('#react-entry-point #gov-detail h2').getBoundingClientRect().top"
+    page_end = "window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2"
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        top = page.evaluate(heading)
+        if 0 <= top <= 8 or (0 <= top <= height - 150 and page.evaluate(page_end)):
+            break
+        time.sleep(0.1)
+    assert 0 <= top <= 8 or (0 <= top <= height - 150 and page.evaluate(page_end)), top
