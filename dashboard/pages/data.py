@@ -98,14 +98,14 @@ def addresses(c: dict, lang: str, host: str = "") -> dict[str, str]:
 
 
 def _copy_box(label: str, ident: str, value: str, lang: str):
-    """A read-only field with a copy button, and the address as text (shown before scripts run)."""
+    """A read-only field with a copy button (the server writes its value, so it shows before
+    scripts run; the address is not printed a second time)."""
     return html.Div(className="copy-box", children=[
         html.Label(label, htmlFor=ident),
         html.Div(className="copy-row", children=[
             dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"),
             html.Button(t("copy", lang), type="button", className="button copy-button",
                         **{"data-copy-target": ident, "aria-label": f"{t('copy', lang)}: {label}"})]),
-        html.Code(value, id=f"{ident}-text", className="ident address", dir="ltr"),
     ])
 
 

@@ -298,3 +298,25 @@ def test_choosing_a_governorate_brings_its_figures_into_view(open_page, width, h
             break
         time.sleep(0.1)
     assert 0 <= top <= 8 or (0 <= top <= height - 150 and page.evaluate(page_end)), top
+
+
+PHONE_PAGES = ["/", "/explorer?indicator=om_spf_beneficiaries&view=breakdown&breakdown=beneficiary_category",
+               "/explorer?indicator=om_ss_cases&tab=table", "/governorates?geo=OM-BJ", "/data", "/about", "/releases",
+               "/embed/om_ss_cases"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_page_scrolls_sideways_on_a_phone(open_page, lang):
+    page = open_page(360, 740)
+    for path in PHONE_PAGES:
+        page.open(path + ("&" if "?" in path else "?") + f"lang={lang}")
+        width = page.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+
+
+def test_the_data_page_prints_each_address_once(open_page):
+    page = open_page().open("/data?indicator=om_ss_cases&lang=en")
+    fields = page.evaluate("Array.from(document.querySelectorAll('#react-entry-point .copy-box input')).map(e => e.value)")
+    assert fields and all(f for f in fields)
+    text = page.evaluate("document.querySelector('#react-entry-point main').innerText")
+    assert all(text.count(f) == 0 for f in fields)   # in their fields only, not printed again beside them
