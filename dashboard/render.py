@@ -85,6 +85,8 @@ def _html(node) -> str:
                     f"{_html(children)}</a>")
         if typ in ("Store", "Location", "Interval", "Download", "Clipboard"):
             return ""
+        if typ == "Input":   # with its value: a read-only address reads before scripts run
+            return f"<input{_attrs({k: v for k, v in props.items() if k in ('type', 'value', 'readOnly', 'className', 'name')})}>"
         if typ == "Graph":
             height = (props.get("style") or {}).get("height", "460px")
             return f'<div class="graph-placeholder" style="height:{escape(str(height))}" aria-hidden="true"></div>'

@@ -37,8 +37,8 @@ def test_page_lists_downloads_that_answer(site, lang):
 def test_developer_api_address_matches_the_download(site, read_csv):
     page = site.get("/data?lang=en&indicator=om_nursery_children&geo=OM&from=2021&to=2021&breakdown=sex"
                     "&labels=codes&bom=false").get_data(as_text=True)
-    # The address as text after the "Developer API" label (the copy field is filled in by React).
-    url = htmllib.unescape(re.search(r'<label for="data-api-url">.*?<code[^>]*>([^<]+)</code>', page, re.S).group(1))
+    # The address in the copy field after the "Developer API" label, as the server writes it.
+    url = htmllib.unescape(re.search(r'<label for="data-api-url">.*?<input[^>]*value="([^"]+)"', page, re.S).group(1))
     assert url.endswith("/api/v1/observations?indicator=om_nursery_children&geo=OM&from=2021&to=2021"
                         "&breakdown=sex&format=csv")
     csv_link = next(link for link in _links(page) if link.startswith("/data/om_nursery_children.csv"))
