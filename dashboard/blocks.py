@@ -68,14 +68,7 @@ def share_block(view: View, meta, base: str):
                f'style="border:0" loading="lazy"></iframe>')
 
     def box(label, ident, value, multiline=False):
-        field = (dcc.Textarea(id=ident, value=value, readOnly=True, className="copy-field", rows=3)
-                 if multiline else dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"))
-        return html.Div(className="copy-box", children=[
-            html.Label(label, htmlFor=ident),
-            html.Div(className="copy-row", children=[
-                field, html.Button(t("copy", lang), type="button", className="button copy-button",
-                                   **{"data-copy-target": ident, "aria-label": f"{t('copy', lang)}: {label}"})]),
-        ])
+        return copy_box(label, ident, value, lang, multiline)
 
     return html.Div(className="share", children=[
         box(t("permalink", lang), "explorer-permalink", f"{base}/explorer?{view.query_string()}"),
@@ -112,6 +105,21 @@ def sources_block(view: View, meta):
         html.Dl(items, className="facts"),
         html.H3(t("sources", lang)),
         html.Div(cards, className="source-cards"),
+    ])
+
+
+def copy_box(label: str, ident: str, value: str, lang: str, multiline: bool = False):
+    """A read-only field with a copy button. After a copy the button says so ("Copied") until
+    the next copy or for a few seconds, and a live region tells a screen reader (assets/spi.js)."""
+    field = (dcc.Textarea(id=ident, value=value, readOnly=True, className="copy-field", rows=3)
+             if multiline else dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"))
+    return html.Div(className="copy-box", children=[
+        html.Label(label, htmlFor=ident),
+        html.Div(className="copy-row", children=[
+            field, html.Button(t("copy", lang), type="button", className="button copy-button",
+                               **{"data-copy-target": ident, "aria-label": f"{t('copy', lang)}: {label}",
+                                  "data-copied-label": t("copied", lang)})]),
+        html.Span(className="copy-status visually-hidden", role="status", **{"aria-live": "polite"}),
     ])
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 
-from dash import html
+from dash import dcc, html
 
 from store.formats import period_label
 from store.texts import t
@@ -82,10 +82,14 @@ def indicator_picker(view: View, meta):
     lang = view.lang
     groups = []
     for topic, trow in meta.topics.items():
+        # data-search: what a search matches, in both languages (assets/spi.js folds Arabic
+        # letter forms and diacritics on both sides, so أطفال, اطفال and الأطفال all find it)
         links = [html.Li(html.A(i[f"name_{lang}"] + f" ({meta.geo_name(i['country'], lang)})",
                                 href=href("/explorer", lang, indicator=key),
                                 className="spa-link" + (" current" if key == view.indicator else ""),
-                                **({"aria-current": "true"} if key == view.indicator else {})))
+                                **({"aria-current": "true"} if key == view.indicator else {})),
+                         **{"data-search": " ".join([i["name_ar"], i["name_en"], key, trow["name_ar"], trow["name_en"],
+                                                     meta.geo_name(i["country"], "ar"), meta.geo_name(i["country"], "en")])})
                  for key, i in meta.indicators.items() if i["topic"] == topic]
         if links:
             groups.append(html.Div([html.H3(trow[f"name_{lang}"]), html.Ul(links)], className="picker-group"))
@@ -93,5 +97,11 @@ def indicator_picker(view: View, meta):
         html.Summary([html.Span(t("choose_indicator", lang) + ": ", className="control-label"),
                       html.Strong(meta.indicators[view.indicator][f"name_{lang}"]),
                       html.Span(" ▾", **{"aria-hidden": "true"})]),
+        html.Div(className="picker-search-row", children=[
+            html.Label(t("search_indicators", lang), htmlFor="explorer-picker-search", className="visually-hidden"),
+            dcc.Input(id="explorer-picker-search", type="search", className="picker-search", debounce=False,
+                      placeholder=t("search_indicators", lang), autoComplete="off"),
+        ]),
+        html.P(t("search_no_match", lang), className="picker-none muted", hidden=True),
         html.Div(groups, className="picker-groups"),
     ])

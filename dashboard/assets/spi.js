@@ -143,6 +143,34 @@
   });
   window.addEventListener("hashchange", reveal);
 
+  /* The indicator picker's search: every word must be found in an indicator's names (both
+     languages); Arabic letter forms and diacritics are folded on both sides. */
+  function fold(text) {
+    return (text || "").toLowerCase()
+      .replace(/[\u064B-\u0652\u0670\u0640]/g, "")          /* harakat, dagger alif, tatweel */
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")     /* آ أ إ ٱ -> ا */
+      .replace(/\u0649/g, "\u064A").replace(/\u0629/g, "\u0647") /* ى -> ي, ة -> ه */
+      .replace(/\s+/g, " ").trim();
+  }
+  document.addEventListener("input", function (ev) {
+    var box = ev.target;
+    var picker = box.closest && box.closest(".picker");
+    if (!picker || box.type !== "search") return;
+    var words = fold(box.value).split(" ").filter(Boolean);
+    var shown = 0;
+    picker.querySelectorAll(".picker-group").forEach(function (group) {
+      var any = false;
+      group.querySelectorAll("li[data-search]").forEach(function (li) {
+        var text = fold(li.getAttribute("data-search"));
+        var hit = words.every(function (w) { return text.indexOf(w) >= 0; });
+        li.hidden = !hit; any = any || hit; shown += hit ? 1 : 0;
+      });
+      group.hidden = !any;
+    });
+    var none = picker.querySelector(".picker-none");
+    if (none) none.hidden = shown > 0;
+  });
+
   /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest(".copy-button") : null;
@@ -151,7 +179,22 @@
     if (!el) return;
     var text = el.value !== undefined ? el.value : el.textContent;
     if (el.select) { el.focus(); el.select(); }
-    var done = function () { b.setAttribute("data-copied", "1"); setTimeout(function () { b.removeAttribute("data-copied"); }, 1500); };
+    var done = function () {
+      /* the button says "Copied" until the next copy or for 6 s; the live region tells a screen reader */
+      document.querySelectorAll(".copy-button[data-copied]").forEach(function (other) {
+        if (other !== b) { other.textContent = other.getAttribute("data-label"); other.removeAttribute("data-copied"); }
+      });
+      if (!b.hasAttribute("data-label")) { b.setAttribute("data-label", b.textContent); }
+      b.textContent = b.getAttribute("data-copied-label") || b.textContent;
+      b.setAttribute("data-copied", "1");
+      var status = b.closest(".copy-box") && b.closest(".copy-box").querySelector(".copy-status");
+      if (status) { status.textContent = b.textContent; }
+      clearTimeout(b._copiedTimer);
+      b._copiedTimer = setTimeout(function () {
+        b.textContent = b.getAttribute("data-label"); b.removeAttribute("data-copied");
+        if (status) { status.textContent = ""; }
+      }, 6000);
+    };
     if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); }
     else { try { document.execCommand("copy"); } catch (e) { /* selection is left for the reader */ } done(); }
   });

@@ -24,6 +24,7 @@ from store.catalogue import meta
 from store.texts import t
 from store.view import Rows, one
 
+from ..blocks import copy_box
 from ..layout import shell
 
 dash.register_page(__name__, path="/data", order=4, name="Data", name_ar=t("data_page", "ar"), name_en=t("data_page", "en"),
@@ -97,18 +98,6 @@ def addresses(c: dict, lang: str, host: str = "") -> dict[str, str]:
     }
 
 
-def _copy_box(label: str, ident: str, value: str, lang: str):
-    """A read-only field with a copy button (the server writes its value, so it shows before
-    scripts run; the address is not printed a second time)."""
-    return html.Div(className="copy-box", children=[
-        html.Label(label, htmlFor=ident),
-        html.Div(className="copy-row", children=[
-            dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"),
-            html.Button(t("copy", lang), type="button", className="button copy-button",
-                        **{"data-copy-target": ident, "aria-label": f"{t('copy', lang)}: {label}"})]),
-    ])
-
-
 def _select(ident: str, label: str, options: list[tuple[str, str]], value: str, name: str):
     return html.Div(className="field", children=[
         html.Label(label, htmlFor=ident),
@@ -177,9 +166,9 @@ def _results(c: dict, lang: str, host: str):
     return html.Section(id="data-view", children=[
         html.H3(t("data_downloads", lang)),
         html.Ul(items, className="download-list"),
-        _copy_box(f"{t('data_address', lang)} (CSV)", "data-csv-url", full["csv"], lang),
+        copy_box(f"{t('data_address', lang)} (CSV)", "data-csv-url", full["csv"], lang),
         html.H3(t("data_api", lang), id="data-api"),
-        _copy_box(t("data_api", lang), "data-api-url", full["api"], lang),
+        copy_box(t("data_api", lang), "data-api-url", full["api"], lang),
         html.P([t("data_api_note", lang), " ", html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
         html.Details([html.Summary(t("data_curl", lang)),
                       html.Pre(html.Code(f'curl -sS --compressed "{full["api"]}"', dir="ltr"))]),

@@ -320,3 +320,36 @@ def test_the_data_page_prints_each_address_once(open_page):
     assert fields and all(f for f in fields)
     text = page.evaluate("document.querySelector('#react-entry-point main').innerText")
     assert all(text.count(f) == 0 for f in fields)   # in their fields only, not printed again beside them
+
+
+@pytest.mark.parametrize("lang, copied", [("en", "Copied ✓"), ("ar", "نُسخ ✓")])
+def test_a_copy_button_says_copied_and_keeps_saying_it(open_page, lang, copied):
+    page = open_page().open(f"/explorer?indicator=om_nursery_children&lang={lang}", chart=True)
+    button = '#react-entry-point .copy-button[data-copy-target="explorer-permalink"]'
+    label = page.inner_text(button)
+    page.click(button)
+    time.sleep(2)   # longer than the old 1.5 s
+    assert page.inner_text(button) == copied
+    status = page.evaluate(f"document.querySelector('{button}').closest('.copy-box').querySelector('[role=status]').textContent")
+    assert status == copied
+    page.evaluate(f"document.querySelector('{button}')._copiedTimer && 0")
+    time.sleep(4.5)
+    assert page.inner_text(button) == label   # back to "Copy" after a while
+
+
+@pytest.mark.parametrize("lang, query, found", [
+    ("ar", "اطفال حضانه", "om_nursery_children"),        # no hamza, ta marbuta as ha: still found
+    ("ar", "nursery", "om_nursery_children"),            # English names searched on the Arabic page
+    ("en", "الأَطْفَال", "om_nursery_children"),           # diacritics ignored
+])
+def test_the_indicator_picker_searches_both_languages(open_page, lang, query, found):
+    page = open_page().open(f"/explorer?indicator=om_ss_cases&lang={lang}", chart=True)
+    page.click("#react-entry-point #explorer-picker summary")
+    page.fill("#react-entry-point #explorer-picker-search", query)
+    visible = page.evaluate("""Array.from(document.querySelectorAll('#react-entry-point #explorer-picker li[data-search]'))
+        .filter(li => !li.hidden).map(li => li.querySelector('a').getAttribute('href'))""")
+    assert visible and all("indicator=" in h for h in visible)
+    assert any(f"indicator={found}" in h for h in visible)
+    assert len(visible) < 10   # the others are hidden
+    page.fill("#react-entry-point #explorer-picker-search", "zzzz")
+    assert page.is_visible("#react-entry-point #explorer-picker .picker-none")
