@@ -6,13 +6,13 @@ Every download link is the view's own selection (View.download_args / View.api_a
 """
 from __future__ import annotations
 
-from html import escape
 from urllib.parse import urlencode
 
 from dash import dcc, html
 
 from store import releases
 from store.formats import fmt_date
+from store.embed import iframe_snippet
 from store.queries import calendar_from
 from store.texts import t
 from store.view import View
@@ -63,9 +63,7 @@ def embed_url(view: View, base: str) -> str:
 def share_block(view: View, meta, base: str):
     """Permalink, API address and embed snippet, absolute from the site's public address."""
     lang = view.lang
-    name = escape(meta.indicators[view.indicator][f"name_{lang}"], quote=True)
-    snippet = (f'<iframe src="{escape(embed_url(view, base), quote=True)}" title="{name}" width="100%" height="560" '
-               f'style="border:0" loading="lazy"></iframe>')
+    snippet = iframe_snippet(embed_url(view, base), meta.indicators[view.indicator][f"name_{lang}"], 560)
 
     def box(label, ident, value, multiline=False):
         return copy_box(label, ident, value, lang, multiline)

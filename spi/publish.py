@@ -30,6 +30,7 @@ from typing import Callable
 from contract.schema import LANGS
 from store import database
 from store.catalogue import meta
+from store.embed import iframe_snippet
 from store.formats import rtl_svg_text
 from store.texts import direction, t
 from store.view import parse_view
@@ -99,8 +100,7 @@ def embed_snippet(indicator: str, lang: str, vd, height: int, base_url: str, ste
 
 <!-- 1. Live chart (updates when new figures are published) -->
 <figure lang="{lang}" dir="{direction(lang)}" style="margin:0;max-width:{WIDTH}px">
-  <iframe src="{base}/embed/{indicator}?lang={lang}{view}" title="{title}" width="100%" height="{height}"
-          style="border:0;width:100%" loading="lazy"></iframe>
+  {iframe_snippet(f"{base}/embed/{indicator}?lang={lang}{html.unescape(view)}", html.unescape(title), height)}
   <figcaption style="font-size:13px">{src} ·
     <a href="{base}/explorer?{q}">{open_text}</a></figcaption>
 </figure>

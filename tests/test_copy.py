@@ -64,3 +64,24 @@ def test_all_figures_of_a_place_from_the_governorates_page_and_the_api(client):
     csv = client.get("/api/v1/observations?geo=OM-BJ&format=csv")
     assert csv.headers["X-Breakdowns-Left-Out"] == "9" and "breakdown=all" in csv.headers["Link"]
     assert "note" not in client.get("/api/v1/observations?geo=OM-BJ&breakdown=all").get_json()
+
+
+def test_the_embed_snippet_sizes_its_iframe_from_the_embedded_page(client):
+    """The snippet's script sets the height of the one iframe whose window posted it, within
+    bounds; the embedded page posts its height (assets/spi.js)."""
+    import json
+    from pathlib import Path
+
+    from dashboard.blocks import share_block
+    from dashboard.wire import to_wire
+    from store.catalogue import meta
+    from store.embed import MESSAGE, iframe_snippet
+    from store.view import parse_view
+    view = parse_view({"indicator": "om_nursery_children"}, meta(), "ar")
+    shared = json.dumps(to_wire(share_block(view, meta(), "https://stats.example")), ensure_ascii=False)
+    assert 'data-spi-embed' in shared and "https://stats.example/embed/om_nursery_children" in shared
+    made = iframe_snippet("https://stats.example/embed/x?lang=ar", "a & b", 560)
+    assert made.startswith('<iframe src="https://stats.example/embed/x?lang=ar" title="a &amp; b"')
+    assert "data-spi-embed" in made and "e.source" in made and f"d.{MESSAGE}" in made and "4000" in made
+    js = (Path(__file__).resolve().parent.parent / "dashboard" / "assets" / "spi.js").read_text(encoding="utf-8")
+    assert f"postMessage({{{MESSAGE}: h}}" in js

@@ -171,6 +171,23 @@
     if (none) none.hidden = shown > 0;
   });
 
+  /* An embedded chart tells the page around it how tall it is (store/embed.py's snippet sizes
+     its iframe to that), whenever that changes. */
+  if (window.parent !== window) {
+    var told = 0;
+    var tell = function () {
+      var page = document.querySelector("#react-entry-point .embed");
+      if (!page) return;
+      var h = Math.ceil(page.getBoundingClientRect().height);
+      if (h && h !== told) { told = h; window.parent.postMessage({spiEmbedHeight: h}, "*"); }
+    };
+    window.addEventListener("load", function () {
+      tell();
+      if (window.ResizeObserver) { new ResizeObserver(tell).observe(document.body); }
+      setTimeout(tell, 500); setTimeout(tell, 1500);
+    });
+  }
+
   /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest(".copy-button") : null;

@@ -353,3 +353,4 @@ def test_the_indicator_picker_searches_both_languages(open_page, lang, query, fo
     assert len(visible) < 10   # the others are hidden
     page.fill("#react-entry-point #explorer-picker-search", "zzzz")
     assert page.is_visible("#react-entry-point #explorer-picker .picker-none")
+
