@@ -101,12 +101,13 @@ def fmt_amount(value: float | None, unit: dict, lang: str, decimals: int = 0, qu
     return amount_formatter(unit, lang, decimals)(value, qualifier)
 
 
-def amount_formatter(unit: dict, lang: str, decimals: int = 0):
+def amount_formatter(unit: dict, lang: str, decimals: int = 0, sign: bool = True):
     """fmt_amount for many figures of one unit: the unit's texts and the number format are
     looked up once (a chart formats thousands of figures), and a positive number, nearly
-    every figure, takes one format() call."""
+    every figure, takes one format() call. sign=False: no currency sign (a table whose unit
+    column names it)."""
     spec = f",.{decimals}f" if decimals > 0 else ",.0f"
-    currency = unit_label(unit, lang) if unit.get("kind") == "currency" else None
+    currency = unit_label(unit, lang) if unit.get("kind") == "currency" and sign else None
     more_than = t("qualifier_more_than", lang, value="{}")
 
     def amount(value: float | None, qualifier: str | None = None) -> str:

@@ -229,8 +229,10 @@ def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) 
         bundle = per_indicator.get(ind_id)
         if bundle is None:
             ind, unit = meta.indicators[ind_id], meta.unit_of(ind_id)
-            bundle = per_indicator[ind_id] = ({}, ind["measure"], amount_formatter(unit, lang, ind["decimals"]),
-                                              amount_formatter(unit, lang, 1), unit_label(unit, lang))
+            # the values without the currency sign: the table's unit column names it once per row
+            bundle = per_indicator[ind_id] = ({}, ind["measure"],
+                                              amount_formatter(unit, lang, ind["decimals"], sign=False),
+                                              amount_formatter(unit, lang, 1, sign=False), unit_label(unit, lang))
         texts = bundle[0].get(period)
         if texts is None:
             texts = bundle[0][period] = (period_phrase(period, bundle[1], lang), r["period_end"].isoformat())

@@ -474,3 +474,11 @@ def test_the_explorer_chart_has_no_plotly_toolbar_over_its_title():
     assert graph_config("om_ss_cases", "ar", toolbar=False)["displayModeBar"] is False   # the page's own buttons
     embed = graph_config("om_ss_cases", "ar")
     assert embed["displayModeBar"] is True and embed["showSendToCloud"] is False and embed["locale"] == "ar"
+
+
+def test_a_table_names_the_currency_once_per_row_in_its_unit_column(dash_db):
+    rows = described({"indicator": "om_ss_paid"}, "en").table
+    row = next(r for r in rows if r["period"] == "2023" and r["geo"] == "OM")
+    assert (row["value_text"], row["unit"]) == ("122,178,206", "OMR")
+    ar = next(r for r in described({"indicator": "om_ss_paid"}, "ar").table if r["period"] == "2023" and r["geo"] == "OM")
+    assert ar["value_text"] == "122,178,206" and "ر.ع" in ar["unit"]
