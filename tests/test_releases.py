@@ -276,3 +276,23 @@ def test_spi_serve_refuses_a_releases_folder_with_no_release(tmp_path, paths):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and "holds no release: run `spi build`" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_explorer_callback_reads_the_release_of_its_page(site):
+    """A control pressed on a page opened with as_of keeps that release; an as_of no release
+    answers to, sent in a forged callback, is a 400, never a 500."""
+    import json as jsonlib
+    from bench.bench_dashboard import callback_body, explorer_output
+    server, root, (first, second, third) = site[:3]
+    client = server.test_client()
+    client.get("/explorer")
+    output = explorer_output(client.get("/_dash-dependencies").get_json())
+
+    def press(as_of):
+        query = {"indicator": "om_ss_cases", "lang": "en", **({"as_of": as_of} if as_of else {})}
+        body = callback_body(output, query, "view", "geo")
+        return client.post("/_dash-update-component", data=jsonlib.dumps(body), content_type="application/json")
+    then, now = press(first).get_data(as_text=True), press(None).get_data(as_text=True)
+    assert "79,597" in then and "80,000" not in then and "80,000" in now
+    for bad in ("xx", "2024-01-01", "9" * 3000):
+        assert press(bad).status_code == 400, bad
