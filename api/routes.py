@@ -359,7 +359,7 @@ def api_releases(m):
     if fmt == "csv":
         return _csv(m, documents.flat(data), etag, "releases.csv")
     return _json(m, {"build": documents.build_info(m), "count": len(data), "data": data,
-                     "upcoming": [documents.upcoming(e) for e in calendar_from(today)]}, etag)
+                     "upcoming": [documents.upcoming(e) for e in calendar_from(m, today)]}, etag)
 
 
 @endpoint("/api/v1/releases/<release_id>/changes")
@@ -386,7 +386,7 @@ def releases_ics(m):
     cached = not_modified(etag, m.built_at)
     if cached:
         return cached
-    return finish(Response(calendar_feed(m, calendar_from(today), lang, public_base(request.host_url)), mimetype="text/calendar"),
+    return finish(Response(calendar_feed(m, calendar_from(m, today), lang, public_base(request.host_url)), mimetype="text/calendar"),
                   etag, m.built_at, "releases.ics")
 
 

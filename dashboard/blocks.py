@@ -124,7 +124,7 @@ def copy_box(label: str, ident: str, value: str, lang: str, multiline: bool = Fa
 def heading(view: View, meta):
     ind = meta.indicators[view.indicator]
     lang = view.lang
-    expected = [e for e in calendar_from(releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
+    expected = [e for e in calendar_from(meta, releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
     return [html.H2(ind[f"name_{lang}"], className="view-title"),
             html.P(ind[f"definition_{lang}"], className="view-definition"),
             html.P(dcc.Link(t("next_expected", lang, when=expected[0]["expected_on"].isoformat(),

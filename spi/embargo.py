@@ -18,6 +18,7 @@ from store.texts import t
 from store.view import ParamError
 
 from . import reviewers
+from .policy import JSON_PREFIXES
 
 # Files every page loads: neither a view of figures to audit nor an answer that differs by release.
 _NOT_VIEWS = ("/assets/", "/_dash-component-suites/", "/_favicon", "/healthz", "/signin", "/signout")
@@ -50,6 +51,10 @@ def _choose():
 
 
 def _refused(status: int, code: str, message: str) -> flask.Response:
+    """JSON with the reason for the data addresses; a page gets the site's own error page
+    (spi/policy.py), in its language."""
+    if not flask.request.path.startswith(JSON_PREFIXES):
+        flask.abort(status)
     response = json_error(status, code, message)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -284,6 +284,12 @@ def release_changes(meta, release_id: str) -> list[dict]:
                      [release_id, list(CHANGES)])
 
 
-def calendar_from(day) -> list[dict]:
-    """The releases the catalogue announces, from `day` on."""
-    return db().rows("SELECT * FROM calendar WHERE expected_on >= ? ORDER BY expected_on, title_en", [day])
+def calendar_from(meta, day) -> tuple[dict, ...]:
+    """The releases the catalogue announces, from `day` on. Kept per build and day: every
+    explorer page names the next release of its indicator. Shared: never modify them."""
+    return _calendar(meta.version, day)
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar(version: str, day) -> tuple[dict, ...]:
+    return tuple(db().rows("SELECT * FROM calendar WHERE expected_on >= ? ORDER BY expected_on, title_en", [day]))

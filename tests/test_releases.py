@@ -124,6 +124,8 @@ def test_as_of_reads_the_figures_as_an_earlier_release_published_them(site):
     assert f"as_of={first}" in page   # links keep it
     for bad in ("2024-12-31", "yesterday", "2030-13-01"):
         assert client.get(f"/api/v1/observations?indicator=om_ss_cases&as_of={bad}").status_code == 400
+    page = client.get("/explorer?indicator=om_ss_cases&as_of=yesterday&lang=en")   # a page: the site's error page
+    assert page.status_code == 400 and page.mimetype == "text/html" and "Traceback" not in page.get_data(as_text=True)
     # the embargoed release's id is a day too: the public gets the release live on that day
     assert _cases(client, f"&as_of={third}")["value"] == 80000
 

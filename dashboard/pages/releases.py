@@ -46,7 +46,7 @@ def _content(version: str, lang: str, chosen: str | None, today):
     upcoming = [html.Li([html.Strong(e["expected_on"].isoformat()), " · ", e[f"title_{lang}"],
                          html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
                                                      if i in m.indicators), className="muted")])
-                for e in calendar_from(today)]
+                for e in calendar_from(m, today)]
     return [
         html.Div(className="page-head", children=[html.H1(t("releases_heading", lang)),
                                                   html.P(t("releases_intro", lang), className="lead")]),
