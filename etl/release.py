@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -67,6 +67,10 @@ class Change:
     amended: int
     withdrawn: int
     rows: pd.DataFrame
+    # every figure of either release side by side (old_*/new_* columns, and the old side's
+    # other columns as they were), and its kind of change ("" for none): None for a first release
+    joined: pd.DataFrame | None = field(default=None, repr=False)
+    kinds: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def total(self) -> int:
@@ -125,7 +129,8 @@ def compare(old: pd.DataFrame | None, new: pd.DataFrame) -> Change:
     if old is None or old.empty:
         rows = new.rename(columns={c: f"new_{c}" for c in PUBLISHED}).assign(change="added")
         return Change(len(new), 0, 0, 0, _changes_frame(rows, key))
-    both = old[[*key, *PUBLISHED]].merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
+    carried = [c for c in old.columns if c not in key and c not in PUBLISHED]   # the history's own columns
+    both = old[[*key, *PUBLISHED, *carried]].merge(new, on=key, how="outer", suffixes=("_old", "_new"), indicator=True)
     both = both.rename(columns={f"{c}_old": f"old_{c}" for c in PUBLISHED} | {f"{c}_new": f"new_{c}" for c in PUBLISHED})
     revised = _differs(both["old_value"], both["new_value"])
     amended = ~revised & (_differs(both["old_status"], both["new_status"]) | _differs(both["old_source_id"], both["new_source_id"]))
@@ -134,7 +139,8 @@ def compare(old: pd.DataFrame | None, new: pd.DataFrame) -> Change:
                        ["added", "withdrawn", "revised", "amended"], default="")
     rows = both.assign(change=change)[change != ""]
     counts = pd.Series(change).value_counts()
-    return Change(*(int(counts.get(c, 0)) for c in ("added", "revised", "amended", "withdrawn")), _changes_frame(rows, key))
+    return Change(*(int(counts.get(c, 0)) for c in ("added", "revised", "amended", "withdrawn")), _changes_frame(rows, key),
+                  joined=both, kinds=change)
 
 
 def _changes_frame(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -339,25 +345,23 @@ class _History:
                               "public_at": public_at.astimezone(timezone.utc).replace(tzinfo=None),
                               "created_at": datetime.fromisoformat(entry["created_at"]).astimezone(timezone.utc)
                               .replace(tzinfo=None)})
-        new = figures[[*key, *PUBLISHED]]
         if self.current is None:
-            self.current = new.assign(revised_in=None, revised_on=None, previous_value=np.nan, from_release=rid)
-        else:
-            merged = self.current.merge(new, on=key, how="outer", suffixes=("_old", ""), indicator=True)
-            kept = merged["_merge"].astype(str).to_numpy()
-            revised = (kept == "both") & _differs(merged["value_old"], merged["value"])
-            changed = (kept == "both") & (revised | _differs(merged["status_old"], merged["status"])
-                                          | _differs(merged["source_id_old"], merged["source_id"]))
-            gone = kept == "left_only"
-            closed = merged[changed | gone][[*key, *(f"{c}_old" for c in PUBLISHED), "from_release"]]
-            self.closed.append(closed.rename(columns={f"{c}_old": c for c in PUBLISHED}).assign(until_release=rid))
-            merged = merged[~gone].copy()
-            is_new, revised, changed = (kept[~gone] == "right_only"), revised[~gone], changed[~gone]
-            merged.loc[revised, "previous_value"] = merged.loc[revised, "value_old"]
-            merged.loc[revised, "revised_in"] = rid
-            merged.loc[revised, "revised_on"] = day
-            merged.loc[changed | is_new, "from_release"] = rid
-            self.current = merged[[*key, *PUBLISHED, "revised_in", "revised_on", "previous_value", "from_release"]]
+            self.current = figures[[*key, *PUBLISHED]].assign(revised_in=None, revised_on=None, previous_value=np.nan,
+                                                              from_release=rid)
+        else:   # from the comparison's own join: the versions that end here, and those that go on
+            joined, kinds = change.joined, change.kinds
+            gone, revised = kinds == "withdrawn", kinds == "revised"
+            ended = revised | gone | (kinds == "amended")
+            closed = joined[ended][[*key, *(f"old_{c}" for c in PUBLISHED), "from_release"]]
+            self.closed.append(closed.rename(columns={f"old_{c}": c for c in PUBLISHED}).assign(until_release=rid))
+            joined = joined[~gone].copy()
+            kinds, revised = kinds[~gone], revised[~gone]
+            joined.loc[revised, "previous_value"] = joined.loc[revised, "old_value"]
+            joined.loc[revised, "revised_in"] = rid
+            joined.loc[revised, "revised_on"] = day
+            joined.loc[kinds != "", "from_release"] = rid
+            joined = joined.rename(columns={f"new_{c}": c for c in PUBLISHED})
+            self.current = joined[[*key, *PUBLISHED, "revised_in", "revised_on", "previous_value", "from_release"]]
         revision = self.current[[*key, "revised_in", "revised_on", "previous_value"]]
         return figures.drop(columns=[c for c in ("revised_in", "revised_on", "previous_value") if c in figures]) \
             .merge(revision, on=key, how="left")
