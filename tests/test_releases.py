@@ -298,3 +298,23 @@ def test_an_explorer_callback_reads_the_release_of_its_page(site):
     assert "79,597" in then and "80,000" not in then and "80,000" in now
     for bad in ("xx", "2024-01-01", "9" * 3000):
         assert press(bad).status_code == 400, bad
+
+
+def test_a_figure_no_longer_in_the_sources_is_shown_as_withdrawn(history):
+    from etl.release import _History, compare, release_figures
+    root, ids = history
+    figures = release_figures(root / "releases", ids[0])
+    first = figures[figures["value"].notna()].iloc[0]
+    later = figures.drop(index=first.name)
+    assert compare(figures, later).withdrawn == 1
+    h = _History()
+    entry = {"timezone": "Asia/Muscat", "created_at": "2025-01-01T00:00:00+00:00", "note": "n"}
+    h.add({**entry, "release_id": "a", "public_at": "2025-01-01T05:00:00+00:00"}, figures)
+    served = h.add({**entry, "release_id": "b", "public_at": "2025-02-01T05:00:00+00:00"}, later)
+    assert len(served) == len(figures) - 1
+    tables = h.tables()
+    gone = tables["changes"][tables["changes"]["change"] == "withdrawn"]
+    assert len(gone) == 1 and gone.iloc[0]["indicator_id"] == first["indicator_id"] and gone.iloc[0]["release_id"] == "b"
+    assert gone.iloc[0]["old_value"] == first["value"] and gone.iloc[0]["new_value"] != gone.iloc[0]["new_value"]
+    closed = tables["vintages"][tables["vintages"]["until_release"] == "b"]
+    assert len(closed) == 1 and closed.iloc[0]["from_release"] == "a"
