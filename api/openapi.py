@@ -5,15 +5,18 @@ enums read from the database, so the document says exactly which values the serv
 accepts; a value outside them gets a 4xx JSON error. Each indicator's downloads have paths
 of their own (/data/om_nursery_children.csv…), because what they accept depends on the
 indicator: `breakdown` takes only its own breakdowns, `with` only other indicators of its
-country. The API's /api/v1/observations takes several indicators at once, so one rule
-joins two parameters there and is documented in words: a breakdown that none of the
-requested indicators has is a 400 (`breakdown_not_available`).
+country. A place's downloads (/data/place/{geo}.csv|.xlsx) take the same parameters for
+every place, so they share one templated path each. The API's /api/v1/observations takes
+several indicators at once, so one rule joins two parameters there and is documented in
+words: a breakdown that none of the requested indicators has is a 400
+(`breakdown_not_available`).
 """
 from __future__ import annotations
 
 from contract.periods import FILTER_PATTERN
 from contract.schema import LANGS
 from store.address import configured
+from store.framework import STATUSES as TARGET_STATUSES
 from store.view import MAX_GEOS, MAX_IDS, breakdowns_offered
 
 from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
@@ -128,6 +131,9 @@ def _parameters(m) -> dict:
                   "schema": {"type": "string", "enum": levels}},
         "indicatorPath": {"name": "indicator", "in": "path", "required": True, "description": "Indicator id.",
                           "schema": {"type": "string", "enum": list(m.indicators)}},
+        "geoPath": {"name": "geo", "in": "path", "required": True,
+                    "description": "Geography code (ISO 3166) of a country or a governorate.",
+                    "schema": {"type": "string", "enum": list(m.geographies)}},
     }
 
 
@@ -215,12 +221,49 @@ def _schemas(m) -> dict:
                                            "links": {"type": "object", "required": ["self", "next"], "properties": {
                                                "self": {"type": "string"}, "next": NULLABLE_STRING}},
                                            "data": {"type": "array", "items": _ref("Observation")}}},
+        **_framework_schemas(),
         "Geography": {"type": "object", "required": ["code", "level", "country", "name", "observations"],
                       "properties": {"code": {"type": "string"}, "level": {"type": "string"},
                                      "country": {"type": "string"}, "parent": NULLABLE_STRING,
                                      "name": _ref("Bilingual"), "aliases": {"type": "array"},
                                      "map_file": NULLABLE_STRING, "map_within": NULLABLE_STRING,
                                      "observations": {"type": "integer", "minimum": 0}}},
+    }
+
+
+def _framework_schemas() -> dict:
+    """A country's results frameworks and targets (api/frameworks.py); an item nests its children."""
+    figure = {"type": ["object", "null"], "required": ["value", "period", "source_id"],
+              "description": "A published total; null where none is published (never filled).",
+              "properties": {"value": {"type": "number"}, "period": {"type": "string"}, "qualifier": NULLABLE_STRING,
+                             "status": NULLABLE_STRING, "source_id": {"type": "string"}}}
+    indicator = {"indicator_id": {"type": "string"}, "name": _ref("Bilingual"), "unit": {"type": "string"}}
+    return {
+        "PublishedFigure": figure,
+        "FrameworkItem": {"type": "object", "required": ["id", "level", "code", "label", "indicators", "items"],
+                          "properties": {
+                              "id": {"type": "string"}, "level": {"type": "string"}, "code": NULLABLE_STRING,
+                              "label": _ref("Bilingual"),
+                              "indicators": {"type": "array", "items": {
+                                  "type": "object", "required": ["indicator_id", "name", "country", "unit", "latest"],
+                                  "properties": {**indicator, "country": {"type": "string"},
+                                                 "latest": _ref("PublishedFigure")}}},
+                              "items": {"type": "array", "items": _ref("FrameworkItem")}}},
+        "CountryPlan": {"type": "object", "required": ["country", "name", "frameworks", "targets"], "properties": {
+            "country": {"type": "string"}, "name": _ref("Bilingual"),
+            "frameworks": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "source_id", "items"],
+                "properties": {"id": {"type": "string"}, "name": _ref("Bilingual"), "source_id": {"type": "string"},
+                               "items": {"type": "array", "items": _ref("FrameworkItem")}}}},
+            "targets": {"type": "array", "items": {
+                "type": "object", "required": ["indicator_id", "name", "unit", "geo", "period", "value", "source_id",
+                                               "status", "period_figure", "latest"],
+                "properties": {**indicator, "geo": {"type": "string"}, "period": {"type": "string"},
+                               "value": {"type": "number"}, "source_id": {"type": "string"}, "note": BILINGUAL,
+                               "status": {"type": "string", "enum": list(TARGET_STATUSES),
+                                          "description": "pending until a figure for the target's period is "
+                                                         "published; then whether it reaches the target"},
+                               "period_figure": _ref("PublishedFigure"), "latest": _ref("PublishedFigure")}}}}},
     }
 
 
@@ -261,6 +304,13 @@ def _api_paths() -> dict:
             "Sources", "Every source document: publisher, title, publication date (null if not stated).",
             [_param("country"), _param("format")],
             {"200": _ok("The sources.", _listing("Source"), {"text/csv": CSV_TEXT})}, ["API"], "listSources"),
+        "/api/v1/frameworks": _get(
+            "Results frameworks and targets", "Per country: its results frameworks (items nested, each with the latest "
+            "published national figure of every linked indicator) and its published targets with their status. CSV: "
+            "one row per item and linked indicator, then one per target (column `section`).",
+            [_param("country"), _param("format")],
+            {"200": _ok("The countries' plans.", _listing("CountryPlan"), {"text/csv": CSV_TEXT})}, ["API"],
+            "listFrameworks"),
         "/api/v1/openapi.json": _get("This document", "The OpenAPI document.", [],
                                      {"200": _ok("OpenAPI 3.1 document.", {"type": "object"})}, ["API"], "openapi"),
     }
@@ -305,7 +355,17 @@ def _indicator_paths(indicator: str, name: str, shared: dict) -> dict:
 
 def _dataset_paths() -> dict:
     dl = [_param("lang"), _param("labels")]
+    place = ("Every figure of the place (every indicator, period and breakdown): the rows of "
+             "/api/v1/observations?geo={geo}&breakdown=all, unpaged.")
     return {
+        "/data/place/{geo}.csv": _get(
+            "One place as CSV", f"{place} UTF-8 with a byte-order mark by default (bom=false for plain UTF-8); "
+            "labels=both by default.", [_param("geoPath"), *dl, _param("bom")],
+            {"200": _ok("CSV.", None, {"text/csv": CSV_TEXT})}, ["Downloads"], "placeCsv"),
+        "/data/place/{geo}.xlsx": _get(
+            "One place as Excel", f"{place} Data sheet (what it holds, its sources, licence and build above the "
+            "frozen header; right to left in Arabic) and an About sheet describing every indicator in it.",
+            [_param("geoPath"), *dl], {"200": _ok("XLSX.", None, {XLSX_TYPE: BINARY})}, ["Downloads"], "placeXlsx"),
         "/data/all.csv": _get(
             "Whole dataset as CSV", "Every observation.", [*dl, _param("bom")],
             {"200": _ok("CSV.", None, {"text/csv": CSV_TEXT})}, ["Downloads"], "allCsv"),

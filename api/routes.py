@@ -5,6 +5,8 @@ Downloads (what a "view" is: store/view.py; `with` adds other indicators' figure
   /data/<indicator>.xlsx  ?geo&from&to&breakdown&with&lang&labels
   /data/<indicator>.json  ?geo&from&to&breakdown&with&lang&labels       metadata (bilingual)
   /data/<indicator>.zip   ?geo&from&to&breakdown&with&lang&labels&bom   CSV + metadata + README
+  /data/place/<geo>.csv ?lang&labels&bom · /data/place/<geo>.xlsx ?lang&labels
+                          every figure of one place, every breakdown (= the API's geo=<geo>&breakdown=all)
   /data/all.csv ?lang&labels&bom · /data/all.xlsx ?lang&labels · /data/all.parquet
   /data/datapackage.json (+ /data/package/<table>.csv) · /data/datapackage.zip
 Defaults for downloads: lang=ar, labels=both, bom=true (Excel reads Arabic correctly).
@@ -14,6 +16,7 @@ API (JSON by default, CSV with format=csv; labels=codes, lang=ar, bom=false by d
   /api/v1/observations ?indicator&geo&from&to&breakdown&format&lang&labels&bom&limit&offset
   /api/v1/geographies ?country&level&format · /api/v1/sources ?country&format
   /api/v1/releases ?format · /api/v1/releases/<id>/changes ?format · /releases.ics ?lang
+  /api/v1/frameworks ?country&format   results frameworks and targets (the Framework page's numbers)
   /api/v1/openapi.json
 Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
 release published them (store/releases.py).
@@ -32,17 +35,18 @@ from store import releases
 from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
+from store.framework import plan
 from store.queries import calendar_from, count, release_changes, release_list, select
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
-from . import dataset, documents, openapi, params
+from . import dataset, documents, frameworks, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, etag_for, finish, from_param_error, language_error, not_modified
 from .readme import readme, view_text
 from .shape import LABEL_MODES, shape
-from .xlsx import EXCEL_MAX_ROWS, indicator_workbook
+from .xlsx import EXCEL_MAX_ROWS, indicator_workbook, place_workbook
 
 log = logging.getLogger(__name__)
 bp = Blueprint("opendata", __name__)
@@ -108,12 +112,8 @@ def data_indicator(m, indicator, ext):
     if ext == "csv":
         return finish(Response(csv_bytes(table, bom), mimetype=CSV_TYPE), etag, m.built_at, f"{ind}.csv")
     if ext == "xlsx":
-        if row_count(table) + 8 > EXCEL_MAX_ROWS:
-            raise ParamError(None, f"{row_count(table):,} rows do not fit on an Excel sheet (1,048,576 rows); narrow "
-                             f"the view (geo, from, to, breakdown) or download /data/{ind}.csv or /data/all.parquet",
-                             code="too_large_for_excel")
-        decimals = [m.indicators[i]["decimals"] for i in raw["indicator_id"]]
-        data = indicator_workbook(pd.DataFrame(table), codes, decimals, m, rows.indicators, lang,
+        _fits_excel(table, f"narrow the view (geo, from, to, breakdown) or download /data/{ind}.csv")
+        data = indicator_workbook(pd.DataFrame(table), codes, _decimals(m, raw), m, rows.indicators, lang,
                                   view_text(m, rows, ind, lang, t("file_full", lang)), documents.sources_cited(m, rows))
         return finish(Response(data, mimetype=XLSX_TYPE), etag, m.built_at, f"{ind}.xlsx")
     doc = documents.download_detail(m, ind, rows)
@@ -123,6 +123,44 @@ def data_indicator(m, indicator, ext):
         "README.md": readme(m, ind, rows, doc, labels, lang, bom).encode("utf-8"),
     }
     return finish(Response(zip_bytes(members, m.built_at), mimetype="application/zip"), etag, m.built_at, f"{ind}.zip")
+
+
+def _fits_excel(table: Columns, instead: str) -> None:
+    """Rows that would not fit on one sheet below a workbook's heading rows are a 400 that says
+    what to download `instead`, not a broken file."""
+    if row_count(table) + 8 > EXCEL_MAX_ROWS:
+        raise ParamError(None, f"{row_count(table):,} rows do not fit on an Excel sheet (1,048,576 rows); {instead} "
+                         "or /data/all.parquet", code="too_large_for_excel")
+
+
+def _decimals(m, raw: Columns) -> list[int]:
+    """The catalogue's decimals of each row, which a workbook's number formats show."""
+    return [m.indicators[i]["decimals"] for i in raw["indicator_id"]]
+
+
+@endpoint("/data/place/<geo>.<any(csv, xlsx):ext>")
+def data_place(m, geo, ext):
+    """Every figure of one place, every indicator, with every breakdown: the rows of
+    /api/v1/observations?geo=<geo>&breakdown=all, as a file (Governorates and the Data page
+    link to it). Unpaged, and with the downloads' defaults (labels=both, bom=true)."""
+    args = request.args
+    params.check_known(args, ("lang", "labels", *(("bom",) if ext == "csv" else ())))
+    lang = params.language(args)
+    labels = params.choice(args, "labels", LABEL_MODES, "both")
+    bom = params.flag(args, "bom", True)
+    rows = parse_rows({"geo": geo, "breakdown": "all"}, m, [])
+    etag, cached = _fresh(m)
+    if cached:
+        return cached
+    raw = select(m, rows)
+    table, codes = shape(raw, m, labels, lang, text_values=ext == "csv")
+    if ext == "csv":
+        return _csv(m, table, etag, f"{geo}.csv", bom)
+    _fits_excel(table, f"download /data/place/{geo}.csv")
+    data = place_workbook(pd.DataFrame(table), codes, _decimals(m, raw), m, geo,
+                          tuple(dict.fromkeys(raw["indicator_id"])), lang, view_text(m, rows, "", lang, ""),
+                          documents.sources_cited(m, rows))
+    return finish(Response(data, mimetype=XLSX_TYPE), etag, m.built_at, f"{geo}.xlsx")
 
 
 # -- whole dataset ------------------------------------------------------------------------------
@@ -197,7 +235,8 @@ def datapackage_zip(m):
 @endpoint("/data/<path:rest>")
 def data_not_found(m, rest):
     return error(404, "not_found", f"no download at /data/{rest[:100]}; per indicator: /data/<indicator>.csv|.xlsx|"
-                 ".json|.zip; whole dataset: /data/all.csv|.xlsx|.parquet, /data/datapackage.json")
+                 ".json|.zip; per place: /data/place/<geo>.csv|.xlsx; whole dataset: /data/all.csv|.xlsx|.parquet, "
+                 "/data/datapackage.json")
 
 
 # -- API ------------------------------------------------------------------------------------------
@@ -230,7 +269,7 @@ def api_index(m):
         "name": "Social protection indicators API", "version": "v1", "build": documents.build_info(m),
         "licence": documents.licence(m), "documentation": "/api/v1/openapi.json",
         "endpoints": ["/api/v1/indicators", "/api/v1/indicators/{indicator}", "/api/v1/observations",
-                      "/api/v1/geographies", "/api/v1/sources", "/api/v1/openapi.json"],
+                      "/api/v1/geographies", "/api/v1/sources", "/api/v1/frameworks", "/api/v1/openapi.json"],
     }, etag)
 
 
@@ -374,6 +413,21 @@ def api_release_changes(m, release_id):
     if fmt == "csv":
         return _csv(m, documents.flat(data), etag, f"changes-{release_id}.csv")
     return _json(m, {"release_id": release_id, "count": len(data), "data": data}, etag)
+
+
+@endpoint("/api/v1/frameworks")
+def api_frameworks(m):
+    """Results frameworks and targets, per country (store.framework.plan, as the Framework page)."""
+    fmt = _api_format(("country",))
+    country = _optional_choice("country", m.countries)
+    etag, cached = _fresh(m)
+    if cached:
+        return cached
+    plans = [plan(m, c) for c in ([country] if country else m.countries)]
+    if fmt == "csv":
+        return _csv(m, frameworks.table(m, plans), etag, "frameworks.csv")
+    return _json(m, {"build": documents.build_info(m), "licence": documents.licence(m), "count": len(plans),
+                     "data": [frameworks.document(m, p) for p in plans]}, etag)
 
 
 @endpoint("/releases.ics")

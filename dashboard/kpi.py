@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from contract import periods
 from store.catalogue import meta
+from store.framework import target_status
 from store.formats import fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase, unit_label
 from store.series import totals
 from store.texts import separator, t
@@ -110,18 +111,14 @@ def card(m, indicator_id: str, lang: str) -> Card:
                           value=fmt_amount(target["value"], unit, lang, ind["decimals"]))
         src = m.sources.get(target["source_id"], {})
         c.target_source = t("target_source", lang, publisher=src.get(f"publisher_{lang}", "")) if src else ""
-        actual = [r for r in recs if r["period"] == tp]
-        if not actual:
-            c.target_status = "pending"
+        actual = [float(r["value"]) for r in recs if r["period"] == tp]
+        c.target_status = target_status(ind.get("higher_is_better"), target["value"], actual[-1] if actual else None)
+        if c.target_status == "pending":
             c.target_badge = t("pending", lang, period=period_label(tp, lang))
             c.target_note = t("pending_long", lang, period=period_label(tp, lang))
         else:
-            value = float(actual[-1]["value"])
-            hib = ind.get("higher_is_better")
-            ok = value >= target["value"] if hib is not False else value <= target["value"]
-            c.target_status = "on_track" if ok else "off_track"
-            c.target_badge = t("on_track" if ok else "off_track", lang)
-            c.target_note = f"{period_label(tp, lang)}: {fmt_amount(value, unit, lang, ind['decimals'])}"
+            c.target_badge = t(c.target_status, lang)
+            c.target_note = f"{period_label(tp, lang)}: {fmt_amount(actual[-1], unit, lang, ind['decimals'])}"
         break
     else:   # no target: said so, not left blank like a missing figure
         c.target_status, c.target_badge = "none", t("no_target", lang)

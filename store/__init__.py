@@ -9,6 +9,8 @@ published database comes through here.
 - queries.py    every SQL query (values always bound, never formatted in)
 - series.py     the numbers of a view: periods, series, the rows of its table
 - wording.py    the second pass: titles, notes, labels and formatted figures
+- framework.py  results frameworks and targets, with the latest figures linked to them
+- releases.py   which release a request reads (as_of, embargo), and citations of it
 - texts.py      interface texts in Arabic and English, and the one language policy
 - formats.py    numbers, periods and dates written for people
 

@@ -17,6 +17,18 @@ from contract.schema import LANGS
 DEFAULT_LANG = "ar"
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # data page: place downloads
+    "place_heading": ("كل أرقام بلد أو محافظة", "All figures for a place"),
+    "place_intro": ("كل رقم منشور لبلد أو محافظة، لكل المؤشرات وبكل تصنيفاتها، "
+                    "في ملف واحد أو طلب واحد للواجهة البرمجية.",
+                    "Every figure published for a country or a governorate, for every indicator and with every "
+                    "breakdown, in one file or one API call."),
+    "place_label": ("البلد أو المحافظة", "Country or governorate"),
+    "place_bad": ("المكان «{v}» غير معروف؛ عُرض {name}.", "Unknown place “{v}”; {name} is shown."),
+    "place_about": ("عن المؤشرات", "About the indicators"),
+    "place_period_absent": ("لا أرقام لهذا المؤشر في الفترة «{v}»؛ حُذفت.",
+                            "This indicator has no figures for the period “{v}”; left out."),
+    "gov_all_figures_xlsx": ("كل الأرقام بكل تصنيفاتها (Excel)", "Every figure with every breakdown (Excel)"),
     # shell
     "site_title": ("إحصاءات الحماية الاجتماعية", "Social protection statistics"),
     "site_tagline": ("أرقام منشورة من وزارات عُمان والأردن ولبنان، بالعربية والإنجليزية",
@@ -57,6 +69,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_target": ("لا هدف منشور", "No published target"),
     "no_previous": ("لا رقم سابق للمقارنة", "No earlier figure to compare"),
     "no_figure_yet": ("لم يُنشر رقم بعد", "No figure published yet"),
+    "no_figure_published": ("لا رقم منشور", "No figure published"),
     "derived": ("محسوب", "derived"),
     "derived_note": ("محسوب من الأرقام المنشورة", "derived from the published figures"),
     "sum_of_parts": ("مجموع الأنواع المنشورة (محسوب)", "Sum of the published types (derived)"),
@@ -326,6 +339,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "too_large": ("الطلب أكبر من المسموح به (1 ميغابايت).", "The request is larger than this site accepts (1 MB)."),
     "method_not_allowed": ("هذا العنوان للقراءة فقط.", "This address can only be read."),
     "bad_request": ("تعذّر فهم هذا الطلب.", "This request could not be understood."),
+    # results framework
+    "page_framework": ("إطار النتائج", "Results framework"),
+    "fw_heading": ("أطر النتائج والمستهدفات", "Results frameworks and targets"),
+    "fw_intro": ("ما التزمت به كل وزارة، وآخر رقم وطني منشور لكل مؤشر مرتبط به. الرقم غير المنشور يُذكر أنه غير منشور ولا يُقدَّر.",
+                 "What each ministry committed to, and the latest published national figure of every indicator linked to "
+                 "it. A figure that has not been published is marked as such, never estimated."),
+    "fw_level_pillar": ("ركيزة", "Pillar"),
+    "fw_level_outcome": ("نتيجة", "Outcome"),
+    "fw_level_direction": ("توجه استراتيجي", "Strategic direction"),
+    "fw_level_initiative": ("مبادرة", "Initiative"),
+    "fw_linked": ("المؤشرات المرتبطة بالبند {code}", "Indicators linked to {code}"),
+    "fw_no_figure": ("لم يُنشر رقم وطني", "No national figure published"),
+    "fw_none": ("لم يُنشر إطار نتائج ولا مستهدفات عن {country} حتى الآن.",
+                "No results framework or published targets for {country} yet."),
+    "fw_targets": ("المستهدفات المنشورة في {country}", "Published targets for {country}"),
+    "fw_no_framework": ("لا إطار نتائج عن {country} في الفهرس؛ هذه مستهدفاتها المنشورة مقارنةً بالأرقام المنشورة.",
+                        "The catalogue has no results framework for {country}; these are its published targets, "
+                        "against the published figures."),
+    "fw_col_figure": ("الرقم المنشور عن فترة الهدف", "Published figure for the target's period"),
+    "fw_col_latest": ("آخر رقم منشور", "Latest published figure"),
+    "fw_col_status": ("الحالة", "Status"),
+    "gov_framework_link": ("إطار النتائج في {country} والمؤشرات المرتبطة به", "{country}'s results framework and its linked indicators"),
+    "gov_national_link": ("الأرقام الوطنية عن {country} في مستكشف المؤشرات", "{country}'s national figures in the indicator explorer"),
 }
 
 STRINGS.update({  # the Frictionless data package (api/dataset.py): resource titles and a keyword

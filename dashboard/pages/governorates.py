@@ -15,6 +15,7 @@ from dash import dcc, html
 from store import queries
 from store.catalogue import meta
 from store.formats import fmt_amount, period_phrase
+from store.framework import plan
 from store.series import totals
 from store.texts import t
 from store.view import one
@@ -54,6 +55,12 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
                    className="segment spa-link" + (" active" if i == indicator else ""),
                      **({"aria-current": "true"} if i == indicator else {}))
             for i in indicators])
+    head = [html.Div(className="page-head", children=[html.H1(t("gov_heading", lang)),
+                                                      html.P(t("gov_intro", lang), className="lead")]),
+            html.Div(className="pickers", children=[picker, ind_picker])]
+    if not indicators:   # no map of "no data" areas and no empty table: where the country's figures are instead
+        return [*head, _published_elsewhere(m, lang, country, country_name),
+                html.Section(_detail(m, lang, geo), className="gov-detail", id="gov-detail") if geo else None]
 
     latest = queries.latest_governorate_totals(m, indicator, country) if indicator else {}
     ind = m.indicators.get(indicator) if indicator else None
@@ -116,10 +123,7 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
             notes.append(t("map_within_note", lang, name=g[f"name_{lang}"], parent=m.geo_name(g["map_within"], lang)))
     detail = _detail(m, lang, geo) if geo else html.P(t("gov_pick", lang), className="muted")
     return [
-        html.Div(className="page-head", children=[html.H1(t("gov_heading", lang)),
-                                                  html.P(t("gov_intro", lang), className="lead")]),
-        html.Div(className="pickers", children=[picker, ind_picker]),
-        html.P(t("gov_none_country", lang, country=country_name), className="notice") if not indicators else None,
+        *head,
         html.Div(className="gov-grid spa-links", children=[
             html.Div(className="map-box", children=[
                 RawHtml(html=svg, className="map-svg"),
@@ -132,6 +136,22 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
         ]),
         html.Section(detail, className="gov-detail", id="gov-detail"),
     ]
+
+
+def _published_elsewhere(m, lang: str, country: str, country_name: str):
+    """A country with no governorate figures: the notice, and links to its results framework or
+    targets (when it has them) and to its national figures (when it has any)."""
+    links = []
+    shown = plan(m, country)
+    if shown.frameworks or shown.targets:
+        links.append(dcc.Link(t("gov_framework_link", lang, country=country_name),
+                              href=href("/framework", lang, country=country), id="gov-framework-link"))
+    national = [i for i in m.indicators if country in m.geos_of(i)]
+    if national:
+        links.append(dcc.Link(t("gov_national_link", lang, country=country_name),
+                              href=href("/explorer", lang, indicator=national[0]), id="gov-national-link"))
+    return html.Div(className="notice", children=[html.P(t("gov_none_country", lang, country=country_name)),
+                                                  html.Ul([html.Li(link) for link in links]) if links else None])
 
 
 def _detail(m, lang: str, geo: str):
@@ -160,14 +180,17 @@ def _detail(m, lang: str, geo: str):
 
 
 def _all_figures(m, lang: str, geo: str, name: str):
-    """Every figure of the place, with every breakdown: the CSV and the API call that returns
-    the same rows (a view of a place alone would give its totals only)."""
+    """Every figure of the place, with every breakdown: the CSV and the workbook of
+    /data/place/<geo> and the API call that returns the same rows (a view of a place alone
+    would give its totals only)."""
     api = f"/api/v1/observations?{urlencode({'geo': geo, 'breakdown': 'all'})}"
-    csv = f"{api}&{urlencode({'format': 'csv', 'labels': 'both', 'lang': lang, 'bom': 'true'})}"
+    files = {ext: f"/data/place/{geo}.{ext}?{urlencode({'lang': lang})}" for ext in ("csv", "xlsx")}
     return html.Div(className="place-downloads", children=[
         html.H3(t("gov_all_figures", lang, name=name)),
-        html.P([html.A(t("gov_all_figures_csv", lang), href=csv, download=f"{geo}.csv", id="gov-all-csv"), " · ",
-                html.A(t("gov_all_figures_api", lang), href=api, id="gov-all-api")]),
+        html.P([html.A(t("gov_all_figures_csv", lang), href=files["csv"], download=f"{geo}.csv", id="gov-all-csv"),
+                " · ", html.A(t("gov_all_figures_xlsx", lang), href=files["xlsx"], download=f"{geo}.xlsx",
+                              id="gov-all-xlsx"),
+                " · ", html.A(t("gov_all_figures_api", lang), href=api, id="gov-all-api")]),
     ])
 
 
