@@ -1,17 +1,18 @@
-"""Excel workbooks: one indicator, or the whole dataset with one sheet per topic.
+"""Excel workbooks: one indicator, one place, or the whole dataset with one sheet per topic.
 
 Every data sheet has: a title row, rows saying the unit/definition/source (one
-indicator) or where the sources are (whole dataset), two header rows (names in the
-workbook's language, then the column identifiers), frozen above the data; numbers stored
-as numbers with a thousands format and the catalogue's decimals; dates as dates. Arabic
-workbooks are right to left. A sheet holds at most 1,048,576 rows: a longer topic
-continues on sheets named "<topic> (2)", "<topic> (3)"…, and the read-me sheet says so.
+indicator), the sources (one place) or where the sources are (whole dataset), two header
+rows (names in the workbook's language, then the column identifiers), frozen above the
+data; numbers stored as numbers with a thousands format and the catalogue's decimals;
+dates as dates. Arabic workbooks are right to left. A sheet holds at most 1,048,576 rows:
+a longer topic continues on sheets named "<topic> (2)", "<topic> (3)"…, and the read-me sheet says so.
 """
 from __future__ import annotations
 
 import io
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -117,26 +118,66 @@ def indicator_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int
     and what they mean, as an .xlsx file. indicators: the download's indicator, then those
     `with` added; sources: the sources its figures cite."""
     ind = m.indicators[indicators[0]]
+    lines = [f"{t('unit', lang)}: {_unit(m, ind, lang)} · {t('measure', lang)}: {t('file_' + ind['measure'], lang)}",
+             f"{t('definition', lang)}: {ind[f'definition_{lang}']}",
+             _sources_line(m, sources, lang), _view_line(m, view_text, lang)]
+    return _figures_workbook(table, codes, decimals, m, lang, (ind[f"name_{lang}"], ind[f"definition_{lang}"]), lines,
+                             _About(indicators, 1, "file_about", sources))
+
+
+def place_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int], m, geo: str,
+                   indicators: tuple[str, ...], lang: str, view_text: str, sources: list[str]) -> bytes:
+    """Every figure of one place (/data/place/<geo>.xlsx), laid out as an indicator's workbook
+    so a reader finds the same things in the same places: what the rows hold, their sources,
+    the licence and the build above them, and an About sheet with every indicator the rows
+    belong to (its definition, unit, breakdowns and targets). The unit is in each row."""
+    title = t("gov_all_figures", lang, name=m.geo_name(geo, lang))
+    lines = [_sources_line(m, sources, lang), _view_line(m, view_text, lang)]
+    return _figures_workbook(table, codes, decimals, m, lang, (title, view_text), lines,
+                             _About(indicators, len(indicators), "place_about", sources))
+
+
+@dataclass(frozen=True)
+class _About:
+    """What the About sheet describes: the indicators, of which the first `own` are the
+    download's own (the rest were added by `with`), under the sheet name `title_key`."""
+
+    indicators: tuple[str, ...]
+    own: int
+    title_key: str
+    sources: list[str]
+
+
+def _sources_line(m, sources: list[str], lang: str) -> str:
+    return f"{t('sources', lang)}: " + semicolon(lang).join(_source_line(m, s, lang) for s in sources)
+
+
+def _view_line(m, view_text: str, lang: str) -> str:
+    return (f"{t('file_view', lang)}: {view_text} · {t('file_licence', lang)}: {m.licence['id']} · "
+            f"{t('file_build', lang)}: {m.build_id}")
+
+
+def _figures_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int], m, lang: str,
+                      heading: tuple[str, str], lines: list[str], about: _About) -> bytes:
+    """A data sheet (the title of `heading`, `lines` saying what the figures are, a blank row,
+    two header rows frozen above the rows) and the About sheet, as .xlsx bytes. heading:
+    (title, subject) of the sheet and of the file's properties."""
+    title, subject = heading
     rtl = lang == "ar"
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
                                    "strings_to_urls": False})
-    wb.set_properties({"title": ind[f"name_{lang}"], "subject": ind[f"definition_{lang}"],
+    wb.set_properties({"title": title, "subject": subject,
                        "comments": f"build {m.build_id}; licence {m.licence['id']}"})
     f = _formats(wb, rtl)
     used: set[str] = set()
     ws = wb.add_worksheet(_sheet_name(t("file_data", lang), used))
     if rtl:
         ws.right_to_left()
-    ws.write_string(0, 0, ind[f"name_{lang}"], f["title"])
-    ws.write_string(1, 0, f"{t('unit', lang)}: {_unit(m, ind, lang)} · {t('measure', lang)}: "
-                          f"{t('file_' + ind['measure'], lang)}", f["text"])
-    ws.write_string(2, 0, f"{t('definition', lang)}: {ind[f'definition_{lang}']}", f["text"])
-    ws.write_string(3, 0, f"{t('sources', lang)}: " + semicolon(lang).join(_source_line(m, s, lang) for s in sources),
-                    f["text"])
-    ws.write_string(4, 0, f"{t('file_view', lang)}: {view_text} · {t('file_licence', lang)}: "
-                          f"{m.licence['id']} · {t('file_build', lang)}: {m.build_id}", f["text"])
-    top = 6
+    ws.write_string(0, 0, title, f["title"])
+    for n, line in enumerate(lines, start=1):
+        ws.write_string(n, 0, line, f["text"])
+    top = len(lines) + 2
     rows = len(table)
     if top + 2 + rows > EXCEL_MAX_ROWS:
         raise ValueError(f"{rows:,} rows do not fit on one Excel sheet; download the CSV or Parquet")
@@ -145,10 +186,10 @@ def indicator_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int
         ws.write_string(end, 0, t("file_no_rows", lang), f["text"])
     ws.freeze_panes(top + 2, 0)
     _widths(ws, table)
-    ws.set_column(0, 0, max(24, min(60, len(str(ind[f"name_{lang}"])))))
+    ws.set_column(0, 0, max(24, min(60, len(str(title)))))
     if rows:
         ws.autofilter(top + 1, 0, end - 1, len(table.columns) - 1)
-    _about_sheet(wb, f, m, indicators, lang, sources, used)
+    _about_sheet(wb, f, m, about, lang, used)
     wb.close()
     return buf.getvalue()
 
@@ -164,21 +205,21 @@ def _source_line(m, source_id: str, lang: str) -> str:
     return f"{s[f'publisher_{lang}']}{separator(lang)}{s[f'title_{lang}']} ({when})"
 
 
-def _about_sheet(wb, f, m, indicators: tuple[str, ...], lang: str, sources: list[str], used) -> None:
+def _about_sheet(wb, f, m, about: _About, lang: str, used) -> None:
     """What the workbook holds, as label/text rows: each indicator (the added ones named as
     such) with its definition, unit, breakdowns and targets; the sources; licence; build."""
-    ws = wb.add_worksheet(_sheet_name(t("file_about", lang), used))
+    ws = wb.add_worksheet(_sheet_name(t(about.title_key, lang), used))
     if lang == "ar":
         ws.right_to_left()
     rows = []
-    for n, indicator in enumerate(indicators):
+    for n, indicator in enumerate(about.indicators):
         ind = m.indicators[indicator]
         unit = _unit(m, ind, lang)
         dims = [m.dimension_name(d, lang) for d in ind["breakdowns"]]
         if n:
             rows.append(("", ""))
         rows += [
-            (t("file_indicators" if n == 0 else "file_with", lang), ind[f"name_{lang}"]),
+            (t("file_indicators" if n < about.own else "file_with", lang), ind[f"name_{lang}"]),
             ("id", indicator),
             (t("definition", lang), ind[f"definition_{lang}"]),
             (t("unit", lang), unit),
@@ -190,7 +231,7 @@ def _about_sheet(wb, f, m, indicators: tuple[str, ...], lang: str, sources: list
                          f"{target['value']:,.{ind['decimals']}f} {unit}"
                          + (f" — {target[f'note_{lang}']}" if target[f"note_{lang}"] else "")))
     rows.append(("", ""))
-    for s in sources:
+    for s in about.sources:
         rows.append((t("source", lang), _source_line(m, s, lang)))
         if m.sources[s][f"note_{lang}"]:
             rows.append(("", m.sources[s][f"note_{lang}"]))

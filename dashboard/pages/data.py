@@ -1,16 +1,20 @@
-"""The Data page (/data): every download, the CSV encodings for Excel, the Labels choice, and
-the exact download and API addresses for a chosen view ("Developer API", as in the OECD
-data explorer).
+"""The Data page (/data): every download, the CSV encodings for Excel, the Labels choice, the
+exact download and API addresses for a chosen view ("Developer API", as in the OECD data
+explorer), and every figure of one place (country or governorate) as CSV, Excel and API call.
 
-The page is a plain GET form: choosing an indicator, geography, periods, breakdown, labels
-and encoding and pressing the button reloads /data with those parameters, so the page state
-is in the URL (a permalink) and it works without JavaScript. Invalid parameters are replaced
-by defaults with a notice in the page's language. The addresses themselves are served by
-the `api` package (api/routes.py), which this page only describes.
+The page is plain GET forms: choosing an indicator, geography, periods, breakdown, labels
+and encoding (or a place) and pressing the button reloads /data with those parameters, so
+the page state is in the URL (a permalink) and it works without JavaScript; each form sends
+the other's choices along. The geography, period and breakdown lists offer only what the
+chosen indicator has; with JavaScript they follow a new indicator at once
+(assets/data_form.js, from the form's data-choices). Invalid parameters are replaced by
+defaults with a notice in the page's language. The addresses themselves are served by the
+`api` package (api/routes.py), which this page only describes.
 """
 from __future__ import annotations
 
 import functools
+import json
 from urllib.parse import urlencode
 
 import dash
@@ -18,7 +22,6 @@ import flask
 from dash import dcc, html
 
 from contract import periods
-from store import queries
 from store.address import public_base
 from store.catalogue import meta
 from store.texts import t
@@ -33,7 +36,9 @@ dash.register_page(__name__, path="/data", order=4, name="Data", name_ar=t("data
 
 
 def choice(query: dict, lang: str) -> tuple[dict, list[str]]:
-    """The form's values from the URL, each checked; invalid ones replaced with a notice."""
+    """The forms' values from the URL, each checked; invalid ones replaced with a notice. A
+    place, period or breakdown the indicator has no figures for is one the form cannot offer
+    (_lists), so it is left out too."""
     m = meta()
     notes = []
     ind = one(query.get("indicator"))
@@ -41,9 +46,9 @@ def choice(query: dict, lang: str) -> tuple[dict, list[str]]:
         notes.append(t("data_bad_indicator", lang, v=ind[:60]))
         ind = None
     ind = ind or m.default_indicator
-    geos_ok = list(m.geos_of(ind))
+    lists = _lists(m, ind)
     geo = one(query.get("geo")) or ""
-    if geo and geo not in geos_ok:
+    if geo and geo not in lists["geo"]:
         notes.append(t("data_bad_geo", lang, v=geo[:30]))
         geo = ""
     bounds = {}
@@ -52,21 +57,41 @@ def choice(query: dict, lang: str) -> tuple[dict, list[str]]:
         if value and periods.parse_filter(value) is None:
             notes.append(t("data_bad_period", lang, v=value[:30]))
             value = ""
+        elif value and value not in lists["period"]:
+            notes.append(t("place_period_absent", lang, v=value[:30]))
+            value = ""
         bounds[key] = value
     frm, to = bounds["from"], bounds["to"]
     if frm and to and periods.parse_filter(frm).start > periods.parse_filter(to).end:
         notes.append(t("data_bad_order", lang))
         frm = to = ""
-    dims = list(m.indicators[ind]["breakdowns"])
     breakdown = one(query.get("breakdown")) or "full"
-    if breakdown not in ("full", "total", "all", *dims):
+    if breakdown not in ("full", "total", *lists["breakdown"]):
         notes.append(t("data_bad_breakdown", lang, v=breakdown[:30]))
         breakdown = "total"
     labels = one(query.get("labels"))
     labels = labels if labels in ("both", "names", "codes") else "both"
     bom = one(query.get("bom")) != "false"
+    place = one(query.get("place")) or ""
+    if place and place not in m.geographies:
+        notes.append(t("place_bad", lang, v=place[:30], name=m.geo_name(_default_place(m), lang)))
+        place = ""
     return {"indicator": ind, "geo": geo, "from": frm, "to": to, "breakdown": breakdown, "labels": labels,
-            "bom": bom, "dims": dims, "geos": geos_ok}, notes
+            "bom": bom, "lists": lists, "place": place}, notes
+
+
+def _lists(m, ind: str) -> dict[str, list[str]]:
+    """What the form's lists offer for an indicator after their fixed first choices (_fixed):
+    its places, its periods and its breakdowns (then "all of them", when it has any), so
+    that no choice leads to an empty download."""
+    dims = list(m.indicators[ind]["breakdowns"])
+    return {"geo": list(m.geos_of(ind)), "period": list(m.periods_of(ind)), "breakdown": dims + ["all"] * bool(dims)}
+
+
+def _default_place(m) -> str:
+    """The place the place downloads show before one is chosen: the country of the indicator
+    the dashboard opens on (as Governorates)."""
+    return m.indicators[m.default_indicator]["country"]
 
 
 def selection(c: dict) -> Rows:
@@ -98,17 +123,55 @@ def addresses(c: dict, lang: str, host: str = "") -> dict[str, str]:
     }
 
 
-def _select(ident: str, label: str, options: list[tuple[str, str]], value: str, name: str):
+def place_addresses(geo: str, lang: str, host: str = "") -> dict[str, str]:
+    """The files and the API call of every figure of a place, which give the same rows (the
+    contract of api/routes.py data_place)."""
+    files = urlencode({"lang": lang})
+    return {"csv": f"{host}/data/place/{geo}.csv?{files}", "xlsx": f"{host}/data/place/{geo}.xlsx?{files}",
+            "api": f"{host}/api/v1/observations?{urlencode({'geo': geo, 'breakdown': 'all'})}"}
+
+
+def _options(options: list[tuple[str, str]], value: str) -> list:
+    return [html.Option(text, value=v, selected=(v == value)) for v, text in options]
+
+
+def _select(ident: str, label: str, options: list, name: str, **data):
+    """A labelled list (`options`: html.Option or html.Optgroup); `data`: its data-* attributes."""
     return html.Div(className="field", children=[
         html.Label(label, htmlFor=ident),
-        html.Select(id=ident, name=name, children=[html.Option(text, value=v, selected=(v == value))
-                                                   for v, text in options]),
+        html.Select(id=ident, name=name, children=options, **data),
     ])
 
 
+def _hidden(values: dict[str, str]) -> list:
+    """The other form's choices, sent along so that neither form forgets them."""
+    return [dcc.Input(type="hidden", name=k, value=v) for k, v in values.items() if v]
+
+
+def _fixed(lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The first choices of each list, whatever the indicator: every place, no limit, the full
+    series or its totals."""
+    return {"geo": [("", t("data_all_geos", lang))], "period": [("", t("data_any", lang))],
+            "breakdown": [("full", t("data_full", lang)), ("total", t("data_total", lang))]}
+
+
 @functools.lru_cache(maxsize=8)
-def _periods(version: str) -> list[str]:
-    return queries.all_periods()
+def _labels(version: str, lang: str) -> dict[str, dict[str, str]]:
+    """The words of the lists' choices (a period is its own label), once per build and language."""
+    m = meta()
+    breakdowns = {d: t("data_by", lang, dim=m.dimension_name(d, lang)) for d in m.dimension_columns}
+    return {"geo": {g: f"{m.geo_name(g, lang)} ({g})" for g in m.geographies},
+            "breakdown": {**breakdowns, "all": t("data_all", lang)}}
+
+
+@functools.lru_cache(maxsize=8)
+def _choices(version: str, lang: str) -> str:
+    """Every indicator's lists (_lists) and their words, as the JSON in the form's data-choices:
+    with it, assets/data_form.js narrows the lists as soon as the indicator changes, with no
+    request and no inline script (the site's Content-Security-Policy allows none)."""
+    m = meta()
+    return json.dumps({"labels": _labels(version, lang), "of": {i: _lists(m, i) for i in m.indicators}},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def _whole(lang: str, host: str):
@@ -138,23 +201,29 @@ def _form(c: dict, lang: str):
     m = meta()
     options = [(i, f"{m.topics[ind['topic']][f'name_{lang}']} — {ind[f'name_{lang}']}")
                for topic in m.topics for i, ind in m.indicators.items() if ind["topic"] == topic]
-    geos = [("", t("data_all_geos", lang))] + [(g, f"{m.geo_name(g, lang)} ({g})") for g in c["geos"]]
-    choices = [("", t("data_any", lang))] + [(p, p) for p in _periods(m.version)]
-    breakdowns = [("full", t("data_full", lang)), ("total", t("data_total", lang))]
-    breakdowns += [(d, t("data_by", lang, dim=m.dimension_name(d, lang))) for d in c["dims"]]
-    if c["dims"]:
-        breakdowns.append(("all", t("data_all", lang)))
-    return html.Form(id="data-form", method="get", action="/data", className="data-form", children=[
+    fixed, labels = _fixed(lang), _labels(m.version, lang)
+
+    def narrowed(ident: str, key: str, list_name: str):
+        """A list that follows the indicator (assets/data_form.js reads data-list and data-fixed)."""
+        offered = fixed[list_name] + [(v, labels.get(list_name, {}).get(v, v)) for v in c["lists"][list_name]]
+        return _select(ident, t(f"data_{key}", lang), _options(offered, c[key]), key,
+                       **{"data-list": list_name, "data-fixed": str(len(fixed[list_name]))})
+
+    return html.Form(id="data-form", method="get", action="/data", className="data-form",
+                     **{"data-choices": _choices(m.version, lang)}, children=[
         dcc.Input(type="hidden", name="lang", value=lang, id="data-lang"),
-        _select("data-indicator", t("data_indicator", lang), options, c["indicator"], "indicator"),
-        _select("data-geo", t("data_geo", lang), geos, c["geo"], "geo"),
-        _select("data-from", t("data_from", lang), choices, c["from"], "from"),
-        _select("data-to", t("data_to", lang), choices, c["to"], "to"),
-        _select("data-breakdown", t("data_breakdown", lang), breakdowns, c["breakdown"], "breakdown"),
-        _select("data-labels", t("data_labels", lang), [(v, t(f"data_labels_{v}", lang)) for v in ("both", "names", "codes")],
-                c["labels"], "labels"),
-        _select("data-bom", t("data_encoding", lang), [("true", t("data_bom_yes", lang)), ("false", t("data_bom_no", lang))],
-                "true" if c["bom"] else "false", "bom"),
+        *_hidden({"place": c["place"]}),
+        _select("data-indicator", t("data_indicator", lang), _options(options, c["indicator"]), "indicator"),
+        narrowed("data-geo", "geo", "geo"),
+        narrowed("data-from", "from", "period"),
+        narrowed("data-to", "to", "period"),
+        narrowed("data-breakdown", "breakdown", "breakdown"),
+        _select("data-labels", t("data_labels", lang),
+                _options([(v, t(f"data_labels_{v}", lang)) for v in ("both", "names", "codes")], c["labels"]),
+                "labels"),
+        _select("data-bom", t("data_encoding", lang),
+                _options([("true", t("data_bom_yes", lang)), ("false", t("data_bom_no", lang))],
+                         "true" if c["bom"] else "false"), "bom"),
         html.Button(t("data_show", lang), type="submit", className="button"),
     ])
 
@@ -175,10 +244,37 @@ def _results(c: dict, lang: str, host: str):
     ])
 
 
+def _place(c: dict, lang: str, host: str, keep: dict[str, str]):
+    """Every figure of one country or governorate: a list of every place (a GET form like the
+    one above, which it keeps) and the CSV, the workbook and the API call of its figures."""
+    m = meta()
+    geo = c["place"] or _default_place(m)
+    names = _labels(m.version, lang)["geo"]
+    groups = [html.Optgroup(label=m.geo_name(country, lang), children=_options(
+        [(g, names[g]) for g in m.geographies if m.geographies[g]["country"] == country], geo))
+        for country in m.countries]
+    urls = place_addresses(geo, lang)
+    return html.Section(id="data-place", children=[
+        html.H2(t("place_heading", lang)), html.P(t("place_intro", lang)),
+        html.Form(id="data-place-form", method="get", action="/data", className="data-form", children=[
+            dcc.Input(type="hidden", name="lang", value=lang),
+            *_hidden({**keep, "bom": "" if c["bom"] else "false"}),
+            _select("data-place-geo", t("place_label", lang), groups, "place"),
+            html.Button(t("data_show", lang), type="submit", className="button"),
+        ]),
+        html.H3(t("gov_all_figures", lang, name=m.geo_name(geo, lang))),
+        html.P(t("data_rows", lang, n=f"{m.geo_counts.get(geo, 0):,}")),
+        html.Ul([html.Li(html.A(t(f"data_dl_{k}", lang), href=urls[k], download="", id=f"data-place-{k}"))
+                 for k in ("csv", "xlsx")], className="download-list"),
+        copy_box(f"{t('data_api', lang)}: {m.geo_name(geo, lang)}", "data-place-api", host + urls["api"], lang),
+    ])
+
+
 def _explain(lang: str):
     endpoints = ["/api/v1/indicators", "/api/v1/indicators/om_nursery_children",
                  "/api/v1/observations?indicator=om_nursery_children&breakdown=sex",
-                 "/api/v1/geographies", "/api/v1/sources", "/api/v1/openapi.json"]
+                 "/api/v1/geographies", "/api/v1/sources", "/api/v1/frameworks",
+                 "/api/v1/openapi.json"]
     return [
         html.Section(id="data-encodings", children=[
             html.H2(t("data_encodings", lang)),
@@ -196,8 +292,7 @@ def layout(lang: str, **query):
     m = meta()
     c, notes = choice(query, lang)
     host = public_base(flask.request.host_url if flask.has_request_context() else None)
-    keep = {k: v for k, v in (("indicator", c["indicator"]), ("geo", c["geo"]), ("from", c["from"]),
-                              ("to", c["to"]), ("breakdown", c["breakdown"]), ("labels", c["labels"]))}
+    keep = {k: c[k] for k in ("indicator", "geo", "from", "to", "breakdown", "labels")}
     content = [
         html.Div(className="page-head", children=[
             html.H1(t("data_title", lang)),
@@ -205,7 +300,9 @@ def layout(lang: str, **query):
         html.Div(className="notice", role="status", children=[html.P(n) for n in notes]) if notes else None,
         _whole(lang, host),
         html.Section(id="data-one", children=[
-            html.H2(t("data_one", lang)), html.P(t("data_one_intro", lang)), _form(c, lang), _results(c, lang, host)]),
+            html.H2(t("data_one", lang)), html.P(t("data_one_intro", lang)), _form(c, lang),
+            _results(c, lang, host)]),
+        _place(c, lang, host, keep),
         *_explain(lang),
     ]
-    return shell(lang, "/data", content, switch_params=keep)
+    return shell(lang, "/data", content, switch_params={**keep, "place": c["place"]})
