@@ -14,7 +14,8 @@ PAGES = ["/", "/?lang=en", "/explorer", "/explorer?indicator=om_ss_paid&view=per
          "/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&mode=share&tab=table",
          "/governorates", "/governorates?country=OM&geo=OM-BJ&lang=en", "/governorates?country=JO", "/about",
          "/data", "/data?indicator=om_ss_cases&geo=OM&breakdown=total&lang=en", "/embed/om_nursery_children",
-         "/embed/om_nursery_children?lang=en&view=breakdown&breakdown=sex"]
+         "/embed/om_nursery_children?lang=en&view=breakdown&breakdown=sex", "/framework?country=LB",
+         "/framework?country=OM&lang=en", "/governorates?country=LB", "/data?place=OM-BJ&lang=en"]
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ def layout(lang: str, indicator: str | None = None, **params):
     return html.Div(className="page embed", lang=lang, dir=direction(lang), children=[
         html.Main(id="main", children=[
             message_box(view.messages, lang),
+            html.H1(words.title, className="visually-hidden"),   # drawn on the chart; said to screen readers
             html.Figure(className="chart-figure", children=[
                 dcc.Graph(id="embed-graph", figure=fig, config=graph_config(view.indicator, lang),
                           className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}),

@@ -127,6 +127,16 @@ class Page:
                 raise TimeoutError(f"still false after {timeout} s: {expression}")
             time.sleep(0.05)
 
+    def axe(self) -> list[dict]:
+        """axe-core's violations of any impact on the page as it is now. Evaluated through
+        DevTools, not a <script> tag: the page's Content-Security-Policy allows no script but
+        its own (and must keep doing so while axe runs)."""
+        assert AXE.exists(), "node_modules/axe-core/axe.min.js is missing: run `npm ci` (scripts/setup does)"
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = self.page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+                for v in result["violations"]]
+
     def screenshot(self, name: str):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
