@@ -47,18 +47,51 @@ def _lines(text: str, lang: str, width: int) -> str:
 
 
 NARROW_CHARS = 28
+LEGEND_ROW, LEGEND_ITEM = 30, 28      # px: a one-row legend; an item of a legend of one item a row
+LEGEND_GAP = 9                        # px between items one a row: Noto Sans Arabic's tall line box
+AXIS_TITLE = 28                       # px: the value axis's title under ranked bars
 
 
-def _texts(vd: Described, lang: str, chars: int) -> dict:
-    """Title, subtitle and footer wrapped for a chart about `chars` characters wide."""
+def _legend(names: list[str], chars: int) -> tuple[str, int]:
+    """The legend's orientation and height for a chart about `chars` title characters wide:
+    one row when every name fits on it (a legend item's font is smaller than the title's and
+    its symbol takes about six characters), else one item a row. Plotly wraps a long row
+    itself, but then rows crowd each other and the subtitle; one item a row never does."""
+    if not names:
+        return "h", 0
+    if sum(len(n) + 6 for n in names) <= chars * 1.6:
+        return "h", LEGEND_ROW
+    return "v", LEGEND_ITEM * len(names) + 12
+
+
+def _legend_order(orientation: str, rtl: bool) -> str:
+    """Items as groups (so tracegroupgap spaces them); a row is laid out left to right, so in
+    Arabic its first series goes on the right, where a right-to-left reader starts."""
+    return "reversed+grouped" if orientation == "h" and rtl else "grouped"
+
+
+def _texts(vd: Described, lang: str, chars: int, legend: list[str]) -> dict:
+    """Title, subtitle, footer and legend laid out for a chart about `chars` characters wide."""
     title = wrap(vd.title, chars)
     sub = wrap(vd.subtitle, int(chars * 1.3))
     foot = [line for text in [*vd.notes, vd.source_line] if text for line in wrap(text, int(chars * 1.45))]
-    top = 34 + 24 * len(title) + 18 * len(sub) + (28 if len(vd.series) > 1 else 0)
-    bottom = 58 + 16 * len(foot)
+    orientation, legend_height = _legend(legend, chars)
+    heading = 40 + 24 * len(title) + 18 * len(sub)
+    top = heading + legend_height
+    bottom = 58 + AXIS_TITLE * (vd.shape == "ranked") + 16 * len(foot)
+    height = max(420, _plot_height(vd) + top + bottom)
+    # the legend hangs from under the subtitle (container units), in the room kept for it
     return {"title": "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
-            "foot": "<br>".join(_svg(x, lang) for x in foot), "top": top, "bottom": bottom,
-            "height": max(420, 300 + top + bottom)}
+            "foot": "<br>".join(_svg(x, lang) for x in foot), "top": top, "bottom": bottom, "legend": orientation,
+            "legend_y": round(1 - heading / height, 4), "height": height}
+
+
+def _plot_height(vd: Described) -> int:
+    """The plot area's height: a bar a category for ranked bars, a band for one number."""
+    shape = vd.shape
+    if shape == "ranked":
+        return max(140, 46 * len(vd.ranked()))
+    return 240 if shape == "number" else 300
 
 
 def figure(vd: Described, width_chars: int = 70, validate: bool = True) -> go.Figure:
@@ -66,45 +99,160 @@ def figure(vd: Described, width_chars: int = 70, validate: bool = True) -> go.Fi
     return go.Figure(figure_dict(vd, width_chars), _validate=validate)
 
 
+def _labels(texts: list[str], lang: str) -> list[str]:
+    """Value labels drawn on the chart, isolated in Arabic (the dot of "ر.ع." stays at its end)."""
+    return [_svg(x, lang) if x else "" for x in texts]
+
+
+def _hover(s) -> list[str]:
+    """Each figure's words on hover, with its status or revision when it has one."""
+    return [f"{text} · {mark}" if mark else text for text, mark in zip(s.texts, s.marks)] if any(s.marks) else s.texts
+
+
+def _line_traces(vd: Described) -> list[dict]:
+    """Markers for every published point, a line between neighbours, and across a gap a thin
+    dashed connector (not a figure: no marker, no hover) labelled in the layout (_gap_labels)."""
+    lang, traces = vd.lang, []
+    labelled = len(vd.periods) <= MAX_LABELLED_POINTS
+    for n, s in enumerate(vd.series):
+        colour = PALETTE[n % len(PALETTE)]
+        marked = any(s.marks)   # provisional, estimated…: hollow markers, and said on hover
+        symbol = ["circle", "square", "diamond", "triangle-up"][n % 4]
+        traces.append(dict(
+            type="scatter", x=vd.x_labels, y=s.values, name=_svg(s.name, lang), legendgroup=s.key, customdata=_hover(s),
+            hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>",
+            mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
+            line=dict(color=colour, width=2.5, dash="dot" if s.derived else "solid"),
+            marker=dict(color=colour, size=10,
+                        symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
+                        line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
+            text=_labels(s.texts, lang) if labelled else None, textposition="top center",
+            textfont=dict(color=INK, size=13), cliponaxis=False))
+        for before, after in _gaps(s.values):
+            traces.append(dict(type="scatter", x=[vd.x_labels[before], vd.x_labels[after]],
+                               y=[s.values[before], s.values[after]], mode="lines", showlegend=False,
+                               hoverinfo="skip", line=dict(color=colour, width=1.5, dash="dash")))
+    return traces
+
+
+def _gaps(values: list) -> list[tuple[int, int]]:
+    """(index before, index after) of every run of missing figures between two published ones."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    return [(a, b) for a, b in zip(present, present[1:]) if b > a + 1]
+
+
+def _gap_labels(vd: Described) -> list[dict]:
+    """"No figure published" under the middle of each gap, once per gap whatever the series."""
+    spans = sorted({gap for s in vd.series for gap in _gaps(s.values)})
+    # at a category's index: a label such as "2022" would be read as the number 2022
+    return [dict(text=_svg(t("no_figure_published", vd.lang), vd.lang), showarrow=False, xref="x", yref="paper",
+                 x=(a + b) / 2, y=0, yanchor="bottom", yshift=6, font=dict(size=11, color=MUTED))
+            for a, b in spans]
+
+
+def _bar_traces(vd: Described) -> list[dict]:
+    """Bars over time or places. Labels sit inside a stacked segment, over a grouped bar; a
+    label that would not fit at 10 px is left out (layout.uniformtext): the table has it."""
+    lang, traces = vd.lang, []
+    labelled = len(vd.periods) <= MAX_LABELLED_POINTS
+    for n, s in enumerate(vd.series):
+        marked = any(s.marks)   # provisional, estimated…: lighter bars, and said on hover
+        traces.append(dict(
+            type="bar", x=vd.x_labels, y=s.values, name=_svg(s.name, lang), legendgroup=s.key, customdata=_hover(s),
+            hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>",
+            marker=dict(color=PALETTE[n % len(PALETTE)], line=dict(color="white", width=0.5),
+                        opacity=[0.45 if mark else 1 for mark in s.marks] if marked else 1,
+                        pattern=dict(shape="/" if s.derived and not vd.percent else "")),
+            text=_labels(s.texts, lang) if labelled else None, texttemplate="%{text}" if labelled else None,
+            textposition="inside" if vd.barmode == "stack" else "outside", insidetextanchor="middle",
+            textangle=0, constraintext="both",
+            textfont=dict(size=12), cliponaxis=False))
+    return traces
+
+
+def _ranked_traces(vd: Described) -> list[dict]:
+    """One period's figures as horizontal bars, largest on top, each named on its axis: no
+    legend to match colours against. Missing ones are listed last, with no bar."""
+    lang = vd.lang
+    items = vd.ranked()[::-1]   # Plotly draws the first category at the bottom
+    names = [_svg(label, lang) for label, *_ in items]
+    return [dict(type="bar", orientation="h", y=names, x=[value for _, value, _, _ in items],
+                 customdata=[f"{text} · {mark}" if mark else (text or t("no_figure_published", lang))
+                             for _, _, text, mark in items],
+                 hovertemplate="%{y}: %{customdata}<extra></extra>", name="",
+                 marker=dict(color=PALETTE[0], opacity=[0.45 if mark else 1 for *_, mark in items]),
+                 text=[_svg(text, lang) if value is not None else _svg(t("no_figure_published", lang), lang)
+                       for _, value, text, _ in items],
+                 textposition="outside", textangle=0, textfont=dict(size=12, color=INK), cliponaxis=False)]
+
+
+def _number(vd: Described) -> list[dict]:
+    """One figure: the number, large, in the middle of the chart; its unit and period under it."""
+    lang = vd.lang
+    s = next(s for s in vd.series if any(v is not None for v in s.values))
+    i = next(i for i, v in enumerate(s.values) if v is not None)
+    context = " · ".join(x for x in (vd.unit, vd.x_labels[i], s.marks[i] if s.marks else "") if x)
+    # (text, size, colour, anchor, shift from the middle): the number above it, its context below
+    lines = [(s.texts[i], 46, INK, "bottom", 4), (context, 15, MUTED, "top", -4)]
+    lines += [(words, 13, MUTED, "top", -44) for _, words in vd.targets[:1]]   # the target it is measured against
+    return [dict(text=_svg(text, lang), showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, yanchor=anchor,
+                 yshift=shift, font=dict(size=size, color=colour)) for text, size, colour, anchor, shift in lines]
+
+
+def _headroom(vd: Described) -> list | None:
+    """A value axis from zero to a little above the highest figure or target, so the labels
+    over the top points stay inside the plot, clear of the subtitle and legend."""
+    values = [v for s in vd.series for v in s.values if v is not None] + [value for value, _ in vd.targets]
+    if vd.barmode == "stack" and vd.shape == "bars":   # a stack reaches the sum of its parts
+        values += [sum(v for v in stack if v is not None) for stack in zip(*(s.values for s in vd.series))]
+    if not values or min(values) < 0 or vd.percent:
+        return None
+    top = max(values) * (1.32 if vd.shape == "ranked" else 1.18)
+    return [0, top or 1]
+
+
 def figure_dict(vd: Described, width_chars: int = 70) -> dict:
-    """The chart for a view: markers for every published point, no line across a gap.
+    """The chart for a view, drawn as its shape asks (Described.shape).
 
     The plain {"data", "layout"} that go.Figure(...).to_plotly_json() would give. The server
     sends this directly (go.Figure deep-copies every list twice: 25 ms for a 1,200-point
     chart); the tests build every kind of view through figure(), so plotly validates it."""
     lang = vd.lang
     rtl = lang == "ar"
-    traces = []
-    labelled = len(vd.periods) <= MAX_LABELLED_POINTS
-    for n, s in enumerate(vd.series):
-        colour = PALETTE[n % len(PALETTE)]
-        marked = any(s.marks)   # provisional, estimated…: hollow markers or lighter bars, and said on hover
-        hover = [f"{text} · {mark}" if mark else text for text, mark in zip(s.texts, s.marks)] if marked else s.texts
-        common = dict(x=vd.x_labels, y=s.values, name=_svg(s.name, lang), customdata=hover,
-                      hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>")
-        if vd.kind == "line":
-            symbol = ["circle", "square", "diamond", "triangle-up"][n % 4]
-            traces.append(dict(
-                type="scatter", **common, mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
-                line=dict(color=colour, width=2.5, dash="dot" if s.derived else "solid"),
-                marker=dict(color=colour, size=10,
-                            symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
-                            line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
-                text=s.texts if labelled else None, textposition="top center",
-                textfont=dict(color=INK, size=13), cliponaxis=False))
-        else:
-            traces.append(dict(
-                type="bar", **common, marker=dict(color=colour, line=dict(color="white", width=0.5),
-                                      opacity=[0.45 if mark else 1 for mark in s.marks] if marked else 1,
-                                      pattern=dict(shape="/" if s.derived and not vd.percent else "")),
-                text=s.texts if labelled else None, texttemplate="%{text}" if labelled else None,
-                textposition="inside" if vd.barmode == "stack" else "outside", insidetextanchor="middle",
-                textfont=dict(size=12), cliponaxis=False))
-
-    texts = {name: _texts(vd, lang, chars) for name, chars in (("wide", width_chars), ("narrow", NARROW_CHARS))}
+    shape = vd.shape
+    traces = {"line": _line_traces, "bars": _bar_traces, "ranked": _ranked_traces}.get(shape, lambda _: [])(vd)
+    # a published target over time: a dashed line across the chart, named in the legend
+    targets = vd.targets if shape == "line" and not vd.empty else []
+    target_traces = [dict(type="scatter", x=[vd.x_labels[0], vd.x_labels[-1]], y=[value, value], mode="lines",
+                          name=_svg(words, lang), legendgroup=f"target{value}", hoverinfo="name",
+                          line=dict(color=MUTED, width=1.5, dash="dash")) for value, words in targets]
+    legend = [s.name for s in vd.series] if shape in ("line", "bars") and len(vd.series) > 1 else []
+    legend += [words for _, words in targets]
+    texts = {name: _texts(vd, lang, chars, legend) for name, chars in (("wide", width_chars), ("narrow", NARROW_CHARS))}
     wide = texts["wide"]
     x_anchor = "right" if rtl else "left"
     x_pos = 1 if rtl else 0
+    ranked = shape == "ranked"
+    value_axis = dict(fixedrange=True, rangemode="tozero", gridcolor=GRID, zeroline=True, zerolinecolor=MUTED,
+                      tickformat=",~r" if not vd.percent else ".0f", ticksuffix="%" if vd.percent else "",
+                      automargin=True, range=_headroom(vd),
+                      title=dict(text=_svg(vd.unit, lang), font=dict(size=12, color=MUTED), standoff=8))
+    category_axis = dict(type="category", fixedrange=True, showgrid=False, linecolor=MUTED, ticks="outside",
+                         tickfont=dict(size=12), automargin=True)
+    if ranked:   # categories down the side a reader starts from; in Arabic the bars grow leftwards
+        # every bar carries its figure: no tick labels to crowd a phone's axis, the unit under it
+        xaxis = {**value_axis, "autorange": "reversed" if rtl else True, "side": "bottom", "showticklabels": False}
+        if xaxis["range"] is not None and rtl:
+            xaxis["range"], xaxis["autorange"] = xaxis["range"][::-1], False
+        yaxis = {**category_axis, "side": "right" if rtl else "left", "ticks": ""}
+    else:
+        # long monthly series: a label every few periods, always horizontal, so the source
+        # line under the axis is never covered
+        xaxis = {**category_axis, "categoryorder": "array", "categoryarray": vd.x_labels, "tickangle": 0,
+                 "nticks": 8 if len(vd.x_labels) > 12 else 0}
+        if shape == "line":   # room beside the first and last points for their labels, off the value axis
+            xaxis["range"] = [-0.75, len(vd.x_labels) - 0.25]
+        yaxis = {**value_axis, "side": "right" if rtl else "left"}
 
     layout = dict(
         template=_TEMPLATE, font=dict(family=FONT, size=13, color=INK), separators=".,",
@@ -113,48 +261,39 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         title=dict(text=wide["title"], x=x_pos, xanchor=x_anchor, xref="container",
                    y=1, yref="container", yanchor="top", pad=dict(t=12, l=10, r=10), font=dict(size=17, color=INK),
                    subtitle=dict(text=wide["subtitle"], font=dict(size=13, color=MUTED))),
-        showlegend=len(vd.series) > 1,
-        legend=dict(orientation="h", x=x_pos, xanchor=x_anchor, y=1.0, yanchor="bottom", yref="paper",
+        showlegend=bool(legend),
+        legend=dict(orientation=wide["legend"], x=x_pos, xanchor=x_anchor, y=wide["legend_y"], yanchor="top",
+                    yref="container",
                     # Plotly lays legend items out left to right; in Arabic the first series goes
                     # on the right, where a right-to-left reader starts
-                    traceorder="reversed" if rtl else "normal", font=dict(size=12),
+                    traceorder=_legend_order(wide["legend"], rtl), font=dict(size=12),
+                    tracegroupgap=LEGEND_GAP,   # between items one a row (each trace is its own group)
                     bgcolor="rgba(255,255,255,0)"),
         hovermode="closest", dragmode=False,
         hoverlabel=dict(font=dict(family=FONT, size=13), align="right" if rtl else "left"),
-        xaxis=dict(type="category", categoryorder="array", categoryarray=vd.x_labels, fixedrange=True,
-                   showgrid=False, linecolor=MUTED, ticks="outside", tickfont=dict(size=12), automargin=True,
-                   # long monthly series: a label every few periods, always horizontal, so the
-                   # source line under the axis is never covered
-                   tickangle=0, nticks=8 if len(vd.x_labels) > 12 else 0),
-        yaxis=dict(side="right" if rtl else "left", fixedrange=True, rangemode="tozero", gridcolor=GRID,
-                   zeroline=True, zerolinecolor=MUTED, tickformat=",~r" if not vd.percent else ".0f",
-                   ticksuffix="%" if vd.percent else "", automargin=True,
-                   title=dict(text=_svg(vd.unit, lang), font=dict(size=12, color=MUTED), standoff=8)),
-        barmode=vd.barmode or "group", bargap=0.35,
+        xaxis=xaxis, yaxis=yaxis,
+        barmode=vd.barmode or "group", bargap=0.35, uniformtext=dict(minsize=10, mode="hide"),
         annotations=[dict(text=wide["foot"], showarrow=False,
                           xref="paper", yref="paper", x=x_pos, xanchor=x_anchor, y=0, yanchor="top",
-                          yshift=-(34 + 8), align="right" if rtl else "left", font=dict(size=11, color=MUTED))],
+                          yshift=-(42 + AXIS_TITLE * ranked), align="right" if rtl else "left", font=dict(size=11, color=MUTED))],
         # assets/spi.js swaps in the "narrow" texts when the chart is drawn on a phone
         meta=dict(indicator=vd.indicator_id, lang=lang, texts=texts),
     )
-    if vd.percent and vd.barmode == "stack":
+    if vd.percent and vd.barmode == "stack" and not ranked:
         layout["yaxis"]["range"] = [0, 100]
-    if vd.empty:
-        layout["annotations"].append(dict(text=_svg(t("no_data_view", lang), lang), showarrow=False, xref="paper",
-                                          yref="paper", x=0.5, y=0.5, font=dict(size=15, color=MUTED)))
+    if shape == "line":
+        layout["annotations"] += _gap_labels(vd)
+    if vd.empty or shape == "number":
+        layout["annotations"] += _number(vd) if shape == "number" else [
+            dict(text=_svg(t("no_data_view", lang), lang), showarrow=False, xref="paper", yref="paper",
+                 x=0.5, y=0.5, font=dict(size=15, color=MUTED))]
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False
-    for value, words in vd.targets:   # a published target: a dashed line across the chart, named
-        layout.setdefault("shapes", []).append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=value, y1=value,
-                                                    line=dict(color=MUTED, width=1.5, dash="dash")))
-        layout["annotations"].append(dict(text=_svg(words, lang), showarrow=False, xref="paper", yref="y",
-                                          x=x_pos, xanchor=x_anchor, y=value, yanchor="bottom",
-                                          font=dict(size=11, color=MUTED)))
     notice = releases.embargo_notice(lang)
     if notice:   # across the chart, so a saved image carries it too
         layout["annotations"].append(dict(text=_svg(notice, lang), showarrow=False, xref="paper", yref="paper",
                                           x=0.5, y=0.5, textangle=-12, font=dict(size=20, color="rgba(138,28,28,0.55)")))
-    return {"data": traces, "layout": layout}
+    return {"data": traces + target_traces, "layout": layout}
 
 
 def graph_config(indicator_id: str, lang: str, filename_suffix: str = "", toolbar: bool = True) -> dict:

@@ -53,12 +53,36 @@ class Described:
     gaps: list[str] = field(default_factory=list)
     targets: list[tuple[float, str]] = field(default_factory=list)   # (value, words) drawn as lines
     alt: str = ""
+    x_is: str = "period"           # what the x categories are: "period" or "geo"
     numbers: Chart | None = field(default=None, repr=False, compare=False)
     meta: object = field(default=None, repr=False, compare=False)
 
     @property
     def empty(self) -> bool:
         return not any(v is not None for s in self.series for v in s.values)
+
+    @property
+    def shape(self) -> str:
+        """How the chart is drawn. Sparse views are drawn as good statistical sites draw them:
+        "number" (one figure: the number itself, large, with its unit and period, not a chart
+        of one dot), "ranked" (one period, several figures: horizontal bars, largest first),
+        else `kind` ("line" over time, "bars")."""
+        slots = len(self.periods) * len(self.series)
+        if sum(v is not None for s in self.series for v in s.values) == 1 and slots <= 1:
+            return "number"
+        if slots > 1 and (len(self.periods) == 1 or (len(self.series) == 1 and self.x_is == "geo")):
+            return "ranked"
+        return self.kind
+
+    def ranked(self) -> list[tuple[str, float | None, str, str]]:
+        """The figures of a "ranked" chart as (label, value, text, mark), largest first; a
+        place or category without a figure comes last, as missing."""
+        if len(self.periods) == 1:
+            items = [(s.name, s.values[0], s.texts[0], s.marks[0] if s.marks else "") for s in self.series]
+        else:
+            s = self.series[0]
+            items = list(zip(self.x_labels, s.values, s.texts, s.marks or [""] * len(s.values)))
+        return sorted(items, key=lambda item: (item[1] is None, -(item[1] or 0)))
 
     @functools.cached_property
     def table(self) -> list[dict]:
@@ -189,7 +213,7 @@ def describe(chart: Chart, meta) -> Described:
                     subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
                     source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
                     notes=[_note(n, meta, lang, dict(zip(chart.x, x_labels))) for n in chart.notes], gaps=chart.gaps,
-                    targets=_targets(chart, meta, lang), numbers=chart, meta=meta)
+                    targets=_targets(chart, meta, lang), x_is=chart.x_is, numbers=chart, meta=meta)
     out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
                        by_geo=view.kind == "geo")
     return out

@@ -153,21 +153,65 @@ def test_time_view_keeps_the_gap_and_the_published_numbers(dash_db):
 def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
     from dashboard.figures import figure
     from store.formats import PDI, RLI
-    vd = described({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category"}, "ar")
+    vd = described({"indicator": "om_associations", "view": "breakdown"}, "ar")
     fig = figure(vd).to_plotly_json()
     lay = fig["layout"]
-    assert lay["yaxis"]["side"] == "right"
+    assert vd.shape == "bars" and lay["yaxis"]["side"] == "right"
     assert lay["legend"]["x"] == 1 and lay["legend"]["xanchor"] == "right"
-    assert lay["legend"]["traceorder"] == "reversed"            # first series rightmost
+    # six long names: one a row, hanging under the subtitle in the room the top margin keeps
+    assert lay["legend"]["orientation"] == "v" and lay["legend"]["yref"] == "container"
+    assert lay["margin"]["t"] >= 28 * 6
     assert lay["title"]["xanchor"] == "right"
-    assert lay["xaxis"]["categoryarray"] == ["يونيو 2025"]      # time still left to right, Omani months
+    assert lay["xaxis"]["categoryarray"] == ["2021", "2023"]     # time still left to right
     assert lay["title"]["text"].startswith(RLI) and PDI in lay["title"]["text"]
-    assert "المصدر: صندوق الحماية الاجتماعية" in lay["annotations"][0]["text"]
     values = {t["name"].strip(RLI + PDI): list(t["y"]) for t in fig["data"]}
-    assert values["الأطفال"] == [142041.0] and values["كبار السن"] == [18867.0]
-    assert lay["barmode"] == "stack"
+    assert values["جمعيات المرأة العُمانية وفروعها"] == [64.0, 68.0]
+    assert values["الجمعيات الخيرية وفروعها"] == [None, 32.0]    # missing stays missing
+    assert lay["barmode"] == "stack" and lay["uniformtext"] == {"minsize": 10, "mode": "hide"}
+    assert lay["yaxis"]["range"][1] > 64 + 42 + 20                # room over the tallest stack
     # narrow-screen variants of the texts ride along for assets/spi.js
     assert set(lay["meta"]["texts"]) == {"wide", "narrow"}
+
+
+def test_one_period_is_drawn_as_ranked_bars(dash_db):
+    """One period, several figures: horizontal bars, largest on top, named on their axis (no
+    legend); in Arabic the names are on the right and the bars grow leftwards."""
+    from dashboard.figures import figure
+    from store.formats import PDI, RLI
+    vd = described({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category"}, "ar")
+    assert vd.shape == "ranked"
+    fig = figure(vd).to_plotly_json()
+    (trace,) = fig["data"]
+    lay = fig["layout"]
+    assert trace["orientation"] == "h" and lay["showlegend"] is False
+    names = [n.strip(RLI + PDI) for n in trace["y"]]
+    assert names[-1] == "الأطفال" and list(trace["x"])[-1] == 142041.0      # Plotly's top is the last
+    assert list(trace["x"]) == sorted(trace["x"])
+    assert trace["text"][-1] == f"{RLI}142,041{PDI}"
+    assert lay["yaxis"]["side"] == "right" and lay["xaxis"]["range"][0] > lay["xaxis"]["range"][1]
+    en = figure(described({"indicator": "om_spf_beneficiaries", "breakdown": "beneficiary_category"}, "en"))
+    assert en.layout.yaxis.side == "left" and en.layout.xaxis.range[0] == 0
+
+
+def test_one_figure_is_a_big_number_with_its_context(dash_db):
+    from dashboard.figures import figure
+    vd = described({"indicator": "jo_psychosocial_team"}, "en")
+    assert vd.shape == "number"
+    lay = figure(vd).to_plotly_json()["layout"]
+    texts = [a["text"] for a in lay["annotations"]]
+    assert "44" in texts and "staff · 2024" in texts
+    assert lay["xaxis"]["visible"] is False and lay["yaxis"]["visible"] is False
+
+
+def test_a_gap_is_a_dashed_connector_labelled_no_figure_published(dash_db):
+    from dashboard.figures import figure
+    fig = figure(described({"indicator": "om_ss_cases"}, "en")).to_plotly_json()
+    line, connector = fig["data"]
+    assert list(line["y"]) == [72675.0, None, 79597.0] and line["connectgaps"] is False
+    assert list(connector["x"]) == ["2021", "2023"] and connector["line"]["dash"] == "dash"
+    assert connector["hoverinfo"] == "skip" and connector["showlegend"] is False
+    gap = [a for a in fig["layout"]["annotations"] if a["text"] == "No figure published"]
+    assert len(gap) == 1 and gap[0]["x"] == 1 and gap[0]["xref"] == "x"    # under 2022
 
 
 def test_breakdown_shares_are_derived_and_add_up(dash_db):
@@ -460,12 +504,18 @@ def test_the_explorer_chart_draws_the_published_target_as_the_card_states_it(das
     from dashboard.figures import figure
     from dashboard.kpi import cards
     vd = described({"indicator": "om_dis_specialists_hired"}, "en")
-    lay = figure(vd).to_plotly_json()["layout"]
-    lines = [s for s in lay.get("shapes", []) if s["type"] == "line" and s["yref"] == "y"]
-    assert [(s["y0"], s["y1"], s["line"]["dash"]) for s in lines] == [(100, 100, "dash")]
     card = next(c for c in cards("en") if c.indicator_id == "om_dis_specialists_hired")
-    words = [a["text"] for a in lay["annotations"] if a.get("yref") == "y"]
-    assert len(words) == 1 and card.target_text in words[0]          # "Target for 2024: 100 (publisher)"
+    # one figure (2023): the big number, and under it the target it is measured against
+    assert vd.shape == "number"
+    lay = figure(vd).to_plotly_json()["layout"]
+    assert card.target_text in lay["annotations"][-1]["text"]      # "Target for 2024: 100 (publisher)"
+    # over several periods: a dashed line at the target, named in the legend
+    from dataclasses import replace
+    fig = figure(replace(vd, periods=["2022", "2023"], x_labels=["2022", "2023"],
+                         series=[replace(vd.series[0], values=[90.0, 95.0], texts=["90", "95"], marks=["", ""])]))
+    (line,) = [t for t in fig.data if t.legendgroup and t.legendgroup.startswith("target")]
+    assert list(line.y) == [100, 100] and line.line.dash == "dash" and card.target_text in line.name
+    assert fig.layout.showlegend is True
     assert described({"indicator": "om_nursery_children"}, "en").targets == []   # no target, no line
 
 

@@ -70,7 +70,9 @@
     var box = gd.closest(".dash-graph") || gd.parentElement;
     if (box) box.style.height = tx.height + "px";
     P.relayout(gd, {"title.text": tx.title, "title.subtitle.text": tx.subtitle, "annotations[0].text": tx.foot,
-                    "margin.t": tx.top, "margin.b": tx.bottom, "height": tx.height});
+                    "margin.t": tx.top, "margin.b": tx.bottom, "height": tx.height, "legend.orientation": tx.legend, "legend.y": tx.legend_y,
+                    /* as figures.py _legend_order */
+                    "legend.traceorder": tx.legend === "h" && meta.lang === "ar" ? "reversed+grouped" : "grouped"});
   }
   function watch(gd) {
     if (gd.__spiWatched || !gd.on) return;
