@@ -1,11 +1,12 @@
-"""The explorer's blocks: the chart with its notes and download buttons, the share boxes
-(permalink, API address, embed snippet), the Sources tab, the heading and the tabs.
+"""The explorer's blocks: the chart with its notes, its Download & share panel (images, data,
+permalink, embed snippet, API address, citations), the Sources tab, the heading and the tabs.
 
 Every download link is the view's own selection (View.download_args / View.api_args), so
 "the data behind this chart" is exactly the chart's figures.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from dash import dcc, html
@@ -14,11 +15,11 @@ from store import releases
 from store.formats import fmt_date
 from store.embed import iframe_snippet
 from store.queries import calendar_from
-from store.texts import t
+from store.texts import direction, t
 from store.view import View
-from store.wording import Described
+from store.wording import Described, citation
 
-from .figures import graph_config
+from .figures import graph_config, image_credit
 
 TABS = ("chart", "table", "sources")
 
@@ -31,9 +32,14 @@ def data_links(view: View, meta) -> dict[str, str]:
             "api": f"/api/v1/observations?{api}"}
 
 
+def full_links(view: View) -> dict[str, str]:
+    """The indicator's full series (every place, period and breakdown) as CSV and XLSX."""
+    q = urlencode({"lang": view.lang, **({"as_of": view.as_of} if view.as_of else {})})
+    return {"csv": f"/data/{view.indicator}.csv?{q}", "xlsx": f"/data/{view.indicator}.xlsx?{q}"}
+
+
 def chart_block(view: View, words: Described, fig: dict, meta):
     lang = view.lang
-    links = data_links(view, meta)
     return html.Figure(className="chart-figure", children=[
         dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
                   className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}, responsive=True),
@@ -44,14 +50,6 @@ def chart_block(view: View, words: Described, fig: dict, meta):
                 html.P(words.alt, id="explorer-alt"),
             ]),
         ]),
-        html.Div(className="download-bar", role="group", **{"aria-label": t("downloads", lang)}, children=[
-            html.A(t("download_csv", lang), href=links["csv"], className="button", id="explorer-csv",
-                   download=f"{view.indicator}.csv"),
-            html.A(t("download_xlsx", lang), href=links["xlsx"], className="button", id="explorer-xlsx",
-                   download=f"{view.indicator}.xlsx"),
-            html.Button(t("download_png", lang), id="explorer-png", className="button", type="button",
-                        **{"data-filename": f"{view.indicator}_{lang}"}),
-        ]),
     ])
 
 
@@ -60,18 +58,53 @@ def embed_url(view: View, base: str) -> str:
     return f"{base}/embed/{view.indicator}?{urlencode(query, safe=',')}"
 
 
-def share_block(view: View, meta, base: str):
-    """Permalink, API address and embed snippet, absolute from the site's public address."""
+def pinned(view: View) -> View:
+    """The view at the release it reads, for a citation: the cited address gives the same
+    figures after later releases."""
+    choice = releases.current()
+    return replace(view, as_of=choice.release.release_id) if choice is not None and not view.as_of else view
+
+
+def share_block(view: View, meta, base: str, words: dict[str, Described]):
+    """One Download & share panel per chart (as Our World in Data has): the chart as PNG or
+    SVG with the site, its address and the licence drawn under the source; the data of this
+    view and of the full series; the permalink, the embed snippet and the API call; and a
+    citation in both languages (`words`: the view described in each)."""
     lang = view.lang
+    links, full = data_links(view, meta), full_links(view)
+    permalink = f"{base}/explorer?{view.query_string()}"
+    licence = meta.licence["id"]
+    edition = {code: releases.edition(code, meta.build_id) for code in words}
     snippet = iframe_snippet(embed_url(view, base), meta.indicators[view.indicator][f"name_{lang}"], 560)
 
-    def box(label, ident, value, multiline=False):
-        return copy_box(label, ident, value, lang, multiline)
+    def box(label, ident, value, multiline=False, prose=None):
+        return copy_box(label, ident, value, lang, multiline, prose)
 
-    return html.Div(className="share", children=[
-        box(t("permalink", lang), "explorer-permalink", f"{base}/explorer?{view.query_string()}"),
-        box(t("developer_api", lang), "explorer-api", base + data_links(view, meta)["api"]),
-        box(t("embed", lang), "explorer-embed", snippet, multiline=True),
+    def group(key, *children):
+        return html.Div(className="share-group", role="group", **{"aria-labelledby": f"share-{key}"}, children=[
+            html.H4(t(f"share_{key}", lang), id=f"share-{key}"), *children])
+
+    def file(text, href, ident, name):
+        return html.A(t(text, lang), href=href, className="button", id=ident, download=name)
+
+    image = {"data-credit": image_credit(lang, permalink, licence), "data-filename": f"{view.indicator}_{lang}"}
+    return html.Section(className="share-panel", **{"aria-labelledby": "share-heading"}, children=[
+        html.H3(t("share_panel", lang), id="share-heading"),
+        group("image", html.Div(className="download-bar", children=[
+            html.Button(t(f"download_{fmt}", lang), id=f"explorer-{fmt}", className="button", type="button",
+                        **image, **{"data-image-format": fmt}) for fmt in ("png", "svg")])),
+        group("view_data", html.Div(className="download-bar", children=[
+            file("download_csv", links["csv"], "explorer-csv", f"{view.indicator}.csv"),
+            file("download_xlsx", links["xlsx"], "explorer-xlsx", f"{view.indicator}.xlsx")])),
+        group("full_data", html.Div(className="download-bar", children=[
+            file("download_csv", full["csv"], "explorer-full-csv", f"{view.indicator}_full.csv"),
+            file("download_xlsx", full["xlsx"], "explorer-full-xlsx", f"{view.indicator}_full.xlsx")])),
+        group("link", box(t("permalink", lang), "explorer-permalink", permalink),
+              box(t("embed", lang), "explorer-embed", snippet, multiline=True),
+              box(t("developer_api", lang), "explorer-api", base + links["api"])),
+        group("cite", *(box(t(f"cite_{code}", lang), f"explorer-cite-{code}", citation(
+            words[code], edition[code], f"{base}/explorer?{pinned(view).query_string(lang=code, tab=False)}", licence),
+            multiline=True, prose=code) for code in words)),
     ])
 
 
@@ -106,10 +139,14 @@ def sources_block(view: View, meta):
     ])
 
 
-def copy_box(label: str, ident: str, value: str, lang: str, multiline: bool = False):
+def copy_box(label: str, ident: str, value: str, lang: str, multiline: bool = False, prose: str | None = None):
     """A read-only field with a copy button. After a copy the button says so ("Copied") until
-    the next copy or for a few seconds, and a live region tells a screen reader (assets/spi.js)."""
-    field = (dcc.Textarea(id=ident, value=value, readOnly=True, className="copy-field", rows=3)
+    the next copy or for a few seconds, and a live region tells a screen reader (assets/spi.js).
+    prose: the language of a text to read (a citation), set in the page's font and direction;
+    else the field holds code (an address, a snippet), left to right in a monospace font."""
+    words = {"lang": prose, "dir": direction(prose)} if prose else {}
+    field = (dcc.Textarea(id=ident, value=value, readOnly=True, className="copy-field" + (" prose" if prose else ""),
+                          rows=4 if prose else 3, **words)
              if multiline else dcc.Input(id=ident, value=value, readOnly=True, className="copy-field", type="text"))
     return html.Div(className="copy-box", children=[
         html.Label(label, htmlFor=ident),
@@ -122,11 +159,17 @@ def copy_box(label: str, ident: str, value: str, lang: str, multiline: bool = Fa
 
 
 def heading(view: View, meta):
+    """The view's name and definition (a view per case is a derived amount, named as such, not
+    the indicator it was opened from), and when its next figures are expected."""
     ind = meta.indicators[view.indicator]
     lang = view.lang
+    name, definition = ind[f"name_{lang}"], ind[f"definition_{lang}"]
+    if view.kind == "per_case":
+        num, den = (meta.indicators[i][f"name_{lang}"] for i in meta.per_case(view.indicator))
+        name, definition = t("per_case_title", lang, num=num), t("per_case_note", lang, num=num, den=den)
     expected = [e for e in calendar_from(meta, releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
-    return [html.H2(ind[f"name_{lang}"], className="view-title"),
-            html.P(ind[f"definition_{lang}"], className="view-definition"),
+    return [html.H2(name, className="view-title"),
+            html.P(definition, className="view-definition"),
             html.P(dcc.Link(t("next_expected", lang, when=expected[0]["expected_on"].isoformat(),
                               what=expected[0][f"title_{lang}"]), href=f"/releases?lang={lang}"),
                    className="next-release") if expected else None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 
+from contract.schema import LANGS
 from store import releases
 from store.catalogue import meta
 from store.series import Chart, chart, shares_of
@@ -53,7 +54,8 @@ def view_for(view: View) -> tuple[Described, dict]:
 def _parts(version: str, view: View, base: str) -> tuple:
     words, fig = _view(version, view)
     m = meta()
-    return chart_block(view, words, fig, m), _table(version, view), share_block(view, m, base), controls(view, m)
+    both = {lang: _view(version, dataclasses.replace(view, lang=lang))[0] for lang in LANGS}   # for the citations
+    return chart_block(view, words, fig, m), _table(version, view), share_block(view, m, base, both), controls(view, m)
 
 
 @functools.lru_cache(maxsize=256)

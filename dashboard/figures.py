@@ -9,10 +9,12 @@ the common forms of colour blindness.
 """
 from __future__ import annotations
 
+import copy
+
 import plotly.graph_objects as go
 
 from store import releases
-from store.formats import rtl_svg_text
+from store.formats import LRI, PDI, rtl_svg_text
 from store.texts import t
 from store.wording import Described
 
@@ -70,15 +72,16 @@ def _legend_order(orientation: str, rtl: bool) -> str:
     return "reversed+grouped" if orientation == "h" and rtl else "grouped"
 
 
-def _texts(vd: Described, lang: str, chars: int, legend: list[str]) -> dict:
-    """Title, subtitle, footer and legend laid out for a chart about `chars` characters wide."""
+def _texts(vd: Described, lang: str, chars: int, legend: list[str], credit: bool = False) -> dict:
+    """Title, subtitle, footer and legend laid out for a chart about `chars` characters wide
+    (credit: with room for one more footer line, the image credit an exported image adds)."""
     title = wrap(vd.title, chars)
     sub = wrap(vd.subtitle, int(chars * 1.3))
     foot = [line for text in [*vd.notes, vd.source_line] if text for line in wrap(text, int(chars * 1.45))]
     orientation, legend_height = _legend(legend, chars)
     heading = 40 + 24 * len(title) + 18 * len(sub)
     top = heading + legend_height
-    bottom = 58 + AXIS_TITLE * (vd.shape == "ranked") + 16 * len(foot)
+    bottom = 58 + AXIS_TITLE * (vd.shape == "ranked") + 16 * (len(foot) + credit)
     height = max(420, _plot_height(vd) + top + bottom)
     # the legend hangs from under the subtitle (container units), in the room kept for it
     return {"title": "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
@@ -229,6 +232,7 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     legend = [s.name for s in vd.series] if shape in ("line", "bars") and len(vd.series) > 1 else []
     legend += [words for _, words in targets]
     texts = {name: _texts(vd, lang, chars, legend) for name, chars in (("wide", width_chars), ("narrow", NARROW_CHARS))}
+    texts["export"] = _texts(vd, lang, width_chars, legend, credit=True)
     wide = texts["wide"]
     x_anchor = "right" if rtl else "left"
     x_pos = 1 if rtl else 0
@@ -276,7 +280,8 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         annotations=[dict(text=wide["foot"], showarrow=False,
                           xref="paper", yref="paper", x=x_pos, xanchor=x_anchor, y=0, yanchor="top",
                           yshift=-(42 + AXIS_TITLE * ranked), align="right" if rtl else "left", font=dict(size=11, color=MUTED))],
-        # assets/spi.js swaps in the "narrow" texts when the chart is drawn on a phone
+        # assets/spi.js swaps in the "narrow" texts when the chart is drawn on a phone; an
+        # exported image has the "export" ones and a credit line (for_export, assets/explorer.js)
         meta=dict(indicator=vd.indicator_id, lang=lang, texts=texts),
     )
     if vd.percent and vd.barmode == "stack" and not ranked:
@@ -294,6 +299,28 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         layout["annotations"].append(dict(text=_svg(notice, lang), showarrow=False, xref="paper", yref="paper",
                                           x=0.5, y=0.5, textangle=-12, font=dict(size=20, color="rgba(138,28,28,0.55)")))
     return {"data": traces + target_traces, "layout": layout}
+
+
+def image_credit(lang: str, address: str, licence: str) -> str:
+    """The line an exported image adds under its source: the site, the view's address and the
+    licence, so a printed chart says where it came from and on what terms."""
+    return t("image_credit", lang, site=t("site_title", lang), address=f"{LRI}{address}{PDI}", licence=licence)
+
+
+def for_export(fig: dict, credit: str, min_height: int = 0) -> dict:
+    """The figure as an exported image draws it: the wide texts with room for the credit line,
+    the credit under the source, at least `min_height` px tall. assets/explorer.js does the
+    same in the browser for the Download & share panel's PNG and SVG; `spi publish` uses this."""
+    layout = copy.deepcopy(fig["layout"])
+    tx, rtl = layout["meta"]["texts"]["export"], layout["meta"]["lang"] == "ar"
+    layout["title"]["text"], layout["title"]["subtitle"]["text"] = tx["title"], tx["subtitle"]
+    layout["annotations"][0]["text"] = "<br>".join(x for x in (tx["foot"], _svg(credit, layout["meta"]["lang"])) if x)
+    layout["margin"].update(t=tx["top"], b=tx["bottom"])
+    layout["height"] = max(min_height, tx["height"])
+    # the legend stays under the subtitle: its place is a share of the height
+    legend_y = 1 - (1 - tx["legend_y"]) * tx["height"] / layout["height"]
+    layout["legend"].update(orientation=tx["legend"], y=legend_y, traceorder=_legend_order(tx["legend"], rtl))
+    return {"data": fig["data"], "layout": layout}
 
 
 def graph_config(indicator_id: str, lang: str, filename_suffix: str = "", toolbar: bool = True) -> dict:

@@ -31,7 +31,6 @@ from contract.schema import LANGS
 from store import database
 from store.catalogue import meta
 from store.embed import iframe_snippet
-from store.formats import rtl_svg_text
 from store.texts import direction, t
 from store.view import parse_view
 
@@ -50,38 +49,24 @@ class PublishResult:
     renderer: str = ""
 
 
-def chart_figure(indicator: str, lang: str, breakdown: str | None = None):
+def chart_figure(indicator: str, lang: str, breakdown: str | None = None, base_url: str = DEFAULT_BASE_URL):
     """(the view in words, plotly Figure) of an indicator's chart as the explorer and /embed
-    draw it (the default view, or by a breakdown), with a licence line added for publishing."""
+    draw it (the default view, or by a breakdown), as an exported image: with the site, the
+    view's address and the licence under its source (dashboard.figures.for_export)."""
     import plotly.graph_objects as go
 
     from dashboard.cache import view_for
+    from dashboard.figures import for_export, image_credit
 
     m = meta()
     params = {"indicator": indicator}
     if breakdown:
         params.update(view="breakdown", breakdown=breakdown)
-    vd, fig_dict = view_for(parse_view(params, m, lang))
-    fig = go.Figure(fig_dict)
-    credit = t("publish_credit", lang, licence=m.licence["id"])
-    rtl = lang == "ar"
-    fig.add_annotation(text=rtl_svg_text(credit, lang), showarrow=False, xref="paper", yref="paper", x=0 if rtl else 1,
-                       xanchor="left" if rtl else "right", y=0, yanchor="top", yshift=-(34 + 8),
-                       font=dict(size=11, color="#4a5360"))
-    # The dashboard's layout leaves room for one legend row; at this width a long legend wraps
-    # to more rows, which would cover the subtitle. Estimate the rows and add the room.
-    extra = 0
-    names = [str(tr.name or "") for tr in fig.data] if fig.layout.showlegend else []
-    if names:
-        item_px = [48 + 7.5 * len(n) for n in names]
-        rows, used = 1, 0.0
-        for w in item_px:
-            if used and used + w > WIDTH - 120:
-                rows, used = rows + 1, 0.0
-            used += w
-        extra = 22 * (rows - 1)
-    height = max(MIN_HEIGHT, int(fig.layout.height or 0) + extra)
-    fig.update_layout(width=WIDTH, height=height, margin=dict(t=int(fig.layout.margin.t or 0) + extra))
+    view = parse_view(params, m, lang)
+    vd, fig_dict = view_for(view)
+    credit = image_credit(lang, f"{base_url.rstrip('/')}/explorer?{view.query_string()}", m.licence["id"])
+    fig = go.Figure(for_export(fig_dict, credit, MIN_HEIGHT))
+    fig.update_layout(width=WIDTH)
     return vd, fig
 
 
@@ -129,7 +114,7 @@ def write_charts(out: Path, indicators: list[str], langs=LANGS, base_url: str = 
         variants = [(None, ind)] + [(d, f"{ind}.by-{d}") for d in m.indicators[ind]["breakdowns"]]
         for breakdown, stem in variants:
             for lang in langs:
-                vd, fig = chart_figure(ind, lang, breakdown)
+                vd, fig = chart_figure(ind, lang, breakdown, base_url)
                 height = int(fig.layout.height)
                 for fmt, scale in (("png", SCALE), ("svg", 1)):
                     path = folder / f"{stem}.{lang}.{fmt}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from contract.schema import NO_FIGURE
 
-from .formats import (amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase,
+from .formats import (LRI, PDI, amount_formatter, fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase,
                       unit_label)
 from .series import Chart
 from .texts import semicolon, separator, t
@@ -236,6 +236,15 @@ def _targets(chart: Chart, meta, lang: str) -> list[tuple[float, str]]:
                       value=fmt_amount(target["value"], unit, lang, decimals))
             out.append((float(target["value"]), f"{words} ({source})" if source else words))
     return out
+
+
+def citation(vd: Described, edition: str, address: str, licence: str) -> str:
+    """How to cite a chart: what it shows, its sources, the site and the release read, and an
+    address that gives the same figures again."""
+    lang = vd.lang
+    isolate = (lambda x: f"{LRI}{x}{PDI}") if lang == "ar" else str   # an address reads left to right  # noqa: E731
+    return t("cite_chart", lang, title=vd.title, subtitle=vd.subtitle, source=vd.source_line,
+             site=t("site_title", lang), edition=edition, address=isolate(address), licence=isolate(licence))
 
 
 def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) -> list[dict]:

@@ -78,7 +78,9 @@ def test_the_embed_snippet_sizes_its_iframe_from_the_embedded_page(client):
     from store.embed import MESSAGE, iframe_snippet
     from store.view import parse_view
     view = parse_view({"indicator": "om_nursery_children"}, meta(), "ar")
-    shared = json.dumps(to_wire(share_block(view, meta(), "https://stats.example")), ensure_ascii=False)
+    from dashboard.cache import view_for
+    words = {lang: view_for(parse_view({"indicator": "om_nursery_children"}, meta(), lang))[0] for lang in ("ar", "en")}
+    shared = json.dumps(to_wire(share_block(view, meta(), "https://stats.example", words)), ensure_ascii=False)
     assert 'data-spi-embed' in shared and "https://stats.example/embed/om_nursery_children" in shared
     made = iframe_snippet("https://stats.example/embed/x?lang=ar", "a & b", 560)
     assert made.startswith('<iframe src="https://stats.example/embed/x?lang=ar" title="a &amp; b"')

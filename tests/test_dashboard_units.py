@@ -170,7 +170,7 @@ def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
     assert lay["barmode"] == "stack" and lay["uniformtext"] == {"minsize": 10, "mode": "hide"}
     assert lay["yaxis"]["range"][1] > 64 + 42 + 20                # room over the tallest stack
     # narrow-screen variants of the texts ride along for assets/spi.js
-    assert set(lay["meta"]["texts"]) == {"wide", "narrow"}
+    assert set(lay["meta"]["texts"]) == {"wide", "narrow", "export"}
 
 
 def test_one_period_is_drawn_as_ranked_bars(dash_db):
@@ -389,6 +389,21 @@ def test_explorer_callback_switches_to_breakdown(client):
     assert state["query"]["breakdown"] == "sex" and state["query"]["view"] == "breakdown"
     text = json.dumps(resp["explorer-panel-chart"]["children"], ensure_ascii=False)
     assert '"type": "bar"' in text and "3365" in text and "2708" in text
+
+
+def test_the_per_case_view_is_headed_as_a_derived_amount(client):
+    """Opened or switched to, a view per case is named as money per case with its derivation,
+    not with the cases' own heading and definition."""
+    page = client.get("/explorer?indicator=om_ss_cases&view=per_case&lang=en").get_data(as_text=True)
+    assert "Social security pensions paid per case (derived)" in page
+    assert "Derived: Social security pensions paid divided by Social security cases for the same period." in page
+    output = explorer_output(client.get("/_dash-dependencies").get_json())
+    resp = _callback(client, callback_body(output, {"indicator": "om_ss_cases", "lang": "en"}, "view", "per_case"))
+    head = json.dumps(resp["explorer-heading"]["children"], ensure_ascii=False)
+    assert "Social security pensions paid per case (derived)" in head and "One case is one household file" not in head
+    resp = _callback(client, callback_body(output, {"indicator": "om_ss_cases", "view": "per_case", "lang": "en"},
+                                           "view", "time"))
+    assert "One case is one household file" in json.dumps(resp["explorer-heading"]["children"])
 
 
 def test_rebuilt_database_is_picked_up_without_restart(tmp_path, dash_db, reading):

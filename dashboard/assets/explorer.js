@@ -3,8 +3,7 @@
         stored view (and so in the address);
    address: writes the stored view into the address bar (history.replaceState, no reload),
         so the address is always a permalink, and keeps the language switch on this view;
-   png: downloads the chart as drawn (title, unit, period and source are part of the figure).
-   And the keyboard of the tabs (below). */
+   And, below, the Download & share panel's image buttons and the keyboard of the tabs. */
 (function () {
   "use strict";
   var TABS = ["chart", "table", "sources"];
@@ -51,17 +50,6 @@
         sw.setAttribute("href", window.location.pathname + "?" + other.toString().replace(/%2C/g, ","));
       }
       return window.dash_clientside.no_update;
-    },
-
-    png: function (n) {
-      if (!n) { return window.dash_clientside.no_update; }
-      var gd = document.querySelector("#explorer-graph .js-plotly-plot");
-      var b = document.getElementById("explorer-png");
-      if (gd && window.Plotly) {
-        window.Plotly.downloadImage(gd, {format: "png", width: 1000, height: 600, scale: 2,
-                                         filename: b ? b.getAttribute("data-filename") : "chart"});
-      }
-      return window.dash_clientside.no_update;
     }
   }});
 
@@ -80,5 +68,33 @@
     var to = tabs[(next + tabs.length) % tabs.length];
     to.focus();
     to.click();
+  });
+
+  /* The panel's PNG and SVG: the chart as an image carries it (dashboard/figures.py
+     for_export): the wide texts, and under the source a credit line (site, address,
+     licence) that the button holds; the same for every screen width. */
+  function forExport(gd, credit) {
+    var layout = JSON.parse(JSON.stringify(gd.layout)), meta = layout.meta, tx = meta.texts["export"];
+    var rtl = meta.lang === "ar";
+    meta.exported = true;   /* spi.js fits the charts it finds to their width: not this one */
+    layout.title.text = tx.title;
+    layout.title.subtitle.text = tx.subtitle;
+    layout.annotations[0].text = [tx.foot, rtl ? "\u2067" + credit + "\u2069" : credit].filter(Boolean).join("<br>");
+    layout.margin.t = tx.top;
+    layout.margin.b = tx.bottom;
+    layout.height = tx.height;
+    layout.legend.orientation = tx.legend;
+    layout.legend.y = tx.legend_y;
+    layout.legend.traceorder = tx.legend === "h" && rtl ? "reversed+grouped" : "grouped";
+    return {data: gd.data, layout: layout};
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target && e.target.closest && e.target.closest("[data-image-format]");
+    var gd = document.querySelector("#explorer-graph .js-plotly-plot");
+    if (!b || !gd || !window.Plotly) { return; }
+    var fig = forExport(gd, b.getAttribute("data-credit"));
+    var format = b.getAttribute("data-image-format");
+    window.Plotly.downloadImage(fig, {format: format, width: 1000, height: fig.layout.height,
+                                      scale: format === "png" ? 2 : 1, filename: b.getAttribute("data-filename")});
   });
 })();

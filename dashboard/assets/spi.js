@@ -62,7 +62,8 @@
   var NARROW = 560;
   function fit(gd) {
     var meta = gd.layout && gd.layout.meta, P = window.Plotly;
-    if (!meta || !meta.texts || !P || !gd.clientWidth) return;
+    /* an image being exported (explorer.js forExport) keeps the texts it was given */
+    if (!meta || !meta.texts || meta.exported || !P || !gd.clientWidth) return;
     var want = gd.clientWidth < NARROW ? "narrow" : "wide";
     var tx = meta.texts[want];
     if (gd.__spiFit === want && gd.layout.title && gd.layout.title.text === tx.title) return;

@@ -4,7 +4,7 @@ The URL is the view (store/view.py): the page's layout is built from it on the s
 chart included, so opening a permalink shows the view without waiting for a callback.
 Changing a control runs one callback that returns the new view's parts (dashboard/cache.py
 keeps them per build and view); clientside callbacks (assets/explorer.js) switch tabs,
-write the view back into the address bar and download the chart as PNG.
+write the view back into the address bar; the panel's image buttons are handled there too.
 """
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def layout(lang: str, **params):
         ]),
         tabs(view),
         html.Div(className="explorer-content", children=[
-            *heading(view, m),
+            html.Div(heading(view, m), id="explorer-heading"),
             html.Div(panels(view), className="panels"),
             html.Div(share, id="explorer-share"),
         ]),
@@ -93,15 +93,16 @@ def pressed(params: dict, group: str, value: str) -> dict:
     Output("explorer-state", "data"),
     Output("explorer-messages", "children"),
     Output("explorer-controls", "children"),
+    Output("explorer-heading", "children"),
     Input({"type": "explorer-opt", "group": ALL, "value": ALL}, "n_clicks"),
     State("explorer-state", "data"),
     prevent_initial_call=True,
 )
 def update(clicks, stored):
-    """A control was pressed: the new view, its parts, and the controls redrawn for it."""
+    """A control was pressed: the new view, its parts, and the controls and heading redrawn for it."""
     trig = ctx.triggered_id
     if not isinstance(trig, dict) or not any(c for c in (clicks or []) if c):
-        return (no_update,) * 6
+        return (no_update,) * 7
     stored = stored if isinstance(stored, dict) else {}
     lang = lang_of(stored.get("lang"))
     query = stored.get("query") if isinstance(stored.get("query"), dict) else {}
@@ -112,7 +113,7 @@ def update(clicks, stored):
     view = parse_view(params, meta(), lang)
     chart, table, share, ctrls = explorer_wire(view, base())
     return (chart, table, share, {"query": view.query(), "lang": lang, "tab": view.tab},
-            to_wire(message_box(view.messages, lang)), ctrls)
+            to_wire(message_box(view.messages, lang)), ctrls, to_wire(heading(view, meta())))
 
 
 clientside_callback(
@@ -128,10 +129,4 @@ clientside_callback(
     ClientsideFunction(namespace="explorer", function_name="address"),
     Output("explorer-messages", "role"),
     Input("explorer-state", "data"),
-)
-clientside_callback(
-    ClientsideFunction(namespace="explorer", function_name="png"),
-    Output("explorer-png", "title"),
-    Input("explorer-png", "n_clicks"),
-    prevent_initial_call=True,
 )

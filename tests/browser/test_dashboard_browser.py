@@ -114,14 +114,26 @@ def test_explorer_shows_nursery_enrolment(open_page):
 
 
 def test_explorer_arabic_chart_layout(open_page):
+    """Bars over time: time still left to right, the value axis on the right. One period's
+    figures: ranked bars, largest on top, named on the right, growing leftwards."""
     p = open_page()
-    page = p.open("/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&lang=ar", chart=True)
+    page = p.open("/explorer?indicator=om_associations&view=breakdown&lang=ar", chart=True)
     fig = graph_data(page)
-    assert fig["layout"]["yside"] == "right"                    # value axis on the right in Arabic
-    assert fig["data"][0]["x"] == ["يونيو 2025"]                # Omani month names
-    ticks = page.eval_on_selector("#explorer-graph g.xtick text", "e => e.textContent")
-    assert ticks == "يونيو 2025"
+    assert fig["layout"]["yside"] == "right"
+    assert fig["data"][0]["x"] == ["2021", "2023"]
+    assert page.eval_on_selector_all("#explorer-graph g.xtick text", "es => es.map(e => e.textContent)") == \
+        ["2021", "2023"]
     assert "المصدر" in fig["layout"]["foot"]
+    page = p.open("/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&lang=ar", chart=True)
+    (bars,) = graph_data(page)["data"]
+    assert bars["x"] == sorted(bars["x"]) and bars["x"][-1] == 142041       # Plotly's top category is the last
+    names, plot = page.evaluate("""() => {
+        const gd = document.querySelector('#explorer-graph .js-plotly-plot');
+        const names = [...gd.querySelectorAll('g.ytick text')].map(e => e.getBoundingClientRect().left);
+        return [Math.min(...names), gd.querySelector('.nsewdrag').getBoundingClientRect().right];
+    }""")
+    assert names >= plot - 1                                                  # the names right of the bars
+    assert "يونيو 2025" in page.inner_text("#explorer-graph")                # Omani month names
     assert p.errors == []
 
 
@@ -177,7 +189,8 @@ def test_permalink_reopens_the_same_view(open_page):
     again.click("#explorer-tab-chart")
     again.wait_for_selector("#explorer-graph .js-plotly-plot .main-svg")
     fig = graph_data(again)
-    assert fig["layout"]["barmode"] == "group" and [t["name"] for t in fig["data"]][:2] == ["Male", "Female"]
+    # one period with the breakdown (2021): ranked bars, largest on top (Plotly's last)
+    assert fig["layout"]["barmode"] == "group" and fig["data"][0]["y"] == ["Female", "Male"]
     assert p.errors == [] and p2.errors == []
 
 
@@ -269,7 +282,7 @@ def test_embed_is_chart_only_with_source(open_page):
     assert page.locator("nav.site-nav").count() == 0
     fig = graph_data(page, "#embed-graph")
     assert "Source:" in fig["layout"]["foot"]
-    assert [t["y"][0] for t in fig["data"][:2]] == [3365, 2708]
+    assert fig["data"][0]["y"] == ["Female", "Male"] and fig["data"][0]["x"] == [2708, 3365]
     href = page.get_attribute("a.embed-link", "href")
     assert href.startswith("/explorer?indicator=om_nursery_children") and "breakdown=sex" in href
 

@@ -1,0 +1,53 @@
+"""The explorer's Download & share panel in real Chromium, in Arabic and English, at desktop
+and phone widths, driven by the keyboard alone: Tab reaches the image buttons, Enter saves
+the chart as SVG and PNG, and the image carries the site's name, the view's address and the
+licence under its source; the citations name the release and its address; axe finds no
+violation of any impact."""
+from __future__ import annotations
+
+import struct
+
+import pytest
+
+SITE = {"ar": "إحصاءات الحماية الاجتماعية", "en": "Social protection statistics"}
+TITLE = {"ar": "حالات الضمان الاجتماعي", "en": "Social security cases"}
+
+
+def _tab_to(page, ident: str, limit: int = 120) -> None:
+    """Press Tab until the element `ident` has the focus (the keyboard's way there)."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement && document.activeElement.id") == ident:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{ident}")
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (360, 740)])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_panel_saves_images_that_say_where_they_came_from(open_page, lang, width, height):
+    p = open_page(width, height)
+    page = p.open(f"/explorer?indicator=om_ss_cases&lang={lang}", chart=True)
+    permalink = page.input_value("#react-entry-point #explorer-permalink")
+    assert permalink.endswith(f"/explorer?indicator=om_ss_cases&geo=OM&lang={lang}")
+    page.focus("#react-entry-point #explorer-tab-chart")
+    _tab_to(page, "explorer-png")
+    with page.expect_download() as png:
+        page.keyboard.press("Enter")
+    data = open(png.value.path(), "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24])[0] == 2000   # 1000 px wide at scale 2, whatever the screen
+    _tab_to(page, "explorer-svg")
+    with page.expect_download() as svg:
+        page.keyboard.press("Enter")
+    assert svg.value.suggested_filename == f"om_ss_cases_{lang}.svg"
+    text = open(svg.value.path(), encoding="utf-8").read()
+    for words in (SITE[lang], TITLE[lang], permalink.replace("&", "&amp;"), "CC-BY-4.0", "79,597"):
+        assert words in text, (words, text[-3000:])
+    # the citations, one a language, each naming its own address
+    for code in ("ar", "en"):
+        cite = page.input_value(f"#react-entry-point #explorer-cite-{code}")
+        assert SITE[code] in cite and TITLE[code] in cite and f"lang={code}" in cite
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner
+    assert p.axe() == []
+    assert p.errors == []
