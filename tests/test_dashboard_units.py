@@ -173,6 +173,20 @@ def test_arabic_figure_puts_axis_and_legend_on_the_right(dash_db):
     assert set(lay["meta"]["texts"]) == {"wide", "narrow", "export"}
 
 
+def test_value_labels_stay_readable(dash_db):
+    """Stacked segments too thin for a 10 px label carry none (uniformtext hides it; the table
+    has the figure), and no label is turned sideways; an Arabic label is isolated, so the dot
+    of "ر.ع." stays at its end."""
+    from dashboard.figures import figure
+    from store.formats import PDI, RLI
+    fig = figure(described({"indicator": "om_associations", "view": "breakdown"}, "ar")).to_plotly_json()
+    assert all(t["textangle"] == 0 and t["textposition"] == "inside" for t in fig["data"])
+    assert fig["layout"]["uniformtext"] == {"minsize": 10, "mode": "hide"}
+    per_case = figure(described({"indicator": "om_ss_paid", "view": "per_case"}, "ar")).to_plotly_json()
+    labels = [x for x in per_case["data"][0]["text"] if x]
+    assert labels and all(x.startswith(RLI) and x.endswith(PDI) and "ر.ع." in x for x in labels)
+
+
 def test_one_period_is_drawn_as_ranked_bars(dash_db):
     """One period, several figures: horizontal bars, largest on top, named on their axis (no
     legend); in Arabic the names are on the right and the bars grow leftwards."""

@@ -2,10 +2,14 @@
 and phone widths, driven by the keyboard alone: Tab reaches the image buttons, Enter saves
 the chart as SVG and PNG, and the image carries the site's name, the view's address and the
 licence under its source; the citations name the release and its address; axe finds no
-violation of any impact."""
+violation of any impact. And the embed snippet, pasted into another site's page, sizes its
+iframe to the chart."""
 from __future__ import annotations
 
 import struct
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -51,3 +55,48 @@ def test_the_panel_saves_images_that_say_where_they_came_from(open_page, lang, w
     assert scroll <= inner
     assert p.axe() == []
     assert p.errors == []
+
+
+@contextmanager
+def _article(html_text: str):
+    """A second web site on its own port (another origin), serving one article page."""
+    body = html_text.encode("utf-8")
+
+    class Article(BaseHTTPRequestHandler):
+        def do_GET(self):   # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Article)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{site.server_address[1]}/article.html"
+    finally:
+        site.shutdown()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_embed_snippet_sizes_its_iframe_to_the_chart(open_page, server, width):
+    """The panel's snippet, pasted into an article on another site: the iframe takes the
+    embedded page's own height (the chart and its source line), not the snippet's 560 px."""
+    from store.embed import iframe_snippet
+    snippet = iframe_snippet(f"{server}/embed/om_nursery_children?lang=ar&view=breakdown", "chart", 560)
+    with _article(f'<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+                  f"<h1>Article</h1>{snippet}<p>After the chart</p>") as address:
+        p = open_page(width, 800)
+        page = p.page
+        page.goto(address)
+        frame = page.frame_locator("iframe[data-spi-embed]")
+        frame.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30000)
+        embedded = next(f for f in page.frames if "/embed/" in f.url)
+        p.until("document.querySelector('iframe').getBoundingClientRect().height !== 560")
+        height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+        content = embedded.evaluate("document.documentElement.scrollHeight")
+        assert abs(height - content) <= 1 and height != 560, (height, content)
+        assert embedded.locator("text=المصدر").count() >= 1   # the source line is inside, not cut off
