@@ -306,16 +306,18 @@ def test_choosing_a_governorate_brings_its_figures_into_view(open_page, width, h
 
 PHONE_PAGES = ["/", "/explorer?indicator=om_spf_beneficiaries&view=breakdown&breakdown=beneficiary_category",
                "/explorer?indicator=om_ss_cases&tab=table", "/governorates?geo=OM-BJ", "/data", "/about", "/releases",
-               "/embed/om_ss_cases"]
+               "/embed/om_ss_cases", "/framework?country=LB", "/governorates?country=LB"]
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_no_page_scrolls_sideways_on_a_phone(open_page, lang):
+    """Every page at 360 px: nothing wider than the screen, and axe finds no violation of any impact."""
     page = open_page(360, 740)
     for path in PHONE_PAGES:
         page.open(path + ("&" if "?" in path else "?") + f"lang={lang}")
         width = page.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, (path, width)
+        assert page.axe() == [], path          # and accessible at this width too
 
 
 def test_the_data_page_prints_each_address_once(open_page):
