@@ -19,6 +19,8 @@ from store.texts import direction, t
 from store.view import View
 from store.wording import Described, citation
 
+from .chart_svg import twin
+from .components import RawHtml
 from .figures import graph_config, image_credit
 
 TABS = ("chart", "table", "sources")
@@ -41,8 +43,9 @@ def full_links(view: View) -> dict[str, str]:
 def chart_block(view: View, words: Described, fig: dict, meta):
     lang = view.lang
     return html.Figure(className="chart-figure", children=[
-        dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
-                  className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}, responsive=True),
+        chart_box(dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
+                            className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"},
+                            responsive=True), fig),
         html.Figcaption(className="chart-caption", children=[
             html.Ul([html.Li(n) for n in words.notes], className="chart-notes") if words.notes else None,
             html.Details(className="in-words", children=[
@@ -51,6 +54,12 @@ def chart_block(view: View, words: Described, fig: dict, meta):
             ]),
         ]),
     ])
+
+
+def chart_box(graph, fig: dict):
+    """The interactive chart over its server-drawn twin (dashboard/chart_svg.py): the twin is
+    in the first HTML and stays until plotly.js has drawn the chart in the same box."""
+    return html.Div(className="chart-box", children=[RawHtml(html=twin(fig), className="chart-twin"), graph])
 
 
 def embed_url(view: View, base: str) -> str:

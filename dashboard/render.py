@@ -4,8 +4,8 @@ The index page carries the requested page already rendered as HTML (cards, SVG s
 tables, text), so it appears before any JavaScript has loaded; when React has mounted and
 rendered the same page, CSS hides this copy (see assets/style.css, `#ssr`). Ids are left
 out so the copy never clashes with the live page. Interactive Dash components become
-their static equivalents (a link stays a link; a graph becomes a placeholder box holding
-the chart's text alternative).
+their static equivalents (a link stays a link; a graph is left to its server-drawn twin,
+which the page puts beside it).
 """
 from __future__ import annotations
 
@@ -87,9 +87,8 @@ def _html(node) -> str:
             return ""
         if typ == "Input":   # with its value: a read-only address reads before scripts run
             return f"<input{_attrs({k: v for k, v in props.items() if k in ('type', 'value', 'readOnly', 'className', 'name')})}>"
-        if typ == "Graph":
-            height = (props.get("style") or {}).get("height", "460px")
-            return f'<div class="graph-placeholder" style="height:{escape(str(height))}" aria-hidden="true"></div>'
+        if typ == "Graph":   # its server-drawn twin stands beside it (dashboard/blocks.py chart_box)
+            return ""
         if typ in ("RadioItems", "Checklist"):
             value = props.get("value")
             values = value if isinstance(value, list) else [value]

@@ -9,6 +9,7 @@ case) are recomputed here from the downloaded rows and must equal the ones drawn
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections import Counter, defaultdict
@@ -82,6 +83,15 @@ def _drawn(fig: dict) -> list[float]:
     return values + [float(re.sub(r"[^0-9.]", "", text)) for text in big]
 
 
+def _twin_drawn(svg: str) -> list[float]:
+    """The figures the server-drawn twin shows (its wide variant): each bar's and point's
+    data-value, or the one number it prints large."""
+    wide = svg.split('class="chart-twin-svg narrow"')[0]
+    big = re.findall(r'font-size="46"[^>]*>([^<]*)<', wide)
+    return [float(v) for v in re.findall(r'data-value="([^"]+)"', wide)] + \
+        [float(re.sub(r"[^0-9.]", "", html.unescape(text))) for text in big]
+
+
 def _table_values(table_html: str) -> list[float]:
     """The numbers of the page's table as it is sent (each value cell's data-sort)."""
     return [float(v) for v in re.findall(r'<td class="num" data-sort="([^"]*)"', table_html) if v]
@@ -135,7 +145,8 @@ def test_chart_table_download_and_api_hold_the_same_figures(site):
         view = parse_view(params, m, "en")
         assert not view.messages, (params, view.messages)
         chart, table, _, _ = to_wire(list(explorer_parts(view, BASE)))
-        fig = chart["props"]["children"][0]["props"]["figure"]
+        twin_html, graph = (c["props"] for c in chart["props"]["children"][0]["props"]["children"])
+        fig = graph["figure"]
         table_html = table["props"]["children"][1]["props"]["html"]
         links = data_links(view, m)
         download = site.get(links["csv"])
@@ -148,6 +159,8 @@ def test_chart_table_download_and_api_hold_the_same_figures(site):
         drawn = _drawn(fig)
         if not _same(drawn, _expected_drawn(view, m, published)):
             failures.append(("chart != download", params, drawn, [r["value"] for r in published]))
+        if not _same(_twin_drawn(twin_html["html"]), drawn):
+            failures.append(("server-drawn twin != chart", params, _twin_drawn(twin_html["html"]), drawn))
         shown = _table_values(table_html)
         derived_shown = [float(v) for v in re.findall(
             r'<tr class="derived-row">.*?<td class="num" data-sort="([^"]*)"', table_html)]

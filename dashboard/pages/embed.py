@@ -13,6 +13,7 @@ from store.catalogue import meta
 from store.texts import direction, t
 from store.view import parse_view
 
+from ..blocks import chart_box
 from ..cache import view_for
 from ..figures import graph_config
 from ..layout import message_box
@@ -33,8 +34,9 @@ def layout(lang: str, indicator: str | None = None, **params):
             message_box(view.messages, lang),
             html.H1(words.title, className="visually-hidden"),   # drawn on the chart; said to screen readers
             html.Figure(className="chart-figure", children=[
-                dcc.Graph(id="embed-graph", figure=fig, config=graph_config(view.indicator, lang),
-                          className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}),
+                chart_box(dcc.Graph(id="embed-graph", figure=fig, config=graph_config(view.indicator, lang),
+                                    className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}),
+                          fig),
                 html.Figcaption([html.P(words.alt, className="visually-hidden"),
                                  html.A(t("embed_open", lang), href=f"/explorer?{view.query_string()}",
                                         target="_blank", rel="noopener", className="embed-link")]),

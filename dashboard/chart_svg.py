@@ -1,0 +1,232 @@
+"""The server-drawn twin of a chart: the Plotly figure (dashboard/figures.py) as plain SVG.
+
+The explorer and the embed send it in their first HTML, so a chart is on screen before any
+script has run, and keep it in the page until plotly.js has drawn the interactive chart in
+the same box (assets/style.css `.chart-box`): no blank box, no jump. It is drawn from the
+figure itself (its traces, texts, colours, axis sides and ranges), so it shows the same
+figures; each mark carries its value (`data-value`), which tests compare with the figure's.
+
+The width is not known on the server: the twin is 100% wide and as tall as the chart.
+Texts and axis labels are placed in percent of the width; the marks are drawn in a nested
+SVG stretched to the plot area (its lines keep their width: non-scaling strokes, and dots
+are round line caps). Two variants are sent, the "wide" and the "narrow" texts of the
+figure, and CSS shows the one for the screen, as assets/spi.js does for the live chart.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .figures import AXIS_TITLE, FONT, GRID, INK, MUTED
+
+W = 1000                                   # the plot area's own width, in its viewBox units
+MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room for the axis labels
+    ("wide", False): (8.0, 89.0), ("wide", True): (3.0, 89.0),
+    ("narrow", False): (17.0, 80.0), ("narrow", True): (3.0, 80.0)}
+RANKED = {("wide", False): (24.0, 64.0), ("wide", True): (12.0, 64.0),
+          ("narrow", False): (38.0, 47.0), ("narrow", True): (15.0, 47.0)}
+
+
+def _text(x: str, y: float, body: str, size: int, colour: str = INK, anchor: str = "start", extra: str = "") -> str:
+    return (f'<text x="{x}" y="{y:.1f}" font-size="{size}" fill="{colour}" text-anchor="{anchor}"{extra}>'
+            f"{escape(body)}</text>")
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (text or "").split("<br>") if line]
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round values from 0 to `top` for gridlines (1, 2 or 5 times a power of ten apart)."""
+    if top <= 0:
+        return [0.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [i * step for i in range(int(top / step) + 1)]
+
+
+def _tick(value: float, percent: bool) -> str:
+    return f"{value:.0f}%" if percent else f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
+
+
+def chart_svg(fig: dict, variant: str) -> str:
+    """The twin of `fig` laid out with its `variant` ("wide" or "narrow") texts."""
+    layout = fig["layout"]
+    meta = layout["meta"]
+    tx, rtl = meta["texts"][variant], meta["lang"] == "ar"
+    height, top, bottom = tx["height"], tx["top"], tx["bottom"]
+    plot_h = height - top - bottom
+    side, anchor = ("99%", "end") if rtl else ("1%", "start")
+    out = [f'<svg class="chart-twin-svg {variant}" width="100%" height="{height}" role="img" '
+           f'aria-label="{escape(" ".join(_lines(tx["title"])), quote=True)}" font-family="{escape(FONT, quote=True)}" '
+           f'direction="ltr">']
+    y = 12.0
+    for line in _lines(tx["title"]):
+        y += 24
+        out.append(_text(side, y, line, 17, INK, anchor))
+    for line in _lines(tx["subtitle"]):
+        y += 18
+        out.append(_text(side, y, line, 13, MUTED, anchor))
+    legend = [t for t in fig["data"] if layout.get("showlegend") and t.get("showlegend", True) and t.get("name")]
+    out += _legend(legend, tx, side, anchor, y + 8)
+    traces = [t for t in fig["data"] if t.get("hoverinfo") != "skip" and not str(t.get("legendgroup", "")).startswith("target")]
+    if traces and traces[0].get("orientation") == "h":
+        out += _ranked(traces[0], layout, variant, rtl, top, plot_h)
+    elif traces:
+        out += _by_category(fig["data"], layout, variant, rtl, top, plot_h)
+    for a in layout["annotations"][1:]:   # the big number and its context, an embargo notice
+        if a.get("xref") == "paper":
+            shift = -a.get("yshift", 0) + (-8 if a.get("yanchor") == "bottom" else a["font"]["size"] + 4)
+            y = top + plot_h * (1 - a["y"]) + shift
+            turn = f' transform="rotate({a["textangle"]} 500 {y:.0f})"' if a.get("textangle") else ""
+            out.append(_text("50%", y, a["text"], a["font"]["size"], a["font"]["color"], "middle", turn))
+    ranked = layout["xaxis"].get("showticklabels") is False
+    y = height - bottom + 42 + AXIS_TITLE * ranked
+    for line in _lines(tx["foot"]):
+        y += 15
+        out.append(_text(side, y, line, 11, MUTED, anchor))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _legend(traces: list[dict], tx: dict, side: str, anchor: str, y: float) -> list[str]:
+    """The legend under the subtitle: a coloured square before each name, one a row or in one row."""
+    if not traces:
+        return []
+    items = [(_colour(t), t["name"]) for t in traces]
+    if tx["legend"] == "h":
+        spans = "".join(f'<tspan fill="{c}">■ </tspan><tspan fill="{INK}">{escape(n)}   </tspan>' for c, n in items)
+        return [f'<text x="{side}" y="{y + 16:.1f}" font-size="12" text-anchor="{anchor}">{spans}</text>']
+    return [f'<text x="{side}" y="{y + 16 + 28 * i:.1f}" font-size="12" text-anchor="{anchor}">'
+            f'<tspan fill="{c}">■ </tspan><tspan fill="{INK}">{escape(n)}</tspan></text>' for i, (c, n) in enumerate(items)]
+
+
+def _colour(trace: dict) -> str:
+    return (trace.get("marker") or {}).get("color") or (trace.get("line") or {}).get("color") or INK
+
+
+def _at(left: float, width: float, x: float) -> str:
+    """A position in the plot area (0..W) as a percent of the chart's width."""
+    return f"{left + width * x / W:.2f}%"
+
+
+def _value_top(values: list[float], axis: dict) -> float:
+    given = axis.get("range")
+    if given:
+        return max(given)
+    return (max(values) if values else 1) * 1.1 or 1
+
+
+def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:
+    """Bars (grouped or stacked) or lines over the categories of the x axis, value axis on its side."""
+    left, width = MARGINS[(variant, rtl)]
+    cats = layout["xaxis"].get("categoryarray") or data[0]["x"]
+    band = W / max(len(cats), 1)
+    traces = [t for t in data if t.get("hoverinfo") != "skip"]
+    bars = [t for t in traces if t["type"] == "bar"]
+    stacked = layout.get("barmode") == "stack"
+    sums = [sum(t["y"][i] or 0 for t in bars) for i in range(len(cats))] if stacked and bars else []
+    values = [v for t in traces for v in t["y"] if v is not None] + sums
+    vtop = _value_top(values, layout["yaxis"])
+    percent = layout["yaxis"].get("ticksuffix") == "%"
+    ypx = lambda v: top + plot_h - v / vtop * plot_h  # noqa: E731
+    out = [f'<svg x="{left}%" y="{top}" width="{width}%" height="{plot_h}" viewBox="0 0 {W} {plot_h}" '
+           'preserveAspectRatio="none" overflow="visible">']
+    labels = []
+    for tick in nice_ticks(vtop):
+        y = plot_h - tick / vtop * plot_h
+        out.append(f'<line x1="0" x2="{W}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID if tick else MUTED}" '
+                   'vector-effect="non-scaling-stroke"/>')
+        labels.append(_text(f"{left + width + 0.8:.2f}%" if rtl else f"{left - 0.8:.2f}%", top + y + 4,
+                            _tick(tick, percent), 12, MUTED, "start" if rtl else "end"))
+    base = [0.0] * len(cats)
+    for n, t in enumerate(bars):
+        colour = _colour(t)
+        for i, v in enumerate(t["y"]):
+            if v is None:
+                continue
+            if stacked:
+                x0, w, y0 = band * i + band * 0.175, band * 0.65, base[i]
+                base[i] += v
+            else:
+                w = band * 0.65 / len(bars)
+                x0, y0 = band * i + band * 0.175 + w * n, 0.0
+            y1 = plot_h - (y0 + v) / vtop * plot_h
+            out.append(f'<rect x="{x0:.1f}" y="{y1:.1f}" width="{w:.1f}" height="{v / vtop * plot_h:.1f}" '
+                       f'fill="{colour}" data-value="{v!r}"/>')
+            text = (t.get("text") or [""] * len(t["y"]))[i]
+            tall = v / vtop * plot_h
+            if text and not stacked:
+                labels.append(_text(_at(left, width, x0 + w / 2), top + y1 - 5, text, 12, INK, "middle"))
+            elif text and tall >= 16:   # inside its segment, as Plotly does; a thin one has none
+                labels.append(_text(_at(left, width, x0 + w / 2), top + y1 + tall / 2 + 4, text, 12, "white", "middle"))
+    for t in data:   # lines, with a gap's dashed connector and a target line
+        if t["type"] != "scatter":
+            continue
+        colour, dash = _colour(t), (t.get("line") or {}).get("dash")
+        points = [(band * (i + 0.5), plot_h - v / vtop * plot_h, v) for i, v in enumerate(t["y"]) if v is not None]
+        if len(t["y"]) == 2 and len(cats) != 2:   # a connector or target line spans given categories
+            points = [(band * (cats.index(x) + 0.5), plot_h - v / vtop * plot_h, v) for x, v in zip(t["x"], t["y"])]
+        style = f'stroke="{colour}" vector-effect="non-scaling-stroke" stroke-width="2"' + (
+            ' stroke-dasharray="6 4"' if dash in ("dash", "dot") else "")
+        for a, b in zip(points, points[1:]):
+            if t.get("hoverinfo") == "skip" or _adjacent(t, a, b, band):
+                out.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" {style}/>')
+        if "markers" in (t.get("mode") or ""):
+            for i, v in enumerate(t["y"]):
+                if v is not None:
+                    x, y = band * (i + 0.5), plot_h - v / vtop * plot_h
+                    out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                               f'stroke-width="10" stroke-linecap="round" vector-effect="non-scaling-stroke" '
+                               f'data-value="{v!r}"/>')
+                    text = (t.get("text") or [""] * len(t["y"]))[i]
+                    if text:
+                        labels.append(_text(_at(left, width, x), ypx(v) - 10, text, 13, INK, "middle"))
+    out.append("</svg>")
+    for a in layout["annotations"]:   # "no figure published" under a gap
+        if a.get("xref") == "x":
+            labels.append(_text(_at(left, width, band * (a["x"] + 0.5)), top + plot_h - 8, a["text"], 11, MUTED,
+                                "middle"))
+    for i, cat in enumerate(cats):   # category labels under the axis
+        if len(cats) <= 12 or i % math.ceil(len(cats) / 8) == 0:
+            labels.append(_text(_at(left, width, band * (i + 0.5)), top + plot_h + 18, str(cat), 12, INK, "middle"))
+    return out + labels
+
+
+def _adjacent(trace: dict, a: tuple, b: tuple, band: float) -> bool:
+    """Two points of a published line are joined only when neighbours (a gap has its own dashed
+    connector); a target line's two ends always are."""
+    return str(trace.get("legendgroup", "")).startswith("target") or abs(b[0] - a[0] - band) < 1e-6
+
+
+def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:
+    """Horizontal bars, the last category on top (as Plotly draws them), names on the reader's side."""
+    left, width = RANKED[(variant, rtl)]
+    names, values, texts = trace["y"], trace["x"], trace.get("text") or [""] * len(trace["x"])
+    vtop = _value_top([v for v in values if v is not None], layout["xaxis"])
+    band = plot_h / max(len(names), 1)
+    out = [f'<svg x="{left}%" y="{top}" width="{width}%" height="{plot_h}" viewBox="0 0 {W} {plot_h}" '
+           'preserveAspectRatio="none" overflow="visible">']
+    labels = []
+    colour = _colour(trace)
+    for i, (name, v, text) in enumerate(zip(names, values, texts)):
+        row = plot_h - band * (i + 1)
+        mid = top + row + band / 2 + 4
+        labels.append(_text(f"{left + width + 1:.2f}%" if rtl else f"{left - 1:.2f}%", mid, name, 12, INK,
+                            "start" if rtl else "end"))
+        length = 0.0 if v is None else v / vtop * W
+        if v is not None:
+            x0 = W - length if rtl else 0
+            out.append(f'<rect x="{x0:.1f}" y="{row + band * 0.175:.1f}" width="{length:.1f}" '
+                       f'height="{band * 0.65:.1f}" fill="{colour}" data-value="{v!r}"/>')
+        end = W - length - 8 if rtl else length + 8
+        labels.append(_text(_at(left, width, end), mid, text, 12, INK, "end" if rtl else "start"))
+    out.append(f'<line x1="{W if rtl else 0}" x2="{W if rtl else 0}" y1="0" y2="{plot_h}" stroke="{MUTED}" '
+               'vector-effect="non-scaling-stroke"/></svg>')
+    return out + labels
+
+
+def twin(fig: dict) -> str:
+    """Both variants of the twin; CSS shows the one that fits the screen."""
+    return chart_svg(fig, "wide") + chart_svg(fig, "narrow")
