@@ -10,7 +10,9 @@ exactly as `spi serve` does (2 workers, gthread, debug off, --no-control-socket)
 
 * time to first chart per page, in headless Chromium (/usr/bin/chromium), each run in a
   fresh browser context (cold HTTP cache), median and p90 of --runs: "chart" is navigation
-  start to the first chart drawn and visible (an SVG sparkline, the map, or Plotly's SVG),
+  start to the first chart drawn and visible (an SVG sparkline, the map, a chart's server-drawn
+  twin, or Plotly's SVG), and the same for a minimal one-chart Dash app (bench/peer_dash_app.py)
+  served alike in the same run, with each page's ratio to it,
   "usable" is navigation start to the page rendered by React with its callbacks answered;
 * explorer callback latency over HTTP (POST /_dash-update-component, keep-alive), p50/p95,
   for states never seen before (cold: view built, figure made, serialised) and for the same
@@ -59,7 +61,7 @@ window.__spiBench = {};
     return r.width > 0 && r.height > 0;
   }
   function check() {
-    if (!T.chart && visible('svg.sparkline, svg.gov-map, .js-plotly-plot .main-svg')) {
+    if (!T.chart && visible('svg.sparkline, svg.gov-map, .chart-twin > svg, .js-plotly-plot .main-svg')) {
       requestAnimationFrame(function () { T.chart = T.chart || performance.now(); });
     }
     if (!T.react && document.querySelector('#react-entry-point .page')) {
@@ -87,16 +89,21 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn as `spi serve` runs it, on a free port, for one database."""
+    """gunicorn as `spi serve` runs it, on a free port, for one database (or, with `app`, the
+    peer app in bench/, with the same gunicorn settings)."""
 
-    def __init__(self, db: Path, workers: int = 2):
+    def __init__(self, db: Path | None, workers: int = 2, app: str | None = None):
         from spi.serve import gunicorn_args
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+        env = dict(os.environ, DASH_DEBUG="false", **({"SPI_DB": str(db)} if db else {}))
+        args = gunicorn_args("127.0.0.1", self.port, workers)
+        if app:   # the same settings, without our warm-up hooks; the last argument names the app
+            at = args.index("--config")
+            args = [*args[:at], *args[at + 2:-1], app]
         self.log = tempfile.NamedTemporaryFile(prefix="bench_dashboard_", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *gunicorn_args("127.0.0.1", self.port, workers)],
-                                     cwd=PROJECT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([sys.executable, "-m", "gunicorn", *args], cwd=PROJECT, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 180
         while time.time() < deadline:
             try:
@@ -276,12 +283,14 @@ def requests_per_second(server: Server, path: str = "/", seconds: float = 5.0, t
 
 # ---------------------------------------------------------------- Lighthouse
 
-def lighthouse(url: str) -> dict:
+def lighthouse(url: str, mobile: bool = True) -> dict:
+    """Lighthouse's scores for a page: mobile (its default: a mid-range phone, slow 4G, CPU
+    slowed 4x) or desktop."""
     if not LIGHTHOUSE.exists():
         return {"error": "node_modules/.bin/lighthouse missing (run npm ci)"}
     out = Path(tempfile.mkdtemp(prefix="lh_")) / "report.json"
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    cmd = [str(LIGHTHOUSE), url, "--preset=desktop", "--only-categories=performance,accessibility",
+    cmd = [str(LIGHTHOUSE), url, *([] if mobile else ["--preset=desktop"]), "--only-categories=performance,accessibility",
            "--output=json", f"--output-path={out}", "--quiet",
            "--chrome-flags=--headless --no-sandbox --disable-gpu --disable-dev-shm-usage"]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=240)
@@ -326,11 +335,18 @@ def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, 
     server = Server(db)
     try:
         if pages:
-            timings = first_chart(server.base, pages, runs)
-            print(f"{'page':<14}{'first chart median':>20}{'p90':>8}{'usable median':>16}{'p90':>8}   (s, {runs} cold loads)")
+            peer = Server(None, app="bench.peer_dash_app:server")
+            try:
+                timings = first_chart(server.base, pages, runs)
+                timings["dash peer"] = first_chart(peer.base, {"dash peer": "/"}, runs)["dash peer"]
+            finally:
+                peer.stop()
+            base = timings["dash peer"]["chart_median"]
+            print(f"{'page':<14}{'first chart median':>20}{'p90':>8}{'usable median':>16}{'p90':>8}{'x peer':>8}"
+                  f"   (s, {runs} cold loads; x peer: first chart / the one-chart Dash app's)")
             for name, r in timings.items():
                 print(f"{name:<14}{r['chart_median']:>20.3f}{r['chart_p90']:>8.3f}{r['usable_median']:>16.3f}"
-                      f"{r['usable_p90']:>8.3f}")
+                      f"{r['usable_p90']:>8.3f}{r['chart_median'] / base:>8.2f}")
         states = callback_states(db, callbacks)
         cb = callback_latency(server, states)
         print(f"explorer callback over HTTP ({cb['n']} distinct clicks): cold p50 {cb['cold_p50']:.1f} ms, "
@@ -340,12 +356,12 @@ def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, 
         mem = server.peak_memory_mb()
         print("peak memory per worker (VmHWM): " + ", ".join(f"{m:.0f} MB" for m in mem))
         if do_lighthouse:
-            for name in ("overview", "explorer"):
+            for name in ("overview", "explorer", "governorates", "embed"):
                 lh = lighthouse(server.base + pages.get(name, "/"))
                 if "error" in lh:
                     print(f"lighthouse {name}: failed: {lh['error']}")
                 else:
-                    print(f"lighthouse desktop {name}: performance {lh['performance']}, accessibility "
+                    print(f"lighthouse mobile {name}: performance {lh['performance']}, accessibility "
                           f"{lh['accessibility']} (FCP {lh['fcp_ms']} ms, LCP {lh['lcp_ms']} ms, TBT {lh['tbt_ms']} ms)")
     finally:
         server.stop()

@@ -12,7 +12,8 @@ Speed, by design:
 - The requested page is rendered on the server and sent inside the first HTML response
   (#ssr), so cards, sparklines and tables paint before any JavaScript has run; the scripts
   are deferred. When React has rendered the same page, CSS hides the server copy.
-- Charts use the plotly.js basic bundle (1.2 MB, loaded only by pages with a chart).
+- Charts are drawn on the server first (dashboard/chart_svg.py); the plotly.js basic bundle
+  (1.2 MB) is loaded at the reader's first interaction, only on pages with a chart (assets/spi.js).
 - Static files are compressed once per process and cached; views are cached per build.
 """
 from __future__ import annotations
@@ -80,9 +81,6 @@ class App(Dash):
         renderer = kw.get("renderer", "").replace(
             "var renderer = new DashRenderer();",
             "document.addEventListener('DOMContentLoaded', function () { window.renderer = new DashRenderer(); });")
-        if flask.has_request_context() and flask.request.path.startswith(("/explorer", "/embed")):
-            # the chart's plotly.js bundle downloads while React starts, not after
-            kw["css"] = kw.get("css", "") + f'<link rel="preload" as="script" href="{self.get_asset_url(PLOTLY_BUNDLE)}">'
         entry = f'<div id="react-entry-point"></div>\n<div id="ssr" class="ssr">{ssr}</div>'
         values = dict(kw, lang=lang, dir=direction(lang), app_entry=entry, scripts=scripts, renderer=renderer,
                       title=title or kw.get("title", ""))

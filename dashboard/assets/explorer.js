@@ -88,13 +88,22 @@
     layout.legend.traceorder = tx.legend === "h" && rtl ? "reversed+grouped" : "grouped";
     return {data: gd.data, layout: layout};
   }
+  function drawn(then, tries) {   /* the interactive chart, once plotly.js has drawn it */
+    var gd = document.querySelector("#explorer-graph .js-plotly-plot");
+    if (gd && gd.layout && gd.layout.meta) { then(gd); } else if (tries > 0) {
+      setTimeout(function () { drawn(then, tries - 1); }, 50);
+    }
+  }
   document.addEventListener("click", function (e) {
     var b = e.target && e.target.closest && e.target.closest("[data-image-format]");
-    var gd = document.querySelector("#explorer-graph .js-plotly-plot");
-    if (!b || !gd || !window.Plotly) { return; }
-    var fig = forExport(gd, b.getAttribute("data-credit"));
-    var format = b.getAttribute("data-image-format");
-    window.Plotly.downloadImage(fig, {format: format, width: 1000, height: fig.layout.height,
-                                      scale: format === "png" ? 2 : 1, filename: b.getAttribute("data-filename")});
+    if (!b || !window.spiPlotly) { return; }
+    window.spiPlotly().then(function (P) {
+      drawn(function (gd) {
+        var fig = forExport(gd, b.getAttribute("data-credit"));
+        var format = b.getAttribute("data-image-format");
+        P.downloadImage(fig, {format: format, width: 1000, height: fig.layout.height,
+                              scale: format === "png" ? 2 : 1, filename: b.getAttribute("data-filename")});
+      }, 200);
+    });
   });
 })();

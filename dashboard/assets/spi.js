@@ -25,6 +25,41 @@
     });
   } catch (e) { window._dashPlotlyJSURL = plotlyUrl; }
 
+  /* plotly.js is loaded at the reader's first interaction with the page (pointer, touch, key,
+     wheel, scroll, focus), not before: until then the chart's server-drawn twin is on screen
+     (dashboard/chart_svg.py), so a reader who only reads never waits for 1.2 MB of script
+     to be parsed. dcc.Graph waits for window.Plotly: until plotly.js is here it is a promise
+     (which Promise.resolve adopts), then plotly.js itself, which sets it when it loads. */
+  var plotly = null, arrived, requested = false, wanted = false, interacted = false;
+  var coming = new Promise(function (resolve) { arrived = resolve; });
+  var EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "wheel", "scroll", "focusin"];
+  function loadPlotly() {
+    if (requested || plotly) return;
+    requested = true;
+    var s = document.createElement("script");
+    s.src = plotlyUrl;
+    s.async = true;
+    document.head.appendChild(s);
+  }
+  function interaction() {
+    interacted = true;
+    EVENTS.forEach(function (name) { window.removeEventListener(name, interaction, true); });
+    if (wanted) loadPlotly();   /* a page without a chart never asks for it */
+  }
+  try {
+    Object.defineProperty(window, "Plotly", {
+      configurable: true,
+      get: function () {
+        if (!plotly) { wanted = true; if (interacted) loadPlotly(); }
+        return plotly || coming;
+      },
+      set: function (p) { plotly = p; arrived(p); }
+    });
+    EVENTS.forEach(function (name) { window.addEventListener(name, interaction, {capture: true, passive: true}); });
+  } catch (e) { /* a browser that cannot: dcc.Graph loads plotly.js itself */ }
+  /* plotly.js, loaded now if it is not yet (the image buttons need it at once) */
+  window.spiPlotly = function () { loadPlotly(); return coming; };
+
   function navigate(href) {
     window.history.pushState({}, "", href);
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
@@ -63,7 +98,7 @@
   function fit(gd) {
     var meta = gd.layout && gd.layout.meta, P = window.Plotly;
     /* an image being exported (explorer.js forExport) keeps the texts it was given */
-    if (!meta || !meta.texts || meta.exported || !P || !gd.clientWidth) return;
+    if (!meta || !meta.texts || meta.exported || !P || !P.relayout || !gd.clientWidth) return;
     var want = gd.clientWidth < NARROW ? "narrow" : "wide";
     var tx = meta.texts[want];
     if (gd.__spiFit === want && gd.layout.title && gd.layout.title.text === tx.title) return;

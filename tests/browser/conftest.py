@@ -114,8 +114,15 @@ class Page:
         # React has rendered the page (the server-rendered copy is then hidden)
         self.page.wait_for_selector("#react-entry-point .page", timeout=30000)
         if chart:
+            self.interact()
             self.page.wait_for_selector("#react-entry-point .js-plotly-plot .main-svg", timeout=30000)
         return self.page
+
+    def interact(self) -> None:
+        """A reader's first move: plotly.js loads then, not before (assets/spi.js); until
+        then a chart is its server-drawn twin."""
+        self.page.mouse.move(3, 3)
+        self.page.mouse.move(6, 6)
 
     def until(self, expression: str, timeout: float = 30) -> None:
         """Wait until a JavaScript expression is true. (Not page.wait_for_function: it evaluates

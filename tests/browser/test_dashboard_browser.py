@@ -201,6 +201,7 @@ def test_language_switch_keeps_the_view(open_page):
     p.until("location.search.includes('breakdown=sex')")
     page.click("#react-entry-point a.lang-switch")
     page.wait_for_url(re.compile(r".*lang=en.*"))
+    p.interact()
     p.page.wait_for_selector("#react-entry-point #explorer-graph .js-plotly-plot .main-svg")
     q = parse_qs(urlparse(page.url).query)
     assert q["lang"] == ["en"] and q["indicator"] == ["om_nursery_children"] and q["breakdown"] == ["sex"]

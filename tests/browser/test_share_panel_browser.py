@@ -93,7 +93,7 @@ def test_the_embed_snippet_sizes_its_iframe_to_the_chart(open_page, server, widt
         page = p.page
         page.goto(address)
         frame = page.frame_locator("iframe[data-spi-embed]")
-        frame.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30000)
+        frame.locator(".chart-twin > svg").first.wait_for(state="attached", timeout=30000)   # the chart, drawn on the server
         embedded = next(f for f in page.frames if "/embed/" in f.url)
         p.until("document.querySelector('iframe').getBoundingClientRect().height !== 560")
         height = page.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
