@@ -2,10 +2,11 @@
 
 * Every answer carries `ETag` (from the database build, the address and the query) and
   `Last-Modified` (when the build was made); `If-None-Match` or `If-Modified-Since` that
-  still match get `304 Not Modified` before any query runs. `Cache-Control: public,
-  no-cache` lets browsers and proxies keep the bytes but ask again (cheaply) after a
-  rebuild; it is the only caching header an answer carries (no `Expires`, no `max-age`,
-  whatever made the body). Errors are `Cache-Control: no-store`.
+  still match get `304 Not Modified` before any query runs (`fresh`, which the site's pages
+  use too: spi/caching.py). `Cache-Control: public, no-cache` lets browsers and proxies keep
+  the bytes but ask again (cheaply) after a rebuild; it is the only caching header an answer
+  carries (no `Expires`, whatever made the body). The composed site gives public answers a
+  freshness lifetime in its place (spi/caching.py). Errors are `Cache-Control: no-store`.
 * Every answer of these routes, errors included, is `X-Content-Type-Options: nosniff`.
 * Compression: answers are gzip-compressed here when the client accepts it, unless a
   Content-Encoding is already set; if the app also runs flask-compress, it sees the
@@ -60,6 +61,16 @@ def etag_for(version: str) -> str:
         h.update(part.encode("utf-8", "surrogateescape"))
         h.update(b"\0")
     return h.hexdigest()[:32]
+
+
+def fresh(version: str, built_at=None) -> tuple[str, Response | None]:
+    """This request's validator on `version` (the build read, and whatever else the answer
+    depends on), and the 304 to answer instead when the client holds that version already.
+    A reading of a release still under embargo has validators of its own (its answers carry
+    the embargo notice). Without `built_at`, If-Modified-Since is not honoured (for answers
+    that change with more than the build)."""
+    etag = etag_for(releases.cache_key(version))
+    return etag, not_modified(etag, built_at)
 
 
 def not_modified(etag: str, built_at) -> Response | None:

@@ -43,7 +43,7 @@ from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, par
 from . import dataset, documents, frameworks, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
-from .http import error, etag_for, finish, from_param_error, language_error, not_modified
+from .http import error, finish, fresh, from_param_error, language_error
 from .readme import readme, view_text
 from .shape import LABEL_MODES, shape
 from .xlsx import EXCEL_MAX_ROWS, indicator_workbook, place_workbook
@@ -86,8 +86,8 @@ def endpoint(rule: str):
 
 
 def _fresh(m) -> tuple[str, Response | None]:
-    etag = etag_for(m.version)
-    return etag, not_modified(etag, m.built_at)
+    """The validator of an answer that depends on the build `m` alone (and the address)."""
+    return fresh(m.version, m.built_at)
 
 
 # -- per-indicator downloads --------------------------------------------------------------------
@@ -390,8 +390,7 @@ def api_releases(m):
     """Every release up to the one read (newest first), and the releases announced."""
     fmt = _api_format(())
     today = releases.today(m.timezone)
-    etag = etag_for(f"{m.version}-{today}")   # the announced releases end with the day
-    cached = not_modified(etag, m.built_at)
+    etag, cached = fresh(f"{m.version}-{today}", m.built_at)   # the announced releases end with the day
     if cached:
         return cached
     data = [documents.release(r, m.timezone) for r in reversed(release_list())]
@@ -436,8 +435,7 @@ def releases_ics(m):
     params.check_known(request.args, ("lang",))
     lang = params.language(request.args)
     today = releases.today(m.timezone)
-    etag = etag_for(f"{m.version}-{today}-{lang}")
-    cached = not_modified(etag, m.built_at)
+    etag, cached = fresh(f"{m.version}-{today}-{lang}", m.built_at)
     if cached:
         return cached
     return finish(Response(calendar_feed(m, calendar_from(m, today), lang, public_base(request.host_url)), mimetype="text/calendar"),

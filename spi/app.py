@@ -1,17 +1,25 @@
 """The web application: the dashboard (dashboard/) and the open-data service (api/) on one
-Flask server, with the site's rules for every request (spi/policy.py). gunicorn runs
-`spi.app:server`; `spi serve` starts it.
+Flask server, with the site's rules for every request (spi/policy.py) and for caches
+(spi/caching.py). gunicorn runs `spi.app:server`; `spi serve` starts it.
+
+Behind a reverse proxy (SPI_BEHIND_PROXY=1, which `spi serve --proxy` and `--behind-proxy`
+set), the client's address and scheme are read from the X-Forwarded-For and -Proto headers
+the one proxy in front sets (werkzeug's ProxyFix), so that the reviewers' sign-in limit counts
+clients, not the proxy. Only then: anyone could send those headers to a server reached directly.
 """
 from __future__ import annotations
 
+import os
+
 import flask
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import api
 from dashboard.app import server as _dash_server
 from dashboard.static import compress_static
 
-from . import embargo, policy, reviewers
+from . import caching, embargo, policy, reviewers
 
 
 def create() -> flask.Flask:
@@ -38,6 +46,9 @@ def create() -> flask.Flask:
     # (private for reviewers and embargoed releases) are the last word
     embargo.install(server)
     policy.install(server)
+    caching.install(server)   # after the embargo's choice of release; its after_request runs first
+    if os.environ.get("SPI_BEHIND_PROXY") == "1":
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=1, x_proto=1)
     return server
 
 

@@ -1,4 +1,5 @@
-"""`spi`: build the database, check a new source file, serve the site, publish chart images.
+"""`spi`: build the database, check a new source file, serve the site (alone, or behind nginx),
+publish chart images.
 
 build and validate are the ETL's (etl/); serve and publish read the built database through
 the read layer (store/) and are imported only when asked for, so a build stays light.
@@ -55,6 +56,19 @@ def main(argv: list[str] | None = None) -> int:
                         "writes from data/releases/; else the candidate, data/processed/indicators.duckdb)")
     p.add_argument("--public-url", default=None,
                    help="the site's public address for absolute links (default: $SPI_PUBLIC_URL, else each request's)")
+    proxied = p.add_mutually_exclusive_group()
+    proxied.add_argument("--proxy", action="store_true",
+                         help="nginx on --host/--port as a caching reverse proxy, in front of gunicorn on a loopback port")
+    proxied.add_argument("--behind-proxy", action="store_true",
+                         help="an app machine behind a shared nginx: trust its X-Forwarded-For and -Proto")
+    p = sub.add_parser("nginx-config", help="print the nginx configuration for a caching proxy in front of app machines "
+                                            "(for /etc/nginx/conf.d/)")
+    p.add_argument("--upstream", action="append", metavar="HOST:PORT",
+                   help="an app machine running `spi serve --behind-proxy` (repeatable; default: 127.0.0.1:8050)")
+    p.add_argument("--listen", default="80", help="nginx's [address:]port (default: 80)")
+    p.add_argument("--cache-dir", default="/var/cache/nginx/spi", help="where nginx keeps the cache")
+    p.add_argument("--public-url", default=None,
+                   help="the site's public address, whose host is the server_name (default: $SPI_PUBLIC_URL)")
     p = sub.add_parser("publish", help="write chart images (PNG, SVG, embed HTML) and the whole-dataset files")
     p.add_argument("--out", type=Path, required=True, help="output folder")
     p.add_argument("--db", type=Path, default=None, help="database (default: $SPI_DB or data/processed)")
@@ -67,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
     return {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
-            "publish": _publish, "reviewer-hash": _reviewer_hash}[args.command](args)
+            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash}[args.command](args)
 
 
 def _say(text: str) -> None:
@@ -176,8 +190,23 @@ def _reviewer_hash(args) -> int:
 
 
 def _serve(args) -> int:
-    from .serve import serve  # imported here so build/validate stay light
-    return serve(args.host, args.port, args.workers, args.db, args.public_url)
+    if args.proxy:
+        from .proxy import run  # imported here so build/validate stay light
+        return run(args.host, args.port, args.workers, args.db, args.public_url)
+    from .serve import serve
+    return serve(args.host, args.port, args.workers, args.db, args.public_url, args.behind_proxy)
+
+
+def _nginx_config(args) -> int:
+    from .proxy import site_config
+    from store.address import checked
+    try:
+        public_url = checked(args.public_url or os.environ.get("SPI_PUBLIC_URL"))
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(site_config(args.listen, args.upstream or ["127.0.0.1:8050"], args.cache_dir, public_url=public_url), end="")
+    return 0
 
 
 if __name__ == "__main__":

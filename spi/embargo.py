@@ -34,8 +34,7 @@ def _choose():
     folder = served_releases()
     if folder is None or flask.request.path.startswith(("/assets/", "/_dash-component-suites/")):
         return None
-    signed_in = flask.current_app.config.get("SESSION_COOKIE_NAME", "session") in flask.request.cookies
-    reviewer = reviewers.current_reviewer() if signed_in else None
+    reviewer = reviewers.current_reviewer() if reviewers.carries_session() else None
     try:
         choice = folder.choose(reviewer, flask.request.args.get("as_of"))
     except ParamError as exc:
@@ -66,14 +65,19 @@ def _done(_exc=None) -> None:
         releases.done(token)
 
 
+def private() -> bool:
+    """Whether the current request is a reviewer's or reads a release still under embargo."""
+    choice = flask.g.get("release")
+    return choice is not None and bool(choice.embargoed or choice.reviewer)
+
+
 def _mark(response: flask.Response) -> flask.Response:
     """Private answers for reviewers and embargoed releases (a public answer varies by no
     cookie: spi/reviewers.py)."""
-    choice = flask.g.get("release")
-    if choice is not None and (choice.embargoed or choice.reviewer):
+    if private():
         response.headers["Cache-Control"] = "private, no-store"
         response.headers.pop("Expires", None)
-        if choice.embargoed:
+        if flask.g.release.embargoed:
             # a header is Latin-1: the English notice (pages and files carry both languages)
             response.headers["X-Embargo"] = releases.embargo_notice("en")
     return response

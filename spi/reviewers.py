@@ -2,8 +2,10 @@
 release before its embargo ends. Everyone else is the public and signs in to nothing.
 
 `init_app(server)` adds the sign-in to the Flask server: GET/POST /signin, POST /signout, a
-session cookie (HttpOnly, SameSite=Lax, Secure when SPI_PUBLIC_URL is https) signed with
-SPI_SECRET_KEY. `current_reviewer()` says who is signed in to the current request, and
+session cookie (SESSION_COOKIE; HttpOnly, SameSite=Lax, Secure when SPI_PUBLIC_URL is https)
+signed with SPI_SECRET_KEY. `current_reviewer()` says who is signed in to the current request,
+`carries_session()` whether the request brought a session at all (then nothing answered to it
+is shared: spi/caching.py, and the nginx in front passes it by its cache: deploy/nginx/), and
 `audit(event, **fields)` keeps a line per sign-in and per embargoed view in the audit log.
 
 Why it is built this way:
@@ -15,7 +17,11 @@ Why it is built this way:
 - The session is Flask's signed cookie. It expires SESSION_HOURS after it was last written (at
   sign-in) and is not rewritten on every answer (a Set-Cookie on a cacheable file is a leak).
 - Sign-in attempts are limited per client address (Flask-Limiter, in memory, so per worker
-  process); behind a proxy, the server must see the client's address (werkzeug's ProxyFix).
+  process); behind a proxy, the server must see the client's address (werkzeug's ProxyFix,
+  which spi/app.py puts in front when SPI_BEHIND_PROXY is set).
+- A successful sign-in tells the browser to drop its cached copies of the site's pages
+  (Clear-Site-Data): the public's pages may be kept a minute, and a reviewer who has just
+  signed in must see the embargoed release at once, not the copy from before.
 """
 from __future__ import annotations
 
@@ -52,6 +58,7 @@ SIGNIN_LIMIT = "5 per minute"
 MIN_PASSWORD = 12
 MAX_USERNAME = 100  # longer names are cut in the audit log and the form (no reviewer has one)
 NO_STORE = "private, no-store"
+SESSION_COOKIE = "session"  # the name the nginx in front looks for (spi/proxy.py) to keep its cache out
 
 TEXTS: dict[str, tuple[str, str]] = {
     "signin_title": ("دخول المراجعين", "Reviewer sign-in"),
@@ -212,7 +219,7 @@ def init_app(server: flask.Flask) -> None:
     POST /signin and the routes /signin and /signout."""
     server.secret_key = os.environ.get("SPI_SECRET_KEY", "").strip() or _process_key()
     server.config.update(
-        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(configured() or "").startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS), SESSION_REFRESH_EACH_REQUEST=False)
     server.session_interface = _PublicStaysPublic()
@@ -251,6 +258,12 @@ def _process_key() -> str:
           "(set it to a long random value, e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)",
           file=sys.stderr)
     return secrets.token_hex(32)
+
+
+def carries_session() -> bool:
+    """Whether the current request brought a session cookie (a reviewer's, or the sign-in
+    form's token): its answers are that person's, never a shared cache's."""
+    return SESSION_COOKIE in flask.request.cookies
 
 
 def _no_store(response: flask.Response) -> flask.Response:
@@ -305,7 +318,9 @@ def _signin():
     flask_login.login_user(reviewer)
     flask.session.permanent = True
     audit("signin", ok=True, username=username, addr=get_remote_address())
-    return flask.redirect(_safe_next(flask.request.form.get("next")), 303)
+    response = flask.redirect(_safe_next(flask.request.form.get("next")), 303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def _signout():

@@ -1,9 +1,12 @@
-"""Run the site with gunicorn: `spi serve` calls serve(host, port, workers, db, public_url).
+"""Run the site with gunicorn: `spi serve` calls serve(host, port, workers, db, public_url);
+`spi serve --proxy` runs the same gunicorn behind nginx (spi/proxy.py).
 
 Production settings: debug off, `spi.app:server` (the dashboard and the open data), the
 database path passed to every worker in SPI_DB (opened read-only; a rebuilt file is picked
 up on the next request, see store/database.py), the public address in SPI_PUBLIC_URL when
-given. Threads let one worker answer a page while another request runs.
+given, SPI_BEHIND_PROXY=1 when a proxy stands in front (spi/app.py). Threads let one worker
+answer a page while another request runs. Everything the workers would refuse at start is
+checked here first, so that a mistake is a sentence, not a worker's traceback.
 """
 from __future__ import annotations
 
@@ -15,6 +18,9 @@ from pathlib import Path
 from store.address import checked
 from store.database import Database, DatabaseMissing, SchemaError, served
 from store.releases import Releases
+
+PROJECT = Path(__file__).resolve().parent.parent
+REFUSALS = (DatabaseMissing, SchemaError, ValueError)   # what environment() raises, with what to do
 
 
 def _readable(db: Path) -> None:
@@ -28,7 +34,27 @@ def _readable(db: Path) -> None:
     Database(db).build_id
 
 
-def gunicorn_args(host: str, port: int, workers: int, threads: int = 4) -> list[str]:
+def environment(db: Path | None, public_url: str | None, behind_proxy: bool = False) -> tuple[Path, dict[str, str]]:
+    """What is served (`db`: a releases folder or a database file; default:
+    store.database.served(), the releases `spi build` wrote) and the workers' environment; one
+    of REFUSALS when the database is missing or cannot be read, the public address is not one,
+    or SPI_CACHE_SECONDS is not a number of seconds."""
+    from .caching import cache_seconds  # the app's modules: only once the cheap checks are done
+    db = Path(db or served()).resolve()
+    env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+    if public_url is not None:
+        env["SPI_PUBLIC_URL"] = public_url
+    if behind_proxy:
+        env["SPI_BEHIND_PROXY"] = "1"
+    _readable(db)
+    checked(env.get("SPI_PUBLIC_URL"))
+    cache_seconds(env.get("SPI_CACHE_SECONDS"))
+    return db, env
+
+
+def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_log: bool = True) -> list[str]:
+    """gunicorn's options; without `access_log` when nginx in front logs every request."""
+    log = ["--access-logfile", "-", "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'] if access_log else []
     return [
         "--bind", f"{host}:{port}",
         "--workers", str(max(1, workers)),
@@ -40,30 +66,29 @@ def gunicorn_args(host: str, port: int, workers: int, threads: int = 4) -> list[
         "--no-control-socket",
         "--config", "python:spi.gunicorn_conf",
         "--preload",  # import once in the master (pandas+dash+plotly take seconds); the database opens per worker
-        "--access-logfile", "-",
-        "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms',
+        *log,
         "spi.app:server",
     ]
 
 
-def serve(host: str, port: int, workers: int, db: Path | None, public_url: str | None = None) -> int:
-    """Start gunicorn in the foreground (this process becomes it); 1 with a message when the
-    database is missing or cannot be read, or the public address is not one. `db`: a releases
-    folder or a database file (default: store.database.served(), the releases `spi build` wrote)."""
-    db = Path(db or served()).resolve()
-    env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
-    if public_url is not None:
-        env["SPI_PUBLIC_URL"] = public_url
+def gunicorn_command(host: str, port: int, workers: int, access_log: bool = True) -> list[str]:
+    """The command line that runs gunicorn of this environment."""
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    args = gunicorn_args(host, port, workers, access_log=access_log)
+    return [gunicorn, *args] if gunicorn else [sys.executable, "-m", "gunicorn", *args]
+
+
+def serve(host: str, port: int, workers: int, db: Path | None, public_url: str | None = None,
+          behind_proxy: bool = False) -> int:
+    """Start gunicorn in the foreground (this process becomes it); 1 with a message when
+    environment() refuses."""
     try:
-        _readable(db)
-        checked(env.get("SPI_PUBLIC_URL"))
-    except (DatabaseMissing, SchemaError, ValueError) as exc:
+        db, env = environment(db, public_url, behind_proxy)
+    except REFUSALS as exc:
         print(exc, file=sys.stderr)
         return 1
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
-    argv = [gunicorn, *gunicorn_args(host, port, workers)] if gunicorn else \
-        [sys.executable, "-m", "gunicorn", *gunicorn_args(host, port, workers)]
+    argv = gunicorn_command(host, port, workers)
     print(f"serving {db} on http://{host}:{port} ({workers} worker(s))", flush=True)
-    os.chdir(Path(__file__).resolve().parent.parent)
+    os.chdir(PROJECT)
     os.execvpe(argv[0], argv, env)
     return 0  # not reached

@@ -5,6 +5,7 @@ Builds always go to temporary folders; no test writes to data/ or indicators.yam
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from contextlib import contextmanager
@@ -44,23 +45,63 @@ def paths() -> Paths:
 
 @dataclass
 class SourceCopy:
-    """A writable copy of data/raw and indicators.yaml, and an output folder for it."""
+    """A writable copy of data/raw and indicators.yaml, an output folder and a releases folder
+    for it."""
 
     root: Path
     raw: Path
     catalogue: Path
     out: Path
 
+    @classmethod
+    def of_shipped(cls, root: Path) -> "SourceCopy":
+        """A fresh copy of the shipped sources in `root`."""
+        shutil.copytree(RAW, root / "raw")
+        shutil.copy2(CATALOGUE, root / "indicators.yaml")
+        return cls(root, root / "raw", root / "indicators.yaml", root / "out")
+
+    @property
+    def releases(self) -> Path:
+        return self.root / "releases"
+
+    @property
+    def served(self) -> Path:
+        """The releases folder the site serves (`spi serve --db`)."""
+        return self.out / "releases"
+
     def cli_args(self) -> list[str]:
         return ["--raw", str(self.raw), "--catalogue", str(self.catalogue), "--out", str(self.out)]
+
+    def revise(self, indicator: str, value: str) -> None:
+        """Give the Jordanian indicator's figure in jo_social_protection_2024.csv another value."""
+        path = self.raw / "jo_social_protection_2024.csv"
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        assert any(r["indicator_id"] == indicator for r in rows), indicator
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({**r, "value": value} if r["indicator_id"] == indicator else r for r in rows)
+        path.write_text(out.getvalue(), encoding="utf-8")
+
+    def release(self, note: str, at: str) -> str:
+        """`spi build` then `spi release --at`, as an operator runs them; the new release's id."""
+        from spi.cli import main as spi
+        assert spi(["build", *self.cli_args(), "--releases", str(self.releases)]) == 0
+        assert spi(["release", "--note", note, "--at", at, "--out", str(self.out), "--releases", str(self.releases),
+                    "--catalogue", str(self.catalogue), "--by", "test"]) == 0
+        return json.loads((self.releases / "releases.json").read_text(encoding="utf-8"))["releases"][-1]["release_id"]
 
 
 @pytest.fixture
 def source_copy(tmp_path: Path) -> SourceCopy:
     """A fresh copy of the shipped sources in a temp dir (edit freely)."""
-    shutil.copytree(RAW, tmp_path / "raw")
-    shutil.copy2(CATALOGUE, tmp_path / "indicators.yaml")
-    return SourceCopy(tmp_path, tmp_path / "raw", tmp_path / "indicators.yaml", tmp_path / "out")
+    return SourceCopy.of_shipped(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def shipped_copy(tmp_path_factory):
+    """shipped_copy(name): a fresh SourceCopy in a new temp dir, for a fixture wider than a test."""
+    return lambda name: SourceCopy.of_shipped(tmp_path_factory.mktemp(name))
 
 
 @pytest.fixture(scope="session")
