@@ -70,6 +70,22 @@
     to.click();
   });
 
+  /* A control the view's callback redraws keeps the keyboard's place: when the focused
+     control is replaced, the focus goes to the new control with the same id (not to <body>,
+     which would send a keyboard user back to the top of the page). */
+  var focused = null;
+  document.addEventListener("focusin", function (e) {
+    focused = e.target.closest && e.target.closest("#explorer-controls [id]");
+  });
+  new MutationObserver(function () {
+    if (!focused || document.contains(focused)) { return; }
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) { focused = null; return; }
+    var again = document.getElementById(focused.id);
+    focused = null;
+    if (again) { again.focus({preventScroll: true}); }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
   /* The panel's PNG and SVG: the chart as an image carries it (dashboard/figures.py
      for_export): the wide texts, and under the source a credit line (site, address,
      licence) that the button holds; the same for every screen width. */

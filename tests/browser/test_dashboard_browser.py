@@ -225,15 +225,37 @@ def test_phone_width_has_no_horizontal_scroll(open_page, name, lang):
     p.screenshot(f"{name}_{lang}_phone")
 
 
-def test_keyboard_reaches_controls(open_page):
-    page = open_page().open("/explorer?indicator=om_nursery_children&lang=en", chart=True)
+def _tab_until(page, test: str, limit: int = 150) -> None:
+    """Press Tab until the focused element passes `test` (a JavaScript expression on `el`)."""
+    for _ in range(limit):
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return Boolean(el && ({test})); }})()"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_keyboard_alone_walks_the_explorer(open_page, lang, width):
+    """Skip link, a view control (the chart is redrawn and the focus stays on the control),
+    the tabs, and the Download & share panel, with no mouse."""
+    p = open_page(width, 800)
+    page = p.open(f"/explorer?indicator=om_nursery_children&lang={lang}", chart=True)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className").startswith("skip-link")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
-    page.focus("#explorer-tab-table")
+    _tab_until(page, "el.id.includes('breakdown:sex')")
     page.keyboard.press("Enter")
+    p.until("location.search.includes('breakdown=sex')")
+    p.until("document.querySelector('#explorer-graph .js-plotly-plot').data[0].orientation === 'h'")
+    assert page.evaluate("document.activeElement.id").find("breakdown:sex") >= 0   # not lost to <body>
+    _tab_until(page, "el.getAttribute('role') === 'tab'")
+    page.keyboard.press("ArrowLeft" if lang == "ar" else "ArrowRight")
     page.wait_for_selector("#explorer-panel-table:not([hidden])")
+    _tab_until(page, "el.id === 'explorer-csv'")
+    assert "breakdown=total,sex" in page.evaluate("document.activeElement.href")   # the view's own rows
+    assert p.errors == []
 
 
 @pytest.mark.parametrize("lang, forward", [("en", "ArrowRight"), ("ar", "ArrowLeft")])
