@@ -76,8 +76,10 @@ class App(Dash):
         lang = page_lang()
         kw["metas"] = meta_tags(title or kw.get("title", ""), description)
         scripts = re.sub(r"<script src=", "<script defer src=", kw.get("scripts", ""))
-        # no page uses dash_table: leave its bundle out
-        scripts = re.sub(r'<script defer src="[^"]*/dash_table/[^"]*"></script>\s*', "", scripts)
+        # no page uses dash_table: leave its bundle out; and the babel polyfill, whose only use in
+        # a current browser is `regeneratorRuntime`, which assets/vendor/regenerator-runtime gives
+        # (a quarter of the explorer's blocking time on a phone, for nothing)
+        scripts = re.sub(r'<script defer src="[^"]*/(dash_table/|deps/polyfill@)[^"]*"></script>\s*', "", scripts)
         renderer = kw.get("renderer", "").replace(
             "var renderer = new DashRenderer();",
             "document.addEventListener('DOMContentLoaded', function () { window.renderer = new DashRenderer(); });")

@@ -12,7 +12,9 @@ from store.formats import period_label
 from store.texts import t
 from store.view import MODES, View, views_for
 
+from .components import RawHtml
 from .layout import href
+from .render import to_html
 
 
 def view_options(view: View, meta) -> list[tuple[str, str]]:
@@ -103,5 +105,7 @@ def indicator_picker(view: View, meta):
                       placeholder=t("search_indicators", lang), autoComplete="off"),
         ]),
         html.P(t("search_no_match", lang), className="picker-none muted", hidden=True),
-        html.Div(groups, className="picker-groups"),
+        # plain links (spi.js navigates them inside the app and searches them): sent as HTML,
+        # one node for React to draw instead of a component for every list item and link
+        RawHtml(html=to_html(groups), className="picker-groups"),
     ])

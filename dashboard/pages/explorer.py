@@ -22,8 +22,10 @@ from store.view import View, one, parse_view
 
 from ..blocks import TABS, heading, sources_block, tabs
 from ..cache import explorer_parts, explorer_wire
+from ..components import RawHtml
 from ..controls import indicator_picker
 from ..layout import message_box, shell
+from ..render import to_html
 from ..wire import to_wire
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,8 @@ def base() -> str:
 
 def panels(view: View):
     chart, table, _, _ = explorer_parts(view, base())
-    content = {"chart": chart, "table": table, "sources": sources_block(view, meta())}
+    # the Sources tab is plain text: sent as HTML, one node for React to draw (dashboard/render.py)
+    content = {"chart": chart, "table": table, "sources": RawHtml(html=to_html(sources_block(view, meta())))}
     return [html.Section(content[tab], id=f"explorer-panel-{tab}", className="tab-panel", role="tabpanel",
                          hidden=view.tab != tab, **{"aria-labelledby": f"explorer-tab-{tab}"})
             for tab in TABS]
