@@ -130,7 +130,6 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
     values = [v for t in traces for v in t["y"] if v is not None] + sums
     vtop = _value_top(values, layout["yaxis"])
     percent = layout["yaxis"].get("ticksuffix") == "%"
-    ypx = lambda v: top + plot_h - v / vtop * plot_h  # noqa: E731
     out = [f'<svg x="{left}%" y="{top}" width="{width}%" height="{plot_h}" viewBox="0 0 {W} {plot_h}" '
            'preserveAspectRatio="none" overflow="visible">']
     labels = []
@@ -161,28 +160,28 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
                 labels.append(_text(_at(left, width, x0 + w / 2), top + y1 - 5, text, 12, INK, "middle"))
             elif text and tall >= 16:   # inside its segment, as Plotly does; a thin one has none
                 labels.append(_text(_at(left, width, x0 + w / 2), top + y1 + tall / 2 + 4, text, 12, "white", "middle"))
+    where = {cat: band * (i + 0.5) for i, cat in enumerate(cats)}
     for t in data:   # lines, with a gap's dashed connector and a target line
         if t["type"] != "scatter":
             continue
         colour, dash = _colour(t), (t.get("line") or {}).get("dash")
-        points = [(band * (i + 0.5), plot_h - v / vtop * plot_h, v) for i, v in enumerate(t["y"]) if v is not None]
-        if len(t["y"]) == 2 and len(cats) != 2:   # a connector or target line spans given categories
-            points = [(band * (cats.index(x) + 0.5), plot_h - v / vtop * plot_h, v) for x, v in zip(t["x"], t["y"])]
+        points = [(where[x], plot_h - v / vtop * plot_h, v, text)
+                  for x, v, text in zip(t["x"], t["y"], t.get("text") or [""] * len(t["y"])) if v is not None]
+        # a published line joins neighbours only (a gap has its own dashed connector);
+        # a connector or a target line joins its two ends
+        joins_all = t.get("hoverinfo") == "skip" or str(t.get("legendgroup", "")).startswith("target")
         style = f'stroke="{colour}" vector-effect="non-scaling-stroke" stroke-width="2"' + (
             ' stroke-dasharray="6 4"' if dash in ("dash", "dot") else "")
         for a, b in zip(points, points[1:]):
-            if t.get("hoverinfo") == "skip" or _adjacent(t, a, b, band):
+            if joins_all or b[0] - a[0] < band * 1.5:
                 out.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" {style}/>')
         if "markers" in (t.get("mode") or ""):
-            for i, v in enumerate(t["y"]):
-                if v is not None:
-                    x, y = band * (i + 0.5), plot_h - v / vtop * plot_h
-                    out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" '
-                               f'stroke-width="10" stroke-linecap="round" vector-effect="non-scaling-stroke" '
-                               f'data-value="{v!r}"/>')
-                    text = (t.get("text") or [""] * len(t["y"]))[i]
-                    if text:
-                        labels.append(_text(_at(left, width, x), ypx(v) - 10, text, 13, INK, "middle"))
+            for x, y, v, text in points:
+                out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" '
+                           f'stroke-width="10" stroke-linecap="round" vector-effect="non-scaling-stroke" '
+                           f'data-value="{v!r}"/>')
+                if text:
+                    labels.append(_text(_at(left, width, x), top + y - 10, text, 13, INK, "middle"))
     out.append("</svg>")
     for a in layout["annotations"]:   # "no figure published" under a gap
         if a.get("xref") == "x":
@@ -192,12 +191,6 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
         if len(cats) <= 12 or i % math.ceil(len(cats) / 8) == 0:
             labels.append(_text(_at(left, width, band * (i + 0.5)), top + plot_h + 18, str(cat), 12, INK, "middle"))
     return out + labels
-
-
-def _adjacent(trace: dict, a: tuple, b: tuple, band: float) -> bool:
-    """Two points of a published line are joined only when neighbours (a gap has its own dashed
-    connector); a target line's two ends always are."""
-    return str(trace.get("legendgroup", "")).startswith("target") or abs(b[0] - a[0] - band) < 1e-6
 
 
 def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:
