@@ -10,8 +10,9 @@ form. Titles read the language the layout saw.
 
 Speed, by design:
 - The requested page is rendered on the server and sent inside the first HTML response
-  (#ssr), so cards, sparklines and tables paint before any JavaScript has run; the scripts
-  are deferred. When React has rendered the same page, CSS hides the server copy.
+  (#ssr), so cards, sparklines and tables paint before any JavaScript has run. Dash itself
+  starts at the reader's first move (split_scripts, assets/spi.js); when React has rendered
+  the same page, CSS hides the server copy.
 - Charts are drawn on the server first (dashboard/chart_svg.py); the plotly.js basic bundle
   (1.2 MB) is loaded at the reader's first interaction, only on pages with a chart (assets/spi.js).
 - Static files are compressed once per process and cached; views are cached per build.
@@ -75,21 +76,44 @@ class App(Dash):
         ssr, title, description = server_render()
         lang = page_lang()
         kw["metas"] = meta_tags(title or kw.get("title", ""), description)
-        scripts = re.sub(r"<script src=", "<script defer src=", kw.get("scripts", ""))
-        # no page uses dash_table: leave its bundle out; and the babel polyfill, whose only use in
-        # a current browser is `regeneratorRuntime`, which assets/vendor/regenerator-runtime gives
-        # (a quarter of the explorer's blocking time on a phone, for nothing)
-        scripts = re.sub(r'<script defer src="[^"]*/(dash_table/|deps/polyfill@)[^"]*"></script>\s*', "", scripts)
-        renderer = kw.get("renderer", "").replace(
-            "var renderer = new DashRenderer();",
-            "document.addEventListener('DOMContentLoaded', function () { window.renderer = new DashRenderer(); });")
         entry = f'<div id="react-entry-point"></div>\n<div id="ssr" class="ssr">{ssr}</div>'
+        scripts, renderer = split_scripts(kw.get("scripts", ""), kw.get("renderer", ""))
         values = dict(kw, lang=lang, dir=direction(lang), app_entry=entry, scripts=scripts, renderer=renderer,
                       title=title or kw.get("title", ""))
         out = self.index_string
         for key, value in values.items():
             out = out.replace("{%" + key + "%}", value or "")
         return out
+
+
+LATER = "text/x-dash-later"   # a script type no browser runs: assets/spi.js starts these
+
+
+def split_scripts(scripts: str, renderer: str) -> tuple[str, str]:
+    """Dash's script tags and its renderer's, rearranged so that a phone can show and scroll
+    the page before it runs Dash: the site's own small scripts (assets/, inline ones) run at
+    once, deferred; Dash's (React, its renderer, the component bundles: most of a page's script
+    time) keep their place but get a type no browser runs (LATER), are prefetched at low
+    priority, and run at the reader's first move (assets/spi.js startDash), in this order.
+    Until then the page is the server-rendered copy (#ssr): its links, downloads, copy boxes
+    and tables work without Dash.
+
+    Left out: dash_table (no page uses it) and the babel polyfill, whose only use in a current
+    browser is `regeneratorRuntime`, which assets/vendor/regenerator-runtime gives."""
+    tags, later = [], []
+    for tag in re.findall(r"<script\b.*?</script>", scripts, flags=re.S):
+        src = re.match(r'<script src="([^"]+)"></script>$', tag)
+        if src is None:
+            tags.append(tag)
+        elif re.search(r"/(dash_table/|deps/polyfill@)", src[1]):
+            continue
+        elif "/_dash-component-suites/" in src[1] or "/assets/vendor/" in src[1]:
+            later.append(src[1])
+            tags.append(tag.replace("<script src=", f'<script type="{LATER}" src='))
+        else:
+            tags.append(tag.replace("<script src=", "<script defer src="))
+    tags += [f'<link rel="prefetch" as="script" href="{escape(src, quote=True)}">' for src in later]
+    return "\n".join(tags), renderer.replace('type="application/javascript"', f'type="{LATER}"')
 
 
 def meta_tags(title: str, description: str) -> str:

@@ -2,8 +2,10 @@
 
 The index page carries the requested page already rendered as HTML (cards, SVG sparklines,
 tables, text), so it appears before any JavaScript has loaded; when React has mounted and
-rendered the same page, CSS hides this copy (see assets/style.css, `#ssr`). Ids are left
-out so the copy never clashes with the live page. Interactive Dash components become
+rendered the same page, CSS hides this copy (see assets/style.css, `#ssr`) and
+assets/spi.js removes it. Until then it is the page, so it keeps the components' ids (a
+label names its field, a tab its panel, a script finds a part), and a reader's focus in it
+moves to the element with the same id in the live page. Interactive Dash components become
 their static equivalents (a link stays a link; a graph is left to its server-drawn twin,
 which the page puts beside it).
 """
@@ -17,7 +19,7 @@ VOID = {"img", "br", "hr", "input", "meta", "link", "source", "col", "wbr"}
 PROP_ATTR = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
              "rowSpan": "rowspan", "readOnly": "readonly", "maxLength": "maxlength", "dateTime": "datetime",
              "accessKey": "accesskey", "spellCheck": "spellcheck", "contentEditable": "contenteditable"}
-SKIP = {"id", "children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "loading_state",
+SKIP = {"children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "loading_state",
         "setProps", "persistence", "persisted_props", "persistence_type"}
 TAGS = {"ObjectEl": "object", "Summary": "summary", "Details": "details"}
 
@@ -85,8 +87,12 @@ def _html(node) -> str:
                     f"{_html(children)}</a>")
         if typ in ("Store", "Location", "Interval", "Download", "Clipboard"):
             return ""
-        if typ == "Input":   # with its value: a read-only address reads before scripts run
-            return f"<input{_attrs({k: v for k, v in props.items() if k in ('type', 'value', 'readOnly', 'className', 'name')})}>"
+        if typ in ("Input", "Textarea"):   # with its value: a read-only address reads before scripts run
+            kept = _attrs({k: v for k, v in props.items()
+                           if k in ("id", "type", "value", "readOnly", "className", "name", "rows", "lang", "dir")
+                           and not (typ == "Textarea" and k == "value")})
+            return (f"<input{kept}>" if typ == "Input"
+                    else f"<textarea{kept}>{escape(str(props.get('value') or ''))}</textarea>")
         if typ == "Graph":   # its server-drawn twin stands beside it (dashboard/blocks.py chart_box)
             return ""
         if typ in ("RadioItems", "Checklist"):

@@ -139,8 +139,11 @@ def governorate_map(map_file: str, regions: list[dict], label: str, width: int =
 
 
 def legend_swatch(fill: str, label: str) -> str:
-    return (f'<svg width="18" height="14" aria-hidden="true" focusable="false"><defs><pattern id="lg-hatch" width="5" '
-            f'height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="5" height="5" '
-            f'fill="#f4f5f7"/><line x1="0" y1="0" x2="0" y2="5" stroke="#9aa3ad" stroke-width="2"/></pattern></defs>'
+    """A legend's colour square; the one for "no figure" defines its own (smaller) hatching,
+    the only swatch that does, so its id is on the page once."""
+    hatch = ('<defs><pattern id="lg-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+             'patternTransform="rotate(45)"><rect width="5" height="5" fill="#f4f5f7"/><line x1="0" y1="0" x2="0" '
+             'y2="5" stroke="#9aa3ad" stroke-width="2"/></pattern></defs>' if fill == NO_DATA_FILL else "")
+    return (f'<svg width="18" height="14" aria-hidden="true" focusable="false">{hatch}'
             f'<rect width="18" height="14" rx="2" fill="{fill.replace("nodata-hatch", "lg-hatch")}" '
             f'stroke="#6b7580" stroke-width="0.5"/></svg><span>{escape(label)}</span>')

@@ -1,16 +1,16 @@
 /* Social protection statistics: the little JavaScript the dashboard needs.
    1. RawHtml: shows server-generated markup (SVG sparklines, the map) inside React.
-   2. plotly.js: dcc.Graph loads window._dashPlotlyJSURL when it first draws; we point it at
+   2. Dash starts at the reader's first move; until then the page is the server's copy.
+      plotly.js: dcc.Graph loads window._dashPlotlyJSURL when it first draws; we point it at
       the plotly.js *basic* bundle (scatter, bar, pie: 1.2 MB instead of 4.8 MB), and only
       pages with a chart ever fetch it.
    3. Links inside RawHtml markup (map, cards) navigate inside the app without a reload.
    4. The language switch keeps the current view (it reads the address at click time). */
 (function () {
   "use strict";
-  var R = window.React;
   window.spi_components = {
     RawHtml: function (props) {
-      return R.createElement(props.inline ? "span" : "div", Object.assign(
+      return window.React.createElement(props.inline ? "span" : "div", Object.assign(
         {id: props.id, className: props.className, dangerouslySetInnerHTML: {__html: props.html || ""}},
         Object.keys(props).filter(function (k) { return k.indexOf("data-") === 0 || k.indexOf("aria-") === 0; })
           .reduce(function (acc, k) { acc[k] = props[k]; return acc; }, {})));
@@ -25,11 +25,60 @@
     });
   } catch (e) { window._dashPlotlyJSURL = plotlyUrl; }
 
-  /* plotly.js is loaded at the reader's first interaction with the page (pointer, touch, key,
-     wheel, scroll, focus), not before: until then the chart's server-drawn twin is on screen
-     (dashboard/chart_svg.py), so a reader who only reads never waits for 1.2 MB of script
-     to be parsed. dcc.Graph waits for window.Plotly: until plotly.js is here it is a promise
-     (which Promise.resolve adopts), then plotly.js itself, which sets it when it loads. */
+  /* Dash (React, its renderer, the component bundles; dashboard/app.py split_scripts leaves
+     their tags inert and the browser prefetches them) runs at the reader's first
+     interaction with the page (pointer, touch, key, wheel, scroll, focus), not before: until
+     then the page is the server-rendered copy (#ssr), whose links, downloads, copy boxes and
+     tables work without it, so a phone that only shows the page never spends a second of
+     script on it. Once React has drawn the page, the copy goes (keeping the reader's focus).
+     plotly.js is loaded at that first interaction too, on a page with a chart: until then
+     the chart's server-drawn twin is on screen (dashboard/chart_svg.py). dcc.Graph waits
+     for window.Plotly: until plotly.js is here it is a promise (which Promise.resolve
+     adopts), then plotly.js itself, which sets it when it loads. */
+  var dashStarted = false;
+  function startDash() {
+    var waiting = document.querySelectorAll('script[type="text/x-dash-later"][src]');
+    if (dashStarted || !waiting.length) return;
+    dashStarted = true;
+    var last = null;
+    Array.prototype.forEach.call(waiting, function (tag) {
+      var s = document.createElement("script");
+      s.src = tag.getAttribute("src");
+      s.async = false;   /* run in the page's order, as deferred scripts would */
+      document.body.appendChild(s);
+      last = s;
+    });
+    /* what Dash's own #_dash-renderer tag says, once its scripts have run */
+    last.addEventListener("load", function () { window.renderer = new window.DashRenderer(); });
+  }
+  /* the server's copy, once React has drawn the page: the reader's focus moves to the same
+     element in the live page (by id; a link by its address and words), then the copy goes */
+  var lastFocus = null;
+  document.addEventListener("focusin", function (ev) { lastFocus = ev.target; }, true);
+  function twinOf(el, live) {
+    if (el.id) return live.querySelector('[id="' + el.id.replace(/"/g, "") + '"]');
+    if (el.tagName === "A") {
+      var links = live.querySelectorAll("a[href]");
+      for (var i = 0; i < links.length; i++) {
+        if (links[i].getAttribute("href") === el.getAttribute("href") && links[i].textContent === el.textContent) return links[i];
+      }
+    }
+    return null;
+  }
+  function dropCopy() {
+    var copy = document.getElementById("ssr"), live = document.getElementById("react-entry-point");
+    if (!copy || !live || !live.querySelector(".page")) return false;
+    var focus = document.activeElement && copy.contains(document.activeElement) ? document.activeElement
+      : (lastFocus && copy.contains(lastFocus) && (document.activeElement === document.body || !document.activeElement) ? lastFocus : null);
+    var twin = focus && twinOf(focus, live);
+    copy.parentNode.removeChild(copy);
+    if (twin) twin.focus({preventScroll: true});
+    return true;
+  }
+  new MutationObserver(function (records, observer) {
+    if (dropCopy()) observer.disconnect();
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
   var plotly = null, arrived, requested = false, wanted = false, interacted = false;
   var coming = new Promise(function (resolve) { arrived = resolve; });
   var EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "wheel", "scroll", "focusin"];
@@ -43,6 +92,7 @@
   }
   function interaction() {
     interacted = true;
+    startDash();
     EVENTS.forEach(function (name) { window.removeEventListener(name, interaction, true); });
     if (wanted) loadPlotly();   /* a page without a chart never asks for it */
   }
@@ -163,7 +213,7 @@
     if (!id) return;
     var tries = 0;
     var look = function () {
-      var el = document.querySelector('#react-entry-point [id="' + id.replace(/"/g, "") + '"]');
+      var el = document.getElementById(id);   /* the live page's, or the server's copy's before Dash */
       if (el) {
         if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
         el.scrollIntoView({block: "start"});
@@ -214,7 +264,7 @@
   if (window.parent !== window) {
     var told = 0;
     var tell = function () {
-      var page = document.querySelector("#react-entry-point .embed");
+      var page = document.querySelector("#react-entry-point .embed") || document.querySelector("#ssr .embed");
       if (!page) return;
       var h = Math.ceil(page.getBoundingClientRect().height);
       if (h && h !== told) { told = h; window.parent.postMessage({spiEmbedHeight: h}, "*"); }

@@ -111,16 +111,17 @@ class Page:
 
     def open(self, path: str, chart: bool = False):
         self.response = self.page.goto(self.base + path)
-        # React has rendered the page (the server-rendered copy is then hidden)
+        self.interact()
+        # React has rendered the page (the server-rendered copy is then gone)
         self.page.wait_for_selector("#react-entry-point .page", timeout=30000)
         if chart:
-            self.interact()
             self.page.wait_for_selector("#react-entry-point .js-plotly-plot .main-svg", timeout=30000)
         return self.page
 
     def interact(self) -> None:
-        """A reader's first move: plotly.js loads then, not before (assets/spi.js); until
-        then a chart is its server-drawn twin."""
+        """A reader's first move: Dash starts then, and plotly.js loads on a page with a chart,
+        not before (assets/spi.js); until then the page is the server-rendered copy and a chart
+        its server-drawn twin."""
         self.page.mouse.move(3, 3)
         self.page.mouse.move(6, 6)
 

@@ -1,7 +1,7 @@
 """The first chart comes with the page: the explorer and the embed send the chart of their
 view drawn on the server (dashboard/chart_svg.py), shown before any script runs, and the
 interactive chart takes its place in the same box, at the same height (no jump), once the
-reader moves: plotly.js is not loaded before."""
+reader moves: neither Dash nor plotly.js runs before."""
 from __future__ import annotations
 
 import pytest
@@ -34,11 +34,14 @@ def test_the_chart_is_in_the_first_html_and_is_replaced_without_a_jump(browser, 
     try:
         page = live.new_page()
         page.goto(address)
-        page.wait_for_selector("#react-entry-point .chart-box .chart-twin > svg", state="attached", timeout=30000)
         page.wait_for_timeout(1500)
-        # no plotly.js until the reader moves: the twin stands alone, at the chart's height
-        assert page.evaluate("!document.querySelector('script[src*=plotly-basic]')")
-        assert page.locator("#react-entry-point .chart-twin > svg:visible").count() == 1
+        # nothing runs until the reader moves, neither Dash nor plotly.js: the page is the
+        # server's, its chart the twin, at the chart's height
+        assert page.evaluate("!document.querySelector('script[src*=plotly-basic], "
+                             "script[src*=_dash-component-suites]:not([type=\"text/x-dash-later\"])')"
+                             " && !window.DashRenderer && !window.React && !document.querySelector('#react-entry-point *')")
+        assert page.locator("#ssr .chart-twin > svg:visible").count() == 1
+        assert abs(_box(page) - before) <= 2
         page.mouse.move(5, 5)
         page.wait_for_selector("#react-entry-point .chart-box .js-plotly-plot .main-svg", timeout=30000)
         page.wait_for_timeout(300)                     # the narrow texts swapped in on a phone
