@@ -1,0 +1,87 @@
+"""Dash starts at the reader's first move (dashboard/app.py split_scripts, assets/spi.js).
+
+Until then the page is the server-rendered copy: complete (figures, chart, table, links,
+downloads), accessible on its own, and no Dash script has run nor asked the server for
+anything. The first move (a pointer, a key, a focus) starts Dash; once React has drawn the
+page the copy is removed, and a reader whose focus was in it finds it on the same element of
+the live page: by id, or a link by its address and words."""
+from __future__ import annotations
+
+import pytest
+
+PAGES = ["/", "/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category", "/governorates?country=OM",
+         "/embed/om_nursery_children", "/data", "/framework"]
+DASH_RAN = ("Boolean(window.React || window.DashRenderer || document.querySelector('#react-entry-point *') || "
+            "document.querySelector('script[src*=\"_dash-component-suites\"]:not([type=\"text/x-dash-later\"])'))")
+
+
+def _quiet(p, path: str) -> list[str]:
+    """Open `path` and wait without moving; the addresses of Dash's requests to the app made
+    (its layout, dependencies, callbacks; its scripts are only prefetched)."""
+    asked: list[str] = []
+    p.page.on("request", lambda r: asked.append(r.url)
+              if "/_dash-" in r.url and "/_dash-component-suites/" not in r.url else None)
+    p.response = p.page.goto(p.base + path)
+    p.page.wait_for_load_state("networkidle")
+    p.page.wait_for_timeout(500)
+    return asked
+
+
+def _live(p) -> None:
+    """Wait until React has drawn the page and the server's copy is gone."""
+    p.page.wait_for_selector("#react-entry-point .page", timeout=30000)
+    p.until("!document.getElementById('ssr')")
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_before_the_first_move_the_page_is_the_servers_and_accessible(open_page, path, lang, width):
+    p = open_page(width, 800)
+    asked = _quiet(p, f"{path}{'&' if '?' in path else '?'}lang={lang}")
+    assert p.response.status == 200
+    assert not p.page.evaluate(DASH_RAN) and asked == [], asked   # no Dash script, no layout, no callback
+    assert p.page.locator("#ssr .page").is_visible()
+    assert p.page.evaluate("document.querySelector('#ssr main h1, #ssr h1').textContent.trim().length > 0")
+    assert p.axe() == []
+    assert p.errors == []
+
+
+def test_the_copy_already_serves_figures_and_downloads(open_page, server):
+    """The explorer before any move: its table's figures and its download links are there."""
+    p = open_page()
+    _quiet(p, "/explorer?indicator=om_nursery_children&tab=table&lang=en")
+    assert p.page.locator("#ssr #explorer-panel-table td[data-sort]").count() > 0
+    for ident, ext in (("explorer-csv", ".csv"), ("explorer-xlsx", ".xlsx")):
+        href = p.page.get_attribute(f"#ssr #{ident}", "href")
+        assert href and ext in href
+    assert not p.page.evaluate(DASH_RAN)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_key_starts_dash_and_the_focus_moves_to_the_live_page(open_page, lang):
+    """Tab from the top: the skip link of the copy takes the focus, Dash starts, and the
+    focus is then on the live page's skip link (not on <body>)."""
+    p = open_page()
+    _quiet(p, f"/explorer?indicator=om_nursery_children&lang={lang}")
+    p.page.keyboard.press("Tab")
+    assert p.page.evaluate("document.activeElement.classList.contains('skip-link')")
+    _live(p)
+    assert p.page.evaluate("document.activeElement.classList.contains('skip-link') && "
+                           "document.getElementById('react-entry-point').contains(document.activeElement)")
+    assert p.errors == []
+
+
+@pytest.mark.parametrize("selector, same", [
+    ("#ssr #explorer-full-csv", "document.activeElement.id === 'explorer-full-csv'"),
+    ("#ssr #explorer-tab-table", "document.activeElement.id === 'explorer-tab-table'"),
+    ("#ssr header a[href*='/about']",
+     "document.activeElement.tagName === 'A' && document.activeElement.getAttribute('href').includes('/about')"),
+])
+def test_the_focus_in_the_copy_moves_to_the_same_element_of_the_live_page(open_page, selector, same):
+    p = open_page()
+    _quiet(p, "/explorer?indicator=om_nursery_children&lang=en")
+    p.page.focus(selector)   # a focus is a move: Dash starts
+    _live(p)
+    assert p.page.evaluate(f"({same}) && document.getElementById('react-entry-point').contains(document.activeElement)")
+    assert p.errors == []
