@@ -51,28 +51,44 @@
     /* what Dash's own #_dash-renderer tag says, once its scripts have run */
     last.addEventListener("load", function () { window.renderer = new window.DashRenderer(); });
   }
-  /* the server's copy, once React has drawn the page: the reader's focus moves to the same
-     element in the live page (by id; a link by its address and words), then the copy goes */
-  var lastFocus = null;
+  /* The server's copy, once React has drawn the page: the reader's focus moves to the same
+     element of the live page, a button pressed in the copy is pressed there (its callback
+     could not run before), then the copy goes. The same element: a link with the same address
+     and words, else the one at the same place under the nearest element with an id (the copy
+     is drawn from the same components, with the same ids). */
+  var lastFocus = null, pressed = null;
   document.addEventListener("focusin", function (ev) { lastFocus = ev.target; }, true);
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("#ssr button");
+    /* copy and image buttons act in the copy itself (below, and assets/explorer.js) */
+    if (b && !b.matches(".copy-button, [data-image-format]")) pressed = b;
+  }, true);
   function twinOf(el, live) {
-    if (el.id) return live.querySelector('[id="' + el.id.replace(/"/g, "") + '"]');
     if (el.tagName === "A") {
       var links = live.querySelectorAll("a[href]");
       for (var i = 0; i < links.length; i++) {
         if (links[i].getAttribute("href") === el.getAttribute("href") && links[i].textContent === el.textContent) return links[i];
       }
     }
-    return null;
+    var path = [], node = el;
+    for (; node && !node.id; node = node.parentElement) {
+      path.unshift(Array.prototype.indexOf.call(node.parentElement.children, node));
+    }
+    if (!node || node.id === "ssr") return null;
+    var twin = live.querySelector('[id="' + node.id.replace(/"/g, "") + '"]');
+    for (var k = 0; twin && k < path.length; k++) twin = twin.children[path[k]];
+    return twin && twin.tagName === el.tagName ? twin : null;
   }
   function dropCopy() {
     var copy = document.getElementById("ssr"), live = document.getElementById("react-entry-point");
     if (!copy || !live || !live.querySelector(".page")) return false;
-    var focus = document.activeElement && copy.contains(document.activeElement) ? document.activeElement
-      : (lastFocus && copy.contains(lastFocus) && (document.activeElement === document.body || !document.activeElement) ? lastFocus : null);
-    var twin = focus && twinOf(focus, live);
+    var active = document.activeElement;
+    var focus = active && copy.contains(active) ? active
+      : (lastFocus && copy.contains(lastFocus) && (!active || active === document.body) ? lastFocus : null);
+    var twin = focus && twinOf(focus, live), press = pressed && twinOf(pressed, live);
     copy.parentNode.removeChild(copy);
     if (twin) twin.focus({preventScroll: true});
+    if (press) press.click();
     return true;
   }
   new MutationObserver(function (records, observer) {

@@ -85,3 +85,18 @@ def test_the_focus_in_the_copy_moves_to_the_same_element_of_the_live_page(open_p
     _live(p)
     assert p.page.evaluate(f"({same}) && document.getElementById('react-entry-point').contains(document.activeElement)")
     assert p.errors == []
+
+
+def test_a_button_pressed_in_the_copy_is_pressed_in_the_live_page(open_page):
+    """A reader who presses a view button before Dash runs gets that view once it does (the
+    press is replayed on the same button of the live page)."""
+    p = open_page()
+    _quiet(p, "/explorer?indicator=om_spf_beneficiaries&lang=en")
+    choice = p.page.locator("#ssr #explorer-view button[aria-pressed=false]").first
+    label = choice.text_content()
+    choice.click()   # the pointer's move starts Dash; the press lands in the copy
+    _live(p)
+    p.until(f"[...document.querySelectorAll('#explorer-view button[aria-pressed=true]')]"
+            f".some(b => b.textContent === {label!r})")
+    assert "view=" in p.page.evaluate("location.search")
+    assert p.errors == []
