@@ -15,6 +15,8 @@ exactly as `spi serve` does (2 workers, gthread, debug off, --no-control-socket)
   served alike in the same run, with each page's ratio to it,
   "usable" is navigation start to the page rendered by React with its callbacks answered
   (Dash starts at the reader's first move: the run moves the pointer at the load event);
+* what a phone pays at the first move, when Dash starts (first_move): move to the page drawn
+  by React and the blocking time after the move, CPU slowed 4x, median of --runs;
 * explorer callback latency over HTTP (POST /_dash-update-component, keep-alive), p50/p95,
   for states never seen before (cold: view built, figure made, serialised) and for the same
   states again (warm: served from the per-build cache);
@@ -188,6 +190,50 @@ def first_chart(base: str, pages: dict[str, str], runs: int) -> dict[str, dict]:
     return results
 
 
+LONG_TASKS = """
+window.__spiLong = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { window.__spiLong.push([e.startTime, e.duration]); });
+}).observe({type: "longtask", buffered: true});
+"""
+
+
+def first_move(base: str, pages: dict[str, str], runs: int, slowdown: int = 4) -> dict[str, dict]:
+    """What a phone pays at the reader's first move, when Dash starts (Lighthouse never moves,
+    so its scores leave this out): from the move to the page drawn by React, and the blocking
+    time after the move (each long task's time over 50 ms), with the CPU slowed `slowdown`
+    times as in Lighthouse's mobile run, on a phone-sized screen, the scripts prefetched."""
+    from playwright.sync_api import sync_playwright
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, path in pages.items():
+            ready, blocking = [], []
+            for _ in range(runs):
+                ctx = browser.new_context(viewport={"width": 412, "height": 823})
+                ctx.add_init_script(TIMING_SCRIPT + LONG_TASKS)
+                page = ctx.new_page()
+                ctx.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+                page.goto(base + path)
+                page.wait_for_load_state("networkidle")
+                moved = page.evaluate("performance.now()")
+                page.mouse.move(5, 5)
+                deadline = time.time() + 60
+                while not page.evaluate("() => Boolean(window.__spiBench.react)"):
+                    if time.time() > deadline:
+                        raise TimeoutError(f"{name}: not drawn by React within 60 s of a move ({path})")
+                    time.sleep(0.02)
+                page.wait_for_load_state("networkidle")
+                drawn, long_tasks = page.evaluate("[window.__spiBench.react, window.__spiLong]")
+                ready.append((drawn - moved) / 1000)
+                blocking.append(sum(max(0.0, d - 50) for start, d in long_tasks if start >= moved) / 1000)
+                ctx.close()
+            results[name] = {"ready_median": statistics.median(ready), "ready_p90": pct(ready, 0.9),
+                             "blocking_median": statistics.median(blocking)}
+        browser.close()
+    return results
+
+
 # ---------------------------------------------------------------- callbacks over HTTP
 
 def explorer_output(dependencies: list[dict]) -> str:
@@ -352,6 +398,11 @@ def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, 
             for name, r in timings.items():
                 print(f"{name:<14}{r['chart_median']:>20.3f}{r['chart_p90']:>8.3f}{r['usable_median']:>16.3f}"
                       f"{r['usable_p90']:>8.3f}{r['chart_median'] / base:>8.2f}")
+            moves = first_move(server.base, {k: v for k, v in pages.items() if k != "overview (en)"}, runs)
+            print(f"{'page':<14}{'move to live median':>21}{'p90':>8}{'blocking after move':>21}"
+                  f"   (s; CPU 4x slower, 412 px wide, scripts prefetched; {runs} loads)")
+            for name, r in moves.items():
+                print(f"{name:<14}{r['ready_median']:>21.3f}{r['ready_p90']:>8.3f}{r['blocking_median']:>21.3f}")
         states = callback_states(db, callbacks)
         cb = callback_latency(server, states)
         print(f"explorer callback over HTTP ({cb['n']} distinct clicks): cold p50 {cb['cold_p50']:.1f} ms, "
