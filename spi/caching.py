@@ -22,8 +22,8 @@ so the app draws each page once a minute instead of once a visitor. The rules:
   (spi/reviewers.py), so a cache keyed without cookies serves it to everyone.
 - Errors, redirects and any status but 200 and 304: `no-store` unless they say otherwise; so
   is anything that is not a GET or HEAD (Dash's callbacks, the sign-in form).
-- Static files keep their own lifetimes (dashboard/static.py, SEND_FILE_MAX_AGE_DEFAULT), and
-  the addresses in OWN their own `no-store`.
+- Static files keep their own lifetimes (dashboard/static.py, SEND_FILE_MAX_AGE_DEFAULT; Dash's
+  favicon, which says none, is given that one), and the addresses in OWN their own `no-store`.
 """
 from __future__ import annotations
 
@@ -108,9 +108,11 @@ def _revalidate():
 
 def _mark(response: flask.Response) -> flask.Response:
     path = flask.request.path
+    h = response.headers
+    if path == "/_favicon.ico" and response.status_code == 200:
+        h.setdefault("Cache-Control", f"public, max-age={flask.current_app.get_send_file_max_age(None)}")
     if path.startswith(STATIC) or path in OWN:
         return response
-    h = response.headers
     if flask.request.method not in ("GET", "HEAD"):
         h["Cache-Control"] = "no-store"
     elif status_of_request(response.status_code) not in (200, 304):   # a page's own status is set after this

@@ -165,6 +165,8 @@ def test_errors_and_callbacks_are_not_kept(client):
 def test_static_files_keep_their_own_lifetimes(client):
     r = client.get("/assets/style.css")
     assert r.status_code == 200 and r.headers["Cache-Control"] == "public, max-age=86400"
+    icon = client.get("/_favicon.ico")   # Dash's own answer says nothing: it gets the same
+    assert icon.status_code == 200 and icon.headers["Cache-Control"] == "public, max-age=86400"
 
 
 @pytest.mark.parametrize("value,seconds", [(None, 60), ("", 60), ("5", 5), ("0", 0)])
