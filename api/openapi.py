@@ -44,6 +44,12 @@ HEADERS = {
     "ETag": {"description": "Validator for this answer on this database build; send it back in If-None-Match.",
              "schema": {"type": "string"}},
     "Last-Modified": {"description": "When the database was built.", "schema": {"type": "string"}},
+    "Cache-Control": {"description": "How long a cache may keep this answer: `public, max-age=N, "
+                                     "stale-while-revalidate=N` for the live release (N is a minute unless the server "
+                                     "sets another, and shorter when the next release goes live sooner), "
+                                     "`public, max-age=86400` for a download naming a release by its id (as_of), "
+                                     "`private, no-store` for a reviewer's or an embargoed release's answer.",
+                      "schema": {"type": "string"}},
 }
 ERRORS = {"400": "A parameter is malformed, unknown, repeated, too long or out of range.",
           "404": "Unknown indicator, geography or address.",

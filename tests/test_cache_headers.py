@@ -179,3 +179,10 @@ def test_a_wrong_spi_cache_seconds_is_refused_in_a_sentence(value, paths, histor
     done = subprocess.run([str(paths.spi), "serve", "--db", str(history[0].served), "--port", "1"],
                           env={**os.environ, "SPI_CACHE_SECONDS": value}, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and f"SPI_CACHE_SECONDS={value!r}" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_api_description_says_what_a_cache_reads(client):
+    headers = client.get("/api/v1/openapi.json").get_json()["components"]["headers"]
+    assert {"ETag", "Last-Modified", "Cache-Control"} <= set(headers)
+    for lifetime in ("public, max-age=N, stale-while-revalidate=N", "public, max-age=86400", "private, no-store"):
+        assert lifetime in headers["Cache-Control"]["description"]
