@@ -93,14 +93,14 @@ def split_scripts(scripts: str, renderer: str) -> tuple[str, str]:
     """Dash's script tags and its renderer's, rearranged so that a phone can show and scroll
     the page before it runs Dash: the site's own small scripts (assets/, inline ones) run at
     once, deferred; Dash's (React, its renderer, the component bundles: most of a page's script
-    time) keep their place but get a type no browser runs (LATER), are prefetched at low
-    priority, and run at the reader's first move (assets/spi.js startDash), in this order.
+    time) keep their place but get a type no browser runs (LATER), are prefetched once the
+    page has loaded, and run at the reader's first move (assets/spi.js startDash), in this order.
     Until then the page is the server-rendered copy (#ssr): its links, downloads, copy boxes
     and tables work without Dash.
 
     Left out: dash_table (no page uses it) and the babel polyfill, whose only use in a current
     browser is `regeneratorRuntime`, which assets/vendor/regenerator-runtime gives."""
-    tags, later = [], []
+    tags = []
     for tag in re.findall(r"<script\b.*?</script>", scripts, flags=re.S):
         src = re.match(r'<script src="([^"]+)"></script>$', tag)
         if src is None:
@@ -108,11 +108,9 @@ def split_scripts(scripts: str, renderer: str) -> tuple[str, str]:
         elif re.search(r"/(dash_table/|deps/polyfill@)", src[1]):
             continue
         elif "/_dash-component-suites/" in src[1] or "/assets/vendor/" in src[1]:
-            later.append(src[1])
             tags.append(tag.replace("<script src=", f'<script type="{LATER}" src='))
         else:
             tags.append(tag.replace("<script src=", "<script defer src="))
-    tags += [f'<link rel="prefetch" as="script" href="{escape(src, quote=True)}">' for src in later]
     return "\n".join(tags), renderer.replace('type="application/javascript"', f'type="{LATER}"')
 
 
@@ -174,7 +172,9 @@ app = App(
     use_pages=True,
     pages_folder=str(HERE / "pages"),
     assets_folder=str(HERE / "assets"),
-    assets_ignore=r"^plotly-basic-.*\.js$",  # fetched by dcc.Graph only when a chart is drawn
+    # plotly.js: fetched by dcc.Graph only when a chart is drawn; signin.css: the sign-in
+    # page's own (spi/reviewers.py), not one more stylesheet for every page to wait for
+    assets_ignore=r"^(plotly-basic-.*\.js|signin\.css)$",
     serve_locally=True,
     suppress_callback_exceptions=True,
     update_title=None,

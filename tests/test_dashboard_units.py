@@ -361,11 +361,11 @@ def test_index_is_server_rendered_in_the_right_language(client):
     assert '<html lang="en" dir="ltr">' in en and "Headline indicators" in en
     assert "<title>Overview · Social protection statistics</title>" in en
     # the site's scripts are deferred; Dash's wait for the reader's first move (a type no
-    # browser runs, started by assets/spi.js) and are prefetched; no chart bundle on the overview
+    # browser runs, started by assets/spi.js); no chart bundle on the overview
     assert re.search(r'<script defer src="[^"]*/assets/spi\.js', html)
     assert re.search(r'<script type="text/x-dash-later" src="[^"]*dash_renderer', html)
-    assert re.search(r'<link rel="prefetch" as="script" href="[^"]*dash_renderer', html)
     assert '<script id="_dash-renderer" type="text/x-dash-later">' in html
+    assert re.findall(r'<link rel="stylesheet" href="([^"?]+)', html) == ["/assets/style.css"]   # one to wait for
     scripts = re.findall(r'<script[^>]* src="([^"]+)"', html)
     assert scripts and not any("plotly-basic" in s or "dash_table" in s for s in scripts)
 

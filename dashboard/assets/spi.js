@@ -26,7 +26,7 @@
   } catch (e) { window._dashPlotlyJSURL = plotlyUrl; }
 
   /* Dash (React, its renderer, the component bundles; dashboard/app.py split_scripts leaves
-     their tags inert and the browser prefetches them) runs at the reader's first
+     their tags inert) runs at the reader's first
      interaction with the page (pointer, touch, key, wheel, scroll, focus), not before: until
      then the page is the server-rendered copy (#ssr), whose links, downloads, copy boxes and
      tables work without it, so a phone that only shows the page never spends a second of
@@ -51,6 +51,21 @@
     /* what Dash's own #_dash-renderer tag says, once its scripts have run */
     last.addEventListener("load", function () { window.renderer = new window.DashRenderer(); });
   }
+  /* fetched, not run, once the page has loaded (not before: they would take a slow line from
+     the page's own parts), so that the first move finds them here */
+  window.addEventListener("load", function () {
+    var idle = window.requestIdleCallback || function (f) { setTimeout(f, 1); };
+    idle(function () {
+      if (dashStarted) return;
+      document.querySelectorAll('script[type="text/x-dash-later"][src]').forEach(function (tag) {
+        var link = document.createElement("link");
+        link.rel = "prefetch";
+        link.as = "script";
+        link.href = tag.getAttribute("src");
+        document.head.appendChild(link);
+      });
+    });
+  });
   /* The server's copy, once React has drawn the page: the reader's focus moves to the same
      element of the live page, a button pressed in the copy is pressed there (its callback
      could not run before), then the copy goes. The same element: a link with the same address

@@ -41,6 +41,8 @@ def test_before_the_first_move_the_page_is_the_servers_and_accessible(open_page,
     asked = _quiet(p, f"{path}{'&' if '?' in path else '?'}lang={lang}")
     assert p.response.status == 200
     assert not p.page.evaluate(DASH_RAN) and asked == [], asked   # no Dash script, no layout, no callback
+    # but its scripts are fetched once the page has loaded, ready for the first move
+    assert p.page.evaluate("document.querySelectorAll('link[rel=prefetch][href*=dash_renderer]').length") == 1
     assert p.page.locator("#ssr .page").is_visible()
     assert p.page.evaluate("document.querySelector('#ssr main h1, #ssr h1').textContent.trim().length > 0")
     assert p.axe() == []
