@@ -414,6 +414,8 @@ def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, 
         if do_lighthouse:
             for name in ("overview", "explorer", "governorates", "embed"):
                 lh = lighthouse(server.base + pages.get(name, "/"))
+                if "error" in lh:   # Lighthouse sometimes loses its trace (NO_NAVSTART): once more
+                    lh = lighthouse(server.base + pages.get(name, "/"))
                 if "error" in lh:
                     print(f"lighthouse {name}: failed: {lh['error']}")
                 else:
