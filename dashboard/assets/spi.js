@@ -66,13 +66,30 @@
       });
     });
   });
-  /* The server's copy, once React has drawn the page: the reader's focus moves to the same
-     element of the live page, a button pressed in the copy is pressed there (its callback
-     could not run before), then the copy goes. The same element: a link with the same address
-     and words, else the one at the same place under the nearest element with an id (the copy
-     is drawn from the same components, with the same ids). */
-  var lastFocus = null, pressed = null;
+  /* The server's copy, once React has drawn the page: what the reader did in it is carried
+     to the same elements of the live page (the fields filled or chosen, in page order, with
+     their input and change events; the sections opened; the focus; a button pressed, whose
+     callback could not run before), then the copy goes. The same element: a link with the same
+     address and words, else the one at the same place under the nearest element with an id
+     (the copy is drawn from the same components, with the same ids). */
+  var lastFocus = null, pressed = null, edited = [];
   document.addEventListener("focusin", function (ev) { lastFocus = ev.target; }, true);
+  function noteEdit(ev) {
+    var el = ev.target;
+    if (el.closest && el.closest("#ssr") && edited.indexOf(el) < 0) edited.push(el);
+  }
+  document.addEventListener("input", noteEdit, true);
+  document.addEventListener("change", noteEdit, true);
+  function carry(from, to) {
+    if (from.type === "checkbox" || from.type === "radio") {
+      if (to.checked !== from.checked) to.click();
+      return;
+    }
+    /* the prototype's setter, so that React sees a controlled field change too */
+    var desc = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(to), "value");
+    if (desc && desc.set) desc.set.call(to, from.value);
+    ["input", "change"].forEach(function (type) { to.dispatchEvent(new Event(type, {bubbles: true})); });
+  }
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("#ssr button");
     /* copy and image buttons act in the copy itself (below, and assets/explorer.js) */
@@ -101,7 +118,13 @@
     var focus = active && copy.contains(active) ? active
       : (lastFocus && copy.contains(lastFocus) && (!active || active === document.body) ? lastFocus : null);
     var twin = focus && twinOf(focus, live), press = pressed && twinOf(pressed, live);
+    var fields = edited.filter(function (el) { return copy.contains(el); }).sort(function (a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    }).map(function (el) { return [el, twinOf(el, live)]; });
+    var opened = Array.prototype.map.call(copy.querySelectorAll("details[open]"), function (el) { return twinOf(el, live); });
     copy.parentNode.removeChild(copy);
+    opened.forEach(function (el) { if (el) el.open = true; });
+    fields.forEach(function (pair) { if (pair[1]) carry(pair[0], pair[1]); });
     if (twin) twin.focus({preventScroll: true});
     if (press) press.click();
     return true;

@@ -102,3 +102,37 @@ def test_a_button_pressed_in_the_copy_is_pressed_in_the_live_page(open_page):
             f".some(b => b.textContent === {label!r})")
     assert "view=" in p.page.evaluate("location.search")
     assert p.errors == []
+
+
+def test_choices_made_in_the_copy_are_carried_to_the_live_form(open_page):
+    """The Data page's form, used before Dash runs: the indicator chosen (its lists follow it,
+    assets/data_form.js) and another list's choice are the live form's once Dash has drawn it."""
+    p = open_page()
+    _quiet(p, "/data?lang=en")
+    p.page.select_option("#ssr #data-indicator", "jo_psychosocial_team")
+    p.page.select_option("#ssr #data-labels", "codes")
+    periods = p.page.evaluate("[...document.querySelectorAll('#ssr #data-from option')].map(o => o.value)")
+    assert p.page.evaluate("!!document.getElementById('ssr')")   # still the copy: the choices were made in it
+    p.interact()
+    _live(p)
+    assert p.page.input_value("#data-indicator") == "jo_psychosocial_team"
+    assert p.page.input_value("#data-labels") == "codes"
+    assert p.page.evaluate("[...document.querySelectorAll('#data-from option')].map(o => o.value)") == periods
+    assert p.errors == []
+
+
+def test_a_search_typed_in_the_copy_is_kept(open_page):
+    """The explorer's indicator search, typed into before Dash has drawn the page: the live
+    search box holds the words, the picker stays open, and the list is filtered alike."""
+    p = open_page()
+    _quiet(p, "/explorer?indicator=om_nursery_children&lang=en")
+    p.page.evaluate("document.querySelector('#ssr #explorer-picker').open = true")
+    p.page.fill("#ssr #explorer-picker-search", "nursery")   # the focus starts Dash
+    shown = p.page.evaluate("[...document.querySelectorAll('#explorer-picker li[data-search]')].filter(li => !li.hidden).length")
+    _live(p)
+    assert p.page.input_value("#explorer-picker-search") == "nursery"
+    assert p.page.evaluate("document.getElementById('explorer-picker').open")
+    p.until("[...document.querySelectorAll('#explorer-picker li[data-search]')].filter(li => !li.hidden).length"
+            f" === {shown}")
+    assert 0 < shown < p.page.locator("#explorer-picker li[data-search]").count()
+    assert p.errors == []
