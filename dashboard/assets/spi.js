@@ -25,16 +25,16 @@
     });
   } catch (e) { window._dashPlotlyJSURL = plotlyUrl; }
 
-  /* Dash (React, its renderer, the component bundles; dashboard/app.py split_scripts leaves
-     their tags inert) runs at the reader's first
-     interaction with the page (pointer, touch, key, wheel, scroll, focus), not before: until
-     then the page is the server-rendered copy (#ssr), whose links, downloads, copy boxes and
-     tables work without it, so a phone that only shows the page never spends a second of
-     script on it. Once React has drawn the page, the copy goes (keeping the reader's focus).
-     plotly.js is loaded at that first interaction too, on a page with a chart: until then
-     the chart's server-drawn twin is on screen (dashboard/chart_svg.py). dcc.Graph waits
-     for window.Plotly: until plotly.js is here it is a promise (which Promise.resolve
-     adopts), then plotly.js itself, which sets it when it loads. */
+  /* Dash (React, its renderer, the component bundles, whose tags dashboard/app.py
+     split_scripts leaves inert) runs at the reader's first interaction with the page
+     (pointer, touch, key, wheel, scroll, focus), not before: until then the page is the
+     server-rendered copy (#ssr), whose links, downloads, copy boxes and tables work without
+     it, so a phone that only shows the page never spends a second of script on it. Once
+     React has drawn the page, the copy goes (see dropCopy). plotly.js is loaded at that first
+     interaction too, on a page with a chart: until then the chart's server-drawn twin is on
+     screen (dashboard/chart_svg.py). dcc.Graph waits for window.Plotly: until plotly.js is
+     here it is a promise (which Promise.resolve adopts), then plotly.js itself, which sets it
+     when it loads. */
   var dashStarted = false;
   function startDash() {
     var waiting = document.querySelectorAll('script[type="text/x-dash-later"][src]');

@@ -136,3 +136,22 @@ def test_a_search_typed_in_the_copy_is_kept(open_page):
             f" === {shown}")
     assert 0 < shown < p.page.locator("#explorer-picker li[data-search]").count()
     assert p.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_a_reader_who_scrolled_stays_where_they_were(open_page, width):
+    """Scrolling is a first move: the live page takes the copy's place under the reader, the
+    part at the top of the screen stays there."""
+    p = open_page(width, 740)
+    _quiet(p, "/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category&lang=en")
+    p.page.mouse.wheel(0, 900)   # a reader scrolling down (Dash starts)
+    part, top, copy = p.page.evaluate("""() => {
+        let el = document.elementFromPoint(innerWidth / 2, 40);
+        while (el && !el.id) el = el.parentElement;
+        return [el.id, el.getBoundingClientRect().top, Boolean(document.getElementById('ssr'))];
+    }""")
+    assert copy and part not in ("ssr", "react-entry-point") and p.page.evaluate("window.scrollY") > 0
+    _live(p)
+    p.page.wait_for_timeout(300)
+    after = p.page.evaluate(f"document.getElementById({part!r}).getBoundingClientRect().top")
+    assert abs(after - top) <= 4, (part, top, after)
