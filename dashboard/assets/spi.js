@@ -92,8 +92,9 @@
   }
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("#ssr button");
-    /* copy and image buttons act in the copy itself (below, and assets/explorer.js) */
-    if (b && !b.matches(".copy-button, [data-image-format]")) pressed = b;
+    /* copy and image buttons act in the copy itself (below, and assets/explorer.js), and a
+       form's submit button sends the form without Dash */
+    if (b && !b.matches(".copy-button, [data-image-format], [type=submit]")) pressed = b;
   }, true);
   function twinOf(el, live) {
     if (el.tagName === "A") {
