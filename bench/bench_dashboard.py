@@ -153,6 +153,17 @@ class Server:
 
 # ---------------------------------------------------------------- browser timings
 
+def _until(page, expression: str, failure: str) -> None:
+    """Poll a JavaScript expression until it is true, at most 60 s. Through DevTools:
+    wait_for_function evaluates a string, which the site's Content-Security-Policy forbids
+    (the page's own timings are what is measured)."""
+    deadline = time.time() + 60
+    while not page.evaluate(f"() => Boolean({expression})"):
+        if time.time() > deadline:
+            raise TimeoutError(failure)
+        time.sleep(0.02)
+
+
 def first_chart(base: str, pages: dict[str, str], runs: int) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
     results = {}
@@ -171,13 +182,7 @@ def first_chart(base: str, pages: dict[str, str], runs: int) -> dict[str, dict]:
                 page = ctx.new_page()
                 page.goto(base + path)
                 page.mouse.move(5, 5)   # a reader's first move, at the load event: Dash starts then
-                # polled through DevTools: wait_for_function evaluates a string, which the site's
-                # Content-Security-Policy forbids (the page's own timings are what is measured)
-                deadline = time.time() + 60
-                while not page.evaluate("() => Boolean(window.__spiBench.chart && window.__spiBench.react)"):
-                    if time.time() > deadline:
-                        raise TimeoutError(f"{name}: no chart within 60 s ({path})")
-                    time.sleep(0.02)
+                _until(page, "window.__spiBench.chart && window.__spiBench.react", f"{name}: no chart within 60 s ({path})")
                 # usable: React rendered and no Dash request still in flight
                 page.wait_for_load_state("networkidle")
                 t = page.evaluate("window.__spiBench")
@@ -218,11 +223,7 @@ def first_move(base: str, pages: dict[str, str], runs: int, slowdown: int = 4) -
                 page.wait_for_load_state("networkidle")
                 moved = page.evaluate("performance.now()")
                 page.mouse.move(5, 5)
-                deadline = time.time() + 60
-                while not page.evaluate("() => Boolean(window.__spiBench.react)"):
-                    if time.time() > deadline:
-                        raise TimeoutError(f"{name}: not drawn by React within 60 s of a move ({path})")
-                    time.sleep(0.02)
+                _until(page, "window.__spiBench.react", f"{name}: not drawn by React within 60 s of a move ({path})")
                 page.wait_for_load_state("networkidle")
                 drawn, long_tasks = page.evaluate("[window.__spiBench.react, window.__spiLong]")
                 ready.append((drawn - moved) / 1000)
