@@ -126,7 +126,11 @@
     copy.parentNode.removeChild(copy);
     opened.forEach(function (el) { if (el) el.open = true; });
     fields.forEach(function (pair) { if (pair[1]) carry(pair[0], pair[1]); });
-    if (twin) twin.focus({preventScroll: true});
+    if (twin) {
+      /* a part focused by reveal() below was made focusable there: so is its twin */
+      if (focus.hasAttribute("tabindex") && !twin.hasAttribute("tabindex")) twin.setAttribute("tabindex", focus.getAttribute("tabindex"));
+      twin.focus({preventScroll: true});
+    }
     if (press) press.click();
     return true;
   }

@@ -155,3 +155,16 @@ def test_a_reader_who_scrolled_stays_where_they_were(open_page, width):
     p.page.wait_for_timeout(300)
     after = p.page.evaluate(f"document.getElementById({part!r}).getBoundingClientRect().top")
     assert abs(after - top) <= 4, (part, top, after)
+
+
+def test_an_address_with_a_part_named_opens_on_it_before_and_after_dash(open_page):
+    """/governorates?…#gov-detail (a place chosen on the map): that part is brought into view
+    and focused in the server's copy, and again, the same part, once the live page has it."""
+    p = open_page(1280, 740)
+    p.response = p.page.goto(p.base + "/governorates?country=OM&geo=OM-BJ&lang=en#gov-detail")
+    _live(p)   # the focus the address gives is a first move
+    p.until("document.activeElement && document.activeElement.id === 'gov-detail'")
+    top = p.page.evaluate("document.getElementById('gov-detail').getBoundingClientRect().top")
+    assert p.page.evaluate("document.getElementById('react-entry-point').contains(document.activeElement)")
+    assert 0 <= top < 740 / 2 and p.page.evaluate("window.scrollY") > 0
+    assert p.errors == []
