@@ -91,10 +91,11 @@ LATER = "text/x-dash-later"   # a script type no browser runs: assets/spi.js sta
 
 def split_scripts(scripts: str, renderer: str) -> tuple[str, str]:
     """Dash's script tags and its renderer's, rearranged so that a phone can show and scroll
-    the page before it runs Dash: the site's own small scripts (assets/, inline ones) run at
-    once, deferred; Dash's (React, its renderer, the component bundles: most of a page's script
-    time) keep their place but get a type no browser runs (LATER), are prefetched once the
-    page has loaded, and run at the reader's first move (assets/spi.js startDash), in this order.
+    the page before it runs Dash: the site's own small scripts run as the page loads (assets/
+    deferred, Dash's inline ones where they are); Dash's (React, its renderer, the component
+    bundles, and assets/vendor/, which only they use: most of a page's script time) keep their
+    place but get a type no browser runs (LATER), are prefetched once the page has loaded, and
+    run at the reader's first move (assets/spi.js startDash), in this order.
     Until then the page is the server-rendered copy (#ssr): its links, downloads, copy boxes
     and tables work without Dash.
 
