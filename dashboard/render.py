@@ -21,6 +21,7 @@ PROP_ATTR = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "co
              "accessKey": "accesskey", "spellCheck": "spellcheck", "contentEditable": "contenteditable"}
 SKIP = {"children", "n_clicks", "n_clicks_timestamp", "disable_n_clicks", "key", "loading_state",
         "setProps", "persistence", "persisted_props", "persistence_type"}
+FIELD_PROPS = {"id", "type", "value", "readOnly", "className", "name", "rows", "lang", "dir"}
 TAGS = {"ObjectEl": "object", "Summary": "summary", "Details": "details"}
 
 
@@ -88,11 +89,11 @@ def _html(node) -> str:
         if typ in ("Store", "Location", "Interval", "Download", "Clipboard"):
             return ""
         if typ in ("Input", "Textarea"):   # with its value: a read-only address reads before scripts run
-            kept = _attrs({k: v for k, v in props.items()
-                           if k in ("id", "type", "value", "readOnly", "className", "name", "rows", "lang", "dir")
-                           and not (typ == "Textarea" and k == "value")})
-            return (f"<input{kept}>" if typ == "Input"
-                    else f"<textarea{kept}>{escape(str(props.get('value') or ''))}</textarea>")
+            kept = {k: v for k, v in props.items() if k in FIELD_PROPS}
+            if typ == "Input":
+                return f"<input{_attrs(kept)}>"
+            value = kept.pop("value", None)
+            return f"<textarea{_attrs(kept)}>{escape(str(value or ''))}</textarea>"
         if typ == "Graph":   # its server-drawn twin stands beside it (dashboard/blocks.py chart_box)
             return ""
         if typ in ("RadioItems", "Checklist"):

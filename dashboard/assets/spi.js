@@ -35,9 +35,9 @@
      screen (dashboard/chart_svg.py). dcc.Graph waits for window.Plotly: until plotly.js is
      here it is a promise (which Promise.resolve adopts), then plotly.js itself, which sets it
      when it loads. */
-  var dashStarted = false;
+  var LATER = 'script[type="text/x-dash-later"][src]', dashStarted = false;
   function startDash() {
-    var waiting = document.querySelectorAll('script[type="text/x-dash-later"][src]');
+    var waiting = document.querySelectorAll(LATER);
     if (dashStarted || !waiting.length) return;
     dashStarted = true;
     var last = null;
@@ -57,7 +57,7 @@
     var idle = window.requestIdleCallback || function (f) { setTimeout(f, 1); };
     idle(function () {
       if (dashStarted) return;
-      document.querySelectorAll('script[type="text/x-dash-later"][src]').forEach(function (tag) {
+      document.querySelectorAll(LATER).forEach(function (tag) {
         var link = document.createElement("link");
         link.rel = "prefetch";
         link.as = "script";
@@ -115,9 +115,8 @@
   function dropCopy() {
     var copy = document.getElementById("ssr"), live = document.getElementById("react-entry-point");
     if (!copy || !live || !live.querySelector(".page")) return false;
-    var active = document.activeElement;
-    var focus = active && copy.contains(active) ? active
-      : (lastFocus && copy.contains(lastFocus) && (!active || active === document.body) ? lastFocus : null);
+    var active = document.activeElement || document.body;
+    var focus = copy.contains(active) ? active : active === document.body && copy.contains(lastFocus) ? lastFocus : null;
     var twin = focus && twinOf(focus, live), press = pressed && twinOf(pressed, live);
     var fields = edited.filter(function (el) { return copy.contains(el); }).sort(function (a, b) {
       return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
