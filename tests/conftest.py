@@ -10,7 +10,9 @@ import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import csv
 import io
@@ -83,13 +85,19 @@ class SourceCopy:
         writer.writerows({**r, "value": value} if r["indicator_id"] == indicator else r for r in rows)
         path.write_text(out.getvalue(), encoding="utf-8")
 
-    def release(self, note: str, at: str) -> str:
-        """`spi build` then `spi release --at`, as an operator runs them; the new release's id."""
+    def release(self, note: str, at: str, made: datetime | None = None) -> str:
+        """`spi build`, then the release `spi release --at` makes, made at `made` (default: a
+        minute before `at`, so that a test can write a history whose days are gone), then the
+        served databases; the new release's id."""
+        from etl.release import build_served, make_release
         from spi.cli import main as spi
         assert spi(["build", *self.cli_args(), "--releases", str(self.releases)]) == 0
-        assert spi(["release", "--note", note, "--at", at, "--out", str(self.out), "--releases", str(self.releases),
-                    "--catalogue", str(self.catalogue), "--by", "test"]) == 0
-        return json.loads((self.releases / "releases.json").read_text(encoding="utf-8"))["releases"][-1]["release_id"]
+        if made is None:
+            when = datetime.fromisoformat(at)
+            made = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo("Asia/Muscat"))) - timedelta(minutes=1)
+        entry = make_release(note, at, self.out, self.releases, self.catalogue, by="test", now=made)
+        build_served(self.releases, self.out)
+        return entry["release_id"]
 
 
 @pytest.fixture
@@ -197,3 +205,50 @@ def marked(tmp_path_factory, paths):
     result = build(raw, paths.catalogue, root / "out")
     assert result.ok, "\n".join(map(str, result.issues))
     return root / "out" / "indicators.duckdb"
+
+
+# -- a site of releases, served by the real server ---------------------------------------------
+
+REVIEWER, REVIEWER_PASSWORD = "amal", "a long reviewers' password"
+# jo_psychosocial_team: 44 in the sources; 45 in the second release; 46 in the third, embargoed.
+HISTORY = (("first", "2025-01-01T09:00", "44"), ("revised", "2025-03-01T09:00", "45"),
+           ("embargoed", "2030-01-01T09:00", "46"))
+HISTORY_NOW = "2026-01-01T00:00:00+00:00"   # the server's clock: two releases public, the third embargoed
+
+
+@dataclass(frozen=True)
+class History:
+    copy: SourceCopy
+    ids: tuple[str, ...]
+    env: dict[str, str]     # what the server needs: its clock, the reviewers' file, a key, an audit log
+
+    @property
+    def audit(self) -> Path:
+        return Path(self.env["SPI_AUDIT_LOG"])
+
+
+@pytest.fixture(scope="session")
+def release_history(shipped_copy) -> History:
+    """Three releases of the shipped sources (HISTORY), a reviewers' file with one reviewer
+    (REVIEWER), and the environment of a server whose clock (SPI_NOW) is between the second
+    release and the third: the public reads the second; the reviewer reads the third, marked."""
+    from spi import reviewers
+    copy = shipped_copy("history")
+    ids = []
+    for note, at, value in HISTORY:
+        copy.revise("jo_psychosocial_team", value)
+        ids.append(copy.release(note, at))
+    users = copy.root / "reviewers.json"
+    users.write_text(json.dumps({REVIEWER: {"name": "Amal", "password_hash": reviewers.hash_password(REVIEWER_PASSWORD)}}))
+    env = {"SPI_NOW": HISTORY_NOW, "SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": "k" * 64,
+           "SPI_AUDIT_LOG": str(copy.root / "audit.log")}
+    return History(copy, tuple(ids), env)
+
+
+@pytest.fixture(scope="session")
+def release_site(release_history, tmp_path_factory):
+    """gunicorn (2 workers, as `spi serve` runs it) serving release_history: (the server, the history)."""
+    from tests.servers import gunicorn
+    log = tmp_path_factory.mktemp("release-site") / "gunicorn.log"
+    with gunicorn(release_history.copy.served, log, release_history.env, workers=2) as running:
+        yield running, release_history
