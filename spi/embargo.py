@@ -77,7 +77,6 @@ def _mark(response: flask.Response) -> flask.Response:
     if private():
         response.headers["Cache-Control"] = "private, no-store"
         response.headers.pop("Expires", None)
-        if flask.g.release.embargoed:
-            # a header is Latin-1: the English notice (pages and files carry both languages)
-            response.headers["X-Embargo"] = releases.embargo_notice("en")
+        if flask.g.release.embargoed:   # pages and files carry the notice in both languages
+            response.headers["X-Embargo"] = releases.embargo_header()
     return response

@@ -160,6 +160,17 @@ def embargo_notice(lang: str) -> str | None:
     return t("embargoed_until", lang).format(when=f"{when} ({choice.release.timezone})")
 
 
+def embargo_header() -> str | None:
+    """The embargo notice as an HTTP header can carry it (ASCII words: a header value is
+    bytes, and gunicorn refuses one that is not Latin-1), else None: "EMBARGOED until
+    2030-01-01T09:00+04:00 (Asia/Muscat); not for publication"."""
+    choice = current()
+    if choice is None or not choice.embargoed:
+        return None
+    when = choice.release.local_time().isoformat(timespec="minutes")
+    return f"EMBARGOED until {when} ({choice.release.timezone}); not for publication"
+
+
 def cache_key(version: str) -> str:
     """A cache key of this request's build that also tells an embargoed reading apart: what is
     drawn for a reviewer before the release time carries the embargo notice."""
