@@ -89,14 +89,14 @@ class SourceCopy:
         """`spi build`, then the release `spi release --at` makes, made at `made` (default: a
         minute before `at`, so that a test can write a history whose days are gone), then the
         served databases; the new release's id."""
-        from etl.release import build_served, make_release
+        from etl.release import make_release, write_served
         from spi.cli import main as spi
         assert spi(["build", *self.cli_args(), "--releases", str(self.releases)]) == 0
         if made is None:
             when = datetime.fromisoformat(at)
             made = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo("Asia/Muscat"))) - timedelta(minutes=1)
         entry = make_release(note, at, self.out, self.releases, self.catalogue, by="test", now=made)
-        build_served(self.releases, self.out)
+        write_served(self.releases, self.out, self.catalogue)
         return entry["release_id"]
 
 
