@@ -7,7 +7,7 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
@@ -53,8 +53,14 @@ TABLES: dict[str, tuple[str, ...]] = {
     "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),
     # Releases (etl/release.py), up to the one this database serves: empty in a build that is
     # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.
+    # Cancelled releases are not among them (amendments says so); public_at is after any
+    # reschedule, scheduled_at the time first set. entry_sha256 is the hash of the release's entry
+    # in the manifest (contract/manifest.py), which commits to every entry before it.
     "releases": ("release_id", "seq", "public_at", "timezone", "note", "build_id", "released_by", "created_at",
-                 "added", "revised", "amended", "withdrawn"),
+                 "added", "revised", "amended", "withdrawn", "scheduled_at", "catalogue_sha256", "figures_sha256",
+                 "entry_sha256", "previous_sha256", "signed"),
+    # Releases cancelled or rescheduled before they were public, with the reason.
+    "amendments": ("release_id", "action", "public_at", "reason", "by", "created_at", "entry_sha256"),
     # What each release changed, with the breakdown columns after `period` as in observations.
     "changes": ("release_id", "change", "indicator_id", "geo_code", "period", "old_value", "new_value",
                 "old_status", "new_status", "old_source_id", "new_source_id"),

@@ -155,7 +155,7 @@ def _page(layout, path: str):
             return to_wire(unavailable(lang, path, "db_missing"))
         except SchemaError as exc:
             log.error("%s", exc)
-            return to_wire(unavailable(lang, path, "db_incompatible"))
+            return to_wire(unavailable(lang, path, exc.text_key))
     return page
 
 

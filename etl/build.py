@@ -13,13 +13,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file, source_files
 from .load import write_outputs
-from .release import ReleaseError, build_served
+from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
 from .report import Issue, errors
+from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -37,6 +39,7 @@ class BuildResult:
     database: Path | None = None
     released: list[str] = field(default_factory=list)   # the served databases (re)written
     seconds: float = 0.0
+    partial: bool = False    # failed after the change was decided: the next build completes it
 
     @property
     def ok(self) -> bool:
@@ -72,9 +75,10 @@ def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RA
 
 def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_dir: Path = DEFAULT_OUT,
           progress: Callable[[str], None] = lambda _: None, releases_dir: Path | None = None) -> BuildResult:
-    """Build the candidate database from a raw folder; on any error, write nothing. With
-    `releases_dir` (`spi build` gives data/releases/), also write the database the site
-    serves for each release (etl/release.py)."""
+    """Build the candidate database from a raw folder and, with `releases_dir` (`spi build`
+    gives data/releases/), the database the site serves for each release (etl/release.py).
+    One transaction (etl/transaction.py): every input and the whole history are checked before
+    anything is written, and the outputs are swapped in together; on any error nothing changes."""
     started = time.perf_counter()
     result = BuildResult()
     # Load inputs.
@@ -101,17 +105,45 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     result.issues += coverage_warnings(observations, cat)
     result.observations = len(observations)
     result.indicators = observations["indicator_id"].nunique()
-    # Save outputs.
-    progress(f"  writing {result.observations:,} observations")
-    result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), progress)
+    hist = None
     if releases_dir is not None:
         try:
-            result.released = build_served(releases_dir, out_dir, progress)
-        except (ReleaseError, CatalogueError, OSError, ValueError) as exc:
-            result.issues.append(Issue(str(releases_dir), f"the served databases cannot be written: {exc}",
-                                       "the releases as `spi release` wrote them (restore data/releases/ from version control)"))
+            if Path(releases_dir).is_dir():   # a release interrupted after it was decided is completed first
+                with Transaction(releases_dir, "release", progress):
+                    pass
+            hist = checked_history(releases_dir, cat)
+            problems = rewritten(hist, Path(out_dir) / SERVED)
+            if problems:
+                raise ReleaseError("; ".join(problems) + "; restore data/releases/ from version control")
+        except ReleaseError as exc:
+            result.issues.append(Issue(str(releases_dir), f"the releases cannot be served: {exc}",
+                                       "the releases as `spi release` wrote them"))
+            return result
+    # Save outputs.
+    tx = None
+    try:
+        with Transaction(out_dir, "build", progress) as tx:
+            progress(f"  writing {result.observations:,} observations")
+            result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), tx)
+            checkpoint("build:candidate")
+            if hist is not None:
+                result.released = build_served(releases_dir, out_dir, tx, hist, progress)
+            tx.commit()
+    except (OSError, duckdb.Error, ReleaseError, CatalogueError) as exc:
+        result.partial = tx is not None and tx.committed
+        result.issues.append(Issue(*failure(exc, out_dir)))
+        result.database = None
     result.seconds = time.perf_counter() - started
     return result
+
+
+def failure(exc: BaseException, where: Path) -> tuple[str, str]:
+    """A write that failed, as a report line: (the path, what happened). An operating system's
+    error names its file; DuckDB's says what it could not do."""
+    if isinstance(exc, OSError) and exc.filename:
+        return str(exc.filename), f"cannot be written: {exc.strerror or exc}"
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return str(where), f"cannot be written: {text[:300]}"
 
 
 def missing_files(cat: Catalogue, paths: list[Path]) -> list[Issue]:

@@ -15,7 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
 
+from contract.manifest import public_key
+
 from .checked_yaml import YamlFileError, read_checked
+
+MAX_EMBARGO_DAYS = 92   # site.max_embargo_days when the catalogue gives none: a quarter ahead
 
 # Columns of the published `observations` table that a breakdown may not be named.
 RESERVED_COLUMNS = {
@@ -170,7 +174,15 @@ def _check_calendar(cat: Catalogue, check: _Checker) -> None:
 
 def _check_site(cat: Catalogue, check: _Checker) -> None:
     """`site`: what the dashboard opens on. default_indicator: the explorer's indicator when
-    the address names none (optional: the first headline indicator, else the first one)."""
+    the address names none (optional: the first headline indicator, else the first one).
+    max_embargo_days: how far ahead a release may go public; signing_key: the public key that
+    release entries are signed with (contract/manifest.py)."""
+    cat.site.setdefault("max_embargo_days", MAX_EMBARGO_DAYS)
+    if "signing_key" in cat.site:
+        try:
+            public_key(cat.site["signing_key"])
+        except ValueError as exc:
+            check.fail("site.signing_key", str(exc).removeprefix("site.signing_key "))
     default = cat.site.get("default_indicator")
     if default is None:
         headline = [k for k, ind in cat.indicators.items() if ind["headline"]]

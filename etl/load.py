@@ -1,21 +1,15 @@
 """Write the published DuckDB database and its CSV/Parquet exports, atomically.
 
-Everything is written to temporary files (unique names) in the output folder and swapped
-in with os.replace only when complete, so a failed build leaves the previous files
-byte-identical and a dashboard reading the database never sees a half-built one. Builds
-into one folder take turns (a lock on the folder): two at once would otherwise publish
-the database of one beside the exports of the other. Readers open the database read-only
-and reopen it when its inode changes. No path is ever written into SQL text.
+Everything is written beside its final name and swapped in with the rest of the build when
+all of it is written and checked (etl/transaction.py), so a failed build leaves the previous
+files byte-identical and a dashboard reading the database never sees a half-built one.
+Readers open the database read-only and reopen it when its inode changes. No path is ever
+written into SQL text.
 """
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -24,6 +18,8 @@ from contract.schema import DB_NAME, SCHEMA_VERSION, TABLES, observation_columns
 
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
+from .transaction import Transaction
+
 EXPORTS = {"observations.csv": lambda rel, path: rel.write_csv(path, header=True),
            "observations.parquet": lambda rel, path: rel.write_parquet(path, compression="zstd")}
 
@@ -90,68 +86,49 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
     }
 
 
-@contextmanager
-def one_at_a_time(folder: Path, what: str = "build", progress: Callable[[str], None] = lambda _: None):
-    """Hold a folder's lock for one `what` (a build, a release); wait, saying so, while
-    another holds it."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / f".{what}.lock", "a") as lock:   # "a": taking the lock leaves the file as it is
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            progress(f"  waiting for another {what} into {folder} to finish")
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _temp_name(out_dir: Path, name: str) -> Path:
-    """A unique name beside `name`, free for DuckDB to create."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=out_dir)
-    os.close(fd)
-    os.unlink(tmp)
-    return Path(tmp)
-
-
-def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict,
-                  progress: Callable[[str], None] = lambda _: None, history: dict | None = None,
-                  exports: bool = True) -> Path:
-    """Build the database and exports beside their final names, then swap them in. `history`:
-    the release tables (releases, changes, vintages) of a release's database (etl/release.py);
+def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict, tx: Transaction,
+                  history: dict | None = None, exports: bool = True) -> Path:
+    """Write the database and exports beside their final names in `tx` (etl/transaction.py:
+    the caller commits them together) and check the database written. `history`: the release
+    tables (releases, amendments, changes, vintages) of a release's database (etl/release.py);
     a build that is not a release has them empty. exports=False: the database alone (a served
     release's downloads are answered from it)."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with one_at_a_time(out_dir, "build", progress):
-        tmp = _temp_name(out_dir, DB_NAME)
-        staged = [(_temp_name(out_dir, name), out_dir / name) for name in EXPORTS if exports]
-        try:
-            con = duckdb.connect(str(tmp))
-            try:
-                _create_tables(con, observations, cat, build_info, history or {})
-                # The table is stored in a total order (see _create_tables), which a plain scan
-                # keeps: no sort per export.
-                for part, target in staged:
-                    EXPORTS[target.name](con.table("observations"), str(part))
-                con.execute("CHECKPOINT")
-            finally:
-                con.close()
-            for part, target in staged:
-                os.replace(part, target)
-            os.replace(tmp, out_dir / DB_NAME)
-        finally:
-            for path in [tmp, *(p for p, _ in staged)]:
-                path.unlink(missing_ok=True)
+    part = tx.aside(out_dir / DB_NAME)
+    staged = [(tx.aside(out_dir / name), name) for name in EXPORTS if exports]
+    con = duckdb.connect(str(part))
+    try:
+        _create_tables(con, observations, cat, build_info, history or {})
+        # The table is stored in a total order (see _create_tables), which a plain scan
+        # keeps: no sort per export.
+        for path, name in staged:
+            EXPORTS[name](con.table("observations"), str(path))
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    _check_written(part, len(observations))
     return out_dir / DB_NAME
+
+
+def _check_written(path: Path, count: int) -> None:
+    """Read the file just written back before it is swapped in: the version and the number of
+    figures it records (a short write, a file cut by a full disk, is refused here)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        version, recorded = con.execute("SELECT schema_version, observation_count FROM build_info").fetchone()
+        stored = con.execute("SELECT count(*) FROM observations").fetchone()[0]
+    finally:
+        con.close()
+    if (version, recorded, stored) != (SCHEMA_VERSION, count, count):
+        raise OSError(f"the database written to {path} does not read back as written "
+                      f"({stored:,} of {count:,} figures, schema version {version})")
 
 
 _CASTS = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "source_row": "INTEGER",
           "revised_on": "DATE", "previous_value": "DOUBLE", "old_value": "DOUBLE", "new_value": "DOUBLE",
           "seq": "INTEGER", "public_at": "TIMESTAMP", "created_at": "TIMESTAMP", "added": "INTEGER",
           "revised": "INTEGER", "amended": "INTEGER", "withdrawn": "INTEGER", "expected_on": "DATE", "indicators": "VARCHAR[]",
-          "languages": "VARCHAR[]"}
+          "languages": "VARCHAR[]", "scheduled_at": "TIMESTAMP", "signed": "BOOLEAN"}
 # The release tables' columns, with the breakdowns after `period` where figures are keyed.
 _KEYED = ("changes", "vintages")
 
@@ -184,9 +161,11 @@ def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: 
     calendar = pd.DataFrame([{"expected_on": e["date"], "title_ar": e["title"]["ar"], "title_en": e["title"]["en"],
                               "indicators": list(e.get("indicators", [])), "languages": list(e.get("languages", ["ar", "en"]))}
                              for e in cat.calendar], columns=list(TABLES["calendar"]))
-    for name in ("releases", *_KEYED, "calendar"):
+    for name in ("releases", "amendments", *_KEYED, "calendar"):
         columns = _table_columns(name, cat.dimensions)
-        frame = calendar if name == "calendar" else history.get(name, pd.DataFrame(columns=columns))
+        frame = calendar if name == "calendar" else history.get(name)
+        if frame is None or frame.columns.empty:   # none in this build (DuckDB scans no frame without columns)
+            frame = pd.DataFrame(columns=columns)
         con.register("frame", frame)
         con.execute(f"CREATE TABLE {name} AS SELECT {_select(frame, columns)} FROM frame")
         con.unregister("frame")

@@ -5,32 +5,38 @@ Official statistics promise that a published figure never changes silently. So `
 only builds and checks a candidate (data/processed/indicators.duckdb); `spi release` copies
 its figures and its catalogue into the project as a release, which is kept for good:
 
-    data/releases/releases.json             the manifest: one entry per release, in order
+    data/releases/releases.json             the manifest (contract/manifest.py): a hash chain
     data/releases/<id>/observations.parquet the release's figures
     data/releases/<id>/indicators.yaml      the catalogue it was released with
 
 data/releases/ is committed with data/raw/, so the history survives deleting
 data/processed/. From it `spi build` (build_served) writes the database of the site as of
 each release, with every figure's earlier values (vintages), what each release changed and
-the revision of each figure it serves, and a copy of the manifest, which the server reads to
+the revision of each figure it serves, a copy of each release's files (which anyone can
+download and check against the chain) and a copy of the manifest, which the server reads to
 choose a release by its clock (an embargoed release stays out of public view until its time):
 
     data/processed/releases/releases.json
-    data/processed/releases/<id>/indicators.duckdb
+    data/processed/releases/<id>/indicators.duckdb, observations.parquet, indicators.yaml
 
-A release is written beside its final place and renamed in; the manifest is replaced last,
-so an interrupted release leaves every earlier release and the served databases as they were.
+History only grows, forward: a release goes public no earlier than now (give or take
+CLOCK_SKEW) nor than the latest release, and no further ahead than the catalogue's
+site.max_embargo_days; a local time the publisher's zone skips or repeats is refused. A
+release still under embargo can be cancelled or rescheduled, which is an entry of its own.
+
+Every change is a transaction (etl/transaction.py): written aside, checked, swapped in; the
+history is checked (manifest, chain, every file's hash) before anything is written.
 """
 from __future__ import annotations
 
+import base64
 import getpass
 import hashlib
 import json
-import os
+import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -39,17 +45,19 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, History, ManifestError, Release,
+                               describe, entry_sha256, read, signature_problems, signed_bytes)
 from contract.schema import DB_NAME, SCHEMA_VERSION
 
-from .catalogue import CatalogueError, load_catalogue
-from .load import one_at_a_time, write_outputs
+from .catalogue import Catalogue, CatalogueError, load_catalogue
+from .load import write_outputs
+from .transaction import Transaction, checkpoint, write_json
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_RELEASES = PROJECT / "data" / "releases"
-MANIFEST = "releases.json"
-FIGURES = "observations.parquet"
-CATALOGUE = "indicators.yaml"
 SERVED = "releases"          # the folder of served databases, in the build's output folder
+SET_ASIDE = ".interrupted"   # where an interrupted release's folder is put, in the releases folder
+RELEASE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
 # What a figure is (with its breakdowns after `period`), and what a release may change of it.
 KEY_HEAD = ("indicator_id", "geo_code", "period")
 PUBLISHED = ("value", "status", "source_id")
@@ -77,28 +85,106 @@ class Change:
         return self.added + self.revised + self.amended + self.withdrawn
 
 
-# -- the manifest ----------------------------------------------------------------------------
+# -- the history, checked ----------------------------------------------------------------------
 
-def manifest(folder: Path) -> list[dict]:
-    """The releases of a folder, oldest first (none when it has no manifest)."""
-    path = Path(folder) / MANIFEST
-    if not path.exists():
-        return []
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def history(folder: Path) -> History:
+    """A releases folder's manifest, checked (ReleaseError naming each problem)."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))["releases"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ReleaseError(f"{path} is not a releases manifest ({exc}); restore it from version control") from None
-    return entries
+        return read(folder)
+    except ManifestError as exc:
+        raise ReleaseError(_lines(exc.path, exc.problems) + "; restore it from version control") from None
 
 
-def _write_json(path: Path, data) -> None:
-    """Write a JSON file beside its place and rename it in (readers never see half of it)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    os.chmod(tmp, 0o644)   # mkstemp's 0600 would hide it from the server's user
-    os.replace(tmp, path)
+def _lines(path: Path, problems: list[str]) -> str:
+    return f"{path} cannot be trusted: " + "; ".join(problems[:10]) + \
+        (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+
+
+def file_problems(folder: Path, hist: History) -> list[str]:
+    """Every release's files against the hashes its entry records (cancelled ones too: they
+    are on record)."""
+    out = []
+    for n, release in enumerate(hist.releases, start=1):
+        for name, key in ((FIGURES, "figures_sha256"), (CATALOGUE, "catalogue_sha256")):
+            path = Path(folder) / release.release_id / name
+            try:
+                found = sha256_file(path)
+            except FileNotFoundError:
+                out.append(f"{path} is missing: it is release {release.release_id}'s, on record in {MANIFEST}")
+                continue
+            if found != release.entry[key]:
+                out.append(f"{path} is not the file released on {release.entry['public_at']} (its SHA-256 is "
+                           f"{found[:12]}…, the release records {release.entry[key][:12]}…)")
+    return out
+
+
+def checked_history(folder: Path, cat: Catalogue | None) -> History:
+    """The releases folder's history, checked whole: the manifest and its chain, every
+    release's files, and the signatures (with the catalogue's site.signing_key)."""
+    hist = history(folder)
+    problems = file_problems(folder, hist)
+    if cat is not None:
+        problems += signature_problems(hist, cat.site.get("signing_key"))
+    if problems:
+        raise ReleaseError(_lines(Path(folder), problems) + "; restore data/releases/ from version control")
+    return hist
+
+
+def unlisted(folder: Path, hist: History) -> list[Path]:
+    """Release folders the manifest does not list: what a release interrupted between writing
+    its files and recording them leaves (or a folder copied in by hand)."""
+    listed = {r.release_id for r in hist.releases}
+    return sorted(p for p in Path(folder).iterdir() if p.is_dir() and RELEASE_ID.match(p.name) and p.name not in listed) \
+        if Path(folder).is_dir() else []
+
+
+def _set_aside(folder: Path, hist: History, served: Path | None, now: datetime) -> list[str]:
+    """Move unlisted release folders to .interrupted/ (with a sentence each), so that the next
+    release can take the id. A folder the served copy of the manifest does list is no
+    interrupted release: its entry was removed from the manifest, which is refused."""
+    said = []
+    on_record = {e.get("release_id") for e in _served_entries(served)}
+    for path in unlisted(folder, hist):
+        if path.name in on_record:
+            raise ReleaseError(f"release {path.name} is served (its entry is in {served / MANIFEST}) but "
+                               f"{Path(folder) / MANIFEST} no longer lists it: its entry was removed; restore "
+                               "data/releases/ from version control")
+        target = Path(folder) / SET_ASIDE / f"{path.name}-{now:%Y%m%dT%H%M%SZ}"
+        target.parent.mkdir(exist_ok=True)
+        path.rename(target)
+        said.append(f"the folder of release {path.name} was not on record in {MANIFEST} (a release interrupted "
+                    f"before it was recorded): set aside in {target}")
+    return said
+
+
+def _served_entries(served: Path | None) -> list[dict]:
+    try:
+        return json.loads((served / MANIFEST).read_text(encoding="utf-8"))["releases"] if served else []
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def rewritten(hist: History, served: Path) -> list[str]:
+    """Where the history differs from the copy the site served (its entries must be the
+    history's, in order, the history possibly longer): an entry changed or removed since."""
+    out = []
+    kept = _served_entries(served)
+    for n, entry in enumerate(kept, start=1):
+        if n > len(hist.entries):
+            out.append(f"{describe(n, entry)} was served (it is in {served / MANIFEST}) and is no longer in the "
+                       "history: it was removed")
+        elif hist.entries[n - 1] != entry:
+            out.append(f"{describe(n, hist.entries[n - 1])} differs from the entry the site served "
+                       f"({served / MANIFEST}): it was changed after it was recorded")
+    return out
 
 
 # -- figures and their differences ---------------------------------------------------------
@@ -163,7 +249,10 @@ def candidate_figures(out_dir: Path) -> tuple[pd.DataFrame, dict]:
     except duckdb.Error as exc:
         raise ReleaseError(f"{path} cannot be read ({type(exc).__name__}): run `spi build` again") from None
     try:
-        version = con.execute("SELECT schema_version FROM build_info").fetchone()[0]
+        try:
+            version = con.execute("SELECT schema_version FROM build_info").fetchone()[0]
+        except duckdb.Error:
+            version = None
         if version != SCHEMA_VERSION:
             raise ReleaseError(f"{path} was built by another version of this software: run `spi build` again")
         info = dict(zip(("build_id", "catalogue_sha256"),
@@ -178,28 +267,67 @@ def release_figures(folder: Path, release_id: str) -> pd.DataFrame:
 
 
 def diff(out_dir: Path, releases_dir: Path = DEFAULT_RELEASES) -> tuple[dict | None, Change]:
-    """What releasing the candidate would change: (the latest release or None, the change)."""
+    """What releasing the candidate would change: (the latest release's entry or None, the change)."""
     figures, _ = candidate_figures(out_dir)
-    entries = manifest(releases_dir)
-    last = entries[-1] if entries else None
-    return last, compare(release_figures(releases_dir, last["release_id"]) if last else None, figures)
+    latest = history(releases_dir).latest()
+    old = release_figures(releases_dir, latest.release_id) if latest else None
+    return (latest.entry if latest else None), compare(old, figures)
 
 
-# -- making a release ----------------------------------------------------------------------
+# -- when a release goes public ----------------------------------------------------------------
 
-def _public_at(at: str | None, zone: str, now: datetime) -> datetime:
-    """The time a release goes public, in UTC: `at` (ISO 8601; without a zone, the
-    publisher's), or now."""
-    if at is None:
-        return now
+def local_time(at: str, zone: str) -> datetime:
+    """`at` (ISO 8601; without an offset, a wall-clock time in `zone`) as an aware time;
+    ReleaseError when it is not a time, or is one the zone skips (clocks go forward) or
+    repeats (clocks go back), with what happens in the zone then."""
     try:
         when = datetime.fromisoformat(at)
-    except ValueError:
-        raise ReleaseError(f"--at {at!r} is not a date and time such as 2026-12-15T09:00 "
-                           f"(ISO 8601; without a zone, {zone})") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=ZoneInfo(zone))
-    return when.astimezone(timezone.utc)
+    except (ValueError, TypeError):
+        raise ReleaseError(f"--at {str(at)[:60]!r} is not a date and time such as 2026-12-15T09:00 "
+                           f"(ISO 8601; without an offset, {zone})") from None
+    if when.tzinfo is not None:
+        return when
+    tz = ZoneInfo(zone)
+    first, second = when.replace(tzinfo=tz, fold=0), when.replace(tzinfo=tz, fold=1)
+    before, after = first.utcoffset(), second.utcoffset()
+    if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != when:
+        raise ReleaseError(f"--at {at}: that time does not exist in {zone}: the clocks go forward that night, from "
+                           f"UTC{_offset(before)} to UTC{_offset(after)}. Give a time outside the gap, or with its "
+                           f"offset (e.g. {when:%Y-%m-%dT%H:%M}{_offset(after)})")
+    if before != after:
+        raise ReleaseError(f"--at {at}: that time happens twice in {zone}: the clocks go back that night, from "
+                           f"UTC{_offset(before)} to UTC{_offset(after)}. Say which with its offset: "
+                           f"{when:%Y-%m-%dT%H:%M}{_offset(before)} (the first) or "
+                           f"{when:%Y-%m-%dT%H:%M}{_offset(after)} (the second)")
+    return first
+
+
+def _offset(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def public_time(at: str | None, cat: Catalogue, now: datetime, latest: Release | None) -> datetime:
+    """When a release (or a reschedule) goes public, in UTC: `at`, or now; refused when it is
+    in the past (beyond CLOCK_SKEW: what the public saw on a day gone by cannot change), before
+    the latest release, or more than site.max_embargo_days ahead."""
+    zone = cat.site["timezone"]
+    tz = ZoneInfo(zone)
+    when = now if at is None else local_time(at, zone).astimezone(timezone.utc)
+    shown = f"{when.astimezone(tz):%Y-%m-%d %H:%M} {zone}"
+    if when < now - CLOCK_SKEW:
+        raise ReleaseError(f"--at {at}: {shown} is in the past (it is now {now.astimezone(tz):%Y-%m-%d %H:%M} {zone}): "
+                           "a release cannot go public on a day gone by, which would change what the public saw then. "
+                           "Give a time from now on, or leave out --at to publish now")
+    days = cat.site["max_embargo_days"]
+    if when > now + timedelta(days=days):
+        raise ReleaseError(f"--at {at}: {shown} is more than {days} days ahead (site.max_embargo_days in "
+                           f"{cat.path.name}): check the date")
+    if latest is not None and when < latest.public_at:
+        raise ReleaseError(f"a release cannot go public before the latest one ({latest.release_id}, "
+                           f"{latest.public_at.astimezone(tz):%Y-%m-%d %H:%M} {zone})")
+    return when
 
 
 def _release_id(public_at: datetime, zone: str, taken: set[str]) -> str:
@@ -213,90 +341,185 @@ def _release_id(public_at: datetime, zone: str, taken: set[str]) -> str:
     return rid
 
 
+# -- signing -------------------------------------------------------------------------------------
+
+def signing_key(path: Path | None, cat: Catalogue):
+    """The private key to sign entries with: None when the catalogue names no public key
+    (entries unsigned); ReleaseError when it names one and no matching key is given."""
+    expected = cat.site.get("signing_key")
+    if expected is None:
+        if path is not None:
+            raise ReleaseError(f"a signing key was given, but {cat.path.name} has no site.signing_key to check "
+                               "signatures with: add its public key there first (`spi signing-key` prints it)")
+        return None
+    if path is None:
+        raise ReleaseError(f"{cat.path.name} says releases are signed (site.signing_key): give the ministry's private "
+                           "key with --sign-key FILE or SPI_SIGNING_KEY_FILE")
+    from cryptography.hazmat.primitives import serialization
+    try:
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+        public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise ReleaseError(f"the signing key {path} cannot be read as an Ed25519 private key (PEM): {exc}") from None
+    if base64.b64encode(public).decode() != expected:
+        raise ReleaseError(f"the signing key {path} is not the one whose public half is site.signing_key in "
+                           f"{cat.path.name}")
+    return key
+
+
+def _sealed(entry: dict, previous: str | None, key) -> dict:
+    """The entry committed to the history before it (previous_sha256), and signed with `key`."""
+    if previous is not None:
+        entry["previous_sha256"] = previous
+    if key is not None:
+        entry["signature"] = base64.b64encode(key.sign(signed_bytes(entry))).decode()
+    return entry
+
+
+# -- making a release ----------------------------------------------------------------------
+
+def _catalogue(catalogue: Path, info: dict | None = None) -> tuple[bytes, Catalogue]:
+    try:
+        cat_bytes = Path(catalogue).read_bytes()
+        cat = load_catalogue(catalogue)
+    except (OSError, CatalogueError) as exc:
+        raise ReleaseError(f"the catalogue {catalogue} cannot be read: {exc}") from None
+    if info is not None and hashlib.sha256(cat_bytes).hexdigest() != info["catalogue_sha256"]:
+        raise ReleaseError(f"{Path(catalogue).name} changed since the candidate was built: run `spi build` again")
+    return cat_bytes, cat
+
+
+def _clock(now: datetime | None) -> datetime:
+    return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+
+
 def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
-                 by: str | None = None, now: datetime | None = None) -> dict:
+                 by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
+                 progress: Callable[[str], None] = lambda _: None) -> dict:
     """Publish the candidate (the last `spi build` into out_dir) as a release; return its
-    manifest entry. Refused when it changes nothing, when the catalogue changed since the
-    build, or when it would go public before the latest release."""
+    manifest entry. Refused (ReleaseError, nothing written) when it changes nothing, when the
+    catalogue changed since the build, when the history does not check, or when its time
+    breaks the rules of public_time. `now`: the moment it is made (the clock, by default)."""
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     out_dir, catalogue = Path(out_dir or DEFAULT_OUT), Path(catalogue or DEFAULT_CATALOGUE)
     releases_dir = Path(releases_dir)
     if not note.strip():
         raise ReleaseError("a release needs a note (--note) saying what it brings")
     figures, info = candidate_figures(out_dir)
-    try:
-        cat_bytes = catalogue.read_bytes()
-        cat = load_catalogue(catalogue)
-    except (OSError, CatalogueError) as exc:
-        raise ReleaseError(f"the catalogue {catalogue} cannot be read: {exc}") from None
-    if hashlib.sha256(cat_bytes).hexdigest() != info["catalogue_sha256"]:
-        raise ReleaseError(f"{catalogue.name} changed since the candidate was built: run `spi build` again")
-    zone = cat.site["timezone"]
-    now = now or datetime.now(timezone.utc)
-    public_at = _public_at(at, zone, now)
-    with one_at_a_time(releases_dir, "release"):
-        entries = manifest(releases_dir)
-        last = entries[-1] if entries else None
-        change = compare(release_figures(releases_dir, last["release_id"]) if last else None, figures)
-        same_catalogue = last is not None and last["catalogue_sha256"] == info["catalogue_sha256"]
-        if last is not None and change.total == 0 and same_catalogue:
-            raise ReleaseError(f"the candidate changes nothing since release {last['release_id']}: nothing to release")
-        if last is not None and public_at < datetime.fromisoformat(last["public_at"]):
-            raise ReleaseError(f"a release cannot go public before the latest one ({last['release_id']}, "
-                               f"{last['public_at']})")
-        rid = _release_id(public_at, zone, {e["release_id"] for e in entries})
-        staging = Path(tempfile.mkdtemp(prefix=f".{rid}-", dir=releases_dir))
-        try:
-            figures.to_parquet(staging / FIGURES, index=False, compression="zstd")
-            (staging / CATALOGUE).write_bytes(cat_bytes)
-            entry = {"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, "note": note.strip(),
-                     "build_id": info["build_id"], "released_by": by or getpass.getuser(),
-                     "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
-                     "figures_sha256": hashlib.sha256((staging / FIGURES).read_bytes()).hexdigest(),
-                     "added": change.added, "revised": change.revised, "amended": change.amended,
-                     "withdrawn": change.withdrawn}
-            os.chmod(staging, 0o755)   # mkdtemp's 0700 would hide it from the server's user
-            os.rename(staging, releases_dir / rid)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        _write_json(releases_dir / MANIFEST, {"releases": [*entries, entry]})
+    cat_bytes, cat = _catalogue(catalogue, info)
+    key = signing_key(sign_key, cat)
+    now = _clock(now)
+    with Transaction(releases_dir, "release", progress) as tx:
+        hist = checked_history(releases_dir, cat)
+        for line in _set_aside(releases_dir, hist, out_dir / SERVED, now):
+            progress(f"  {line}")
+        latest = hist.latest()
+        change = compare(release_figures(releases_dir, latest.release_id) if latest else None, figures)
+        if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
+            raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
+        public_at = public_time(at, cat, now, latest)
+        zone = cat.site["timezone"]
+        rid = _release_id(public_at, zone, {r.release_id for r in hist.releases})
+        folder = tx.aside(releases_dir / rid, folder=True)
+        figures.to_parquet(folder / FIGURES, index=False, compression="zstd")
+        (folder / CATALOGUE).write_bytes(cat_bytes)
+        checkpoint("release:files")
+        entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, "note": note.strip(),
+                         "build_id": info["build_id"], "released_by": by or getpass.getuser(),
+                         "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
+                         "figures_sha256": sha256_file(folder / FIGURES),
+                         "added": change.added, "revised": change.revised, "amended": change.amended,
+                         "withdrawn": change.withdrawn}, hist.head, key)
+        write_json(tx.aside(releases_dir / MANIFEST), {"releases": [*hist.entries, entry]})
+        checkpoint("release:manifest")
+        tx.commit()
+    return entry
+
+
+def amend(release_id: str, action: str, reason: str, at: str | None = None, releases_dir: Path = DEFAULT_RELEASES,
+          catalogue: Path | None = None, by: str | None = None, now: datetime | None = None,
+          sign_key: Path | None = None, out_dir: Path | None = None,
+          progress: Callable[[str], None] = lambda _: None) -> dict:
+    """Cancel a release, or give it another public time (`at`), while it is still under
+    embargo: an entry of its own in the manifest, with the reason; the release stays on record.
+    Only the latest release can be amended (one after it was compared with it)."""
+    from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
+    releases_dir = Path(releases_dir)
+    if not reason.strip():
+        raise ReleaseError(f"a {action} needs a reason (--reason), which is recorded and shown")
+    _, cat = _catalogue(Path(catalogue or DEFAULT_CATALOGUE))
+    key = signing_key(sign_key, cat)
+    now = _clock(now)
+    with Transaction(releases_dir, "release", progress) as tx:
+        hist = checked_history(releases_dir, cat)
+        for line in _set_aside(releases_dir, hist, Path(out_dir or DEFAULT_OUT) / SERVED, now):
+            progress(f"  {line}")
+        latest = hist.latest()
+        if latest is None or latest.release_id != release_id or hist.releases[-1] is not latest:
+            known = [r.release_id for r in hist.releases if not r.cancelled]
+            raise ReleaseError(f"release {release_id[:40]!r} cannot be amended: only the latest release can be, while "
+                               f"it is under embargo ({'it is ' + known[-1] if known else 'there is none'})")
+        if latest.public_at <= now:
+            raise ReleaseError(f"release {release_id} is public since {latest.public_at.isoformat()}: what the public "
+                               "has seen cannot be withdrawn; make a new release that corrects it")
+        entry = {"amends": release_id, "action": action, "reason": reason.strip(), "by": by or getpass.getuser(),
+                 "created_at": now.isoformat()}
+        if action == "reschedule":
+            before = hist.live[-2] if len(hist.live) > 1 else None
+            entry["public_at"] = public_time(at, cat, now, before).isoformat()
+        write_json(tx.aside(releases_dir / MANIFEST), {"releases": [*hist.entries, _sealed(entry, hist.head, key)]})
+        tx.commit()
     return entry
 
 
 # -- the served databases ------------------------------------------------------------------
 
-def build_served(releases_dir: Path, out_dir: Path, progress: Callable[[str], None] = lambda _: None) -> list[str]:
-    """Write the database of the site as of each release into out_dir/releases/<id>/ (those
-    already written from the same history are kept), then the manifest the server reads.
-    Returns the ids of the databases written."""
-    entries = manifest(releases_dir)
+def write_served(releases_dir: Path, out_dir: Path, catalogue: Path,
+                 progress: Callable[[str], None] = lambda _: None) -> list[str]:
+    """The served databases of the history as it is now (after a release or an amendment), in
+    a transaction of their own; ReleaseError, OSError or duckdb.Error when they cannot be."""
+    _, cat = _catalogue(catalogue)
+    hist = checked_history(releases_dir, cat)
+    with Transaction(Path(out_dir), "build", progress) as tx:
+        written = build_served(releases_dir, out_dir, tx, hist, progress)
+        tx.commit()
+    return written
+
+
+def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: History,
+                 progress: Callable[[str], None] = lambda _: None) -> list[str]:
+    """Write, in `tx`, the database of the site as of each release that is not cancelled into
+    out_dir/releases/<id>/ with a copy of the release's files (those already written from the
+    same history are kept), then the manifest the server reads. Returns the ids written."""
     served = Path(out_dir) / SERVED
-    if not entries:
+    if not hist.entries:
         return []
-    served.mkdir(parents=True, exist_ok=True)
-    history = _History()
+    walked = _History()
     written = []
-    for entry in entries:
-        rid = entry["release_id"]
-        figures = release_figures(releases_dir, rid)
-        if hashlib.sha256((Path(releases_dir) / rid / FIGURES).read_bytes()).hexdigest() != entry["figures_sha256"]:
-            raise ReleaseError(f"{Path(releases_dir) / rid / FIGURES} is not the file released on {entry['public_at']}: "
-                               "restore it from version control")
-        observations = history.add(entry, figures)
-        build_id = hashlib.sha256(json.dumps([e for e in entries[:entries.index(entry) + 1]], sort_keys=True)
-                                  .encode() + _code_digest()).hexdigest()[:16]
+    for release in hist.releases:
+        if release.cancelled:   # never public: only its cancellation is on record
+            walked.amendments += _amendments(release)
+            continue
+        rid = release.release_id
+        observations = walked.add(release, release_figures(releases_dir, rid))
+        build_id = hashlib.sha256(json.dumps(hist.prefix(rid), sort_keys=True).encode() + _code_digest()).hexdigest()[:16]
+        for name in (FIGURES, CATALOGUE):
+            if not (served / rid / name).exists() or sha256_file(served / rid / name) != \
+                    release.entry[f"{'figures' if name == FIGURES else 'catalogue'}_sha256"]:
+                shutil.copyfile(Path(releases_dir) / rid / name, tx.aside(served / rid / name))
         if _served_build(served / rid) == build_id:
             continue
         cat = load_catalogue(Path(releases_dir) / rid / CATALOGUE)
         progress(f"  serving release {rid}: {len(observations):,} figures")
         write_outputs(observations, cat, served / rid,
                       {"build_id": build_id, "built_at": datetime.now(timezone.utc).replace(tzinfo=None),
-                       "catalogue_sha256": entry["catalogue_sha256"], "files": {FIGURES: entry["figures_sha256"]}},
-                      history=history.tables(), exports=False)
+                       "catalogue_sha256": release.entry["catalogue_sha256"],
+                       "files": {FIGURES: release.entry["figures_sha256"]}},
+                      tx, history=walked.tables(), exports=False)
+        checkpoint("build:served")
         written.append(rid)
-    _write_json(served / MANIFEST, {"releases": entries})
+    write_json(tx.aside(served / MANIFEST), {"releases": list(hist.entries)})
     return written
 
 
@@ -323,6 +546,17 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
+def _naive_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _amendments(release: Release) -> list[dict]:
+    """A release's cancellation or reschedules, as rows of the amendments table."""
+    return [{**a, "release_id": a["amends"], "created_at": _naive_utc(a["created_at"]),
+             "public_at": _naive_utc(a["public_at"]) if "public_at" in a else None, "entry_sha256": entry_sha256(a)}
+            for a in release.amendments]
+
+
 class _History:
     """The releases so far, walked in order: each figure's current version and revision,
     every earlier version, what each release changed, and the releases themselves."""
@@ -332,19 +566,22 @@ class _History:
         self.closed: list[pd.DataFrame] = []        # versions replaced or withdrawn
         self.changes: list[pd.DataFrame] = []
         self.releases: list[dict] = []
+        self.amendments: list[dict] = []
 
-    def add(self, entry: dict, figures: pd.DataFrame) -> pd.DataFrame:
+    def add(self, release: Release, figures: pd.DataFrame) -> pd.DataFrame:
         """Take in a release's figures; return them with their revision columns."""
-        rid = entry["release_id"]
-        public_at = datetime.fromisoformat(entry["public_at"])
-        day = public_at.astimezone(ZoneInfo(entry["timezone"])).date()
+        entry = release.entry
+        rid = release.release_id
+        day = release.public_at.astimezone(ZoneInfo(entry["timezone"])).date()
         key = _key(figures)
         change = compare(None if self.current is None else self.current, figures)
         self.changes.append(change.rows.assign(release_id=rid))
         self.releases.append({**entry, "seq": len(self.releases) + 1,
-                              "public_at": public_at.astimezone(timezone.utc).replace(tzinfo=None),
-                              "created_at": datetime.fromisoformat(entry["created_at"]).astimezone(timezone.utc)
-                              .replace(tzinfo=None)})
+                              "public_at": release.public_at.replace(tzinfo=None),
+                              "scheduled_at": _naive_utc(entry["public_at"]),
+                              "created_at": _naive_utc(entry["created_at"]),
+                              "entry_sha256": release.sha256, "signed": "signature" in entry})
+        self.amendments += _amendments(release)
         if self.current is None:
             self.current = figures[[*key, *PUBLISHED]].assign(revised_in=None, revised_on=None, previous_value=np.nan,
                                                               from_release=rid)
@@ -370,5 +607,5 @@ class _History:
         """The release tables of the database as of the latest release taken in."""
         vintages = pd.concat([*self.closed, self.current.drop(columns=["revised_in", "revised_on", "previous_value"])
                              .assign(until_release=None)], ignore_index=True)
-        return {"releases": pd.DataFrame(self.releases), "changes": pd.concat(self.changes, ignore_index=True),
-                "vintages": vintages}
+        return {"releases": pd.DataFrame(self.releases), "amendments": pd.DataFrame(self.amendments),
+                "changes": pd.concat(self.changes, ignore_index=True), "vintages": vintages}

@@ -12,11 +12,13 @@ import signal
 import sys
 from pathlib import Path
 
+import duckdb
+
 from contract.schema import LANGS
 
 from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
-from etl.release import DEFAULT_RELEASES, ReleaseError, build_served, diff, make_release
+from etl.release import DEFAULT_RELEASES, ReleaseError, amend, diff, make_release, write_served
 from etl.report import errors, format_report
 
 
@@ -29,14 +31,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/processed)")
     p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES,
                    help="the releases to serve (default: data/releases); their databases go to OUT/releases/")
-    p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date")
-    p.add_argument("--note", required=True, help="what the release brings, in a sentence")
-    p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without a zone, "
+    p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date; or cancel "
+                                       "or reschedule the latest release while it is under embargo")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--note", help="what the release brings, in a sentence")
+    what.add_argument("--cancel", metavar="ID", help="cancel release ID (the latest, still under embargo)")
+    what.add_argument("--reschedule", metavar="ID", help="give release ID (the latest, still under embargo) the time --at")
+    p.add_argument("--reason", default="", help="why it is cancelled or rescheduled (recorded and shown)")
+    p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without an offset, "
                                               "the catalogue's site.timezone); default: now")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the candidate was built (default: data/processed)")
     p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES, help="the releases (default: data/releases)")
     p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
     p.add_argument("--by", default=None, help="who releases it (default: this user)")
+    p.add_argument("--sign-key", type=Path, default=_env_path("SPI_SIGNING_KEY_FILE"),
+                   help="the ministry's Ed25519 private key (PEM), when the catalogue has site.signing_key "
+                        "(default: $SPI_SIGNING_KEY_FILE)")
+    p = sub.add_parser("verify", help="check that the releases are the ones on record: the manifest, its hash chain, "
+                                      "every file's hash, the signatures and what the site serves")
+    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES, help="the releases (default: data/releases)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the build's folder, whose releases/ the site serves")
+    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="whose site.signing_key checks signatures")
+    p.add_argument("--key", default=None, help="check signatures with this public key (base64) instead")
+    p = sub.add_parser("signing-key", help="make the ministry's Ed25519 key pair for signing releases")
+    p.add_argument("--out", type=Path, required=True, help="where to write the private key (PEM; kept secret)")
     p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT)
     p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES)
@@ -81,7 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
     return {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
-            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash}[args.command](args)
+            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
+            "signing-key": _signing_key}[args.command](args)
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value) if value else None
 
 
 def _say(text: str) -> None:
@@ -93,8 +117,13 @@ def _build(args) -> int:
     result = build(args.raw, args.catalogue, args.out, progress=_say, releases_dir=args.releases)
     if result.issues:
         print(format_report(result.issues), file=sys.stderr if not result.ok else sys.stdout)
+    if result.partial:
+        print(f"build failed while its files were being swapped in: {len(errors(result.issues))} error(s); the build "
+              "had been decided, and the next `spi build` completes it", file=sys.stderr)
+        return 1
     if not result.ok:
-        print(f"build failed: {len(errors(result.issues))} error(s); the database was not changed", file=sys.stderr)
+        served = ", nor the databases the site serves" if args.releases is not None else ""
+        print(f"build failed: {len(errors(result.issues))} error(s); the database was not changed{served}", file=sys.stderr)
         return 1
     warnings = len(result.issues)
     _say(f"built {result.database} in {result.seconds:.2f} s: {result.files} files, {result.indicators} indicators, "
@@ -103,14 +132,92 @@ def _build(args) -> int:
 
 
 def _release(args) -> int:
+    if (args.cancel or args.reschedule) and not args.reason.strip():
+        print("release refused: say why with --reason (it is recorded and shown); nothing was changed", file=sys.stderr)
+        return 2
+    if args.reschedule and args.at is None:
+        print("release refused: --reschedule needs the new time, --at; nothing was changed", file=sys.stderr)
+        return 2
     try:
-        entry = make_release(args.note, args.at, args.out, args.releases, args.catalogue, args.by)
-        build_served(args.releases, args.out, progress=_say)
-    except ReleaseError as exc:
-        print(f"release refused: {exc}", file=sys.stderr)
+        if args.note is not None:
+            entry = make_release(args.note, args.at, args.out, args.releases, args.catalogue, args.by,
+                                 sign_key=args.sign_key, progress=_say)
+            done = (f"released {entry['release_id']}: public at {entry['public_at']} ({entry['timezone']}); "
+                    f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
+                    f"{entry['withdrawn']} withdrawn")
+        else:
+            action, rid = ("cancel", args.cancel) if args.cancel else ("reschedule", args.reschedule)
+            entry = amend(rid, action, args.reason, args.at, args.releases, args.catalogue, args.by,
+                          sign_key=args.sign_key, out_dir=args.out, progress=_say)
+            done = (f"release {rid} cancelled" if action == "cancel" else
+                    f"release {rid} rescheduled: public at {entry['public_at']}") + f" (recorded in {args.releases / 'releases.json'})"
+    except (ReleaseError, OSError, duckdb.Error) as exc:
+        print(f"release refused: {_problem(exc)}; nothing was changed in {args.releases}", file=sys.stderr)
         return 1
-    _say(f"released {entry['release_id']}: public at {entry['public_at']} ({entry['timezone']}); "
-         f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, {entry['withdrawn']} withdrawn")
+    try:
+        write_served(args.releases, args.out, args.catalogue, progress=_say)
+    except (ReleaseError, OSError, duckdb.Error) as exc:
+        print(f"{done}, but the databases the site serves could not be written: {_problem(exc)}. Run `spi build` to "
+              "write them; until then the site serves what it served before", file=sys.stderr)
+        return 1
+    _say(done)
+    return 0
+
+
+def _problem(exc: BaseException) -> str:
+    """An error in a sentence: an operating system's names its file."""
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _verify(args) -> int:
+    from etl.verify import verify
+    key = args.key
+    if key is None:
+        try:
+            key = load_catalogue(args.catalogue).site.get("signing_key")
+        except CatalogueError as exc:
+            print(f"verify failed: {exc}", file=sys.stderr)
+            return 1
+    try:
+        found = verify(args.releases, args.out, key)
+    except (OSError, ValueError) as exc:
+        print(f"verify failed: {_problem(exc)}", file=sys.stderr)
+        return 1
+    for line in found.lines:
+        _say(f"  {line}")
+    for line in found.notes:
+        _say(f"note: {line}")
+    for line in found.problems:
+        print(f"PROBLEM: {line}", file=sys.stderr)
+    if not found.ok:
+        print(f"verify failed: {len(found.problems)} problem(s): the history in {args.releases} is not the one on "
+              "record", file=sys.stderr)
+        return 1
+    _say(f"verified {args.releases} in {found.seconds:.2f} s: every entry follows the one before it and every file is "
+         "the one released")
+    return 0
+
+
+def _signing_key(args) -> int:
+    import base64
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    try:
+        fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        print(f"no key written: {_problem(exc)} (an existing key is never overwritten)", file=sys.stderr)
+        return 1
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+    public = base64.b64encode(key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                            serialization.PublicFormat.Raw)).decode()
+    _say(f"wrote the private key to {args.out} (keep it secret and safe: whoever holds it can sign releases)")
+    _say("put its public half in indicators.yaml, under site:")
+    _say(f"  signing_key: {public}")
     return 0
 
 

@@ -17,18 +17,11 @@ import duckdb
 
 from contract.schema import DB_NAME, problems
 
+from .errors import DatabaseMissing, SchemaError, UntrustedHistory  # noqa: F401 (where callers import them)
 from .releases import MANIFEST, Releases, current
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "processed" / DB_NAME
 DEFAULT_RELEASES = DEFAULT_DB.parent / "releases"
-
-
-class DatabaseMissing(FileNotFoundError):
-    """There is no database file at the configured path."""
-
-
-class SchemaError(RuntimeError):
-    """The file is not a database this software can read (another schema version, or not ours)."""
 
 
 class Database:

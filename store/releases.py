@@ -14,7 +14,6 @@ layer's db() consults, so every query of a request reads one release.
 from __future__ import annotations
 
 import contextvars
-import json
 import os
 import threading
 from dataclasses import dataclass
@@ -22,20 +21,22 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from contract.manifest import MANIFEST, ManifestError, read
+
+from .errors import UntrustedHistory
 from .texts import t
 from .view import ParamError
-
-MANIFEST = "releases.json"
 
 
 @dataclass(frozen=True)
 class Release:
     release_id: str
     seq: int
-    public_at: datetime        # aware, UTC
+    public_at: datetime        # aware, UTC (after any reschedule)
     timezone: str
     note: str
     database: Path
+    sha256: str = ""           # the hash of its manifest entry (contract/manifest.py)
 
     def local_time(self) -> datetime:
         """When it goes (went) public, in the publisher's time zone."""
@@ -62,7 +63,9 @@ def now() -> datetime:
 
 
 class Releases:
-    """The releases of a served folder, re-read when its manifest changes."""
+    """The releases of a served folder, re-read (and checked: contract/manifest.py) when its
+    manifest changes. A manifest that does not check is refused (SchemaError: the site answers
+    503) rather than served: its history was changed."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -71,7 +74,7 @@ class Releases:
         self._all: tuple[Release, ...] = ()
 
     def all(self) -> tuple[Release, ...]:
-        """Every release, oldest first (embargoed ones too: callers filter by the clock)."""
+        """Every release not cancelled, oldest first (embargoed ones too: callers filter by the clock)."""
         path = self.folder / MANIFEST
         try:
             st = os.stat(path)
@@ -80,11 +83,15 @@ class Releases:
         stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
         if stamp != self._stamp:
             with self._lock:
-                entries = json.loads(path.read_text(encoding="utf-8"))["releases"]
+                try:
+                    live = read(self.folder).live
+                except ManifestError as exc:
+                    raise UntrustedHistory(f"{exc}: the site serves no release until it is restored "
+                                           "(spi verify says what is wrong)") from None
                 self._all = tuple(
-                    Release(e["release_id"], n, datetime.fromisoformat(e["public_at"]).astimezone(timezone.utc),
-                            e["timezone"], e["note"], self.folder / e["release_id"] / "indicators.duckdb")
-                    for n, e in enumerate(entries, start=1))
+                    Release(r.release_id, n, r.public_at, r.timezone, r.entry["note"],
+                            self.folder / r.release_id / "indicators.duckdb", r.sha256)
+                    for n, r in enumerate(live, start=1))
                 self._stamp = stamp
         return self._all
 

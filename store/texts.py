@@ -53,6 +53,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "db_incompatible": ("قاعدة البيانات بُنيت بإصدار آخر من هذا البرنامج. شغّل ‎spi build‎ لإعادة بنائها ثم أعد تحميل الصفحة.",
                         "The database was built by another version of this software. Run `spi build` to rebuild it, "
                         "then reload the page."),
+    "history_untrusted": ("سجل الإصدارات المنشورة لا يطابق ما سُجِّل، فلا يُعرض أي إصدار منه حتى يُستعاد. "
+                          "شغّل ‎spi verify‎ لمعرفة السبب.",
+                          "The record of published releases does not match what was recorded, so no release is shown "
+                          "until it is restored. Run `spi verify` to see why."),
     "error_generic": ("تعذّر عرض هذا الجزء. أعد تحميل الصفحة، وإن تكرر الخطأ فأبلغنا.",
                       "This part could not be shown. Reload the page; if it happens again, please tell us."),
     # overview

@@ -11,6 +11,8 @@ import hashlib
 import json
 import re
 import shutil
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 import icalendar
@@ -19,7 +21,7 @@ import pytest
 from openpyxl import load_workbook
 
 from etl.build import build
-from etl.release import ReleaseError, build_served, make_release
+from etl.release import ReleaseError, make_release, write_served
 from spi import reviewers
 from spi.cli import main as spi
 
@@ -40,11 +42,16 @@ def _set_cases(raw, value: str) -> None:
     wb.save(raw / name)
 
 
+def _made(at: str) -> datetime:
+    """A minute before `at` (Muscat time): when a test's release is made, so that it may go public then."""
+    return datetime.fromisoformat(at).replace(tzinfo=ZoneInfo("Asia/Muscat")) - timedelta(minutes=1)
+
+
 def _release(root, note: str, at: str) -> dict:
     result = build(root / "raw", root / "indicators.yaml", root / "out", releases_dir=root / "releases")
     assert result.ok, "\n".join(map(str, result.issues))
-    entry = make_release(note, at, root / "out", root / "releases", root / "indicators.yaml", by="test")
-    build_served(root / "releases", root / "out")
+    entry = make_release(note, at, root / "out", root / "releases", root / "indicators.yaml", by="test", now=_made(at))
+    write_served(root / "releases", root / "out", root / "indicators.yaml")
     return entry
 
 
@@ -235,21 +242,23 @@ def test_a_release_that_changes_nothing_or_fails_leaves_every_file_as_it_was(his
     root, ids = history
     assert build(root / "raw", root / "indicators.yaml", root / "out", releases_dir=root / "releases").ok
     before = {"releases": _digest(root / "releases"), "served": _digest(root / "out" / "releases")}
+    later = _made("2030-02-01T09:00")
     with pytest.raises(ReleaseError, match=f"changes nothing since release {ids[-1]}"):
-        make_release("again", "2031-01-01T09:00", root / "out", root / "releases", root / "indicators.yaml")
+        make_release("again", "2030-02-01T09:00", root / "out", root / "releases", root / "indicators.yaml", now=later)
     assert spi(["release", "--note", "again", "--out", str(root / "out"), "--releases", str(root / "releases"),
                 "--catalogue", str(root / "indicators.yaml")]) == 1
     assert "release refused: the candidate changes nothing" in capsys.readouterr().err
     _set_cases(root / "raw", "82000")
     assert build(root / "raw", root / "indicators.yaml", root / "out", releases_dir=root / "releases").ok
     with pytest.raises(ReleaseError, match="cannot go public before the latest one"):
-        make_release("too early", "2029-01-01T09:00", root / "out", root / "releases", root / "indicators.yaml")
+        make_release("too early", "2029-12-31T09:00", root / "out", root / "releases", root / "indicators.yaml",
+                     now=_made("2029-12-31T09:00"))
 
     def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt   # the power goes while the figures are written
+        raise KeyboardInterrupt   # the operator's Ctrl-C while the figures are written
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        make_release("cut", "2031-01-01T09:00", root / "out", root / "releases", root / "indicators.yaml")
+        make_release("cut", "2030-02-01T09:00", root / "out", root / "releases", root / "indicators.yaml", now=later)
     monkeypatch.undo()
     assert {"releases": _digest(root / "releases"), "served": _digest(root / "out" / "releases")} == before
     assert spi(["diff", "--out", str(root / "out"), "--releases", str(root / "releases")]) == 0
@@ -302,6 +311,7 @@ def test_an_explorer_callback_reads_the_release_of_its_page(site):
 
 
 def test_a_figure_no_longer_in_the_sources_is_shown_as_withdrawn(history):
+    from contract.manifest import Release, when
     from etl.release import _History, compare, release_figures
     root, ids = history
     figures = release_figures(root / "releases", ids[0])
@@ -310,8 +320,11 @@ def test_a_figure_no_longer_in_the_sources_is_shown_as_withdrawn(history):
     assert compare(figures, later).withdrawn == 1
     h = _History()
     entry = {"timezone": "Asia/Muscat", "created_at": "2025-01-01T00:00:00+00:00", "note": "n"}
-    h.add({**entry, "release_id": "a", "public_at": "2025-01-01T05:00:00+00:00"}, figures)
-    served = h.add({**entry, "release_id": "b", "public_at": "2025-02-01T05:00:00+00:00"}, later)
+
+    def release(rid, public_at):
+        return Release({**entry, "release_id": rid, "public_at": public_at}, "0" * 64, when(public_at))
+    h.add(release("a", "2025-01-01T05:00:00+00:00"), figures)
+    served = h.add(release("b", "2025-02-01T05:00:00+00:00"), later)
     assert len(served) == len(figures) - 1
     tables = h.tables()
     gone = tables["changes"][tables["changes"]["change"] == "withdrawn"]

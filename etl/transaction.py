@@ -1,0 +1,172 @@
+"""Outputs written aside, checked, then swapped in together: what readers see changes all at
+once or not at all, whether a build fails on an error, a full disk, or `kill -9`.
+
+    with Transaction(folder, "build") as tx:   # the folder's lock; what an earlier run left is dealt with
+        part = tx.aside(folder / "indicators.duckdb")   # a temporary name beside it
+        … write part …                          # an error here: every temporary file goes
+        tx.commit()                             # the journal, then the renames
+
+The commit writes a journal (the renames to make) beside the outputs and renames it into
+place: from that instant the change is decided. Then it makes the renames and removes the
+journal. A process killed before the journal is in place leaves only temporary files, which
+the next run removes (nothing visible changed); one killed after it leaves the journal, whose
+renames the next run completes (the change that was decided is carried out). Either way the
+next run says what it found and did, and goes on.
+
+Every temporary file or folder is named `.spi-part-…` so that an interrupted run's leftovers
+are known for what they are. `checkpoint(name)` marks the steps where a test stops the process
+(SPI_CRASH_AT=name kills it there with SIGKILL, as a power cut would).
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import signal
+from pathlib import Path
+
+PART = ".spi-part-"
+JOURNAL = ".spi-journal.json"
+
+
+def checkpoint(name: str) -> None:
+    """A named step of a build or a release: with SPI_CRASH_AT=name the process dies here, at once."""
+    if os.environ.get("SPI_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_json(path: Path, data) -> None:
+    """A JSON file written beside its place, flushed to disk and renamed in (a reader never
+    sees half of it; after a power cut it is the old file or the new one)."""
+    part = path.with_name(f"{PART}{secrets.token_hex(4)}-{path.name}")
+    try:
+        with open(part, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=2)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(part, 0o644)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
+class Transaction:
+    """A set of files (or folders) written aside in `root` and swapped in together."""
+
+    def __init__(self, root: Path, what: str, progress=lambda _: None):
+        self.root, self.what, self.progress = Path(root), what, progress
+        self.renames: list[tuple[Path, Path]] = []
+        self.found: list[str] = []       # what an interrupted earlier run left, and what was done with it
+        self._lock = None
+        self.committed = False
+
+    def __enter__(self) -> "Transaction":
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.root / f".{self.what}.lock", "a")   # "a": taking the lock leaves the file as it is
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.progress(f"  waiting for another {self.what} into {self.root} to finish")
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self.found = recover(self.root)
+        for line in self.found:
+            self.progress(f"  {line}")
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if not self.committed:
+                self.abort()
+        finally:
+            fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+
+    def aside(self, final: Path, folder: bool = False) -> Path:
+        """A temporary name beside `final` (in its folder, which is made), to be renamed to it at
+        the commit; a folder is made there when `folder`."""
+        final = Path(final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        part = final.with_name(f"{PART}{secrets.token_hex(4)}-{final.name}")
+        if folder:
+            part.mkdir(mode=0o755)
+        self.renames.append((part, final))
+        return part
+
+    def commit(self) -> None:
+        """Decide the change (the journal), then make it (the renames)."""
+        for part, _ in self.renames:
+            if part.is_dir():
+                os.chmod(part, 0o755)   # mkdtemp-like 0700 would hide it from the server's user
+        write_json(self.root / JOURNAL, [[str(p.relative_to(self.root)), str(f.relative_to(self.root))]
+                                         for p, f in self.renames])
+        self.committed = True
+        checkpoint(f"{self.what}:decided")
+        _carry_out(self.root, self.renames)
+
+    def abort(self) -> None:
+        for part, _ in self.renames:
+            _remove(part)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _carry_out(root: Path, renames: list[tuple[Path, Path]]) -> int:
+    """The journal's renames (those whose temporary file is still there: a run that died half-way
+    through them made the others), then the journal goes. Returns how many were made."""
+    made = 0
+    for n, (part, final) in enumerate(renames):
+        if not part.exists():
+            continue
+        if part.is_dir() and final.is_dir():
+            _remove(final)   # a folder is replaced whole (os.replace cannot replace a folder that has files)
+        os.replace(part, final)
+        made += 1
+        checkpoint(f"rename:{n + 1}")
+    _fsync_dir(root)
+    (root / JOURNAL).unlink(missing_ok=True)
+    return made
+
+
+def recover(root: Path) -> list[str]:
+    """Finish or undo what an interrupted run left in `root` (and the folders below it): the
+    renames of a decided change are completed, temporary files removed. What was found and
+    done, in sentences (none when the last run ended well)."""
+    said = []
+    journal = root / JOURNAL
+    if journal.exists():
+        try:
+            renames = [(root / p, root / f) for p, f in json.loads(journal.read_text(encoding="utf-8"))]
+        except (ValueError, TypeError):
+            renames = None
+        if renames is None:
+            journal.unlink()
+            said.append(f"an interrupted run left an unreadable journal in {root}: removed, and nothing of it was swapped in")
+        else:
+            made = _carry_out(root, renames)
+            said.append(f"completed an interrupted run into {root}: it had been decided, and {made} of its "
+                        f"{len(renames)} file(s) were still to be swapped in")
+    left = [p for p in sorted(root.rglob(f"{PART}*"))     # (not what lies in a temporary folder: it goes with it)
+            if not any(q.name.startswith(PART) for q in p.relative_to(root).parents)]
+    for path in left:
+        _remove(path)
+    if left:
+        said.append(f"removed {len(left)} temporary file(s) an interrupted run left in {root} (it had not been "
+                    "decided: nothing of it was swapped in)")
+    return said

@@ -1,0 +1,96 @@
+"""`spi verify`: is the published record the one on record?
+
+Checks, each problem a line that names the release and the file:
+- the manifest (data/releases/releases.json): its shape, the rules of a history that only
+  grows, and its hash chain (contract/manifest.py);
+- every release's files against the hashes its entry records;
+- the signatures, with the catalogue's site.signing_key (or a key given on the command line,
+  such as the one the ministry published elsewhere: a key read from the same folder as the
+  history proves less);
+- release folders the manifest does not list (an interrupted release);
+- what the site serves (data/processed/releases/): the same entries as the history (possibly
+  fewer: then `spi build` has not run since the last release), each database written from its
+  release's figures, and the copies of the files anyone can download.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from contract.manifest import CATALOGUE, FIGURES, MANIFEST, ManifestError, read, signature_problems
+from contract.schema import DB_NAME
+
+from .release import SERVED, ReleaseError, file_problems, history, rewritten, sha256_file, unlisted
+
+
+@dataclass
+class Verified:
+    lines: list[str] = field(default_factory=list)      # what was checked, a line a release
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # true, and worth knowing, but not wrong
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(releases_dir: Path, out_dir: Path | None, key: str | None) -> Verified:
+    started = time.perf_counter()
+    found = Verified()
+    try:
+        hist = history(releases_dir)
+    except ReleaseError as exc:
+        found.problems.append(str(exc))
+        return found
+    found.problems += file_problems(releases_dir, hist)
+    found.problems += signature_problems(hist, key)
+    found.problems += [f"{p} is a release folder the manifest does not list (an interrupted release): the next "
+                       "`spi release` sets it aside" for p in unlisted(releases_dir, hist)]
+    for release in hist.releases:
+        state = "cancelled" if release.cancelled else f"public {release.public_at.isoformat()}"
+        signed = "signed" if "signature" in release.entry else "unsigned"
+        found.lines.append(f"release {release.release_id}: {state}, {signed}, entry {release.sha256[:16]}…")
+    if hist.head:
+        found.lines.append(f"the history's head (the hash of its latest entry): {hist.head}")
+    if out_dir is not None and (Path(out_dir) / SERVED / MANIFEST).exists():
+        served = Path(out_dir) / SERVED
+        found.problems += rewritten(hist, served)
+        found.problems += _served(served)
+        kept = len(read(served).entries) if not found.problems else len(hist.entries)
+        if kept < len(hist.entries):
+            found.notes.append(f"the site serves {kept} of the history's {len(hist.entries)} entries: run `spi build` "
+                               "to serve the rest")
+    found.seconds = time.perf_counter() - started
+    return found
+
+
+def _served(served: Path) -> list[str]:
+    """The served folder on its own: its manifest, each database and each copied file."""
+    try:
+        hist = read(served)
+    except ManifestError as exc:
+        return [f"{exc.path}: " + "; ".join(exc.problems)]
+    out = []
+    for release in hist.live:
+        folder = served / release.release_id
+        for name, key in ((FIGURES, "figures_sha256"), (CATALOGUE, "catalogue_sha256")):
+            if not (folder / name).exists() or sha256_file(folder / name) != release.entry[key]:
+                out.append(f"{folder / name} is not release {release.release_id}'s file: run `spi build`")
+        try:
+            con = duckdb.connect(str(folder / DB_NAME), read_only=True)
+            try:
+                files, = con.execute("SELECT files FROM build_info").fetchone()
+                entry, = con.execute("SELECT entry_sha256 FROM releases ORDER BY seq DESC LIMIT 1").fetchone()
+            finally:
+                con.close()
+        except duckdb.Error as exc:
+            out.append(f"{folder / DB_NAME} cannot be read ({str(exc).splitlines()[0][:120]}): run `spi build`")
+            continue
+        if release.entry["figures_sha256"] not in files or entry != release.sha256:
+            out.append(f"{folder / DB_NAME} was not written from release {release.release_id}'s figures and entry: "
+                       "run `spi build`")
+    return out
