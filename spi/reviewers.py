@@ -4,21 +4,43 @@ release before its embargo ends. Everyone else is the public and signs in to not
 `init_app(server)` adds the sign-in to the Flask server: GET/POST /signin, POST /signout, a
 session cookie (SESSION_COOKIE; HttpOnly, SameSite=Lax, Secure when SPI_PUBLIC_URL is https)
 signed with SPI_SECRET_KEY. `current_reviewer()` says who is signed in to the current request,
-`carries_session()` whether the request brought a session at all (then nothing answered to it
-is shared: spi/caching.py, and the nginx in front passes it by its cache: deploy/nginx/), and
-`audit(event, **fields)` keeps a line per sign-in and per embargoed view in the audit log.
+`carries_session()` whether the request brought a session cookie at all (then nothing answered
+to it is shared: spi/caching.py, and the nginx in front passes it by its cache: deploy/nginx/),
+and `audit(event, **fields)` keeps a line per sign-in and per embargoed view in the audit log.
 
 Why it is built this way:
 - Reviewers are a JSON file (SPI_REVIEWERS_FILE) of argon2id hashes, not a database: a handful
   of people, managed by whoever deploys the site (`spi reviewer-hash` makes a hash). The file is
   read again when it changes, and a reviewer removed from it, or whose password hash changed,
-  is signed out on their next request (the session holds a fingerprint of the hash).
-- Nothing here fails open: no file, a missing file or a malformed one means no reviewers.
-- The session is Flask's signed cookie. It expires SESSION_HOURS after it was last written (at
-  sign-in) and is not rewritten on every answer (a Set-Cookie on a cacheable file is a leak).
-- Sign-in attempts are limited per client address (Flask-Limiter, in memory, so per worker
-  process); behind a proxy, the server must see the client's address (werkzeug's ProxyFix,
-  which spi/app.py puts in front when SPI_BEHIND_PROXY is set).
+  is signed out on their next request (the session keeps a fingerprint of the hash).
+- Nothing here fails open: no file, a missing file or a malformed one means no reviewers; a
+  state file or an audit log that cannot be used is a 503 (`Unavailable`), never a way in and
+  never an embargoed answer left unrecorded.
+- Sessions are kept on the server (spi/sessions.py: SQLite, SPI_STATE, one file per machine).
+  The cookie holds only a random session id, signed by Flask; sign-out revokes the id, so a
+  copy of the cookie kept from before is nobody. A session expires SESSION_HOURS after sign-in;
+  the cookie is written at sign-in only (a Set-Cookie on a cacheable answer is a leak).
+- A session lives on the machine that made it. With several app machines, the nginx in front
+  sends every request that carries the session cookie to one machine (deploy/nginx/); a
+  reviewer whose machine fails, or is taken out, is nobody on the others and signs in again.
+- Only a signed-in reviewer carries the session cookie: the nginx in front bypasses its cache
+  for any request with it. The sign-in form's token is bound instead to a nonce in a cookie of
+  its own (SIGNIN_COOKIE, sent to /signin only, an hour long). A session cookie that is not a
+  live session (forged, expired, revoked, its reviewer gone) gets the public's answer, not kept
+  by any cache, and is cleared in it, so the next request is the public's, cacheable again.
+  The public's requests bring no session cookie and never open the state file.
+- Sign-in attempts are limited to SIGNIN_LIMIT failed attempts a minute per client address,
+  counted in the state file, so across every worker of the machine; a successful sign-in does
+  not use one up. Behind a proxy, the server must see the client's address (werkzeug's
+  ProxyFix, which spi/app.py puts in front when SPI_BEHIND_PROXY is set); across machines,
+  the nginx in front limits POST /signin per client itself.
+- The audit log cannot be used to fill the disk: an anonymous failed attempt has a line of its
+  own only within FAILED_LINES_PER_MINUTE lines a minute per machine, and an attempt refused by
+  the limit has none; what was left out is one summary line per minute ("signin_summary":
+  how many were refused, from how many addresses and the most refused of them, how many failed
+  attempts were not itemised), written by the first attempt after that minute. So anonymous
+  attempts add at most FAILED_LINES_PER_MINUTE + 1 lines a minute, a few hundred bytes each.
+  Sign-ins, sign-outs and every embargoed view of a reviewer are always written.
 - A successful sign-in tells the browser to drop its cached copies of the site's pages
   (Clear-Site-Data): the public's pages may be kept a minute, and a reviewer who has just
   signed in must see the embargoed release at once, not the copy from before.
@@ -33,6 +55,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sys
 from dataclasses import dataclass
@@ -43,22 +66,33 @@ from urllib.parse import urlencode
 
 import argon2
 import flask
-import flask_login
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_limiter import Limiter, RateLimitExceeded
-from flask_limiter.util import get_remote_address
-from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadData, URLSafeTimedSerializer
 
+from api.http import error as json_error
 from store.address import configured
 from store.texts import UnknownLanguage, direction, lang_of, other_lang, t
 
-DEFAULT_AUDIT_LOG = Path(__file__).resolve().parent.parent / "data" / "processed" / "audit.log"
+from . import sessions
+from .policy import JSON_PREFIXES
+from .sessions import Unavailable
+
+# This machine's own files, never shared with another machine (another developer will make
+# this follow the project folder): the audit log and the reviewers' state.
+MACHINE_FILES = Path(__file__).resolve().parent.parent / "data" / "processed"
+DEFAULT_AUDIT_LOG = MACHINE_FILES / "audit.log"
+DEFAULT_STATE = MACHINE_FILES / "reviewers.sqlite"
 SESSION_HOURS = 8  # a working day: a forgotten browser does not stay signed in for a month
-SIGNIN_LIMIT = "5 per minute"
+SIGNIN_LIMIT, SIGNIN_WINDOW = 5, 60  # failed attempts per client address, in any 60 seconds
+FAILED_LINES_PER_MINUTE = 30  # anonymous failed attempts itemised in the audit log, per machine
+FORM_SECONDS = 3600  # how long a sign-in form stays good to send
 MIN_PASSWORD = 12
 MAX_USERNAME = 100  # longer names are cut in the audit log and the form (no reviewer has one)
 NO_STORE = "private, no-store"
 SESSION_COOKIE = "session"  # the name the nginx in front looks for (spi/proxy.py) to keep its cache out
+SIGNIN_COOKIE = "signin_nonce"  # the sign-in form's nonce: not SESSION_COOKIE, so caching goes on
+_NONCE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+_FILES = ("/assets/", "/_dash-component-suites/", "/_favicon")  # cacheable: never a Set-Cookie
 
 TEXTS: dict[str, tuple[str, str]] = {
     "signin_title": ("دخول المراجعين", "Reviewer sign-in"),
@@ -73,6 +107,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "signout": ("خروج", "Sign out"),
     "back": ("العودة إلى الإحصاءات", "Back to the statistics"),
     "too_many": ("محاولات كثيرة. انتظر دقيقة ثم حاول مرة أخرى.", "Too many attempts. Wait a minute, then try again."),
+    "unavailable": ("تعذّر الآن التحقق من دخول المراجعين أو تسجيل ما يطّلعون عليه، فلا يُعرض شيء قبل موعد نشره. "
+                    "حاول مرة أخرى بعد دقائق.",
+                    "Reviewers' sign-in cannot be checked, or what they see recorded, right now, so nothing "
+                    "under embargo is shown. Try again in a few minutes."),
 }
 
 _hasher = argon2.PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -86,18 +124,15 @@ def _text(key: str, lang: str, **fields) -> str:
 # --- reviewers --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Reviewer(flask_login.UserMixin):
+class Reviewer:
     username: str
     name: str
     password_hash: str
 
-    def get_id(self) -> str:
-        """What the session keeps: the username behind a fingerprint of the password hash, so a
-        new password (a new hash in the file) ends every session opened with the old one."""
-        return f"{_fingerprint(self.password_hash)}:{self.username}"
-
 
 def _fingerprint(password_hash: str) -> str:
+    """What a session keeps of its reviewer's password hash: a new password (a new hash in the
+    file) ends every session opened with the old one."""
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
@@ -151,15 +186,6 @@ def _parse(data: object) -> dict[str, Reviewer]:
     return reviewers
 
 
-def _load_reviewer(user_id: str) -> Reviewer | None:
-    """Flask-Login's user loader: the session's reviewer if still in the file with the same hash."""
-    fingerprint, _, username = user_id.partition(":")
-    reviewer = _reviewers().get(username)
-    if reviewer and hmac.compare_digest(_fingerprint(reviewer.password_hash), fingerprint):
-        return reviewer
-    return None
-
-
 @functools.cache
 def _decoy_hash() -> str:
     """A hash of a random password, checked when the username is unknown so that a wrong
@@ -181,16 +207,46 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+# --- sessions ---------------------------------------------------------------------------------
+
+def _state() -> Path:
+    """The reviewers' state file of this machine: SPI_STATE, else DEFAULT_STATE."""
+    return Path(os.environ.get("SPI_STATE", "").strip() or DEFAULT_STATE)
+
+
+def carries_session() -> bool:
+    """Whether the current request brought the session cookie, live or not: its answer is that
+    person's, never a shared cache's (and a cookie that is not a live session is cleared in it)."""
+    return SESSION_COOKIE in flask.request.cookies
+
+
 def _signed_in() -> Reviewer | None:
-    if not flask.has_request_context() or not hasattr(flask.current_app, "login_manager"):
+    """The reviewer of the live session the request's cookie names, looked up once a request
+    (the only look-up that opens the state file: a request without the cookie never does).
+    Raises Unavailable when the state file cannot be read."""
+    if not flask.has_request_context() or "spi.reviewers" not in flask.current_app.extensions \
+            or not carries_session():
         return None
-    user = flask_login.current_user
-    return user if isinstance(user, Reviewer) else None
+    if "spi_reviewer" not in flask.g:
+        flask.g.spi_reviewer = _look_up()
+    return flask.g.spi_reviewer
+
+
+def _look_up() -> Reviewer | None:
+    sid = flask.session.get("sid")
+    found = sessions.find(_state(), sid) if isinstance(sid, str) else None
+    reviewer = _reviewers().get(found.reviewer) if found else None
+    if reviewer is None or not hmac.compare_digest(_fingerprint(reviewer.password_hash), found.fingerprint):
+        flask.g.spi_dead_cookie = True   # forged, expired, revoked, made elsewhere, or its reviewer gone
+        return None
+    return reviewer
 
 
 def current_reviewer() -> str | None:
     """The signed-in reviewer's username for the current request; None for the public, outside
-    a request, and for a cookie that is forged, expired or names a reviewer no longer in the file."""
+    a request, and for a cookie that is forged, expired, revoked, made on another machine, or
+    names a reviewer no longer in the file (or whose password changed). Raises Unavailable when
+    the state file cannot be read: nobody is let in unchecked."""
     reviewer = _signed_in()
     return reviewer.username if reviewer else None
 
@@ -199,55 +255,48 @@ def current_reviewer() -> str | None:
 
 def audit(event: str, **fields) -> None:
     """Append {"at": UTC time, "event": event, **fields} as one JSON line to the audit log
-    (SPI_AUDIT_LOG, else data/processed/audit.log). The file is locked while the line is written
-    so that the workers of the server never interleave their lines. An audit log that cannot
-    be written raises: what must be recorded is not shown unrecorded."""
+    (SPI_AUDIT_LOG, else DEFAULT_AUDIT_LOG). The file is locked while the line is written so
+    that the workers of the server never interleave their lines. An audit log that cannot be
+    written raises Unavailable: what must be recorded is not shown unrecorded (a 503)."""
     path = Path(os.environ.get("SPI_AUDIT_LOG", "").strip() or DEFAULT_AUDIT_LOG)
     record = {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "event": event, **fields}
     line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "ab") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
-        f.write(line)
-        f.flush()  # before the lock goes with the file's closing
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.write(line)
+            f.flush()  # before the lock goes with the file's closing
+    except OSError as exc:
+        raise Unavailable("the audit log (SPI_AUDIT_LOG)", path, exc) from exc
+
+
+def _failed(reason: str, username: str) -> None:
+    """The audit line of an anonymous failed attempt, while this minute's budget lasts
+    (FAILED_LINES_PER_MINUTE); beyond it, the attempt is counted for the minute's summary."""
+    if sessions.may_itemise(_state(), FAILED_LINES_PER_MINUTE):
+        audit("signin", ok=False, reason=reason, username=username, addr=_addr())
+
+
+def _addr() -> str:
+    return flask.request.remote_addr or "-"
 
 
 # --- the server -------------------------------------------------------------------------------
 
 def init_app(server: flask.Flask) -> None:
-    """Sign-in for reviewers on `server`: the session cookie, Flask-Login, the rate limit on
-    POST /signin and the routes /signin and /signout."""
+    """Sign-in for reviewers on `server`: the session cookie, the routes /signin and /signout,
+    the 503 for a state file or audit log that cannot be used."""
     server.secret_key = os.environ.get("SPI_SECRET_KEY", "").strip() or _process_key()
     server.config.update(
         SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=(configured() or "").startswith("https://"),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS), SESSION_REFRESH_EACH_REQUEST=False)
-    server.session_interface = _PublicStaysPublic()
-    manager = flask_login.LoginManager(server)
-    manager.user_loader(_load_reviewer)
-    limiter = Limiter(get_remote_address, app=server, storage_uri="memory://", strategy="moving-window")
-    signin = limiter.limit(SIGNIN_LIMIT, methods=["POST"])(_signin)
-    server.add_url_rule("/signin", "signin", signin, methods=["GET", "POST"])
+    server.extensions["spi.reviewers"] = True
+    server.add_url_rule("/signin", "signin", _signin, methods=["GET", "POST"])
     server.add_url_rule("/signout", "signout", _signout, methods=["POST"])
-    server.register_error_handler(RateLimitExceeded, _too_many)
-    server.after_request(_no_store)
-
-
-class _PublicStaysPublic(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, except that an answer to a request that brought no
-    session cookie and left the session empty does not say `Vary: Cookie`. Flask-Login looks
-    at the session on every request, and Flask then marks every answer as varying by cookie,
-    which a shared cache (a CDN, the nginx in front) cannot key on: public answers would
-    never be cached."""
-
-    def save_session(self, app, session, response) -> None:
-        super().save_session(app, session, response)
-        if not session and self.get_cookie_name(app) not in flask.request.cookies:
-            kept = [v for v in response.vary if v.lower() != "cookie"]
-            if kept:
-                response.headers["Vary"] = ", ".join(kept)
-            else:
-                response.headers.pop("Vary", None)
+    server.register_error_handler(Unavailable, _unavailable)
+    server.after_request(_after)
 
 
 @functools.cache
@@ -260,17 +309,43 @@ def _process_key() -> str:
     return secrets.token_hex(32)
 
 
-def carries_session() -> bool:
-    """Whether the current request brought a session cookie (a reviewer's, or the sign-in
-    form's token): its answers are that person's, never a shared cache's."""
-    return SESSION_COOKIE in flask.request.cookies
-
-
-def _no_store(response: flask.Response) -> flask.Response:
-    """Sign-in pages carry a per-session token and answers about a person: never cached."""
-    if flask.request.path in ("/signin", "/signout"):
+def _after(response: flask.Response) -> flask.Response:
+    """Sign-in pages are never cached (a form token, answers about a person) and carry the form's
+    nonce cookie; a session cookie that is not a live session is cleared (not on static files,
+    which caches keep: a Set-Cookie there would be replayed to others)."""
+    path = flask.request.path
+    if path in ("/signin", "/signout"):
         response.headers["Cache-Control"] = NO_STORE
+        nonce = flask.g.pop("spi_signin_nonce", None)
+        if nonce:
+            response.set_cookie(SIGNIN_COOKIE, nonce, max_age=FORM_SECONDS, path="/signin", httponly=True,
+                                samesite="Lax", secure=flask.current_app.config["SESSION_COOKIE_SECURE"])
+    if carries_session() and not path.startswith(_FILES):
+        try:
+            _signed_in()
+        except Unavailable:
+            return response   # it may be live: the 503 says so, the cookie stays
+        if flask.g.get("spi_dead_cookie"):
+            flask.session.clear()   # Flask then sends the cookie expired
+            response.headers["Cache-Control"] = NO_STORE
+            response.headers.pop("Expires", None)
     return response
+
+
+def _unavailable(exc: Unavailable) -> flask.Response:
+    """A state file or audit log that cannot be used: a 503 in the form the address speaks (JSON
+    for the data addresses, else a page in both languages), and one line in the server's log
+    naming the file. Nobody is let in and nothing under embargo is shown."""
+    request = flask.request
+    print(f"spi: {exc}; {request.method} {request.path} refused with 503", file=sys.stderr, flush=True)
+    headers = {"Cache-Control": "no-store", "Retry-After": "60"}
+    if request.path.startswith(JSON_PREFIXES):
+        return json_error(503, "reviewers_unavailable", _text("unavailable", "en"), headers=headers)
+    lang = "en" if request.args.get("lang") == "en" else "ar"
+    body = "".join(f'<p lang="{x}" dir="{direction(x)}">{escape(_text("unavailable", x))}</p>'
+                   for x in (lang, other_lang(lang)))
+    page = _document(lang, _text("signin_title", lang), body)
+    return flask.Response(page, status=503, mimetype="text/html", headers=headers)
 
 
 def _lang() -> str:
@@ -280,14 +355,43 @@ def _lang() -> str:
         flask.abort(400)
 
 
-def _csrf_token() -> str:
-    return flask.session.setdefault("csrf", secrets.token_urlsafe(32))
+def _serializer(form: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(flask.current_app.secret_key, salt=f"spi-{form}-form")
 
 
-def _csrf_ok() -> bool:
-    sent = flask.request.form.get("csrf_token", "").encode()
-    kept = flask.session.get("csrf", "").encode()
-    return bool(kept) and hmac.compare_digest(sent, kept)
+def _signin_token() -> str:
+    """The sign-in form's token: the nonce of the browser's SIGNIN_COOKIE (a new one if it has
+    none), signed with the time. The cookie is sent again with the form, good for another
+    FORM_SECONDS."""
+    nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
+    if not _NONCE.fullmatch(nonce):
+        nonce = secrets.token_urlsafe(32)
+    flask.g.spi_signin_nonce = nonce
+    return _serializer("signin").dumps(nonce)
+
+
+def _signin_token_ok() -> bool:
+    """Whether the form sent a token made here in the last FORM_SECONDS for the nonce in the
+    browser's cookie: another site can make the browser post, not read the token."""
+    nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
+    try:
+        sent = _serializer("signin").loads(flask.request.form.get("csrf_token", ""), max_age=FORM_SECONDS)
+    except BadData:
+        return False
+    return bool(_NONCE.fullmatch(nonce)) and isinstance(sent, str) and hmac.compare_digest(sent.encode(), nonce.encode())
+
+
+def _signout_token() -> str:
+    """The sign-out form's token: the session's id, signed (no cookie besides the session's)."""
+    return _serializer("signout").dumps(flask.session["sid"])
+
+
+def _signout_token_ok() -> bool:
+    try:
+        sent = _serializer("signout").loads(flask.request.form.get("csrf_token", ""))
+    except BadData:
+        return False
+    return isinstance(sent, str) and hmac.compare_digest(sent.encode(), flask.session["sid"].encode())
 
 
 def _safe_next(value: str | None) -> str:
@@ -305,40 +409,55 @@ def _signin():
     lang = _lang()
     if flask.request.method == "GET":
         return _signin_page(lang)
+    state = _state()
+    attempt = sessions.take_attempt(state, _addr(), SIGNIN_LIMIT, SIGNIN_WINDOW,
+                                    report=lambda summary: audit("signin_summary", **summary))
+    if attempt is None:
+        return _too_many(lang)
     username = flask.request.form.get("username", "")[:MAX_USERNAME]
-    if not _csrf_ok():
-        audit("signin", ok=False, reason="bad_csrf", username=username, addr=get_remote_address())
+    if not _signin_token_ok():
+        _failed("bad_csrf", username)
         flask.abort(400)
     reviewer = _verify(username, flask.request.form.get("password", ""))
     if reviewer is None:
-        reason = "wrong_password" if username in _reviewers() else "unknown_user"
-        audit("signin", ok=False, reason=reason, username=username, addr=get_remote_address())
+        _failed("wrong_password" if username in _reviewers() else "unknown_user", username)
         return _signin_page(lang, failed=True, username=username), 401
-    flask.session.clear()  # a new session: nothing from before the sign-in carries over
-    flask_login.login_user(reviewer)
+    sessions.refund(state, attempt)
+    old = flask.session.get("sid") if carries_session() else None
+    if isinstance(old, str):
+        sessions.revoke(state, old)   # a new session: nothing from before the sign-in carries over
+    sid = sessions.open_session(state, reviewer.username, _fingerprint(reviewer.password_hash), SESSION_HOURS * 3600)
+    try:
+        audit("signin", ok=True, username=username, addr=_addr())
+    except Unavailable:
+        sessions.revoke(state, sid)   # a sign-in not recorded is no sign-in
+        raise
+    flask.session.clear()
+    flask.session["sid"] = sid
     flask.session.permanent = True
-    audit("signin", ok=True, username=username, addr=get_remote_address())
+    flask.g.spi_reviewer, flask.g.spi_dead_cookie = reviewer, False
     response = flask.redirect(_safe_next(flask.request.form.get("next")), 303)
     response.headers["Clear-Site-Data"] = '"cache"'
+    response.delete_cookie(SIGNIN_COOKIE, path="/signin", httponly=True, samesite="Lax",
+                           secure=flask.current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
 def _signout():
-    if not _csrf_ok():
+    reviewer = _signed_in()
+    if reviewer is None:
+        return flask.redirect("/", 303)   # no session to end (a dead cookie is cleared on the way)
+    if not _signout_token_ok():
         flask.abort(400)
-    reviewer = current_reviewer()
-    flask_login.logout_user()
+    sessions.revoke(_state(), flask.session["sid"])
     flask.session.clear()
-    if reviewer:
-        audit("signout", reviewer=reviewer, addr=get_remote_address())
+    audit("signout", reviewer=reviewer.username, addr=_addr())
     return flask.redirect("/", 303)
 
 
-def _too_many(exc: RateLimitExceeded):
-    """429 for the sign-in limit, in both languages (the attempt is not checked, but recorded)."""
-    audit("signin", ok=False, reason="rate_limited",
-          username=flask.request.form.get("username", "")[:MAX_USERNAME], addr=get_remote_address())
-    lang = "en" if flask.request.args.get("lang") == "en" else "ar"
+def _too_many(lang: str) -> flask.Response:
+    """429 for the sign-in limit, in both languages. The attempt is not checked and has no line
+    of its own: it is counted in its minute's summary."""
     body = "".join(f'<p lang="{x}" dir="{direction(x)}">{escape(_text("too_many", x))}</p>'
                    for x in (lang, other_lang(lang)))
     page = _document(lang, _text("signin_title", lang), body)
@@ -375,7 +494,7 @@ def _signin_form(lang: str, next_: str, failed: bool, username: str) -> str:
     invalid = ' aria-invalid="true" aria-describedby="signin-error"' if failed else ""
     action = "/signin" + ("?lang=en" if lang == "en" else "")
     return (f'{error}<form method="post" action="{action}" class="signin-form">'
-            f'<input type="hidden" name="csrf_token" value="{escape(_csrf_token())}">'
+            f'<input type="hidden" name="csrf_token" value="{escape(_signin_token())}">'
             f'<input type="hidden" name="next" value="{escape(next_)}">'
             f'<label for="username">{escape(_text("username", lang))}</label>'
             f'<input id="username" name="username" type="text" autocomplete="username" autocapitalize="none" '
@@ -388,7 +507,7 @@ def _signin_form(lang: str, next_: str, failed: bool, username: str) -> str:
 def _signout_form(lang: str, reviewer: Reviewer) -> str:
     return (f'<p>{escape(_text("signed_in_as", lang, name=reviewer.name))}</p>'
             '<form method="post" action="/signout" class="signin-form">'
-            f'<input type="hidden" name="csrf_token" value="{escape(_csrf_token())}">'
+            f'<input type="hidden" name="csrf_token" value="{escape(_signout_token())}">'
             f'<button type="submit" class="button">{escape(_text("signout", lang))}</button></form>')
 
 

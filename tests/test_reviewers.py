@@ -1,5 +1,7 @@
-"""Reviewers' sign-in (spi/reviewers.py) on a bare Flask app: the page, the session, the users
-file, the rate limit and the audit log. No Dash app, no database."""
+"""Reviewers' sign-in (spi/reviewers.py, spi/sessions.py) on a bare Flask app: the page, the
+form's token, the server-side session, the users file, the rate limit, the audit log and what
+happens when the state file or the audit log cannot be used. No Dash app, no database; the
+same claims through gunicorn: tests/test_reviewers_served.py."""
 from __future__ import annotations
 
 import io
@@ -7,13 +9,15 @@ import json
 import os
 import re
 import threading
+import time
 from datetime import datetime
+from html import unescape
 
 import argon2
 import flask
 import pytest
 
-from spi import reviewers
+from spi import reviewers, sessions
 
 PASSWORD = "correct horse battery staple"
 OTHER_PASSWORD = "another long password 42"
@@ -27,11 +31,12 @@ def hashes() -> dict[str, str]:
 
 @pytest.fixture
 def site(tmp_path, monkeypatch, hashes):
-    """A users file with one reviewer (amal), a temp audit log, a fixed secret key."""
+    """A users file with one reviewer (amal), a temp audit log and state file, a fixed secret key."""
     users = tmp_path / "reviewers.json"
     _write_users(users, {"amal": {"name": "Amal Al-Harthy", "password_hash": hashes[PASSWORD]}})
     monkeypatch.setenv("SPI_REVIEWERS_FILE", str(users))
     monkeypatch.setenv("SPI_AUDIT_LOG", str(tmp_path / "logs" / "audit.log"))
+    monkeypatch.setenv("SPI_STATE", str(tmp_path / "state" / "reviewers.sqlite"))
     monkeypatch.setenv("SPI_SECRET_KEY", "k" * 64)
     monkeypatch.delenv("SPI_PUBLIC_URL", raising=False)
     return tmp_path
@@ -71,7 +76,22 @@ def sign_in(client, username="amal", password=PASSWORD, **form):
 
 
 def audit_lines(site) -> list[dict]:
-    return [json.loads(line) for line in (site / "logs" / "audit.log").read_text(encoding="utf-8").splitlines()]
+    log = site / "logs" / "audit.log"
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+
+
+def clears_session(response) -> bool:
+    """Whether the answer tells the browser to drop its session cookie."""
+    return any(c.startswith("session=;") and "01 Jan 1970" in c for c in response.headers.getlist("Set-Cookie"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The state file's clock, at the start of a minute; `clock.now += seconds` moves it."""
+    class Clock:
+        now = 1_800_000_000.0   # a whole number of minutes since the epoch
+    monkeypatch.setattr(sessions, "clock", lambda: Clock.now)
+    return Clock
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -87,6 +107,17 @@ def test_page_is_arabic_rtl_by_default_with_labelled_inputs(client):
     # the site's Content-Security-Policy forbids inline styles and scripts
     assert "<style" not in html and "<script" not in html and " style=" not in html
     assert '<link rel="stylesheet" href="/assets/signin.css">' in html
+
+
+def test_the_page_gives_a_nonce_cookie_of_its_own_and_no_session(client):
+    """nginx passes any request with the session cookie by its cache: a visitor who only opened
+    the form must not carry one."""
+    r = client.get("/signin")
+    cookies = r.headers.getlist("Set-Cookie")
+    assert len(cookies) == 1 and cookies[0].startswith(f"{reviewers.SIGNIN_COOKIE}=")
+    assert "Path=/signin" in cookies[0] and "HttpOnly" in cookies[0] and "SameSite=Lax" in cookies[0]
+    assert "Max-Age=3600" in cookies[0]
+    assert client.get_cookie("session") is None and "Vary" not in r.headers
 
 
 def test_english_page(client):
@@ -142,10 +173,23 @@ def test_missing_or_wrong_csrf_token_is_400(client, token):
     assert whoami(client) is None
 
 
-def test_csrf_token_without_a_session_is_400(site):
+def test_csrf_token_without_its_cookie_or_with_another_is_400(site):
     token = csrf(make_app().test_client())
     r = make_app().test_client().post("/signin", data={"csrf_token": token, "username": "amal", "password": PASSWORD})
     assert r.status_code == 400
+    other = make_app().test_client()
+    csrf(other)   # a nonce cookie of its own, which the token was not made for
+    r = other.post("/signin", data={"csrf_token": token, "username": "amal", "password": PASSWORD})
+    assert r.status_code == 400 and whoami(other) is None
+
+
+def test_a_form_older_than_an_hour_is_400(client, monkeypatch):
+    import itsdangerous
+    with monkeypatch.context() as m:   # the form's token, signed an hour and a second ago
+        m.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 3601)
+        token = csrf(client)
+    r = client.post("/signin", data={"csrf_token": token, "username": "amal", "password": PASSWORD})
+    assert r.status_code == 400 and whoami(client) is None
 
 
 @pytest.mark.parametrize("next_,location", [
@@ -166,11 +210,14 @@ def test_next_from_the_query_is_carried_by_the_form(client):
 
 # --- sessions that must not count -------------------------------------------------------------
 
-def test_tampered_cookie_is_nobody(client):
+def test_tampered_cookie_is_nobody_and_is_cleared(client):
     sign_in(client)
     value = client.get_cookie("session").value
     client.set_cookie("session", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
-    assert whoami(client) is None
+    r = client.get("/whoami")
+    assert r.get_json()["reviewer"] is None and clears_session(r)
+    assert r.headers["Cache-Control"] == "private, no-store"
+    assert client.get_cookie("session") is None
 
 
 def test_cookie_signed_with_another_key_is_nobody(site, monkeypatch):
@@ -184,11 +231,49 @@ def test_cookie_signed_with_another_key_is_nobody(site, monkeypatch):
     assert whoami(here) is None
 
 
+def test_a_cookie_kept_from_before_the_sign_out_is_nobody(client, site):
+    """Flask's cookie alone is stateless: the session must end on the server."""
+    sign_in(client)
+    kept = client.get_cookie("session").value
+    assert client.post("/signout", data={"csrf_token": csrf(client)}).status_code == 303
+    client.set_cookie("session", kept)   # replayed
+    r = client.get("/whoami")
+    assert r.get_json()["reviewer"] is None and clears_session(r)
+
+
+def test_a_session_ends_after_eight_hours(client, clock):
+    sign_in(client)
+    clock.now += 8 * 3600 - 1
+    assert whoami(client) == "amal"
+    clock.now += 1
+    r = client.get("/whoami")
+    assert r.get_json()["reviewer"] is None and clears_session(r)
+
+
+def test_a_session_lives_on_the_machine_that_made_it(client, site, monkeypatch):
+    sign_in(client)
+    monkeypatch.setenv("SPI_STATE", str(site / "another machine.sqlite"))   # same key, another machine
+    assert whoami(client) is None
+
+
+def test_a_session_cookie_brought_to_the_sign_in_is_ended(client, site):
+    """Each sign-in makes a new session: a cookie planted in the browser before is not signed in."""
+    sign_in(client)
+    planted = client.get_cookie("session").value
+    browser = make_app().test_client()
+    token = csrf(browser)
+    browser.set_cookie("session", planted)
+    assert browser.post("/signin", data={"csrf_token": token, "username": "amal", "password": PASSWORD}).status_code == 303
+    assert whoami(browser) == "amal" and browser.get_cookie("session").value != planted
+    assert whoami(client) is None
+
+
 def test_reviewer_removed_from_the_file_is_signed_out(client, site, hashes):
     sign_in(client)
     assert whoami(client) == "amal"
     _write_users(site / "reviewers.json", {"omar": {"name": "Omar", "password_hash": hashes[PASSWORD]}})
-    assert whoami(client) is None
+    r = client.get("/whoami")
+    assert r.get_json()["reviewer"] is None and clears_session(r)
 
 
 def test_new_password_in_the_file_ends_old_sessions(client, site, hashes):
@@ -203,6 +288,14 @@ def test_current_reviewer_outside_a_request_is_none(site):
     assert reviewers.current_reviewer() is None
     with flask.Flask(__name__).test_request_context("/"):  # an app without init_app
         assert reviewers.current_reviewer() is None
+
+
+def test_the_public_never_opens_the_state_file(client, site):
+    """Release day's traffic: a request without the session cookie does not touch SQLite."""
+    assert client.get("/whoami").get_json()["reviewer"] is None
+    assert client.get("/signin?lang=en").status_code == 200
+    assert client.post("/signout").status_code == 303
+    assert not (site / "state").exists()
 
 
 # --- the users file ---------------------------------------------------------------------------
@@ -243,12 +336,59 @@ def test_sixth_attempt_within_a_minute_is_429(client, site):
     assert r.status_code == 429 and r.headers["Cache-Control"] == "private, no-store"
     assert reviewers.TEXTS["too_many"][0] in html and reviewers.TEXTS["too_many"][1] in html
     assert whoami(client) is None
-    assert audit_lines(site)[-1] | {"at": None} == {"at": None, "event": "signin", "ok": False,
-                                                     "reason": "rate_limited", "username": "amal",
-                                                     "addr": "127.0.0.1"}
+    assert [x.get("reason") for x in audit_lines(site)] == ["wrong_password"] * 5   # the refused one: no line
     assert client.get("/signin").status_code == 200  # only POSTs count
     other = {"REMOTE_ADDR": "10.0.0.7"}
     assert client.post("/signin", data=form | {"password": PASSWORD}, environ_base=other).status_code == 303
+
+
+def test_the_window_slides(client, clock):
+    form = {"csrf_token": csrf(client), "username": "amal", "password": "not the password"}
+    for _ in range(5):
+        assert client.post("/signin", data=form).status_code == 401
+        clock.now += 11
+    assert client.post("/signin", data=form).status_code == 429   # 55 s after the first
+    clock.now += 5
+    assert client.post("/signin", data=form).status_code == 401   # the first is a minute old
+    assert client.post("/signin", data=form).status_code == 429
+
+
+def test_signing_in_does_not_use_up_an_attempt(client):
+    for _ in range(6):
+        assert sign_in(client).status_code == 303
+        assert client.post("/signout", data={"csrf_token": csrf(client)}).status_code == 303
+    assert [sign_in(client, password="not the password").status_code for _ in range(6)] == [401] * 5 + [429]
+
+
+def test_attempts_refused_in_a_minute_are_one_summary_line(client, site, clock):
+    form = {"csrf_token": csrf(client), "username": "amal", "password": "not the password"}
+    for addr, attempts in (("10.0.0.1", 9), ("10.0.0.2", 7), ("127.0.0.1", 5)):
+        for _ in range(attempts):
+            client.post("/signin", data=form, environ_base={"REMOTE_ADDR": addr})
+    assert len(audit_lines(site)) == 15   # the 5 of each address that were checked; not the 6 refused
+    clock.now += 60
+    assert client.post("/signin", data=form).status_code == 401   # the next minute's first attempt
+    summary = audit_lines(site)[-2]
+    assert summary | {"at": None} == {
+        "at": None, "event": "signin_summary", "minute": "2027-01-15T08:00Z", "refused": 6, "refused_addresses": 2,
+        "most_refused": {"10.0.0.1": 4, "10.0.0.2": 2}, "failed_not_itemised": 0}
+    clock.now += 60
+    client.post("/signin", data=form)
+    assert [x["event"] for x in audit_lines(site)[-2:]] == ["signin", "signin"]   # nothing to summarise
+
+
+def test_failed_attempts_have_lines_of_their_own_within_a_budget(client, site, clock, monkeypatch):
+    """However many addresses an attacker has, the audit log grows by at most
+    FAILED_LINES_PER_MINUTE + 1 lines a minute."""
+    monkeypatch.setattr(reviewers, "FAILED_LINES_PER_MINUTE", 4)
+    form = {"username": "amal", "password": "not the password"}   # no token: no argon2 either
+    for i in range(10):
+        assert client.post("/signin", data=form, environ_base={"REMOTE_ADDR": f"10.0.1.{i}"}).status_code == 400
+    assert [x["reason"] for x in audit_lines(site)] == ["bad_csrf"] * 4
+    clock.now += 60
+    client.post("/signin", data=form)
+    assert audit_lines(site)[4]["event"] == "signin_summary" and audit_lines(site)[4]["failed_not_itemised"] == 6
+    assert audit_lines(site)[5]["reason"] == "bad_csrf"   # a new minute, a new budget
 
 
 # --- audit log --------------------------------------------------------------------------------
@@ -282,6 +422,51 @@ def test_audit_appends_json_lines_in_utc(site):
     assert len(lines) == 400 and {x["event"] for x in lines} == {"embargoed_view"}
     assert list(lines[0]) == ["at", "event", "reviewer", "release", "path"]
     assert datetime.fromisoformat(lines[0]["at"]).utcoffset().total_seconds() == 0
+
+
+# --- files that cannot be used --------------------------------------------------------------
+
+def _broken_state(site, how):
+    if how == "its folder is a file":
+        (site / "not a folder").write_text("")
+        return site / "not a folder" / "reviewers.sqlite"
+    (site / "garbage.sqlite").write_bytes(b"this is not SQLite " * 300)
+    return site / "garbage.sqlite"
+
+
+@pytest.mark.parametrize("how", ["its folder is a file", "not a database"])
+def test_a_state_file_that_cannot_be_used_is_a_503_that_lets_nobody_in(client, site, monkeypatch, capsys, how):
+    path = _broken_state(site, how)
+    monkeypatch.setenv("SPI_STATE", str(path))
+    r = sign_in(client)
+    text = unescape(r.get_data(as_text=True))
+    assert r.status_code == 503 and r.headers["Cache-Control"] == "private, no-store"
+    assert reviewers.TEXTS["unavailable"][0] in text and reviewers.TEXTS["unavailable"][1] in text
+    assert client.get_cookie("session") is None
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(path) in err and "POST /signin" in err and "Traceback" not in err
+    assert whoami(client) is None   # the public: no cookie, no state file, no error
+
+
+def test_a_reviewer_whose_state_file_breaks_gets_a_503_not_the_public_view(client, site, monkeypatch, capsys):
+    """Fail closed, and say so: a reviewer shown the public figures would take them for the embargoed ones."""
+    sign_in(client)
+    monkeypatch.setenv("SPI_STATE", str(_broken_state(site, "not a database")))
+    r = client.get("/whoami")
+    assert r.status_code == 503 and client.get_cookie("session") is not None   # the session may well be live
+    assert "garbage.sqlite" in capsys.readouterr().err
+    monkeypatch.setenv("SPI_STATE", str(site / "state" / "reviewers.sqlite"))
+    assert whoami(client) == "amal"
+
+
+def test_an_audit_log_that_cannot_be_written_is_a_503_and_no_sign_in(client, site, monkeypatch, capsys):
+    monkeypatch.setenv("SPI_AUDIT_LOG", "/dev/full")   # every write: ENOSPC
+    r = sign_in(client)
+    assert r.status_code == 503 and client.get_cookie("session") is None
+    err = capsys.readouterr().err
+    assert "/dev/full" in err and "No space left on device" in err and "Traceback" not in err
+    with pytest.raises(reviewers.Unavailable, match="/dev/full"):
+        reviewers.audit("embargoed_view", reviewer="amal")
 
 
 # --- signing out ------------------------------------------------------------------------------
