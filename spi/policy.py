@@ -10,7 +10,10 @@
   only this site's scripts and the page's own inline scripts, by their hashes (computed from
   the page as sent), and forbids framing (frame-ancestors 'none') except under /embed/,
   which any site may frame. When the public address (SPI_PUBLIC_URL) is https, browsers are
-  told to keep to https (Strict-Transport-Security).
+  told to keep to https (Strict-Transport-Security). The answers the servers in front make
+  themselves (gunicorn's own 400, 414, 431 and 500: spi/worker.py; nginx's own errors:
+  deploy/nginx/site.conf, filled by spi/proxy.py) carry the same set: own_headers().
+- A body the server cannot read (a malformed chunk, a body cut short, a client gone) is a 400.
 - /healthz says whether the database can be read, and which build it is.
 """
 from __future__ import annotations
@@ -38,15 +41,41 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S
 _MESSAGES = {400: "bad_request", 404: "not_found_text", 405: "method_not_allowed", 413: "too_large",
              503: "db_missing"}
 
+# The headers every answer carries, the app's and those the servers in front make themselves.
+BASE_HEADERS = (("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "strict-origin-when-cross-origin"),
+                ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"))
+STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'"   # anything that is not one of the site's pages
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+try:   # what gunicorn raises while the app reads a body it cannot parse (a bad chunk size, a bad trailer)
+    from gunicorn.http.errors import ParseException as _UnreadableBody
+except ImportError:   # served by another WSGI server
+    class _UnreadableBody(Exception):
+        pass
+
+
+def own_headers(https: bool) -> tuple[tuple[str, str], ...]:
+    """The headers of an answer a server makes by itself (an error page, in HTML, that no one
+    may frame): the base set, the strict policy, X-Frame-Options, and HSTS when the public
+    address is https. The app gives its own answers the same (_headers), a page its own policy."""
+    return (*BASE_HEADERS, ("Content-Security-Policy", STRICT_POLICY), ("X-Frame-Options", "DENY"),
+            *((HSTS,) if https else ()))
+
+
+def https_configured() -> bool:
+    """Whether the public address (SPI_PUBLIC_URL) is https (ValueError when it is malformed)."""
+    return (configured() or "").startswith("https://")
+
 
 def install(server: flask.Flask) -> None:
-    https = (configured() or "").startswith("https://")  # also refuses a malformed SPI_PUBLIC_URL at start
+    https = https_configured()  # also refuses a malformed SPI_PUBLIC_URL at start
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     server.before_request(_body_limit)
     server.add_url_rule("/healthz", "healthz", healthz)
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(DatabaseMissing, _unavailable)
     server.register_error_handler(SchemaError, _unavailable)
+    server.register_error_handler(_UnreadableBody, _unreadable_body)
     server.register_error_handler(Exception, _server_error)
     server.after_request(functools.partial(_headers, https=https))
 
@@ -101,6 +130,13 @@ def _unavailable(exc: Exception):
     return _answer(503, "no_database", key)
 
 
+def _unreadable_body(exc: Exception):
+    """A body gunicorn could not parse as the app read it: the client's fault, a 400 (gunicorn
+    then closes the connection: where the next request would start is unknown)."""
+    log.warning("unreadable request body on %s: %s", flask.request.path, exc)
+    return _answer(400, "bad_request", "bad_request")
+
+
 def _server_error(exc: Exception):
     log.exception("error answering %s", flask.request.full_path)
     return _answer(500, "internal_error", "error_generic")
@@ -122,11 +158,25 @@ def page_policy(html: bytes, frameable: bool) -> str:
         "base-uri 'self'", "form-action 'self'", f"frame-ancestors {ancestors}"])
 
 
+def _empty(response: flask.Response) -> bool:
+    """An answer that has no body: a 204, or an empty one (OPTIONS). Not a 304, which stands for
+    the answer a cache holds, its headers included."""
+    if response.status_code in (204, 304):
+        return response.status_code == 204
+    return not response.is_streamed and not response.direct_passthrough and not response.get_data()
+
+
 def _headers(response: flask.Response, https: bool) -> flask.Response:
     h = response.headers
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    if _empty(response) and "Content-Encoding" not in h:
+        # No body: no type to read it as (Flask's default is text/html), so not a page; and
+        # nothing to compress (flask-compress would send an empty body as 20 bytes of gzip,
+        # which a 204 may not have and a proxy's gunzip cannot read).
+        h.pop("Content-Type", None)
+        if response.status_code != 204:
+            h["Content-Length"] = "0"
+    for name, value in BASE_HEADERS:
+        h.setdefault(name, value)
     frameable = flask.request.path.startswith("/embed/")
     if response.mimetype == "text/html" and not response.direct_passthrough and "Content-Encoding" not in h:
         h["Content-Security-Policy"] = page_policy(response.get_data(), frameable)
@@ -134,7 +184,7 @@ def _headers(response: flask.Response, https: bool) -> flask.Response:
         if not frameable:
             h["X-Frame-Options"] = "DENY"
     else:
-        h.setdefault("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+        h.setdefault("Content-Security-Policy", STRICT_POLICY)
     if https:
-        h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        h.setdefault(*HSTS)
     return response

@@ -59,7 +59,7 @@ def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_l
         "--bind", f"{host}:{port}",
         "--workers", str(max(1, workers)),
         "--threads", str(max(1, threads)),
-        "--worker-class", "gthread",
+        "--worker-class", "spi.worker.Worker",   # gthread, with the site's headers on gunicorn's own answers
         "--timeout", "60",
         "--graceful-timeout", "10",
         "--keep-alive", "5",
