@@ -393,6 +393,18 @@ def _clock(now: datetime | None) -> datetime:
     return (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
 
 
+def _current(releases_dir: Path, cat: Catalogue, served: Path, now: datetime, progress) -> History:
+    """The history a release or an amendment follows: checked whole, the same as the site
+    served (as far as it goes), and with no interrupted release's folder in the way."""
+    hist = checked_history(releases_dir, cat)
+    problems = rewritten(hist, served)
+    if problems:
+        raise ReleaseError("; ".join(problems) + "; restore data/releases/ from version control")
+    for line in _set_aside(releases_dir, hist, served, now):
+        progress(f"  {line}")
+    return hist
+
+
 def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
                  by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
@@ -411,9 +423,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
     key = signing_key(sign_key, cat)
     now = _clock(now)
     with Transaction(releases_dir, "release", progress) as tx:
-        hist = checked_history(releases_dir, cat)
-        for line in _set_aside(releases_dir, hist, out_dir / SERVED, now):
-            progress(f"  {line}")
+        hist = _current(releases_dir, cat, out_dir / SERVED, now, progress)
         latest = hist.latest()
         change = compare(release_figures(releases_dir, latest.release_id) if latest else None, figures)
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
@@ -452,9 +462,7 @@ def amend(release_id: str, action: str, reason: str, at: str | None = None, rele
     key = signing_key(sign_key, cat)
     now = _clock(now)
     with Transaction(releases_dir, "release", progress) as tx:
-        hist = checked_history(releases_dir, cat)
-        for line in _set_aside(releases_dir, hist, Path(out_dir or DEFAULT_OUT) / SERVED, now):
-            progress(f"  {line}")
+        hist = _current(releases_dir, cat, Path(out_dir or DEFAULT_OUT) / SERVED, now, progress)
         latest = hist.latest()
         if latest is None or latest.release_id != release_id or hist.releases[-1] is not latest:
             known = [r.release_id for r in hist.releases if not r.cancelled]
