@@ -133,7 +133,12 @@ def _lifetime() -> str:
     if flask.request.path.startswith("/data/") and choice is not None and choice.as_of == choice.release.release_id:
         return f"public, max-age={RELEASE_SECONDS}"
     seconds = flask.current_app.config["SPI_CACHE_SECONDS"]
-    return f"public, max-age={min(seconds, _until_next_release(seconds))}, stale-while-revalidate={seconds}"
+    # stale-while-revalidate: how long after it expired a copy may still be given while it is
+    # drawn again (so a change reaches every reader of a cache within twice N); stale-if-error:
+    # while the app cannot be reached, a day (deploy/nginx/site.conf widens neither)
+    stale_if_error = 86400
+    return (f"public, max-age={min(seconds, _until_next_release(seconds))}, stale-while-revalidate={seconds}, "
+            f"stale-if-error={stale_if_error}")
 
 
 def _until_next_release(longest: int) -> int:

@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .policy import own_headers
 from .reviewers import SESSION_COOKIE
 from .serve import PROJECT, REFUSALS, environment, gunicorn_command
 
@@ -53,9 +54,24 @@ def site_config(listen: str, upstreams: list[str], cache_dir: str, access_log: s
     app machines `upstreams` (host:port each), its cache in `cache_dir`; server_name is the
     host of the public address when there is one."""
     host = urlsplit(public_url).hostname if public_url else None
+    maps, headers = _own_headers((public_url or "").startswith("https://"))
     return _render("site.conf", listen=listen, cache_dir=cache_dir, access_log=access_log,
                    upstreams="\n".join(f"    server {u};" for u in upstreams), server_name=host or "_",
-                   session_cookie=SESSION_COOKIE)
+                   session_cookie=SESSION_COOKIE, header_maps=maps, headers=headers)
+
+
+def _own_headers(https: bool) -> tuple[str, str]:
+    """The headers of nginx's own answers, from spi/policy.py own_headers (the app's and
+    gunicorn's too): a map for each (its value when the answer is nginx's own, else nothing:
+    add_header leaves out an empty value) and the add_header lines for the server."""
+    maps, lines = [], []
+    for name, value in own_headers(https):
+        if re.search(r'["$\\]', value) or not re.fullmatch(r"[A-Za-z-]+", name):
+            raise ValueError(f"{name}: {value!r} cannot be written into nginx's configuration")
+        variable = "$spi_header_" + name.lower().replace("-", "_")
+        maps.append(f'map $spi_own_answer {variable} {{\n    1       "{value}";\n    default "";\n}}')
+        lines.append(f"    add_header {name} {variable} always;")
+    return "\n".join(maps), "\n".join(lines)
 
 
 def nginx_binary() -> str | None:
