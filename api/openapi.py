@@ -14,7 +14,7 @@ words: a breakdown that none of the requested indicators has is a 400
 from __future__ import annotations
 
 from contract.periods import FILTER_PATTERN
-from contract.schema import LANGS
+from contract.schema import CHANGES, LANGS
 from store.address import configured
 from store.framework import STATUSES as TARGET_STATUSES
 from store.view import MAX_GEOS, MAX_IDS, breakdowns_offered
@@ -45,8 +45,10 @@ HEADERS = {
              "schema": {"type": "string"}},
     "Last-Modified": {"description": "When the database was built.", "schema": {"type": "string"}},
     "Cache-Control": {"description": "How long a cache may keep this answer: `public, max-age=N, "
-                                     "stale-while-revalidate=N` for the live release (N is a minute unless the server "
-                                     "sets another, and shorter when the next release goes live sooner), "
+                                     "stale-while-revalidate=N, stale-if-error=86400` for the live release (N is a "
+                                     "minute unless the server sets another, and max-age shorter when the next release "
+                                     "goes live sooner; an expired copy may be given while it is fetched again for N "
+                                     "seconds more, and for a day while the server cannot be reached), "
                                      "`public, max-age=86400` for a download naming a release by its id (as_of), "
                                      "`private, no-store` for a reviewer's or an embargoed release's answer.",
                       "schema": {"type": "string"}},
@@ -135,6 +137,15 @@ def _parameters(m) -> dict:
                   "schema": {"type": "string", "enum": list(m.topics)}},
         "level": {"name": "level", "in": "query", "required": False, "description": "country or governorate.",
                   "schema": {"type": "string", "enum": levels}},
+        "releasePath": {"name": "release_id", "in": "path", "required": True,
+                        "description": "Release id, as /api/v1/releases lists them: the day it went public in the "
+                                       "publisher's time zone (2025-03-01), then -2, -3... for a second release on one "
+                                       "day. A release the server does not list is a 404 (unknown_release).",
+                        "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?$"}},
+        "calendarLang": {"name": "lang", "in": "query", "required": False,
+                         "description": "Language of the events' titles and of the calendar's name. Omitted or "
+                                        "empty: Arabic. Any other value is a 400 error.",
+                         "schema": {"type": "string", "enum": [*LANGS, ""], "default": "ar"}},
         "indicatorPath": {"name": "indicator", "in": "path", "required": True, "description": "Indicator id.",
                           "schema": {"type": "string", "enum": list(m.indicators)}},
         "geoPath": {"name": "geo", "in": "path", "required": True,
@@ -228,6 +239,7 @@ def _schemas(m) -> dict:
                                                "self": {"type": "string"}, "next": NULLABLE_STRING}},
                                            "data": {"type": "array", "items": _ref("Observation")}}},
         **_framework_schemas(),
+        **_release_schemas(),
         "Geography": {"type": "object", "required": ["code", "level", "country", "name", "observations"],
                       "properties": {"code": {"type": "string"}, "level": {"type": "string"},
                                      "country": {"type": "string"}, "parent": NULLABLE_STRING,
@@ -270,6 +282,53 @@ def _framework_schemas() -> dict:
                                           "description": "pending until a figure for the target's period is "
                                                          "published; then whether it reaches the target"},
                                "period_figure": _ref("PublishedFigure"), "latest": _ref("PublishedFigure")}}}}},
+    }
+
+
+def _release_schemas() -> dict:
+    """Releases (api/documents.py release, upcoming, change)."""
+    figure = {"type": "object", "required": ["value", "status", "source_id"],
+              "properties": {"value": {"type": ["number", "null"]}, "status": NULLABLE_STRING,
+                             "source_id": NULLABLE_STRING}}
+    return {
+        "Release": {"type": "object", "required": ["release_id", "public_at", "public_at_local", "timezone", "note",
+                                                   "released_by", "changes", "links"],
+                    "properties": {
+                        "release_id": {"type": "string"},
+                        "public_at": {"type": "string", "description": "When it went (or goes) public, in UTC "
+                                                                     "(ISO 8601)."},
+                        "public_at_local": {"type": "string", "description": "The same, in the publisher's time."},
+                        "timezone": {"type": "string", "description": "The publisher's time zone (IANA)."},
+                        "note": NULLABLE_STRING, "released_by": NULLABLE_STRING,
+                        "changes": {"type": "object", "required": list(CHANGES), "description": "How many figures "
+                                    "the release added, revised, amended and withdrew.",
+                                    "properties": {c: {"type": "integer", "minimum": 0} for c in CHANGES}},
+                        "links": {"type": "object", "required": ["changes", "observations"],
+                                  "properties": {"changes": {"type": "string"}, "observations": {"type": "string"}}}}},
+        "UpcomingRelease": {"type": "object", "required": ["expected_on", "title", "indicators", "languages"],
+                            "properties": {"expected_on": {"type": "string", "format": "date"},
+                                           "title": _ref("Bilingual"),
+                                           "indicators": {"type": "array", "items": {"type": "string"}},
+                                           "languages": {"type": "array", "items": {"type": "string"}}}},
+        "ReleaseList": {"type": "object", "required": ["build", "count", "data", "upcoming"],
+                        "properties": {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
+                                       "data": {"type": "array", "items": _ref("Release"),
+                                                "description": "Every release up to the one read, newest first."},
+                                       "upcoming": {"type": "array", "items": _ref("UpcomingRelease"),
+                                                    "description": "The releases announced from today on."}}},
+        "Change": {"type": "object", "required": ["change", "indicator_id", "geo_code", "period", "breakdown", "old",
+                                                  "new"],
+                   "properties": {"change": {"type": "string", "enum": list(CHANGES)},
+                                  "indicator_id": {"type": "string"}, "geo_code": {"type": "string"},
+                                  "period": {"type": "string"},
+                                  "breakdown": {"type": "object", "additionalProperties": {"type": "string"},
+                                                "description": "The figure's breakdown members; empty for a total."},
+                                  "old": {**figure, "description": "Before the release (nulls for a figure added)."},
+                                  "new": {**figure, "description": "After it (nulls for a figure withdrawn)."}}},
+        "ReleaseChanges": {"type": "object", "required": ["release_id", "count", "data"],
+                           "properties": {"release_id": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                                          "data": {"type": "array", "items": _ref("Change"),
+                                                   "description": "Added, revised, amended, then withdrawn."}}},
     }
 
 
@@ -317,6 +376,20 @@ def _api_paths() -> dict:
             [_param("country"), _param("format")],
             {"200": _ok("The countries' plans.", _listing("CountryPlan"), {"text/csv": CSV_TEXT})}, ["API"],
             "listFrameworks"),
+        "/api/v1/releases": _get(
+            "Releases", "Every release up to the one read (newest first: when it went public, its note, how many "
+            "figures it changed) and the releases announced. CSV: the releases, one a row.",
+            [_param("format")],
+            {"200": _ok("The releases.", _ref("ReleaseList"), {"text/csv": CSV_TEXT})}, ["API"], "listReleases"),
+        "/api/v1/releases/{release_id}/changes": _get(
+            "What a release changed", "Every figure the release added, revised, amended or withdrew, with its value, "
+            "status and source before and after. An unknown release is a 404 (unknown_release).",
+            [_param("releasePath"), _param("format")],
+            {"200": _ok("The changes.", _ref("ReleaseChanges"), {"text/csv": CSV_TEXT})}, ["API"], "releaseChanges"),
+        "/releases.ics": _get(
+            "Release calendar", "The announced releases as an iCalendar feed (one all-day event each) to subscribe to.",
+            [_param("calendarLang")],
+            {"200": _ok("iCalendar.", None, {"text/calendar": {"type": "string"}})}, ["Downloads"], "releaseCalendar"),
         "/api/v1/openapi.json": _get("This document", "The OpenAPI document.", [],
                                      {"200": _ok("OpenAPI 3.1 document.", {"type": "object"})}, ["API"], "openapi"),
     }

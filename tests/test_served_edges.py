@@ -5,6 +5,7 @@ and HEAD answer properly on every kind of address, compressed or not; and no mal
 string on any page or data address is a 5xx or leaves a traceback in the server's log."""
 from __future__ import annotations
 
+import json
 import socket
 from urllib.parse import quote
 
@@ -236,3 +237,31 @@ def test_an_embed_given_other_indicators_in_its_query_is_refused(fuzzed):
 @pytest.mark.parametrize("path", [p for p in PAGES if p != "/signin"] + DATA)
 def test_lang_given_twice_is_a_400(fuzzed, path):
     assert fuzzed[0][path, "lang twice"] == 400
+
+
+# -- the releases' operations, as the document describes them ------------------------------------
+
+def test_the_releases_answers_are_what_the_openapi_document_says(release_site):
+    from jsonschema import Draft202012Validator
+    running, history = release_site
+    components = json.loads(request(running.port, "/api/v1/openapi.json").body)["components"]
+
+    def check(path: str, schema: str) -> dict:
+        r = request(running.port, path)
+        assert r.status == 200 and r.headers["Content-Type"].startswith("application/json"), (path, r.status)
+        body = json.loads(r.body)
+        errors = list(Draft202012Validator({"$ref": f"#/components/schemas/{schema}",
+                                            "components": components}).iter_errors(body))
+        assert not errors, (path, [e.message for e in errors[:5]])
+        assert {"ETag", "Last-Modified", "Cache-Control"} <= set(r.headers), path
+        return body
+
+    listed = check("/api/v1/releases", "ReleaseList")
+    assert [r["release_id"] for r in listed["data"]] == list(reversed(history.ids[:2]))   # the public's two
+    changed = check(f"/api/v1/releases/{history.ids[1]}/changes", "ReleaseChanges")
+    assert any(c["change"] == "revised" and c["new"]["value"] == 45 for c in changed["data"])
+    missing = request(running.port, "/api/v1/releases/2099-01-01/changes")
+    assert missing.status == 404 and json.loads(missing.body)["error"]["code"] == "unknown_release"
+    calendar = request(running.port, "/releases.ics?lang=en")
+    assert calendar.status == 200 and calendar.headers["Content-Type"].startswith("text/calendar")
+    assert calendar.body.startswith(b"BEGIN:VCALENDAR")

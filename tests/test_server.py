@@ -229,3 +229,40 @@ def test_a_malformed_public_address_is_refused(monkeypatch):
         with pytest.raises(ValueError):
             checked(bad)
     assert checked(" https://x.org/ ") == "https://x.org" and checked("") is None
+
+
+# ---------------------------------------------------------------- the API's description
+
+def test_every_api_address_is_in_the_openapi_document(client):
+    """Every route under /api/v1/ and /releases.ics (but the index and the catch-all 404s) is an
+    operation of the document, with the parameters its route takes."""
+    from spi.app import server
+    doc = client.get("/api/v1/openapi.json").get_json()
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in server.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/") or rule.rule == "/releases.ics"}
+    routes -= {"/api/v1/"}
+    assert routes and routes <= set(doc["paths"]), routes - set(doc["paths"])
+
+    def names(path: str) -> set[str]:
+        found = set()
+        for p in doc["paths"][path]["get"]["parameters"]:
+            p = doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+            found.add((p["name"], p["in"]))
+        return found
+    assert names("/api/v1/releases") == {("format", "query")}
+    assert names("/api/v1/releases/{release_id}/changes") == {("release_id", "path"), ("format", "query")}
+    assert names("/releases.ics") == {("lang", "query")}
+    changes = doc["paths"]["/api/v1/releases/{release_id}/changes"]["get"]["responses"]
+    assert set(changes["200"]["content"]) == {"application/json", "text/csv"} and "404" in changes
+    assert set(changes["200"]["headers"]) == {"ETag", "Last-Modified", "Cache-Control"}
+    assert set(doc["paths"]["/releases.ics"]["get"]["responses"]["200"]["content"]) == {"text/calendar"}
+    assert doc["components"]["schemas"]["Change"]["properties"]["change"]["enum"] == [
+        "added", "revised", "amended", "withdrawn"]
+
+
+def test_an_empty_answer_is_neither_typed_nor_compressed(client):
+    for path in ("/api/v1/indicators", "/data/all.csv", "/", "/healthz"):
+        r = client.options(path, headers={"Accept-Encoding": "gzip, br"})
+        assert r.status_code in (200, 204) and r.data == b"", path
+        assert "Content-Encoding" not in r.headers and "Content-Type" not in r.headers, (path, r.headers)
+        assert r.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'", path
