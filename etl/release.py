@@ -525,9 +525,9 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
                        "catalogue_sha256": release.entry["catalogue_sha256"],
                        "files": {FIGURES: release.entry["figures_sha256"]}},
                       tx, history=walked.tables(), exports=False)
-        checkpoint("build:served")
         written.append(rid)
     write_json(tx.aside(served / MANIFEST), {"releases": list(hist.entries)})
+    checkpoint("build:served")
     return written
 
 

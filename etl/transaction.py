@@ -116,8 +116,10 @@ class Transaction:
         _carry_out(self.root, self.renames)
 
     def abort(self) -> None:
+        """Remove every temporary file, and what a writer kept beside one (DuckDB's .wal)."""
         for part, _ in self.renames:
-            _remove(part)
+            for path in part.parent.glob(f"{part.name}*"):
+                _remove(path)
 
 
 def _remove(path: Path) -> None:

@@ -30,7 +30,8 @@ NOW = datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)     # 10:00 in Muscat
 def _digest(*folders: Path) -> dict:
     """Every file's bytes under the folders (the lock files and an interrupted run's hidden leftovers aside)."""
     return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for folder in folders if folder.exists()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
 def _entries(copy) -> list[dict]:
@@ -224,6 +225,12 @@ def test_a_figure_edited_without_its_hash_is_refused_naming_the_file(two, capsys
     latest = two.releases / "2025-03-01" / "observations.parquet"
     latest.write_bytes(latest.read_bytes()[:-1] + b"\0")
     _refused_everywhere(two, f"{latest} is not the file released on 2025-03-01T05:00:00+00:00", capsys)
+
+
+def test_a_release_whose_files_are_gone_is_refused_naming_them(two, capsys):
+    gone = two.releases / "2025-01-01" / "observations.parquet"
+    gone.unlink()
+    _refused_everywhere(two, f"{gone} is missing: it is release 2025-01-01's, on record in releases.json", capsys)
 
 
 @pytest.mark.parametrize("tamper, words", [
