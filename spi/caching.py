@@ -90,7 +90,12 @@ def _page() -> bool:
 
 
 def _personal() -> bool:
-    return embargo.private() or reviewers.carries_session() or flask.session.modified
+    """Whether the answer is one person's: a reviewer's or an embargoed release's (spi/embargo.py),
+    or any answer to a request that brought the session cookie, live or not (one that is not
+    live is cleared in that answer: spi/reviewers.py). Only a reviewer's sign-in starts a session,
+    and it is a POST, never kept. The session itself is not looked at: Flask marks every answer
+    to a request that looked at it `Vary: Cookie`, which a cache keyed without cookies cannot keep."""
+    return embargo.private() or reviewers.carries_session()
 
 
 def _revalidate():

@@ -21,8 +21,9 @@ Why it is built this way:
   copy of the cookie kept from before is nobody. A session expires SESSION_HOURS after sign-in;
   the cookie is written at sign-in only (a Set-Cookie on a cacheable answer is a leak).
 - A session lives on the machine that made it. With several app machines, the nginx in front
-  sends every request that carries the session cookie to one machine (deploy/nginx/); a
-  reviewer whose machine fails, or is taken out, is nobody on the others and signs in again.
+  must send every request that carries the session cookie to that machine (deploy/nginx/); a
+  reviewer whose machine fails, or is taken out, is nobody on the others (the cookie is cleared
+  there) and signs in again: fail closed.
 - Only a signed-in reviewer carries the session cookie: the nginx in front bypasses its cache
   for any request with it. The sign-in form's token is bound instead to a nonce in a cookie of
   its own (SIGNIN_COOKIE, sent to /signin only, an hour long). A session cookie that is not a

@@ -292,7 +292,8 @@ def test_current_reviewer_outside_a_request_is_none(site):
 
 def test_the_public_never_opens_the_state_file(client, site):
     """Release day's traffic: a request without the session cookie does not touch SQLite."""
-    assert client.get("/whoami").get_json()["reviewer"] is None
+    r = client.get("/whoami")
+    assert r.get_json()["reviewer"] is None and "Vary" not in r.headers and "Set-Cookie" not in r.headers
     assert client.get("/signin?lang=en").status_code == 200
     assert client.post("/signout").status_code == 303
     assert not (site / "state").exists()

@@ -142,6 +142,7 @@ def test_a_session_cookie_that_is_not_a_live_session_is_the_public_and_is_cleare
         assert "session" not in client.cookies
         again = client.get(path)   # the next request brings no cookie: the public's, cacheable
         assert again.headers["Cache-Control"].startswith("public, max-age="), path
+        assert "cookie" not in again.headers.get("Vary", "").lower(), path
     assert value(Client(server.port, fresh_address(), {"session": cookie}).get(API)) == 45
 
 
@@ -166,7 +167,9 @@ def test_the_sign_in_form_gives_no_session_cookie_and_still_checks_its_token(rel
                                        "password": REVIEWER_PASSWORD}).status == 400   # the token without its cookie
     assert "session" not in client.cookies
     # having opened the form, the visitor's pages are still the cacheable public ones
-    assert client.get(API).headers["Cache-Control"].startswith("public, max-age=")
+    public = client.get(API)
+    assert public.headers["Cache-Control"].startswith("public, max-age=")
+    assert "cookie" not in public.headers.get("Vary", "").lower() and not public.headers.get_all("Set-Cookie")
     assert client.form("/signin", {"csrf_token": token, "username": REVIEWER,
                                    "password": REVIEWER_PASSWORD}).status == 303
     assert "session" in client.cookies and value(client.get(API)) == 46
