@@ -67,10 +67,16 @@ def test_gunicorns_own_answers_carry_the_sites_headers(release_site, case):
     _assert_own_headers(headers, case)
 
 
-def test_gunicorns_own_500_carries_the_sites_headers():
+@pytest.mark.parametrize("public_url", [None, "https://stats.example.gov.om"])
+def test_gunicorns_own_500_carries_the_sites_headers(monkeypatch, public_url):
     """gunicorn's answer to an error outside the app (none can be caused from outside, so the
-    worker's error handler is called as gunicorn calls it, on a socket)."""
+    worker's error handler is called as gunicorn calls it, on a socket); with an https public
+    address, HSTS too."""
     from spi.worker import Worker
+    if public_url:
+        monkeypatch.setenv("SPI_PUBLIC_URL", public_url)
+    else:
+        monkeypatch.delenv("SPI_PUBLIC_URL", raising=False)
 
     class Log:
         def exception(self, *args, **kwargs):
@@ -87,7 +93,9 @@ def test_gunicorns_own_500_carries_the_sites_headers():
         answer = b"".join(iter(lambda: theirs.recv(65536), b""))
     status, headers, body = _split(answer)
     assert status == 500 and b"Internal Server Error" in body and b"boom" not in body
-    _assert_own_headers(headers, "500")
+    for name, value in OWN.items():
+        assert headers.get(name.lower()) == [value], name
+    assert headers.get("strict-transport-security") == (["max-age=31536000"] if public_url else None)
 
 
 # -- bodies gunicorn cannot parse ---------------------------------------------------------------
