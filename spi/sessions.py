@@ -107,7 +107,15 @@ def _connection(path: Path) -> sqlite3.Connection:
 
 
 def _failed(path: Path, exc: BaseException) -> Unavailable:
-    _local.held = None   # the next use opens the file afresh (it may have been fixed)
+    """The error to raise; this thread's connection is dropped, so that the next use opens the
+    file afresh (it may have been fixed by then)."""
+    held = getattr(_local, "held", None)
+    _local.held = None
+    if held is not None and held[0][0] == os.getpid():
+        try:
+            held[1].close()
+        except sqlite3.Error:
+            pass
     return Unavailable("the reviewers' state file (SPI_STATE)", path, exc)
 
 
