@@ -24,19 +24,23 @@ import logging
 import re
 from html import escape
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import dash
 import flask
 import plotly.io
 from dash import Dash
+from werkzeug.datastructures import MultiDict
 
+from store import database, releases
 from store.address import public_base
 from store.database import DatabaseMissing, SchemaError
 from store.texts import DEFAULT_LANG, UnknownLanguage, direction, lang_of, t
+from store.view import one
 
 from . import guard
 from .render import to_html
-from .status import bad_language, status_of_request, unavailable
+from .status import bad_language, path_param, status_of_request, unavailable
 from .wire import to_wire
 
 HERE = Path(__file__).resolve().parent
@@ -125,24 +129,68 @@ def meta_tags(title: str, description: str) -> str:
     return "\n".join(f'<meta {kind}="{key}" content="{escape(value, quote=True)}">' for kind, key, value in tags)
 
 
+def _match(pathname: str) -> tuple[dict, dict]:
+    """The page an address's path names (the 404 page for none) and its path variables."""
+    from dash._pages import _path_to_page  # the router's own matcher
+    page, variables = _path_to_page(app.strip_relative_path(pathname) or "")
+    if not page:
+        page = next(p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404")
+    return page, variables or {}
+
+
 def server_render() -> tuple[str, str | None, str]:
     """HTML of the page at the request's path and query, its title and its description."""
     if not flask.has_request_context():
         return "", None, ""
-    from dash._pages import _path_to_page  # the router's own matcher
-    page, variables = _path_to_page(app.strip_relative_path(flask.request.path) or "")
-    if not page:
-        page = next(p for m, p in dash.page_registry.items() if m.split(".")[-1] == "not_found_404")
-    params = {k: v[0] if len(v) == 1 else v for k, v in flask.request.args.lists()}
-    layout = page["layout"](**{**(variables or {}), **params})
-    title = page["title"](**(variables or {})) if callable(page["title"]) else page["title"]
+    page, variables = _match(flask.request.path)
+    layout = page["layout"]()
+    title = page["title"](**variables) if callable(page["title"]) else page["title"]
     return to_html(layout), title, page.get("description") or t("site_tagline", page_lang())
+
+
+def _address() -> tuple[str, MultiDict] | None:
+    """The address a page is drawn for: the request's when the server renders it, else the
+    location Dash's router sent (in-app navigation, and the live page's first draw); None
+    outside a request (a layout called directly)."""
+    if not flask.has_request_context():
+        return None
+    if flask.request.path != app.config.routes_pathname_prefix + "_dash-update-component":
+        return flask.request.path, flask.request.args
+    inputs = dash.ctx.inputs
+    pathname, search = inputs.get("_pages_location.pathname"), inputs.get("_pages_location.search")
+    if not isinstance(pathname, str) or not isinstance(search, (str, type(None))):
+        raise ValueError("the router's location is not an address")
+    return pathname, MultiDict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
+
+
+def _params(given: dict, path: str) -> dict | object:
+    """A page's parameters, read from its address (one model for the server's copy and the
+    live page): the query's (a repeated one as a list, which the pages read leniently), then
+    the path's variables, which the query may not name again (the 400 page); and the release
+    its `as_of` names is read from here on (store/releases.py: a bad one is a 400, in the
+    router's callback too)."""
+    address = _address()
+    if address is None:
+        return given
+    pathname, query = address
+    variables = _match(pathname)[1]
+    params = {k: v[0] if len(v) == 1 else v for k, v in query.lists()}
+    clash = next((k for k in variables if k in params), None)
+    if clash:
+        return path_param(DEFAULT_LANG if params.get("lang") != "en" else "en", path, clash, pathname)
+    folder = database.releases()
+    if folder is not None:
+        releases.read_as_of(folder, one(params.get("as_of")))
+    return {**params, **variables}
 
 
 def _page(layout, path: str):
     """A page's layout as the router and the server render call it (see the module's docstring)."""
     @functools.wraps(layout)
-    def page(**params):
+    def page(**given):
+        params = _params(given, path)
+        if not isinstance(params, dict):
+            return to_wire(params)
         try:
             lang = lang_of(params.pop("lang", None))
         except UnknownLanguage as exc:

@@ -43,6 +43,12 @@ def bad_language(value: str, path: str = "/"):
         for lang in LANGS])])
 
 
+def path_param(lang: str, path: str, param: str, address: str):
+    """A 400 page for a query parameter that the address's path already gives (/embed/X?indicator=Y)."""
+    _status(400)
+    return notice_page(lang, path, t("path_param", lang, param=param, path=address[:80]))
+
+
 def unavailable(lang: str, path: str, message_key: str):
     """The database is missing or cannot be read: say what to do (503)."""
     _status(503)

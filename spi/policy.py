@@ -126,8 +126,7 @@ def _http_error(exc: HTTPException):
 
 def _unavailable(exc: Exception):
     log.error("%s", exc)
-    key = "db_incompatible" if isinstance(exc, SchemaError) else "db_missing"
-    return _answer(503, "no_database", key)
+    return _answer(503, "no_database", exc.text_key)
 
 
 def _unreadable_body(exc: Exception):

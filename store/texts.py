@@ -350,6 +350,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "publish_data_csv": ("البيانات (CSV)", "Data (CSV)"),
     "publish_index": ("الرسوم", "Charts"),
     # requests
+    "path_param": ("العنوان يذكر «{param}» في مساره ({path})، فلا تُذكر مرة أخرى بعد علامة الاستفهام.",
+                   "The address names the {param} in its path ({path}): leave ?{param}= out."),
     "bad_lang": ("اللغة «{value}» غير متاحة. اختر العربية أو الإنجليزية.",
                  "The language “{value}” is not available. Choose Arabic or English."),
     "too_large": ("الطلب أكبر من المسموح به (1 ميغابايت).", "The request is larger than this site accepts (1 MB)."),

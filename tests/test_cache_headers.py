@@ -56,7 +56,7 @@ def test_a_public_answer_has_a_short_lifetime_and_a_validator_a_cache_can_use(cl
     url = PUBLIC[kind]
     r = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert r.status_code == 200, url
-    assert r.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=60", url
+    assert r.headers["Cache-Control"] == "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400", url
     assert "Expires" not in r.headers and "Set-Cookie" not in r.headers, url
     # varies by nothing a cache does not key: compression only
     assert [v.strip() for v in r.headers["Vary"].split(",")] == ["Accept-Encoding"], url
@@ -99,7 +99,7 @@ def test_a_download_naming_a_release_is_kept_a_day_and_an_as_of_day_a_minute(cli
 def test_the_lifetime_ends_when_the_next_release_goes_live(client, monkeypatch):
     monkeypatch.setenv("SPI_NOW", JUST_BEFORE)
     for url in (PUBLIC["page"], PUBLIC["api"], PUBLIC["download"]):
-        assert client.get(url).headers["Cache-Control"] == "public, max-age=30, stale-while-revalidate=60", url
+        assert client.get(url).headers["Cache-Control"] == "public, max-age=30, stale-while-revalidate=60, stale-if-error=86400", url
 
 
 def test_the_validators_change_when_a_new_release_goes_live(client, monkeypatch):

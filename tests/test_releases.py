@@ -332,3 +332,48 @@ def test_a_figure_no_longer_in_the_sources_is_shown_as_withdrawn(history):
     assert gone.iloc[0]["old_value"] == first["value"] and gone.iloc[0]["new_value"] != gone.iloc[0]["new_value"]
     closed = tables["vintages"][tables["vintages"]["until_release"] == "b"]
     assert len(closed) == 1 and closed.iloc[0]["from_release"] == "a"
+
+
+def _route(client, pathname: str, search: str):
+    """What Dash's router asks when the live page takes over (or a link is followed in the app):
+    the page's layout for a location."""
+    import json as jsonlib
+    output = next(d["output"] for d in client.get("/_dash-dependencies").get_json()
+                  if d["output"].startswith("..") and "_pages_content.children" in d["output"])
+    body = {"output": output,
+            "outputs": [{"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
+                        for part in output.strip(".").split("...")],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": pathname},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
+    return client.post("/_dash-update-component", data=jsonlib.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("path", ["/explorer", "/embed/om_ss_cases", "/"])
+def test_the_live_page_of_a_past_release_draws_that_release(site, path):
+    """The router's callback (a POST whose own address names no release) reads the release its
+    location's as_of names, as the server's copy did; a bad as_of is a 400 there too."""
+    server, root, (first, second, third) = site[:3]
+    client = server.test_client()
+    query = "indicator=om_ss_cases&lang=en&tab=table" if path == "/explorer" else "lang=en"
+    then = _route(client, path, f"?{query}&as_of={first}")
+    now = _route(client, path, f"?{query}")
+    assert then.status_code == now.status_code == 200
+    old, new = then.get_data(as_text=True), now.get_data(as_text=True)
+    # the 2023 cases as each release gave them: in the overview's card, the explorer's table and chart, the embed's
+    was, is_ = ("79,597", "80,000") if path == "/" else ("79597.0", "80000.0")
+    assert was in old and is_ not in old and is_ in new and was not in new
+    if path == "/explorer":   # and its controls keep the release (the page's stored view)
+        assert f'"as_of":"{first}"' in old and '"as_of"' not in new
+    for bad in ("garbage", "2024-01-01", "9" * 3000):
+        assert _route(client, path, f"?{query}&as_of={bad}").status_code == 400, bad
+
+
+def test_a_query_that_names_the_pages_path_variable_again_is_a_400(site):
+    client = site[0].test_client()
+    for query in ("indicator=om_ss_cases", "indicator=a&indicator=b", "indicator=jo_psychosocial_team&lang=en"):
+        page = client.get(f"/embed/om_ss_cases?{query}")
+        assert page.status_code == 400, query
+        assert "leave ?indicator= out" in page.get_data(as_text=True) or "بعد علامة الاستفهام" in page.get_data(as_text=True)
+    routed = _route(client, "/embed/om_ss_cases", "?indicator=jo_psychosocial_team&lang=en")
+    assert routed.status_code == 200 and "leave ?indicator= out" in routed.get_data(as_text=True)
