@@ -83,6 +83,7 @@ from .sessions import Unavailable
 MACHINE_FILES = Path(__file__).resolve().parent.parent / "data" / "processed"
 DEFAULT_AUDIT_LOG = MACHINE_FILES / "audit.log"
 DEFAULT_STATE = MACHINE_FILES / "reviewers.sqlite"
+REVIEWER_FIELDS = {"name", "password_hash"}
 SESSION_HOURS = 8  # a working day: a forgotten browser does not stay signed in for a month
 SIGNIN_LIMIT, SIGNIN_WINDOW = 5, 60  # failed attempts per client address, in any 60 seconds
 FAILED_LINES_PER_MINUTE = 30  # anonymous failed attempts itemised in the audit log, per machine
@@ -158,11 +159,17 @@ def _reviewers() -> dict[str, Reviewer]:
     return _cache[1]
 
 
+def read_file(path: Path) -> dict[str, Reviewer]:
+    """The file's reviewers; OSError when it cannot be read, ValueError naming what is not
+    exactly the documented shape (`spi serve` refuses to start on either: spi/config.py)."""
+    return _parse(json.loads(path.read_text(encoding="utf-8")))
+
+
 def _read(path: Path) -> dict[str, Reviewer]:
     """The file's reviewers, or none with a message on stderr when it cannot be read or is not
     exactly the documented shape (a half-understood file must not let anyone in)."""
     try:
-        return _parse(json.loads(path.read_text(encoding="utf-8")))
+        return read_file(path)
     except (OSError, ValueError) as exc:
         print(f"SPI_REVIEWERS_FILE={path}: {exc}; no reviewer can sign in until it is fixed", file=sys.stderr)
         return {}
@@ -178,6 +185,10 @@ def _parse(data: object) -> dict[str, Reviewer]:
         if not username or not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
                 or not isinstance(entry.get("password_hash"), str):
             raise ValueError(f"reviewer {username!r} needs a name and a password_hash (both strings)")
+        unknown = sorted(set(entry) - REVIEWER_FIELDS)
+        if unknown:
+            raise ValueError(f"reviewer {username!r} has the unknown field(s) {', '.join(map(repr, unknown))} "
+                             f"(a reviewer has {', '.join(sorted(REVIEWER_FIELDS))})")
         try:
             argon2.extract_parameters(entry["password_hash"])
         except InvalidHashError:
@@ -408,7 +419,7 @@ def _safe_next(value: str | None) -> str:
 
 def _signin():
     lang = _lang()
-    if flask.request.method == "GET":
+    if flask.request.method in ("GET", "HEAD"):
         return _signin_page(lang)
     state = _state()
     attempt = sessions.take_attempt(state, _addr(), SIGNIN_LIMIT, SIGNIN_WINDOW,

@@ -241,7 +241,7 @@ def release_history(shipped_copy) -> History:
     users = copy.root / "reviewers.json"
     users.write_text(json.dumps({REVIEWER: {"name": "Amal", "password_hash": reviewers.hash_password(REVIEWER_PASSWORD)}}))
     env = {"SPI_NOW": HISTORY_NOW, "SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": "k" * 64,
-           "SPI_AUDIT_LOG": str(copy.root / "audit.log")}
+           "SPI_AUDIT_LOG": str(copy.root / "audit.log"), "SPI_STATE": str(copy.root / "reviewers.sqlite")}
     return History(copy, tuple(ids), env)
 
 

@@ -336,7 +336,7 @@ def test_the_deployment_configuration_is_one_nginx_accepts(nginx, tmp_path, caps
     site_conf = capsys.readouterr().out
     for line in ("server 10.0.0.11:8050;", "server 10.0.0.12:8050;", "listen 8080;", "server_name stats.example.gov.om;",
                  "map $cookie_session $spi_personal", "proxy_cache_lock on;", "proxy_cache_use_stale off;",
-                 "proxy_cache_background_update on;", "hash $cookie_session consistent;",
+                 "proxy_cache_background_update on;", "hash $binary_remote_addr consistent;",
                  "proxy_cache_key $scheme://$spi_host$request_uri;", "proxy_set_header Host $spi_host;",
                  "limit_req_zone $spi_signin_client zone=spi_signin:1m rate=5r/m;",
                  "add_header Strict-Transport-Security $spi_header_strict_transport_security always;"):
@@ -373,6 +373,8 @@ class StandIn:
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(body)
+
+            do_POST = do_GET
 
             def log_message(self, *args):
                 pass
@@ -423,23 +425,31 @@ def front(nginx, tmp_path):
             process.wait()
 
 
-def _machine(port: int, cookie: str | None = None) -> str:
-    status, headers, body = get(port, "/api/v1/indicators", headers={"Cookie": f"session={cookie}"} if cookie else {})
+def _machine(port: int, cookie: str | None = None, path: str = "/api/v1/indicators", method: str = "GET",
+             source: str = "127.0.0.1") -> str:
+    status, headers, body = get(port, path, method, source,
+                                headers={"Cookie": f"session={cookie}"} if cookie else {})
     assert status == 200, (status, body[:200])
     return json.loads(body)["machine"]
 
 
-def test_a_reviewers_requests_go_to_one_app_machine_and_public_ones_round_them(front):
+def test_a_reviewers_sign_in_and_requests_go_to_one_app_machine_and_public_ones_round_them(front):
+    """The machine that signs a reviewer in keeps their session: the form, its POST (no cookie
+    yet) and every request with the cookie go to it, by the client's address."""
     machines = [StandIn("a"), StandIn("b"), StandIn("c")]
     try:
         port = front(machines)
         public = {_machine(port) for _ in range(9)}
         assert public == {"a", "b", "c"}   # round robin (no-store: none is kept)
         homes = {}
-        for cookie in (f"reviewer-{i}" for i in range(12)):
-            homes[cookie] = {_machine(port, cookie) for _ in range(5)}
-            assert len(homes[cookie]) == 1, (cookie, homes[cookie])   # always the same machine
-        assert len(set().union(*homes.values())) > 1   # sessions spread over the machines
+        for n in range(12):
+            client = f"127.0.1.{n + 1}"
+            homes[client] = {_machine(port, path="/signin", source=client),
+                             _machine(port, path="/signin", method="POST", source=client),
+                             *(_machine(port, f"cookie-{n}-{i}", source=client) for i in range(4)),
+                             _machine(port, f"cookie-{n}", path="/signout", method="POST", source=client)}
+            assert len(homes[client]) == 1, (client, homes[client])   # always the machine that signed them in
+        assert len(set().union(*homes.values())) > 1   # reviewers spread over the machines
     finally:
         for m in machines:
             m.stop()
