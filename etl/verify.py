@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from contract.manifest import CATALOGUE, FIGURES, MANIFEST, ManifestError, read, signature_problems
+from contract.manifest import CATALOGUE, FIGURES, MANIFEST, History, ManifestError, read, signature_problems
 from contract.schema import DB_NAME
 
 from .release import SERVED, ReleaseError, file_problems, history, rewritten, sha256_file, unlisted
@@ -58,8 +58,7 @@ def verify(releases_dir: Path, out_dir: Path | None, key: str | None) -> Verifie
         found.lines.append(f"the history's head (the hash of its latest entry): {hist.head}")
     if out_dir is not None and (Path(out_dir) / SERVED / MANIFEST).exists():
         served = Path(out_dir) / SERVED
-        found.problems += rewritten(hist, served)
-        found.problems += _served(served)
+        found.problems += served_problems(served, None, hist)
         kept = len(read(served).entries) if not found.problems else len(hist.entries)
         if kept < len(hist.entries):
             found.notes.append(f"the site serves {kept} of the history's {len(hist.entries)} entries: run `spi build` "
@@ -68,12 +67,23 @@ def verify(releases_dir: Path, out_dir: Path | None, key: str | None) -> Verifie
     return found
 
 
-def _served(served: Path) -> list[str]:
-    """The served folder on its own: its manifest, each database and each copied file."""
+def served_problems(served: Path, releases_dir: Path | None, hist: History | None = None) -> list[str]:
+    """What the site serves from `served`: its manifest, each database and each copied file,
+    and, given the project's history (or its folder), that no entry it serves was changed
+    since (the served entries are the history's, in order)."""
     try:
-        hist = read(served)
+        if hist is None and releases_dir is not None and (Path(releases_dir) / MANIFEST).exists():
+            hist = history(releases_dir)
+        out = rewritten(hist, served) if hist is not None else []
+        kept = read(served)
     except ManifestError as exc:
         return [f"{exc.path}: " + "; ".join(exc.problems)]
+    except ReleaseError as exc:
+        return [str(exc)]
+    return out + _databases(served, kept)
+
+
+def _databases(served: Path, hist: History) -> list[str]:
     out = []
     for release in hist.live:
         folder = served / release.release_id

@@ -131,7 +131,7 @@ def run(host: str, port: int, workers: int, db: Path | None, public_url: str | N
         print(NGINX_MISSING, file=sys.stderr)
         return 1
     try:
-        db, env = environment(db, public_url, behind_proxy=True)
+        db, env = environment(db, public_url, behind_proxy=True, host=host)
     except REFUSALS as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -15,8 +15,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from store.address import checked
-from store.database import Database, DatabaseMissing, SchemaError, served
+from etl.release import DEFAULT_RELEASES
+from etl.verify import served_problems
+from store.database import DEFAULT_RELEASES as DEFAULT_SERVED
+from store.database import Database, DatabaseMissing, SchemaError, UntrustedHistory, served
 from store.releases import Releases
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -25,30 +27,35 @@ REFUSALS = (DatabaseMissing, SchemaError, ValueError)   # what environment() rai
 
 def _readable(db: Path) -> None:
     """Open the database (of a releases folder: the newest release's) and check it against the
-    contract; DatabaseMissing or SchemaError with what to do."""
+    contract, and a releases folder's history (etl/verify.py: its manifest and chain, each
+    database written from its release, and no entry changed since the project's own history
+    recorded it); DatabaseMissing or SchemaError with what to do."""
     if db.is_dir():
         known = Releases(db).all()
         if not known:
             raise DatabaseMissing(f"{db} holds no release: run `spi build` (and `spi release`)")
+        wrong = served_problems(db, DEFAULT_RELEASES if db == DEFAULT_SERVED.resolve() else None)
+        if wrong:
+            raise UntrustedHistory(f"{db} cannot be served: " + "; ".join(wrong[:5]))
         db = known[-1].database
     Database(db).build_id
 
 
-def environment(db: Path | None, public_url: str | None, behind_proxy: bool = False) -> tuple[Path, dict[str, str]]:
+def environment(db: Path | None, public_url: str | None, behind_proxy: bool = False,
+                host: str = "127.0.0.1") -> tuple[Path, dict[str, str]]:
     """What is served (`db`: a releases folder or a database file; default:
     store.database.served(), the releases `spi build` wrote) and the workers' environment; one
-    of REFUSALS when the database is missing or cannot be read, the public address is not one,
-    or SPI_CACHE_SECONDS is not a number of seconds."""
-    from .caching import cache_seconds  # the app's modules: only once the cheap checks are done
+    of REFUSALS when the database is missing or cannot be read or its history does not check,
+    or a setting is wrong (spi/config.py)."""
+    from .config import check  # the app's modules: only once the cheap checks are done
     db = Path(db or served()).resolve()
     env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
     if public_url is not None:
         env["SPI_PUBLIC_URL"] = public_url
     if behind_proxy:
         env["SPI_BEHIND_PROXY"] = "1"
+    check(env, host, behind_proxy)
     _readable(db)
-    checked(env.get("SPI_PUBLIC_URL"))
-    cache_seconds(env.get("SPI_CACHE_SECONDS"))
     return db, env
 
 
@@ -83,7 +90,7 @@ def serve(host: str, port: int, workers: int, db: Path | None, public_url: str |
     """Start gunicorn in the foreground (this process becomes it); 1 with a message when
     environment() refuses."""
     try:
-        db, env = environment(db, public_url, behind_proxy)
+        db, env = environment(db, public_url, behind_proxy, host)
     except REFUSALS as exc:
         print(exc, file=sys.stderr)
         return 1
