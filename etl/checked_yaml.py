@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-PROJECT = Path(__file__).resolve().parent.parent
+SCHEMAS = Path(__file__).resolve().parent / "schemas"   # the software's own, installed with it
 MAX_PROBLEMS = 20
 
 
@@ -94,7 +94,7 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 def read_checked(path: Path, schema_name: str) -> dict:
     """The file's data, or YamlFileError naming every problem of shape, by line; the schema
-    is the project's file `schema_name` (indicators.schema.json, layout.schema.json)."""
+    is the software's file `schema_name` in etl/schemas/ (indicators.schema.json, layout.schema.json)."""
     text = _text(path)
     loader = _Loader(text)
     try:
@@ -108,7 +108,7 @@ def read_checked(path: Path, schema_name: str) -> dict:
         raise YamlFileError(f"not valid YAML: {exc}") from None
     finally:
         loader.dispose()
-    schema = json.loads((PROJECT / schema_name).read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: _line(lines, tuple(e.absolute_path)))
     if errors:
         problems = [f"line {_line(lines, tuple(e.absolute_path))}: {_where(e.absolute_path)}: {_message(e)}"

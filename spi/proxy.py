@@ -1,10 +1,11 @@
 """The site behind nginx, a caching reverse proxy people already run (Debian's package).
 
-deploy/nginx/site.conf is the one configuration, with a few {{placeholders}}:
+spi/nginx/site.conf (deploy/nginx/ in the repository links to it) is the one configuration,
+with a few {{placeholders}}:
 - `spi nginx-config` fills them for a deployment (site_config) and prints the file for
   /etc/nginx/conf.d/, in front of one or several app machines;
 - `spi serve --proxy` (run) starts gunicorn on a free loopback port and nginx in the
-  foreground on the public address, with that file and deploy/nginx/standalone.conf in a
+  foreground on the public address, with that file and spi/nginx/standalone.conf in a
   temporary folder (pid, temporary files, cache and nothing else: no root needed), and
   stops both on SIGINT or SIGTERM, or when either stops.
 """
@@ -31,7 +32,7 @@ from .policy import own_headers
 from .reviewers import SESSION_COOKIE
 from .serve import PROJECT, REFUSALS, environment, gunicorn_command
 
-TEMPLATES = PROJECT / "deploy" / "nginx"
+TEMPLATES = Path(__file__).resolve().parent / "nginx"   # installed with the software; deploy/nginx/ links to it
 NGINX_MISSING = ("nginx is not installed: install Debian's package (`sudo apt-get install nginx`, as "
                  "scripts/setup does), or run `spi serve` without --proxy")
 READY_SECONDS = 180   # gunicorn imports the app once (--preload), then each worker warms its pages
