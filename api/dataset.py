@@ -24,6 +24,7 @@ from typing import Callable
 import pandas as pd
 
 from contract.schema import STATUSES
+from store import releases
 from store.database import db
 from store.queries import describe, labelled_columns, labelled_frame, labelled_typed, table
 from store.texts import t
@@ -270,6 +271,7 @@ def write_package(folder: Path, m) -> dict:
                        "Jordan and Lebanon, each with its definition, unit and source, in Arabic and English. "
                        + (lic["note"]["en"] or ""),
         "version": m.build_id,
+        **_release(),
         "created": m.built_at.replace(microsecond=0).isoformat() + "Z",
         "licenses": [{"name": lic["id"], "path": lic["url"], "title": lic["name"]}],
         "sources": [_package_source(m, s) for s in m.sources],
@@ -279,6 +281,14 @@ def write_package(folder: Path, m) -> dict:
     }
     (folder / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2), encoding="utf-8")
     return descriptor
+
+
+def _release() -> dict:
+    """The release the package was read from, and the hash of its entry in the published chain
+    (/data/releases.json): none when the site serves one build."""
+    choice = releases.current()
+    return {"release": {"id": choice.release.release_id, "entry_sha256": choice.release.sha256,
+                        "chain": "/data/releases.json"}} if choice is not None else {}
 
 
 def _both(key: str) -> str:

@@ -26,9 +26,23 @@ def bilingual(row: dict | None, stem: str) -> dict | None:
 
 
 def build_info(m) -> dict:
+    """What an answer was read from: the build, and the release with the hash of its entry in
+    the published chain (/data/releases.json), so a reader can check it is the one on record."""
     choice = releases.current()
     return {"build_id": m.build_id, "built_at": m.built_at.isoformat(timespec="seconds"),
-            "observations": m.observation_count, "release": choice.release.release_id if choice else None}
+            "observations": m.observation_count, "release": choice.release.release_id if choice else None,
+            "release_sha256": choice.release.sha256 if choice else None}
+
+
+def edition(m, lang: str) -> str:
+    """What a file was read from, in words, after its label (file_build): the build and, when
+    the site serves releases, the release with the hash of its entry in the published chain
+    (/data/releases.json), so that a file kept for years can be checked against the record."""
+    text = f"{m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)"
+    choice = releases.current()
+    if choice is not None:
+        text += f" · {t('file_release', lang)}: {choice.release.release_id} (SHA-256 {choice.release.sha256})"
+    return text
 
 
 def licence(m) -> dict:
@@ -222,8 +236,21 @@ def release(r: dict, zone: str) -> dict:
             "public_at_local": public_at.astimezone(ZoneInfo(zone)).isoformat(), "timezone": zone,
             "note": r["note"], "released_by": r["released_by"],
             "changes": {c: int(r[c] or 0) for c in CHANGES},
+            "scheduled_at": r["scheduled_at"].replace(tzinfo=timezone.utc).isoformat(),
+            "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),
+            "figures_sha256": r["figures_sha256"], "catalogue_sha256": r["catalogue_sha256"],
             "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
-                      "observations": f"/api/v1/observations?as_of={r['release_id']}"}}
+                      "observations": f"/api/v1/observations?as_of={r['release_id']}",
+                      "figures": f"/data/releases/{r['release_id']}/observations.parquet",
+                      "catalogue": f"/data/releases/{r['release_id']}/indicators.yaml"}}
+
+
+def amendment(a: dict) -> dict:
+    """A release cancelled or given another public time before it was public, and why."""
+    return {"release_id": a["release_id"], "action": a["action"], "reason": a["reason"], "by": a["by"],
+            "created_at": a["created_at"].replace(tzinfo=timezone.utc).isoformat(),
+            "public_at": a["public_at"].replace(tzinfo=timezone.utc).isoformat() if a["public_at"] else None,
+            "entry_sha256": a["entry_sha256"]}
 
 
 def change(r: dict, m) -> dict:

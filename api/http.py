@@ -111,9 +111,16 @@ def _cache_headers(resp: Response, built_at) -> None:
 
 
 def finish(resp: Response, etag: str, built_at, filename: str | None = None) -> Response:
-    """Cache validators, download name and, where it pays, compression."""
+    """Cache validators, download name, the release it was read from and, where it pays,
+    compression. Every answer names its release and the hash of that release's entry in the
+    published chain (/data/releases.json): a file downloaded today can be checked against the
+    record years later."""
     resp.set_etag(etag, weak=True)
     _cache_headers(resp, built_at)
+    choice = releases.current()
+    if choice is not None:
+        resp.headers["X-Release"] = choice.release.release_id
+        resp.headers["X-Release-SHA256"] = choice.release.sha256
     if filename:
         if releases.embargo_notice("en"):   # a reviewer's file of a release not yet public says so in its name
             filename = f"EMBARGOED-{filename}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from store.texts import other_lang, separator, t
 
+from .documents import edition
+
 
 def view_text(m, rows, indicator: str, lang: str, full: str) -> str:
     """What a download of `indicator` holds: `full` (the words for the full series) or the
@@ -48,7 +50,7 @@ def _section(m, indicator: str, rows, doc: dict, labels: str, lang: str, bom: bo
     lines += [f"- {s['publisher'][lang]}: {s['title'][lang]} ({s['published'] or t('not_stated', lang)})"
               for s in doc["sources"]]
     lines += ["", f"## {t('readme_licence', lang)}", f"{m.licence['name']} ({m.licence['id']}).", doc["cite"][lang], "",
-              t("readme_footer", lang, build=m.build_id, when=f"{m.built_at:%Y-%m-%d %H:%M}"), ""]
+              t("readme_footer", lang, build=edition(m, lang)), ""]
     return "\n".join(lines)
 
 

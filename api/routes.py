@@ -16,6 +16,8 @@ API (JSON by default, CSV with format=csv; labels=codes, lang=ar, bom=false by d
   /api/v1/observations ?indicator&geo&from&to&breakdown&format&lang&labels&bom&limit&offset
   /api/v1/geographies ?country&level&format · /api/v1/sources ?country&format
   /api/v1/releases ?format · /api/v1/releases/<id>/changes ?format · /releases.ics ?lang
+  /data/releases.json   the published chain of releases (the manifest's entries, as written)
+  /data/releases/<id>/observations.parquet|indicators.yaml   a release's own files, as released
   /api/v1/frameworks ?country&format   results frameworks and targets (the Framework page's numbers)
   /api/v1/openapi.json
 Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
@@ -36,7 +38,8 @@ from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
 from store.framework import plan
-from store.queries import calendar_from, count, release_changes, release_list, select
+from store.database import releases as releases_folder
+from store.queries import amendment_list, calendar_from, count, release_changes, release_list, select
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
@@ -397,7 +400,44 @@ def api_releases(m):
     if fmt == "csv":
         return _csv(m, documents.flat(data), etag, "releases.csv")
     return _json(m, {"build": documents.build_info(m), "count": len(data), "data": data,
+                     "amendments": [documents.amendment(a) for a in amendment_list()],
+                     "chain": "/data/releases.json",
                      "upcoming": [documents.upcoming(e) for e in calendar_from(m, today)]}, etag)
+
+
+@endpoint("/data/releases.json")
+def data_releases(m):
+    """The published chain: the releases manifest's entries as they were written, up to the
+    latest release public now (a reviewer's: all), so that anyone can check each entry commits
+    to the one before it, and each release's files against the hashes its entry records
+    (contract/manifest.py says how)."""
+    params.check_known(request.args, ())
+    served = releases_folder()
+    if served is None:
+        return error(404, "no_releases", "this site serves one build, not releases")
+    choice = releases.current()
+    entries = served.chain(choice.reviewer if choice else None)
+    etag, cached = fresh(f"{m.version}-{len(entries)}-{entries[-1].get('created_at') if entries else ''}")
+    if cached:
+        return cached
+    return finish(Response(dumps({"releases": entries}), mimetype="application/json"), etag, None)
+
+
+@endpoint("/data/releases/<release_id>/<any(observations.parquet, indicators.yaml):name>")
+def data_release_file(m, release_id, name):
+    """A release's own file, byte for byte as released: its SHA-256 is the one its entry records."""
+    params.check_known(request.args, ())
+    served = releases_folder()
+    choice = releases.current()
+    folder = served.files(release_id, choice.reviewer if choice else None) if served is not None else None
+    if folder is None or not (folder / name).is_file():
+        return error(404, "unknown_release", f"no release {release_id[:60]!r} is public; see /data/releases.json")
+    etag, cached = fresh(f"{release_id}-{name}")
+    if cached:
+        return cached
+    mimetype = "application/vnd.apache.parquet" if name.endswith(".parquet") else "application/yaml"
+    resp = send_file(folder / name, mimetype=mimetype, conditional=False, etag=False)
+    return finish(resp, etag, None, f"{release_id}-{name}")
 
 
 @endpoint("/api/v1/releases/<release_id>/changes")

@@ -21,6 +21,7 @@ import xlsxwriter
 
 from store.texts import semicolon, separator, t
 
+from .documents import edition
 from .formats import clean
 from .shape import code_columns, header, label_column
 
@@ -153,8 +154,7 @@ def _sources_line(m, sources: list[str], lang: str) -> str:
 
 
 def _view_line(m, view_text: str, lang: str) -> str:
-    return (f"{t('file_view', lang)}: {view_text} · {t('file_licence', lang)}: {m.licence['id']} · "
-            f"{t('file_build', lang)}: {m.build_id}")
+    return f"{t('file_view', lang)}: {view_text} · {t('file_licence', lang)}: {m.licence['id']} · {t('file_build', lang)}: {edition(m, lang)}"
 
 
 def _figures_workbook(table: pd.DataFrame, codes: list[str], decimals: list[int], m, lang: str,
@@ -239,7 +239,7 @@ def _about_sheet(wb, f, m, about: _About, lang: str, used) -> None:
     note = (m.licence.get("note") or {}).get(lang)
     if note:
         rows.append(("", note))
-    rows.append((t("file_build", lang), f"{m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)"))
+    rows.append((t("file_build", lang), edition(m, lang)))
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 110)
     for n, (k, v) in enumerate(rows):
@@ -280,7 +280,7 @@ def dataset_workbook(path: Path, m, lang: str, topic_tables) -> dict:
             heading = title if part == 0 else f"{title} — {t('file_continued', lang)} ({part + 1}/{parts})"
             ws.write_string(0, 0, heading, f["title"])
             ws.write_string(1, 0, t("file_see_sources", lang), f["text"])
-            ws.write_string(2, 0, f"{t('file_licence', lang)}: {m.licence['id']} · {t('file_build', lang)}: {m.build_id}", f["text"])
+            ws.write_string(2, 0, f"{t('file_licence', lang)}: {m.licence['id']} · {t('file_build', lang)}: {edition(m, lang)}", f["text"])
             ws.freeze_panes(5, 0)
             _write_table(ws, f, chunk, m, lang, 3, decimals[part * per_sheet:(part + 1) * per_sheet], codes)
             sheets.append({"sheet": name, "topic": topic, "rows": len(chunk)})
@@ -289,7 +289,7 @@ def dataset_workbook(path: Path, m, lang: str, topic_tables) -> dict:
     lines = [t("file_title", lang), "",
              f"{t('file_licence', lang)}: {m.licence['name']} ({m.licence['id']}) {m.licence['url']}",
              (m.licence.get("note") or {}).get(lang) or "",
-             f"{t('file_build', lang)}: {m.build_id} ({m.built_at:%Y-%m-%d %H:%M} UTC)",
+             f"{t('file_build', lang)}: {edition(m, lang)}",
              t("file_see_sources", lang), t("file_split", lang) if split else "", ""]
     lines += [f"{s['sheet']}: {s['rows']:,}" for s in sheets]
     readme.set_column(0, 0, 120)

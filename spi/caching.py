@@ -4,7 +4,9 @@ On release day everyone asks for the same few pages at once; a cache in front an
 so the app draws each page once a minute instead of once a visitor. The rules:
 
 - Pages, the app's own JSON (Dash's layout and dependencies), downloads and API answers of the
-  live release, for the public: `Cache-Control: public, max-age=N, stale-while-revalidate=N`
+  live release, for the public: `Cache-Control: public, max-age=N, stale-while-revalidate=N,
+  stale-if-error=86400` (how long a cache may serve a copy once it expired: while it is drawn
+  again, and while the app cannot be reached)
   and an ETag tied to the build of the release read (api.http.fresh, the one way validators
   are made: a page's also names the publisher's day, which its "next figures expected" line
   depends on, and this code, so a new version of the site is never answered with a 304).
@@ -13,8 +15,8 @@ so the app draws each page once a minute instead of once a visitor. The rules:
 - N is SPI_CACHE_SECONDS (60 by default), cut to the seconds left before the next release
   goes live: a release scheduled at least N seconds ahead is served by every cache at its
   time; one made later is served at the latest N seconds after its time.
-- A download whose address names a release by its id (`as_of=<release id>`) never changes:
-  kept a day (RELEASE_SECONDS). An `as_of` day may: the release live on a day can still be
+- A download whose address names a release by its id (`as_of=<release id>`, or a release's
+  own files under /data/releases/<id>/) never changes: kept a day (RELEASE_SECONDS). An `as_of` day may: the release live on a day can still be
   to come.
 - Personal answers are `private, no-store`: a reviewer's, a release's under embargo
   (spi/embargo.py has the last word on those), and any answer to a request that brought a
@@ -135,7 +137,8 @@ def _mark(response: flask.Response) -> flask.Response:
 
 def _lifetime() -> str:
     choice = releases.current()
-    if flask.request.path.startswith("/data/") and choice is not None and choice.as_of == choice.release.release_id:
+    named = choice is not None and choice.as_of == choice.release.release_id
+    if flask.request.path.startswith("/data/releases/") or flask.request.path.startswith("/data/") and named:
         return f"public, max-age={RELEASE_SECONDS}"
     seconds = flask.current_app.config["SPI_CACHE_SECONDS"]
     # stale-while-revalidate: how long after it expired a copy may still be given while it is

@@ -276,6 +276,11 @@ def release_list() -> list[dict]:
     return db().rows("SELECT * FROM releases ORDER BY seq")
 
 
+def amendment_list() -> list[dict]:
+    """The releases cancelled or rescheduled before they were public, up to the release read."""
+    return db().rows("SELECT * FROM amendments ORDER BY created_at")
+
+
 def release_changes(meta, release_id: str) -> list[dict]:
     """What a release changed: figures added, revised, amended and withdrawn, in that order."""
     order = ", ".join(["list_position(?, c.change)", "c.indicator_id", "c.geo_code", "c.period",

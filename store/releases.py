@@ -72,6 +72,7 @@ class Releases:
         self._lock = threading.Lock()
         self._stamp: tuple | None = None
         self._all: tuple[Release, ...] = ()
+        self._entries: tuple[dict, ...] = ()
 
     def all(self) -> tuple[Release, ...]:
         """Every release not cancelled, oldest first (embargoed ones too: callers filter by the clock)."""
@@ -84,16 +85,36 @@ class Releases:
         if stamp != self._stamp:
             with self._lock:
                 try:
-                    live = read(self.folder).live
+                    history = read(self.folder)
                 except ManifestError as exc:
                     raise UntrustedHistory(f"{exc}: the site serves no release until it is restored "
                                            "(spi verify says what is wrong)") from None
                 self._all = tuple(
                     Release(r.release_id, n, r.public_at, r.timezone, r.entry["note"],
                             self.folder / r.release_id / "indicators.duckdb", r.sha256)
-                    for n, r in enumerate(live, start=1))
+                    for n, r in enumerate(history.live, start=1))
+                self._entries = history.entries
                 self._stamp = stamp
         return self._all
+
+    def chain(self, reviewer: str | None = None) -> list[dict]:
+        """The manifest's entries as a reader may see them: for the public, up to the latest
+        release that is public (with whatever came before it: a cancelled release and its
+        cancellation are on record once a later release is public); for a reviewer, all. Each
+        entry exactly as written, so that anyone can check the chain (contract/manifest.py)."""
+        known = self.all()
+        entries = self._entries
+        if reviewer:
+            return list(entries)
+        public = {r.release_id for r in known if r.public_at <= now()}
+        last = max((n for n, e in enumerate(entries) if e.get("release_id") in public), default=-1)
+        return list(entries[:last + 1])
+
+    def files(self, release_id: str, reviewer: str | None = None) -> Path | None:
+        """The folder of a release's own files (its figures and catalogue, as released) when
+        the reader may see that release, else None."""
+        visible = self.all() if reviewer else self.public()
+        return self.folder / release_id if any(r.release_id == release_id for r in visible) else None
 
     def public(self, at: datetime | None = None) -> tuple[Release, ...]:
         """The releases public at `at` (default: now)."""

@@ -251,6 +251,16 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "This release changed no figure (only descriptions)."),
     "releases_more": ("و{n} تغييرًا آخر.", "and {n} more changes."),
     "releases_all_changes": ("كل التغييرات (JSON)", "All changes (JSON)"),
+    "releases_chain": ("سجل الإصدارات القابل للتحقق (JSON)", "The record of releases, to check (JSON)"),
+    "releases_chain_note": ("كل إصدار مسجَّل ببصمة (SHA-256) تشمل بصمة الإصدار الذي قبله وبصمات ملفاته، فلا يمكن تغيير "
+                            "إصدار سابق دون أن يظهر ذلك.",
+                            "Each release is recorded with a fingerprint (SHA-256) that takes in the one before it and "
+                            "its files' fingerprints: no earlier release can be changed without it showing."),
+    "release_fingerprint": ("البصمة", "fingerprint"),
+    "release_cancelled": ("أُلغي الإصدار {release} قبل نشره: {reason}", "Release {release} was cancelled before it "
+                          "was published: {reason}"),
+    "release_rescheduled": ("أُجِّل الإصدار {release} إلى {when}: {reason}", "Release {release} was moved to {when}: "
+                            "{reason}"),
     "change": ("التغيير", "Change"),
     "figure": ("الرقم", "Figure"),
     "old_value": ("القيمة السابقة", "Before"),
@@ -295,6 +305,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file_licence": ("الترخيص", "Licence"),
     "file_cite": ("الاستشهاد", "How to cite"),
     "file_build": ("إصدار قاعدة البيانات", "Database build"),
+    "file_release": ("الإصدار المنشور", "Release"),
     "file_data": ("البيانات", "Data"),
     "file_about": ("عن المؤشر", "About"),
     "file_readme": ("اقرأني", "Read me"),
@@ -342,8 +353,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "readme_json": ("البيانات الوصفية (التعريف والوحدة والتصنيفات والمصادر والمستهدفات)",
                     "metadata (definition, unit, breakdowns, sources, targets)"),
     "readme_licence": ("الترخيص والاستشهاد", "Licence and citation"),
-    "readme_footer": ("إصدار البيانات {build}، {when} بالتوقيت العالمي. كل رقم نشرته الجهة المذكورة بجانبه؛ لا شيء مقدَّر أو مكمَّل.",
-                      "Build {build}, {when} UTC. Every figure was published by the source named beside it; nothing "
+    "readme_footer": ("إصدار البيانات {build}. كل رقم نشرته الجهة المذكورة بجانبه؛ لا شيء مقدَّر أو مكمَّل.",
+                      "Build {build}. Every figure was published by the source named beside it; nothing "
                       "is estimated or filled."),
     # chart images and embed snippets (spi publish)
     "publish_open": ("افتح الرسم التفاعلي والبيانات", "Open the interactive chart and data"),

@@ -129,7 +129,8 @@ def test_spi_release_refuses_a_backdated_time_in_a_sentence(two, capsys):
 
 # -- cancelled and rescheduled, on record -------------------------------------------------------
 
-def test_an_embargoed_release_can_be_cancelled_on_record_and_the_next_release_follows_the_one_before(two, reading):
+def test_an_embargoed_release_can_be_cancelled_on_record_and_the_next_release_follows_the_one_before(two, reading,
+                                                                                                  monkeypatch):
     embargoed = _release(two, "2026-12-15T09:00")
     write_served(two.releases, two.out, two.catalogue)
     later = NOW + timedelta(days=1)
@@ -155,6 +156,17 @@ def test_an_embargoed_release_can_be_cancelled_on_record_and_the_next_release_fo
     assert con.execute("SELECT release_id FROM releases ORDER BY seq").fetchall() == \
         [("2025-01-01",), ("2025-03-01",), ("2026-12-15-2",)]
     con.close()
+    from spi.app import server
+    with reading(two.served):   # once the next release is public, the cancellation is on its Releases page
+        monkeypatch.setenv("SPI_NOW", "2026-12-16T00:00:00+00:00")
+        page = server.test_client().get("/releases?lang=en").get_data(as_text=True)
+        assert "Release 2026-12-15 was cancelled before it was published: a wrong figure in table 3" in page
+        chain = server.test_client().get("/data/releases.json").get_json()["releases"]
+        assert [e.get("release_id") or e["action"] for e in chain] == ["2025-01-01", "2025-03-01", "2026-12-15",
+                                                                     "cancel", "2026-12-15-2"]
+        monkeypatch.setenv("SPI_NOW", "2026-12-14T00:00:00+00:00")   # before: none of it is public
+        assert "cancelled" not in server.test_client().get("/releases?lang=en").get_data(as_text=True)
+        assert len(server.test_client().get("/data/releases.json").get_json()["releases"]) == 2
 
 
 def test_an_embargoed_release_can_be_rescheduled_but_not_into_the_past_and_a_public_one_not_at_all(two, capsys):

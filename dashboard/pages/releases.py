@@ -15,7 +15,7 @@ from contract.schema import CHANGES
 from store import releases
 from store.catalogue import meta
 from store.formats import amount_formatter
-from store.queries import calendar_from, release_changes, release_list
+from store.queries import amendment_list, calendar_from, release_changes, release_list
 from store.texts import t
 from store.view import one
 
@@ -42,7 +42,10 @@ def _content(version: str, lang: str, chosen: str | None, today):
             dcc.Link(r["release_id"], href=href("/releases", lang, release=r["release_id"])),
             f" · {when:%Y-%m-%d %H:%M} ({m.timezone}) · {r['note']}",
             html.Span(f" · {counts}" if counts else "", className="muted"),
+            html.Span([f" · {t('release_fingerprint', lang)} ",
+                       html.Code(r["entry_sha256"][:16], dir="ltr", title=r["entry_sha256"])], className="muted"),
         ]))
+    amended = [html.Li(_amendment(a, zone, lang)) for a in amendment_list()]
     upcoming = [html.Li([html.Strong(e["expected_on"].isoformat()), " · ", e[f"title_{lang}"],
                          html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
                                                      if i in m.indicators), className="muted")])
@@ -56,8 +59,18 @@ def _content(version: str, lang: str, chosen: str | None, today):
                 html.A("JSON", href="/api/v1/releases")]),
         html.H2(t("releases_published", lang)),
         html.Ol(items, className="releases spa-links", reversed=True) if items else html.P(t("no_release_yet", lang)),
+        html.Ul(amended, className="amendments") if amended else None,
+        html.P([t("releases_chain_note", lang), " ", html.A(t("releases_chain", lang), href="/data/releases.json")]),
         *(_changes(m, shown, lang) if shown else []),
     ]
+
+
+def _amendment(a: dict, zone: ZoneInfo, lang: str) -> str:
+    """A release cancelled or moved before it was public, and why."""
+    if a["action"] == "cancel":
+        return t("release_cancelled", lang, release=a["release_id"], reason=a["reason"])
+    when = a["public_at"].replace(tzinfo=timezone.utc).astimezone(zone)
+    return t("release_rescheduled", lang, release=a["release_id"], when=f"{when:%Y-%m-%d %H:%M}", reason=a["reason"])
 
 
 def _changes(m, release: dict, lang: str) -> list:
