@@ -18,7 +18,7 @@ from store.texts import t
 from store.view import ParamError
 
 from . import reviewers
-from .policy import JSON_PREFIXES
+from .policy import JSON_PREFIXES, answer
 
 # Files every page loads: neither a view of figures to audit nor an answer that differs by release.
 _NOT_VIEWS = ("/assets/", "/_dash-component-suites/", "/_favicon", "/healthz", "/signin", "/signout")
@@ -35,10 +35,14 @@ def _choose():
     if folder is None or flask.request.path.startswith(("/assets/", "/_dash-component-suites/")):
         return None
     reviewer = reviewers.current_reviewer() if reviewers.carries_session() else None
+    as_of = flask.request.args.get("as_of")
     try:
-        choice = folder.choose(reviewer, flask.request.args.get("as_of"))
+        choice = folder.choose(reviewer, as_of)
     except ParamError as exc:
-        return _refused(400, "invalid_as_of", exc.message)
+        if flask.request.path.startswith(JSON_PREFIXES):
+            return _refused(400, exc.code, exc.message)
+        known = ", ".join(r.release_id for r in (folder.all() if reviewer else folder.public()))
+        return answer(400, exc.code, "bad_as_of", value=as_of[:40], releases=known)
     except LookupError:
         return _refused(503, "no_release", t("no_release_yet", "en"))
     flask.g.release_token = releases.reading(choice)

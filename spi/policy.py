@@ -100,16 +100,18 @@ def healthz():
     return response
 
 
-def _answer(status: int, code: str, message_key: str) -> flask.Response:
-    """An error in the form the address speaks: JSON for the data and Dash routes, else a page."""
+def answer(status: int, code: str, message_key: str, **fields) -> flask.Response:
+    """An error in the form the address speaks: JSON for the data and Dash routes, else a page
+    saying it in both languages (the text `message_key`, filled with `fields`)."""
     if flask.request.path.startswith(JSON_PREFIXES):
-        return json_error(status, code, t(message_key, "en"))
+        return json_error(status, code, t(message_key, "en", **fields))
     lang = "en" if flask.request.args.get("lang") == "en" else "ar"
     other = "ar" if lang == "en" else "en"
-    body = "".join(f'<p lang="{x}" dir="{direction(x)}">{escape(t(message_key, x))}</p>' for x in (lang, other))
+    body = "".join(f'<p lang="{x}" dir="{direction(x)}">{escape(t(message_key, x, **fields))}</p>' for x in (lang, other))
     page = (f'<!DOCTYPE html><html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(t("site_title", lang))}</title><link rel="stylesheet" href="/assets/style.css"></head>'
+            f'<title>{escape(t("site_title", lang))}</title><link rel="icon" href="/_favicon.ico">'
+            '<link rel="stylesheet" href="/assets/style.css"></head>'
             f'<body><main class="page error-page">{body}<p>'
             + " · ".join(f'<a href="/?lang={x}" lang="{x}">{escape(t("page_overview", x))}</a>' for x in LANGS)
             + "</p></main></body></html>")
@@ -118,7 +120,7 @@ def _answer(status: int, code: str, message_key: str) -> flask.Response:
 
 def _http_error(exc: HTTPException):
     status = exc.code or 500
-    response = _answer(status, (exc.name or "error").lower().replace(" ", "_"), _MESSAGES.get(status, "error_generic"))
+    response = answer(status, (exc.name or "error").lower().replace(" ", "_"), _MESSAGES.get(status, "error_generic"))
     if status == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)
     return response
@@ -126,19 +128,19 @@ def _http_error(exc: HTTPException):
 
 def _unavailable(exc: Exception):
     log.error("%s", exc)
-    return _answer(503, "no_database", exc.text_key)
+    return answer(503, "no_database", exc.text_key)
 
 
 def _unreadable_body(exc: Exception):
     """A body gunicorn could not parse as the app read it: the client's fault, a 400 (gunicorn
     then closes the connection: where the next request would start is unknown)."""
     log.warning("unreadable request body on %s: %s", flask.request.path, exc)
-    return _answer(400, "bad_request", "bad_request")
+    return answer(400, "bad_request", "bad_request")
 
 
 def _server_error(exc: Exception):
     log.exception("error answering %s", flask.request.full_path)
-    return _answer(500, "internal_error", "error_generic")
+    return answer(500, "internal_error", "error_generic")
 
 
 @functools.lru_cache(maxsize=256)

@@ -361,6 +361,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "publish_data_csv": ("البيانات (CSV)", "Data (CSV)"),
     "publish_index": ("الرسوم", "Charts"),
     # requests
+    "bad_as_of": ("«{value}» لا يدل على إصدار نشره هذا الموقع (as_of): اذكر يومًا (YYYY-MM-DD) بعد أول إصدار، أو رقم "
+                  "إصدار ({releases}).",
+                  "«{value}» names no release this site has published (as_of): give a day (YYYY-MM-DD) on or after "
+                  "the first release, or a release id ({releases})."),
     "path_param": ("العنوان يذكر «{param}» في مساره ({path})، فلا تُذكر مرة أخرى بعد علامة الاستفهام.",
                    "The address names the {param} in its path ({path}): leave ?{param}= out."),
     "bad_lang": ("اللغة «{value}» غير متاحة. اختر العربية أو الإنجليزية.",
