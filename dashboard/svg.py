@@ -2,7 +2,7 @@
 
 Both are plain strings of SVG markup drawn on the server (no JavaScript, no map tiles:
 the machine that serves this may be offline). Every text is escaped. The map projects
-the GeoJSON boundaries in data/geo/ (Natural Earth, public domain) with an
+the GeoJSON boundaries in the project's data/geo/ (here: Natural Earth, public domain) with an
 equirectangular projection scaled by the cosine of the middle latitude, which is
 accurate enough for countries this size; each governorate is a link with a <title>.
 """
@@ -14,7 +14,13 @@ import math
 from html import escape
 from pathlib import Path
 
-GEO_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+from contract.project import default as default_project
+
+
+def geo_dir() -> Path:
+    """The project's map files, data/geo/ (SPI_PROJECT, which `spi serve` gives its workers, else
+    the project found from the current folder)."""
+    return default_project().geo
 
 # ColorBrewer "Blues" (sequential, safe for colour-blind readers and in greyscale)
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
@@ -71,10 +77,14 @@ def sparkline(values: list[float | None], label: str, width: int = 132, height: 
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=8)
 def _projected(map_file: str, width: int) -> tuple[dict[str, str], int, int]:
-    """{geo_code: SVG path d}, width, height for one GeoJSON file."""
-    gj = json.loads((GEO_DIR / map_file).read_text(encoding="utf-8"))
+    """{geo_code: SVG path d}, width, height for one GeoJSON file of the project's data/geo/."""
+    return _projected_in(geo_dir(), map_file, width)
+
+
+@functools.lru_cache(maxsize=8)
+def _projected_in(folder: Path, map_file: str, width: int) -> tuple[dict[str, str], int, int]:
+    gj = json.loads((folder / map_file).read_text(encoding="utf-8"))
     rings: dict[str, list] = {}
     lons, lats = [], []
     for f in gj["features"]:

@@ -16,6 +16,8 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from contract.project import default as default_project
+
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file, source_files
 from .load import write_outputs
@@ -24,10 +26,14 @@ from .report import Issue, errors
 from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
-PROJECT = Path(__file__).resolve().parent.parent
-DEFAULT_RAW = PROJECT / "data" / "raw"
-DEFAULT_CATALOGUE = PROJECT / "indicators.yaml"
-DEFAULT_OUT = PROJECT / "data" / "processed"
+# The library's defaults: the project's (contract/project.py: $SPI_PROJECT, else the first folder
+# from the current one upward with an indicators.yaml), as it is when this module is imported.
+# `spi` passes every path itself, from --project or the folder it runs in.
+PROJECT = default_project()
+DEFAULT_RAW = PROJECT.raw
+DEFAULT_CATALOGUE = PROJECT.catalogue
+DEFAULT_OUT = PROJECT.processed
+CODE = Path(__file__).resolve().parent.parent   # the folder of the packages etl/ and contract/ (a checkout, or site-packages)
 
 
 @dataclass
@@ -166,7 +172,7 @@ def _build_info(paths: list[Path], catalogue: Path) -> dict:
     code that read and wrote them (etl/ and contract/). Readers key caches and ETags on it, so equal inputs may share
     cached answers while any change to inputs or code invalidates them."""
     digest = hashlib.sha256(catalogue.read_bytes())
-    for code in sorted([*Path(__file__).parent.glob("*.py"), *(PROJECT / "contract").glob("*.py")]):
+    for code in sorted([*Path(__file__).parent.glob("*.py"), *(CODE / "contract").glob("*.py")]):
         digest.update(code.read_bytes())
     files = {}
     for path in paths:

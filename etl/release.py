@@ -47,14 +47,16 @@ import pandas as pd
 
 from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, History, ManifestError, Release,
                                describe, entry_sha256, read, signature_problems, signed_bytes)
+from contract.project import default as default_project
 from contract.schema import DB_NAME, SCHEMA_VERSION
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .load import write_outputs
 from .transaction import Transaction, checkpoint, write_json
 
-PROJECT = Path(__file__).resolve().parent.parent
-DEFAULT_RELEASES = PROJECT / "data" / "releases"
+PROJECT = default_project()   # the library's default project (see etl/build.py); `spi` passes its own
+DEFAULT_RELEASES = PROJECT.releases
+CODE = Path(__file__).resolve().parent.parent   # the folder of the packages etl/ and contract/ (a checkout, or site-packages)
 SERVED = "releases"          # the folder of served databases, in the build's output folder
 SET_ASIDE = ".interrupted"   # where an interrupted release's folder is put, in the releases folder
 RELEASE_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
@@ -549,7 +551,7 @@ def _served_build(folder: Path) -> str | None:
 def _code_digest() -> bytes:
     """The code that writes a served database: a change to it rewrites them all."""
     digest = hashlib.sha256()
-    for code in sorted([*Path(__file__).parent.glob("*.py"), *(PROJECT / "contract").glob("*.py")]):
+    for code in sorted([*Path(__file__).parent.glob("*.py"), *(CODE / "contract").glob("*.py")]):
         digest.update(code.read_bytes())
     return digest.digest()
 

@@ -49,7 +49,7 @@ RELEASE_SECONDS = 86400
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 OWN = ("/healthz", "/signin", "/signout")
 DATA = ("/data/", "/api/", "/releases.ics")   # their routes make their own validators (api/routes.py)
-_PROJECT = Path(__file__).resolve().parent.parent
+_SOFTWARE = Path(__file__).resolve().parent.parent   # the folder of its packages: a checkout, or site-packages
 _CODE = ("api", "contract", "dashboard", "spi", "store")
 
 
@@ -68,12 +68,16 @@ def cache_seconds(value: str | None) -> int:
 
 
 def _code_digest() -> str:
-    """This version of the site: its code, styles and scripts, and the locked libraries."""
+    """This version of the site: its code, styles and scripts, and the locked libraries (a
+    checkout's uv.lock; installed, the versions of the libraries it runs with)."""
     digest = hashlib.sha256()
-    files = [p for name in _CODE for p in (_PROJECT / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    for path in sorted([*files, _PROJECT / "uv.lock"]):
+    files = [p for name in _CODE for p in (_SOFTWARE / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for path in sorted([*files, _SOFTWARE / "uv.lock"]):
         if path.is_file():
-            digest.update(str(path.relative_to(_PROJECT)).encode() + b"\0" + path.read_bytes())
+            digest.update(str(path.relative_to(_SOFTWARE)).encode() + b"\0" + path.read_bytes())
+    if not (_SOFTWARE / "uv.lock").is_file():
+        from importlib.metadata import distributions
+        digest.update("\n".join(sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())).encode())
     return digest.hexdigest()[:16]
 
 

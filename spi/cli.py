@@ -1,5 +1,9 @@
 """`spi`: build the database, check a new source file, serve the site (alone, or behind nginx),
-publish chart images.
+publish chart images; start a project (`spi init`).
+
+Every verb that reads or writes statistics works on a project (contract/project.py): --project
+DIR, else $SPI_PROJECT, else the first folder from the current one upward that holds an
+indicators.yaml; every default path is that project's, never the software's own folder.
 
 build and validate are the ETL's (etl/); serve and publish read the built database through
 the read layer (store/) and are imported only when asked for, so a build stays light.
@@ -10,26 +14,42 @@ import argparse
 import os
 import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from contract.project import ENV as PROJECT_ENV
+from contract.project import NoProject, Project, locate
 from contract.schema import LANGS
-
-from etl.build import DEFAULT_CATALOGUE, DEFAULT_OUT, DEFAULT_RAW, build, validate_files
+from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
-from etl.release import DEFAULT_RELEASES, ReleaseError, amend, diff, make_release, write_served
+from etl.release import ReleaseError, amend, diff, make_release, write_served
 from etl.report import errors, format_report
+
+# The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
+# nginx-config, init) need none.
+NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish")
+PROJECT_HELP = ("the project folder, which holds indicators.yaml, data/raw/ and data/releases/ (default: $SPI_PROJECT, "
+                "else the first folder from this one upward that holds an indicators.yaml)")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="spi", description="Social protection indicators: build, validate, serve.")
+    parser = argparse.ArgumentParser(prog="spi", description="Social protection indicators: build, validate, serve. "
+                                     "Paths are the project's (--project, else the folder this runs in or above it).")
+    parser.add_argument("--project", type=Path, default=None, metavar="DIR", help=PROJECT_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("init", help="start a project in DIR: a catalogue to fill in, data/raw/, data/releases/ and a "
+                                    "README for the statistics unit")
+    p.add_argument("dir", type=Path, nargs="?", default=Path("."), metavar="DIR", help="the folder (default: this one)")
+    p.add_argument("--country", default="OM",
+                   help="the country's ISO 3166-1 alpha-2 code, e.g. OM, JO or LB (default: OM); its governorates "
+                        "are its ISO 3166-2 subdivisions")
     p = sub.add_parser("build", help="build data/processed/indicators.duckdb from the raw files")
-    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="folder of source files (default: data/raw)")
-    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="indicators.yaml")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: data/processed)")
-    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES,
+    p.add_argument("--raw", type=Path, default=None, help="folder of source files (default: data/raw)")
+    p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
+    p.add_argument("--releases", type=Path, default=None,
                    help="the releases to serve (default: data/releases); their databases go to OUT/releases/")
     p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date; or cancel "
                                        "or reschedule the latest release while it is under embargo")
@@ -40,31 +60,33 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--reason", default="", help="why it is cancelled or rescheduled (recorded and shown)")
     p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without an offset, "
                                               "the catalogue's site.timezone); default: now")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where the candidate was built (default: data/processed)")
-    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES, help="the releases (default: data/releases)")
-    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
+    p.add_argument("--out", type=Path, default=None, help="where the candidate was built (default: data/processed)")
+    p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
+    p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p.add_argument("--by", default=None, help="who releases it (default: this user)")
     p.add_argument("--sign-key", type=Path, default=_env_path("SPI_SIGNING_KEY_FILE"),
                    help="the ministry's Ed25519 private key (PEM), when the catalogue has site.signing_key "
                         "(default: $SPI_SIGNING_KEY_FILE)")
     p = sub.add_parser("verify", help="check that the releases are the ones on record: the manifest, its hash chain, "
                                       "every file's hash, the signatures and what the site serves")
-    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES, help="the releases (default: data/releases)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the build's folder, whose releases/ the site serves")
-    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="whose site.signing_key checks signatures")
+    p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="the build's folder, whose releases/ the site serves (default: data/processed)")
+    p.add_argument("--catalogue", type=Path, default=None,
+                   help="whose site.signing_key checks signatures (default: indicators.yaml)")
     p.add_argument("--key", default=None, help="check signatures with this public key (base64) instead")
     p = sub.add_parser("signing-key", help="make the ministry's Ed25519 key pair for signing releases")
     p.add_argument("--out", type=Path, required=True, help="where to write the private key (PEM; kept secret)")
     p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    p.add_argument("--releases", type=Path, default=DEFAULT_RELEASES)
+    p.add_argument("--out", type=Path, default=None, help="where the candidate was built (default: data/processed)")
+    p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
     p.add_argument("--all", action="store_true", help="every changed figure, not the first 20 of each kind")
     sub.add_parser("reviewer-hash", help="the argon2 hash of a reviewer's password (read from the terminal), "
                                          "for the file SPI_REVIEWERS_FILE names")
     p = sub.add_parser("validate", help="check source files (with the rest of the raw folder) without touching the database")
     p.add_argument("files", type=Path, nargs="+")
-    p.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE)
-    p.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the raw folder the files join (default: data/raw)")
+    p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
+    p.add_argument("--raw", type=Path, default=None, help="the raw folder the files join (default: data/raw)")
     p = sub.add_parser("serve", help="run the dashboard and the open data with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -89,18 +111,67 @@ def main(argv: list[str] | None = None) -> int:
                    help="the site's public address, whose host is the server_name (default: $SPI_PUBLIC_URL)")
     p = sub.add_parser("publish", help="write chart images (PNG, SVG, embed HTML) and the whole-dataset files")
     p.add_argument("--out", type=Path, required=True, help="output folder")
-    p.add_argument("--db", type=Path, default=None, help="database (default: $SPI_DB or data/processed)")
+    p.add_argument("--db", type=Path, default=None,
+                   help="database (default: $SPI_DB, else data/processed/releases, else data/processed/indicators.duckdb)")
     p.add_argument("--indicator", action="append", help="only this indicator (repeatable)")
     p.add_argument("--lang", default="ar,en", help="languages, comma-separated (default: ar,en)")
     p.add_argument("--no-charts", action="store_true", help="skip the chart images")
     p.add_argument("--no-data", action="store_true", help="skip the whole-dataset files")
     p.add_argument("--base-url", default=None,
                    help="site address used in embed snippets (default: $SPI_PUBLIC_URL, else http://127.0.0.1:8050)")
+    for verb in NEEDS_PROJECT:   # after the verb too: `spi build --project DIR`
+        sub.choices[verb].add_argument("--project", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                                       help=PROJECT_HELP)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
-    return {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
-            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
-            "signing-key": _signing_key}[args.command](args)
+    run = {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
+           "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
+           "signing-key": _signing_key, "init": _init}[args.command]
+    if args.command not in NEEDS_PROJECT:
+        return run(args)
+    try:
+        project = locate(args.project)
+    except NoProject as exc:
+        print(f"spi {args.command}: {exc}", file=sys.stderr)
+        return 2
+    _project_defaults(args, project)
+    with _working_on(project):
+        return run(args)
+
+
+def _project_defaults(args, project: Project) -> None:
+    """Every path not given on the command line: the project's."""
+    for name, path in (("raw", project.raw), ("catalogue", project.catalogue), ("out", project.processed),
+                       ("releases", project.releases)):
+        if getattr(args, name, False) is None:
+            setattr(args, name, path)
+
+
+@contextmanager
+def _working_on(project: Project):
+    """$SPI_PROJECT names the project while a verb runs: the read layer's database, the map
+    files and the reviewers' files follow it, in this process and in the servers it starts."""
+    before = os.environ.get(PROJECT_ENV)
+    os.environ[PROJECT_ENV] = str(project.root)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PROJECT_ENV, None)
+        else:
+            os.environ[PROJECT_ENV] = before
+
+
+def _init(args) -> int:
+    from .init import InitError, init  # imported here so build/validate stay light
+    try:
+        written = init(args.dir, args.country)
+    except InitError as exc:
+        print(f"spi init: {exc}", file=sys.stderr)
+        return exc.status
+    for line in written:
+        _say(line)
+    return 0
 
 
 def _env_path(name: str) -> Path | None:

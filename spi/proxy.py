@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from .policy import own_headers
 from .reviewers import SESSION_COOKIE
-from .serve import PROJECT, REFUSALS, environment, gunicorn_command
+from .serve import REFUSALS, environment, gunicorn_command
 
 TEMPLATES = Path(__file__).resolve().parent / "nginx"   # installed with the software; deploy/nginx/ links to it
 NGINX_MISSING = ("nginx is not installed: install Debian's package (`sudo apt-get install nginx`, as "
@@ -148,7 +148,7 @@ def run(host: str, port: int, workers: int, db: Path | None, public_url: str | N
     running: list[tuple[str, subprocess.Popen, int]] = []
     try:
         app = _start(running, "gunicorn", gunicorn_command("127.0.0.1", app_port, workers, access_log=False),
-                     signal.SIGTERM, env=env, cwd=PROJECT)
+                     signal.SIGTERM, env=env)
         if not _ready(f"http://127.0.0.1:{app_port}/healthz", app):
             return _stopped(running)
         front = _start(running, "nginx", [nginx, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", "stderr",

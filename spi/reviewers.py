@@ -71,6 +71,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from api.http import error as json_error
+from contract.project import default as default_project
 from store.address import configured
 from store.texts import UnknownLanguage, direction, lang_of, other_lang, t
 
@@ -78,11 +79,12 @@ from . import sessions
 from .policy import JSON_PREFIXES
 from .sessions import Unavailable
 
-# This machine's own files, never shared with another machine (another developer will make
-# this follow the project folder): the audit log and the reviewers' state.
-MACHINE_FILES = Path(__file__).resolve().parent.parent / "data" / "processed"
-DEFAULT_AUDIT_LOG = MACHINE_FILES / "audit.log"
-DEFAULT_STATE = MACHINE_FILES / "reviewers.sqlite"
+# This machine's own files, never shared with another machine: the audit log and the reviewers'
+# state, in the project's data/processed/ (contract/project.py: SPI_PROJECT, which `spi serve`
+# gives its workers, else the project found from the current folder), as at import.
+MACHINE_FILES = default_project().processed
+DEFAULT_AUDIT_LOG = default_project().audit_log
+DEFAULT_STATE = default_project().state
 REVIEWER_FIELDS = {"name", "password_hash"}
 SESSION_HOURS = 8  # a working day: a forgotten browser does not stay signed in for a month
 SIGNIN_LIMIT, SIGNIN_WINDOW = 5, 60  # failed attempts per client address, in any 60 seconds

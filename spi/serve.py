@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import os
 import shutil
+import site
 import sys
 from pathlib import Path
 
-from etl.release import DEFAULT_RELEASES
+from contract.project import ENV as PROJECT_ENV
+from contract.project import default as default_project
 from etl.verify import served_problems
-from store.database import DEFAULT_RELEASES as DEFAULT_SERVED
 from store.database import Database, DatabaseMissing, SchemaError, UntrustedHistory, served
 from store.releases import Releases
 
-PROJECT = Path(__file__).resolve().parent.parent
+# The folder holding the software's packages: a checkout, or site-packages when installed. The
+# project served is another thing (contract/project.py), given to the workers in SPI_PROJECT.
+CODE = Path(__file__).resolve().parent.parent
 REFUSALS = (DatabaseMissing, SchemaError, ValueError)   # what environment() raises, with what to do
 
 
@@ -34,7 +37,8 @@ def _readable(db: Path) -> None:
         known = Releases(db).all()
         if not known:
             raise DatabaseMissing(f"{db} holds no release: run `spi build` (and `spi release`)")
-        wrong = served_problems(db, DEFAULT_RELEASES if db == DEFAULT_SERVED.resolve() else None)
+        project = default_project()
+        wrong = served_problems(db, project.releases if db == project.served.resolve() else None)
         if wrong:
             raise UntrustedHistory(f"{db} cannot be served: " + "; ".join(wrong[:5]))
         db = known[-1].database
@@ -50,6 +54,8 @@ def environment(db: Path | None, public_url: str | None, behind_proxy: bool = Fa
     from .config import check  # the app's modules: only once the cheap checks are done
     db = Path(db or served()).resolve()
     env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+    env[PROJECT_ENV] = str(default_project().root)   # its map files, audit log and reviewers' state
+    env.update(_importable(env))
     if public_url is not None:
         env["SPI_PUBLIC_URL"] = public_url
     if behind_proxy:
@@ -57,6 +63,17 @@ def environment(db: Path | None, public_url: str | None, behind_proxy: bool = Fa
     check(env, host, behind_proxy)
     _readable(db)
     return db, env
+
+
+def _importable(env: dict[str, str]) -> dict[str, str]:
+    """PYTHONPATH for gunicorn to import spi.app from wherever it runs: nothing when the
+    software is installed (its site-packages is on the interpreter's path), else the folder of
+    its packages (a checkout, run without installing it), first."""
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    installed = {Path(p).resolve() for p in [*site.getsitepackages(), site.getusersitepackages()]}
+    if CODE in installed or str(CODE) in paths:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join([str(CODE), *paths])}
 
 
 def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_log: bool = True) -> list[str]:
@@ -96,6 +113,5 @@ def serve(host: str, port: int, workers: int, db: Path | None, public_url: str |
         return 1
     argv = gunicorn_command(host, port, workers)
     print(f"serving {db} on http://{host}:{port} ({workers} worker(s))", flush=True)
-    os.chdir(PROJECT)
     os.execvpe(argv[0], argv, env)
     return 0  # not reached

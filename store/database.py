@@ -15,13 +15,16 @@ from pathlib import Path
 
 import duckdb
 
-from contract.schema import DB_NAME, problems
+from contract.project import default as default_project
+from contract.schema import problems
 
 from .errors import DatabaseMissing, SchemaError, UntrustedHistory  # noqa: F401 (where callers import them)
 from .releases import MANIFEST, Releases, current
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "processed" / DB_NAME
-DEFAULT_RELEASES = DEFAULT_DB.parent / "releases"
+# The default project's (contract/project.py), as it was when this module was imported; served()
+# looks again at each call, so that a process serves the project it was told (SPI_PROJECT).
+DEFAULT_DB = default_project().candidate
+DEFAULT_RELEASES = default_project().served
 
 
 class Database:
@@ -145,13 +148,16 @@ _lock = threading.Lock()
 
 
 def served() -> Path:
-    """What this process serves: $SPI_DB, else data/processed/releases when `spi build` wrote
-    it, else data/processed/indicators.duckdb. A folder is a releases folder (store/releases.py);
-    a file is one build, served as it is (for development and tests)."""
+    """What this process serves: $SPI_DB, else the project's data/processed/releases when `spi
+    build` wrote it, else its candidate, data/processed/indicators.duckdb (the project: $SPI_PROJECT,
+    else the first folder from the current one upward with an indicators.yaml). A folder is a
+    releases folder (store/releases.py); a file is one build, served as it is (for development
+    and tests)."""
     configured = os.environ.get("SPI_DB")
     if configured:
         return Path(configured)
-    return DEFAULT_RELEASES if (DEFAULT_RELEASES / MANIFEST).exists() else DEFAULT_DB
+    project = default_project()
+    return project.served if (project.served / MANIFEST).exists() else project.candidate
 
 
 def releases() -> Releases | None:

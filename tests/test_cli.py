@@ -35,7 +35,8 @@ def test_build_reports_progress_and_a_summary(paths, source_copy):
 def test_validate_a_good_file_touches_nothing(paths, tmp_path, fingerprint):
     db = paths.repo / "data" / "processed" / "indicators.duckdb"
     before = fingerprint(db) if db.exists() else None
-    done = run(paths, "validate", str(paths.raw / "om_spf_south_batinah.csv"), cwd=tmp_path)
+    # Run in a folder outside any project: --project names the repository's (tests/test_project.py).
+    done = run(paths, "--project", str(paths.repo), "validate", str(paths.raw / "om_spf_south_batinah.csv"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ok: 11 figures pass every check" in done.stdout
     assert list(tmp_path.iterdir()) == []
