@@ -23,6 +23,7 @@ from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from .shape import LABEL_MODES
 
 NULLABLE_STRING = {"type": ["string", "null"]}
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 BILINGUAL = {"type": "object", "required": ["ar", "en"],
              "properties": {"ar": NULLABLE_STRING, "en": NULLABLE_STRING}}
 CSV_TEXT = {"type": "string"}
@@ -52,6 +53,11 @@ HEADERS = {
                                      "`public, max-age=86400` for a download naming a release by its id (as_of), "
                                      "`private, no-store` for a reviewer's or an embargoed release's answer.",
                       "schema": {"type": "string"}},
+    "X-Release": {"description": "The release the answer was read from (when the site serves releases).",
+                  "schema": {"type": "string"}},
+    "X-Release-SHA256": {"description": "The hash of that release's entry in the published chain "
+                                        "(/data/releases.json): keep it with a file to check it against the record.",
+                         "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
 }
 ERRORS = {"400": "A parameter is malformed, unknown, repeated, too long or out of range.",
           "404": "Unknown indicator, geography or address.",
@@ -164,7 +170,10 @@ def _schemas(m) -> dict:
         "Bilingual": BILINGUAL,
         "Build": {"type": "object", "required": ["build_id", "built_at", "observations"],
                   "properties": {"build_id": {"type": "string"}, "built_at": {"type": "string"},
-                                 "observations": {"type": "integer", "minimum": 0}}},
+                                 "observations": {"type": "integer", "minimum": 0},
+                                 "release": NULLABLE_STRING,
+                                 "release_sha256": {**NULLABLE_STRING, "description": "The hash of the release's entry "
+                                                    "in the published chain (/data/releases.json)."}}},
         "Licence": {"type": "object", "required": ["id", "name", "url"],
                     "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string"},
                                    "note": BILINGUAL}},
@@ -303,8 +312,22 @@ def _release_schemas() -> dict:
                         "changes": {"type": "object", "required": list(CHANGES), "description": "How many figures "
                                     "the release added, revised, amended and withdrew.",
                                     "properties": {c: {"type": "integer", "minimum": 0} for c in CHANGES}},
+                        "scheduled_at": {"type": "string", "description": "The public time first set (UTC); "
+                                         "public_at differs when the release was moved before it was public."},
+                        "entry_sha256": SHA256, "figures_sha256": SHA256, "catalogue_sha256": SHA256,
+                        "previous_sha256": {**NULLABLE_STRING, "description": "The hash of the entry before it in "
+                                            "the chain (null for the first)."},
+                        "signed": {"type": "boolean", "description": "Whether its entry is signed with the "
+                                   "ministry's key."},
                         "links": {"type": "object", "required": ["changes", "observations"],
-                                  "properties": {"changes": {"type": "string"}, "observations": {"type": "string"}}}}},
+                                  "properties": {"changes": {"type": "string"}, "observations": {"type": "string"},
+                                                 "figures": {"type": "string"}, "catalogue": {"type": "string"}}}}},
+        "Amendment": {"type": "object", "required": ["release_id", "action", "reason", "by", "created_at"],
+                      "description": "A release cancelled, or given another public time, before it was public.",
+                      "properties": {"release_id": {"type": "string"}, "action": {"enum": ["cancel", "reschedule"]},
+                                     "reason": {"type": "string"}, "by": {"type": "string"},
+                                     "created_at": {"type": "string"}, "public_at": NULLABLE_STRING,
+                                     "entry_sha256": SHA256}},
         "UpcomingRelease": {"type": "object", "required": ["expected_on", "title", "indicators", "languages"],
                             "properties": {"expected_on": {"type": "string", "format": "date"},
                                            "title": _ref("Bilingual"),
@@ -314,6 +337,8 @@ def _release_schemas() -> dict:
                         "properties": {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
                                        "data": {"type": "array", "items": _ref("Release"),
                                                 "description": "Every release up to the one read, newest first."},
+                                       "amendments": {"type": "array", "items": _ref("Amendment")},
+                                       "chain": {"type": "string", "description": "Where the chain of entries is."},
                                        "upcoming": {"type": "array", "items": _ref("UpcomingRelease"),
                                                     "description": "The releases announced from today on."}}},
         "Change": {"type": "object", "required": ["change", "indicator_id", "geo_code", "period", "breakdown", "old",
@@ -386,6 +411,22 @@ def _api_paths() -> dict:
             "status and source before and after. An unknown release is a 404 (unknown_release).",
             [_param("releasePath"), _param("format")],
             {"200": _ok("The changes.", _ref("ReleaseChanges"), {"text/csv": CSV_TEXT})}, ["API"], "releaseChanges"),
+        "/data/releases.json": _get(
+            "The published chain of releases", "The releases manifest's entries exactly as written, up to the latest "
+            "release public now: each entry after the first carries previous_sha256, the SHA-256 of the entry before "
+            "it as canonical JSON (sorted keys, no spaces, UTF-8), and the SHA-256 of its release's files, so anyone "
+            "can check that no published release was changed since.", [],
+            {"200": _ok("The chain.", {"type": "object", "required": ["releases"],
+                                       "properties": {"releases": {"type": "array", "items": {"type": "object"}}}})},
+            ["Downloads"], "releaseChain"),
+        "/data/releases/{release_id}/observations.parquet": _get(
+            "A release's figures, as released", "Byte for byte the file released: its SHA-256 is the entry's "
+            "figures_sha256. A release not public is a 404.", [_param("releasePath")],
+            {"200": _ok("Parquet.", None, {"application/vnd.apache.parquet": BINARY})}, ["Downloads"], "releaseFigures"),
+        "/data/releases/{release_id}/indicators.yaml": _get(
+            "A release's catalogue, as released", "Byte for byte the catalogue released: its SHA-256 is the entry's "
+            "catalogue_sha256. A release not public is a 404.", [_param("releasePath")],
+            {"200": _ok("YAML.", None, {"application/yaml": {"type": "string"}})}, ["Downloads"], "releaseCatalogue"),
         "/releases.ics": _get(
             "Release calendar", "The announced releases as an iCalendar feed (one all-day event each) to subscribe to.",
             [_param("calendarLang")],
