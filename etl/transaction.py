@@ -19,16 +19,26 @@ are known for what they are. `checkpoint(name)` marks the steps where a test sto
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
 import secrets
 import shutil
 import signal
+import time
 from pathlib import Path
 
 PART = ".spi-part-"
 JOURNAL = ".spi-journal.json"
+
+
+def lock_seconds() -> float:
+    """How long a run waits for another holding its folder's lock: SPI_LOCK_SECONDS, else ten minutes."""
+    try:
+        return float(os.environ.get("SPI_LOCK_SECONDS", "600"))
+    except ValueError:
+        return 600.0
 
 
 def checkpoint(name: str) -> None:
@@ -74,12 +84,27 @@ class Transaction:
 
     def __enter__(self) -> "Transaction":
         self.root.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.root / f".{self.what}.lock", "a")   # "a": taking the lock leaves the file as it is
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.progress(f"  waiting for another {self.what} into {self.root} to finish")
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        path = self.root / f".{self.what}.lock"
+        self._lock = open(path, "a+")   # "a+": opening it leaves the file (the holder's process id) as it is
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited == 0:
+                    self.progress(f"  waiting for another {self.what} into {self.root} to finish")
+                if waited >= lock_seconds():
+                    self._lock.seek(0)
+                    holder = self._lock.read().strip()[:20] or "unknown"
+                    self._lock.close()
+                    raise OSError(errno.EAGAIN, f"another {self.what} (process {holder}) has held this lock for "
+                                  f"{waited:.0f} s; wait for it to finish, or stop it", str(path))
+                time.sleep(0.2)
+                waited += 0.2
+        self._lock.truncate(0)
+        self._lock.write(str(os.getpid()))
+        self._lock.flush()
         self.found = recover(self.root)
         for line in self.found:
             self.progress(f"  {line}")

@@ -198,3 +198,23 @@ def test_a_release_whose_served_folder_is_not_writable_is_recorded_and_says_what
     assert "Traceback" not in done.stderr
     assert len(json.loads((released.releases / "releases.json").read_text())["releases"]) == 2   # it is recorded
     assert len(json.loads((released.served / "releases.json").read_text())["releases"]) == 1    # and not yet served
+
+
+def test_a_lock_held_by_another_run_is_waited_for_then_named(paths, released):
+    """Another release holding the folder's lock: the run waits (saying so), then, past
+    SPI_LOCK_SECONDS, stops with a sentence naming the lock and its holder; nothing changes."""
+    import fcntl
+    assert _run(paths, released, "build").returncode == 0
+    before = _state(released)
+    lock = released.releases / ".release.lock"
+    with open(lock, "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.truncate(0)
+        held.write("4242")
+        held.flush()
+        done = _run(paths, released, "release", "--note", "second", env={"SPI_LOCK_SECONDS": "1"})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "waiting for another release into" in done.stdout
+    assert done.stderr.startswith(f"release refused: {lock}: another release (process 4242) has held this lock for")
+    assert "Traceback" not in done.stderr and _state(released) == before
+    assert _run(paths, released, "release", "--note", "second").returncode == 0   # once it is free
