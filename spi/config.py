@@ -33,7 +33,8 @@ def problems(env: dict[str, str], host: str, behind_proxy: bool) -> list[str]:
     """What is wrong with the settings in `env` for a site listening on `host`, a sentence each."""
     from store.address import checked
     from .caching import cache_seconds
-    from .reviewers import DEFAULT_AUDIT_LOG, read_file
+    from contract.project import ENV, Project, default
+    from .reviewers import read_file
     out = []
     now = env.get("SPI_NOW", "").strip()
     if now:
@@ -60,7 +61,8 @@ def problems(env: dict[str, str], host: str, behind_proxy: bool) -> list[str]:
         out.append(f"SPI_SECRET_KEY is {'too short' if secret else 'not set'}: a site reached from other machines "
                    f"signs reviewers' sessions with it; set it to at least {MIN_SECRET} random characters, the same "
                    "on every machine (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
-    audit = Path(env.get("SPI_AUDIT_LOG", "").strip() or DEFAULT_AUDIT_LOG)
+    project = Project(Path(env[ENV])) if env.get(ENV, "").strip() else default()   # the project the site serves
+    audit = Path(env.get("SPI_AUDIT_LOG", "").strip() or project.audit_log)
     try:
         audit.parent.mkdir(parents=True, exist_ok=True)
         with open(audit, "ab"):
