@@ -75,6 +75,17 @@ def raw(port: int, data: bytes, timeout: float = 10) -> bytes:
     return b"".join(chunks)
 
 
+def split_raw(answer: bytes) -> tuple[int, dict[str, list[str]], bytes]:
+    """(status, headers by lower-case name, body) of one raw answer."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers: dict[str, list[str]] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return int(lines[0].split()[1]), headers, body
+
+
 @dataclass
 class Client:
     """A browser's worth of HTTP: a cookie jar kept across requests to one server."""

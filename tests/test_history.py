@@ -211,25 +211,25 @@ def _refused_everywhere(copy, words: str, capsys) -> None:
     assert _everything(copy) == before
 
 
+def _edit_with_its_hash(copy, n: int, value: float) -> None:
+    """Release n's figure edited in its Parquet file, and its entry's hash made to match (what
+    someone who wants to rewrite history unseen would do)."""
+    entries = _entries(copy)
+    path = copy.releases / entries[n]["release_id"] / "observations.parquet"
+    figures = pd.read_parquet(path)
+    figures.loc[figures["indicator_id"] == "jo_psychosocial_team", "value"] = value
+    figures.to_parquet(path, index=False)
+    entries[n]["figures_sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    _write_entries(copy, entries)
+
+
 def test_a_released_figure_edited_with_its_hash_updated_is_refused_by_the_chain(two, capsys):
-    first = two.releases / "2025-01-01" / "observations.parquet"
-    figures = pd.read_parquet(first)
-    figures.loc[figures["indicator_id"] == "jo_psychosocial_team", "value"] = 4400.0
-    figures.to_parquet(first, index=False)
-    entries = _entries(two)
-    entries[0]["figures_sha256"] = hashlib.sha256(first.read_bytes()).hexdigest()
-    _write_entries(two, entries)
+    _edit_with_its_hash(two, 0, 4400.0)
     _refused_everywhere(two, "entry 2 (release 2025-03-01) does not follow entry 1 (release 2025-01-01)", capsys)
 
 
 def test_the_latest_release_edited_with_its_hash_updated_is_refused_against_what_the_site_served(two, capsys):
-    latest = two.releases / "2025-03-01" / "observations.parquet"
-    figures = pd.read_parquet(latest)
-    figures.loc[figures["indicator_id"] == "jo_psychosocial_team", "value"] = 4500.0
-    figures.to_parquet(latest, index=False)
-    entries = _entries(two)
-    entries[-1]["figures_sha256"] = hashlib.sha256(latest.read_bytes()).hexdigest()
-    _write_entries(two, entries)
+    _edit_with_its_hash(two, -1, 4500.0)
     _refused_everywhere(two, "entry 2 (release 2025-03-01) differs from the entry the site served", capsys)
 
 

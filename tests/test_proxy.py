@@ -29,7 +29,7 @@ import pytest
 
 from spi import proxy
 from spi.cli import main as spi
-from tests.servers import raw
+from tests.servers import raw, split_raw
 
 CACHE_SECONDS = 3
 MARGIN = 2.0          # seconds for a page to be drawn and the clocks to tick, beyond the cache's lifetime
@@ -167,20 +167,10 @@ NGINX_OWN = {
 }
 
 
-def _split(answer: bytes) -> tuple[int, dict[str, list[str]], bytes]:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers: dict[str, list[str]] = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), []).append(value.strip())
-    return int(lines[0].split()[1]), headers, body
-
-
 @pytest.mark.parametrize("case", NGINX_OWN)
 def test_nginxs_own_answers_carry_the_sites_headers(site, case):
     data, status = NGINX_OWN[case]
-    got, headers, body = _split(raw(site[1], data))
+    got, headers, body = split_raw(raw(site[1], data))
     assert got == status, (case, got, body[:200])
     assert headers["server"] == ["nginx"] and b"<center>nginx</center>" in body, case   # nginx's own page
     for name, value in OWN.items():

@@ -12,24 +12,13 @@ from urllib.parse import quote
 import pytest
 
 from spi import policy
-from tests.servers import raw, request
+from tests.servers import raw, request, split_raw
 
 # What every answer a server makes by itself carries (spi/policy.py own_headers), written out
 # here so that a header dropped or changed there is caught.
 OWN = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin",
        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", "X-Frame-Options": "DENY"}
-
-
-def _split(answer: bytes) -> tuple[int, dict[str, list[str]], bytes]:
-    """(status, headers by lower-case name, body) of one raw answer."""
-    head, _, body = answer.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    headers: dict[str, list[str]] = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), []).append(value.strip())
-    return int(lines[0].split()[1]), headers, body
 
 
 def _assert_own_headers(headers: dict[str, list[str]], what: str) -> None:
@@ -60,7 +49,7 @@ GUNICORN_OWN = {
 @pytest.mark.parametrize("case", GUNICORN_OWN)
 def test_gunicorns_own_answers_carry_the_sites_headers(release_site, case):
     data, status, text = GUNICORN_OWN[case]
-    got, headers, body = _split(raw(release_site[0].port, data))
+    got, headers, body = split_raw(raw(release_site[0].port, data))
     assert got == status, (case, got)
     assert text in body, (case, body[:300])
     assert headers["content-type"] == ["text/html"]
@@ -91,7 +80,7 @@ def test_gunicorns_own_500_carries_the_sites_headers(monkeypatch, public_url):
         ours.shutdown(socket.SHUT_WR)
         theirs.settimeout(5)
         answer = b"".join(iter(lambda: theirs.recv(65536), b""))
-    status, headers, body = _split(answer)
+    status, headers, body = split_raw(answer)
     assert status == 500 and b"Internal Server Error" in body and b"boom" not in body
     for name, value in OWN.items():
         assert headers.get(name.lower()) == [value], name
@@ -131,7 +120,7 @@ def test_a_body_that_cannot_be_read_is_a_400(release_site, case):
     data, client_gone = BAD_BODIES[case]
     start = len(running.log_text())
     answer = _sent_then_closed(running.port, data) if client_gone else raw(running.port, data)
-    status, headers, body = _split(answer)
+    status, headers, body = split_raw(answer)
     assert status == 400, (case, answer[:300])
     assert answer.count(b"HTTP/1.1 ") == 1, case
     assert headers["x-content-type-options"] == ["nosniff"]

@@ -254,7 +254,7 @@ def test_every_api_address_is_in_the_openapi_document(client):
     assert names("/releases.ics") == {("lang", "query")}
     changes = doc["paths"]["/api/v1/releases/{release_id}/changes"]["get"]["responses"]
     assert set(changes["200"]["content"]) == {"application/json", "text/csv"} and "404" in changes
-    assert set(changes["200"]["headers"]) == {"ETag", "Last-Modified", "Cache-Control"}
+    assert set(changes["200"]["headers"]) == {"ETag", "Last-Modified", "Cache-Control", "X-Release", "X-Release-SHA256"}
     assert set(doc["paths"]["/releases.ics"]["get"]["responses"]["200"]["content"]) == {"text/calendar"}
     assert doc["components"]["schemas"]["Change"]["properties"]["change"]["enum"] == [
         "added", "revised", "amended", "withdrawn"]
