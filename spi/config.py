@@ -4,8 +4,8 @@ sentence and exit status 1, never a server that answers 500 to every page.
 - SPI_NOW (the clock, to rehearse a release day): an ISO 8601 date and time;
 - SPI_REVIEWERS_FILE: when set, a file that exists and is exactly the documented shape
   (spi/reviewers.py: a malformed file, a hash that is not argon2, an unknown field);
-- SPI_SECRET_KEY: when the site is reached from other machines (not on the loopback, or behind
-  a proxy), set and long enough to sign sessions with (MIN_SECRET characters): a key made per
+- SPI_SECRET_KEY: when the site is reached from other machines (it, or the nginx in front of it,
+  listens on more than the loopback), set and long enough to sign sessions with (MIN_SECRET characters): a key made per
   start would sign every reviewer out at each restart and differ between workers of two machines;
 - SPI_PUBLIC_URL: an http(s) address; SPI_CACHE_SECONDS: a number of seconds;
 - SPI_AUDIT_LOG: a file that can be appended to (what must be recorded is not shown unrecorded).
@@ -29,7 +29,7 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def problems(env: dict[str, str], host: str, behind_proxy: bool) -> list[str]:
+def problems(env: dict[str, str], host: str) -> list[str]:
     """What is wrong with the settings in `env` for a site listening on `host`, a sentence each."""
     from store.address import checked
     from .caching import cache_seconds
@@ -57,7 +57,7 @@ def problems(env: dict[str, str], host: str, behind_proxy: bool) -> list[str]:
         except (OSError, ValueError) as exc:
             out.append(f"SPI_REVIEWERS_FILE={users}: {exc}")
     secret = env.get("SPI_SECRET_KEY", "").strip()
-    if (behind_proxy or not _loopback(host)) and len(secret) < MIN_SECRET:
+    if not _loopback(host) and len(secret) < MIN_SECRET:
         out.append(f"SPI_SECRET_KEY is {'too short' if secret else 'not set'}: a site reached from other machines "
                    f"signs reviewers' sessions with it; set it to at least {MIN_SECRET} random characters, the same "
                    "on every machine (e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`)")
@@ -73,8 +73,8 @@ def problems(env: dict[str, str], host: str, behind_proxy: bool) -> list[str]:
     return out
 
 
-def check(env: dict[str, str] | None = None, host: str = "127.0.0.1", behind_proxy: bool = False) -> None:
+def check(env: dict[str, str] | None = None, host: str = "127.0.0.1") -> None:
     """ValueError with every problem, one a line (`spi serve` prints it and exits 1)."""
-    found = problems(dict(os.environ) if env is None else env, host, behind_proxy)
+    found = problems(dict(os.environ) if env is None else env, host)
     if found:
         raise ValueError("the site cannot start:\n" + "\n".join(f"  {line}" for line in found))

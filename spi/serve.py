@@ -60,7 +60,7 @@ def environment(db: Path | None, public_url: str | None, behind_proxy: bool = Fa
         env["SPI_PUBLIC_URL"] = public_url
     if behind_proxy:
         env["SPI_BEHIND_PROXY"] = "1"
-    check(env, host, behind_proxy)
+    check(env, host)
     _readable(db)
     return db, env
 

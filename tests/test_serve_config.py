@@ -91,3 +91,13 @@ def test_a_served_database_not_written_from_its_release_stops_spi_serve(paths, h
     done, _ = _serve(paths, served, {**__import__("os").environ, **history.env})
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert f"was not written from release {first}'s figures and entry: run `spi build`" in done.stderr, done.stderr
+
+
+def test_a_site_on_the_loopback_alone_needs_no_secret_key_behind_its_own_nginx(paths, history):
+    """`spi serve --proxy` on 127.0.0.1: nginx listens on the loopback only, so no other machine
+    can reach a session; a key made per start is enough (said on stderr)."""
+    from spi.config import problems
+    env = {k: v for k, v in history.env.items() if k != "SPI_SECRET_KEY"}
+    assert not [p for p in problems(env, "127.0.0.1") if "SPI_SECRET_KEY" in p]
+    assert [p for p in problems(env, "0.0.0.0") if "SPI_SECRET_KEY" in p]
+    assert [p for p in problems(env, "10.0.0.11") if "SPI_SECRET_KEY" in p]
