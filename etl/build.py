@@ -19,10 +19,11 @@ import pandas as pd
 from contract.project import default as default_project
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
-from .extract import extract_file, source_files
+from .extract import extract_file
 from .load import write_outputs
+from .raw_folder import source_files
 from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
-from .report import Issue, errors
+from .report import ERROR, Issue, errors
 from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
@@ -73,10 +74,14 @@ def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RA
     duplicate now, not at the next build. Returns the number of the files' figures that pass
     and the problems found in the files (the other files' own problems are the build's)."""
     given = {Path(f).name: Path(f) for f in files}
-    others = [p for p in source_files(raw_dir) if p.name not in given] if Path(raw_dir).is_dir() else []
+    present, folder = source_files(raw_dir) if Path(raw_dir).is_dir() else ([], [])
+    others = [p for p in present if p.name not in given]
     observations, issues = check_files([*others, *given.values()], cat, progress)
     passed = int(observations["source_file"].isin(list(given)).sum()) if len(observations) else 0
-    return passed, [i for i in issues if i.file in given]
+    # What the raw folder holds that is not read (etl/raw_folder.py) is said too, as the build
+    # will say it (a warning that a file given here is not read is its own error below).
+    folder = [i for i in folder if i.severity == ERROR or i.file not in given]
+    return passed, folder + [i for i in issues if i.file in given]
 
 
 def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_dir: Path = DEFAULT_OUT,
@@ -97,12 +102,16 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
         return result
     progress(f"catalogue {Path(catalogue).name}: {len(cat.indicators)} indicators, {len(cat.sources)} sources")
     raw_dir = Path(raw_dir)
-    paths = source_files(raw_dir) if raw_dir.is_dir() else []
+    # The raw folder read whole and only itself (etl/raw_folder.py): what is not read is said,
+    # and a link to a file outside it is an error, which stops the build below as any error does.
+    paths, folder = source_files(raw_dir) if raw_dir.is_dir() else ([], [])
+    result.issues += folder
     if not paths:
         result.issues.append(Issue(str(raw_dir), "no .csv or .xlsx source files found", "the folder of raw source files"))
         return result
     result.files = len(paths)
-    result.issues += missing_files(cat, paths)
+    refused = {i.file for i in errors(folder)}   # in the folder, but refused: not "missing" too
+    result.issues += missing_files(cat, paths, refused)
     # Process.
     observations, issues = check_files(paths, cat, progress)
     result.issues += issues
@@ -152,10 +161,11 @@ def failure(exc: BaseException, where: Path) -> tuple[str, str]:
     return str(where), f"cannot be written: {text[:300]}"
 
 
-def missing_files(cat: Catalogue, paths: list[Path]) -> list[Issue]:
+def missing_files(cat: Catalogue, paths: list[Path], refused: set[str] = frozenset()) -> list[Issue]:
     """A data file the catalogue names that is not in the raw folder: an error, since every
-    figure of it would vanish from the build without a word."""
-    present = {p.name for p in paths}
+    figure of it would vanish from the build without a word. `refused`: names the raw folder
+    holds but does not read (a link to outside it), reported already."""
+    present = {p.name for p in paths} | set(refused)
     named: dict[str, list[str]] = {}
     for key, ind in cat.indicators.items():
         for name in ind["files"]:

@@ -1,0 +1,95 @@
+"""The raw folder, read whole and only itself.
+
+Every file a ministry's statistics unit puts in data/raw/ either is read (a data file, or the
+layout recipe of one) or is named in the report: nothing there is skipped without a word, and
+nothing outside it is read. So:
+- a data file (.csv, .xlsx, .xlsm, .xls, .ods) is read, in a stable order (by name); so is
+  anything else of such a name (a folder x.csv, a link to nothing), which the reader refuses;
+- its recipe, `<stem>.layout.yaml`, is not a data file; a recipe with no data file of its stem
+  is a warning (it is not used: a file renamed, or a recipe misspelt);
+- any other file (a .pdf, a .docx, notes) and any sub-folder is a warning: not read;
+- a symbolic link whose target lies outside data/raw/ is an error: a build reads the folder that
+  is committed, never a file elsewhere on one machine (a link to another file of the folder is
+  allowed, and judged as that file is);
+- what editors leave while a file is open (`~$x.xlsx`, LibreOffice's `.~lock.x#`) and dot-files
+  (`.gitkeep`, `.DS_Store`) are skipped silently.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .layouts import SUFFIX as RECIPE_SUFFIX
+from .report import WARNING, Issue
+
+READABLE = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def _listing(readable) -> str:
+    """'.csv, .xlsx, .xls and .ods'."""
+    names = list(dict.fromkeys(s.lower() for s in readable))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _ignored(name: str) -> bool:
+    """Editors' lock files and dot-files, never a ministry's figures."""
+    return name.startswith((".", "~$"))
+
+
+def _outside(link: Path, root: Path) -> Path | None:
+    """Where a symbolic link points when that is outside `root` (resolved), else None."""
+    target = Path(os.path.realpath(link))
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return target
+    return None
+
+
+def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Issue]]:
+    """The data files of the raw folder to read (sorted by name), and a report line for every
+    other entry of the folder that is not read: a file of another kind or a sub-folder (a
+    warning), a recipe without its data file (a warning), a link to outside the folder (an
+    error: refused). Lock files and dot-files are skipped silently."""
+    raw_dir = Path(raw_dir)
+    root = Path(os.path.realpath(raw_dir))
+    suffixes = {s.lower() for s in readable}
+    what_is_read = f"only {_listing(readable)} files and their recipes (<name>{RECIPE_SUFFIX}) are"
+    files: list[Path] = []
+    recipes: list[Path] = []
+    issues: list[Issue] = []
+    for entry in sorted(raw_dir.iterdir(), key=lambda p: p.name):
+        name = entry.name
+        if _ignored(name):
+            continue
+        if entry.is_symlink():
+            target = _outside(entry, root)
+            if target is not None:
+                issues.append(Issue(name, f"is a symbolic link to {target}, outside the raw folder: refused, "
+                                          "nothing is read through it",
+                                    "the file itself, copied into the raw folder (a build reads only the "
+                                    "files committed there)"))
+                continue
+        if name.endswith(RECIPE_SUFFIX):
+            recipes.append(entry)
+        elif entry.suffix.lower() in suffixes:
+            # Read as its name says: a folder named x.csv, a link to nothing, is the reader's
+            # error about that file, not a name passed over.
+            files.append(entry)
+        elif entry.is_dir():
+            issues.append(Issue(name, f"is a folder: not read ({what_is_read}; the files of a sub-folder are not)",
+                                "the data files directly in the raw folder, or the folder moved out of it",
+                                severity=WARNING))
+        else:
+            issues.append(Issue(name, f"not read: {what_is_read}",
+                                "a data file of one of those kinds, or the file kept outside the raw folder",
+                                severity=WARNING))
+    stems = {f.stem for f in files}
+    for recipe in recipes:
+        stem = recipe.name[:-len(RECIPE_SUFFIX)]
+        if stem not in stems:
+            issues.append(Issue(recipe.name, f"a layout recipe with no data file {stem}.* beside it: not used",
+                                f"a data file {stem} ({_listing(readable).replace(' and ', ' or ')}) beside it, "
+                                "or the recipe renamed after its file",
+                                severity=WARNING))
+    return files, issues
