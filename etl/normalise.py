@@ -58,11 +58,19 @@ def parse_status(raw: object) -> str | None:
 
 
 def mark_of(label: str, marks: dict[str, str] = STATUS_MARKS) -> tuple[str, str | None]:
-    """A label without its status mark, and the status the mark gives: "2023*" -> ("2023", "provisional")."""
+    """A label without its status mark, and the status the mark gives: "2023*" -> ("2023",
+    "provisional"). The one grammar of marks, in every layout: a cell or a header carries one
+    mark at most, the longest declared one that ends it ("**" when a recipe declares it); a
+    mark left after it ("1111**" where only "*" is declared) is a ValueError, never a guess."""
     text = label.strip()
-    for mark, status in marks.items():
+    for mark in sorted(marks, key=len, reverse=True):
         if text.endswith(mark) and len(text) > len(mark):
-            return text[:-len(mark)].strip(), status
+            rest = text[:-len(mark)].strip()
+            if any(rest.endswith(m) for m in marks):
+                raise ValueError(f"carries more than one mark (the marks known: {', '.join(map(repr, marks))}): "
+                                 "declare the mark the source uses (`marks:` in a layout recipe) or remove the "
+                                 "extra one")
+            return rest, marks[mark]
     return text, None
 # Tatweel and the Arabic short vowels, which never change a number word's meaning.
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
