@@ -5,7 +5,11 @@ Shapes (which keys an entry has, which are text, numbers, lists…) are the sche
 by jsonschema; what the references mean (a unit that exists, an ISO code, a source of the
 right country) is the reader's (etl/catalogue.py, etl/layouts.py). Two things a plain YAML loader would let through are
 refused here: a key given twice in one mapping (YAML keeps the last one, silently), and a
-date written without quotes (YAML turns it into a date object; here it stays the text).
+date written without quotes (YAML turns it into a date object; here it stays the text). And
+one thing a plain loader would choke on: anchors and aliases (`&base`, `*base`) that expand to
+more than MAX_ALIAS_NODES nodes (a "billion laughs" file of a few lines, which would take a
+minute and all the memory to check), or an alias inside the node it names (a structure without
+end), are refused before the file is composed, naming the line.
 """
 from __future__ import annotations
 
@@ -17,6 +21,11 @@ import yaml
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"   # the software's own, installed with it
 MAX_PROBLEMS = 20
+# The nodes that aliases may add to a file, all aliases together (each counted as the node it
+# names, expanded). A catalogue that shares a block through an anchor (a list of files, a
+# definition) adds a few hundred or thousand; the shipped one uses none. The file's own nodes
+# are not counted, so a large catalogue written out in full is never refused.
+MAX_ALIAS_NODES = 100_000
 
 
 class YamlFileError(ValueError):
@@ -47,6 +56,42 @@ def _text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise YamlFileError(f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+
+
+def _limit_aliases(text: str, bound: int = MAX_ALIAS_NODES) -> None:
+    """Refuse aliases that expand beyond `bound` nodes, or into the node they are in, reading
+    the C parser's events (no node is composed): each anchor's expanded size is recorded when
+    its node ends, and each alias adds its anchor's size."""
+    if "&" not in text or "*" not in text:   # no anchor, or no alias: nothing to expand
+        return
+    sizes: dict[str, int] = {}     # anchor -> the nodes its node expands to
+    open_nodes: list[tuple] = []   # (anchor, nodes counted before it) of each collection not yet ended
+    nodes = added = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        defined = None if isinstance(event, yaml.AliasEvent) else getattr(event, "anchor", None)
+        if defined is not None and (defined in sizes or any(a == defined for a, _ in open_nodes)):
+            return   # an anchor given twice: the composer refuses the file, naming both lines
+        if isinstance(event, yaml.AliasEvent):
+            if any(a == event.anchor for a, _ in open_nodes):
+                raise YamlFileError(f"line {event.start_mark.line + 1}: the alias *{event.anchor} is inside the "
+                                    f"node &{event.anchor} it names (a structure without end)")
+            size = sizes.get(event.anchor, 0)   # an undefined alias is the composer's error
+            nodes += size
+            added += size
+            if added > bound:
+                raise YamlFileError(f"line {event.start_mark.line + 1}: aliases expand to more than {bound:,} nodes "
+                                    "(a YAML alias bomb?)")
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            if defined is not None:
+                sizes[defined] = 1
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            open_nodes.append((defined, nodes))
+            nodes += 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, before = open_nodes.pop()
+            if anchor is not None:
+                sizes[anchor] = nodes - before
 
 
 def _lines(node, path: tuple, out: dict) -> None:
@@ -96,6 +141,10 @@ def read_checked(path: Path, schema_name: str) -> dict:
     """The file's data, or YamlFileError naming every problem of shape, by line; the schema
     is the software's file `schema_name` in etl/schemas/ (indicators.schema.json, layout.schema.json)."""
     text = _text(path)
+    try:
+        _limit_aliases(text)
+    except yaml.YAMLError as exc:
+        raise YamlFileError(f"not valid YAML: {exc}") from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
