@@ -7,8 +7,8 @@ the validator can report the cell instead of guessing.
 """
 from __future__ import annotations
 
-import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -210,43 +210,216 @@ def _parse_words(text: str) -> float:
 # The labels and their days are the contract's (contract/periods.py); this part only reads
 # the ways a ministry writes a period ("حتى نهاية يونيو 2025", "يونيو 2025م", "2025-H1").
 
+# The standard Arabic series, as before; every printed name is the contract's MONTH_NAMES.
 ARABIC_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
                  "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
-_MONTHS = {name: i + 1 for i, name in enumerate(ARABIC_MONTHS)}
-_MONTHS.update({"ابريل": 4, "إبريل": 4, "اكتوبر": 10})
-_MONTHS.update({calendar.month_name[i].lower(): i for i in range(1, 13)})
-_MONTHS.update({calendar.month_abbr[i].lower(): i for i in range(1, 13)})
 
-_YEAR = r"(\d{4})\s*م?"
-_TO_END = re.compile(r"^(?:حتى|إلى|الى|to|until|up to)?\s*(?:نهاية|end of|the end of)\s+(.+)$", re.I)
+_EXPECTED = ("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06, 'كانون الثاني 2024', "
+             "'الربع الأول 2024' or 'حتى نهاية يونيو 2025')")
+# On folded text (contract.periods.fold): "حتى نهاية" is "حتي نهايه" there, "إلى" is "الي".
+_TO_END = re.compile(r"^(?:(?:حتي|الي|لغايه|ولغايه|to|until|up to)\s+(?:نهايه|اخر|the end of|end of)"
+                     r"|(?:نهايه|اخر|the end of|end of))\s+(.+)$")
+_ARABIC_LETTER = "[\u0621-\u064a]"
+_YEAR_TOKEN = re.compile(r"(?<!\d)(\d{4})(?!\d)(?:\s*(?:" + "|".join(periods.fold(w) for w in periods.YEAR_SUFFIXES)
+                         + f")(?!{_ARABIC_LETTER}))?")
+_HIJRI = re.compile(r"(?<!\d)\d{4}\s*(?:" + "|".join(periods.fold(w) for w in periods.HIJRI_SUFFIXES)
+                    + f")(?!{_ARABIC_LETTER})")
+_FILLERS = {periods.fold(w) for w in periods.YEAR_WORDS + periods.CONNECTING_WORDS}
+# Between two names of one period ("كانون الثاني (يناير)", "شباط / فبراير").
+_SAME = re.compile(r"\s*[()\[\]/\\|،,]\s*")
+# Between the first and last month of a span ("كانون الثاني - آذار", "January to March").
+_SPAN = re.compile(r"\s*-\s*|\s+(?:الي|to|حتي)\s+")
+_KINDS = ("year", "half", "quarter", "month")
 
 
-def parse_period(raw: object) -> Period:
-    """Read a period: `2021`, `2025-H1`, `2025-Q3`, `2022-03`, `حتى نهاية يونيو 2025`…"""
-    if raw is None:
+@dataclass(frozen=True)
+class PeriodPart:
+    """What one header cell prints of a period, complete or not: "2024" (a year), "يناير"
+    (a month, its year in a header row above), "الربع الأول 2024" (a complete quarter).
+    `to_date` marks "حتى نهاية …", a date that closes a running total."""
+
+    kind: str            # "year", "half", "quarter" or "month"
+    number: int | None   # 1-12 for a month, 1-4 a quarter, 1-2 a half, None for a year
+    year: int | None     # the year printed in the cell, if any
+    to_date: bool = False
+
+    def __post_init__(self):
+        if self.kind not in _KINDS:
+            raise ValueError(f"a period part is a year, half, quarter or month, not {self.kind!r}")
+        most = {"year": None, "half": 2, "quarter": 4, "month": 12}[self.kind]
+        if (self.number is None) != (most is None) or (most and not 1 <= self.number <= most):
+            raise ValueError(f"a {self.kind} part has no number {self.number!r}")
+
+    def describe(self) -> str:
+        if self.kind == "year":
+            return f"the year {self.year}"
+        name = {"half": f"the half-year H{self.number}", "quarter": f"the quarter Q{self.number}",
+                "month": f"the month {self.number:02d} ({periods.MONTH_LABELS.get(self.number)})"}[self.kind]
+        return name + (f" {self.year}" if self.year is not None else "")
+
+
+def _months(part: PeriodPart) -> range:
+    """The months a part spans: a year all twelve, the quarter Q2 April to June."""
+    if part.kind == "year":
+        return range(1, 13)
+    width = {"half": 6, "quarter": 3, "month": 1}[part.kind]
+    return range(width * (part.number - 1) + 1, width * part.number + 1)
+
+
+def _period_text(raw: object) -> str:
+    if raw is None or (isinstance(raw, float) and raw != raw):   # an empty cell, NaN as pandas reads one
         raise ValueError("the period is empty")
+    if isinstance(raw, bool):
+        raise ValueError("a true/false value is not a period")
     if isinstance(raw, (int, float)) and float(raw).is_integer():
         raw = str(int(raw))
-    text = to_latin_digits(" ".join(str(raw).split())).strip()
+    text = periods.fold(raw)
     if not text:
         raise ValueError("the period is empty")
+    return text
+
+
+_WORDLIKE = re.compile(r"[^\W\d_]+(?:[\s.\-][^\W\d_]+)*\.?")
+
+
+def _unknown(piece: str) -> ValueError:
+    """The error for words that name no period: with the nearest known name when it looks
+    like a misspelt one ("ينير": يناير)."""
+    near = periods.closest_name(piece) if _WORDLIKE.fullmatch(piece) else None
+    if near:
+        return ValueError(f"is not a period: does not know the name '{piece}' (closest known name: '{near}')")
+    return ValueError(_EXPECTED)
+
+
+
+def _span(segment: str) -> tuple[str, int | None]:
+    """One name, two names of one period joined by a dash ("يناير - كانون الثاني"), or a span of
+    months that is a named period ("كانون الثاني - آذار": Q1)."""
+    found = periods.period_word(segment)
+    if found:
+        return found
+    pieces = [p for p in _SPAN.split(segment) if p.strip()]
+    if len(pieces) != 2:
+        raise _unknown(segment)
+    read = [periods.period_word(p) for p in pieces]
+    for piece, found in zip(pieces, read):
+        if found is None:
+            raise _unknown(piece)
+    first, last = read
+    if first == last:
+        return first
+    if first[0] == last[0] == "month" and first[1] < last[1]:
+        span = (first[1], last[1])
+        for kind, count in (("quarter", 4), ("half", 2)):
+            for n in range(1, count + 1):
+                covered = _months(PeriodPart(kind, n, None))
+                if span == (covered[0], covered[-1]):
+                    return kind, n
+        if span == (1, 12):
+            return "year", None
+        raise ValueError(f"is not a period: the months {periods.MONTH_LABELS[span[0]]} to {periods.MONTH_LABELS[span[1]]} "
+                         "are not a quarter, a half-year or a year")
+    raise ValueError(f"is not a period: it names two periods, {PeriodPart(*first, None).describe()} and "
+                     f"{PeriodPart(*last, None).describe()}")
+
+
+def _word(rest: str) -> tuple[str, int | None]:
+    """The month, quarter or half-year the words of a cell (its year taken out) name."""
+    found = periods.period_word(rest)
+    if found:
+        return found
+    segments = [s for s in _SAME.split(rest) if s.strip()]
+    read = [_span(s) for s in segments] if len(segments) > 1 else [_span(rest)]
+    if len(set(read)) > 1:
+        a, b = (PeriodPart(kind, n, None).describe() for kind, n in list(dict.fromkeys(read))[:2])
+        raise ValueError(f"is not a period: it names two periods, {a} and {b}")
+    return read[0]
+
+
+def period_part(raw: object) -> PeriodPart:
+    """What one header cell prints of a period, complete or not: "2024", "2025-H1", "يناير",
+    "كانون الثاني 2024", "الربع الأول", "Q1 2024", "النصف الثاني من عام 2023", "حتى نهاية حزيران"…
+    ValueError for anything else, a total or average ("المجموع", "Total") among them."""
+    text = _period_text(raw)
     m = _TO_END.match(text)
     if m:
-        inner = parse_period(m.group(1))
-        return Period(inner.label, inner.start, inner.end, to_date=True)
-    if m := re.fullmatch(_YEAR, text):
-        return periods.year(checked_year(int(m.group(1))))
-    if m := re.fullmatch(r"(\d{4})-?H([12])", text, re.I):
-        return periods.half(checked_year(int(m.group(1))), int(m.group(2)))
-    if m := re.fullmatch(r"(\d{4})-?Q([1-4])", text, re.I):
-        return periods.quarter(checked_year(int(m.group(1))), int(m.group(2)))
+        inner = period_part(m.group(1))
+        return PeriodPart(inner.kind, inner.number, inner.year, to_date=True)
+    if m := re.fullmatch(r"(\d{4})", text):
+        return PeriodPart("year", None, checked_year(int(m.group(1))))
+    if m := re.fullmatch(r"(\d{4})-?h([12])", text):
+        return PeriodPart("half", int(m.group(2)), checked_year(int(m.group(1))))
+    if m := re.fullmatch(r"(\d{4})-?q([1-4])", text):
+        return PeriodPart("quarter", int(m.group(2)), checked_year(int(m.group(1))))
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        return periods.month(checked_year(int(m.group(1))), checked_month(int(m.group(2))))
-    if m := re.fullmatch(r"(\S+)\s+" + _YEAR, text):
-        mo = _MONTHS.get(m.group(1).lower())
-        if mo:
-            return periods.month(checked_year(int(m.group(2))), mo)
-    raise ValueError("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06 or 'حتى نهاية يونيو 2025')")
+        return PeriodPart("month", checked_month(int(m.group(2))), checked_year(int(m.group(1))))
+    total = periods.total_word(text)
+    if total:
+        raise ValueError(f"is a total or an average ('{total}'), not a period")
+    fiscal = periods.fiscal_word(text)
+    if fiscal:
+        raise ValueError(f"is not a period: a fiscal year ('{fiscal}') is not a calendar year")
+    if _HIJRI.search(text):
+        raise ValueError("is not a period: a Hijri year (هـ) is not read; the Gregorian year is needed")
+    years = _YEAR_TOKEN.findall(text)
+    if len(years) > 1:
+        raise ValueError(f"is not a period: it prints {len(years)} years ({', '.join(years)})")
+    y = checked_year(int(years[0])) if years else None
+    rest = " ".join(w for w in _YEAR_TOKEN.sub(" ", text).split() if w not in _FILLERS).strip(" -/\\|,،.:;()[]")
+    if not rest:
+        if y is None:
+            raise ValueError(_EXPECTED)
+        return PeriodPart("year", None, y)
+    kind, number = _word(rest)
+    return PeriodPart(kind, number, y)
+
+
+def compose(parts: Sequence[PeriodPart]) -> Period:
+    """The period that header cells give together, top row first: a year over a month, quarter
+    or half-year ("2024" over "كانون الثاني"), a lone complete part ("Q1 2024"), or a coarser
+    period over a finer one within it (a quarter over its months). ValueError naming the
+    conflict: two years that differ, two months, a month outside the quarter above it, a
+    month with no year anywhere."""
+    parts = list(parts)
+    if not parts:
+        raise ValueError("no header cell gives a period")
+    years = list(dict.fromkeys(p.year for p in parts if p.year is not None))
+    if len(years) > 1:
+        raise ValueError(f"the header cells give two years that differ: {years[0]} and {years[1]}")
+    finest = None
+    for p in sorted((p for p in parts if p.kind != "year"), key=lambda p: _KINDS.index(p.kind)):
+        if finest is not None:
+            if p.kind == finest.kind and p.number != finest.number:
+                raise ValueError(f"the header cells give two {p.kind}s: {finest.describe()} and {p.describe()}")
+            if not set(_months(p)) <= set(_months(finest)):
+                raise ValueError(f"the header cells conflict: {p.describe()} is not within {finest.describe()}")
+        finest = p
+    if not years:
+        raise ValueError(f"has no year: {finest.describe() if finest else 'the period'} needs a year, "
+                         "in the cell or in a header row above")
+    y = checked_year(years[0])
+    to_date = any(p.to_date for p in parts)
+    if finest is None:
+        found = periods.year(y)
+    else:
+        found = {"half": periods.half, "quarter": periods.quarter, "month": periods.month}[finest.kind](y, finest.number)
+    return Period(found.label, found.start, found.end, to_date=to_date)
+
+
+def parse_period(raw: object, year: int | None = None) -> Period:
+    """Read a period: `2021`, `2025-H1`, `2025-Q3`, `2022-03`, `يونيو 2025`, `كانون الثاني 2024`,
+    `Jan 2024`, `الربع الأول 2024`, `Q1 2024`, `النصف الثاني 2023`, `حتى نهاية يونيو 2025`…
+    With `year` (the year a header row above gives), a cell that prints only the month,
+    quarter or half-year: "يناير", "الربع الأول", "H2". ValueError saying what is wrong."""
+    part = period_part(raw)
+    if year is None:
+        return compose([part])
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    header = checked_year(year)
+    if part.year is not None and part.year != header:
+        raise ValueError(f"prints the year {part.year}, which contradicts the year {header} of the header above it")
+    return compose([PeriodPart("year", None, header), part])
 
 
 def reference_dates(period: Period, measure: str) -> tuple[str, date, date]:
