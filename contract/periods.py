@@ -185,7 +185,7 @@ _MONTHS_PRINTED = {
     1: ("كانون الثاني", "كانون2", "ك2", "يناير", "جانفي", "January", "Jan"),
     2: ("شباط", "فبراير", "فيفري", "February", "Feb"),
     3: ("آذار", "مارس", "March", "Mar"),
-    4: ("نيسان", "أبريل", "إبريل", "أفريل", "April", "Apr"),
+    4: ("نيسان", "أبريل", "أفريل", "April", "Apr"),   # إبريل (Egypt, Mauritania) is أبريل folded
     5: ("أيار", "مايس", "مايو", "ماي", "May"),
     6: ("حزيران", "يونيو", "يونيه", "جوان", "June", "Jun"),
     7: ("تموز", "يوليو", "يوليه", "يوليوز", "جويلية", "July", "Jul"),
@@ -223,7 +223,7 @@ def _numbered(nouns_ar: tuple[str, ...], short_ar: str | None, nouns_en: tuple[s
 # "الربع الأول", "الربع 1", "ر1", "الفصل الأول", "الثلاثي الأول", "Q1", "first quarter", "1st quarter", "quarter 1".
 QUARTER_NAMES: dict[str, int] = _numbered(("الربع", "الفصل", "الثلاثي"), "ر", ("quarter", "qtr"), "Q", 4)
 # "النصف الأول", "النصف 1", "السداسي الأول", "نصف السنة الأول", "H1", "first half", "1st half-year", "half 1".
-HALF_NAMES: dict[str, int] = _numbered(("النصف", "نصف السنة", "السداسي"), None, ("half", "half-year", "half year"), "H", 2)
+HALF_NAMES: dict[str, int] = _numbered(("النصف", "نصف السنة", "السداسي"), None, ("half", "half-year"), "H", 2)
 # Words around a year: "عام 2024", "سنة 2024", "الربع الأول من عام 2024", "لشهر يناير 2024", "2024م".
 YEAR_WORDS = ("عام", "العام", "لعام", "للعام", "سنة", "السنة", "لسنة", "للسنة", "year")
 CONNECTING_WORDS = ("من", "في", "خلال", "عن", "شهر", "الشهر", "لشهر", "of", "the", "in", "for", "month")
