@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 
 from contract import periods
+
+from .words import STATUS_WORDS, plain_words, status_words
 from contract.periods import Period, checked_month, checked_year
 
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
@@ -33,28 +35,16 @@ NO_FIGURE_CODES = {"..": "not_available", "…": "not_available", "...": "not_av
                    "غ. م": "not_available", "غير متوفر": "not_available", "غير متاح": "not_available",
                    "n.a.": "not_available", "n/a": "not_available", "لا ينطبق": "not_applicable",
                    "سري": "confidential"}
-# The words of a `status` column, in either language (a code as stored, too).
-STATUS_WORDS = {
-    "provisional": ("provisional", "preliminary", "p", "أولي", "أولية", "بيانات أولية", "مبدئي"),
-    "estimated": ("estimated", "estimate", "e", "تقديري", "تقديرية", "مقدر"),
-    "break": ("break", "break in series", "b", "انقطاع", "انقطاع في السلسلة", "تغير في المنهجية"),
-    "not_available": ("not_available", "not available", "m", "غير متوفر", "غير متاح"),
-    "not_applicable": ("not_applicable", "not applicable", "z", "لا ينطبق"),
-    "confidential": ("confidential", "c", "سري"),
-}
-_STATUS_INDEX = {word: status for status, words in STATUS_WORDS.items() for word in words}
-
-
 def parse_status(raw: object) -> str | None:
-    """A `status` cell: a status code, or its Arabic or English words; None when empty.
-    ValueError for anything else."""
-    text = " ".join(str(raw).split()).strip() if raw is not None else ""
+    """A `status` cell: a status code, or its Arabic or English words (etl/words.py); None
+    when empty. ValueError for anything else."""
+    text = plain_words(raw) if raw is not None else ""
     if not text:
         return None
-    found = _STATUS_INDEX.get(text.lower())
-    if found is None:
+    words = status_words()
+    if text not in words:
         raise ValueError(f"is not a status (expected one of {', '.join(STATUS_WORDS)}, or their Arabic words)")
-    return found
+    return words[text]
 
 
 def mark_of(label: str, marks: dict[str, str] = STATUS_MARKS) -> tuple[str, str | None]:
