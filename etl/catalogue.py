@@ -6,6 +6,7 @@ from here. Checking it strictly up front means the rest of the code can trust it
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Catalogue:
     _unit_index: dict = field(default_factory=dict, repr=False)
     _member_index: dict = field(default_factory=dict, repr=False)
     _geo_index: dict = field(default_factory=dict, repr=False)
+    _bounds: dict = field(default_factory=dict, repr=False)   # (unit, country or None) -> (bound, key, line)
 
     def unit_code(self, label: object) -> str | None:
         """The unit code for a code, Arabic or English label or alias."""
@@ -77,6 +79,11 @@ class Catalogue:
     def geo_code(self, country: str, label: object) -> str | None:
         """The ISO code for a name within one country (governorates first)."""
         return self._geo_index.get(country, {}).get(fold(label))
+
+    def plausible_max(self, unit: str, country: str) -> tuple[float, str, int] | None:
+        """The largest plausible figure in `unit` in `country` (`units.<unit>.plausible_max`),
+        with the key that sets it and its line in the catalogue; None where there is none."""
+        return self._bounds.get((unit, country)) or self._bounds.get((unit, None))
 
     def geography_rows(self) -> list[dict]:
         """One row per country and governorate, for the `geographies` table."""
@@ -104,12 +111,13 @@ def _aliases(entry: dict, iso) -> list[str]:
 def load_catalogue(path: str | Path) -> Catalogue:
     """Load and check the catalogue; raise CatalogueError naming the faulty entry."""
     path = Path(path)
+    lines: dict = {}
     try:
-        data = read_checked(path, "indicators.schema.json")
+        data = read_checked(path, "indicators.schema.json", lines)
     except YamlFileError as exc:
         # one line per problem, each starting with the file's name
         raise CatalogueError("\n".join(f"{path.name}: {line}" for line in str(exc).splitlines())) from None
-    check = _Checker(path)
+    check = _Checker(path, lines)
     cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],
                     geographies=data["geographies"], frameworks=data.get("frameworks") or {},
@@ -121,11 +129,18 @@ def load_catalogue(path: str | Path) -> Catalogue:
 class _Checker:
     """Small helpers that raise CatalogueError with the entry's dotted path."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lines: dict | None = None):
         self.path = path
+        self.lines = lines or {}   # the line of each entry, by its path of keys (checked_yaml.read_checked)
 
-    def fail(self, where: str, message: str):
-        raise CatalogueError(f"{self.path.name}: {where}: {message}")
+    def fail(self, where: str, message: str, at: tuple | None = None):
+        line = f"line {self.line(at)}: " if at is not None else ""
+        raise CatalogueError(f"{self.path.name}: {line}{where}: {message}")
+
+    def line(self, at: tuple) -> int:
+        while at and at not in self.lines:
+            at = at[:-1]
+        return self.lines.get(at, 1)
 
     def one_of(self, value, allowed, where: str):
         if value not in allowed:
@@ -146,6 +161,7 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
     for key, source in cat.sources.items():
         check.one_of(source["country"], cat.geographies, f"sources.{key}.country")
     _check_geographies(cat, check)
+    _check_bounds(cat, check)
     framework_items = _check_frameworks(cat, check)
     for key, ind in cat.indicators.items():
         _check_indicator(cat, check, key, ind, framework_items)
@@ -153,6 +169,26 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
         _check_per_case(cat, check, key, ind)
     _check_site(cat, check)
     _check_calendar(cat, check)
+
+
+def _check_bounds(cat: Catalogue, check: _Checker) -> None:
+    """`units.<unit>.plausible_max`: one positive number for every country, or one per country
+    of the catalogue (`{OM: 6000000, JO: 12000000}`); a figure above it is a warning
+    (etl/validate.py bound_warnings). The schema has checked the shape; here, the countries,
+    and that each bound is a finite positive number (`.nan` or `.inf` would never warn)."""
+    for key, unit in cat.units.items():
+        bound = unit.get("plausible_max")
+        if bound is None:
+            continue
+        for country, value in (bound.items() if isinstance(bound, dict) else [(None, bound)]):
+            at = ("units", key, "plausible_max", *([country] if country is not None else []))
+            where = ".".join(at)
+            if country is not None and country not in cat.geographies:
+                check.fail(where, f"{country!r} is not a country of the catalogue (one of {sorted(cat.geographies)} "
+                                  "under `geographies:`)", at)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                check.fail(where, f"{value!r} is not a positive number (the largest plausible figure in this unit)", at)
+            cat._bounds[(key, country)] = (float(value), where, check.line(at))
 
 
 def _check_calendar(cat: Catalogue, check: _Checker) -> None:

@@ -127,7 +127,8 @@ def _line(lines: dict, path: tuple) -> int:
     return lines.get(path, 1)
 
 
-HINTED = {"type", "pattern", "anyOf", "enum", "minimum", "maximum", "minItems", "propertyNames"}
+HINTED = {"type", "pattern", "anyOf", "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems",
+          "propertyNames"}
 
 
 def _message(error: jsonschema.ValidationError) -> str:
@@ -137,9 +138,11 @@ def _message(error: jsonschema.ValidationError) -> str:
     return error.message + (f" (expected {hint})" if hint else "")
 
 
-def read_checked(path: Path, schema_name: str) -> dict:
+def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dict:
     """The file's data, or YamlFileError naming every problem of shape, by line; the schema
-    is the software's file `schema_name` in etl/schemas/ (indicators.schema.json, layout.schema.json)."""
+    is the software's file `schema_name` in etl/schemas/ (indicators.schema.json, layout.schema.json).
+    `lines`, when given, is filled with the line of every entry, by its path of keys and indexes
+    (("units", "staff", "plausible_max"): 47), for the reader's own checks to name."""
     text = _text(path)
     try:
         _limit_aliases(text)
@@ -150,7 +153,7 @@ def read_checked(path: Path, schema_name: str) -> dict:
         node = loader.get_single_node()
         if not isinstance(node, yaml.MappingNode):
             raise YamlFileError("expected a mapping of keys at the top level")
-        lines: dict = {}
+        lines = {} if lines is None else lines
         _lines(node, (), lines)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:

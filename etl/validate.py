@@ -25,7 +25,8 @@ def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[
     """Return the observations that pass every rule, and the issues found."""
     v = _Validator(as_categories(records.reset_index(drop=True)), cat)
     v.run()
-    return v.observations(), v.issues
+    observations = v.observations()
+    return observations, v.issues + bound_warnings(observations, cat)
 
 
 def as_categories(records: pd.DataFrame) -> pd.DataFrame:
@@ -473,6 +474,56 @@ def plausibility_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Is
                   severity=WARNING)
             for r, c, p, b, a, lim in zip(obs[jumped].itertuples(index=False), change[jumped], earlier["period"][jumped],
                                           earlier["value"][jumped], obs["value"][jumped], limit[jumped])]
+
+
+def bound_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]:
+    """A figure above the plausible maximum of its unit in its indicator's country
+    (`units.<unit>.plausible_max` in the catalogue) is a warning naming its cell: a figure typed
+    with three zeros too many, a table in thousands read as units, `999 مليار` for 999. Not an
+    error: the bound is a judgement, and the document may be right. One warning per cause (file,
+    sheet, column and indicator), at its first row, with how many rows share it and the next few,
+    as the errors are: a table in the wrong scale is one line, not a thousand."""
+    if not len(observations):
+        return []
+    bounds = {key: cat.plausible_max(ind["unit"], ind["country"]) for key, ind in cat.indicators.items()}
+    bounds = {key: b for key, b in bounds.items() if b is not None}
+    if not bounds:
+        return []
+    # Per distinct indicator, not per row (a million rows hold a few dozen indicators).
+    codes, indicators = pd.factorize(observations["indicator_id"].to_numpy(dtype=object))
+    limit = np.array([bounds[i][0] if i in bounds else np.nan for i in indicators] + [np.nan])[codes]
+    above = observations[(observations["value"].to_numpy(dtype=float) > limit)]   # no bound (NaN), no figure: never
+    if above.empty:
+        return []
+    group = np.zeros(len(above), dtype=np.int64)         # each cause's code: file, sheet, column, indicator
+    for column in ("source_file", "source_sheet", "source_column", "indicator_id"):
+        values = above[column]
+        part = values.cat.codes.to_numpy() if isinstance(values.dtype, pd.CategoricalDtype) \
+            else pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)[0]
+        group = pd.factorize(group * (int(part.max()) + 2) + part + 1)[0]
+    order = np.argsort(group, kind="stable")             # each cause's rows together, in their order
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    issues = []
+    for start, stop in zip(starts, [*starts[1:], len(order)]):
+        rows = above.iloc[order[start:min(stop, start + 1 + Issue.MORE_ROWS)]]
+        r = rows.iloc[0]
+        bound, where, line = bounds[r["indicator_id"]]
+        ind = cat.indicators[r["indicator_id"]]
+        unit, country = cat.units[ind["unit"]]["en"], cat.geographies[ind["country"]]["en"]
+        issues.append(Issue(
+            r["source_file"], f"read as {_figure(r['value'])}, is above the plausible maximum for {unit} in {country} "
+                              f"({_figure(bound)}): check the figure",
+            f"at most {_figure(bound)}, the bound `{where}` sets in {cat.path.name} (line {line}); or that bound "
+            "raised there, if the figure is right",
+            sheet=r["source_sheet"] if isinstance(r["source_sheet"], str) else None, row=int(r["source_row"]),
+            column=r["source_column"], value=r["value_as_written"], severity=WARNING, count=int(stop - start),
+            more_rows=tuple(int(n) for n in rows["source_row"].iloc[1:])))
+    return issues
+
+
+def _figure(value: float) -> str:
+    """A figure in full with its thousands separated: 999,000,000,000, 1,234.5."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
 
 
 class _Record:
