@@ -8,40 +8,45 @@ How a file is laid out is said by a layout recipe (etl/layouts.py): its own, bes
   ministries lay out yearbook tables). The source of each period column is given by a
   `source_id` column in the row or, in a workbook, by a `sources` sheet
   (`column`, `source_id`).
-Both are `layout: columns` recipes, read here; a `layout: table` recipe (a yearbook table
-with header rows and places in rows) is read by etl/layouts.py. A CSV is one sheet whose
-first line is the header. A record keeps the cell as written, plus where it came from
-(file, sheet, row, column).
+Both are `layout: columns` recipes, read here; a `layout: table` recipe (a printed table with
+header rows and label columns) is read by etl/layouts.py. A CSV is one sheet whose first line
+is the header; a workbook (.xlsx, .xls, .ods) is read through etl/sheets.py, which knows what
+was printed (hidden sheets, rows and columns are never read unless the recipe says so). A
+record keeps the cell as written, plus where it came from (file, sheet, row, column).
+
+A `layout: columns` recipe may also give fields for the whole file (`indicator`, `source`,
+`place`, `unit`: a file about one indicator need not repeat it on every row), its own status
+words (`statuses:`, such as نهائي for a final figure) and the words a breakdown column prints
+for the total (`totals:`). A status column and a mark or code in the figure's cell say the same
+thing or the row is refused (etl/validate.py: "one status for a figure").
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-import xml.etree.ElementTree as ET
-import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
-from .layouts import FIELDS, LayoutProblem, builtin_recipes, extract_table, read_recipe, recipe_path
+from .layouts import FIELDS, LayoutProblem, _TableReader, as_printed, builtin_recipes, read_recipe, recipe_path
+from .layouts import extract_table
 from .normalise import mark_of, parse_period
 from .report import WARNING, Issue
+from .sheets import SUFFIXES as WORKBOOKS
+from .sheets import SheetProblem, open_workbook
+from .words import plain_words, status_words
 
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", *WORKBOOKS)
 RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
                   "indicator_id", "geo", "period", "unit", "value", "status", "source_id",
                   "scale", "written"]   # scale: the table's multiplier; written: the cell as printed (recipes)
-
-
-def source_files(raw_dir: Path) -> list[Path]:
-    """The data files of a raw folder, in a stable order."""
-    return sorted(p for p in Path(raw_dir).iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith((".", "~$")))
+# What a `layout: columns` recipe may give for the whole file instead of a column, and the column.
+CONSTANTS = {"indicator": "indicator_id", "source": "source_id", "place": "geo", "unit": "unit"}
+KINDS = ("the long layout (a header row with indicator_id, geo, period, value and source_id) and the wide one (a "
+         "sheet `data` with indicator_id, geo and one column per period, and a sheet `sources`)")
 
 
 def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
@@ -49,29 +54,30 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
     issues, through its layout recipe: its own, or the first built-in one that fits."""
     path = Path(path)
     dimensions = list(cat.dimensions)
+    own = recipe_path(path)
     try:
         if path.is_dir():
-            raise _FileProblem("is a folder, not a file", "a .csv or .xlsx file (or no such name in the raw folder)")
+            raise _FileProblem("is a folder, not a file", "a .csv, .xlsx, .xls or .ods file (or no such name in the raw folder)")
         if not path.is_file():
             raise _FileProblem("is a link to a file that does not exist", "the file itself, or no link")
         if path.stat().st_size == 0:
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
             raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
         if path.suffix.lower() not in SUFFIXES:
-            raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv or .xlsx file")
-        own = recipe_path(path)
+            raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv, .xlsx, .xls or .ods file")
         recipes = [read_recipe(own, cat)] if own.exists() else builtin_recipes()
         if recipes[0]["layout"] == "table":
             return _through_recipe(path, own, recipes[0], cat)
         read: dict[tuple, tuple] = {}     # recipes that read the same way read the file once
         for recipe in recipes:
-            how = (recipe["sheet"], recipe.get("header_row_has"), recipe.get("header_within_rows"), recipe.get("sources_sheet"))
+            how = (recipe["sheet"], recipe.get("header_row_has"), recipe.get("header_within_rows"),
+                   recipe.get("sources_sheet"), recipe.get("hidden"))
             if how not in read:
-                read[how] = _read_csv(path) if path.suffix.lower() == ".csv" else _read_xlsx(path, recipe)
+                read[how] = _read_csv(path) if path.suffix.lower() == ".csv" else _read_sheet(path, recipe, own.exists())
             table, sheet, first_row, sources, notes = read[how]
             if "when_column" not in recipe or recipe["when_column"] in _renamed(table, recipe).columns:
                 break
-    except (_FileProblem, LayoutProblem) as p:
+    except (_FileProblem, LayoutProblem, SheetProblem) as p:
         return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet,
                                           row=p.row, column=p.column, value=p.value)]
     except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
@@ -89,9 +95,13 @@ def _renamed(table: pd.DataFrame, recipe: dict) -> pd.DataFrame:
 
 def _through_recipe(path: Path, recipe_file: Path, recipe: dict, cat) -> tuple[pd.DataFrame, list[Issue]]:
     dimensions = list(cat.dimensions)
-    if path.suffix.lower() != ".xlsx":
-        raise LayoutProblem(f"a `layout: table` recipe ({recipe_file.name}) reads workbooks only", "an .xlsx workbook")
-    table = extract_table(path, recipe, cat)
+    if path.suffix.lower() == ".csv":      # one sheet, nothing hidden, nothing merged
+        records, problems = _TableReader(_CsvSheet(_read_csv_rows(path)), recipe, cat, path.name).read()
+        table = pd.DataFrame(records)
+    else:
+        table, problems = extract_table(path, recipe, cat)
+    if problems:
+        return _empty(dimensions), grouped(path.name, problems)
     if table.empty:
         return _empty(dimensions), [Issue(path.name, "the recipe finds no figures in the file",
                                           f"figures in the sheets and rows {recipe_file.name} names")]
@@ -99,6 +109,24 @@ def _through_recipe(path: Path, recipe_file: Path, recipe: dict, cat) -> tuple[p
         if column not in table:
             table[column] = None
     return table[RECORD_COLUMNS + dimensions].astype(object).where(table.notna(), None).reset_index(drop=True), []
+
+
+def grouped(file: str, problems: list) -> list[Issue]:
+    """One report line per cause: the problems that say the same thing on one sheet are one
+    line, at the first of them, with how many cells share it and where the next few are."""
+    out, seen = [], {}
+    for p in problems:
+        key = (p.message.split(":")[0], p.expected, p.sheet)   # the cause: what precedes its particulars
+        if key in seen:
+            seen[key].append(p)
+            continue
+        seen[key] = [p]
+    for (_, expected, sheet), same in seen.items():
+        first = same[0]
+        more = tuple(f"{q.column}{q.row}" if q.column and q.row else q.row or q.column for q in same[1:Issue.MORE_ROWS + 1])
+        out.append(Issue(file, first.message, expected, sheet=sheet, row=first.row, column=first.column,
+                         value=first.value, count=len(same), more_rows=more))
+    return out
 
 
 class _FileProblem(Exception):
@@ -111,6 +139,32 @@ class _FileProblem(Exception):
 
 def _empty(dimensions: list[str]) -> pd.DataFrame:
     return pd.DataFrame(columns=RECORD_COLUMNS + dimensions, dtype=object)
+
+
+class _CsvSheet:
+    """A CSV's rows as a sheet (etl/sheets.py's Sheet): nothing hidden or merged in a CSV."""
+    name = None
+    hidden = False
+    hidden_rows = hidden_cols = frozenset()
+    merged = ()
+
+    def __init__(self, rows: list[list[str]]):
+        self._rows = rows
+        self.n_rows, self.n_cols = len(rows), max((len(r) for r in rows), default=0)
+
+    def value(self, row: int, col: int):
+        line = self._rows[row - 1] if row <= len(self._rows) else []
+        return line[col - 1] if col <= len(line) and line[col - 1] != "" else None
+
+    def rows(self) -> list[tuple]:
+        return [tuple(r) for r in self._rows]
+
+
+def _read_csv_rows(path: Path) -> list[list[str]]:
+    """A CSV's cells, line by line, as printed (for a `layout: table` recipe)."""
+    text, _ = _decode(path.read_bytes())
+    first = text.split("\n", 1)[0]
+    return list(csv.reader(io.StringIO(text), delimiter=";" if ";" in first and "," not in first else ","))
 
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
@@ -168,61 +222,67 @@ def _read_csv(path: Path):
     return _named_columns(table, None), None, 2, None, notes
 
 
-# What a damaged workbook raises while openpyxl reads it: cut XML, a cut or corrupt zip member.
-_DAMAGED = (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, TypeError)
-
-
-def _sheet_values(path: Path, data_only: bool, sheet: str, sources_sheet: str | None) -> tuple[list[tuple], dict | None]:
-    """The data sheet's rows, and the sources sheet's mapping, with cached values of formulas
-    (data_only) or the formulas themselves."""
-    try:
-        wb = load_workbook(path, read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise _FileProblem(f"not an Excel workbook ({type(exc).__name__})", "an .xlsx workbook saved by Excel or LibreOffice") from None
-    try:
-        if sheet not in wb.sheetnames:
-            raise _FileProblem(f"no sheet named {sheet!r} (found {wb.sheetnames})", f"the figures in a sheet named {sheet!r}")
-        rows = list(wb[sheet].iter_rows(values_only=True))
-        sources = _read_sources_sheet(wb, sources_sheet) if sources_sheet in wb.sheetnames else None
-    except _DAMAGED as exc:
-        raise _FileProblem(f"the workbook is damaged and cannot be read ({type(exc).__name__}: {str(exc)[:80]})",
-                           "the workbook saved again by Excel or LibreOffice") from None
-    finally:
-        wb.close()
-    return rows, sources
-
-
-def _formulas_without_values(rows: list[tuple], formulas: list[tuple], sheet: str) -> None:
-    """A formula whose value was never saved (a file written by a program, not by Excel) reads
-    as empty: refuse it, naming its cell, rather than lose the figure."""
-    for n, (row, written) in enumerate(zip(rows, formulas), start=1):
-        for c, (value, formula) in enumerate(zip(row, written), start=1):
-            if value is None and isinstance(formula, str) and formula.startswith("="):
-                raise _FileProblem("a formula with no saved value, which reads as an empty cell",
-                                   "the figure itself, or the file opened and saved once in Excel or LibreOffice",
-                                   sheet, n, get_column_letter(c), formula)
-
-
-def _read_xlsx(path: Path, recipe: dict):
+def _read_sheet(path: Path, recipe: dict, own: bool):
     """The recipe's sheet as a table under its header row (the first of the top rows that has
-    the recipe's `header_row_has` column), and the period columns' sources."""
-    sheet, sources_sheet = recipe["sheet"], recipe.get("sources_sheet")
-    rows, sources = _sheet_values(path, True, sheet, sources_sheet)
-    _formulas_without_values(rows, _sheet_values(path, False, sheet, sources_sheet)[0], sheet)
+    the recipe's `header_row_has` column), and the period columns' sources. Hidden rows and
+    columns are refused (naming them), left out or read, as the recipe's `hidden:` says."""
+    book = open_workbook(path)
+    name, sources_sheet = recipe["sheet"], recipe.get("sources_sheet")
+    if name not in book.sheet_names:
+        if not own:
+            raise _FileProblem(f"no recipe reads this workbook: it has no sheet {name!r} of the built-in layouts "
+                               f"(its sheets: {book.sheet_names})", f"a recipe beside it describing its table "
+                               f"({recipe_path(path).name}; `spi recipe draft {path.name}` drafts one), or {KINDS}")
+        raise _FileProblem(f"no sheet named {name!r} (its sheets: {book.sheet_names})", "the sheet the recipe names")
+    sheet = book.sheet(name)
+    policy = recipe.get("hidden", "refuse")
+    if sheet.hidden and policy != "read":
+        raise _FileProblem("the sheet is hidden: nobody reading the workbook sees it",
+                           "`hidden: read` in a recipe if its figures are meant", name)
+    rows = [[as_printed(v) for v in r] for r in sheet.rows()]
+    rows = _printed_only(rows, sheet, policy)
+    sources = _read_sources_sheet(book.sheet(sources_sheet), sources_sheet) \
+        if sources_sheet in book.sheet_names else None
     marker, within = recipe.get("header_row_has", "indicator_id"), recipe.get("header_within_rows", 1)
-    header_at = next((n for n, row in enumerate(rows[:within]) if marker in _texts(row)), None)
+    header_at = next((n for n, (_, row) in enumerate(rows[:within]) if marker in _texts(row)), None)
     if header_at is None:
-        if not any(any(v is not None for v in row) for row in rows):
-            raise _FileProblem("the sheet is empty", "a header row and at least one figure", sheet)
+        if not any(any(v is not None for v in row) for _, row in rows):
+            raise _FileProblem("the sheet is empty", "a header row and at least one figure", name)
+        if not own:
+            raise _FileProblem(f"no recipe reads this sheet: no header row with an {marker!r} column in its first "
+                               f"{within} rows", f"a recipe beside the workbook ({recipe_path(path).name}; `spi recipe "
+                               f"draft {path.name}` drafts one), or {KINDS}", name)
         raise _FileProblem(f"no header row with an {marker!r} column in the first {within} rows",
-                           "a header row naming the columns", sheet)
-    width = max((len(r) for r in rows[header_at:]), default=0)
-    header = [_header_text(v) for v in rows[header_at]] + [""] * (width - len(rows[header_at]))
-    body = [list(r) + [None] * (width - len(r)) for r in rows[header_at + 1:]]
+                           "a header row naming the columns", name)
+    number, header_row = rows[header_at]
+    width = max((len(r) for _, r in rows[header_at:]), default=0)
+    header = [_header_text(v) for v in header_row] + [""] * (width - len(header_row))
+    body = [list(r) + [None] * (width - len(r)) for _, r in rows[header_at + 1:]]
     table = pd.DataFrame(body, columns=range(width), dtype=object)
     table.columns = header
-    table.index = range(header_at + 2, header_at + 2 + len(table))
-    return _named_columns(table, sheet), sheet, header_at + 2, sources, []
+    table.index = [n for n, _ in rows[header_at + 1:]]
+    return _named_columns(table, name), name, number + 1, sources, []
+
+
+def _printed_only(rows: list[list], sheet, policy: str) -> list[tuple[int, list]]:
+    """(row number, cells) of what the sheet prints: hidden rows and columns that hold anything
+    refused (the default), left out (`hidden: skip`) or kept (`hidden: read`)."""
+    numbered = list(enumerate(rows, start=1))
+    if policy == "read" or not (sheet.hidden_rows or sheet.hidden_cols):
+        return numbered
+    if policy == "refuse":
+        for n, row in numbered:
+            if n in sheet.hidden_rows and any(_header_text(v) for v in row):
+                raise _FileProblem("a hidden row holds figures: nobody reading the sheet sees it", "`hidden: skip` in "
+                                   "a recipe to leave hidden rows and columns out (or `hidden: read`)", sheet.name, n)
+        for c in sorted(sheet.hidden_cols):
+            filled = next((n for n, row in numbered if c <= len(row) and _header_text(row[c - 1])), None)
+            if filled is not None:
+                raise _FileProblem("a hidden column holds figures: nobody reading the sheet sees it", "`hidden: skip` "
+                                   "in a recipe to leave hidden rows and columns out (or `hidden: read`)", sheet.name,
+                                   filled, get_column_letter(c))
+    keep = [c for c in range(1, max((len(r) for r in rows), default=0) + 1) if c not in sheet.hidden_cols]
+    return [(n, [row[c - 1] if c <= len(row) else None for c in keep]) for n, row in numbered if n not in sheet.hidden_rows]
 
 
 def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:
@@ -251,8 +311,8 @@ def _header_text(value) -> str:
     return str(value).strip()
 
 
-def _read_sources_sheet(wb, name: str) -> dict[str, str]:
-    rows = list(wb[name].iter_rows(values_only=True))
+def _read_sources_sheet(sheet, name: str) -> dict[str, str]:
+    rows = sheet.rows()
     if not rows:
         return {}
     header = _texts(rows[0])
@@ -317,10 +377,22 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     if duplicated:
         return _empty(dimensions), [Issue(file, f"columns named more than once: {sorted(duplicated)}", "each column named once", sheet=sheet, row=first_row - 1)]
     long = recipe["figures"] == "value"
-    required = recipe.get("requires", [])
-    missing = [c for c in required if c not in columns]
+    given = {CONSTANTS[k]: recipe[k] for k in CONSTANTS if k in recipe}      # for the whole file
+    twice = [f for f in given if f in columns]
+    if twice:
+        return _empty(dimensions), [Issue(file, f"the recipe gives {', '.join(twice)} for the whole file, and the file "
+                                          "has such a column too", "one of them", sheet=sheet, row=first_row - 1,
+                                          column=twice[0])]
+    # what every figure needs, from a column or the recipe: its indicator, place, source (and
+    # period, in a long file); with the recipe's own `requires` besides
+    needed = ["indicator_id", "geo", *(["period", "value"] if long else []), *([] if not long else ["source_id"])]
+    required = list(dict.fromkeys([*needed, *recipe.get("requires", [])]))
+    missing = [c for c in required if c not in columns and c not in given]
     if missing:
-        return _empty(dimensions), [Issue(file, f"missing column(s) {missing}", f"the columns {required}", sheet=sheet, row=first_row - 1)]
+        hint = " or name it for the whole file in the recipe (" + ", ".join(
+            f"`{k}:`" for k, f in CONSTANTS.items() if f in missing) + ")" if any(f in missing for f in CONSTANTS.values()) else ""
+        return _empty(dimensions), [Issue(file, f"missing column(s) {missing}", f"the columns {required}{hint}",
+                                          sheet=sheet, row=first_row - 1)]
     period_columns = []
     for col in columns:
         if col in FIELDS or col in dimensions:
@@ -349,15 +421,16 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     base = {
         "source_file": np.full(len(table), file, dtype=object),
         "source_sheet": np.full(len(table), sheet, dtype=object), "source_row": table.index.to_numpy(),
-        "indicator_id": table["indicator_id"].to_numpy(dtype=object), "geo": table["geo"].to_numpy(dtype=object),
-        "unit": _column(table, "unit"), "scale": _column(table, None), "written": _column(table, None),
-        **{dim: _column(table, dim) for dim in dimensions},
+        "indicator_id": _column(table, "indicator_id", given.get("indicator_id")),
+        "geo": _column(table, "geo", given.get("geo")),
+        "unit": _column(table, "unit", given.get("unit")), "scale": _column(table, None), "written": _column(table, None),
+        **{dim: _totals_blank(_column(table, dim), recipe) for dim in dimensions},
     }
     if long:
         printed = {field: header for header, field in recipe.get("rename", {}).items()}.get("value", "value")
         parts = [{**base, "source_column": _column(table, None, printed), "period": _column(table, "period"),
-                  "value": _column(table, "value"), "source_id": _column(table, "source_id"),
-                  "status": _column(table, "status")}]
+                  "value": _column(table, "value"), "source_id": _column(table, "source_id", given.get("source_id")),
+                  "status": _statuses(_column(table, "status"), recipe)}]
     else:
         row_sources = _column(table, "source_id") if "source_id" in columns else None
         parts = []
@@ -365,7 +438,7 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
             filled = ~_blank_cells(table[[col]])[:, 0]
             period, status = mark_of(col)
             source = row_sources[filled] if row_sources is not None else \
-                (sources or {}).get(col, (sources or {}).get(period))
+                (sources or {}).get(col, (sources or {}).get(period, given.get("source_id")))
             n = int(filled.sum())
             parts.append({**{k: v[filled] for k, v in base.items()}, "source_column": np.full(n, col, dtype=object),
                           "period": np.full(n, period, dtype=object), "value": table[col].to_numpy(dtype=object)[filled],
@@ -376,3 +449,25 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     out = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in RECORD_COLUMNS + dimensions}, dtype=object)
     out["source_row"] = out["source_row"].astype("int64")
     return out, issues
+
+
+def _totals_blank(cells: np.ndarray, recipe: dict) -> np.ndarray:
+    """A breakdown column with the recipe's words for the total (`totals: [المجموع]`) blanked:
+    a blank breakdown is the total."""
+    words = {plain_words(w) for w in recipe.get("totals", [])}
+    if not words:
+        return cells
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    return np.array([None if plain_words(u) in words else u for u in uniques], dtype=object)[codes] if len(uniques) \
+        else cells
+
+
+def _statuses(cells: np.ndarray, recipe: dict) -> np.ndarray:
+    """A status column's words as statuses, the recipe's own words (`statuses:`) with the
+    built-in ones; a word neither knows is left as printed, for the validator to name."""
+    if not recipe.get("statuses"):
+        return cells
+    words = status_words(recipe["statuses"])
+    codes, uniques = pd.factorize(cells, use_na_sentinel=False)
+    mapped = [words.get(plain_words(u), u) if not _blank(u) else u for u in uniques]
+    return np.array(mapped, dtype=object)[codes] if len(uniques) else cells

@@ -1,46 +1,53 @@
 """Layout recipes: read a table as a ministry publishes it, with no reshaping by hand.
 
-A yearbook table has title rows, a header of several rows (years over ذكور / إناث /
-الإجمالي, merged across columns), a row per governorate and a total row, marks such as
-`2023*` for preliminary figures, codes such as `..` where there is no figure, and notes
-(`المصدر: …`, `* بيانات أولية`) under it. A recipe beside the file (`<file>.layout.yaml`,
-checked against layout.schema.json) says which sheets, which rows head the columns and what
-each gives (the period, a breakdown), what a row is (a place, or a breakdown), which labels
-mean the total, which rows are notes, the unit and scale, and what marks and codes mean.
+A recipe beside the file (`<file>.layout.yaml`, checked against layout.schema.json) describes
+one of two kinds of table:
 
-A table whose header row names its columns (`indicator_id`, `geo`, a breakdown…) is read by
-a recipe of the other kind, `layout: columns` (etl/extract.py reads it): its figures are in a
-`value` column or in columns headed by periods. The long and wide layouts of files with no
-recipe beside them are two such recipes, built in (etl/recipes/).
+- `layout: table` (the default): a printed table. Its header rows head the columns; its label
+  columns name the rows. Each header row and each label column gives one *dimension* of the
+  figures under it: the period (or a part of it: the year, the month, the quarter, the half),
+  the place (`geo`), the indicator, or a breakdown (`sex`…). So a yearbook table (years over
+  ذكور / إناث, governorates down), a monthly table (a year over months across, places down),
+  a transposed one (places across, indicators down) and a table of periods down are the same
+  model: what is across, what is down, and what is constant for the whole table (`indicator`,
+  `source`, `place`, `period`, `year`, `unit`, `scale`). Labels that mean the total of the
+  dimension they stand in (`totals: [الإجمالي]`) give the total; a total printed beside its
+  parts is checked against their sum (an error with both figures when they differ).
+- `layout: columns`: a table whose header row names its columns (`indicator_id`, `geo`, a
+  breakdown…), read by etl/extract.py. The long and wide layouts of files with no recipe
+  beside them are two such recipes, built in (etl/recipes/).
 
-Every recipe gives the same records, so every check of etl/validate.py applies; each points
-at its cell in the published file: the sheet, the row and the column letter.
+Only what was printed is read: a hidden sheet, row or column is an error that names it unless
+the recipe says `hidden: skip` (leave it out) or `hidden: read`; a sheet pattern that matches
+more than one sheet is an error listing them unless `every_sheet: true`; a merged cell in the
+body of a table is an error naming it (in the header and the label columns, a merged label
+spans its cells). Every figure points at its cell: the sheet, the row and the column letter.
 """
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
-import xml.etree.ElementTree as ET
-import zipfile
-import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .checked_yaml import YamlFileError, read_checked
-from .normalise import mark_of
+from .normalise import PeriodPart, compose, mark_of, parse_figure, parse_period, period_part
+from .sheets import Sheet, SheetProblem, open_workbook
+from .words import plain_words, status_words, total_words
 
 SUFFIX = ".layout.yaml"
 BUILTIN = Path(__file__).resolve().parent / "recipes"
 BUILTIN_ORDER = ("long.layout.yaml", "wide.layout.yaml")
 # The columns a `layout: columns` table may have besides breakdowns: each a field of the record.
 FIELDS = ("indicator_id", "geo", "period", "value", "status", "unit", "source_id", "label_ar", "label_en", "note")
+PERIOD_PARTS = ("year", "half", "quarter", "month")
+HIDDEN = ("refuse", "skip", "read")
 _COLUMNS_ONLY = {"figures", "requires", "when_column", "header_row_has", "header_within_rows", "sources_sheet", "rename"}
-_TABLE_ONLY = {"indicator", "source", "sources", "unit", "scale", "header_rows", "columns", "label_column", "rows",
-               "place", "totals", "skip", "marks", "codes"}
+_TABLE_ONLY = {"sources", "scale", "header_rows", "columns", "label_column", "label_columns", "rows", "skip",
+               "skip_columns", "every_sheet", "check_totals", "year", "period"}
 
 
 class LayoutProblem(Exception):
@@ -64,6 +71,12 @@ def builtin_recipes() -> list[dict]:
     return [_shaped(BUILTIN / name) for name in BUILTIN_ORDER]
 
 
+def closest(name: str, known) -> str:
+    """" (did you mean 'x'?)" for the known name closest to `name`, or ""."""
+    found = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return f" (did you mean {found[0]!r}?)" if found else ""
+
+
 def read_recipe(path: Path, cat) -> dict:
     """The recipe, checked for shape (schema) and meaning (the catalogue's names)."""
     recipe = _shaped(path)
@@ -72,36 +85,75 @@ def read_recipe(path: Path, cat) -> dict:
     if stray:
         raise LayoutProblem(f"{where}: {', '.join(stray)} belong to the other layout than `layout: {recipe['layout']}`",
                             "the keys of one layout (layout.schema.json)")
+    if "indicator" in recipe and recipe["indicator"] not in cat.indicators:
+        raise LayoutProblem(f"{where}: unknown indicator {recipe['indicator']!r}{closest(recipe['indicator'], cat.indicators)}",
+                            "an indicator of indicators.yaml")
+    for key in ("source", *(recipe.get("sources") or {}).values()):
+        source = recipe.get("source") if key == "source" else key
+        if source is not None and source not in cat.sources:
+            raise LayoutProblem(f"{where}: unknown source {source!r}{closest(source, cat.sources)}",
+                                "a source declared under `sources:` in indicators.yaml")
     if recipe["layout"] == "columns":
         fields = (*FIELDS, *cat.dimensions)
-        for printed, field in recipe.get("rename", {}).items():
-            if field not in fields:
-                raise LayoutProblem(f"{where}: rename: {printed!r} to {field!r}, which is not a column the build reads",
-                                    f"one of {list(fields)}")
+        for printed, target in recipe.get("rename", {}).items():
+            if target not in fields:
+                raise LayoutProblem(f"{where}: rename: {printed!r} to {target!r}, which is not a column the build reads"
+                                    f"{closest(target, fields)}", f"one of {list(fields)}")
         return recipe
-    if recipe["indicator"] not in cat.indicators:
-        raise LayoutProblem(f"{where}: unknown indicator {recipe['indicator']!r}", "an indicator of indicators.yaml")
-    breakdowns = cat.indicators[recipe["indicator"]]["breakdowns"]
+    return _checked_table(recipe, cat, where)
+
+
+def _checked_table(recipe: dict, cat, where: str) -> dict:
+    """A `layout: table` recipe's meaning: every dimension given once, by one means."""
+    recipe["rows"] = [recipe["rows"]] if isinstance(recipe["rows"], str) else list(recipe["rows"])
+    labels = recipe.get("label_columns") or [recipe.get("label_column", "A")]
+    if len(labels) != len(recipe["rows"]):
+        raise LayoutProblem(f"{where}: {len(recipe['rows'])} row dimension(s) ({', '.join(recipe['rows'])}) but "
+                            f"{len(labels)} label column(s) ({', '.join(labels)})", "one label column per entry of `rows`")
+    recipe["label_columns"] = labels
     if len(recipe["columns"]) != len(recipe["header_rows"]):
         raise LayoutProblem(f"{where}: {len(recipe['header_rows'])} header rows but {len(recipe['columns'])} columns",
                             "one entry of `columns` per header row")
-    for part in [*recipe["columns"], recipe["rows"]]:
-        if part not in ("period", "geo", *breakdowns):
-            raise LayoutProblem(f"{where}: {part!r} is not the period, geo or a breakdown of {recipe['indicator']}",
-                                f"period, geo or one of {breakdowns}")
-    if recipe["rows"] == "period":
-        raise LayoutProblem(f"{where}: rows give places or a breakdown; the period comes from a header row",
-                            "rows: geo, or a breakdown")
+    given = [*recipe["columns"], *recipe["rows"]]
+    if "indicator" in given and "indicator" in recipe:
+        raise LayoutProblem(f"{where}: the indicator is given twice: by `indicator:` and by the table's "
+                            f"{'rows' if 'indicator' in recipe['rows'] else 'columns'}", "one of them")
+    if "indicator" not in given and "indicator" not in recipe:
+        raise LayoutProblem(f"{where}: no indicator: name it (`indicator:`), or say which rows or columns give it",
+                            "indicator: <id of indicators.yaml>, or `indicator` among rows or columns")
+    breakdowns = cat.indicators[recipe["indicator"]]["breakdowns"] if "indicator" in recipe else list(cat.dimensions)
+    allowed = ("period", *PERIOD_PARTS, "geo", "indicator", *breakdowns)
+    for part in given:
+        if part not in allowed:
+            raise LayoutProblem(f"{where}: {part!r} is not a dimension the table can give{closest(part, allowed)}",
+                                f"one of {', '.join(allowed)}")
+    repeated = sorted({p for p in given if given.count(p) > 1 and p not in PERIOD_PARTS})
+    if repeated:
+        raise LayoutProblem(f"{where}: {', '.join(repeated)} given by more than one header row or label column",
+                            "each dimension once")
+    parts = [p for p in given if p in PERIOD_PARTS]
+    ways = ["period" in given, bool(parts), "period" in recipe]
+    if sum(ways) != 1:
+        raise LayoutProblem(f"{where}: the period must come from one place: a header row or label column giving "
+                            "`period`, rows or columns giving its parts (year, month, quarter, half), or `period:` for "
+                            "the whole table", "one of these")
+    if "year" in recipe and "year" in parts:
+        raise LayoutProblem(f"{where}: the year is given twice: by `year:` and by the table", "one of them")
+    if "geo" in given and "place" in recipe:
+        raise LayoutProblem(f"{where}: the place is given twice: by `place:` and by the table", "one of them")
     for pattern in recipe.get("skip", []):
         try:
             re.compile(pattern)
         except re.error as exc:
             raise LayoutProblem(f"{where}: skip: {pattern!r} is not a regular expression ({exc})",
                                 "a pattern such as '^المصدر'") from None
-    if "period" not in recipe["columns"]:
-        raise LayoutProblem(f"{where}: no header row gives the period", "period among `columns`")
     if ("source" in recipe) == ("sources" in recipe):
         raise LayoutProblem(f"{where}: say the source once: `source`, or `sources` by period", "source or sources")
+    if "period" in recipe:
+        try:
+            parse_period(recipe["period"])
+        except ValueError as exc:
+            raise LayoutProblem(f"{where}: period: {recipe['period']!r} {exc}", "a period such as 2023 or 2024-Q1") from None
     return recipe
 
 
@@ -114,7 +166,14 @@ def _shaped(path: Path) -> dict:
     return {"layout": "table", **recipe}
 
 
-def _text(value) -> str:
+def as_printed(value):
+    """A cell's value as a reader of the table sees it: a whole number stored as a float
+    (every number, in some formats) is that whole number."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def text_of(value) -> str:
+    """A cell as the words printed in it (a whole number without its ".0")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -122,103 +181,384 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-class _Sheet:
-    """A worksheet's values with merged cells filled in (every cell a merge spans reads as
-    its top-left cell), and formulas whose values were never saved found out."""
+# -- what was printed ----------------------------------------------------------------------------
 
-    def __init__(self, values_ws, formulas_ws):
-        self.title = values_ws.title
-        self.ws, self.formulas = values_ws, formulas_ws
-        self.merged = {}
-        for block in values_ws.merged_cells.ranges:
+def printed_sheets(path: Path, pattern: str, recipe: dict, open_sheets=open_workbook) -> list[Sheet]:
+    """The sheets a recipe reads: those its pattern matches, hidden ones as `hidden:` says (an
+    error naming them by default), and more than one only when `every_sheet` says so."""
+    book = open_sheets(path)
+    names = [n for n in book.sheet_names if fnmatch.fnmatchcase(n, pattern)]
+    if not names:
+        raise LayoutProblem(f"no sheet matches {pattern!r} (found {book.sheet_names}){closest(pattern, book.sheet_names)}",
+                            "the sheet the recipe names (its `sheet:`)")
+    sheets = [book.sheet(n) for n in names]
+    policy = recipe.get("hidden", "refuse")
+    hidden = [s.name for s in sheets if s.hidden]
+    if hidden and policy == "refuse":
+        raise LayoutProblem(f"the sheet(s) {hidden} match {pattern!r} but are hidden: nobody reading the workbook sees "
+                            "them", "`hidden: skip` in the recipe to leave them out (or `hidden: read` if they are meant)",
+                            hidden[0])
+    if policy == "skip":
+        sheets = [s for s in sheets if not s.hidden]
+    if len(sheets) > 1 and not recipe.get("every_sheet"):
+        raise LayoutProblem(f"{pattern!r} matches {len(sheets)} sheets ({[s.name for s in sheets]}): they would be read "
+                            "as one table", "a pattern matching one sheet, or `every_sheet: true` if every one is meant",
+                            sheets[0].name)
+    return sheets
+
+
+@dataclass
+class _Printed:
+    """A sheet as printed: merged labels spread over the cells they span (header rows and label
+    columns only), hidden rows and columns left out or refused as the recipe says."""
+    sheet: Sheet
+    policy: str
+    body_from: int               # the first row of the body (after the header rows)
+    label_cols: frozenset[int]
+    spans: dict = field(default_factory=dict)      # (row, col) -> the top-left of its merged range
+
+    def __post_init__(self):
+        for block in self.sheet.merged:
             top = (block.min_row, block.min_col)
             for r in range(block.min_row, block.max_row + 1):
                 for c in range(block.min_col, block.max_col + 1):
-                    self.merged[(r, c)] = top
+                    self.spans[(r, c)] = top
 
-    def value(self, row: int, col: int):
-        r, c = self.merged.get((row, col), (row, col))
-        value = self.ws.cell(row=r, column=c).value
-        written = self.formulas.cell(row=r, column=c).value
-        if value is None and isinstance(written, str) and written.startswith("="):
-            raise LayoutProblem("a formula with no saved value, which reads as an empty cell",
-                                "the figure itself, or the file opened and saved once in Excel or LibreOffice",
-                                self.title, r, get_column_letter(c), written)
-        return value
+    def label(self, row: int, col: int) -> str:
+        """A header or label cell's words (a merged label reads in every cell it spans)."""
+        r, c = self.spans.get((row, col), (row, col))
+        return text_of(self._value(r, c))
+
+    def figure(self, row: int, col: int):
+        """A body cell: what it holds; a merged range there is an error naming it."""
+        top = self.spans.get((row, col))
+        if top is not None and col not in self.label_cols:
+            block = next(b for b in self.sheet.merged if (b.min_row, b.min_col) == top)
+            raise LayoutProblem(f"a merged cell in the body of the table ({_letter(block.min_col)}{block.min_row}:"
+                                f"{_letter(block.max_col)}{block.max_row}): its figure would be read once, its other "
+                                "cells as empty", "each figure in a cell of its own (the merge undone)", self.sheet.name,
+                                top[0], _letter(top[1]), self._value(*top))
+        return self._value(row, col)
+
+    def cell(self, row: int, col: int):
+        """What a cell holds, as printed (no merged label spread)."""
+        return self._value(row, col)
+
+    def _value(self, row: int, col: int):
+        try:
+            return as_printed(self.sheet.value(row, col))
+        except SheetProblem as p:
+            raise LayoutProblem(p.message, p.expected, p.sheet, p.row, p.column, p.value) from None
+
+    def kept(self, index: int, hidden: frozenset[int], what: str, filled) -> bool:
+        """Whether a row or column is read: a hidden one that holds anything is refused (an
+        error naming it), left out or read, as the recipe's `hidden:` says."""
+        if index not in hidden or self.policy == "read":
+            return True
+        if self.policy == "skip" or not filled():
+            return False
+        where = {"row": index} if what == "row" else {"column": _letter(index)}
+        raise LayoutProblem(f"a hidden {what} holds figures: nobody reading the table sees it",
+                            "`hidden: skip` in the recipe to leave hidden rows and columns out (or `hidden: read`)",
+                            self.sheet.name, **where)
 
 
-def extract_table(path: Path, recipe: dict, cat) -> pd.DataFrame:
-    """The figures of the sheets the recipe names, as records (see etl/extract.py)."""
-    try:
-        values, formulas = load_workbook(path, data_only=True), load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ET.ParseError, zlib.error, EOFError) as exc:
-        raise LayoutProblem(f"not a readable Excel workbook ({type(exc).__name__})",
-                            "an .xlsx workbook saved by Excel or LibreOffice") from None
-    names = [n for n in values.sheetnames if fnmatch.fnmatchcase(n, recipe["sheet"])]
-    if not names:
-        raise LayoutProblem(f"no sheet matches {recipe['sheet']!r} (found {values.sheetnames})",
-                            "the sheet the recipe names")
-    parts = [_sheet_records(_Sheet(values[n], formulas[n]), recipe, cat, path.name) for n in names]
-    return pd.DataFrame([r for part in parts for r in part])
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(col)
 
 
-def _sheet_records(sheet: _Sheet, recipe: dict, cat, file: str) -> list[dict]:
-    ind = cat.indicators[recipe["indicator"]]
-    marks, codes = recipe.get("marks", {}), recipe.get("codes", {})
-    totals = set(recipe.get("totals", []))
-    skip = [re.compile(p) for p in recipe.get("skip", [])]
-    label_col = column_index_from_string(recipe.get("label_column", "A"))
-    last_header = max(recipe["header_rows"])
-    width = sheet.ws.max_column
-    # What every column gives, from the header rows.
-    heads: dict[int, dict] = {}
-    for col in range(1, width + 1):
-        if col == label_col:
-            continue
-        head, status = {}, None
-        for row, part in zip(recipe["header_rows"], recipe["columns"]):
-            label = _text(sheet.value(row, col))
+def _column_index(letter: str) -> int:
+    from openpyxl.utils import column_index_from_string
+    return column_index_from_string(letter)
+
+
+# -- the dimensions a header cell or a label gives ---------------------------------------------------
+
+class _Axis:
+    """What the header rows (or the label columns) give, read cell by cell into coordinates:
+    the period (whole, or its parts), the place, the indicator, a breakdown's member, or
+    nothing for a label that means the total of its dimension."""
+
+    def __init__(self, parts: list[str], recipe: dict, cat, marks: dict):
+        self.parts, self.recipe, self.cat, self.marks = parts, recipe, cat, marks
+        self.totals = {plain_words(t) for t in recipe.get("totals", [])}
+        self.indicators = _indicator_names(cat)
+
+    def read(self, labels: list[str]) -> dict:
+        """The coordinates the labels give (one label per part, in order): {"period": a whole
+        Period, "parts": [PeriodPart…] when only parts are printed, "status": a mark's,
+        "totals": the dimensions whose total the labels give, <dim>: value}. ValueError (for
+        the caller to place) naming what cannot be read."""
+        out: dict = {"status": None, "totals": set(), "parts": []}
+        for part, label in zip(self.parts, labels):
+            if part in ("period", *PERIOD_PARTS):
+                label, status = mark_of(label, self.marks)
+                out["status"] = out["status"] or status
+            words = plain_words(label)
+            if words in self.totals:
+                out["totals"].add(part)
+                if part not in ("period", *PERIOD_PARTS):
+                    out[part] = None
+                continue
+            if words in total_words():
+                raise ValueError(f"reads as a total: add {label!r} to the recipe's `totals:` (the total of the "
+                                 f"{part} it stands in)")
             if part == "period":
-                label, status = mark_of(label, marks)
-            head[part] = None if label in totals else label
-        if head.get("period"):
-            heads[col] = {**head, "status": status}
-    records = []
-    for row in range(last_header + 1, sheet.ws.max_row + 1):
-        label = _text(sheet.value(row, label_col))
-        cells = {col: sheet.value(row, col) for col in range(1, width + 1) if col != label_col}
-        filled = {col: v for col, v in cells.items() if _text(v)}
-        if not label and not filled:
-            continue
-        if label and any(p.search(label) for p in skip):
-            continue                    # a note under the table (المصدر: …, * بيانات أولية)
-        if not label:
-            col = min(filled)
-            raise LayoutProblem("a figure in a row with no label", "a label in the recipe's label column",
-                                sheet.title, row, get_column_letter(col), filled[col])
-        for col, value in filled.items():
-            head = heads.get(col)
-            if head is None:
-                raise LayoutProblem("a figure under a column with no header", "a header naming the column",
-                                    sheet.title, row, get_column_letter(col), value)
-            written = _text(value)
-            status = head["status"]
-            if written in codes:
-                value, status = "", codes[written]
-            elif isinstance(value, str):
-                value, cell_status = mark_of(written, marks)
-                status = cell_status or status
-            record = {"source_file": file, "source_sheet": sheet.title, "source_row": row,
-                      "source_column": get_column_letter(col), "indicator_id": recipe["indicator"],
-                      "period": head["period"], "unit": recipe.get("unit"), "value": value, "status": status,
-                      "source_id": recipe.get("source") or recipe["sources"].get(head["period"]),
-                      "scale": recipe.get("scale"), "written": written}
-            record.update({part: text for part, text in head.items() if part not in ("period", "status")})
-            row_value = None if label in totals else label
-            if recipe["rows"] == "geo":
-                record["geo"] = row_value or ind["country"]
+                out["period"] = parse_period(label, year=self.recipe.get("year"))
+            elif part in PERIOD_PARTS:
+                if label:
+                    out["parts"].append(period_part(label))
+            elif part == "indicator":
+                found = self.indicators.get(words)
+                if found is None:
+                    raise ValueError(f"is not an indicator of the catalogue{closest(label, self.indicators)}")
+                out["indicator"] = found
             else:
-                record[recipe["rows"]] = row_value
-                record["geo"] = recipe.get("place") or ind["country"]
-            records.append(record)
-    return records
+                out[part] = label
+        if {"year", "period"} & out["totals"]:
+            raise ValueError("is a total across years, which is not a figure of one period: leave it out "
+                             "(`skip_columns:` in the recipe, or `skip:` for a row)")
+        return out
+
+    def composed(self, coords: dict) -> dict:
+        """The coordinates with their period parts composed into the period (a year over a
+        month), when these labels print all of it."""
+        if not coords["parts"] or "period" in coords:
+            return coords
+        parts = coords.pop("parts")
+        coords["period"] = compose(_with_year(parts, self.recipe))
+        coords["parts"] = []
+        return coords
+
+
+def _with_year(parts: list, recipe: dict) -> list:
+    """The period parts, with the recipe's `year:` first when it gives the year."""
+    return [PeriodPart("year", None, int(recipe["year"])), *parts] if "year" in recipe else parts
+
+
+def _indicator_names(cat) -> dict[str, str]:
+    """The words that name an indicator in a table: its id and its Arabic and English names."""
+    names = {}
+    for key, ind in cat.indicators.items():
+        for name in (key, ind["name"]["ar"], ind["name"]["en"], *ind.get("aliases", [])):
+            names[plain_words(name)] = key
+    return names
+
+
+# -- reading a table -------------------------------------------------------------------------------
+
+def extract_table(path: Path, recipe: dict, cat, open_sheets=open_workbook) -> tuple[pd.DataFrame, list[LayoutProblem]]:
+    """The figures of the sheets the recipe names, as records (see etl/extract.py), and every
+    problem found (one per cell or label: etl/extract.py groups them by cause)."""
+    records, problems = [], []
+    for sheet in printed_sheets(path, recipe["sheet"], recipe, open_sheets):
+        found, wrong = _TableReader(sheet, recipe, cat, path.name).read()
+        records += found
+        problems += wrong
+    return pd.DataFrame(records), problems
+
+
+class _TableReader:
+    """One sheet of a `layout: table` recipe: its columns' coordinates from the header rows, its
+    rows' from the label columns, and a record for every figure where they cross."""
+
+    def __init__(self, sheet: Sheet, recipe: dict, cat, file: str):
+        self.recipe, self.cat, self.file = recipe, cat, file
+        self.label_cols = [_column_index(c) for c in recipe["label_columns"]]
+        self.header_rows = list(recipe["header_rows"])
+        self.printed = _Printed(sheet, recipe.get("hidden", "refuse"), max(self.header_rows) + 1,
+                                frozenset(self.label_cols))
+        self.sheet = sheet
+        self.marks = recipe.get("marks", {"*": "provisional"})
+        self.codes = {plain_words(k): v for k, v in recipe.get("codes", {}).items()}
+        self.statuses = status_words(recipe.get("statuses"))
+        self.skip = [re.compile(p) for p in recipe.get("skip", [])]
+        # a period whose parts are printed some across and some down is composed cell by cell
+        self.split_period = all(any(p in PERIOD_PARTS for p in recipe[axis]) for axis in ("columns", "rows"))
+        self.problems: list[LayoutProblem] = []
+
+    def problem(self, message, expected, row=None, col=None, value=None):
+        self.problems.append(LayoutProblem(message, expected, self.sheet.name, row,
+                                           _letter(col) if col else None, value))
+
+    def read(self) -> tuple[list[dict], list[LayoutProblem]]:
+        try:
+            columns = self._columns()
+            rows = self._rows()
+            records = self._cells(columns, rows)
+        except LayoutProblem as p:
+            return [], [*self.problems, p]
+        records = self._totals_checked(records)
+        return records, self.problems
+
+    # what each column is
+    def _columns(self) -> dict[int, dict]:
+        axis = _Axis(self.recipe["columns"], self.recipe, self.cat, self.marks)
+        skipped = {plain_words(s) for s in self.recipe.get("skip_columns", [])}
+        out = {}
+        for col in range(1, self.sheet.n_cols + 1):
+            if col in self.label_cols:
+                continue
+            labels = [self.printed.label(r, col) for r in self.header_rows]
+            body = lambda c=col: any(text_of(self.printed.cell(r, c)) for r in range(self.printed.body_from,
+                                                                                   self.sheet.n_rows + 1))
+            if not self.printed.kept(col, self.sheet.hidden_cols, "column", body):
+                continue
+            if _letter(col) in self.recipe.get("skip_columns", []) or any(plain_words(x) in skipped for x in labels if x):
+                continue
+            if not any(labels):
+                if body():
+                    first = next(r for r in range(self.printed.body_from, self.sheet.n_rows + 1)
+                                 if text_of(self.printed.cell(r, col)))
+                    self.problem("a figure under a column with no header", "a header naming the column, or the column "
+                                 "left out (`skip_columns:` in the recipe)", first, col, self.printed.cell(first, col))
+                continue
+            try:
+                coords = axis.read(labels)
+                out[col] = coords if self.split_period else axis.composed(coords)
+            except ValueError as exc:
+                row = next((r for r, x in zip(self.header_rows, labels) if x), self.header_rows[0])
+                self.problem(f"the header {exc}", _expected(self.recipe["columns"]), row, col,
+                             " / ".join(x for x in labels if x))
+        return out
+
+    # what each row is
+    def _rows(self) -> dict[int, dict]:
+        axis = _Axis(self.recipe["rows"], self.recipe, self.cat, self.marks)
+        out = {}
+        for row in range(self.printed.body_from, self.sheet.n_rows + 1):
+            labels = [self.printed.label(row, c) for c in self.label_cols]
+            filled = lambda r=row: any(text_of(self.printed.cell(r, c)) for c in range(1, self.sheet.n_cols + 1)
+                                       if c not in self.label_cols)
+            if not self.printed.kept(row, self.sheet.hidden_rows, "row", filled):
+                continue
+            if labels[0] and any(p.search(labels[0]) for p in self.skip):
+                continue                    # a note under the table (المصدر: …, * بيانات أولية)
+            if not any(labels):
+                if filled():
+                    col = next(c for c in range(1, self.sheet.n_cols + 1) if c not in self.label_cols
+                               and text_of(self.printed.cell(row, c)))
+                    self.problem("a figure in a row with no label", "a label in the recipe's label column",
+                                 row, col, self.printed.cell(row, col))
+                continue
+            try:
+                coords = axis.read(labels)
+                out[row] = coords if self.split_period else axis.composed(coords)
+            except ValueError as exc:
+                col = self.label_cols[next((n for n, x in enumerate(labels) if x), 0)]
+                self.problem(f"the row label {exc}", _expected(self.recipe["rows"]), row, col,
+                             " / ".join(x for x in labels if x))
+        return out
+
+    # a record where they cross
+    def _cells(self, columns: dict[int, dict], rows: dict[int, dict]) -> list[dict]:
+        records = []
+        for row, down in rows.items():
+            for col, across in columns.items():
+                value = self.printed.figure(row, col)
+                written = text_of(value)
+                if not written:
+                    continue
+                try:
+                    records.append(self._record(row, col, value, written, across, down))
+                except ValueError as exc:
+                    self.problem(str(exc), "a period the header rows and the recipe give together", row, col, written)
+        return records
+
+    def _record(self, row: int, col: int, value, written: str, across: dict, down: dict) -> dict:
+        recipe, cat = self.recipe, self.cat
+        period = across.get("period") or down.get("period")
+        if period is None:
+            parts = [*across["parts"], *down["parts"]]
+            period = compose(_with_year(parts, recipe)) if parts else parse_period(recipe["period"])
+        coords = {k: v for k, v in {**across, **down}.items() if k not in ("status", "totals", "parts", "period")}
+        indicator = coords.pop("indicator", recipe.get("indicator"))
+        status = across["status"] or down["status"]
+        code = self.codes.get(plain_words(written))
+        if code is not None:
+            value, status = "", code
+        elif isinstance(value, str):
+            value, cell_status = mark_of(written, self.marks)
+            status = cell_status or status
+        ind = cat.indicators[indicator]
+        return {"source_file": self.file, "source_sheet": self.sheet.name, "source_row": row,
+                "source_column": _letter(col), "indicator_id": indicator, "period": period.label,
+                "unit": recipe.get("unit"), "value": value, "status": status,
+                "source_id": recipe.get("source") or recipe["sources"].get(period.label),
+                "scale": recipe.get("scale"), "written": written,
+                **coords, "geo": coords.get("geo") or recipe.get("place") or ind["country"],
+                "_totals": across["totals"] | down["totals"], "_period": period}
+
+    # totals printed beside their parts
+    def _totals_checked(self, records: list[dict]) -> list[dict]:
+        """A total printed beside its parts (a row of the country under its governorates, a
+        column of the year beside its months, a breakdown's total beside its members) must be
+        their sum: an error on the total's cell with both figures, unless `check_totals:
+        false`. A year's total beside its months is their sum only for a flow; beside a stock's
+        (counted on a day) it must be left out by the recipe."""
+        out = []
+        for rec in records:
+            of_period = rec["_totals"] & set(PERIOD_PARTS)
+            if of_period:
+                if self.cat.indicators[rec["indicator_id"]]["measure"] != "flow":
+                    self.problem(f"a total of {'/'.join(sorted(of_period))}s for a stock ({rec['indicator_id']} is "
+                                 "counted on a day), which is not the sum of its parts", "the total left out "
+                                 "(`skip_columns:` or `skip:` in the recipe)", rec["source_row"],
+                                 _column_index(rec["source_column"]), rec["written"])
+                    continue
+                rec["period"] = str(rec["_period"].end.year)   # the months' year, as a whole
+            out.append(rec)
+        if self.recipe.get("check_totals", True):
+            for dim in sorted({d for rec in out for d in rec["_totals"]}):
+                self._check_sums(out, dim)
+        for rec in out:
+            del rec["_totals"], rec["_period"]
+        return out
+
+    def _check_sums(self, records: list[dict], dim: str) -> None:
+        """Each total of `dim` against the figures printed beside it that differ from it in
+        `dim` alone (the same indicator, place, period and other breakdowns; for a total of
+        months, the same year)."""
+        def key(rec: dict) -> tuple:
+            when = rec["_period"].end.year if dim in PERIOD_PARTS else rec["period"]
+            return (rec["indicator_id"], when, *(rec.get(d) for d in ("geo", *self.cat.dimensions) if d != dim))
+        totals = {key(r): r for r in records if dim in r["_totals"]}
+        parts: dict[tuple, list[dict]] = {}
+        for rec in records:
+            if dim not in rec["_totals"] and key(rec) in totals:
+                parts.setdefault(key(rec), []).append(rec)
+        scale = float(self.recipe.get("scale") or 1)
+        for k, beside in parts.items():
+            total = totals[k]
+            whole, values = _number(total), [_number(p) for p in beside]
+            if whole is None or None in values:
+                continue          # a code or an unreadable cell: the validator says which
+            added = sum(values)
+            # a table in thousands rounds each figure: half a unit each way, per figure
+            tolerance = 0.5 * len(beside) if "scale" in self.recipe else 1e-9
+            if abs(added - whole) > tolerance:
+                self.problem(f"the total {whole * scale:,.10g} is not the sum of the {len(beside)} figures it totals "
+                             f"beside it ({added * scale:,.10g})", "a total that is the sum of its parts (or "
+                             "`check_totals: false` in the recipe when the table's totals are not sums)",
+                             total["source_row"], _column_index(total["source_column"]), total["written"])
+
+
+def _number(record: dict) -> float | None:
+    try:
+        return parse_figure(record["value"]).value
+    except ValueError:
+        return None
+
+
+def _expected(parts: list[str]) -> str:
+    words = {"period": "a period such as 2023, 2024-Q1 or يناير 2024", "year": "a year such as 2024",
+             "month": "a month such as يناير, كانون الثاني or January", "quarter": "a quarter such as الربع الأول or Q1",
+             "half": "a half-year such as النصف الأول or H1", "geo": "a place of the catalogue",
+             "indicator": "an indicator of the catalogue (its id or name)"}
+    return "; ".join(words.get(p, f"a member of {p}") for p in dict.fromkeys(parts)) + \
+        ", or a label of the recipe's `totals:`"
+
+
+__all__ = ["BUILTIN", "FIELDS", "LayoutProblem", "SUFFIX", "TOTAL_WORDS", "builtin_recipes", "closest",
+           "extract_table", "printed_sheets", "read_recipe", "recipe_path", "text_of"]

@@ -24,8 +24,8 @@ class Issue:
     column: str | None = None
     value: object = None
     severity: str = ERROR
-    count: int = 1                  # rows with this same cause, this one included
-    more_rows: tuple = ()           # the next few of them
+    count: int = 1                  # rows (or cells) with this same cause, this one included
+    more_rows: tuple = ()           # the next few of them: row numbers, or cells such as "C4"
 
     MORE_ROWS = 5
 
@@ -48,7 +48,8 @@ class Issue:
             text += f" (expected {self.expected})"
         if self.count > 1:
             shown = ", ".join(map(str, self.more_rows)) + (", …" if self.count - 1 > len(self.more_rows) else "")
-            text += f"; {self.count - 1:,} more row(s) like it: {shown}"
+            what = "row(s)" if all(isinstance(r, int) for r in self.more_rows) else "cell(s)"
+            text += f"; {self.count - 1:,} more {what} like it: {shown}"
         return text
 
 

@@ -326,7 +326,7 @@ def cut_workbook(raw):
             data = zin.read(info.filename)
             zout.writestr(info, data[:len(data) // 2] if info.filename == "xl/worksheets/sheet1.xml" else data)
     cut.replace(whole)
-    return at(NAT)
+    return at(NAT, sheet="data")
 
 
 def formula_without_a_saved_value(raw):
@@ -421,8 +421,10 @@ CASES = [
     Case("header-only-csv", "a CSV with a header and no rows", header_only_csv, "the file has no figures"),
     Case("empty-xlsx", "a 0-byte .xlsx", empty_xlsx, "the file is empty"),
     Case("empty-data-sheet", "a workbook whose data sheet is empty", xlsx_with_an_empty_data_sheet, "the sheet is empty"),
-    Case("wrong-sheet", "the data sheet renamed", wrong_sheet_name, "no sheet named 'data' (found ['Sheet1', 'sources'])"),
-    Case("not-excel", "a CSV saved under the .xlsx name", not_excel_named_xlsx, "not an Excel workbook", via_subprocess=True),
+    Case("wrong-sheet", "the data sheet renamed", wrong_sheet_name,
+         "no recipe reads this workbook: it has no sheet 'data' of the built-in layouts (its sheets: ['Sheet1', 'sources'])"),
+    Case("not-excel", "a CSV saved under the .xlsx name", not_excel_named_xlsx, "not a readable Excel workbook",
+         via_subprocess=True),
     Case("mixed-digits", "Arabic-Indic and Latin digits in one number", mixed_digits, "mixes Arabic-Indic and Latin digits"),
     Case("huge-value", "a 10^15 value", value_of_10_to_the_15, "larger than the plausible maximum"),
     Case("wrong-unit", "rials for a count of children", wrong_unit, "wrong unit for this indicator"),

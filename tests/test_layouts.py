@@ -171,7 +171,8 @@ def test_the_same_figures_as_the_table_reshaped_by_hand(yearbook):
     (lambda r, wb: r.replace('skip: ["^المصدر"', 'skip: ["^(المصدر"'),
      "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: skip: '^(المصدر' is not a regular expression"),
     (lambda r, wb: r.replace("rows: geo", "rows: period"),
-     "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: rows give places or a breakdown"),
+     "ERROR: om_yearbook_2023.xlsx: the layout recipe om_yearbook_2023.layout.yaml: period given by more than one "
+     "header row or label column"),
     (lambda r, wb: r + "scale: 1.0e+300\n",
      "ERROR: om_yearbook_2023.xlsx, sheet 'جدول 3-1', row 6, column 'B': value 1000: the figure times the table's scale "
      "is larger than the plausible maximum"),
