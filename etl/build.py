@@ -20,6 +20,7 @@ from contract.project import default as default_project
 
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file
+from .layouts import recipe_path
 from .load import write_outputs
 from .raw_folder import source_files
 from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
@@ -178,14 +179,18 @@ def missing_files(cat: Catalogue, paths: list[Path], refused: set[str] = frozens
 
 
 def _build_info(paths: list[Path], catalogue: Path) -> dict:
-    """Identify the build by the bytes that went into it: catalogue, source files and the
-    code that read and wrote them (etl/ and contract/). Readers key caches and ETags on it, so equal inputs may share
-    cached answers while any change to inputs or code invalidates them."""
+    """Identify the build by the bytes that went into it: catalogue, source files and their
+    layout recipes, and the code that read and wrote them (etl/ with its recipes and schemas,
+    and contract/). Readers key caches and ETags on it, so equal inputs may share cached
+    answers while any change to inputs or code invalidates them (a recipe read otherwise gives
+    other figures from the same file)."""
     digest = hashlib.sha256(catalogue.read_bytes())
-    for code in sorted([*Path(__file__).parent.glob("*.py"), *(CODE / "contract").glob("*.py")]):
+    software = [*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*/*.yaml"),
+                *Path(__file__).parent.glob("*/*.json"), *(CODE / "contract").glob("*.py")]
+    for code in sorted(software):
         digest.update(code.read_bytes())
     files = {}
-    for path in paths:
+    for path in [*paths, *(r for r in map(recipe_path, paths) if r.is_file())]:
         data = path.read_bytes()
         files[path.name] = hashlib.sha256(data).hexdigest()
         digest.update(path.name.encode() + data)

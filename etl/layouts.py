@@ -27,13 +27,15 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import functools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from .checked_yaml import YamlFileError, read_checked
+from .checked_yaml import SCHEMAS, YamlFileError, read_checked
 from .normalise import PeriodPart, compose, mark_of, parse_figure, parse_period, period_part
 from .sheets import Sheet, SheetProblem, open_workbook
 from .words import plain_words, status_words, total_words
@@ -158,12 +160,21 @@ def _checked_table(recipe: dict, cat, where: str) -> dict:
 
 
 def _shaped(path: Path) -> dict:
-    """The recipe checked against layout.schema.json, with its layout named (table by default)."""
+    """The recipe checked against layout.schema.json, with its layout named (table by default);
+    a key it does not know gets the closest one it does."""
     try:
         recipe = read_checked(path, "layout.schema.json")
     except YamlFileError as exc:
-        raise LayoutProblem(f"the layout recipe {path.name}: {exc}", "a recipe as layout.schema.json describes") from None
+        text = re.sub(r"\('([^']+)' was unexpected\)", lambda m: f"({m.group(1)!r} was unexpected"
+                      f"{closest(m.group(1), _recipe_keys()).replace(' (', '; ').replace('?)', '?')})", str(exc))
+        raise LayoutProblem(f"the layout recipe {path.name}: {text}",
+                            "" if "(expected" in text else "a recipe as layout.schema.json describes") from None
     return {"layout": "table", **recipe}
+
+
+@functools.cache
+def _recipe_keys() -> tuple[str, ...]:
+    return tuple(json.loads((SCHEMAS / "layout.schema.json").read_text(encoding="utf-8"))["properties"])
 
 
 def as_printed(value):

@@ -456,3 +456,18 @@ def test_a_mistyped_indicator_in_a_recipe_gets_the_closest_name(project):
     _yearbook(root, govs)
     _recipe(root, YEARBOOK.replace("om_test_cases", "om_test_case"))
     assert any("unknown indicator 'om_test_case' (did you mean 'om_test_cases'?)" in e for e in _errors(_build(root)))
+
+
+def test_a_recipe_changed_alone_is_another_build(project):
+    """The build id (which every cache and ETag keys on) takes in the recipes as well as the files."""
+    root, govs = project
+    _yearbook(root, govs)
+    _recipe(root, YEARBOOK)
+    assert _build(root).ok
+    first = duckdb.connect(str(root / "out" / "indicators.duckdb"), read_only=True).execute(
+        "SELECT build_id, files FROM build_info").fetchone()
+    _recipe(root, YEARBOOK + "# a comment\n")
+    assert _build(root).ok
+    second = duckdb.connect(str(root / "out" / "indicators.duckdb"), read_only=True).execute(
+        "SELECT build_id FROM build_info").fetchone()[0]
+    assert second != first[0] and "table.layout.yaml" in first[1]
