@@ -471,3 +471,60 @@ def test_a_recipe_changed_alone_is_another_build(project):
     second = duckdb.connect(str(root / "out" / "indicators.duckdb"), read_only=True).execute(
         "SELECT build_id FROM build_info").fetchone()[0]
     assert second != first[0] and "table.layout.yaml" in first[1]
+
+
+def _xls_twin(xlsx, xls) -> None:
+    """The same sheets, cells and merged ranges written as a legacy .xls (Excel 97-2003)."""
+    import xlwt
+    wb = openpyxl.load_workbook(xlsx)
+    book = xlwt.Workbook(encoding="utf-8")
+    for ws in wb.worksheets:
+        sheet = book.add_sheet(ws.title)
+        merged = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        covered = {(row, col) for r in ws.merged_cells.ranges for row in range(r.min_row, r.max_row + 1)
+                   for col in range(r.min_col, r.max_col + 1)}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                if (cell.row, cell.column) in merged:
+                    r = merged[(cell.row, cell.column)]
+                    sheet.write_merge(r.min_row - 1, r.max_row - 1, r.min_col - 1, r.max_col - 1, cell.value)
+                elif (cell.row, cell.column) not in covered:
+                    sheet.write(cell.row - 1, cell.column - 1, cell.value)
+    book.save(str(xls))
+
+
+def test_a_legacy_xls_twin_gives_the_same_figures_and_cells(project, paths):
+    root, govs = project
+    _yearbook(root, govs)
+    _recipe(root, YEARBOOK)
+    assert _build(root).ok
+    columns = ("geo_code", "period", "sex", "value", "status", "source_sheet", "source_row", "source_column")
+    from_xlsx = _rows(root, "om_test_cases", *columns)
+    _xls_twin(root / "raw" / "table.xlsx", root / "raw" / "table.xls")
+    (root / "raw" / "table.xlsx").unlink()
+    _catalogue(root, paths, "table.xls")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_cases", *columns) == from_xlsx and len(from_xlsx) == 3 * (len(govs) + 1)
+
+
+def test_an_ods_twin_gives_the_same_figures_and_cells(project, paths):
+    from etl.sheets import CellRange
+    from tests.test_sheets import write_ods
+    root, govs = project
+    _yearbook(root, govs)
+    _recipe(root, YEARBOOK)
+    assert _build(root).ok
+    columns = ("geo_code", "period", "sex", "value", "status", "source_sheet", "source_row", "source_column")
+    from_xlsx = _rows(root, "om_test_cases", *columns)
+    ws = openpyxl.load_workbook(root / "raw" / "table.xlsx").active
+    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    merged = tuple(CellRange(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges)
+    write_ods(root / "raw" / "table.ods", {ws.title: (cells, "visible", merged, set(), set())})
+    (root / "raw" / "table.xlsx").unlink()
+    _catalogue(root, paths, "table.ods")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_cases", *columns) == from_xlsx
