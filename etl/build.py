@@ -108,7 +108,7 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     paths, folder = source_files(raw_dir) if raw_dir.is_dir() else ([], [])
     result.issues += folder
     if not paths:
-        result.issues.append(Issue(str(raw_dir), "no .csv or .xlsx source files found", "the folder of raw source files"))
+        result.issues.append(Issue(str(raw_dir), "no source files found (.csv, .xlsx, .xls or .ods)", "the folder of raw source files"))
         return result
     result.files = len(paths)
     refused = {i.file for i in errors(folder)}   # in the folder, but refused: not "missing" too

@@ -98,7 +98,7 @@ def test_build_with_a_broken_catalogue_names_the_entry_and_keeps_the_database(pa
 def test_build_from_an_empty_folder_fails(tmp_path, paths, capfd):
     (tmp_path / "raw").mkdir()
     assert spi(["build", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) == 1
-    assert "no .csv or .xlsx source files found" in capfd.readouterr().err
+    assert "no source files found (.csv, .xlsx, .xls or .ods)" in capfd.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

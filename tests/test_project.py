@@ -200,7 +200,7 @@ def test_the_checkouts_spi_works_on_the_project_it_runs_in(paths, tmp_path, monk
     assert done.returncode == 0, done.stderr
     done = run(paths.spi, "build", cwd=root)
     assert done.returncode == 1
-    assert "no .csv or .xlsx source files found" in done.stderr
+    assert "no source files found (.csv, .xlsx, .xls or .ods)" in done.stderr
     (root / "data" / "raw" / "om_figures.csv").write_text(FIGURES, encoding="utf-8")
     done = run(paths.spi, "validate", "om_figures.csv", cwd=root / "data" / "raw")   # from a folder below the root
     assert done.returncode == 0, done.stderr
