@@ -232,34 +232,44 @@ def _assemble(name: str, hidden: bool, raw: list[list], merged: list[CellRange],
               formulas: dict, errors: dict, not_computed: bool = False) -> Sheet:
     """The Sheet from one format's facts. raw: rows of values from A1 ('' for empty); merged:
     every merged range; formulas: (row, col) -> formula text; errors: (row, col) -> printed text."""
-    covered = {(r, c) for m in merged for r in range(m.min_row, m.max_row + 1)
-               for c in range(m.min_col, m.max_col + 1) if (r, c) != (m.min_row, m.min_col)}
+    def covered(r: int, c: int) -> bool:         # a merged range's cell other than its top-left
+        return any(m.min_row <= r <= m.max_row and m.min_col <= c <= m.max_col and (r, c) != (m.min_row, m.min_col)
+                   for m in merged)
+    formulas = {rc: f for rc, f in formulas.items() if not covered(*rc)}
+    errors = {rc: e for rc, e in errors.items() if not covered(*rc)}
     n_rows, n_cols = len(raw), len(raw[0]) if raw else 0
     for r, c in (*errors, *formulas):
-        if (r, c) not in covered:
-            n_rows, n_cols = max(n_rows, r), max(n_cols, c)
+        n_rows, n_cols = max(n_rows, r), max(n_cols, c)
     width_gap = n_cols - (len(raw[0]) if raw else 0)
-    values = []
-    for row in raw:
-        values.append([None if v == "" else (_dt.datetime(v.year, v.month, v.day) if type(v) is _dt.date else v)
-                       for v in row] + [None] * width_gap)
-    while len(values) < n_rows:
-        values.append([None] * n_cols)
-    for (r, c), text in errors.items():
-        values[r - 1][c - 1] = text
     merged = tuple(m for m in merged if m.min_row <= n_rows and m.min_col <= n_cols)
-    for r, c in covered:
-        if r <= n_rows and c <= n_cols:
-            values[r - 1][c - 1] = None                        # not printed: the caller decides
+    date, datetime = _dt.date, _dt.datetime
+
+    def clean(row: list) -> list:
+        return [None if v == "" else (datetime(v.year, v.month, v.day) if type(v) is date else v) for v in row]
+    if not (errors or merged or width_gap or n_rows > len(raw)):     # the long table's path: nothing to patch
+        values = [tuple([None if v == "" else (datetime(v.year, v.month, v.day) if type(v) is date else v)
+                         for v in row]) for row in raw]
+    else:
+        values = [clean(row) + [None] * width_gap for row in raw]
+        values += [[None] * n_cols for _ in range(n_rows - len(raw))]
+        for (r, c), text in errors.items():
+            values[r - 1][c - 1] = text
+        for m in merged:                               # not printed: the caller decides (within the used range)
+            for r in range(m.min_row, min(m.max_row, n_rows) + 1):
+                row = values[r - 1]
+                for c in range(m.min_col, min(m.max_col, n_cols) + 1):
+                    if (r, c) != (m.min_row, m.min_col):
+                        row[c - 1] = None
+        values = [tuple(row) for row in values]
     unsaved = {}
     for (r, c), formula in formulas.items():
-        if (r, c) in covered or (r, c) in errors:
+        if (r, c) in errors:
             continue
         if values[r - 1][c - 1] is None:
             unsaved[(r, c)] = (_NO_SAVED_VALUE, formula)
         elif not_computed:
             unsaved[(r, c)] = (_NOT_COMPUTED, formula)
-    return Sheet(name, hidden, [tuple(row) for row in values],
+    return Sheet(name, hidden, values,
                  frozenset(r for r in hidden_rows if 1 <= r <= n_rows),
                  frozenset(c for c in hidden_cols if 1 <= c <= n_cols), merged, unsaved)
 
@@ -289,7 +299,7 @@ _STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # In a sheet's XML: a formula element (<f>…</f>, or with a prefix), a hidden row or column, an error.
-_HAS_FORMULA = re.compile(rb"f>(?<=</f>)|f>(?<=:f>)|f (?<=<f )|f (?<=:f )")
+_HAS_FORMULA = re.compile(rb"f>(?<=</f>)|f>(?<=:f>)|f[\s/](?<=<f[\s/])|f[\s/](?<=:f[\s/])")
 _HAS_HIDDEN = re.compile(rb"hidden\s*=\s*[\"'](?:1|true)[\"']")
 _ERROR_TYPE = re.compile(rb"[\s\"']t\s*=\s*$")
 _CLOSES = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?(\w+)>\s*$")
@@ -352,7 +362,7 @@ class _XlsxReader:
         # The parts every sheet's values depend on must be whole (calamine reads a cut one silently).
         for part in sorted(names):
             if part.startswith(base + "/") and posixpath.basename(part) in ("sharedStrings.xml", "styles.xml"):
-                self._scan(part)
+                self._scan(part, look=False)
 
     def _xml(self, part: str) -> ET.Element:
         try:
@@ -360,19 +370,21 @@ class _XlsxReader:
         except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
             raise _damaged(exc) from None
 
-    def _scan(self, part: str, sheet: str | None = None) -> set[str]:
-        """Stream one XML part: which details it holds (formula, hidden, error), and that it is whole."""
+    def _scan(self, part: str, sheet: str | None = None, look: bool = True) -> set[str]:
+        """Stream one XML part: that it is whole, and (look) which details it holds: formula, hidden, error."""
         found, tail = set(), b""
         try:
             with self.zip.open(part) as f:
                 while chunk := f.read(1 << 20):
                     buf = tail + chunk
+                    tail = buf[-256:]
+                    if not look:
+                        continue
                     for flag, pattern in (("formula", _HAS_FORMULA), ("hidden", _HAS_HIDDEN)):
                         if flag not in found and pattern.search(buf):
                             found.add(flag)
                     if "error" not in found and _has_error_type(buf):
                         found.add("error")
-                    tail = buf[-256:]
         except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, OSError) as exc:
             raise _damaged(exc, sheet) from None
         closing = _CLOSES.search(tail)

@@ -587,3 +587,23 @@ def test_formats_it_cannot_read_as_printed(twins, tmp_path):
             wb.sheet("جدول 3-1")
         assert caught.value.sheet == "جدول 3-1"
         assert wb.sheet("صيغ").value(1, 1) == "الإجمالي"
+
+
+def test_dates_of_a_1904_workbook_and_a_merge_larger_than_the_sheet(tmp_path):
+    """A workbook counting days from 1904 gives the same dates; a merged range reaching far past the
+    used range is kept (its top-left is printed) without filling a million cells."""
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    wb = Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "s"
+    ws["A1"], ws["B1"] = datetime(2024, 3, 1), datetime(1999, 12, 31, 23, 30)
+    ws["A3"] = "ملاحظة"
+    ws.merge_cells("A3:B3")                 # (openpyxl makes an object of every merged cell: widened after)
+    wb.save(tmp_path / "mac.xlsx")
+    rezip(tmp_path / "mac.xlsx", lambda name, data: data.replace(b'ref="A3:B3"', b'ref="A3:Z1000000"'))
+    with open_workbook(tmp_path / "mac.xlsx") as book:
+        sheet = book.sheet("s")
+        assert sheet.rows() == [(datetime(2024, 3, 1), datetime(1999, 12, 31, 23, 30)), (None, None), ("ملاحظة", None)]
+        assert sheet.merged == (CellRange(3, 1, 1000000, 26),)
