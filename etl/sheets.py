@@ -13,7 +13,7 @@ read from the file itself only where that is small and safe:
 | values                      | python-calamine                    | python-calamine             | python-calamine                    |
 | sheet hidden / very hidden  | python-calamine (sheets_metadata)  | python-calamine             | python-calamine, and the table's   |
 |                             |                                    |                             | style (table:display="false")      |
-| merged ranges               | python-calamine                    | python-calamine             | content.xml (number-*-spanned)     |
+| merged ranges               | python-calamine                    | xlrd, and calamine agrees   | content.xml (number-*-spanned)     |
 | hidden rows / columns       | openpyxl, when the sheet XML has   | xlrd (formatting_info)      | content.xml (table:visibility      |
 |                             | a hidden="1"                       |                             | collapse or filter)                |
 | formulas                    | openpyxl, when the sheet XML has   | the sheet's FORMULA records | content.xml (table:formula)        |
@@ -21,7 +21,7 @@ read from the file itself only where that is small and safe:
 | error values (#DIV/0!)      | openpyxl, when the XML has t="e"   | xlrd                        | content.xml (calcext:value-type)   |
 
 Why this split (bench/bench_sheets.py measures it): python-calamine (Rust) reads a 100,000-row
-sheet's values about twenty times faster than openpyxl's read-only mode, but version 0.9.1 gives
+sheet's values about seven times faster than openpyxl's read-only mode, but version 0.9.1 gives
 neither hidden rows and columns nor formulas, reads error cells as empty, gives no merged ranges
 for .ods, and reads an .xlsx sheet whose XML is cut short after its data as if it were whole. So
 an .xlsx sheet's XML is streamed once from the zip (a fraction of calamine's time): it must end
@@ -31,18 +31,23 @@ rows or formulas pays openpyxl's time; a plain one does not.
 
 A formula "with no saved value" is one whose saved value is empty (a program such as openpyxl or
 xlwt wrote the formula and no spreadsheet ever computed it; in an .xls the value a program writes
-is the empty string): it raises SheetProblem naming the cell and the formula, whichever format. An
-.xlsx whose calcPr says fullCalcOnLoad (XlsxWriter and openpyxl write it; Excel and LibreOffice do
-not keep it when they save) holds values its writer put there, not computed ones (XlsxWriter saves
-0 for every formula): its formulas raise too. Values are as the library gives them: int or float
+is the empty string, so a formula computed to "" reads the same and is refused too, as
+etl/extract.py does today): it raises SheetProblem naming the cell and the formula, whichever
+format. An .xlsx whose calcPr says fullCalcOnLoad (XlsxWriter and openpyxl write it, to ask for a
+recalculation when the file is opened; a workbook saved by Excel does not carry it) holds values
+its writer put there, not computed ones (XlsxWriter saves 0 for every formula): its formulas raise
+too. Values are as the library gives them: int or float
 for numbers (an integer-valued float stays a float), str for text, datetime for dates (a date
 alone is a datetime at midnight), bool for booleans, the printed text for an error (#DIV/0!), and
 None for an empty cell; the same cell gives the same value whatever the format.
 
 Rows and columns are 1-based. n_rows and n_cols are the used range: from A1 to the last row and
 column that hold a value (or a formula); hidden_rows and hidden_cols are within it, and so is the
-top-left cell of every range in `merged`. Not read: a row or column made invisible by a zero
-height or width rather than hidden, and .xlsb, .fods, .numbers or CSV (refused, with a sentence).
+top-left cell of every range in `merged`. Refused, each with a sentence: an empty, damaged or cut
+file (a zip, an XML part or a compound file), an encrypted one, one whose content is another kind
+than its name says (an .xls renamed .xlsx, a web page saved as .xls…), a Strict Open XML workbook,
+an Excel 5.0/95 or older .xls, an .ods table inside a cell, and .xlsb, .fods, .numbers or CSV. Not
+read: a row or column made invisible by a zero height or width rather than hidden.
 """
 from __future__ import annotations
 
