@@ -3,7 +3,6 @@ reads the same everywhere: every Sheet field, every cell's value, the coordinate
 and the files that are refused say why (damaged, cut, encrypted, empty, not what their name says)."""
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import struct
