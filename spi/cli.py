@@ -29,7 +29,7 @@ from etl.report import errors, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
 # nginx-config, init) need none.
-NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish")
+NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish", "recipe")
 PROJECT_HELP = ("the project folder, which holds indicators.yaml, data/raw/ and data/releases/ (default: $SPI_PROJECT, "
                 "else the first folder from this one upward that holds an indicators.yaml)")
 
@@ -87,6 +87,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p.add_argument("--raw", type=Path, default=None, help="the raw folder the files join (default: data/raw)")
+    p = sub.add_parser("recipe", help="layout recipes: `spi recipe draft FILE` drafts one for a table as printed")
+    verbs = p.add_subparsers(dest="recipe_command", required=True)
+    p = verbs.add_parser("draft", help="draft the layout recipe of a table as the ministry printed it, with what it "
+                                       "found beside each key, and preview the figures `spi build` would read with it")
+    p.add_argument("file", type=Path, metavar="FILE", help="the workbook or CSV (in data/raw/)")
+    p.add_argument("--sheet", default=None, metavar="NAME",
+                   help="the sheet (default: the only one, else the first not hidden that has figures)")
+    p.add_argument("--indicator", default=None, metavar="ID",
+                   help="the indicator of every figure (default: the one the catalogue or the title names)")
+    p.add_argument("--source", default=None, metavar="ID", help="the source of every figure (default: the only source "
+                                                                 "of the indicator's country)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", dest="draft_out",
+                   help="where to write the draft (default: <FILE without its suffix>.layout.yaml beside it; an "
+                        "existing recipe is never overwritten)")
+    p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
+    p.add_argument("--project", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=PROJECT_HELP)
     p = sub.add_parser("serve", help="run the dashboard and the open data with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -126,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
     run = {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
-           "signing-key": _signing_key, "init": _init}[args.command]
+           "signing-key": _signing_key, "init": _init, "recipe": _recipe}[args.command]
     if args.command not in NEEDS_PROJECT:
         return run(args)
     try:
@@ -341,6 +357,62 @@ def _validate(args) -> int:
         return 1
     _say(f"ok: {passed:,} figures pass every check (with the other files of {args.raw})")
     return 0
+
+
+def _recipe(args) -> int:
+    """`spi recipe draft FILE`: the recipe drafted (etl/draft.py) and written, never over an
+    existing one; then the figures the build would read with it, and its problems."""
+    from etl.draft import DraftRefused, draft, preview, preview_lines, recipe_target
+    name = "spi recipe draft"
+    try:
+        cat = load_catalogue(args.catalogue)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not args.file.is_file():
+        print(f"{name}: no such file: {args.file}", file=sys.stderr)
+        return 1
+    target = recipe_target(args.file, args.draft_out)
+    if target.exists():
+        print(f"{name}: {target} exists: an existing recipe is never overwritten; nothing written (move it aside, or "
+              "write the draft elsewhere with --out FILE)", file=sys.stderr)
+        return 1
+    try:
+        drafted = draft(args.file, cat, args.sheet, args.indicator, args.source)
+    except DraftRefused as exc:
+        print(f"{name}: {exc}; nothing written", file=sys.stderr)
+        return 1
+    text = drafted.text()
+    try:
+        with open(target, "x", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        print(f"{name}: {_problem(exc)}; nothing written", file=sys.stderr)
+        return 1
+    _say(f"wrote {target}: a draft to check against the table, key by key")
+    shown = preview(args.file, text, cat)
+    figures = shown.observations
+    if len(figures):
+        _say(f"the figures `spi build` would read with it (the first {min(len(figures), 20)} of {len(figures):,}):")
+        for line in preview_lines(cat, figures):
+            _say(f"  {line}")
+    _say(f"{shown.records:,} figure(s) read, {len(figures):,} pass every check")
+    if shown.issues:
+        _say("what `spi build` would report:")
+        _say(format_report(shown.issues))
+    if drafted.unplaced:
+        _say("could not place:")
+        for line in drafted.unplaced:
+            _say(f"  {line}")
+    for line in drafted.notes:
+        print(f"note: {line}", file=sys.stderr)
+    if shown.ok and drafted.complete and not drafted.unplaced:
+        _say(f"the draft loads: check each key against the table (its comments say what was found), then run "
+             f"`spi validate {args.file}` and `spi build`")
+        return 0
+    print(f"the draft does not load yet: fix what is listed above in {target} (or give --indicator, --source, "
+          "--sheet), then run `spi validate` on the file", file=sys.stderr)
+    return 1
 
 
 def _publish(args) -> int:
