@@ -528,3 +528,43 @@ def test_an_ods_twin_gives_the_same_figures_and_cells(project, paths):
     result = _build(root)
     assert result.ok, "\n".join(map(str, result.issues))
     assert _rows(root, "om_test_cases", *columns) == from_xlsx
+
+
+def test_two_label_columns_give_two_dimensions_down(project):
+    """A governorate in column B (column A empty but for a title), its sex in C, half-years across."""
+    root, govs = project
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "جدول 7"
+    ws["A1"] = "الحالات حسب المحافظة والنوع"
+    ws["B3"], ws["C3"], ws["D3"], ws["E3"] = "المحافظة", "النوع", "النصف الأول 2024", "النصف الثاني 2024"
+    codes = list(govs)[:2]
+    expected = []
+    for n, code in enumerate(codes):
+        for k, (sex, member) in enumerate((("ذكور", "male"), ("إناث", "female"))):
+            row = 4 + 2 * n + k
+            ws.cell(row=row, column=2, value=govs[code] if k == 0 else None)
+            ws.cell(row=row, column=3, value=sex)
+            for c, half in ((4, "2024-H1"), (5, "2024-H2")):
+                ws.cell(row=row, column=c, value=row * c)
+                expected.append((code, half, member, row * c))
+        ws.merge_cells(start_row=4 + 2 * n, start_column=2, end_row=5 + 2 * n, end_column=2)   # the governorate spans its rows
+    wb.save(root / "raw" / "table.xlsx")
+    _recipe(root, "sheet: جدول 7\nindicator: om_test_cases\nsource: om_mosd_briefing_2024\nheader_rows: [3]\n"
+                  "columns: [period]\nlabel_columns: [B, C]\nrows: [geo, sex]\n")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_cases", "geo_code", "period", "sex", "value") == sorted(expected)
+
+
+def test_a_printed_table_saved_as_csv_reads_through_the_same_recipe(project, paths):
+    root, govs = project
+    code, gov = next(iter(govs.items()))
+    (root / "raw" / "table.csv").write_text(f"المحافظة,2023,2024*\n{gov},10,12\nالمصدر: الوزارة,,\n", encoding="utf-8")
+    _catalogue(root, paths, "table.csv")
+    _recipe(root, "sheet: data\nindicator: om_test_services\nsource: om_mosd_briefing_2024\nheader_rows: [1]\n"
+                  "columns: [period]\nrows: geo\nskip: ['^المصدر']\n")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_services", "geo_code", "period", "value", "status", "source_row", "source_column") == \
+        [(code, "2023", 10, None, 2, "B"), (code, "2024", 12, "provisional", 2, "C")]
