@@ -59,6 +59,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from contract import periods
+import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .catalogue import Catalogue
@@ -1026,7 +1027,13 @@ def preview(path: Path, text: str, cat: Catalogue) -> Preview:
         copy = Path(tmp) / path.name
         shutil.copyfile(path, copy)
         (Path(tmp) / (path.stem + SUFFIX)).write_text(text, encoding="utf-8")
-        records, issues = extract_file(copy, cat)
+        try:
+            records, issues = extract_file(copy, cat)
+        except Exception as exc:      # a fault of the reader: said in a sentence, never a traceback
+            return Preview(0, pd.DataFrame(), [Issue(path.name, f"the reader failed on this recipe "
+                                                     f"({type(exc).__name__}: {exc})", "a recipe the reader reads or "
+                                                     "refuses with a sentence: this is a fault of etl/layouts.py; "
+                                                     "change the recipe (see the comments) and report it")])
     if records.empty:
         return Preview(0, records, issues)
     observations, found = validate(records, cat)

@@ -377,3 +377,38 @@ def test_an_unknown_indicator_or_sheet_is_refused_with_the_closest_name(project,
     assert "unknown indicator 'om_draft_case' (did you mean 'om_draft_cases'?)" in err and "nothing written" in err
     code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--sheet", "جدول 3-2")
     assert (code, recipe) == (1, None) and "did you mean 'جدول 3-1'?" in err
+
+
+def test_years_printed_once_each_and_not_merged_are_listed_and_never_a_traceback(project, capsys):
+    """Two years, each over its months and a total, merged over the months only: the reader reads a
+    header cell over its own column, so the totals' columns have no year; the draft says so."""
+    root = project()
+    rows = [["الخدمات المقدمة شهريا"], [None, "2023", None, None, "2024"],
+            ["المحافظة", "يناير", "فبراير", "المجموع", "يناير", "فبراير", "المجموع"], ["مسقط", 1, 2, 3, 4, 5, 9]]
+    _save(root / "raw" / "table.xlsx", rows, merged=("B2:C2", "E2:F2"))
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--source", SOURCE)
+    assert code == 1 and recipe["columns"] == ["year", "month"]
+    assert "row 2 prints 2023, 2024 each once, not merged over the columns it heads (D2, G2 have none)" in out
+
+
+def test_several_sheets_the_first_with_figures_or_the_one_named_and_the_sources_listed(project, capsys):
+    root = project()
+    _yearbook(root / "raw" / "table.xlsx")
+    wb = openpyxl.load_workbook(root / "raw" / "table.xlsx")
+    wb.create_sheet("الفهرس", 0)["A1"] = "فهرس الجداول"
+    hidden = wb.copy_worksheet(wb["جدول 3-1"])
+    hidden.title = "جدول 3-1 (قديم)"
+    hidden.sheet_state = "hidden"
+    wb.move_sheet(hidden, -2)
+    other = wb.copy_worksheet(wb["جدول 3-1"])
+    other.title = "جدول 3-2"
+    wb.save(root / "raw" / "table.xlsx")
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx")
+    assert code == 1 and (recipe["sheet"], recipe["source"]) == ("جدول 3-1", "REPLACE_ME")
+    text = (root / "raw" / "table.layout.yaml").read_text(encoding="utf-8")
+    assert "the first sheet not hidden that has figures (the others, not read: جدول 3-1 (قديم), الفهرس, جدول 3-2)" in text
+    assert "3 sources about OM: om_mosd_welfare_2021" in text and "om_mosd_briefing_2024" in text
+    assert "the recipe has `source: REPLACE_ME`, so it will not load" in err
+    (root / "raw" / "table.layout.yaml").unlink()
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--sheet", "جدول 3-2", "--source", SOURCE)
+    assert code == 0 and recipe["sheet"] == "جدول 3-2", out + err
