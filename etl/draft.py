@@ -227,9 +227,10 @@ class _Grid:
             for c in self.cols:
                 try:
                     value = as_printed(sheet.value(r, c))
-                except SheetProblem as p:
+                except SheetProblem as p:      # a formula never computed: it stands where a figure is
                     self.unsaved[(r, c)] = p.message
-                    value = f"={p.value}" if p.value else "="
+                    self.values[(r, c)], self.kinds[(r, c)] = p.value or "=", _NUM
+                    continue
                 if value is None:
                     continue
                 kind, mark = _kind(value)
@@ -412,12 +413,15 @@ def _table(grid: _Grid, known) -> _Table:
     figures = [c for c in grid.cols if c >= first and (stats[c][_NUM] + stats[c][_CODE] + stats[c][_YEARISH])]
     text_cols = [c for c in grid.cols if c >= first and c not in figures and stats[c][_TEXT]]
     # the header: the rows right above the body whose cells over the figure columns are labels
+    # (blank rows between, and rows with a label only in the label columns: a subheading of the body)
     above = [r for r in grid.rows if r < start]
-    while above and not grid.filled(above[-1]):
+    while above and not any(c in figures for c in grid.filled(above[-1])):
         above.pop()
     header = []
     while above and _header_like(grid, above[-1], figures, known):
         header.insert(0, above.pop())
+    if header:
+        body = [r for r in grid.rows if header[-1] < r <= end]
     title = [r for r in grid.rows if r < (header[0] if header else start) and grid.filled(r)]
     notes = []
     for r in grid.rows:
@@ -689,18 +693,23 @@ def draft(path: Path, cat: Catalogue, sheet: str | None = None, indicator: str |
     for r, c, text in t.notes:
         label = grid.label(r, label_cols[0]) if label_cols else ""
         if not label:
-            d.unplaced.append(f"row {r}: {text!r} ({_ref(r, c)}) is under the table but not in its label column "
-                              f"{get_column_letter(label_cols[0])}: the reader cannot leave it out by `skip:` "
-                              "(move it into that column, or merge it across)")
+            where = f"its label column {get_column_letter(label_cols[0])}" if label_cols else "a label column"
+            d.unplaced.append(f"row {r}: {text!r} ({_ref(r, c)}) is under the table but not in {where}: the reader "
+                              "cannot leave it out by `skip:` (move it into that column, or merge it across)")
             continue
         skip.append(_note_pattern(label))
-    # rows of the body with a label and no figures (a subheading): left out
-    for axis in rows:
+    # rows of the body with a label and no figures (a subheading): left out by their first label
+    # (`skip:` reads the first label column); in another label column, harmless unless it must be read
+    for n, axis in enumerate(rows):
         for cell, text in list(axis.unplaced):
             r = int(re.sub(r"\D", "", cell))
-            if not any(grid.kind(r, c) in (_NUM, _CODE, _YEARISH) for c in t.figure_cols):
+            if any(grid.kind(r, c) in (_NUM, _CODE, _YEARISH) for c in t.figure_cols):
+                continue
+            if n == 0:
                 axis.unplaced.remove((cell, text))
                 skip.append("^" + re.escape(text) + "$")
+            elif axis.dim not in ("period", "indicator"):
+                axis.unplaced.remove((cell, text))
     if skip:
         d.recipe["skip"] = list(dict.fromkeys(skip))
         d.comments["skip"] = "rows that are notes, not figures: " + _few(
@@ -1040,6 +1049,20 @@ def preview(path: Path, text: str, cat: Catalogue) -> Preview:
     return Preview(len(records), observations, issues + found)
 
 
+def builtin_reads(path: Path, cat: Catalogue) -> int:
+    """How many figures the built-in recipes (the long and wide layouts of etl/recipes/) read from
+    the file with no recipe beside it and no error: such a file needs none (0 when they cannot)."""
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="spi-draft-") as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copyfile(path, copy)
+        try:
+            records, issues = extract_file(copy, cat)
+        except Exception:
+            return 0
+    return 0 if errors(issues) else len(records)
+
+
 def preview_lines(cat: Catalogue, observations, limit: int = PREVIEW_ROWS) -> list[str]:
     """`F6 → om_ss_cases, OM-MA (مسقط), 2023, female, 950, provisional`, for the first figures."""
     names = {g["geo_code"]: g["name_ar"] for g in cat.geography_rows()}
@@ -1060,5 +1083,5 @@ def recipe_target(path: Path, out: Path | None) -> Path:
     return Path(out) if out is not None else Path(path).with_name(Path(path).stem + SUFFIX)
 
 
-__all__ = ["Draft", "DraftRefused", "Preview", "REPLACE", "draft", "open_sheet", "preview", "preview_lines",
+__all__ = ["Draft", "DraftRefused", "Preview", "REPLACE", "builtin_reads", "draft", "open_sheet", "preview", "preview_lines",
            "recipe_target"]

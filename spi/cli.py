@@ -362,7 +362,7 @@ def _validate(args) -> int:
 def _recipe(args) -> int:
     """`spi recipe draft FILE`: the recipe drafted (etl/draft.py) and written, never over an
     existing one; then the figures the build would read with it, and its problems."""
-    from etl.draft import DraftRefused, draft, preview, preview_lines, recipe_target
+    from etl.draft import DraftRefused, builtin_reads, draft, preview, preview_lines, recipe_target
     name = "spi recipe draft"
     try:
         cat = load_catalogue(args.catalogue)
@@ -377,6 +377,12 @@ def _recipe(args) -> int:
         print(f"{name}: {target} exists: an existing recipe is never overwritten; nothing written (move it aside, or "
               "write the draft elsewhere with --out FILE)", file=sys.stderr)
         return 1
+    found = builtin_reads(args.file, cat) if args.sheet is None else 0
+    if found:
+        _say(f"{args.file.name} needs no recipe: the built-in layouts (the long one, with a `value` column, or the wide "
+             f"one, etl/recipes/) read its {found:,} figure(s) as it is; nothing written (`spi validate {args.file}` "
+             "checks them)")
+        return 0
     try:
         drafted = draft(args.file, cat, args.sheet, args.indicator, args.source)
     except DraftRefused as exc:

@@ -412,3 +412,38 @@ def test_several_sheets_the_first_with_figures_or_the_one_named_and_the_sources_
     (root / "raw" / "table.layout.yaml").unlink()
     code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--sheet", "جدول 3-2", "--source", SOURCE)
     assert code == 0 and recipe["sheet"] == "جدول 3-2", out + err
+
+
+def test_a_file_the_built_in_layouts_read_needs_no_recipe_and_outside_a_project_it_says_so(project, capsys,
+                                                                                           tmp_path_factory, monkeypatch):
+    root = project()
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "jo_social_protection_2024.csv")
+    assert (code, recipe) == (0, None)
+    assert "jo_social_protection_2024.csv needs no recipe: the built-in layouts" in out and "nothing written" in out
+    monkeypatch.chdir(tmp_path_factory.mktemp("outside"))
+    monkeypatch.delenv("SPI_PROJECT", raising=False)
+    assert main(["recipe", "draft", "x.xlsx"]) == 2
+    assert "spi recipe: no indicators.yaml in this folder or above it" in capsys.readouterr().err
+
+
+def test_two_label_columns_a_subheading_and_a_note_the_reader_cannot_leave_out(project, capsys):
+    root = project()
+    rows = [["حالات الرعاية حسب النوع والمحافظة"], [], ["المحافظة", "النوع", "2022", "2023"],
+            ["محافظات الساحل"], ["مسقط", "ذكور", 1, 2], [None, "إناث", 3, 4], ["ظفار", "ذكور", 5, 6], [None, "إناث", 7, 8]]
+    _save(root / "raw" / "table.xlsx", rows, merged=("A5:A6", "A7:A8"))
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--source", SOURCE)
+    assert code == 0, out + err
+    assert (recipe["label_columns"], recipe["rows"], recipe["columns"], recipe["skip"]) == \
+        (["A", "B"], ["geo", "sex"], ["period"], ["^محافظات\\ الساحل$"])
+    assert _built(root, "om_draft_cases", "geo_code", "period", "sex", "value") == \
+        {("OM-MA", "2022", "male", 1), ("OM-MA", "2023", "male", 2), ("OM-MA", "2022", "female", 3),
+         ("OM-MA", "2023", "female", 4), ("OM-ZU", "2022", "male", 5), ("OM-ZU", "2023", "male", 6),
+         ("OM-ZU", "2022", "female", 7), ("OM-ZU", "2023", "female", 8)}
+    # a note left of the label column: `skip:` reads the label column only, and the reader refuses the row
+    (root / "raw" / "table.layout.yaml").unlink()
+    _save(root / "raw" / "table.xlsx", [[None, "حالات الرعاية حسب النوع، 2023"], [None, "المحافظة", "ذكور", "إناث"],
+                                        [None, "مسقط", 1, 2], ["المصدر: وزارة التنمية الاجتماعية"]])
+    code, out, err, recipe = _draft(capsys, root, root / "raw" / "table.xlsx", "--source", SOURCE)
+    assert code == 1 and recipe["label_column"] == "B"
+    assert "row 4: 'المصدر: وزارة التنمية الاجتماعية' (A4) is under the table but not in its label column B" in out
+    assert "a figure in a row with no label" in out
