@@ -690,14 +690,8 @@ def draft(path: Path, cat: Catalogue, sheet: str | None = None, indicator: str |
         d.recipe["skip_columns"] = list(dict.fromkeys(skip_columns))
         d.comments["skip_columns"] = "left out: " + "; ".join(dict.fromkeys(skip_why))
     # notes and rows under the table
-    for r, c, text in t.notes:
-        label = grid.label(r, label_cols[0]) if label_cols else ""
-        if not label:
-            where = f"its label column {get_column_letter(label_cols[0])}" if label_cols else "a label column"
-            d.unplaced.append(f"row {r}: {text!r} ({_ref(r, c)}) is under the table but not in {where}: the reader "
-                              "cannot leave it out by `skip:` (move it into that column, or merge it across)")
-            continue
-        skip.append(_note_pattern(label))
+    for r, c, text in t.notes:   # the reader matches `skip:` against a row's first printed cell, in any column
+        skip.append(_note_pattern(text))
     # rows of the body with a label and no figures (a subheading): left out by their first label
     # (`skip:` reads the first label column); in another label column, harmless unless it must be read
     for n, axis in enumerate(rows):

@@ -31,6 +31,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +50,7 @@ PERIOD_PARTS = ("year", "half", "quarter", "month")
 HIDDEN = ("refuse", "skip", "read")
 _COLUMNS_ONLY = {"figures", "requires", "when_column", "header_row_has", "header_within_rows", "sources_sheet", "rename"}
 _TABLE_ONLY = {"sources", "scale", "header_rows", "columns", "label_column", "label_columns", "rows", "skip",
-               "skip_columns", "every_sheet", "check_totals", "year", "period"}
+               "skip_columns", "every_sheet", "check_totals", "year", "period", "fill_headers", "last_row"}
 
 
 class LayoutProblem(Exception):
@@ -183,6 +184,14 @@ def as_printed(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _label_text(value) -> str:
+    """A label as words; a date (a header cell Excel stores as the month's first day, shown
+    as Jan-24) as its month, which the period readers read."""
+    if isinstance(value, datetime):
+        return f"{value.year}-{value.month:02d}"
+    return text_of(value)
+
+
 def text_of(value) -> str:
     """A cell as the words printed in it (a whole number without its ".0")."""
     if value is None:
@@ -236,9 +245,16 @@ class _Printed:
                     self.spans[(r, c)] = top
 
     def label(self, row: int, col: int) -> str:
-        """A header or label cell's words (a merged label reads in every cell it spans)."""
+        """A label cell's words (a merged label reads in every cell it spans)."""
         r, c = self.spans.get((row, col), (row, col))
-        return text_of(self._value(r, c))
+        return _label_text(self._value(r, c))
+
+    def header(self, row: int, col: int) -> str:
+        """A header cell's words. A label merged across spans its columns; one merged down from
+        the header row above gives nothing to the rows below it (`2021` over two header rows
+        beside `2022` over ذكور / إناث: 2021 is not split by sex, so its figure is the total)."""
+        r, c = self.spans.get((row, col), (row, col))
+        return "" if r < row else _label_text(self._value(r, c))
 
     def figure(self, row: int, col: int):
         """A body cell: what it holds; a merged range there is an error naming it."""
@@ -327,6 +343,9 @@ class _Axis:
                 out["indicator"] = found
             else:
                 out[part] = label
+        if "indicator" in out["totals"]:
+            raise ValueError("is a total across indicators, which is not a figure of one: leave it out (`skip:` for "
+                             "a row, `skip_columns:` for a column)")
         if {"year", "period"} & out["totals"]:
             raise ValueError("is a total across years, which is not a figure of one period: leave it out "
                              "(`skip_columns:` in the recipe, or `skip:` for a row)")
@@ -370,6 +389,12 @@ def extract_table(path: Path, recipe: dict, cat, open_sheets=open_workbook) -> t
     return pd.DataFrame(records), problems
 
 
+class _CellProblem(ValueError):
+    def __init__(self, message: str, expected: str):
+        super().__init__(message)
+        self.message, self.expected = message, expected
+
+
 class _TableReader:
     """One sheet of a `layout: table` recipe: its columns' coordinates from the header rows, its
     rows' from the label columns, and a record for every figure where they cross."""
@@ -387,6 +412,7 @@ class _TableReader:
         self.skip = [re.compile(p) for p in recipe.get("skip", [])]
         # a period whose parts are printed some across and some down is composed cell by cell
         self.split_period = all(any(p in PERIOD_PARTS for p in recipe[axis]) for axis in ("columns", "rows"))
+        self.last_row = min(recipe.get("last_row", sheet.n_rows), sheet.n_rows)   # a second table below is not this one
         self.problems: list[LayoutProblem] = []
 
     def problem(self, message, expected, row=None, col=None, value=None):
@@ -395,13 +421,34 @@ class _TableReader:
 
     def read(self) -> tuple[list[dict], list[LayoutProblem]]:
         try:
+            self.notes = {row for row in range(self.printed.body_from, self.last_row + 1) if self._note(row)}
             columns = self._columns()
-            rows = self._rows()
+            rows = self._rows(columns)
             records = self._cells(columns, rows)
         except LayoutProblem as p:
             return [], [*self.problems, p]
         records = self._totals_checked(records)
         return records, self.problems
+
+    def _note(self, row: int) -> bool:
+        """A row whose first printed cell, in whatever column, matches a `skip:` pattern."""
+        first = next((text_of(self.printed.cell(row, c)) for c in range(1, self.sheet.n_cols + 1)
+                      if text_of(self.printed.cell(row, c))), "")
+        return bool(first) and any(p.search(first) for p in self.skip)
+
+    def _header(self, row: int, col: int) -> str:
+        """A header cell's words; with `fill_headers`, an empty one takes the label to its left
+        in the same row (a CSV export prints a year once over the columns it heads)."""
+        label = self.printed.header(row, col)
+        if label or not self.recipe.get("fill_headers"):
+            return label
+        for left in range(col - 1, 0, -1):
+            if left in self.label_cols:
+                return ""
+            label = self.printed.header(row, left)
+            if label:
+                return label
+        return ""
 
     # what each column is
     def _columns(self) -> dict[int, dict]:
@@ -411,17 +458,18 @@ class _TableReader:
         for col in range(1, self.sheet.n_cols + 1):
             if col in self.label_cols:
                 continue
-            labels = [self.printed.label(r, col) for r in self.header_rows]
+            labels = [self._header(r, col) for r in self.header_rows]
             body = lambda c=col: any(text_of(self.printed.cell(r, c)) for r in range(self.printed.body_from,
-                                                                                   self.sheet.n_rows + 1))
+                                                                                   self.last_row + 1)
+                                     if r not in self.notes)
             if not self.printed.kept(col, self.sheet.hidden_cols, "column", body):
                 continue
             if _letter(col) in self.recipe.get("skip_columns", []) or any(plain_words(x) in skipped for x in labels if x):
                 continue
             if not any(labels):
                 if body():
-                    first = next(r for r in range(self.printed.body_from, self.sheet.n_rows + 1)
-                                 if text_of(self.printed.cell(r, col)))
+                    first = next(r for r in range(self.printed.body_from, self.last_row + 1)
+                                 if r not in self.notes and text_of(self.printed.cell(r, col)))
                     self.problem("a figure under a column with no header", "a header naming the column, or the column "
                                  "left out (`skip_columns:` in the recipe)", first, col, self.printed.cell(first, col))
                 continue
@@ -435,21 +483,19 @@ class _TableReader:
         return out
 
     # what each row is
-    def _rows(self) -> dict[int, dict]:
+    def _rows(self, columns: dict[int, dict]) -> dict[int, dict]:
         axis = _Axis(self.recipe["rows"], self.recipe, self.cat, self.marks)
         out = {}
-        for row in range(self.printed.body_from, self.sheet.n_rows + 1):
+        for row in range(self.printed.body_from, self.last_row + 1):
             labels = [self.printed.label(row, c) for c in self.label_cols]
-            filled = lambda r=row: any(text_of(self.printed.cell(r, c)) for c in range(1, self.sheet.n_cols + 1)
-                                       if c not in self.label_cols)
+            filled = lambda r=row: any(text_of(self.printed.cell(r, c)) for c in columns)
             if not self.printed.kept(row, self.sheet.hidden_rows, "row", filled):
                 continue
-            if labels[0] and any(p.search(labels[0]) for p in self.skip):
+            if row in self.notes:
                 continue                    # a note under the table (المصدر: …, * بيانات أولية)
             if not any(labels):
                 if filled():
-                    col = next(c for c in range(1, self.sheet.n_cols + 1) if c not in self.label_cols
-                               and text_of(self.printed.cell(row, c)))
+                    col = next(c for c in columns if text_of(self.printed.cell(row, c)))
                     self.problem("a figure in a row with no label", "a label in the recipe's label column",
                                  row, col, self.printed.cell(row, col))
                 continue
@@ -473,16 +519,23 @@ class _TableReader:
                     continue
                 try:
                     records.append(self._record(row, col, value, written, across, down))
-                except ValueError as exc:
-                    self.problem(str(exc), "a period the header rows and the recipe give together", row, col, written)
+                except _CellProblem as exc:
+                    self.problem(exc.message, exc.expected, row, col, written)
         return records
 
     def _record(self, row: int, col: int, value, written: str, across: dict, down: dict) -> dict:
         recipe, cat = self.recipe, self.cat
         period = across.get("period") or down.get("period")
         if period is None:
-            parts = [*across["parts"], *down["parts"]]
-            period = compose(_with_year(parts, recipe)) if parts else parse_period(recipe["period"])
+            parts = _with_year([*across["parts"], *down["parts"]], recipe)
+            try:
+                period = compose(parts) if parts else parse_period(recipe["period"]) if "period" in recipe else None
+            except ValueError as exc:
+                raise _CellProblem(str(exc), "a period the header rows and the recipe give together") from None
+            if period is None:
+                raise _CellProblem("no period: no header row nor label over this cell gives one (its year is not "
+                                   "printed above it?)", "a period over the cell, `year:` or `period:` in the recipe, "
+                                   "or the column left out (`skip_columns:`)")
         coords = {k: v for k, v in {**across, **down}.items() if k not in ("status", "totals", "parts", "period")}
         indicator = coords.pop("indicator", recipe.get("indicator"))
         status = across["status"] or down["status"]
@@ -490,7 +543,10 @@ class _TableReader:
         if code is not None:
             value, status = "", code
         elif isinstance(value, str):
-            value, cell_status = mark_of(written, self.marks)
+            try:
+                value, cell_status = mark_of(written, self.marks)
+            except ValueError as exc:
+                raise _CellProblem(f"the figure {exc}", "one mark a cell") from None
             status = cell_status or status
         ind = cat.indicators[indicator]
         return {"source_file": self.file, "source_sheet": self.sheet.name, "source_row": row,

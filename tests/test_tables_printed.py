@@ -568,3 +568,89 @@ def test_a_printed_table_saved_as_csv_reads_through_the_same_recipe(project, pat
     assert result.ok, "\n".join(map(str, result.issues))
     assert _rows(root, "om_test_services", "geo_code", "period", "value", "status", "source_row", "source_column") == \
         [(code, "2023", 10, None, 2, "B"), (code, "2024", 12, "provisional", 2, "C")]
+
+
+def _sheet(root, rows: list[list], merged=(), title: str = "جدول 9") -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for r, values in enumerate(rows, start=1):
+        for c, v in enumerate(values, start=1):
+            if v is not None:
+                ws.cell(row=r, column=c, value=v)
+    for block in merged:
+        ws.merge_cells(block)
+    wb.save(root / "raw" / "table.xlsx")
+
+
+def test_a_year_merged_down_over_the_sex_row_is_its_total(project):
+    """2021 merged over both header rows beside 2022 over ذكور / إناث: 2021 is not split by sex."""
+    root, govs = project
+    code, gov = next(iter(govs.items()))
+    _sheet(root, [["المحافظة", "2021", "2022", None], [None, None, "ذكور", "إناث"], [gov, 30, 12, 14]],
+           merged=("A1:A2", "B1:B2", "C1:D1"))
+    _recipe(root, "sheet: جدول 9\nindicator: om_test_cases\nsource: om_mosd_briefing_2024\nheader_rows: [1, 2]\n"
+                  "columns: [period, sex]\nrows: geo\n")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_cases", "period", "sex", "value") == [("2021", None, 30), ("2022", "female", 14),
+                                                                      ("2022", "male", 12)]
+
+
+def test_month_headers_stored_as_dates_and_a_year_printed_once_in_a_csv(project, paths):
+    from datetime import datetime
+    root, govs = project
+    code, gov = next(iter(govs.items()))
+    _sheet(root, [["المحافظة", datetime(2024, 1, 1), datetime(2024, 2, 1)], [gov, 5, 6]])
+    _recipe(root, "sheet: جدول 9\nindicator: om_test_services\nsource: om_mosd_briefing_2024\nheader_rows: [1]\n"
+                  "columns: [period]\nrows: geo\n")
+    assert _build(root).ok
+    assert _rows(root, "om_test_services", "period", "value") == [("2024-01", 5), ("2024-02", 6)]
+    (root / "raw" / "table.xlsx").unlink()
+    (root / "raw" / "table.csv").write_text(f",2024,,2025,\nالمحافظة,يناير,فبراير,يناير,فبراير\n{gov},1,2,3,4\n",
+                                            encoding="utf-8")
+    _catalogue(root, paths, "table.csv")
+    _recipe(root, "sheet: data\nindicator: om_test_services\nsource: om_mosd_briefing_2024\nheader_rows: [1, 2]\n"
+                  "columns: [year, month]\nrows: geo\nfill_headers: true\n")
+    result = _build(root)
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert _rows(root, "om_test_services", "period", "value") == \
+        [("2024-01", 1), ("2024-02", 2), ("2025-01", 3), ("2025-02", 4)]
+
+
+def test_a_second_table_below_is_left_out_by_last_row(project):
+    root, govs = project
+    (code, gov), (other, gov2) = list(govs.items())[:2]
+    _sheet(root, [["المحافظة", "2024"], [gov, 5], [None, None], ["جدول آخر", "2023"], [gov2, 9]])
+    recipe = ("sheet: جدول 9\nindicator: om_test_services\nsource: om_mosd_briefing_2024\nheader_rows: [1]\n"
+              "columns: [period]\nrows: geo\n")
+    _recipe(root, recipe)
+    assert not _build(root).ok                            # "جدول آخر" is no place
+    _recipe(root, recipe + "last_row: 2\n")
+    assert _build(root).ok
+    assert _rows(root, "om_test_services", "geo_code", "value") == [(code, 5)]
+
+
+def test_a_total_row_of_indicators_or_a_column_with_no_period_is_refused_not_a_traceback(project, fingerprint):
+    root, govs = project
+    code, gov = next(iter(govs.items()))
+    _sheet(root, [["المؤشر", gov], ["om_test_services", 3], ["om_test_cases", 4], ["المجموع", 7]])
+    _recipe(root, "sheet: جدول 9\nsource: om_mosd_briefing_2024\nheader_rows: [1]\ncolumns: [geo]\nrows: indicator\n"
+                  "period: '2024'\ntotals: [المجموع]\n")
+    _refused(root, fingerprint, "is a total across indicators, which is not a figure of one")
+    _sheet(root, [[None, "2024", None, None], ["المحافظة", "يناير", "فبراير", "المجموع"], [gov, 1, 2, 3]],
+           merged=("B1:C1",))
+    _recipe(root, MONTHLY.replace('sheet: "جدول 5"', "sheet: جدول 9").replace("[3, 4]", "[1, 2]")
+            + "totals: [المجموع]\n")
+    _refused(root, fingerprint, "no period: no header row nor label over this cell gives one")
+
+
+def test_two_marks_in_a_cell_say_so_and_what_is_expected(project):
+    root, govs = project
+    _yearbook(root, govs)
+    wb = openpyxl.load_workbook(root / "raw" / "table.xlsx")
+    wb.active.cell(row=5, column=2, value="100**")
+    wb.save(root / "raw" / "table.xlsx")
+    _recipe(root, YEARBOOK)
+    line = next(e for e in _errors(_build(root)) if "more than one mark" in e)
+    assert "(expected one mark a cell)" in line and "period" not in line
