@@ -24,7 +24,7 @@ from .layouts import recipe_path
 from .load import write_outputs
 from .raw_folder import source_files
 from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
-from .report import ERROR, Issue, errors
+from .report import ERROR, WARNING, Issue, errors
 from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
 
@@ -52,6 +52,12 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not errors(self.issues)
+
+    @property
+    def warnings(self) -> list[Issue]:
+        """The issues that ask for a check: not the errors, nor the INFO lines (what the
+        catalogue declares, such as an indicator announced with no figures yet)."""
+        return [i for i in self.issues if i.severity == WARNING]
 
 
 def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], None] = lambda _: None):

@@ -210,7 +210,8 @@ def _check_calendar(cat: Catalogue, check: _Checker) -> None:
 
 def _check_site(cat: Catalogue, check: _Checker) -> None:
     """`site`: what the dashboard opens on. default_indicator: the explorer's indicator when
-    the address names none (optional: the first headline indicator, else the first one).
+    the address names none (optional: the first headline indicator, else the first one, not
+    counting those announced with no figures yet).
     max_embargo_days: how far ahead a release may go public; signing_key: the public key that
     release entries are signed with (contract/manifest.py)."""
     cat.site.setdefault("max_embargo_days", MAX_EMBARGO_DAYS)
@@ -220,11 +221,16 @@ def _check_site(cat: Catalogue, check: _Checker) -> None:
         except ValueError as exc:
             check.fail("site.signing_key", str(exc).removeprefix("site.signing_key "))
     default = cat.site.get("default_indicator")
-    if default is None:
-        headline = [k for k, ind in cat.indicators.items() if ind["headline"]]
-        cat.site["default_indicator"] = (headline or list(cat.indicators))[0]
+    if default is None:   # not one announced (`announced: true`): the explorer would open on no figures
+        headline = [k for k, ind in cat.indicators.items() if ind["headline"] and not ind["announced"]]
+        cat.site["default_indicator"] = (headline or [k for k, i in cat.indicators.items() if not i["announced"]]
+                                         or list(cat.indicators))[0]
     else:
         check.one_of(default, cat.indicators, "site.default_indicator")
+        if cat.indicators[default]["announced"]:
+            check.fail("site.default_indicator", f"{default!r} is announced, with no figures yet (`announced: true`): "
+                                                 "the explorer would open on an empty chart; name one with figures",
+                       ("site", "default_indicator"))
 
 
 def _check_per_case(cat: Catalogue, check: _Checker, key: str, ind: dict) -> None:
@@ -310,4 +316,7 @@ def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, frame
     for item in ind.setdefault("framework", []):
         check.one_of(item, framework_items, f"{where}.framework")
     ind.setdefault("headline", False)
+    # announced: true: its figures are not published yet, which the build says as INFO, not as
+    # the warning an indicator with no figures gets (etl/validate.py coverage_warnings)
+    ind.setdefault("announced", False)
     ind.setdefault("sum_to_country", False)

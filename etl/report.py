@@ -4,12 +4,17 @@ Every problem names the file, sheet, row and column, the value found and what wa
 expected, in the manner of frictionless's validation reports. A cause that many rows share
 (a thousand repeated rows, a misspelt indicator on every line) is one issue: its first row,
 how many rows share it, and the next few rows, not a thousand identical lines.
+
+Three severities: an ERROR stops the build; a WARNING asks the clerk to check something; an
+INFO line says what the catalogue itself declares (an indicator announced, with no figures
+published yet), which is nothing to act on: it is never counted as a warning, and it is
+printed apart from the problems (`format_info`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, INFO = "error", "warning", "info"
 
 
 @dataclass(frozen=True)
@@ -58,9 +63,16 @@ def errors(issues: list[Issue]) -> list[Issue]:
 
 
 def format_report(issues: list[Issue], limit: int = 50) -> str:
-    """The issues as text lines, errors first, at most `limit` of them."""
-    ordered = sorted(issues, key=lambda i: (i.severity != ERROR, i.file, i.sheet or "", i.row or 0))
+    """The problems as text lines, errors first, at most `limit` of them. INFO lines are not
+    problems: they are left out here and printed apart (format_info)."""
+    ordered = sorted((i for i in issues if i.severity != INFO),
+                     key=lambda i: (i.severity != ERROR, i.file, i.sheet or "", i.row or 0))
     lines = [str(i) for i in ordered[:limit]]
     if len(ordered) > limit:
         lines.append(f"… and {len(ordered) - limit} more")
     return "\n".join(lines)
+
+
+def format_info(issues: list[Issue]) -> str:
+    """The INFO lines among the issues, one each, in their order ("" when there are none)."""
+    return "\n".join(str(i) for i in issues if i.severity == INFO)

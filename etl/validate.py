@@ -19,7 +19,7 @@ from contract.schema import NO_FIGURE, STATUSES
 
 from .catalogue import Catalogue, fold
 from .normalise import MAX_ABS_VALUE, parse_figure, parse_period, parse_status, reference_dates
-from .report import ERROR, WARNING, Issue
+from .report import ERROR, INFO, WARNING, Issue
 
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
     """Return the observations that pass every rule, and the issues found."""
@@ -539,11 +539,31 @@ class _Record:
 
 
 def coverage_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]:
-    """Catalogue entries that no figure speaks to (worth knowing, not wrong)."""
+    """Catalogue entries that no figure speaks to. An indicator with no figures is a warning
+    (worth knowing, not wrong: a file or a row may be missing), unless the catalogue marks it
+    `announced: true` (its figures are not published yet: a target-only indicator, a programme
+    just begun): those are said once, in one INFO line, which is not a warning. An indicator
+    marked so that has figures now is a warning: the mark is to be taken off."""
     have = set(observations["indicator_id"].unique())
-    return [Issue(str(cat.path.name), "the indicator has no figures yet", "figures in one of its files " + str(spec["files"]),
-                  column="indicators", value=key, severity=WARNING)
-            for key, spec in cat.indicators.items() if key not in have]
+    valued = observations.loc[observations["value"].notna(), "indicator_id"].astype(str).value_counts()
+    issues, announced = [], []
+    for key, spec in cat.indicators.items():
+        if spec.get("announced") and key not in have:
+            announced.append(key)
+        elif spec.get("announced") and valued.get(key, 0):
+            issues.append(Issue(str(cat.path.name), f"the indicator is marked `announced: true` (no figures published "
+                                f"yet), but {int(valued[key]):,} figure(s) of it are read now",
+                                "the mark taken off the indicator once its figures are published",
+                                column="indicators", value=key, severity=WARNING))
+        elif key not in have:
+            issues.append(Issue(str(cat.path.name), "the indicator has no figures yet",
+                                f"figures in one of its files {spec['files']}, or `announced: true` on the indicator "
+                                "while none is published", column="indicators", value=key, severity=WARNING))
+    if announced:
+        issues.append(Issue(str(cat.path.name), f"{len(announced)} indicator(s) announced (`announced: true`), with no "
+                            f"figures published yet, as the catalogue says: {', '.join(announced)}",
+                            column="indicators", severity=INFO))
+    return issues
 
 
 def _near(names):

@@ -25,7 +25,7 @@ from contract.schema import LANGS
 from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, amend, diff, make_release, write_served
-from etl.report import errors, format_report
+from etl.report import INFO, errors, format_info, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
 # nginx-config, init) need none.
@@ -202,8 +202,11 @@ def _say(text: str) -> None:
 def _build(args) -> int:
     _say(f"building from {args.raw}")
     result = build(args.raw, args.catalogue, args.out, progress=_say, releases_dir=args.releases)
-    if result.issues:
-        print(format_report(result.issues), file=sys.stderr if not result.ok else sys.stdout)
+    problems = [i for i in result.issues if i.severity != INFO]   # INFO lines are printed apart, and not counted
+    if problems:
+        print(format_report(problems), file=sys.stderr if not result.ok else sys.stdout)
+    if format_info(result.issues):
+        _say(format_info(result.issues))
     if result.partial:
         print(f"build failed while its files were being swapped in: {len(errors(result.issues))} error(s); the build "
               "had been decided, and the next `spi build` completes it", file=sys.stderr)
@@ -212,7 +215,7 @@ def _build(args) -> int:
         served = ", nor the databases the site serves" if args.releases is not None else ""
         print(f"build failed: {len(errors(result.issues))} error(s); the database was not changed{served}", file=sys.stderr)
         return 1
-    warnings = len(result.issues)
+    warnings = len(result.warnings)   # INFO lines are not warnings
     _say(f"built {result.database} in {result.seconds:.2f} s: {result.files} files, {result.indicators} indicators, "
          f"{result.observations:,} observations, {warnings} warning(s)")
     return 0
