@@ -6,6 +6,12 @@ releases do, with "," between thousands and "." for decimals (babel, locale ar_O
 left-to-right isolate so a minus or a plus never lands on the wrong side of the number.
 Months are the names used in Oman and the Gulf (يناير، فبراير…). Period labels are read
 with the contract's grammar (contract/periods.py), the same as every filter uses.
+
+Inside Arabic text every ISO date, time, release id or code is isolated left to right (ltr,
+store/texts.py: t() does it for the fields it fills in), so 2026-11-24 never reads 24-11-2026;
+a time zone is named in the reader's language (zone_name, from babel's CLDR data); a count is
+said with its unit in the form its number takes (unit_label with count=…: CLDR's plural
+categories from babel, the words for each from the catalogue's units.<unit>.forms).
 """
 from __future__ import annotations
 
@@ -13,12 +19,15 @@ import datetime as _dt
 import functools
 import math
 import re
+from zoneinfo import ZoneInfo
 
+from babel import Locale as _Locale
+from babel import dates as _dates
 from babel import numbers as _numbers
 
 from contract import periods
 
-from .texts import t
+from .texts import FSI, LRI, PDI, RLI, is_ltr_run, ltr, t  # noqa: F401  (the bidi controls and isolates, from one place)
 
 BABEL_LOCALE = {"ar": "ar_OM", "en": "en"}
 MONTHS = {
@@ -30,9 +39,8 @@ MONTHS = {
 HALVES = {"ar": ["النصف الأول", "النصف الثاني"], "en": ["H1", "H2"]}
 QUARTERS = {"ar": ["الربع الأول", "الربع الثاني", "الربع الثالث", "الربع الرابع"], "en": ["Q1", "Q2", "Q3", "Q4"]}
 
-# Bidi controls: LRI … PDI isolates a left-to-right run inside Arabic text; RLI … PDI
-# isolates an Arabic run inside an SVG text whose base direction is left to right.
-LRI, RLI, PDI = "\u2066", "\u2067", "\u2069"
+# Bidi controls (store/texts.py): LRI … PDI isolates a left-to-right run inside Arabic text;
+# RLI … PDI isolates an Arabic run inside an SVG text whose base direction is left to right.
 _SIGN_OR_PERCENT = re.compile(r"[-+%\u2212]")
 
 
@@ -80,20 +88,52 @@ def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool 
     return _isolate(f"{sign}{body}%", lang)
 
 
-def unit_label(unit: dict, lang: str) -> str:
-    return unit[f"name_{lang}"]
+# ---------------------------------------------------------------- counts and their units
+
+PLURAL_CATEGORIES = {"ar": ("zero", "one", "two", "few", "many", "other"), "en": ("one", "other")}
+_PLURAL = {lang: _Locale.parse(BABEL_LOCALE[lang]).plural_form for lang in BABEL_LOCALE}
+
+
+def plural_category(count: float, lang: str) -> str:
+    """CLDR's plural category of a number in a language (babel): in Arabic 0 zero, 1 one, 2 two,
+    3-10 few, 11-99 many, 100-102 other, 103 few…; in English 1 one, else other."""
+    try:
+        return _PLURAL[lang](abs(count))
+    except (TypeError, ValueError):
+        return "other"
+
+
+def unit_label(unit: dict, lang: str, count: float | None = None) -> str:
+    """A unit's name, as a heading says it ('مرفق', 'facilities'); with `count`, the form a
+    count of it takes: '7 مرافق', '2 مرفقان', '11 مرفقًا', '100 مرفق'; '1 facility', '7
+    facilities'. The forms are the catalogue's (units.<unit>.forms; the units table's
+    name_<lang>_<category>), the name where it gives none."""
+    name = unit[f"name_{lang}"]
+    if count is None or not isinstance(count, (int, float)) or count != count:
+        return name
+    form = unit.get(f"name_{lang}_{plural_category(count, lang)}")
+    return form if isinstance(form, str) and form else name
 
 
 def fmt_value(value: float | None, unit: dict, lang: str, decimals: int = 0, qualifier: str | None = None) -> str:
-    """A published figure with its unit: '6,073 children', '122,178,206 ر.ع.', 'more than 28 facilities'."""
+    """A published figure with its unit, in the form its number takes: '6,073 children', '7
+    مرافق', '122,178,206 ر.ع.', 'more than 28 facilities'."""
     number = fmt_number(value, lang, decimals)
+    label = unit_label(unit, lang, _shown(value, decimals))
     if unit.get("kind") == "currency":
-        text = f"{number} {unit_label(unit, lang)}" if lang == "ar" else f"{unit_label(unit, lang)} {number}"
+        text = f"{number} {label}" if lang == "ar" else f"{label} {number}"
     else:
-        text = f"{number} {unit_label(unit, lang)}"
+        text = f"{number} {label}"
     if qualifier == "more_than":
         text = t("qualifier_more_than", lang, value=text)
     return text
+
+
+def _shown(value: float | None, decimals: int) -> float | None:
+    """The number as it is written (rounded to its decimals), whose form the unit takes."""
+    if not isinstance(value, (int, float)) or value != value:
+        return None
+    return round(value, decimals) if decimals > 0 else round(value)
 
 
 def fmt_amount(value: float | None, unit: dict, lang: str, decimals: int = 0, qualifier: str | None = None) -> str:
@@ -165,6 +205,45 @@ def fmt_date(value, lang: str) -> str:
             return f"{MONTHS[lang][int(m.group(2)) - 1]} {m.group(1)}"
         return text
     return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
+
+
+def fmt_day(value, lang: str) -> str:
+    """A day as ISO 8601 (a date, a datetime or its text): '2026-11-24', kept in that order
+    inside Arabic text (where it would otherwise read 24-11-2026)."""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return ltr(text[:10], lang)
+
+
+def local_time(when: _dt.datetime, zone: str) -> _dt.datetime:
+    """A moment (aware, or naive UTC as the database stores it) in the publisher's time zone."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return when.astimezone(ZoneInfo(zone))
+
+
+def fmt_time(when: _dt.datetime, zone: str, lang: str) -> str:
+    """A moment as people read it, in the publisher's time zone, with the zone's name in their
+    language: '2026-11-24 09:00 (توقيت عُمان)' / '2026-11-24 09:00 (Oman Time)' (the date and
+    time kept left to right inside Arabic). The one way a page, a notice or a chart says when."""
+    return f"{ltr(f'{local_time(when, zone):%Y-%m-%d %H:%M}', lang)} ({zone_name(zone, lang)})"
+
+
+_NO_PLACE = ("UTC", "GMT", "UCT", "Zulu", "Universal", "Greenwich")
+
+
+@functools.lru_cache(maxsize=64)
+def zone_name(zone: str, lang: str) -> str:
+    """A time zone (IANA name) as people call it in their language, from CLDR (babel's
+    get_timezone_location): Asia/Muscat → 'توقيت عُمان' / 'Oman Time', Asia/Beirut → 'توقيت
+    لبنان' / 'Lebanon Time' (a name that holds in summer and winter alike). A zone of no place
+    (UTC, Etc/…) or one CLDR does not know keeps its IANA name (isolated inside Arabic).
+    Machine-read texts (the X-Embargo header, iCalendar) keep the IANA name itself."""
+    if zone in _NO_PLACE or zone.startswith("Etc/"):
+        return ltr(zone, lang) if is_ltr_run(zone) else zone
+    try:
+        return _dates.get_timezone_location(zone, locale=BABEL_LOCALE[lang])
+    except (LookupError, ValueError):
+        return ltr(zone, lang) if is_ltr_run(zone) else zone
 
 
 def join_list(items: list[str], lang: str) -> str:

@@ -6,6 +6,13 @@ gives) with the indicators linked to each item, and its published targets.
 writes it, so the two cannot differ. Figures are published national totals only: an
 indicator with no total for its country (or a target with no figure for its own period)
 has None there, which the page and the API show as missing; nothing is summed or filled.
+
+An item of a country's framework may be linked to another country's indicator (by theme:
+Lebanon's strategy has no figures, Oman and Jordan measure the same things). Its figures
+are that country's, never the framework's country's: each Linked says whose it is (`own`),
+and the page lists them apart, named as another country's. An indicator with no figure
+published at all (`announced`: the catalogue announces it, with a target perhaps, and no
+figure of it is in the build) is told apart from one that has figures but no national total.
 """
 from __future__ import annotations
 
@@ -38,8 +45,10 @@ class Linked:
     """An indicator linked to a framework item (by theme: it may be another country's)."""
 
     indicator_id: str
-    country: str
+    country: str                   # the indicator's country: its figures are about it
     latest: Figure | None          # its latest national total; None: none published
+    own: bool = True               # the framework's country's own indicator (else another country's)
+    announced: bool = False        # no figure of it is published at all yet (not even for a governorate)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,16 @@ class Item:
     indicators: tuple[Linked, ...]
     children: tuple["Item", ...]   # in the catalogue's order
 
+    @property
+    def own(self) -> tuple[Linked, ...]:
+        """The linked indicators of the framework's country: the only figures that are its."""
+        return tuple(x for x in self.indicators if x.own)
+
+    @property
+    def others(self) -> tuple[Linked, ...]:
+        """The linked indicators of other countries (by theme): their figures are theirs."""
+        return tuple(x for x in self.indicators if not x.own)
+
 
 @dataclass(frozen=True)
 class Framework:
@@ -59,6 +78,7 @@ class Framework:
     name: dict                     # {"ar": …, "en": …}
     source_id: str
     items: tuple[Item, ...]        # the top level, each with its children
+    country: str = ""              # whose framework it is (its source's country)
 
 
 @dataclass(frozen=True)
@@ -72,6 +92,7 @@ class Target:
     compared: Figure | None        # the published total for the target's own period
     latest: Figure | None          # the latest published total for the target's place
     status: str                    # one of STATUSES (target_status)
+    announced: bool = False        # no figure of the indicator is published at all yet
 
 
 @dataclass(frozen=True)
@@ -134,10 +155,10 @@ def _frameworks(m, country: str):
         rows = [r for r in found if r["framework_id"] == framework_id]
         if m.sources[rows[0]["source_id"]]["country"] != country:
             continue
-        linked = {r["item_id"]: tuple(_linked(m, i) for i in sorted(links.get(r["item_id"], []), key=order.get))
+        linked = {r["item_id"]: tuple(_linked(m, i, country) for i in sorted(links.get(r["item_id"], []), key=order.get))
                   for r in rows}
         yield Framework(framework_id=framework_id, name={lang: rows[0][f"framework_{lang}"] for lang in LANGS},
-                        source_id=rows[0]["source_id"], items=_tree(rows, linked))
+                        source_id=rows[0]["source_id"], items=_tree(rows, linked), country=country)
 
 
 def _tree(rows: list[dict], linked: dict[str, tuple], parent: str | None = None) -> tuple[Item, ...]:
@@ -150,10 +171,19 @@ def _tree(rows: list[dict], linked: dict[str, tuple], parent: str | None = None)
                  for r in rows if (r["parent_id"] if r["parent_id"] in ids else None) == parent)
 
 
-def _linked(m, indicator_id: str) -> Linked:
+def announced(m, indicator_id: str) -> bool:
+    """No figure of the indicator is published at all yet (in any place, any breakdown): the
+    catalogue declares it, with a target perhaps, and the build has no figure of it. That is
+    what the catalogue's `announced: true` marks (`spi build` warns about an indicator without
+    figures that is not marked), read here from the figures themselves, which the database holds."""
+    return indicator_id not in m.coverage
+
+
+def _linked(m, indicator_id: str, framework_country: str) -> Linked:
     country = m.indicators[indicator_id]["country"]
     found = _totals(m, indicator_id, country)
-    return Linked(indicator_id=indicator_id, country=country, latest=_figure(found[-1] if found else None))
+    return Linked(indicator_id=indicator_id, country=country, latest=_figure(found[-1] if found else None),
+                  own=country == framework_country, announced=announced(m, indicator_id))
 
 
 def _targets(m, country: str):
@@ -169,4 +199,5 @@ def _targets(m, country: str):
                          note={lang: target[f"note_{lang}"] for lang in LANGS},
                          compared=compared, latest=_figure(found[-1] if found else None),
                          status=target_status(m.indicators[indicator_id]["higher_is_better"], float(target["value"]),
-                                              compared.value if compared else None))
+                                              compared.value if compared else None),
+                         announced=announced(m, indicator_id))

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from contract.manifest import MANIFEST, ManifestError, read
 
 from .errors import UntrustedHistory
+from .formats import fmt_time
 from .texts import t
 from .view import ParamError
 
@@ -34,9 +35,10 @@ class Release:
     seq: int
     public_at: datetime        # aware, UTC (after any reschedule)
     timezone: str
-    note: str
+    note: str                  # in English (the manifest's `note`)
     database: Path
     sha256: str = ""           # the hash of its manifest entry (contract/manifest.py)
+    note_ar: str | None = None  # in Arabic (`note_ar`; None in an entry written before notes had both)
 
     def local_time(self) -> datetime:
         """When it goes (went) public, in the publisher's time zone."""
@@ -91,7 +93,7 @@ class Releases:
                                            "(spi verify says what is wrong)") from None
                 self._all = tuple(
                     Release(r.release_id, n, r.public_at, r.timezone, r.entry["note"],
-                            self.folder / r.release_id / "indicators.duckdb", r.sha256)
+                            self.folder / r.release_id / "indicators.duckdb", r.sha256, r.entry.get("note_ar"))
                     for n, r in enumerate(history.live, start=1))
                 self._entries = history.entries
                 self._stamp = stamp
@@ -179,13 +181,14 @@ def read_as_of(releases: Releases, as_of: str | None) -> None:
 
 
 def embargo_notice(lang: str) -> str | None:
-    """"EMBARGOED until … — not for publication" when this request reads a release that is
-    not public yet (every page, file and chart of it carries the notice), else None."""
+    """"EMBARGOED until 2030-01-01 09:00 (Oman Time) — not for publication" when this request
+    reads a release that is not public yet (every page, file and chart of it carries the
+    notice), else None. The time in the publisher's zone, named in the page's language, and
+    kept left to right inside Arabic (store/formats.py fmt_time)."""
     choice = current()
     if choice is None or not choice.embargoed:
         return None
-    when = choice.release.local_time().strftime("%Y-%m-%d %H:%M")
-    return t("embargoed_until", lang).format(when=f"{when} ({choice.release.timezone})")
+    return t("embargoed_until", lang, when=fmt_time(choice.release.public_at, choice.release.timezone, lang))
 
 
 def embargo_header() -> str | None:

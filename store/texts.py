@@ -7,10 +7,19 @@ published chart images write is here, so a translation is reviewed in one table.
 The language of a request is read in one place (spi/app.py for HTTP requests, the page
 wrapper in dashboard/app.py for in-app navigation) through `lang_of`: no value is Arabic,
 `ar` and `en` are themselves, anything else is refused (a 400 for pages and API alike).
+
+Arabic reads in order: a left-to-right run inside Arabic text (an ISO date such as 2026-11-24,
+a time, a release id, an indicator code, an address, an English sentence) is wrapped in a
+Unicode isolate, LRI … PDI (what HTML's <bdi dir="ltr"> does), where the text is made: `t()`
+isolates every such field it fills in, and store/formats.py every date, time and zone it
+writes. Without it the bidirectional algorithm turns the digits after an Arabic letter into
+Arabic numbers and the hyphens between them right-to-left, and 2026-11-24 reads 24-11-2026.
 """
 from __future__ import annotations
 
 import math
+import re
+import string
 
 from contract.schema import LANGS
 
@@ -384,6 +393,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fw_level_initiative": ("مبادرة", "Initiative"),
     "fw_linked": ("المؤشرات المرتبطة بالبند {code}", "Indicators linked to {code}"),
     "fw_no_figure": ("لم يُنشر رقم وطني", "No national figure published"),
+    "fw_not_yet_published": ("لم تُنشر أرقامه بعد", "Figures not yet published"),
+    "fw_own_figures": ("أرقام {country}", "Figures for {country}"),
+    "fw_own_none": ("لم يُنشر عن {country} رقم لهذا البند.", "No figure for {country} is published for this item."),
+    "fw_others": ("أرقام بلدان أخرى عن الموضوع نفسه (ليست أرقام {country})",
+                  "Other countries' figures on the same theme (not figures for {country})"),
+    "fw_others_linked": ("أرقام بلدان أخرى مرتبطة بالبند {code}", "Other countries' figures linked to {code}"),
+    "fw_figure_for": ("رقم {country}", "Figure for {country}"),
     "fw_none": ("لم يُنشر إطار نتائج ولا مستهدفات عن {country} حتى الآن.",
                 "No results framework or published targets for {country} yet."),
     "fw_targets": ("المستهدفات المنشورة في {country}", "Published targets for {country}"),
@@ -514,10 +530,61 @@ def lang_of(value: object) -> str:
     raise UnknownLanguage(value)
 
 
+# Bidi controls: LRI … PDI isolates a left-to-right run inside Arabic text; RLI … PDI an Arabic
+# run inside left-to-right text (an SVG label); FSI … PDI a run whose direction its first letter says.
+LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
+_ISOLATES = (LRI, RLI, FSI)
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")   # Hebrew and Arabic letters
+_LATIN_OR_DIGIT = re.compile("[0-9A-Za-z]")
+_NUMBER = re.compile(r"[0-9][0-9,.\u066b\u066c]*")      # 6,073 or 1.5: an Arabic number reads in order by itself
+_WORD = re.compile(r"[0-9A-Za-z]+")                        # nor does a lone word such as geo need an isolate
+_FORMATTER = string.Formatter()
+
+
+def is_ltr_run(text: object) -> bool:
+    """Whether `text` is a left-to-right run that Arabic around it would reorder: Latin letters
+    or digits with punctuation or spaces between them (2026-11-24, 09:00, 2026-11-24-2,
+    om_ss_cases, https://…, an English sentence), no Arabic letter, not already isolated.
+    A plain number (6,073) or a lone word keeps its order without an isolate."""
+    return (isinstance(text, str) and bool(text) and text[0] not in _ISOLATES
+            and _LATIN_OR_DIGIT.search(text) is not None and _RTL.search(text) is None
+            and _NUMBER.fullmatch(text) is None and _WORD.fullmatch(text) is None)
+
+
+def ltr(text: str, lang: str) -> str:
+    """`text` kept in its own left-to-right order inside Arabic text: LRI text PDI (English
+    text, an empty text and a text already isolated are returned as they are)."""
+    if lang != "ar" or not text or text[0] in _ISOLATES:
+        return text
+    return f"{LRI}{text}{PDI}"
+
+
+def _field(value, lang: str):
+    return ltr(value, lang) if lang == "ar" and is_ltr_run(value) else value
+
+
 def t(key: str, lang: str, **fields) -> str:
-    """The interface string `key` in `lang` (a language lang_of accepted), {fields} filled in."""
+    """The interface string `key` in `lang` (a language lang_of accepted), {fields} filled in.
+    In Arabic a field that is a left-to-right run (is_ltr_run: a date, a time, an id, a code,
+    an address, English words) is isolated (ltr), so that it reads in its own order."""
     text = STRINGS[key][LANGS.index(lang)]
-    return text.format(**fields) if fields else text
+    if not fields:
+        return text
+    return text.format(**{k: _field(v, lang) for k, v in fields.items()})
+
+
+def parts(key: str, lang: str, **fields) -> list:
+    """`t(key, lang, **fields)` as a list of pieces, for a page that puts an element (a link, a
+    text marked with its own language) where a field goes: text fields are filled in as t()
+    fills them, any other object is left as it is, in its place."""
+    pieces: list = []
+    for literal, name, _spec, _conv in _FORMATTER.parse(STRINGS[key][LANGS.index(lang)]):
+        if literal:
+            pieces.append(literal)
+        if name is not None:
+            value = fields[name]
+            pieces.append(_field(value, lang) if isinstance(value, str) else value)
+    return pieces
 
 
 def pick(row, field: str, lang: str):

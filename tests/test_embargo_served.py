@@ -29,8 +29,8 @@ ROUTES = ["/", "/?lang=en", f"/explorer?indicator={VALUE}", f"/explorer?indicato
           "/api/v1/openapi.json", "/releases.ics", "/framework?country=JO"]
 
 
-NOTICE = {"en": "EMBARGOED until 2030-01-01 09:00 (Asia/Muscat) — not for publication",
-          "ar": "محظور النشر حتى 2030-01-01 09:00 (Asia/Muscat) — ليس للنشر"}
+NOTICE = {"en": "EMBARGOED until 2030-01-01 09:00 (Oman Time) — not for publication",
+          "ar": "محظور النشر حتى \u20662030-01-01 09:00\u2069 (توقيت عُمان) — ليس للنشر"}   # the time isolated
 
 
 def _ascii_headers(answer, url: str) -> None:
