@@ -30,6 +30,12 @@ PROVENANCE = ("source_file", "source_sheet", "source_row", "source_column")
 STATUSES = ("provisional", "estimated", "break", "not_available", "not_applicable", "confidential")
 NO_FIGURE = ("not_available", "not_applicable", "confidential")
 
+# CLDR's plural categories of a number, per language (babel decides which a number is in): a
+# unit's name as a count of it takes it is in its units row, one column per category
+# (name_ar_few: 'مرافق'), NULL where the catalogue gives none (the name is then used).
+PLURAL_CATEGORIES = {"ar": ("zero", "one", "two", "few", "many", "other"), "en": ("one", "other")}
+UNIT_FORMS = tuple(f"name_{lang}_{c}" for lang, cats in PLURAL_CATEGORIES.items() for c in cats)
+
 TABLES: dict[str, tuple[str, ...]] = {
     "observations": OBSERVATION_HEAD + OBSERVATION_TAIL,
     "latest_observations": OBSERVATION_HEAD + OBSERVATION_TAIL,
@@ -37,7 +43,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                    "unit", "measure", "breakdowns", "sum_to_total", "decimals", "higher_is_better", "headline",
                    "per_case", "files", "sort_order"),
     "topics": ("topic", "name_ar", "name_en", "sort_order"),
-    "units": ("unit", "kind", "name_ar", "name_en"),
+    "units": ("unit", "kind", "name_ar", "name_en") + UNIT_FORMS,
     "dimensions": ("dimension", "dimension_ar", "dimension_en", "member", "label_ar", "label_en", "sort_order"),
     "sources": ("source_id", "country", "publisher_ar", "publisher_en", "title_ar", "title_en", "published", "url",
                 "reference_period_ar", "reference_period_en", "note_ar", "note_en"),

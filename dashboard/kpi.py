@@ -13,6 +13,7 @@ from store.framework import target_status
 from store.formats import fmt_amount, fmt_number, fmt_percent, join_list, period_label, period_phrase, unit_label
 from store.series import totals
 from store.texts import separator, t
+from store.wording import source_line
 
 
 @dataclass
@@ -71,9 +72,10 @@ def card(m, indicator_id: str, lang: str) -> Card:
         c.latest_phrase = period_phrase(last["period"], ind["measure"], lang) + \
             (f" ({t('status_' + last['status'], lang)})" if last.get("status") else "")
         c.latest_text = fmt_amount(last["value"], unit, lang, ind["decimals"], last.get("qualifier"))
+        c.unit = unit_label(unit, lang, round(c.latest_value, ind["decimals"]))   # 12 مرفقًا, 7 مرافق
         c.derived_total = bool(last.get("derived"))
-        src = m.sources.get(last["source_id"], {})
-        c.source = f"{t('source', lang)}: {src.get(f'publisher_{lang}', '')}" if src else ""
+        # the publications the card's figures are from: both when its change compares two
+        c.source = source_line(m, list(dict.fromkeys(r["source_id"] for r in recs[-2:][::-1])), lang)
         if len(recs) > 1:
             prev = recs[-2]
             c.previous_value, c.previous_period = float(prev["value"]), prev["period"]
@@ -93,6 +95,7 @@ def card(m, indicator_id: str, lang: str) -> Card:
             pct = f" ({fmt_percent(c.change_pct, lang, signed=True)})" if c.change_pct is not None else ""
             c.change_text = (f"{number}{pct} · "
                              + t("change_since", lang, period=period_label(prev["period"], lang)))
+    if len(recs) > 1:   # a trend needs two figures: a single one would be a lone dot
         run, gaps = periods.run(tuple(r["period"] for r in recs))
         by = {r["period"]: float(r["value"]) for r in recs}
         c.spark_periods = list(run)

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from contract.schema import DB_NAME, SCHEMA_VERSION, TABLES, observation_columns
+from contract.schema import DB_NAME, PLURAL_CATEGORIES, SCHEMA_VERSION, TABLES, observation_columns
 
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
@@ -59,7 +59,7 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
         "indicators": indicators,
         "topics": pd.DataFrame([{"topic": k, "name_ar": t["ar"], "name_en": t["en"], "sort_order": t.get("order", n)}
                                 for n, (k, t) in enumerate(cat.topics.items())]),
-        "units": pd.DataFrame([{"unit": k, "kind": u["kind"], "name_ar": u["ar"], "name_en": u["en"]} for k, u in cat.units.items()]),
+        "units": pd.DataFrame([_unit(k, u) for k, u in cat.units.items()], columns=list(TABLES["units"])),
         "dimensions": pd.DataFrame([{"dimension": d, "dimension_ar": spec["ar"], "dimension_en": spec["en"], "member": m,
                                      "label_ar": lab["ar"], "label_en": lab["en"], "sort_order": n}
                                     for d, spec in cat.dimensions.items() for n, (m, lab) in enumerate(spec["members"].items())]),
@@ -84,6 +84,15 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
             "default_indicator": cat.site["default_indicator"], "timezone": cat.site["timezone"]}],
             columns=list(TABLES["site"])),
     }
+
+
+def _unit(key: str, unit: dict) -> dict:
+    """A unit's row: its names, and the forms a count of it takes (units.<unit>.forms) per
+    plural category, None where the catalogue gives none."""
+    forms = unit.get("forms") or {}
+    return {"unit": key, "kind": unit["kind"], "name_ar": unit["ar"], "name_en": unit["en"],
+            **{f"name_{lang}_{c}": (forms.get(lang) or {}).get(c) for lang, cats in PLURAL_CATEGORIES.items()
+               for c in cats}}
 
 
 def write_outputs(observations: pd.DataFrame, cat: Catalogue, out_dir: Path, build_info: dict, tx: Transaction,

@@ -90,7 +90,6 @@ def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool 
 
 # ---------------------------------------------------------------- counts and their units
 
-PLURAL_CATEGORIES = {"ar": ("zero", "one", "two", "few", "many", "other"), "en": ("one", "other")}
 _PLURAL = {lang: _Locale.parse(BABEL_LOCALE[lang]).plural_form for lang in BABEL_LOCALE}
 
 

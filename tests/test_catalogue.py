@@ -149,6 +149,13 @@ BROKEN = [
     ("published as a list", _set(["sources", "jo_emv_annual_2024", "published"], [1, 2]), "sources.jo_emv_annual_2024.published: [1, 2] is not valid under any of the given schemas (expected when it was published"),
     ("a misspelt key", lambda c: c["indicators"]["om_ss_cases"].__setitem__("defintion", {"ar": "ت", "en": "D"}), "indicators.om_ss_cases: Additional properties are not allowed ('defintion' was unexpected)"),
     ("per case twice", _set(["indicators", "om_relief_paid", "per_case"], "om_ss_cases"), "already divides another indicator"),
+    ("a plural form of no CLDR category", _set(["units", "facilities", "forms"], {"ar": {"several": "مرافق"}}),
+     "units.facilities.forms.ar: 'several' is not one of ['zero', 'one', 'two', 'few', 'many', 'other']"),
+    ("an Arabic category in English", _set(["units", "facilities", "forms"], {"en": {"few": "facilities"}}),
+     "units.facilities.forms.en: 'few' is not one of ['one', 'other']"),
+    ("a blank plural form", _set(["units", "facilities", "forms"], {"ar": {"few": ""}}), "units.facilities.forms.ar.few"),
+    ("forms of a third language", _set(["units", "facilities", "forms"], {"fr": {"one": "installation"}}),
+     "units.facilities.forms: Additional properties are not allowed ('fr' was unexpected)"),
 ]
 
 
