@@ -548,21 +548,20 @@ def coverage_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]
     valued = observations.loc[observations["value"].notna(), "indicator_id"].astype(str).value_counts()
     issues, announced = [], []
     for key, spec in cat.indicators.items():
+        entry = f"{cat.path.name}, indicators.{key}"   # where in the catalogue, as its schema errors say it
         if spec.get("announced") and key not in have:
             announced.append(key)
         elif spec.get("announced") and valued.get(key, 0):
-            issues.append(Issue(str(cat.path.name), f"the indicator is marked `announced: true` (no figures published "
+            issues.append(Issue(entry, f"the indicator is marked `announced: true` (no figures published "
                                 f"yet), but {int(valued[key]):,} figure(s) of it are read now",
-                                "the mark taken off the indicator once its figures are published",
-                                column="indicators", value=key, severity=WARNING))
+                                "the mark taken off the indicator once its figures are published", severity=WARNING))
         elif key not in have:
-            issues.append(Issue(str(cat.path.name), "the indicator has no figures yet",
+            issues.append(Issue(entry, "the indicator has no figures yet",
                                 f"figures in one of its files {spec['files']}, or `announced: true` on the indicator "
-                                "while none is published", column="indicators", value=key, severity=WARNING))
+                                "while none is published", severity=WARNING))
     if announced:
         issues.append(Issue(str(cat.path.name), f"{len(announced)} indicator(s) announced (`announced: true`), with no "
-                            f"figures published yet, as the catalogue says: {', '.join(announced)}",
-                            column="indicators", severity=INFO))
+                            f"figures published yet, as the catalogue says: {', '.join(announced)}", severity=INFO))
     return issues
 
 
