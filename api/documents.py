@@ -230,11 +230,12 @@ def _flatten(value, prefix: str, out: dict) -> None:
 
 def release(r: dict, zone: str) -> dict:
     """A release as the API gives it: when it went public (in UTC and the publisher's time),
-    its note and what it changed."""
+    its note in both languages (ar null for a release made before notes had both) and what it
+    changed."""
     public_at = r["public_at"].replace(tzinfo=timezone.utc)
     return {"release_id": r["release_id"], "public_at": public_at.isoformat(),
             "public_at_local": public_at.astimezone(ZoneInfo(zone)).isoformat(), "timezone": zone,
-            "note": r["note"], "released_by": r["released_by"],
+            "note": {"ar": r["note_ar"], "en": r["note"]}, "released_by": r["released_by"],
             "changes": {c: int(r[c] or 0) for c in CHANGES},
             "scheduled_at": r["scheduled_at"].replace(tzinfo=timezone.utc).isoformat(),
             "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),

@@ -308,7 +308,10 @@ def _release_schemas() -> dict:
                                                                      "(ISO 8601)."},
                         "public_at_local": {"type": "string", "description": "The same, in the publisher's time."},
                         "timezone": {"type": "string", "description": "The publisher's time zone (IANA)."},
-                        "note": NULLABLE_STRING, "released_by": NULLABLE_STRING,
+                        "note": {**BILINGUAL, "description": "What the release brings, in Arabic and English; "
+                                 "ar is null for a release made before notes had both languages (its English "
+                                 "note stands for it)."},
+                        "released_by": NULLABLE_STRING,
                         "changes": {"type": "object", "required": list(CHANGES), "description": "How many figures "
                                     "the release added, revised, amended and withdrew.",
                                     "properties": {c: {"type": "integer", "minimum": 0} for c in CHANGES}},
@@ -325,7 +328,9 @@ def _release_schemas() -> dict:
         "Amendment": {"type": "object", "required": ["release_id", "action", "reason", "by", "created_at"],
                       "description": "A release cancelled, or given another public time, before it was public.",
                       "properties": {"release_id": {"type": "string"}, "action": {"enum": ["cancel", "reschedule"]},
-                                     "reason": {"type": "string"}, "by": {"type": "string"},
+                                     "reason": {"type": "string", "description": "Why, as the publisher wrote it, "
+                                                "in one language (Arabic or English)."},
+                                     "by": {"type": "string"},
                                      "created_at": {"type": "string"}, "public_at": NULLABLE_STRING,
                                      "entry_sha256": SHA256}},
         "UpcomingRelease": {"type": "object", "required": ["expected_on", "title", "indicators", "languages"],

@@ -8,7 +8,9 @@ rather than serve a history that was changed.
 A manifest is {"releases": [entry, …]}, in the order the entries were made (its JSON Schema:
 contract/releases.schema.json). An entry is either
 - a *release*: the candidate's figures (figures_sha256) and catalogue (catalogue_sha256),
-  public from `public_at`; or
+  public from `public_at`, with what it brings in English (`note`) and in Arabic (`note_ar`:
+  optional, since entries made before notes had both languages have none and the history is
+  never rewritten; `spi release` asks for both); or
 - an *amendment* of the latest release while it is still under embargo: cancelled, or given
   another public time, with the reason. The release stays on record; nothing is erased.
 
@@ -31,6 +33,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -102,6 +105,16 @@ class History:
         end = next(n for n, e in enumerate(self.entries) if e.get("release_id") == release_id)
         stop = next((n for n, e in enumerate(self.entries) if n > end and "release_id" in e), len(self.entries))
         return list(self.entries[:stop])
+
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
+
+
+def written_in(text: str) -> str:
+    """The language of a text the publisher wrote in one language (a cancellation's or a
+    reschedule's reason): 'ar' when it has an Arabic letter, else 'en'. A page marks the text
+    with it, so that it is read, spoken and laid out as what it is."""
+    return "ar" if ARABIC_LETTER.search(text or "") else "en"
 
 
 def canonical(entry: dict) -> bytes:

@@ -7,7 +7,7 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6   # 6: releases.note_ar
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
@@ -61,9 +61,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.
     # Cancelled releases are not among them (amendments says so); public_at is after any
     # reschedule, scheduled_at the time first set. entry_sha256 is the hash of the release's entry
-    # in the manifest (contract/manifest.py), which commits to every entry before it.
-    "releases": ("release_id", "seq", "public_at", "timezone", "note", "build_id", "released_by", "created_at",
-                 "added", "revised", "amended", "withdrawn", "scheduled_at", "catalogue_sha256", "figures_sha256",
+    # in the manifest (contract/manifest.py), which commits to every entry before it. `note` is
+    # in English, `note_ar` in Arabic (NULL for a release made before notes had both).
+    "releases": ("release_id", "seq", "public_at", "timezone", "note", "note_ar", "build_id", "released_by",
+                 "created_at", "added", "revised", "amended", "withdrawn", "scheduled_at", "catalogue_sha256", "figures_sha256",
                  "entry_sha256", "previous_sha256", "signed"),
     # Releases cancelled or rescheduled before they were public, with the reason.
     "amendments": ("release_id", "action", "public_at", "reason", "by", "created_at", "entry_sha256"),

@@ -21,7 +21,8 @@ from store.wording import Described, citation
 
 from .chart_svg import twin
 from .components import RawHtml
-from .figures import graph_config, image_credit
+from .credit import image_credit
+from .figures import graph_config
 
 TABS = ("chart", "table", "sources")
 

@@ -14,7 +14,7 @@ import copy
 import plotly.graph_objects as go
 
 from store import releases
-from store.formats import LRI, PDI, rtl_svg_text
+from store.formats import rtl_svg_text
 from store.texts import t
 from store.wording import Described
 
@@ -299,12 +299,6 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         layout["annotations"].append(dict(text=_svg(notice, lang), showarrow=False, xref="paper", yref="paper",
                                           x=0.5, y=0.5, textangle=-12, font=dict(size=20, color="rgba(138,28,28,0.55)")))
     return {"data": traces + target_traces, "layout": layout}
-
-
-def image_credit(lang: str, address: str, licence: str) -> str:
-    """The line an exported image adds under its source: the site, the view's address and the
-    licence, so a printed chart says where it came from and on what terms."""
-    return t("image_credit", lang, site=t("site_title", lang), address=f"{LRI}{address}{PDI}", licence=licence)
 
 
 def for_export(fig: dict, credit: str, min_height: int = 0) -> dict:

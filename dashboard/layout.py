@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from store import releases
 from store.catalogue import meta
+from store.formats import local_time, zone_name
 from store.texts import direction, other_lang, t
 
 
@@ -47,7 +48,8 @@ def shell(lang: str, active_path: str, content, switch_params: dict | None = Non
     try:
         build = meta()
         build_text = [f"{t('build', lang)}: ", _unbroken(build.build_id), " · ",
-                      _unbroken(f"{build.built_at:%Y-%m-%d %H:%M}")]
+                      _unbroken(f"{local_time(build.built_at, build.timezone):%Y-%m-%d %H:%M}"),
+                      f" ({zone_name(build.timezone, lang)})"]
     except (OSError, RuntimeError):  # no database, or one that cannot be read: the page says so itself
         build_text = []
     choice = releases.current()

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, History, ManifestError, Release,
-                               describe, entry_sha256, read, signature_problems, signed_bytes)
+                               describe, entry_sha256, read, signature_problems, signed_bytes, written_in)
 from contract.project import default as default_project
 from contract.schema import DB_NAME, SCHEMA_VERSION
 
@@ -410,16 +410,17 @@ def _current(releases_dir: Path, cat: Catalogue, served: Path, now: datetime, pr
 def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
                  by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
-                 progress: Callable[[str], None] = lambda _: None) -> dict:
+                 progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None) -> dict:
     """Publish the candidate (the last `spi build` into out_dir) as a release; return its
     manifest entry. Refused (ReleaseError, nothing written) when it changes nothing, when the
     catalogue changed since the build, when the history does not check, or when its time
-    breaks the rules of public_time. `now`: the moment it is made (the clock, by default)."""
+    breaks the rules of public_time. `now`: the moment it is made (the clock, by default).
+    `note` says what it brings in English, `note_ar` in Arabic: None is a release made the way
+    it was before notes had both languages (the entry has no note_ar; the caller says so)."""
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     out_dir, catalogue = Path(out_dir or DEFAULT_OUT), Path(catalogue or DEFAULT_CATALOGUE)
     releases_dir = Path(releases_dir)
-    if not note.strip():
-        raise ReleaseError("a release needs a note (--note) saying what it brings")
+    notes = release_notes(note, note_ar)
     figures, info = candidate_figures(out_dir)
     cat_bytes, cat = _catalogue(catalogue, info)
     key = signing_key(sign_key, cat)
@@ -437,7 +438,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         figures.to_parquet(folder / FIGURES, index=False, compression="zstd")
         (folder / CATALOGUE).write_bytes(cat_bytes)
         checkpoint("release:files")
-        entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, "note": note.strip(),
+        entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, **notes,
                          "build_id": info["build_id"], "released_by": by or getpass.getuser(),
                          "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
                          "figures_sha256": sha256_file(folder / FIGURES),
@@ -447,6 +448,22 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         checkpoint("release:manifest")
         tx.commit()
     return entry
+
+
+def release_notes(note: str, note_ar: str | None) -> dict:
+    """A release's notes as its entry keeps them: `note` in English, `note_ar` in Arabic (left
+    out when None was given). A blank note, or an Arabic note without an Arabic letter (the
+    English one given twice, or the two swapped), is refused: the pages show it as Arabic."""
+    if not note.strip():
+        raise ReleaseError("a release needs a note saying what it brings (--note-en, and --note-ar in Arabic)")
+    if note_ar is None:
+        return {"note": note.strip()}
+    if not note_ar.strip():
+        raise ReleaseError("the Arabic note (--note-ar) is empty: say what the release brings in Arabic")
+    if written_in(note_ar) != "ar":
+        raise ReleaseError(f"the Arabic note (--note-ar) {note_ar.strip()[:60]!r} has no Arabic letter: give the note "
+                           "in Arabic there, and in English with --note-en")
+    return {"note": note.strip(), "note_ar": note_ar.strip()}
 
 
 def amend(release_id: str, action: str, reason: str, at: str | None = None, releases_dir: Path = DEFAULT_RELEASES,

@@ -53,10 +53,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="the releases to serve (default: data/releases); their databases go to OUT/releases/")
     p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date; or cancel "
                                        "or reschedule the latest release while it is under embargo")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--note", help="what the release brings, in a sentence")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--note-en", help="what the release brings, in a sentence in English (with --note-ar)")
+    what.add_argument("--note", help="the English note alone, as before notes had both languages: the release is "
+                                     "made, and said to have no Arabic note (the Arabic pages show the English one)")
     what.add_argument("--cancel", metavar="ID", help="cancel release ID (the latest, still under embargo)")
     what.add_argument("--reschedule", metavar="ID", help="give release ID (the latest, still under embargo) the time --at")
+    p.add_argument("--note-ar", help="what the release brings, in a sentence in Arabic (with --note-en)")
     p.add_argument("--reason", default="", help="why it is cancelled or rescheduled (recorded and shown)")
     p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without an offset, "
                                               "the catalogue's site.timezone); default: now")
@@ -221,7 +224,25 @@ def _build(args) -> int:
     return 0
 
 
+def _notes_problem(args) -> str | None:
+    """What is wrong with the notes asked for, or None: a new release says what it brings in
+    both languages (--note alone, the form from before, is the English note)."""
+    if args.cancel or args.reschedule:
+        return "--note-ar is for a new release; say why it is cancelled or moved with --reason" \
+            if args.note_ar is not None else None
+    if args.note_en is None and args.note is None:
+        return ("say what the release brings, in Arabic and in English: --note-ar and --note-en (or --cancel ID, "
+                "--reschedule ID)")
+    if args.note_en is not None and args.note_ar is None:
+        return "the note is needed in Arabic too: --note-ar (and in English with --note-en)"
+    return None
+
+
 def _release(args) -> int:
+    problem = _notes_problem(args)
+    if problem:
+        print(f"release refused: {problem}; nothing was changed", file=sys.stderr)
+        return 2
     if (args.cancel or args.reschedule) and not args.reason.strip():
         print("release refused: say why with --reason (it is recorded and shown); nothing was changed", file=sys.stderr)
         return 2
@@ -229,12 +250,15 @@ def _release(args) -> int:
         print("release refused: --reschedule needs the new time, --at; nothing was changed", file=sys.stderr)
         return 2
     try:
-        if args.note is not None:
-            entry = make_release(args.note, args.at, args.out, args.releases, args.catalogue, args.by,
-                                 sign_key=args.sign_key, progress=_say)
+        if not (args.cancel or args.reschedule):
+            entry = make_release(args.note_en or args.note, args.at, args.out, args.releases, args.catalogue, args.by,
+                                 sign_key=args.sign_key, progress=_say, note_ar=args.note_ar)
             done = (f"released {entry['release_id']}: public at {entry['public_at']} ({entry['timezone']}); "
                     f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
                     f"{entry['withdrawn']} withdrawn")
+            if "note_ar" not in entry:
+                print(f"release {entry['release_id']} has no Arabic note: the Arabic pages show its English note, "
+                      "marked as English (give both, --note-ar and --note-en, next time)", file=sys.stderr)
         else:
             action, rid = ("cancel", args.cancel) if args.cancel else ("reschedule", args.reschedule)
             entry = amend(rid, action, args.reason, args.at, args.releases, args.catalogue, args.by,

@@ -56,7 +56,8 @@ def chart_figure(indicator: str, lang: str, breakdown: str | None = None, base_u
     import plotly.graph_objects as go
 
     from dashboard.cache import view_for
-    from dashboard.figures import for_export, image_credit
+    from dashboard.credit import image_credit
+    from dashboard.figures import for_export
 
     m = meta()
     params = {"indicator": indicator}

@@ -5,18 +5,17 @@ the releases up to the one read (store/releases.py)."""
 from __future__ import annotations
 
 import functools
-from datetime import timezone
-from zoneinfo import ZoneInfo
 
 import dash
 from dash import dcc, html
 
+from contract.manifest import written_in
 from contract.schema import CHANGES
 from store import releases
 from store.catalogue import meta
-from store.formats import amount_formatter
+from store.formats import amount_formatter, fmt_day, fmt_time, ltr
 from store.queries import amendment_list, calendar_from, release_changes, release_list
-from store.texts import t
+from store.texts import direction, other_lang, parts, t
 from store.view import one
 
 from ..layout import href, shell
@@ -31,22 +30,20 @@ MAX_CHANGES_SHOWN = 200   # the rest in the API answer and its CSV
 @functools.lru_cache(maxsize=32)
 def _content(version: str, lang: str, chosen: str | None, today):
     m = meta()
-    zone = ZoneInfo(m.timezone)
     known = list(reversed(release_list()))
     shown = next((r for r in known if r["release_id"] == chosen), known[0] if known else None)
     items = []
     for r in known:
-        when = r["public_at"].replace(tzinfo=timezone.utc).astimezone(zone)
         counts = " · ".join(t(f"change_{c}_n", lang, n=int(r[c] or 0)) for c in CHANGES if r[c])
         items.append(html.Li(className="release" + (" current" if r is shown else ""), children=[
-            dcc.Link(r["release_id"], href=href("/releases", lang, release=r["release_id"])),
-            f" · {when:%Y-%m-%d %H:%M} ({m.timezone}) · {r['note']}",
+            dcc.Link(ltr(r["release_id"], lang), href=href("/releases", lang, release=r["release_id"])),
+            f" · {fmt_time(r['public_at'], r['timezone'] or m.timezone, lang)} · ", release_note(r, lang),
             html.Span(f" · {counts}" if counts else "", className="muted"),
             html.Span([f" · {t('release_fingerprint', lang)} ",
                        html.Code(r["entry_sha256"][:16], dir="ltr", title=r["entry_sha256"])], className="muted"),
         ]))
-    amended = [html.Li(_amendment(a, zone, lang)) for a in amendment_list()]
-    upcoming = [html.Li([html.Strong(e["expected_on"].isoformat()), " · ", e[f"title_{lang}"],
+    amended = [html.Li(_amendment(a, m.timezone, lang)) for a in amendment_list()]
+    upcoming = [html.Li([html.Strong(fmt_day(e["expected_on"], lang)), " · ", e[f"title_{lang}"],
                          html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
                                                      if i in m.indicators), className="muted")])
                 for e in calendar_from(m, today)]
@@ -65,12 +62,25 @@ def _content(version: str, lang: str, chosen: str | None, today):
     ]
 
 
-def _amendment(a: dict, zone: ZoneInfo, lang: str) -> str:
-    """A release cancelled or moved before it was public, and why."""
+def release_note(r: dict, lang: str) -> html.Span:
+    """What a release brings, in the page's language; a release made before notes had both
+    languages has its English note only, shown as it is and marked as English (lang, dir), so
+    that it is read, spoken and laid out as English."""
+    note_lang = lang if r[_NOTE[lang]] else other_lang(lang)
+    return html.Span(r[_NOTE[note_lang]], className="release-note", lang=note_lang, dir=direction(note_lang))
+
+
+_NOTE = {"ar": "note_ar", "en": "note"}   # the releases table's note in each language
+
+
+def _amendment(a: dict, zone: str, lang: str) -> list:
+    """A release cancelled or moved before it was public, and why: the reason as its publisher
+    wrote it, in one language, marked with the language its letters are (lang, dir auto)."""
+    reason = html.Span(a["reason"], className="amendment-reason", lang=written_in(a["reason"]), dir="auto")
     if a["action"] == "cancel":
-        return t("release_cancelled", lang, release=a["release_id"], reason=a["reason"])
-    when = a["public_at"].replace(tzinfo=timezone.utc).astimezone(zone)
-    return t("release_rescheduled", lang, release=a["release_id"], when=f"{when:%Y-%m-%d %H:%M}", reason=a["reason"])
+        return parts("release_cancelled", lang, release=a["release_id"], reason=reason)
+    return parts("release_rescheduled", lang, release=a["release_id"], when=fmt_time(a["public_at"], zone, lang),
+                 reason=reason)
 
 
 def _changes(m, release: dict, lang: str) -> list:
