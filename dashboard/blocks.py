@@ -21,7 +21,7 @@ from store.wording import Described, citation
 
 from .chart_svg import twin
 from .components import RawHtml
-from .credit import image_credit
+from .credit import image_credit, room
 from .figures import graph_config
 
 TABS = ("chart", "table", "sources")
@@ -97,7 +97,8 @@ def share_block(view: View, meta, base: str, words: dict[str, Described]):
     def file(text, href, ident, name):
         return html.A(t(text, lang), href=href, className="button", id=ident, download=name)
 
-    image = {"data-credit": image_credit(lang, permalink, licence), "data-filename": f"{view.indicator}_{lang}"}
+    credit = image_credit(lang, permalink, licence)   # drawn under the source by assets/explorer.js
+    image = {"data-credit": credit, "data-credit-room": str(room(credit)), "data-filename": f"{view.indicator}_{lang}"}
     return html.Section(className="share-panel", **{"aria-labelledby": "share-heading"}, children=[
         html.H3(t("share_panel", lang), id="share-heading"),
         group("image", html.Div(className="download-bar", children=[

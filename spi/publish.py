@@ -52,11 +52,12 @@ class PublishResult:
 def chart_figure(indicator: str, lang: str, breakdown: str | None = None, base_url: str = DEFAULT_BASE_URL):
     """(the view in words, plotly Figure) of an indicator's chart as the explorer and /embed
     draw it (the default view, or by a breakdown), as an exported image: with the site, the
-    view's address and the licence under its source (dashboard.figures.for_export)."""
+    view's address and the licence under its source (dashboard.figures.for_export), with room
+    for every line of that credit (dashboard.credit)."""
     import plotly.graph_objects as go
 
     from dashboard.cache import view_for
-    from dashboard.credit import image_credit
+    from dashboard.credit import image_credit, with_room
     from dashboard.figures import for_export
 
     m = meta()
@@ -66,7 +67,7 @@ def chart_figure(indicator: str, lang: str, breakdown: str | None = None, base_u
     view = parse_view(params, m, lang)
     vd, fig_dict = view_for(view)
     credit = image_credit(lang, f"{base_url.rstrip('/')}/explorer?{view.query_string()}", m.licence["id"])
-    fig = go.Figure(for_export(fig_dict, credit, MIN_HEIGHT))
+    fig = go.Figure(with_room(for_export(fig_dict, credit, MIN_HEIGHT), credit))
     fig.update_layout(width=WIDTH)
     return vd, fig
 

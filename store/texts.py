@@ -413,6 +413,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gov_national_link": ("الأرقام الوطنية عن {country} في مستكشف المؤشرات", "{country}'s national figures in the indicator explorer"),
 }
 
+STRINGS.update({  # images that keep their credit, embeds without a toolbar (issue 20, part 3/7)
+    "image_credit_terms": ("{site} · الترخيص: {licence}", "{site} · Licence: {licence}"),
+    "embed_image": ("تنزيل الرسم صورةً (PNG أو SVG)", "Download the chart as an image (PNG or SVG)"),
+})
+
 STRINGS.update({  # the Frictionless data package (api/dataset.py): resource titles and a keyword
     "package_observations": ("المشاهدات", "Observations"),
     "package_indicators": ("المؤشرات: الأسماء والتعريفات والوحدات", "Indicators: names, definitions, units"),

@@ -87,20 +87,22 @@
   }).observe(document.documentElement, {childList: true, subtree: true});
 
   /* The panel's PNG and SVG: the chart as an image carries it (dashboard/figures.py
-     for_export): the wide texts, and under the source a credit line (site, address,
-     licence) that the button holds; the same for every screen width. */
-  function forExport(gd, credit) {
+     for_export): the wide texts, and under the source the credit (site, address, licence,
+     in lines that fit the image, dashboard/credit.py) that the button holds, with the room
+     its lines take at the foot (data-credit-room, px: credit.py with_room); the same for
+     every screen width. */
+  function forExport(gd, button) {
     var layout = JSON.parse(JSON.stringify(gd.layout)), meta = layout.meta, tx = meta.texts["export"];
-    var rtl = meta.lang === "ar";
+    var rtl = meta.lang === "ar", room = Number(button.getAttribute("data-credit-room")) || 0;
     meta.exported = true;   /* spi.js fits the charts it finds to their width: not this one */
     layout.title.text = tx.title;
     layout.title.subtitle.text = tx.subtitle;
-    layout.annotations[0].text = [tx.foot, rtl ? "\u2067" + credit + "\u2069" : credit].filter(Boolean).join("<br>");
+    layout.annotations[0].text = [tx.foot, button.getAttribute("data-credit")].filter(Boolean).join("<br>");
     layout.margin.t = tx.top;
-    layout.margin.b = tx.bottom;
-    layout.height = tx.height;
+    layout.margin.b = tx.bottom + room;
+    layout.height = tx.height + room;
     layout.legend.orientation = tx.legend;
-    layout.legend.y = tx.legend_y;
+    layout.legend.y = 1 - (1 - tx.legend_y) * tx.height / layout.height;   /* where it was, from the top */
     layout.legend.traceorder = tx.legend === "h" && rtl ? "reversed+grouped" : "grouped";
     return {data: gd.data, layout: layout};
   }
@@ -115,7 +117,7 @@
     if (!b || !window.spiPlotly) { return; }
     window.spiPlotly().then(function (P) {
       drawn(function (gd) {
-        var fig = forExport(gd, b.getAttribute("data-credit"));
+        var fig = forExport(gd, b);
         var format = b.getAttribute("data-image-format");
         P.downloadImage(fig, {format: format, width: 1000, height: fig.layout.height,
                               scale: format === "png" ? 2 : 1, filename: b.getAttribute("data-filename")});
