@@ -4,7 +4,9 @@ The explorer and the embed send it in their first HTML, so a chart is on screen 
 script has run, and keep it in the page until plotly.js has drawn the interactive chart in
 the same box (assets/style.css `.chart-box`): no blank box, no jump. It is drawn from the
 figure itself (its traces, texts, colours, axis sides and ranges), so it shows the same
-figures; each mark carries its value (`data-value`), which tests compare with the figure's.
+figures; each mark carries its value (`data-value`), which tests compare with the figure's,
+and a figure a note marks (provisional, revised…) is drawn as the live chart draws it: a
+lighter bar, a hollow point, its label with the mark (`data-marked`).
 
 The width is not known on the server: the twin is 100% wide and as tall as the chart.
 Texts and axis labels are placed in percent of the width; the marks are drawn in a nested
@@ -17,7 +19,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .figures import AXIS_TITLE, FONT, GRID, INK, MUTED
+from .figures import AXIS_TITLE, FONT, GRID, INK, LIGHTER, MUTED
 
 W = 1000                                   # the plot area's own width, in its viewBox units
 MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room for the axis labels
@@ -81,7 +83,7 @@ def chart_svg(fig: dict, variant: str) -> str:
             y = top + plot_h * (1 - a["y"]) + shift
             turn = f' transform="rotate({a["textangle"]} 500 {y:.0f})"' if a.get("textangle") else ""
             out.append(_text("50%", y, a["text"], a["font"]["size"], a["font"]["color"], "middle", turn))
-    ranked = layout["xaxis"].get("showticklabels") is False
+    ranked = bool(traces) and traces[0].get("orientation") == "h"
     y = height - bottom + 42 + AXIS_TITLE * ranked
     for line in _lines(tx["foot"]):
         y += 15
@@ -109,6 +111,20 @@ def _colour(trace: dict) -> str:
 def _at(left: float, width: float, x: float) -> str:
     """A position in the plot area (0..W) as a percent of the chart's width."""
     return f"{left + width * x / W:.2f}%"
+
+
+def _marked(trace: dict) -> list[bool]:
+    """Which of a trace's figures the live chart marks: a lighter bar (marker.opacity below 1),
+    a hollow point (an "-open" symbol)."""
+    marker, n = trace.get("marker") or {}, len(trace["x" if trace.get("orientation") == "h" else "y"])
+    opacity, symbol = marker.get("opacity", 1), marker.get("symbol", "")
+    return [(opacity[i] if isinstance(opacity, list) else opacity) < 1
+            or str(symbol[i] if isinstance(symbol, list) else symbol).endswith("-open") for i in range(n)]
+
+
+def _bar(x: float, y: float, w: float, h: float, colour: str, v: float, marked: bool) -> str:
+    lighter = f' fill-opacity="{LIGHTER}" data-marked="1"' if marked else ""
+    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}" data-value="{v!r}"{lighter}/>'
 
 
 def _value_top(values: list[float], axis: dict) -> float:
@@ -141,7 +157,7 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
                             _tick(tick, percent), 12, MUTED, "start" if rtl else "end"))
     base = [0.0] * len(cats)
     for n, t in enumerate(bars):
-        colour = _colour(t)
+        colour, marked = _colour(t), _marked(t)
         for i, v in enumerate(t["y"]):
             if v is None:
                 continue
@@ -152,8 +168,7 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
                 w = band * 0.65 / len(bars)
                 x0, y0 = band * i + band * 0.175 + w * n, 0.0
             y1 = plot_h - (y0 + v) / vtop * plot_h
-            out.append(f'<rect x="{x0:.1f}" y="{y1:.1f}" width="{w:.1f}" height="{v / vtop * plot_h:.1f}" '
-                       f'fill="{colour}" data-value="{v!r}"/>')
+            out.append(_bar(x0, y1, w, v / vtop * plot_h, colour, v, marked[i]))
             text = (t.get("text") or [""] * len(t["y"]))[i]
             tall = v / vtop * plot_h
             if text and not stacked:
@@ -176,10 +191,13 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
             if joins_all or b[0] - a[0] < band * 1.5:
                 out.append(f'<line x1="{a[0]:.1f}" y1="{a[1]:.1f}" x2="{b[0]:.1f}" y2="{b[1]:.1f}" {style}/>')
         if "markers" in (t.get("mode") or ""):
-            for x, y, v, text in points:
-                out.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" '
-                           f'stroke-width="10" stroke-linecap="round" vector-effect="non-scaling-stroke" '
-                           f'data-value="{v!r}"/>')
+            hollow = [m for m, v in zip(_marked(t), t["y"]) if v is not None]
+            for (x, y, v, text), marked in zip(points, hollow):
+                dot = (f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{{}}" stroke-width="{{}}" '
+                       'stroke-linecap="round" vector-effect="non-scaling-stroke"')
+                out.append(dot.format(colour, 10) + f' data-value="{v!r}"' + (' data-marked="1"/>' if marked else "/>"))
+                if marked:   # hollow, as Plotly's "-open" symbols
+                    out.append(dot.format("white", 5) + "/>")
                 if text:
                     labels.append(_text(_at(left, width, x), top + y - 10, text, 13, INK, "middle"))
     out.append("</svg>")
@@ -201,8 +219,14 @@ def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot
     band = plot_h / max(len(names), 1)
     out = [f'<svg x="{left}%" y="{top}" width="{width}%" height="{plot_h}" viewBox="0 0 {W} {plot_h}" '
            'preserveAspectRatio="none" overflow="visible">']
+    percent = layout["xaxis"].get("ticksuffix") == "%"
     labels = []
-    colour = _colour(trace)
+    for tick in nice_ticks(vtop, layout["xaxis"].get("nticks") or 5):   # gridlines and their numbers under the plot
+        x = W - tick / vtop * W if rtl else tick / vtop * W
+        out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{plot_h}" stroke="{GRID}" '
+                   'vector-effect="non-scaling-stroke"/>')
+        labels.append(_text(_at(left, width, x), top + plot_h + 16, _tick(tick, percent), 12, MUTED, "middle"))
+    colour, marked = _colour(trace), _marked(trace)
     for i, (name, v, text) in enumerate(zip(names, values, texts)):
         row = plot_h - band * (i + 1)
         mid = top + row + band / 2 + 4
@@ -211,8 +235,7 @@ def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot
         length = 0.0 if v is None else v / vtop * W
         if v is not None:
             x0 = W - length if rtl else 0
-            out.append(f'<rect x="{x0:.1f}" y="{row + band * 0.175:.1f}" width="{length:.1f}" '
-                       f'height="{band * 0.65:.1f}" fill="{colour}" data-value="{v!r}"/>')
+            out.append(_bar(x0, row + band * 0.175, length, band * 0.65, colour, v, marked[i]))
         end = W - length - 8 if rtl else length + 8
         labels.append(_text(_at(left, width, end), mid, text, 12, INK, "end" if rtl else "start"))
     out.append(f'<line x1="{W if rtl else 0}" x2="{W if rtl else 0}" y1="0" y2="{plot_h}" stroke="{MUTED}" '

@@ -10,6 +10,7 @@ the common forms of colour blindness.
 from __future__ import annotations
 
 import copy
+import re
 
 import plotly.graph_objects as go
 
@@ -51,7 +52,11 @@ def _lines(text: str, lang: str, width: int) -> str:
 NARROW_CHARS = 28
 LEGEND_ROW, LEGEND_ITEM = 30, 28      # px: a one-row legend; an item of a legend of one item a row
 LEGEND_GAP = 9                        # px between items one a row: Noto Sans Arabic's tall line box
-AXIS_TITLE = 28                       # px: the value axis's title under ranked bars
+AXIS_TITLE = 46                       # px: the value axis's numbers and title under ranked bars
+MARK = "*"                            # beside a figure a note under the chart marks (texts.py note_marked)
+LIGHTER = 0.45                        # a marked bar's opacity; a marked point is hollow (chart_svg.py alike)
+ISOLATES = re.compile("[\u2066-\u2069]")   # bidi isolates: no width on screen
+PHONE_PLOT, CHAR_PX = 150, 7.5        # px: ranked bars' plot on a 360 px phone; a 12 px label's average glyph
 
 
 def _legend(names: list[str], chars: int) -> tuple[str, int]:
@@ -76,7 +81,9 @@ def _texts(vd: Described, lang: str, chars: int, legend: list[str], credit: bool
     """Title, subtitle, footer and legend laid out for a chart about `chars` characters wide
     (credit: with room for one more footer line, the image credit an exported image adds)."""
     title = wrap(vd.title, chars)
-    sub = wrap(vd.subtitle, int(chars * 1.3))
+    # a by-area chart's country is said under the subtitle, off the governorates' axis
+    sub = [line for text in [vd.subtitle, *(_marked(words, mark) for _, words, mark in vd.reference)]
+           for line in wrap(text, int(chars * 1.3))]
     foot = [line for text in [*vd.notes, vd.source_line] if text for line in wrap(text, int(chars * 1.45))]
     orientation, legend_height = _legend(legend, chars)
     heading = 40 + 24 * len(title) + 18 * len(sub)
@@ -102,9 +109,15 @@ def figure(vd: Described, width_chars: int = 70, validate: bool = True) -> go.Fi
     return go.Figure(figure_dict(vd, width_chars), _validate=validate)
 
 
-def _labels(texts: list[str], lang: str) -> list[str]:
-    """Value labels drawn on the chart, isolated in Arabic (the dot of "ر.ع." stays at its end)."""
-    return [_svg(x, lang) if x else "" for x in texts]
+def _marked(text: str, mark: str) -> str:
+    """A figure's text with MARK when its status or revision is said in a note."""
+    return f"{text}{MARK}" if mark and text else text
+
+
+def _labels(texts: list[str], marks: list[str], lang: str) -> list[str]:
+    """Value labels drawn on the chart, marked as the notes say, isolated in Arabic (the dot
+    of "ر.ع." stays at its end)."""
+    return [_svg(_marked(x, mark), lang) if x else "" for x, mark in zip(texts, marks or [""] * len(texts))]
 
 
 def _hover(s) -> list[str]:
@@ -129,7 +142,7 @@ def _line_traces(vd: Described) -> list[dict]:
             marker=dict(color=colour, size=10,
                         symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
                         line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
-            text=_labels(s.texts, lang) if labelled else None, textposition="top center",
+            text=_labels(s.texts, s.marks, lang) if labelled else None, textposition="top center",
             textfont=dict(color=INK, size=13), cliponaxis=False))
         for before, after in _gaps(s.values):
             traces.append(dict(type="scatter", x=[vd.x_labels[before], vd.x_labels[after]],
@@ -164,9 +177,9 @@ def _bar_traces(vd: Described) -> list[dict]:
             type="bar", x=vd.x_labels, y=s.values, name=_svg(s.name, lang), legendgroup=s.key, customdata=_hover(s),
             hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>",
             marker=dict(color=PALETTE[n % len(PALETTE)], line=dict(color="white", width=0.5),
-                        opacity=[0.45 if mark else 1 for mark in s.marks] if marked else 1,
+                        opacity=[LIGHTER if mark else 1 for mark in s.marks] if marked else 1,
                         pattern=dict(shape="/" if s.derived and not vd.percent else "")),
-            text=_labels(s.texts, lang) if labelled else None, texttemplate="%{text}" if labelled else None,
+            text=_labels(s.texts, s.marks, lang) if labelled else None, texttemplate="%{text}" if labelled else None,
             textposition="inside" if vd.barmode == "stack" else "outside", insidetextanchor="middle",
             textangle=0, constraintext="both",
             textfont=dict(size=12), cliponaxis=False))
@@ -183,9 +196,9 @@ def _ranked_traces(vd: Described) -> list[dict]:
                  customdata=[f"{text} · {mark}" if mark else (text or t("no_figure_published", lang))
                              for _, _, text, mark in items],
                  hovertemplate="%{y}: %{customdata}<extra></extra>", name="",
-                 marker=dict(color=PALETTE[0], opacity=[0.45 if mark else 1 for *_, mark in items]),
-                 text=[_svg(text, lang) if value is not None else _svg(t("no_figure_published", lang), lang)
-                       for _, value, text, _ in items],
+                 marker=dict(color=PALETTE[0], opacity=[LIGHTER if mark else 1 for *_, mark in items]),
+                 text=[_svg(_marked(text, mark), lang) if value is not None
+                       else _svg(t("no_figure_published", lang), lang) for _, value, text, mark in items],
                  textposition="outside", textangle=0, textfont=dict(size=12, color=INK), cliponaxis=False)]
 
 
@@ -208,10 +221,20 @@ def _headroom(vd: Described) -> list | None:
     values = [v for s in vd.series for v in s.values if v is not None] + [value for value, _ in vd.targets]
     if vd.barmode == "stack" and vd.shape == "bars":   # a stack reaches the sum of its parts
         values += [sum(v for v in stack if v is not None) for stack in zip(*(s.values for s in vd.series))]
-    if not values or min(values) < 0 or vd.percent:
+    if not values or min(values) < 0 or (vd.percent and vd.shape != "ranked"):
         return None
-    top = max(values) * (1.32 if vd.shape == "ranked" else 1.18)
+    top = _ranked_top(vd) if vd.shape == "ranked" else max(values) * 1.18
     return [0, top or 1]
+
+
+def _ranked_top(vd: Described) -> float:
+    """The value axis's top for ranked bars: far enough that every bar's label fits beyond its
+    end in a phone's plot (the longest bar's above all), yet the bars keep at least 40% of it."""
+    items = [(value, len(ISOLATES.sub("", _marked(text, mark)))) for _, value, text, mark in vd.ranked()
+             if value is not None]
+    longest = max(value for value, _ in items)
+    need = max(value / max(0.05, 1 - (chars * CHAR_PX + 10) / PHONE_PLOT) for value, chars in items)
+    return min(max(need, longest * 1.18), longest * 2.5)
 
 
 def figure_dict(vd: Described, width_chars: int = 70) -> dict:
@@ -244,8 +267,8 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     category_axis = dict(type="category", fixedrange=True, showgrid=False, linecolor=MUTED, ticks="outside",
                          tickfont=dict(size=12), automargin=True)
     if ranked:   # categories down the side a reader starts from; in Arabic the bars grow leftwards
-        # every bar carries its figure: no tick labels to crowd a phone's axis, the unit under it
-        xaxis = {**value_axis, "autorange": "reversed" if rtl else True, "side": "bottom", "showticklabels": False}
+        # every bar carries its figure; a few numbers on the axis (not to crowd a phone), the unit under them
+        xaxis = {**value_axis, "autorange": "reversed" if rtl else True, "side": "bottom", "nticks": 4}
         if xaxis["range"] is not None and rtl:
             xaxis["range"], xaxis["autorange"] = xaxis["range"][::-1], False
         yaxis = {**category_axis, "side": "right" if rtl else "left", "ticks": ""}

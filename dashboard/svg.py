@@ -4,7 +4,9 @@ Both are plain strings of SVG markup drawn on the server (no JavaScript, no map 
 the machine that serves this may be offline). Every text is escaped. The map projects
 the GeoJSON boundaries in the project's data/geo/ (here: Natural Earth, public domain) with an
 equirectangular projection scaled by the cosine of the middle latitude, which is
-accurate enough for countries this size; each governorate is a link with a <title>.
+accurate enough for countries this size; each governorate is a link with a <title>. A
+governorate whose figure a note marks (provisional, revised…) carries the charts' mark, an
+asterisk at its middle, and says why in its title.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from html import escape
 from pathlib import Path
 
 from contract.project import default as default_project
+
+from .figures import MARK
 
 
 def geo_dir() -> Path:
@@ -77,13 +81,14 @@ def sparkline(values: list[float | None], label: str, width: int = 132, height: 
     return "".join(out)
 
 
-def _projected(map_file: str, width: int) -> tuple[dict[str, str], int, int]:
-    """{geo_code: SVG path d}, width, height for one GeoJSON file of the project's data/geo/."""
+def _projected(map_file: str, width: int) -> tuple[dict[str, str], dict[str, tuple[float, float]], int, int]:
+    """{geo_code: SVG path d}, {geo_code: the middle of its largest ring}, width, height for one
+    GeoJSON file of the project's data/geo/."""
     return _projected_in(geo_dir(), map_file, width)
 
 
 @functools.lru_cache(maxsize=8)
-def _projected_in(folder: Path, map_file: str, width: int) -> tuple[dict[str, str], int, int]:
+def _projected_in(folder: Path, map_file: str, width: int):
     gj = json.loads((folder / map_file).read_text(encoding="utf-8"))
     rings: dict[str, list] = {}
     lons, lats = [], []
@@ -101,14 +106,17 @@ def _projected_in(folder: Path, map_file: str, width: int) -> tuple[dict[str, st
     pad = 6
     scale = (width - 2 * pad) / ((lon1 - lon0) * k)
     height = int(round((lat1 - lat0) * scale + 2 * pad))
-    paths = {}
+    paths, middles = {}, {}
     for code, rs in rings.items():
-        d = []
+        d, largest = [], []
         for ring in rs:
             pts = [(pad + (lon - lon0) * k * scale, pad + (lat1 - lat) * scale) for lon, lat in ring]
             d.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in pts) + "Z")
+            largest = max(largest, pts, key=len)
         paths[code] = "".join(d)
-    return paths, width, height
+        xs, ys = [x for x, _ in largest], [y for _, y in largest]
+        middles[code] = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+    return paths, middles, width, height
 
 
 def colour_for(value: float | None, lo: float, hi: float) -> str:
@@ -121,9 +129,10 @@ def colour_for(value: float | None, lo: float, hi: float) -> str:
 
 
 def governorate_map(map_file: str, regions: list[dict], label: str, width: int = 560) -> str:
-    """regions: [{code, name, value (or None), title, href, selected}] — one per feature to draw.
+    """regions: [{code, name, value (or None), title, href, selected, mark}] — one per feature to
+    draw; `mark`, if any, is the figure's status or revision in words (store/wording.py _mark).
     Features in the file without a region entry are drawn as plain no-data shapes."""
-    paths, w, h = _projected(map_file, width)
+    paths, middles, w, h = _projected(map_file, width)
     values = [r["value"] for r in regions if r.get("value") is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 0.0)
     out = [f'<svg class="gov-map" viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMidYMid meet" '
@@ -133,17 +142,27 @@ def governorate_map(map_file: str, regions: list[dict], label: str, width: int =
            'patternTransform="rotate(45)"><rect width="7" height="7" fill="#f4f5f7"/>'
            '<line x1="0" y1="0" x2="0" y2="7" stroke="#9aa3ad" stroke-width="2"/></pattern></defs>']
     by_code = {r["code"]: r for r in regions}
+    marks = []
     for code, d in paths.items():
         r = by_code.get(code)
         fill = colour_for(r.get("value") if r else None, lo, hi)
+        marked = bool(r and r.get("mark") and r.get("value") is not None)
         cls = "gov" + (" selected" if r and r.get("selected") else "") + (" nodata" if not r or r.get("value") is None else "")
-        shape = (f'<path d="{d}" fill="{fill}" class="{cls}" data-geo="{escape(code)}">'
-                 f"<title>{escape(r['title'] if r else code)}</title></path>")
+        title = (f"{r['title']} ({r['mark']})" if marked else r["title"]) if r else code
+        flag = ' data-marked="1"' if marked else ""
+        shape = (f'<path d="{d}" fill="{fill}" class="{cls}" data-geo="{escape(code)}"{flag}>'
+                 f"<title>{escape(title)}</title></path>")
         if r and r.get("href"):
             out.append(f'<a href="{escape(r["href"], quote=True)}" class="spa-link" '
-                       f'aria-label="{escape(r["title"], quote=True)}">{shape}</a>')
+                       f'aria-label="{escape(title, quote=True)}">{shape}</a>')
         else:
             out.append(shape)
+        if marked:   # over every shape, so no neighbour covers it; the title says it in words
+            x, y = middles[code]
+            marks.append(f'<text x="{x:.1f}" y="{y + 6:.1f}" font-size="18" font-weight="bold" text-anchor="middle" '
+                         f'fill="#1b1f24" stroke="white" stroke-width="3" paint-order="stroke" aria-hidden="true" '
+                         f'pointer-events="none" data-marked="{escape(code)}">{MARK}</text>')
+    out += marks
     out.append("</svg>")
     return "".join(out)
 

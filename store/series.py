@@ -44,6 +44,8 @@ class Chart:
     labels: list[str] = field(default_factory=list)   # periods with a figure, in time order
     gaps: list[str] = field(default_factory=list)     # periods of the run with no figure
     totals: list = field(default_factory=list)        # by breakdown: the published total per period
+    reference: list = field(default_factory=list)     # by area: the country's Series (one value per period) drawn
+                                                      # as a reference beside its governorates, not as a bar
     notes: list[tuple] = field(default_factory=list)  # (kind, *data), worded by store/wording.py
     unit: str = "unit"                 # unit | share | share_of_parts | per_case
     percent: bool = False
@@ -55,6 +57,17 @@ class Chart:
     @property
     def empty(self) -> bool:
         return not any(v is not None for s in self.series for v in s.values)
+
+    @property
+    def drawn(self) -> list[str]:
+        """The periods the chart draws a figure for, in time order: what its subtitle names
+        (a breakdown published for one period, beside totals of others, is of that period)."""
+        if self.x_is == "geo":   # a series per period; the reference has a value per period, in the same order
+            return [s.key for i, s in enumerate(self.series)
+                    if any(v is not None for v in s.values)
+                    or any(len(r.values) > i and r.values[i] is not None for r in self.reference)]
+        return [x for i, x in enumerate(self.x) if any(len(s.values) > i and s.values[i] is not None
+                                                       for s in self.series)]
 
 
 def _row(r: dict, category: str, dimension: str | None = None, derived: bool = False, value=None,
@@ -145,6 +158,16 @@ def with_statuses(chart: Chart) -> Chart:
         if where:
             chart.notes.append(("status", status, where))
     revised = [x for i, x in enumerate(chart.x) if any(len(s.revisions) > i and s.revisions[i] for s in chart.series)]
+    for ref in chart.reference:   # a by-area chart's country, drawn beside its governorates
+        for status in STATUSES:
+            if status in ref.statuses:
+                found = next((n for n in chart.notes if n[:2] == ("status", status)), None)
+                if found:
+                    found[2].append(ref.key)
+                else:
+                    chart.notes.append(("status", status, [ref.key]))
+        if any(ref.revisions):
+            revised.append(ref.key)
     if revised:
         chart.notes.append(("revised", revised))
     return chart
@@ -260,17 +283,26 @@ def _breakdown_notes(x: list[str], totals: list, series: list[Series], gaps: lis
 
 
 def _by_geo(view: View, meta, rows) -> Chart:
-    """Places on the x axis, one bar series per period (latest last)."""
+    """Places on the x axis, one bar series per period (latest last). A country shown with
+    its governorates is not a bar among them (its total would shrink theirs to stubs): it is
+    the chart's reference, one value per period, drawn as a labelled line or said beside it."""
     labels = _in_time_order(rows)
     present = list(dict.fromkeys(r["geo_code"] for r in rows))
     geos = [g for g in view.geos if g in present] or present
-    series, table = [], []
+    countries = [g for g in geos if meta.geographies.get(g, {}).get("level") == "country"]
+    places = [g for g in geos if g not in countries]
+    series, table, reference = [], [], []
     for p in labels:
         by_geo = {r["geo_code"]: r for r in rows if r["period"] == p}
         table += [_row(by_geo[g], "total") for g in geos if g in by_geo]
-        series.append(Series(key=p, **_values(by_geo, geos)))
-    return Chart(**_common(view, meta, kind="bars", barmode="group", x=geos, x_is="geo", series=series, table=table,
-                           labels=labels, sources=_sources(rows)))
+        series.append(Series(key=p, **_values(by_geo, places if places else geos)))
+    if places and countries:
+        for c in countries:
+            by_period = {r["period"]: r for r in rows if r["geo_code"] == c}
+            reference.append(Series(key=c, **_values(by_period, labels)))
+    return Chart(**_common(view, meta, kind="bars", barmode="group", x=places if places else geos, x_is="geo",
+                           series=series, table=table, labels=labels, reference=reference if places else [],
+                           sources=_sources(rows)))
 
 
 def _per_case(view: View, meta) -> Chart:

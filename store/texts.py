@@ -240,8 +240,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "embargoed_until": ("محظور النشر حتى {when} — ليس للنشر", "EMBARGOED until {when} — not for publication"),
     "no_release_yet": ("لم يُنشر أي إصدار بعد.", "No release is public yet."),
     "revised_mark": ("عُدِّل في {when}، وكان {previous}", "revised on {when}, previously {previous}"),
-    "note_revised": ("أرقام عدّلها إصدار لاحق (تختلف عمّا نشره إصدار سابق): {periods}.",
-                     "Revised figures (they differ from what an earlier release published): {periods}."),
+    "note_revised": ("أرقام عدّلها إصدار لاحق (تختلف عمّا نشره إصدار سابق، ومعلَّمة بـ * في الرسم): {periods}.",
+                     "Revised figures (they differ from what an earlier release published; marked * on the chart): "
+                     "{periods}."),
     "calendar_name": ("مواعيد إصدار الأرقام", "Release calendar"),
     "calendar_expected": ("الأرقام المتوقعة:", "Figures expected:"),
     "page_releases": ("الإصدارات", "Releases"),
@@ -349,8 +350,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_not_applicable": ("لا ينطبق", "not applicable"),
     "status_confidential": ("سري", "confidential"),
     "column_status": ("حالة الرقم", "Status"),
-    "note_marked": ("أرقام «{status}»: {periods} (بعلامة مفرغة أو لون أفتح في الرسم)",
-                    "Figures marked {status}: {periods} (a hollow marker or a lighter bar on the chart)"),
+    "note_marked": ("أرقام «{status}»: {periods} (معلَّمة بـ * ونقطة مفرغة أو عمود أفتح في الرسم وعلى الخريطة)",
+                    "Figures marked {status}: {periods} (marked *, with a hollow point or a lighter bar, on the chart "
+                    "and the map)"),
     "note_no_figure": ("لا رقم («{status}»): {periods}", "No figure ({status}): {periods}"),
     # the README of a ZIP download (api/documents.py readme())
     "readme_unit": ("الوحدة", "Unit"),
@@ -416,6 +418,11 @@ STRINGS: dict[str, tuple[str, str]] = {
 STRINGS.update({  # images that keep their credit, embeds without a toolbar (issue 20, part 3/7)
     "image_credit_terms": ("{site} · الترخيص: {licence}", "{site} · Licence: {licence}"),
     "embed_image": ("تنزيل الرسم صورةً (PNG أو SVG)", "Download the chart as an image (PNG or SVG)"),
+})
+
+STRINGS.update({  # charts that date themselves (issue 20, part h1): a by-area chart's country as its reference
+    "reference_national": ("{place} (المستوى الوطني): {value}", "{place} (national): {value}"),
+    "reference_national_period": ("{place} (المستوى الوطني)، {period}: {value}", "{place} (national), {period}: {value}"),
 })
 
 STRINGS.update({  # the Frictionless data package (api/dataset.py): resource titles and a keyword

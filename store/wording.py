@@ -52,6 +52,8 @@ class Described:
     notes: list[str] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     targets: list[tuple[float, str]] = field(default_factory=list)   # (value, words) drawn as lines
+    # by area: the country beside its governorates, (value, words, mark) per period drawn as a reference
+    reference: list[tuple[float, str, str]] = field(default_factory=list)
     alt: str = ""
     x_is: str = "period"           # what the x categories are: "period" or "geo"
     numbers: Chart | None = field(default=None, repr=False, compare=False)
@@ -210,12 +212,35 @@ def describe(chart: Chart, meta) -> Described:
                 else [period_label(p, lang) for p in chart.x])
     out = Described(indicator_id=view.indicator, lang=lang, kind=chart.kind, barmode=chart.barmode, periods=chart.x,
                     x_labels=x_labels, series=lines, title=title,
-                    subtitle=_subtitle(unit_text, chart.labels, chart.measure, lang, extra), unit=unit_text,
+                    subtitle=_subtitle(unit_text, chart.drawn, chart.measure, lang, extra), unit=unit_text,
                     source_line=source_line(meta, chart.sources, lang), percent=chart.percent, derived=chart.derived,
-                    notes=[_note(n, meta, lang, dict(zip(chart.x, x_labels))) for n in chart.notes], gaps=chart.gaps,
-                    targets=_targets(chart, meta, lang), x_is=chart.x_is, numbers=chart, meta=meta)
+                    notes=[_note(n, meta, lang, {**dict(zip(chart.x, x_labels)),
+                                                 **{r.key: meta.geo_name(r.key, lang) for r in chart.reference}})
+                           for n in chart.notes], gaps=chart.gaps,
+                    targets=_targets(chart, meta, lang), reference=_reference(chart, meta, lang, fmt), x_is=chart.x_is,
+                    numbers=chart, meta=meta)
     out.alt = alt_text(out, meta.indicators[view.indicator][f"name_{lang}"] if view.kind != "per_case" else title.split(" — ")[0],
                        by_geo=view.kind == "geo")
+    return out
+
+
+def _reference(chart: Chart, meta, lang: str, fmt) -> list[tuple[float, str, str]]:
+    """The country of a by-area chart of its governorates, in words: "Oman (national): 420,998"
+    (with the period when the chart draws several), and the figure's mark."""
+    out = []
+    periods = [s.key for s in chart.series]
+    drawn = chart.drawn
+    for ref in chart.reference:
+        place = meta.geo_name(ref.key, lang)
+        for i, (p, v) in enumerate(zip(periods, ref.values)):
+            if v is None:
+                continue
+            q = ref.qualifiers[i] if ref.qualifiers else None
+            words = (t("reference_national", lang, place=place, value=fmt(v, q)) if len(drawn) <= 1 else
+                     t("reference_national_period", lang, place=place, value=fmt(v, q),
+                       period=period_phrase(p, chart.measure, lang)))
+            out.append((v, words, _mark(ref.statuses[i] if ref.statuses else None,
+                                        ref.revisions[i] if ref.revisions else None, fmt, lang)))
     return out
 
 
@@ -337,6 +362,8 @@ def alt_text(vd: Described, name: str, by_geo: bool = False) -> str:
              geo=vd.title.split(" — ")[-1] if " — " in vd.title else "", points=semicolon(lang).join(pieces))
     if count > ALT_MAX_POINTS:
         text += " " + t("alt_summary", lang, count=fmt_number(count, lang))
+    if vd.reference:
+        text += " " + semicolon(lang).join(words for _, words, _ in vd.reference) + "."
     if vd.gaps:
         text += " " + t("gap_years", lang, periods=_periods(vd.gaps, lang)) + "."
     return text

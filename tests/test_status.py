@@ -44,7 +44,8 @@ def test_the_chart_and_the_table_say_it(site):
     trace = fig["data"][0]
     assert trace["marker"]["symbol"] == ["circle", "circle", "circle-open"]       # 2021, (2022), 2023
     assert trace["customdata"][2] == "9,018 · provisional"
-    assert "Figures marked provisional: 2023 (a hollow marker or a lighter bar on the chart)" in words.notes
+    assert ("Figures marked provisional: 2023 (marked *, with a hollow point or a lighter bar, on the chart and the map)"
+            in words.notes)
     assert [r["status"] for r in words.table] == ["", "provisional"]
     words, fig = view_for(parse_view({"indicator": "jo_children_reunified"}, meta(), "ar"))
     assert "لا رقم («غير متوفر»): 2023" in words.notes
