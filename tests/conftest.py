@@ -85,17 +85,18 @@ class SourceCopy:
         writer.writerows({**r, "value": value} if r["indicator_id"] == indicator else r for r in rows)
         path.write_text(out.getvalue(), encoding="utf-8")
 
-    def release(self, note: str, at: str, made: datetime | None = None) -> str:
+    def release(self, note: str, at: str, made: datetime | None = None, note_ar: str | None = None) -> str:
         """`spi build`, then the release `spi release --at` makes, made at `made` (default: a
         minute before `at`, so that a test can write a history whose days are gone), then the
-        served databases; the new release's id."""
+        served databases; the new release's id. `note` is in English, `note_ar` in Arabic (None:
+        a release made the way it was before notes had both languages)."""
         from etl.release import make_release, write_served
         from spi.cli import main as spi
         assert spi(["build", *self.cli_args(), "--releases", str(self.releases)]) == 0
         if made is None:
             when = datetime.fromisoformat(at)
             made = (when if when.tzinfo else when.replace(tzinfo=ZoneInfo("Asia/Muscat"))) - timedelta(minutes=1)
-        entry = make_release(note, at, self.out, self.releases, self.catalogue, by="test", now=made)
+        entry = make_release(note, at, self.out, self.releases, self.catalogue, by="test", now=made, note_ar=note_ar)
         write_served(self.releases, self.out, self.catalogue)
         return entry["release_id"]
 
@@ -211,8 +212,10 @@ def marked(tmp_path_factory, paths):
 
 REVIEWER, REVIEWER_PASSWORD = "amal", "a long reviewers' password"
 # jo_psychosocial_team: 44 in the sources; 45 in the second release; 46 in the third, embargoed.
-HISTORY = (("first", "2025-01-01T09:00", "44"), ("revised", "2025-03-01T09:00", "45"),
-           ("embargoed", "2030-01-01T09:00", "46"))
+# Each release's note in English and Arabic; the second's in English only, as a release made
+# before notes had both languages (the pages show it marked as English).
+HISTORY = (("first", "2025-01-01T09:00", "44", "الإصدار الأول"), ("revised", "2025-03-01T09:00", "45", None),
+           ("embargoed", "2030-01-01T09:00", "46", "إصدار محظور النشر"))
 HISTORY_NOW = "2026-01-01T00:00:00+00:00"   # the server's clock: two releases public, the third embargoed
 
 
@@ -235,9 +238,9 @@ def release_history(shipped_copy) -> History:
     from spi import reviewers
     copy = shipped_copy("history")
     ids = []
-    for note, at, value in HISTORY:
+    for note, at, value, note_ar in HISTORY:
         copy.revise("jo_psychosocial_team", value)
-        ids.append(copy.release(note, at))
+        ids.append(copy.release(note, at, note_ar=note_ar))
     users = copy.root / "reviewers.json"
     users.write_text(json.dumps({REVIEWER: {"name": "Amal", "password_hash": reviewers.hash_password(REVIEWER_PASSWORD)}}))
     env = {"SPI_NOW": HISTORY_NOW, "SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": "k" * 64,
