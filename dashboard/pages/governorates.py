@@ -2,6 +2,11 @@
 figure exists and hatched "no data" where not, a ranked table, and the indicators of the
 governorate picked (by clicking the map or the table; the choice is in the URL).
 
+A figure that is provisional (or has another status) or was revised by a later release is
+marked as the charts mark it: * beside it in the table and on the map, its status in words
+for a screen reader and in the map's titles, and a note under the table naming the marked
+governorates in the charts' words (store/texts.py note_marked, note_revised).
+
 URL: /governorates?country=OM&indicator=om_spf_beneficiaries&geo=OM-BJ&lang=ar
 """
 from __future__ import annotations
@@ -12,15 +17,18 @@ from urllib.parse import urlencode
 import dash
 from dash import dcc, html
 
+from contract.schema import STATUSES
 from store import queries
 from store.catalogue import meta
-from store.formats import fmt_amount, period_phrase
+from store.formats import fmt_amount, join_list, period_phrase
 from store.framework import plan
-from store.series import totals
+from store.series import revision, totals
 from store.texts import t
 from store.view import one
+from store.wording import _mark
 
 from ..components import RawHtml
+from ..figures import MARK
 from ..layout import href, message_box, shell
 from ..svg import BLUES, NO_DATA_FILL, colour_for, governorate_map, legend_swatch
 
@@ -65,6 +73,8 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
     latest = queries.latest_governorate_totals(m, indicator, country) if indicator else {}
     ind = m.indicators.get(indicator) if indicator else None
     unit = m.units[ind["unit"]] if ind else {}
+    marked = _marked_figures(m, indicator, latest) if indicator else {}
+    marks = _mark_words(m, lang, indicator, marked) if marked else {}
     regions, ranked = [], []
     map_parent = {g["geo_code"]: g.get("map_within") for g in govs}
     for g in govs:
@@ -79,7 +89,7 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
         link = href("/governorates", lang, country=country, indicator=indicator, geo=code) + "#gov-detail"
         if not map_parent.get(code):
             regions.append({"code": code, "name": g[f"name_{lang}"], "value": value, "title": text.strip(),
-                            "href": link, "selected": code == geo})
+                            "href": link, "selected": code == geo, "mark": marks.get(code, "")})
         ranked.append((code, g[f"name_{lang}"], value, r, link))
     ranked.sort(key=lambda x: (x[2] is None, -(x[2] or 0), x[1]))
 
@@ -104,8 +114,8 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
         rows.append(html.Tr(className="selected" if code == geo else None, children=[
             html.Td(str(n) if value is not None else "–", className="num"),
             html.Th(dcc.Link(name, href=link), scope="row"),
-            html.Td(fmt_amount(value, unit, lang, ind["decimals"], r.get("qualifier")) if r is not None
-                    else t("no_data", lang), className="num" if r is not None else "nodata-cell"),
+            html.Td(_with_mark(fmt_amount(value, unit, lang, ind["decimals"], r.get("qualifier")), marks.get(code))
+                    if r is not None else t("no_data", lang), className="num" if r is not None else "nodata-cell"),
             html.Td(period_phrase(r["period"], ind["measure"], lang) if r is not None else ""),
         ]))
     table = html.Div(className="table-wrap", tabIndex="0", role="region", **{"aria-label": t("ranked_table", lang)},
@@ -117,6 +127,7 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
                                              html.Th(t("col_value", lang), scope="col"),
                                              html.Th(t("col_period", lang), scope="col")])),
                          html.Tbody(rows)]))
+    notes_marked = _mark_notes(m, lang, marked)
     notes = []
     for g in govs:
         if g.get("map_within"):
@@ -132,10 +143,49 @@ def _content(version: str, lang: str, country: str, indicator: str | None, geo: 
                 html.Ul([html.Li(n) for n in notes], className="chart-notes") if notes else None,
                 html.P(t("map_attribution", lang), className="attribution"),
             ]),
-            html.Div(className="rank-box", children=[table]),
+            html.Div(className="rank-box", children=[
+                table, html.Ul([html.Li(n) for n in notes_marked], className="chart-notes", id="gov-marks")
+                if notes_marked else None]),
         ]),
         html.Section(detail, className="gov-detail", id="gov-detail"),
     ]
+
+
+def _marked_figures(m, indicator: str, latest: dict[str, dict]) -> dict[str, dict]:
+    """{governorate: its latest figure} for the figures that have a status or a revision (the
+    figure as the charts read it, store/series.py totals, which carries both)."""
+    figures = {(r["geo_code"], r["period"]): r for r in totals(m, indicator)}
+    found = {code: figures.get((code, r["period"]), {}) for code, r in latest.items()}
+    return {code: f for code, f in found.items() if f.get("status") or revision(f)}
+
+
+def _mark_words(m, lang: str, indicator: str, marked: dict[str, dict]) -> dict[str, str]:
+    """{governorate: its figure's status and revision in words}, worded as a chart words them."""
+    ind = m.indicators[indicator]
+    unit = m.units[ind["unit"]]
+    return {code: _mark(f.get("status"), revision(f), lambda v: fmt_amount(v, unit, lang, ind["decimals"]), lang)
+            for code, f in marked.items()}
+
+
+def _mark_notes(m, lang: str, marked: dict[str, dict]) -> list[str]:
+    """The notes under the table, as under a chart: the governorates whose figure has each
+    status, and those whose figure a later release revised."""
+    def names(codes) -> str:
+        return join_list(sorted((m.geo_name(c, lang) for c in codes)), lang)
+
+    notes = [t("note_marked", lang, status=t(f"status_{status}", lang),
+               periods=names(c for c, f in marked.items() if f.get("status") == status))
+             for status in STATUSES if any(f.get("status") == status for f in marked.values())]
+    revised = [c for c, f in marked.items() if revision(f)]
+    return notes + ([t("note_revised", lang, periods=names(revised))] if revised else [])
+
+
+def _with_mark(text: str, words: str | None):
+    """A table cell's figure with the charts' mark, its words said to a screen reader."""
+    if not words:
+        return text
+    return [text, html.Span([html.Span(MARK, **{"aria-hidden": "true"}),
+                             html.Span(f" ({words})", className="visually-hidden")], className="figure-mark", title=words)]
 
 
 def _published_elsewhere(m, lang: str, country: str, country_name: str):
