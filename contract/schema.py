@@ -41,7 +41,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "latest_observations": OBSERVATION_HEAD + OBSERVATION_TAIL,
     "indicators": ("indicator_id", "topic", "country", "name_ar", "name_en", "definition_ar", "definition_en",
                    "unit", "measure", "breakdowns", "sum_to_total", "decimals", "higher_is_better", "headline",
-                   "per_case", "files", "sort_order"),
+                   "per_case", "files", "sort_order", "know_ar", "know_en"),
     "topics": ("topic", "name_ar", "name_en", "sort_order"),
     "units": ("unit", "kind", "name_ar", "name_en") + UNIT_FORMS,
     "dimensions": ("dimension", "dimension_ar", "dimension_en", "member", "label_ar", "label_en", "sort_order"),

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from contract.schema import DB_NAME, PLURAL_CATEGORIES, SCHEMA_VERSION, TABLES, observation_columns
+from contract.schema import DB_NAME, LANGS, PLURAL_CATEGORIES, SCHEMA_VERSION, TABLES, observation_columns
 
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
@@ -35,7 +36,11 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
         "sum_to_total": list(ind["sum_to_total"]), "decimals": ind["decimals"],
         "higher_is_better": ind.get("higher_is_better"), "headline": bool(ind["headline"]),
         "per_case": ind["per_case"], "files": list(ind["files"]), "sort_order": order[key],
+        # what you should know (the data page): a few plain sentences per language, none where not written
+        **{f"know_{lang}": list((ind.get("know") or {}).get(lang, [])) for lang in LANGS},
     } for key, ind in cat.indicators.items()])
+    for lang in LANGS:   # typed as lists of text even when no indicator has any (DuckDB would not know)
+        indicators[f"know_{lang}"] = indicators[f"know_{lang}"].astype(pd.ArrowDtype(pa.list_(pa.string())))
     indicators["higher_is_better"] = indicators["higher_is_better"].astype("boolean")
     indicators["per_case"] = indicators["per_case"].astype(object)
     targets = []

@@ -28,7 +28,7 @@ class Meta:
     licence: dict                     # id, name, url, note {ar, en}
     default_indicator: str
     timezone: str                     # the publisher's (release times, the calendar's days)
-    indicators: dict[str, dict]       # in catalogue order; breakdowns, sum_to_total, files as lists
+    indicators: dict[str, dict]       # in catalogue order; breakdowns, sum_to_total, files, know_ar/en as lists
     topics: dict[str, dict]           # in display order
     units: dict[str, dict]
     dimensions: dict[str, dict]       # dim -> {name_ar, name_en, members: {code: {label_ar, label_en}}}
@@ -118,7 +118,7 @@ def _load() -> Meta:
     build, site = tables["build"], tables["site"]
     indicators = {}
     for row in tables["indicators"]:
-        for key in ("breakdowns", "sum_to_total", "files"):
+        for key in ("breakdowns", "sum_to_total", "files", "know_ar", "know_en"):
             row[key] = list(row[key] or [])
         row["decimals"] = int(row["decimals"] or 0)
         indicators[row["indicator_id"]] = row
