@@ -10,7 +10,7 @@ from dash import dcc, html
 from store import releases
 from store.catalogue import meta
 from store.formats import fmt_date
-from store.texts import t
+from store.texts import parts, t
 
 from ..layout import href, shell
 
@@ -73,7 +73,9 @@ def _content(version: str, lang: str, today: str, edition: str):
         html.Div(sections, className="definition-sections spa-links"),
         html.H2(t("how_to_cite", lang), id="cite"),
         html.P(t("cite_compilation", lang)),
-        html.Blockquote(t("cite_text", lang, build=edition, date=fmt_date(today, lang)), className="cite"),
+        # the edition on one line: a phone would break "release 2025-03-01" at its hyphens
+        html.Blockquote(parts("cite_text", lang, build=html.Span(edition, className="nowrap"),
+                              date=fmt_date(today, lang)), className="cite"),
         html.P(t("cite_source", lang)),
         html.Blockquote(cite_example, className="cite"),
     ]
