@@ -269,8 +269,8 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     if ranked:   # categories down the side a reader starts from; in Arabic the bars grow leftwards
         # every bar carries its figure; a few numbers on the axis (not to crowd a phone), the unit under them
         xaxis = {**value_axis, "autorange": "reversed" if rtl else True, "side": "bottom", "nticks": 4}
-        if xaxis["range"] is not None and rtl:
-            xaxis["range"], xaxis["autorange"] = xaxis["range"][::-1], False
+        if xaxis["range"] is not None:   # the headroom for the labels (Plotly ignores a range it autoranges)
+            xaxis["range"], xaxis["autorange"] = xaxis["range"][::-1] if rtl else xaxis["range"], False
         yaxis = {**category_axis, "side": "right" if rtl else "left", "ticks": ""}
     else:
         # long monthly series: a label every few periods, always horizontal, so the source
