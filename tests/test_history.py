@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -160,7 +161,10 @@ def test_an_embargoed_release_can_be_cancelled_on_record_and_the_next_release_fo
     with reading(two.served):   # once the next release is public, the cancellation is on its Releases page
         monkeypatch.setenv("SPI_NOW", "2026-12-16T00:00:00+00:00")
         page = server.test_client().get("/releases?lang=en").get_data(as_text=True)
-        assert "Release 2026-12-15 was cancelled before it was published: a wrong figure in table 3" in page
+        assert "Release 2026-12-15 was cancelled before it was published: a wrong figure in table 3" in \
+            re.sub(r"<[^>]+>", "", page)
+        # the reason as written, marked with its language
+        assert '<span class="amendment-reason" dir="auto" lang="en">a wrong figure in table 3</span>' in page
         chain = server.test_client().get("/data/releases.json").get_json()["releases"]
         assert [e.get("release_id") or e["action"] for e in chain] == ["2025-01-01", "2025-03-01", "2026-12-15",
                                                                      "cancel", "2026-12-15-2"]
