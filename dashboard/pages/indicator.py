@@ -76,10 +76,11 @@ def _content(version: str, indicator: str, lang: str, as_of: str | None, today, 
 
 
 def _section(key: str, lang: str, body, heading: str | None = None) -> html.Section:
-    """A section of the page with its heading (the texts' dp_<key>, or `heading`)."""
+    """A section of the page with its heading (the texts' dp_<key>, or `heading`); `body` is a
+    component or a list of them, laid out flat after the heading (React draws no list in a list)."""
     ident = f"dp-{key}"
     return html.Section(id=ident, className="dp-section", **{"aria-labelledby": f"{ident}-h"}, children=[
-        html.H2(t(heading or f"dp_{key}", lang), id=f"{ident}-h"), body])
+        html.H2(t(heading or f"dp_{key}", lang), id=f"{ident}-h"), *(body if isinstance(body, list) else [body])])
 
 
 def _facts(m, indicator: str, lang: str) -> html.Dl:
