@@ -189,3 +189,20 @@ def test_the_next_release_is_the_calendars(tmp_path, paths, reading):
         assert "Next figures expected on 2099-01-15: Social security statistics 2098" in said
         other = _words(_section(_page(client, "/indicator/om_ss_paid?lang=en"), "next"))
         assert t("dp_next_none", "en") in other
+
+
+@pytest.mark.parametrize("know, message", [
+    ({"ar": ["جملة."]}, "indicators.om_ss_cases.know: 'en' is a required property"),
+    ({"ar": ["جملة."], "en": [" "]}, "indicators.om_ss_cases.know.en[0]"),
+    ({"ar": [], "en": ["A sentence."]}, "indicators.om_ss_cases.know.ar"),
+    ({"ar": ["جملة."], "en": ["A sentence."], "fr": ["Une phrase."]}, "indicators.om_ss_cases.know"),
+])
+def test_the_catalogue_refuses_a_know_that_is_not_both_languages_in_sentences(paths, tmp_path, know, message):
+    import yaml
+    from etl.catalogue import CatalogueError, load_catalogue
+    data = yaml.safe_load(paths.catalogue.read_text(encoding="utf-8"))
+    data["indicators"]["om_ss_cases"]["know"] = know
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=re.escape(message)):
+        load_catalogue(path)
