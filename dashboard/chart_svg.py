@@ -19,9 +19,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from store.formats import rtl_svg_text
-
-from .figures import AXIS_TITLE, FONT, GRID, INK, ISOLATES, LIGHTER, MUTED, wrap
+from .figures import AXIS_TITLE, FONT, GRID, INK, LIGHTER, MUTED
 
 W = 1000                                   # the plot area's own width, in its viewBox units
 MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room for the axis labels
@@ -29,7 +27,6 @@ MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room f
     ("narrow", False): (17.0, 80.0), ("narrow", True): (3.0, 80.0)}
 RANKED = {("wide", False): (24.0, 72.0), ("wide", True): (4.0, 72.0),   # each bar's label inside the plot
           ("narrow", False): (38.0, 58.0), ("narrow", True): (4.0, 58.0)}
-NAME_CHARS = {"wide": 30, "narrow": 15}    # characters of a ranked bar's name a line: its column's width
 
 
 def _text(x: str, y: float, body: str, size: int, colour: str = INK, anchor: str = "start", extra: str = "") -> str:
@@ -233,11 +230,10 @@ def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot
     for i, (name, v, text) in enumerate(zip(names, values, texts)):
         row = plot_h - band * (i + 1)
         mid = top + row + band / 2 + 4
-        lines = wrap(ISOLATES.sub("", name), NAME_CHARS[variant])   # a long name on lines of its column
+        lines = _lines(name)   # a long name on lines, as the figure gives it
         for n, line in enumerate(lines):
             labels.append(_text(f"{left + width + 1:.2f}%" if rtl else f"{left - 1:.2f}%",
-                                mid + 14 * (n - (len(lines) - 1) / 2), rtl_svg_text(line, "ar" if rtl else "en"),
-                                12, INK, "start" if rtl else "end"))
+                                mid + 14 * (n - (len(lines) - 1) / 2), line, 12, INK, "start" if rtl else "end"))
         length = 0.0 if v is None else v / vtop * W
         if v is not None:
             x0 = W - length if rtl else 0

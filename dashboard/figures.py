@@ -56,6 +56,7 @@ AXIS_TITLE = 46                       # px: the value axis's numbers and title u
 MARK = "*"                            # beside a figure a note under the chart marks (texts.py note_marked)
 LIGHTER = 0.45                        # a marked bar's opacity; a marked point is hollow (chart_svg.py alike)
 ISOLATES = re.compile("[\u2066-\u2069]")   # bidi isolates: no width on screen
+NAME_CHARS = 18                       # characters a line of a ranked bar's name
 PHONE_PLOT, CHAR_PX = 150, 7.5        # px: ranked bars' plot on a 360 px phone; a 12 px label's average glyph
 
 
@@ -91,7 +92,10 @@ def _texts(vd: Described, lang: str, chars: int, legend: list[str], credit: bool
     bottom = 58 + AXIS_TITLE * (vd.shape == "ranked") + 16 * (len(foot) + credit)
     height = max(420, _plot_height(vd) + top + bottom)
     # the legend hangs from under the subtitle (container units), in the room kept for it
-    return {"title": "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
+    # Plotly sets a title of several lines with its first baseline on the pad (one line, 0.7em
+    # lower): an empty first line brings the first line of words inside the chart's top edge
+    lead = "<br>" if len(title) > 1 else ""
+    return {"title": lead + "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
             "foot": "<br>".join(_svg(x, lang) for x in foot), "top": top, "bottom": bottom, "legend": orientation,
             "legend_y": round(1 - heading / height, 4), "height": height}
 
@@ -191,7 +195,7 @@ def _ranked_traces(vd: Described) -> list[dict]:
     legend to match colours against. Missing ones are listed last, with no bar."""
     lang = vd.lang
     items = vd.ranked()[::-1]   # Plotly draws the first category at the bottom
-    names = [_svg(label, lang) for label, *_ in items]
+    names = [_lines(label, lang, NAME_CHARS) for label, *_ in items]   # a long name on lines: room for the bars
     return [dict(type="bar", orientation="h", y=names, x=[value for _, value, _, _ in items],
                  customdata=[f"{text} · {mark}" if mark else (text or t("no_figure_published", lang))
                              for _, _, text, mark in items],
@@ -260,6 +264,7 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
     x_anchor = "right" if rtl else "left"
     x_pos = 1 if rtl else 0
     ranked = shape == "ranked"
+    foot_anchor = "left" if rtl else "right"
     value_axis = dict(fixedrange=True, rangemode="tozero", gridcolor=GRID, zeroline=True, zerolinecolor=MUTED,
                       tickformat=",~r" if not vd.percent else ".0f", ticksuffix="%" if vd.percent else "",
                       automargin=True, range=_headroom(vd),
@@ -300,8 +305,10 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         hoverlabel=dict(font=dict(family=FONT, size=13), align="right" if rtl else "left"),
         xaxis=xaxis, yaxis=yaxis,
         barmode=vd.barmode or "group", bargap=0.35, uniformtext=dict(minsize=10, mode="hide"),
-        annotations=[dict(text=wide["foot"], showarrow=False,
-                          xref="paper", yref="paper", x=x_pos, xanchor=x_anchor, y=0, yanchor="top",
+        # the footer hangs from the plot's edge; ranked bars' names take the reader's side of
+        # the width, so there it hangs from the other edge, across the plot and under the names
+        annotations=[dict(text=wide["foot"], showarrow=False, xref="paper", yref="paper",
+                          x=(1 - x_pos) if ranked else x_pos, xanchor=foot_anchor if ranked else x_anchor, y=0, yanchor="top",
                           yshift=-(42 + AXIS_TITLE * ranked), align="right" if rtl else "left", font=dict(size=11, color=MUTED))],
         # assets/spi.js swaps in the "narrow" texts when the chart is drawn on a phone; an
         # exported image has the "export" ones and a credit line (for_export, assets/explorer.js)
