@@ -26,7 +26,7 @@ MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room f
     ("wide", False): (8.0, 89.0), ("wide", True): (3.0, 89.0),
     ("narrow", False): (17.0, 80.0), ("narrow", True): (3.0, 80.0)}
 RANKED = {("wide", False): (24.0, 72.0), ("wide", True): (4.0, 72.0),   # each bar's label inside the plot
-          ("narrow", False): (38.0, 58.0), ("narrow", True): (4.0, 58.0)}
+          ("narrow", False): (44.0, 52.0), ("narrow", True): (4.0, 52.0)}
 
 
 def _text(x: str, y: float, body: str, size: int, colour: str = INK, anchor: str = "start", extra: str = "") -> str:

@@ -56,7 +56,7 @@ AXIS_TITLE = 46                       # px: the value axis's numbers and title u
 MARK = "*"                            # beside a figure a note under the chart marks (texts.py note_marked)
 LIGHTER = 0.45                        # a marked bar's opacity; a marked point is hollow (chart_svg.py alike)
 ISOLATES = re.compile("[\u2066-\u2069]")   # bidi isolates: no width on screen
-NAME_CHARS = 18                       # characters a line of a ranked bar's name
+NAME_CHARS = 22                       # characters a line of a ranked bar's name
 PHONE_PLOT, CHAR_PX = 150, 7.5        # px: ranked bars' plot on a 360 px phone; a 12 px label's average glyph
 
 
