@@ -114,7 +114,7 @@ def test_a_revised_figure_shows_its_old_value_on_the_page_in_the_csv_and_the_api
     assert "revised on 2025-03-01, previously 79,597" in page
     assert "Figures as published in release 2025-03-01" in page
     assert "compiled from published documents, release 2025-03-01, accessed" in \
-        client.get("/about?lang=en").get_data(as_text=True)   # the citation names the release
+        _words(client, "/about?lang=en")   # the citation names the release (kept on one line, in a span)
     assert "release 2025-03-01" in _api(client, "/data/om_ss_cases.json")["cite"]["en"]
     assert _api(client, "/api/v1/releases")["build"]["release"] == second
 
