@@ -16,7 +16,7 @@ from spi.cli import main as spi
 
 JO = "jo_social_protection_2024.csv"
 NAT = "om_mosd_national.xlsx"
-STAFF = "  staff: {kind: count, ar: موظف, en: staff, aliases: [موظفون, employees], plausible_max: {OM: 200000, JO: 500000, LB: 300000}}"
+STAFF = "  staff: {kind: count, ar: موظف, en: staff, aliases: [موظفون, employees], plausible_max: {OM: 200000, JO: 500000, LB: 300000}, forms: {ar: {two: موظفان, few: موظفين, many: موظفًا}}}"
 
 
 def _set_jo(raw, indicator: str, value: str) -> int:
@@ -136,9 +136,9 @@ def test_rows_of_one_cause_are_one_warning(source_copy, tmp_path):
     """A bound every figure of a unit is above (cases: 10) gives one warning per file, sheet,
     column and indicator, with how many rows share it, as the errors do."""
     text = source_copy.catalogue.read_text(encoding="utf-8")
-    cases = "plausible_max: {OM: 6000000, JO: 12000000, LB: 7000000}}"
+    cases = "plausible_max: {OM: 6000000, JO: 12000000, LB: 7000000}"
     line = next(n for n in text.splitlines() if n.startswith("  cases: "))
-    source_copy.catalogue.write_text(text.replace(line, line.replace(cases, "plausible_max: 10}")), encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace(line, line.replace(cases, "plausible_max: 10")), encoding="utf-8")
     found = _bounded(build(source_copy.raw, source_copy.catalogue, source_copy.out).issues)
     assert any(i.count > 1 and len(i.more_rows) == min(i.count - 1, 5) for i in found)
     import duckdb
