@@ -207,9 +207,13 @@ def _page(layout, path: str):
     return page
 
 
-def _title(key: str):
-    def title(**_):
-        return f"{t(key, page_lang())} · {t('site_title', page_lang())}"
+def _title(key: str, name_of=None):
+    """The page's title in the reader's language: its own words (`title_key`), or what the page's
+    `title_of(lang, **path)` names from its address (an indicator's page is titled by its name)."""
+    def title(**path):
+        lang = page_lang()
+        name = (name_of(lang, **path) if name_of else None) or t(key, lang)
+        return f"{name} · {t('site_title', lang)}"
     return title
 
 
@@ -234,7 +238,7 @@ app = App(
 app.layout = dash.page_container
 for _page_entry in dash.page_registry.values():
     _page_entry["layout"] = _page(_page_entry["layout"], _page_entry.get("path") or "/")
-    _page_entry["title"] = _title(_page_entry.get("title_key", "site_title"))
+    _page_entry["title"] = _title(_page_entry.get("title_key", "site_title"), _page_entry.get("title_of"))
 server = app.server
 guard.install(app)
 

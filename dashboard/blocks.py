@@ -23,6 +23,7 @@ from .chart_svg import twin
 from .components import RawHtml
 from .credit import image_credit, room
 from .figures import graph_config
+from .layout import href
 
 TABS = ("chart", "table", "sources")
 
@@ -179,8 +180,10 @@ def heading(view: View, meta):
         num, den = (meta.indicators[i][f"name_{lang}"] for i in meta.per_case(view.indicator))
         name, definition = t("per_case_title", lang, num=num), t("per_case_note", lang, num=num, den=den)
     expected = [e for e in calendar_from(meta, releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
+    more = dcc.Link(t("page_indicator_more", lang), href=href(f"/indicator/{view.indicator}", lang, as_of=view.as_of),
+                    className="to-data-page")
     return [html.H2(name, className="view-title"),
-            html.P(definition, className="view-definition"),
+            html.P([definition, " ", more], className="view-definition"),
             html.P(dcc.Link(t("next_expected", lang, when=expected[0]["expected_on"].isoformat(),
                               what=expected[0][f"title_{lang}"]), href=f"/releases?lang={lang}"),
                    className="next-release") if expected else None]

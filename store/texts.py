@@ -189,6 +189,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_indicator": ("المؤشر «{value}» غير موجود في الفهرس؛ يُعرض بدلًا منه «{default}».",
                       "The indicator “{value}” is not in the catalogue; showing “{default}” instead."),
     "bad_year": ("الفترة «{value}» غير صالحة؛ تُعرض كل الفترات.", "The period “{value}” is not valid; showing every period."),
+    "bad_area_period": ("لا أرقام للفترة «{value}»؛ تُعرض أحدث فترة.",
+                        "There are no figures for the period “{value}”; showing the latest period."),
     "bad_geo": ("المنطقة «{value}» لا أرقام لها في هذا المؤشر؛ تُعرض المناطق المتاحة.",
                 "The area “{value}” has no figures for this indicator; showing the areas that do."),
     "bad_param": ("«{value}» ليس من الخيارات المتاحة هنا ({param})؛ يُعرض الخيار الافتراضي.",
@@ -441,6 +443,7 @@ STRINGS.update({  # the Frictionless data package (api/dataset.py): resource tit
 
 STRINGS.update({  # data page: one page per indicator, for people who read (dashboard/pages/indicator.py)
     "page_indicator": ("عن هذا المؤشر", "About this indicator"),
+    "page_indicator_more": ("المزيد عن هذا المؤشر", "More about this indicator"),
     "dp_facts": ("حقائق أساسية", "Key facts"),
     "dp_measures": ("ما يقيسه", "What it measures"),
     "dp_code": ("رمز المؤشر", "Indicator code"),

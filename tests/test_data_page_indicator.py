@@ -60,6 +60,22 @@ def test_every_indicator_of_the_catalogue_has_a_page(client):
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_page_is_titled_by_its_indicator_and_reached_from_the_explorer_and_about(client, lang):
+    """A reader arrives from the explorer's heading or the About page's definitions, and the
+    browser tab (and a search result) names the indicator, not "About this indicator"."""
+    indicator = "om_ss_cases"
+    name = meta().indicators[indicator][f"name_{lang}"]
+    page = client.get(f"/indicator/{indicator}?lang={lang}").get_data(as_text=True)
+    assert unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1)) == f"{name} · {t('site_title', lang)}"
+    wanted = f'href="/indicator/{indicator}?lang={lang}"'
+    assert wanted in _page(client, f"/explorer?indicator={indicator}&lang={lang}")
+    about = _page(client, f"/about?lang={lang}")
+    assert wanted in about and t("page_indicator_more", lang) in unescape(about)
+    pinned = _page(client, f"/explorer?indicator={indicator}&lang={lang}&as_of=2026-11-24")
+    assert f'href="/indicator/{indicator}?as_of=2026-11-24&amp;lang={lang}"' in pinned
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
 def test_a_headline_page_has_every_section_with_its_heading(client, lang):
     response = client.get(f"/indicator/om_dis_specialists_hired?lang={lang}")
     whole = response.get_data(as_text=True)

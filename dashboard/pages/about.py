@@ -51,7 +51,8 @@ def _content(version: str, lang: str, today: str, edition: str):
             items.append(html.Div(className="definition", id=f"def-{ind['indicator_id']}", children=[
                 html.Dt(dcc.Link(ind[f"name_{lang}"], href=href("/explorer", lang, indicator=ind["indicator_id"]))),
                 html.Dd([
-                    html.P(ind[f"definition_{lang}"]),
+                    html.P([ind[f"definition_{lang}"], " ", dcc.Link(
+                        t("page_indicator_more", lang), href=href(f"/indicator/{ind['indicator_id']}", lang))]),
                     html.P(className="muted", children=(
                         f"{t('unit', lang)}: {unit[f'name_{lang}']} · {t('measure_' + ind['measure'], lang)} · "
                         f"{m.geo_name(ind['country'], lang)} · {t('figures_count', lang, n=n)}")),

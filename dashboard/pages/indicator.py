@@ -35,6 +35,7 @@ from ..status import not_found
 
 dash.register_page(__name__, path_template="/indicator/<indicator>", nav=False, name="Indicator",
                    name_ar=t("page_indicator", "ar"), name_en=t("page_indicator", "en"), title_key="page_indicator",
+                   title_of=lambda lang, indicator=None, **_: meta().indicators.get(indicator, {}).get(f"name_{lang}"),
                    description="One indicator in words: definition, latest figures, sources, revisions, citation, downloads.")
 
 
