@@ -43,7 +43,7 @@ from store.queries import amendment_list, calendar_from, count, release_changes,
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
-from . import dataset, documents, frameworks, openapi, params
+from . import dataset, documents, frameworks, jsonstat, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, finish, fresh, from_param_error, language_error
@@ -306,7 +306,7 @@ def api_indicator(m, indicator):
 def api_observations(m):
     args = request.args
     params.check_known(args, ("indicator", *VIEW_PARAMS, "format", "lang", "labels", "bom", "limit", "offset"))
-    fmt = params.choice(args, "format", ("json", "csv"), "json")
+    fmt = params.choice(args, "format", ("json", "csv", "jsonstat"), "json")
     lang = params.language(args)
     labels = params.choice(args, "labels", LABEL_MODES, "codes")
     bom = params.flag(args, "bom", False)
@@ -317,6 +317,9 @@ def api_observations(m):
     etag, cached = _fresh(m)
     if cached:
         return cached
+    if fmt == "jsonstat":   # a cube is the whole selection: unpaged (api/jsonstat.py)
+        return finish(Response(dumps(jsonstat.dataset(select(m, rows), m, lang)), mimetype="application/json"),
+                      etag, m.built_at)
     table, codes = shape(select(m, rows, limit, offset), m, labels, lang, text_values=fmt == "csv")
     # The page tells the total when it is not the whole answer; otherwise count it.
     n = row_count(table)

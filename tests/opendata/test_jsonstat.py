@@ -1,0 +1,64 @@
+"""format=jsonstat on /api/v1/observations: every cell of the JSON-stat 2.0 cube is a row of
+the CSV of the same request (value, status, labels), and the cube's structure holds."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pytest
+
+VIEWS = [{}, {"geo": "OM", "breakdown": "all"}, {"from": "2021", "to": "2025-H1"}]
+
+
+def _indicators(client):
+    return [i["id"] for i in client.get("/api/v1/indicators").get_json()["data"]]
+
+
+def _cells(doc):
+    """Each cell as {dimension: category} -> (value, status), from the sparse value object."""
+    ids, size = doc["id"], doc["size"]
+    cats = [list(doc["dimension"][d]["category"]["index"]) for d in ids]
+    out = {}
+    for key, value in doc["value"].items():
+        n, coords = int(key), []
+        for s in reversed(size):
+            coords.append(n % s)
+            n //= s
+        coords.reverse()
+        out[tuple(c[i] for c, i in zip(cats, coords))] = (value, doc["status"].get(key))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_jsonstat_equals_csv(client, lang):
+    for ind in _indicators(client):
+        for view in VIEWS:
+            q = {"indicator": ind, **view, "lang": lang}
+            got = client.get("/api/v1/observations", query_string={**q, "format": "jsonstat"})
+            if got.status_code == 400:   # a breakdown or period the indicator does not have
+                continue
+            assert got.status_code == 200, got.data[:300]
+            doc = got.get_json()
+            assert doc["version"] == "2.0" and doc["class"] == "dataset"
+            assert len(doc["id"]) == len(doc["size"]) == len(doc["dimension"])
+            assert all(int(k) < math.prod(doc["size"]) for k in doc["value"])
+            table = client.get("/api/v1/observations", query_string={**q, "format": "csv", "limit": 100000})
+            rows = list(csv.DictReader(io.StringIO(table.data.decode("utf-8"))))
+            cells = _cells(doc)
+            assert len(cells) == len(rows)
+            dims = doc["id"][3:]
+            for r in rows:
+                key = (r["indicator_id"], r["geo_code"], r["period"], *(r[d] or "_T" for d in dims))
+                value, status = cells[key]
+                assert (None if value is None else float(value)) == (float(r["value"]) if r["value"] else None)
+                assert (status or "") == r["status"]
+            names = client.get("/api/v1/observations", query_string={**q, "labels": "both", "limit": 100000}).get_json()
+            for r in names["data"]:
+                assert doc["dimension"]["geo"]["category"]["label"][r["geo_code"]] == r["geo_name"]
+                assert doc["dimension"]["indicator"]["category"]["label"][r["indicator_id"]] == r["indicator_name"]
+
+
+def test_unsupported_format_is_400(client):
+    got = client.get("/api/v1/observations?format=xml")
+    assert got.status_code == 400 and "jsonstat" in got.get_json()["error"]["allowed"]
