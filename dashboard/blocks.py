@@ -114,7 +114,8 @@ def share_block(view: View, meta, base: str, words: dict[str, Described]):
         group("link", box(t("permalink", lang), "explorer-permalink", permalink),
               box(t("embed", lang), "explorer-embed", snippet, multiline=True),
               box(t("developer_api", lang), "explorer-api", base + links["api"])),
-        group("cite", *(box(t(f"cite_{code}", lang), f"explorer-cite-{code}", citation(
+        # a view with no figure has nothing to cite ("(persons). . In: …" said nothing true)
+        None if words[lang].empty else group("cite", *(box(t(f"cite_{code}", lang), f"explorer-cite-{code}", citation(
             words[code], edition[code], f"{base}/explorer?{pinned(view).query_string(lang=code, tab=False)}", licence),
             multiline=True, prose=code) for code in words)),
     ])

@@ -222,3 +222,13 @@ def test_the_catalogue_refuses_a_know_that_is_not_both_languages_in_sentences(pa
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(CatalogueError, match=re.escape(message)):
         load_catalogue(path)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_explorer_of_an_announced_indicator_cites_nothing(client, lang):
+    """An indicator with no figure yet has no chart to cite: no citation box whose words would
+    be an empty source ("(persons). . In: …"); a view with figures keeps both citations."""
+    empty = _page(client, f"/explorer?indicator=om_women_leadership_participants&lang={lang}")
+    assert "explorer-cite-" not in empty and ". . " not in _words(empty)
+    full = _page(client, f"/explorer?indicator=om_ss_cases&lang={lang}")
+    assert 'id="explorer-cite-ar"' in full and 'id="explorer-cite-en"' in full
