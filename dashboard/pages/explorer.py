@@ -84,7 +84,7 @@ def pressed(params: dict, group: str, value: str) -> dict:
         geos = [g for g in str(params.get("geo") or "").split(",") if g]
         geos = [g for g in geos if g != value] if value in geos else geos + [value]
         params["geo"] = ",".join(geos)
-    elif group in ("from", "to", "period"):
+    elif group in ("from", "to"):
         params[group] = value
     return {k: v for k, v in params.items() if v not in (None, "")}
 
@@ -98,21 +98,13 @@ def pressed(params: dict, group: str, value: str) -> dict:
     Output("explorer-controls", "children"),
     Output("explorer-heading", "children"),
     Input({"type": "explorer-opt", "group": ALL, "value": ALL}, "n_clicks"),
-    Input({"type": "explorer-pick", "group": ALL, "part": ALL}, "value"),
     State("explorer-state", "data"),
     prevent_initial_call=True,
 )
-def update(clicks, picked, stored):
-    """A control was pressed or a period chosen: the new view, its parts, and the controls and
-    heading redrawn for it."""
+def update(clicks, stored):
+    """A control was pressed: the new view, its parts, and the controls and heading redrawn for it."""
     trig = ctx.triggered_id
-    if not isinstance(trig, dict):
-        return (no_update,) * 7
-    if trig.get("type") == "explorer-pick":   # a select's choice: its value is the period
-        value = ctx.triggered[0].get("value") if ctx.triggered else None
-    elif any(c for c in (clicks or []) if c):
-        value = trig.get("value")
-    else:   # buttons drawn anew, not pressed
+    if not isinstance(trig, dict) or not any(c for c in (clicks or []) if c):
         return (no_update,) * 7
     stored = stored if isinstance(stored, dict) else {}
     lang = lang_of(stored.get("lang"))
@@ -120,10 +112,8 @@ def update(clicks, picked, stored):
     folder = database.releases()
     if folder is not None:   # the page's release: its view's as_of (a callback's address has none)
         releases.read_as_of(folder, one(query.get("as_of")))
-    params = pressed({**query, "tab": stored.get("tab", "chart")}, str(trig.get("group")), str(value or ""))
+    params = pressed({**query, "tab": stored.get("tab", "chart")}, str(trig.get("group")), str(trig.get("value")))
     view = parse_view(params, meta(), lang)
-    if trig.get("type") == "explorer-pick" and view == parse_view({**query, "tab": stored.get("tab", "chart")}, meta(), lang):
-        return (no_update,) * 7   # a select drawn anew with the view's own period, or the same period again
     chart, table, share, ctrls = explorer_wire(view, base())
     return (chart, table, share, {"query": view.query(), "lang": lang, "tab": view.tab},
             to_wire(message_box(view.messages, lang)), ctrls, to_wire(heading(view, meta())))
