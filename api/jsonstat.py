@@ -50,8 +50,8 @@ def dataset(raw: Columns, m, lang: str) -> dict:
         "period": _categories(raw["period"], order=lambda p: (starts[p], p)),
     }
     for d in dims:
-        members = list(m.dimensions[d]["members"])
-        cats[d] = [TOTAL, *(c for c in members if c in set(raw[d]))]
+        present = set(raw[d])   # once per dimension, not once per member (a full series has 1,000,000 rows)
+        cats[d] = [TOTAL, *(c for c in m.dimensions[d]["members"] if c in present)]
     columns = {"indicator": raw["indicator_id"], "geo": raw["geo_code"], "period": raw["period"],
                **{d: [TOTAL if v is None else v for v in raw[d]] for d in dims}}
 
