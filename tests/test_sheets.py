@@ -60,8 +60,8 @@ SHEETS = {   # name -> (cells, state, merged, hidden rows, hidden cols)
 # Writers
 
 def write_xlsx(path: Path, spec=SHEETS, computed: bool = True) -> Path:
-    """openpyxl writes formulas without their values; `computed` then saves the cached ones and drops
-    fullCalcOnLoad, as Excel does when it saves the file."""
+    """openpyxl writes formulas without their values (`<v/>`, or `<v></v>` when it writes with lxml);
+    `computed` then saves the cached ones and drops fullCalcOnLoad, as Excel does when it saves the file."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     wb = Workbook()
@@ -94,7 +94,7 @@ def write_xlsx(path: Path, spec=SHEETS, computed: bool = True) -> Path:
             sheet = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", name)
             for (n, ref), value in cached.items():
                 if sheet and int(sheet.group(1)) == n:
-                    data = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*/>',
+                    data = re.sub(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v></v>)',
                                   rb"\g<1><v>" + str(value).encode() + b"</v>", data)
             return data
         rezip(path, edit)
