@@ -94,7 +94,7 @@ def _twin_drawn(svg: str) -> list[float]:
 
 def _table_values(table_html: str) -> list[float]:
     """The numbers of the page's table as it is sent (each value cell's data-sort)."""
-    return [float(v) for v in re.findall(r'<td class="num" data-sort="([^"]*)"', table_html) if v]
+    return [float(v) for v in re.findall(r'<td[^>]* class="num" data-sort="([^"]*)"', table_html) if v]
 
 
 def _expected_drawn(view, m, published: list[dict]) -> list[float]:
@@ -163,7 +163,7 @@ def test_chart_table_download_and_api_hold_the_same_figures(site):
             failures.append(("server-drawn twin != chart", params, _twin_drawn(twin_html["html"]), drawn))
         shown = _table_values(table_html)
         derived_shown = [float(v) for v in re.findall(
-            r'<tr class="derived-row">.*?<td class="num" data-sort="([^"]*)"', table_html)]
+            r'<tr[^>]* class="derived-row">.*?<td[^>]* class="num" data-sort="([^"]*)"', table_html)]
         if not _same(shown, [float(r["value"]) for r in published] + derived_shown):
             failures.append(("table != download", params, shown, [r["value"] for r in published]))
         if view.kind == "per_case" or view.mode == "share" or derived_shown:

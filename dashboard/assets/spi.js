@@ -334,14 +334,16 @@
     });
   }
 
-  /* Copy buttons: <button class="copy-button" data-copy-target="id"> */
+  /* Copy buttons: <button class="copy-button" data-copy-target="id"> copies that field;
+     <button class="copy-button" data-copy="text"> copies its text (a long address shown short
+     beside it, dashboard/pages/data.py _address) */
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest ? ev.target.closest(".copy-button") : null;
     if (!b) return;
     var el = document.getElementById(b.getAttribute("data-copy-target"));
-    if (!el) return;
-    var text = el.value !== undefined ? el.value : el.textContent;
-    if (el.select) { el.focus(); el.select(); }
+    if (!el && !b.hasAttribute("data-copy")) return;
+    var text = el ? (el.value !== undefined ? el.value : el.textContent) : b.getAttribute("data-copy");
+    if (el && el.select) { el.focus(); el.select(); }
     var done = function () {
       /* the button says "Copied" until the next copy or for 6 s; the live region tells a screen reader */
       document.querySelectorAll(".copy-button[data-copied]").forEach(function (other) {
@@ -350,7 +352,7 @@
       if (!b.hasAttribute("data-label")) { b.setAttribute("data-label", b.textContent); }
       b.textContent = b.getAttribute("data-copied-label") || b.textContent;
       b.setAttribute("data-copied", "1");
-      var status = b.closest(".copy-box") && b.closest(".copy-box").querySelector(".copy-status");
+      var box = b.closest(".copy-box, .copy-inline"), status = box && box.querySelector(".copy-status");
       if (status) { status.textContent = b.textContent; }
       clearTimeout(b._copiedTimer);
       b._copiedTimer = setTimeout(function () {
@@ -359,6 +361,14 @@
       }, 6000);
     };
     if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); }
-    else { try { document.execCommand("copy"); } catch (e) { /* selection is left for the reader */ } done(); }
+    else { copySelected(text, el); done(); }
   });
+  /* Without the Clipboard API (a page not served over HTTPS): the old way, from a selection;
+     a text with no field of its own is put in a field for the moment of the copy. */
+  function copySelected(text, field) {
+    var tmp = field ? null : document.createElement("textarea"), back = document.activeElement;
+    if (tmp) { tmp.value = text; tmp.setAttribute("readonly", ""); tmp.className = "visually-hidden"; document.body.appendChild(tmp); tmp.select(); }
+    try { document.execCommand("copy"); } catch (e) { /* the field's selection is left for the reader */ }
+    if (tmp) { tmp.parentNode.removeChild(tmp); if (back && back.focus) back.focus({preventScroll: true}); }
+  }
 })();

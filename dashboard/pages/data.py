@@ -29,6 +29,7 @@ from store.view import Rows, one
 
 from ..blocks import copy_box
 from ..layout import shell
+from ..table import phone_table
 
 dash.register_page(__name__, path="/data", order=4, name="Data", name_ar=t("data_page", "ar"), name_en=t("data_page", "en"),
                    title_key="data_title", description="Downloads (CSV, Excel, Parquet, data package) "
@@ -175,8 +176,10 @@ def _choices(version: str, lang: str) -> str:
 
 
 def _whole(lang: str, host: str):
+    """The whole dataset's files: a row a file (on a phone a card a file), each with its
+    address behind a copy button."""
     m = meta()
-    rows = [
+    files = [
         ("csv_excel", "csv_excel_what", f"/data/all.csv?lang={lang}"),
         ("csv_plain", "csv_plain_what", "/data/all.csv?labels=codes&bom=false"),
         ("xlsx_ar", "xlsx_what", "/data/all.xlsx?lang=ar"),
@@ -184,16 +187,29 @@ def _whole(lang: str, host: str):
         ("parquet", "parquet_what", "/data/all.parquet"),
         ("package", "package_what", "/data/datapackage.json"),
     ]
-    body = [html.Tr([html.Th(html.A(t(f"data_{k}", lang), href=url, download=""), scope="row"), html.Td(t(f"data_{w}", lang)),
-                     html.Td(html.Code(host + url, className="ident", dir="ltr"))]) for k, w, url in rows]
-    body[-1].children[1].children = [t("data_package_what", lang), " · ", html.A("ZIP", href="/data/datapackage.zip")]
+    what = {w: t(f"data_{w}", lang) for _, w, _ in files}
+    what["package_what"] = [what["package_what"], " · ", html.A("ZIP", href="/data/datapackage.zip")]
+    rows = [[html.A(t(f"data_{k}", lang), href=url, download=""), what[w],
+             _address(url, host, t(f"data_{k}", lang), lang)] for k, w, url in files]
     return html.Section(id="data-whole", children=[
         html.H2(t("data_whole", lang)),
         html.P(t("data_whole_note", lang, n=f"{m.observation_count:,}", build=m.build_id)),
-        html.Div(className="table-wrap", tabIndex="0", role="region", **{"aria-label": t("data_whole", lang)}, children=
-                 html.Table(className="data-table", id="data-downloads", children=[
-                     html.Thead(html.Tr([html.Th(t(f"data_{k}", lang), scope="col") for k in ("file", "what", "address")])),
-                     html.Tbody(body)])),
+        phone_table("data-downloads", t("data_whole", lang), [t(f"data_{k}", lang) for k in ("file", "what", "address")],
+                    rows, row_header=0),
+    ])
+
+
+def _address(url: str, host: str, name: str, lang: str):
+    """A long address behind its copy button: the site's path shown (on one line, cut short
+    where it does not fit), the full address the link's href and what the button copies
+    (assets/spi.js reads data-copy); without JavaScript the link still works."""
+    full = host + url
+    label = f"{t('data_address', lang)}: {name}"
+    return html.Span(className="copy-inline", children=[
+        html.A(html.Code(url, dir="ltr"), href=full, className="address", title=full),
+        html.Button(t("copy", lang), type="button", className="button copy-button",
+                    **{"data-copy": full, "aria-label": f"{t('copy', lang)}: {label}", "data-copied-label": t("copied", lang)}),
+        html.Span(className="copy-status visually-hidden", role="status", **{"aria-live": "polite"}),
     ])
 
 

@@ -19,6 +19,7 @@ from store.texts import direction, other_lang, parts, t
 from store.view import one
 
 from ..layout import href, shell
+from ..table import phone_table
 
 dash.register_page(__name__, path="/releases", order=4, name="Releases", name_ar=t("page_releases", "ar"),
                    name_en=t("page_releases", "en"), title_key="page_releases",
@@ -84,41 +85,38 @@ def _amendment(a: dict, zone: str, lang: str) -> list:
 
 
 def _changes(m, release: dict, lang: str) -> list:
+    """What a release changed, a row a figure; on a phone a card a figure, its values before
+    and after side by side (dashboard/table.py phone_table)."""
     rows = release_changes(m, release["release_id"])
     api = f"/api/v1/releases/{release['release_id']}/changes"
+    name = t("releases_changes", lang, release=release["release_id"])
     if not rows:
-        return [html.H2(t("releases_changes", lang, release=release["release_id"])), html.P(t("releases_no_changes", lang))]
+        return [html.H2(name), html.P(t("releases_no_changes", lang))]
     body = []
     for r in rows[:MAX_CHANGES_SHOWN]:
         amount = amount_formatter(m.unit_of(r["indicator_id"]), lang, m.indicators[r["indicator_id"]]["decimals"])
         members = [m.member_label(d, r[d], lang) for d in m.dimension_columns if r.get(d)]
-        body.append(html.Tr([
-            html.Td(t(f"change_{r['change']}", lang)),
-            html.Th(m.indicators[r["indicator_id"]][f"name_{lang}"], scope="row"),
-            html.Td(" · ".join([m.geo_name(r["geo_code"], lang), r["period"], *members])),
-            html.Td(_value(r, "old", amount, lang), className="num"),
-            html.Td(_value(r, "new", amount, lang), className="num"),
-        ]))
+        body.append([t(f"change_{r['change']}", lang), m.indicators[r["indicator_id"]][f"name_{lang}"],
+                     " · ".join([m.geo_name(r["geo_code"], lang), r["period"], *members]),
+                     _value(r, "old", amount, lang), _value(r, "new", amount, lang)])
+    labels = [t(k, lang) for k in ("change", "column_indicator_id", "figure", "old_value", "new_value")]
     more = len(rows) - MAX_CHANGES_SHOWN
     return [
-        html.H2(t("releases_changes", lang, release=release["release_id"])),
-        html.Div(className="table-wrap", tabIndex="0", role="region",
-                 **{"aria-label": t("releases_changes", lang, release=release["release_id"])},
-                 children=html.Table(className="data-table", id="release-changes", children=[
-                     html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in
-                                         ("change", "column_indicator_id", "figure", "old_value", "new_value")])),
-                     html.Tbody(body)])),
+        html.H2(name),
+        phone_table("release-changes", name, labels, body, row_header=1, classes={3: "num", 4: "num"}),
         html.P([t("releases_more", lang, n=more) + " " if more > 0 else "",
                 html.A(t("releases_all_changes", lang), href=api), " · ", html.A("CSV", href=f"{api}?format=csv")]),
     ]
 
 
-def _value(r: dict, side: str, amount, lang: str) -> str:
+def _value(r: dict, side: str, amount, lang: str) -> list:
+    """A figure's value before or after the release, and its status in smaller type."""
     value, status = r[f"{side}_value"], r[f"{side}_status"]
     if value is None and r["change"] in (("added",) if side == "old" else ("withdrawn",)):
-        return "—"
-    words = amount(value, None) if value is not None else ""
-    return " · ".join(w for w in (words, t(f"status_{status}", lang) if status else "") if w)
+        return ["—"]
+    words = amount(value, None) if value is not None else None
+    mark = html.Span(t(f"status_{status}", lang), className="status-tag") if status else None
+    return [words, " · ", mark] if words and mark else [words or mark]
 
 
 def layout(lang: str, **params):
