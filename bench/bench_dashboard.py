@@ -250,7 +250,8 @@ def callback_body(output: str, query: dict, group: str, value: str) -> dict:
         "output": output,
         "outputs": [{"id": part.split(".", 1)[0], "property": part.split(".", 1)[1]}
                     for part in output.strip(".").split("...")],
-        "inputs": [[{"id": trig, "property": "n_clicks", "value": 1}]],
+        "inputs": [[{"id": trig, "property": "n_clicks", "value": 1}],
+                   {"id": "explorer-picked", "property": "data", "value": None}],   # no period chosen
         "changedPropIds": [json.dumps(trig, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
         "state": [{"id": "explorer-state", "property": "data",
                    "value": {"query": query, "lang": query.get("lang", "ar"), "tab": "chart"}}],

@@ -1,10 +1,12 @@
-"""The explorer's controls: the indicator picker and the toggle buttons for view, bar mode,
-places and periods. Each button's id says its group and value; the page's one callback
-turns a press into a new view (dashboard/pages/explorer.py).
+"""The explorer's controls: the indicator picker, the toggle buttons for view, bar mode and
+places, and the period selects (a year, then a month, quarter or half of it). Each button's
+id says its group and value, each select's its group; the page's one callback turns a press
+or a choice into a new view (dashboard/pages/explorer.py).
 """
 from __future__ import annotations
 
 import functools
+from html import escape as _esc
 
 from dash import dcc, html
 
@@ -51,30 +53,57 @@ def _group(legend: str, children, ident: str, hidden: bool = False):
     ])
 
 
-def _period_choices(labels: tuple[str, ...]) -> list[str]:
-    """Every period when there are few; otherwise the first, the last and each January."""
-    if len(labels) <= 16:
-        return list(labels)
-    return [p for n, p in enumerate(labels) if n in (0, len(labels) - 1) or p.endswith(("-01", "-H1", "-Q1"))
-            or len(p) == 4]
+def period_picks(group: str, labels: tuple[str, ...], current: str | None, lang: str, every: str | None = None):
+    """The year and sub-period selects of one period (from, to, or a by-area view's period),
+    whatever the series' frequency: the year select lists the years of `labels` (after
+    `every`, the option for no bound, when given); when the chosen year has periods within it
+    (months, quarters, halves), a second select lists them, after the whole year. An annual
+    series has the year select alone. Two selects of a few dozen options stay small however
+    long the series is (a button a period did not).
+
+    Native <select>s, written as HTML (RawHtml): the browser's own control, which every
+    keyboard, screen reader and phone knows (Dash's dcc.Dropdown renders a focusable input
+    that is aria-hidden). assets/explorer.js hands a choice to the page's callback, or, on the
+    server's copy, opens the view's address with it."""
+    years = list(dict.fromkeys(p[:4] for p in labels))
+    year = current[:4] if current else None
+    options = ([("", every)] if every else []) + [(y, period_label(y, lang)) for y in years]
+    picks = [_select(group, "year", t("pick_year", lang), options, year or "")]
+    within = [p for p in labels if year and p[:4] == year]
+    if any(p != year for p in within):
+        # a bound may be a whole year; a by-area view's one period must be one of its periods
+        whole = [(year, t("whole_year", lang))] if every else []
+        parts = whole + [(p, period_label(p, lang)) for p in within if not (every and p == year)]
+        picks.append(_select(group, "part", t("pick_part", lang), parts, current))
+    return RawHtml(html="".join(picks), className="picks")
+
+
+def _select(group: str, part: str, label: str, options: list[tuple[str, str]], value: str | None) -> str:
+    """One select; its label wraps it (names it), its option values are the periods the view
+    reads (explorer.py pressed)."""
+    opts = "".join(f'<option value="{_esc(key)}"{" selected" if key == value else ""}>{_esc(text)}</option>'
+                   for key, text in options)
+    return (f'<label class="pick"><span class="pick-label">{_esc(label)}</span>'
+            f'<select id="explorer-pick-{group}-{part}" class="pick-select" data-group="{group}">{opts}</select></label>')
 
 
 def controls(view: View, meta):
     lang = view.lang
-    periods = _period_choices(meta.periods_of(view.indicator))
+    labels = meta.periods_of(view.indicator)
     views = [_toggle("view", value, label, value == view_value(view)) for value, label in view_options(view, meta)]
     modes = [_toggle("mode", m, t(f"mode_{m}", lang), m == view.mode) for m in MODES]
     geos = [_toggle("geo", g, meta.geo_name(g, lang), g in view.geos) for g in meta.geos_of(view.indicator)]
-    bounds = {}
-    for key, current in (("from", view.first), ("to", view.last)):
-        bounds[key] = [_toggle(key, "", t("all_periods", lang), not current)] + \
-            [_toggle(key, p, period_label(p, lang), p == current) for p in periods]
+    by_area = view.kind == "geo"
     return [
         _group(t("show", lang), views, "explorer-view"),
         _group(t("bar_mode", lang), modes, "explorer-mode", hidden=view.kind != "breakdown"),
         _group(t("geography", lang), geos, "explorer-geo"),
-        _group(f"{t('years', lang)}: {t('from', lang)}", bounds["from"], "explorer-from"),
-        _group(f"{t('years', lang)}: {t('to', lang)}", bounds["to"], "explorer-to"),
+        _group(t("period_shown", lang), period_picks("period", labels, view.period, lang), "explorer-period",
+               hidden=not by_area),
+        _group(f"{t('years', lang)}: {t('from', lang)}",
+               period_picks("from", labels, view.first, lang, t("all_periods", lang)), "explorer-from", hidden=by_area),
+        _group(f"{t('years', lang)}: {t('to', lang)}",
+               period_picks("to", labels, view.last, lang, t("all_periods", lang)), "explorer-to", hidden=by_area),
     ]
 
 

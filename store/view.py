@@ -2,7 +2,8 @@
 
 A `View` is the explorer's state, read from and written to its address (the permalink):
 indicator, view (time | breakdown | geo | per_case), breakdown, mode (stack | group |
-share), geo (places), from, to (periods), tab, lang. `View.rows()` is the only way a page
+share), geo (places), from, to (periods), period (the one period a by-area view shows), tab,
+lang. `View.rows()` is the only way a page
 gets its figures. The downloads (/data/<id>.csv…) and the API (/api/v1/observations) parse
 their parameters with `parse_rows` into the same `Rows`, with the same period rule
 (contract.periods.ends_within), so a chart, its table, its download and its API answer
@@ -122,6 +123,7 @@ class View:
     geos: tuple[str, ...] = ()
     first: str | None = None
     last: str | None = None
+    period: str | None = None    # by area: the one period shown (a bar group a period is unreadable on a long series)
     tab: str = "chart"
     lang: str = "ar"
     as_of: str | None = None     # the release read (store/releases.py); None: the live one
@@ -137,6 +139,8 @@ class View:
         if self.kind == "breakdown" and self.mode != "stack":
             q["mode"] = self.mode
         q.update(_place_and_period(self))
+        if self.period:
+            q["period"] = self.period
         if tab and self.tab != "chart":
             q["tab"] = self.tab
         q.update(self._release())
@@ -155,17 +159,19 @@ class View:
         - over time: the totals of its places (for an indicator published only by its parts,
           the parts of its first breakdown, which the chart sums and marks derived);
         - by breakdown: the parts and the totals of its first place;
-        - by area: the totals of its places;
+        - by area: the totals of its places in its one period (from = to = that period, so its
+          download and API address are the same selection);
         - per case: the totals of both indicators of the pair in its places."""
         ind = meta.indicators[self.indicator]
         ids, geos, breakdowns = (self.indicator,), self.geos, ("total",)
+        first, last = (self.period, self.period) if self.kind == "geo" else (self.first, self.last)
         if self.kind == "time" and not meta.has_total(self.indicator) and ind["breakdowns"]:
             breakdowns = (ind["breakdowns"][0],)
         elif self.kind == "breakdown":
             geos, breakdowns = self.geos[:1], ("total", self.breakdown)
         elif self.kind == "per_case":
             ids = meta.per_case(self.indicator)
-        return Rows(indicators=ids, geos=geos, first=self.first, last=self.last, breakdowns=breakdowns, full=False)
+        return Rows(indicators=ids, geos=geos, first=first, last=last, breakdowns=breakdowns, full=False)
 
     def download_args(self, meta) -> dict[str, str]:
         """Parameters of /data/<indicator>.csv|.xlsx|.json|.zip that give exactly this view's rows."""
@@ -268,9 +274,25 @@ def parse_view(params: dict, meta, lang: str) -> View:
     if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
         messages.append(t("bad_year", lang, value=f"{first}–{last}"))
         first = last = None
+    period = None
+    if kind == "geo":   # one period, not a range: from and to do not apply
+        period, first, last = area_period(one(params.get("period")), meta.periods_of(indicator), lang, messages), None, None
     # as_of was checked when the request chose its release (spi/embargo.py): a view keeps it
     return View(indicator=indicator, kind=kind, breakdown=breakdown, mode=mode, geos=tuple(geos), first=first,
-                last=last, tab=tab, lang=lang, as_of=one(params.get("as_of")), messages=tuple(messages))
+                last=last, period=period, tab=tab, lang=lang, as_of=one(params.get("as_of")),
+                messages=tuple(messages))
+
+
+def area_period(value: str | None, labels: tuple[str, ...], lang: str, messages: list[str]) -> str | None:
+    """The period a by-area view shows: `value` if the indicator has figures for it; a year
+    alone (the year picker's choice) is that year's latest period; else the latest period
+    (with a message when `value` was given and cannot be used)."""
+    if value in labels:
+        return value
+    in_year = [p for p in labels if value and p[:4] == value] if value and re.fullmatch(r"\d{4}", value) else []
+    if value is not None and not in_year:
+        messages.append(t("bad_area_period", lang, value=value[:40]))
+    return (in_year or list(labels) or [None])[-1]
 
 
 # ---------------------------------------------------------------- downloads and the API: strict

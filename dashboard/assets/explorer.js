@@ -3,7 +3,8 @@
         stored view (and so in the address);
    address: writes the stored view into the address bar (history.replaceState, no reload),
         so the address is always a permalink, and keeps the language switch on this view;
-   And, below, the Download & share panel's image buttons and the keyboard of the tabs. */
+   And, below, the period selects, the Download & share panel's image buttons and the keyboard
+   of the tabs. */
 (function () {
   "use strict";
   var TABS = ["chart", "table", "sources"];
@@ -52,6 +53,26 @@
       return window.dash_clientside.no_update;
     }
   }});
+
+  /* The period selects (dashboard/controls.py period_picks): on the live page a choice goes
+     to the view's callback through the explorer-picked store (a native select has no Dash
+     property to listen to); on the server's copy, before the live page, the view's address
+     with the choice is opened, which is the same view. */
+  var picks = 0;
+  document.addEventListener("change", function (e) {
+    var select = e.target;
+    if (!select.classList || !select.classList.contains("pick-select")) { return; }
+    var group = select.getAttribute("data-group");
+    var live = select.closest("#react-entry-point");
+    if (live && window.dash_clientside && window.dash_clientside.set_props) {
+      picks += 1;   /* a new object each time: the same period chosen again is a new choice */
+      window.dash_clientside.set_props("explorer-picked", {data: {group: group, value: select.value, n: picks}});
+      return;
+    }
+    var q = new URLSearchParams(window.location.search);
+    if (select.value) { q.set(group, select.value); } else { q.delete(group); }
+    window.location.assign(window.location.pathname + "?" + q.toString().replace(/%2C/g, ","));
+  });
 
   /* The tabs as WAI-ARIA's tabs pattern: one tab stop for the list; the arrow keys (mirrored
      in right-to-left pages), Home and End move to a tab and show its panel. */

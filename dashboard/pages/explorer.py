@@ -66,8 +66,12 @@ def layout(lang: str, **params):
             html.Div(share, id="explorer-share"),
         ]),
         dcc.Store(id="explorer-state", data={"query": view.query(), "lang": lang, "tab": view.tab}),
+        dcc.Store(id="explorer-picked"),   # a period select's choice, set by assets/explorer.js
     ]
     return shell(lang, "/explorer", content, switch_params=view.query(), wide=True)
+
+
+PICKED = ("from", "to", "period")   # the groups of the period selects (dashboard/controls.py period_picks)
 
 
 def pressed(params: dict, group: str, value: str) -> dict:
@@ -84,7 +88,7 @@ def pressed(params: dict, group: str, value: str) -> dict:
         geos = [g for g in str(params.get("geo") or "").split(",") if g]
         geos = [g for g in geos if g != value] if value in geos else geos + [value]
         params["geo"] = ",".join(geos)
-    elif group in ("from", "to"):
+    elif group in PICKED:
         params[group] = value
     return {k: v for k, v in params.items() if v not in (None, "")}
 
@@ -98,13 +102,20 @@ def pressed(params: dict, group: str, value: str) -> dict:
     Output("explorer-controls", "children"),
     Output("explorer-heading", "children"),
     Input({"type": "explorer-opt", "group": ALL, "value": ALL}, "n_clicks"),
+    Input("explorer-picked", "data"),
     State("explorer-state", "data"),
     prevent_initial_call=True,
 )
-def update(clicks, stored):
-    """A control was pressed: the new view, its parts, and the controls and heading redrawn for it."""
+def update(clicks, picked, stored):
+    """A control was pressed or a period chosen: the new view, its parts, and the controls and
+    heading redrawn for it."""
     trig = ctx.triggered_id
-    if not isinstance(trig, dict) or not any(c for c in (clicks or []) if c):
+    chosen = trig == "explorer-picked"
+    if chosen and isinstance(picked, dict) and picked.get("group") in PICKED:   # a select's choice (assets/explorer.js)
+        group, value = picked["group"], picked.get("value")
+    elif isinstance(trig, dict) and any(c for c in (clicks or []) if c):
+        group, value = trig.get("group"), trig.get("value")
+    else:   # buttons drawn anew, not pressed; or not a choice of ours
         return (no_update,) * 7
     stored = stored if isinstance(stored, dict) else {}
     lang = lang_of(stored.get("lang"))
@@ -112,8 +123,10 @@ def update(clicks, stored):
     folder = database.releases()
     if folder is not None:   # the page's release: its view's as_of (a callback's address has none)
         releases.read_as_of(folder, one(query.get("as_of")))
-    params = pressed({**query, "tab": stored.get("tab", "chart")}, str(trig.get("group")), str(trig.get("value")))
+    params = pressed({**query, "tab": stored.get("tab", "chart")}, str(group), str(value or ""))
     view = parse_view(params, meta(), lang)
+    if chosen and view == parse_view({**query, "tab": stored.get("tab", "chart")}, meta(), lang):
+        return (no_update,) * 7   # the same period again
     chart, table, share, ctrls = explorer_wire(view, base())
     return (chart, table, share, {"query": view.query(), "lang": lang, "tab": view.tab},
             to_wire(message_box(view.messages, lang)), ctrls, to_wire(heading(view, meta())))

@@ -1,0 +1,99 @@
+"""The period selects (issue 20, long series), in real Chromium through gunicorn, on a synthetic
+monthly set (bench/synthetic.py: monthly figures for 11 governorates, built in a temp dir), in
+Arabic and English at 1280x800 and 360x740: the by-area view shows one period; choosing a year,
+then a month, in the live page redraws the chart with that month's figures (those of its CSV
+download), writes the choice into the address and keeps the keyboard on the select; the same
+choice on the server's copy, before the live page, opens that view's address. The selects are
+the browser's own, inside the screen, with no axe violation at any impact."""
+from __future__ import annotations
+
+import csv
+import io
+import urllib.request
+
+import pytest
+
+from bench.synthetic import generate_source_set
+from etl.build import build
+from tests.browser.conftest import _pages, serving
+
+INDICATOR = "syn_000_sex"
+SIZES = [(1280, 800), (360, 740)]
+BARS = """(root) => [...document.querySelectorAll(root + ' svg.chart-twin-svg.wide [data-value]')]
+                   .map(e => Number(e.getAttribute('data-value'))).sort((a, b) => a - b)"""
+CHOSEN = """(root) => Object.fromEntries([...document.querySelectorAll(root + ' #explorer-period select')]
+                   .map(s => [s.id, s.value]))"""
+
+
+@pytest.fixture(scope="module")
+def monthly_site(tmp_path_factory):
+    root = generate_source_set(tmp_path_factory.mktemp("monthly-site"), n_observations=8_000)
+    result = build(root / "raw", root / "indicators.yaml", root / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    with serving(root / "out" / "indicators.duckdb", "period-select.log") as base:
+        yield base
+
+
+@pytest.fixture
+def open_monthly(browser, monthly_site):
+    yield from _pages(browser, monthly_site)
+
+
+def _figures(base: str, period: str) -> list[float]:
+    """The governorates' figures of one period, as the view's CSV download gives them."""
+    with urllib.request.urlopen(f"{base}/data/{INDICATOR}.csv?from={period}&to={period}&breakdown=total") as r:
+        rows = csv.DictReader(io.StringIO(r.read().decode("utf-8-sig")))
+        return sorted(float(row["value"]) for row in rows if row["geo_code"] != "OM")
+
+
+def _inside(p, root: str) -> None:
+    """Every select is shown, a finger's height, and inside the screen; nothing scrolls sideways."""
+    boxes = p.page.evaluate("""(root) => [...document.querySelectorAll(root + ' #explorer-period select')].map(s => {
+        const b = s.getBoundingClientRect(); return {left: b.left, right: b.right, height: b.height}; })""", root)
+    assert boxes, root
+    width = p.page.evaluate("() => window.innerWidth")
+    for box in boxes:
+        assert box["left"] >= 0 and box["right"] <= width + 0.5 and box["height"] >= 44, (box, width)
+    assert p.page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_year_then_a_month_chosen_in_the_live_page(open_monthly, lang, width, height):
+    p = open_monthly(width, height)
+    p.page.goto(f"{p.base}/explorer?indicator={INDICATOR}&view=geo&lang={lang}")
+    assert p.page.evaluate(CHOSEN, "#ssr") == {"explorer-pick-period-year": "2025", "explorer-pick-period-part": "2025-12"}
+    assert p.page.evaluate(BARS, "#ssr") == _figures(p.base, "2025-12")
+    _inside(p, "#ssr")
+    assert p.axe() == []
+    p.interact()
+    p.page.wait_for_selector("#react-entry-point #explorer-pick-period-year", timeout=30000)
+    p.until("!document.getElementById('ssr')")
+    live = "#react-entry-point"
+    # the year alone: that year's latest month
+    p.page.select_option(f"{live} #explorer-pick-period-year", "2010")
+    p.until("new URLSearchParams(location.search).get('period') === '2010-12'")
+    p.until("document.querySelector('#explorer-pick-period-part').value === '2010-12'")
+    assert p.page.evaluate(BARS, live) == _figures(p.base, "2010-12")
+    # then a month of it, chosen from the keyboard's select: the keyboard stays there after the redraw
+    p.page.focus(f"{live} #explorer-pick-period-part")
+    p.page.select_option(f"{live} #explorer-pick-period-part", "2010-05")
+    p.until("new URLSearchParams(location.search).get('period') === '2010-05'")
+    p.until("document.querySelector('#explorer-pick-period-part').value === '2010-05'")
+    assert p.page.evaluate(BARS, live) == _figures(p.base, "2010-05") != _figures(p.base, "2010-12")
+    assert p.page.evaluate("() => document.activeElement && document.activeElement.id") == "explorer-pick-period-part"
+    _inside(p, live)
+    assert p.axe() == []
+    assert p.errors == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_choice_on_the_servers_copy_opens_its_view(open_monthly, lang):
+    p = open_monthly(360, 740)
+    p.page.goto(f"{p.base}/explorer?indicator={INDICATOR}&view=geo&lang={lang}")
+    with p.page.expect_navigation():
+        p.page.select_option("#ssr #explorer-pick-period-year", "2012")   # no pointer move: the page is the server's copy
+    assert "period=2012" in p.page.url and f"lang={lang}" in p.page.url
+    assert p.page.evaluate(CHOSEN, "#ssr") == {"explorer-pick-period-year": "2012", "explorer-pick-period-part": "2012-12"}
+    assert p.page.evaluate(BARS, "#ssr") == _figures(p.base, "2012-12")
+    assert p.errors == []
