@@ -24,9 +24,10 @@ from store.texts import semicolon, t
 from store.view import View
 from store.wording import Described
 
+from .blocks import data_links
 from .components import RawHtml
 
-TABLE_MAX_ROWS = 500  # a page, not a spreadsheet: the downloads hold every row
+TABLE_MAX_ROWS = 100  # a page, not a spreadsheet: a long series' full table is its CSV, linked under it
 COLUMNS = ("period", "area", "category", "value", "unit", "source")
 # A table escapes ~3,500 cells, mostly the same few areas, categories, units and sources
 _esc = functools.lru_cache(maxsize=8192)(escape)
@@ -75,7 +76,9 @@ def table_block(view: View, words: Described):
              f'<table class="data-table sortable card-table value-first" role="table"><caption>{caption}</caption>'
              f'<thead role="rowgroup"><tr role="row">{_head(lang)}</tr></thead>'
              f'<tbody role="rowgroup">{"".join(body)}</tbody></table></div>')
-    more = html.P(t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
+    more = html.P([t("table_truncated", lang, shown=fmt_number(len(rows), lang), total=fmt_number(total_rows, lang)),
+                   " ", html.A(t("table_all_rows", lang), href=data_links(view, meta())["csv"], download="",
+                               id="explorer-table-all")],
                   className="muted") if total_rows > len(rows) else None
     # each source's title once, under the table, rather than on each of hundreds of rows
     titles = dict.fromkeys(f"{r['source']}: {r['source_title']}" if r["source_title"] else r["source"] for r in rows)

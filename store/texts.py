@@ -146,8 +146,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search_indicators": ("ابحث عن مؤشر (بالعربية أو الإنجليزية)", "Search the indicators (Arabic or English)"),
     "search_no_match": ("لا مؤشر يطابق البحث.", "No indicator matches."),
     "total": ("المجموع", "Total"),
-    "table_truncated": ("يعرض الجدول أحدث {shown} صفًا من {total}؛ ملف CSV يضم كل الصفوف.",
+    # the count before no noun: Arabic's noun after a number takes the number's form (CLDR plurals)
+    "table_truncated": ("صفوف الجدول: أحدثها، {shown} من {total}؛ ملف CSV يضم كلها.",
                         "The table shows the latest {shown} of {total} rows; the CSV download holds them all."),
+    "table_all_rows": ("نزّل الصفوف كلها (CSV)", "Download all the rows (CSV)"),
     "table_caption": ("الأرقام المنشورة: {name}", "Published figures: {name}"),
     "col_period": ("الفترة", "Period"),
     "col_area": ("المنطقة", "Area"),

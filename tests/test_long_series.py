@@ -122,3 +122,21 @@ def _chosen(html: str) -> dict[str, str]:
 def _options(html: str, part: str) -> list[tuple[str, str]]:
     selects = [o for ident, o in _selects(html).items() if ident.endswith("-" + part)]
     return re.findall(r'<option value="([^"]*)"(?: selected)?>([^<]*)</option>', selects[0]) if selects else []
+
+
+@pytest.mark.parametrize("query", ["", "view=breakdown&breakdown=sex", "tab=table", "view=geo"])
+def test_every_view_of_a_long_series_is_a_light_page(monthly, query):
+    """A page, not the series: each view's HTML stays under 150 KB (its chart one path a line,
+    a dot a point; its table the latest rows), and the table's note links to the view's CSV,
+    which holds every row the table leaves out."""
+    html = _page(monthly, f"{query}&lang=en")
+    assert len(html.encode()) < 150 * 1024, len(html.encode())
+    if "view=geo" in query:
+        return
+    shown = re.search(r"The table shows the latest (\d+) of ([\d,]+) rows", html)
+    assert shown, "no note of the rows left out"
+    anchor = re.search(r'<a [^>]*id="explorer-table-all"[^>]*>', html).group(0)
+    link = re.search(r'href="([^"]+)"', anchor).group(1).replace("&amp;", "&")
+    rows = list(csv.DictReader(io.StringIO(monthly.get(link).data.decode("utf-8-sig"))))
+    assert int(shown.group(1)) == 100 and len(rows) == int(shown.group(2).replace(",", "")) > 100
+    assert html.count('<tr role="row"') == 100 + 1   # the rows shown and the header

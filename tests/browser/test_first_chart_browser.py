@@ -26,7 +26,7 @@ def test_the_chart_is_in_the_first_html_and_is_replaced_without_a_jump(browser, 
         twin = page.locator("#ssr .chart-twin svg[role=img]:visible")
         assert twin.count() == 1                       # the variant for this width, and only it
         title = twin.get_attribute("aria-label")
-        assert title and twin.locator("rect, line[data-value], text").count() >= 3
+        assert title and twin.locator("rect, [data-value], text").count() >= 3
         before = _box(page)
     finally:
         still.close()
