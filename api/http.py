@@ -30,7 +30,8 @@ from store.view import ParamError
 from .formats import dumps
 
 API_REVISION = "opendata-2"  # bump when the shape of any answer changes, to invalidate ETags
-COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json")
+COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json",
+                "application/atom+xml", "application/xml")
 MIN_COMPRESS = 512
 
 

@@ -43,7 +43,7 @@ from store.queries import amendment_list, calendar_from, count, release_changes,
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
-from . import dataset, documents, frameworks, jsonstat, openapi, params
+from . import dataset, discovery, documents, feeds, frameworks, jsonstat, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, finish, fresh, from_param_error, language_error
@@ -497,3 +497,52 @@ def api_openapi(m):
 @endpoint("/api/<path:rest>")
 def api_not_found(m, rest):
     return error(404, "not_found", f"no API address /api/{rest[:100]}; see /api/v1/openapi.json")
+
+
+# -- feeds and discovery (api/feeds.py, api/discovery.py) -------------------------------------------
+
+def _feed_answer(m, make) -> Response:
+    """An Atom feed in `lang`: its validator from the release read, the language and the public
+    address its links start with (a feed names no day: a release going live changes the build read)."""
+    params.check_known(request.args, ("lang",))
+    lang = params.language(request.args)
+    base = public_base(request.host_url)
+    etag, cached = fresh(f"{m.version}-{lang}-{base}", m.built_at)
+    if cached:
+        return cached
+    return finish(Response(make(lang, base), mimetype=feeds.MEDIA_TYPE), etag, m.built_at)
+
+
+@endpoint("/releases.atom")
+def releases_atom(m):
+    """The public releases as an Atom feed (newest first), in the language asked for."""
+    return _feed_answer(m, lambda lang, base: feeds.releases_feed(m, release_list(), lang, base))
+
+
+@endpoint("/data/<indicator>.atom")
+def data_indicator_atom(m, indicator):
+    """The releases that changed an indicator's figures, each with its latest figures as published then."""
+    ind = indicator_id(indicator, m)
+    return _feed_answer(m, lambda lang, base: feeds.indicator_feed(m, ind, release_list(), lang, base))
+
+
+@endpoint("/sitemap.xml")
+def sitemap_xml(m):
+    """Every public page in both languages, for search engines (api/discovery.py)."""
+    params.check_known(request.args, ())
+    base = public_base(request.host_url)
+    etag, cached = fresh(f"{m.version}-{base}", m.built_at)
+    if cached:
+        return cached
+    return finish(Response(discovery.sitemap(m, release_list(), base), mimetype="application/xml"), etag, m.built_at)
+
+
+@endpoint("/robots.txt")
+def robots_txt(m):
+    """What crawlers may read, and where the sitemap is (api/discovery.py)."""
+    params.check_known(request.args, ())
+    base = public_base(request.host_url)
+    etag, cached = fresh(base, m.built_at)
+    if cached:
+        return cached
+    return finish(Response(discovery.robots(base), mimetype="text/plain"), etag, m.built_at)

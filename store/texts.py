@@ -428,6 +428,20 @@ STRINGS.update({  # images that keep their credit, embeds without a toolbar (iss
     "embed_image": ("تنزيل الرسم صورةً (PNG أو SVG)", "Download the chart as an image (PNG or SVG)"),
 })
 
+STRINGS.update({  # feeds and discovery (api/feeds.py: /releases.atom, /data/<indicator>.atom)
+    "feed_releases_title": ("إصدارات إحصاءات الحماية الاجتماعية", "Social protection statistics: releases"),
+    "feed_releases_subtitle": ("كل إصدار منشور: موعده وما أضافه أو عدّله أو سحبه.",
+                               "Every public release: when it went public and what it added, revised or withdrew."),
+    "feed_release_entry": ("الإصدار {release}", "Release {release}"),
+    "feed_indicator_title": ("{name}: الإصدارات التي غيّرت أرقامه", "{name}: the releases that changed its figures"),
+    "feed_indicator_entry": ("{name}: {figure} ({place}، {period})، الإصدار {release}",
+                             "{name}: {figure} ({place}, {period}), release {release}"),
+    "feed_indicator_entry_none": ("{name}: الإصدار {release}", "{name}: release {release}"),
+    "feed_changed_here": ("ما غيّره في أرقام هذا المؤشر: {counts}", "What it changed in this indicator's figures: {counts}"),
+    "feed_latest": ("آخر رقم منشور بعد هذا الإصدار:", "The latest published figure after this release:"),
+    "feed_no_change": ("لم يغيّر أي رقم", "no figure changed"),
+})
+
 STRINGS.update({  # charts that date themselves (issue 20, part h1): a by-area chart's country as its reference
     "reference_national": ("{place} (المستوى الوطني): {value}", "{place} (national): {value}"),
     "reference_national_period": ("{place} (المستوى الوطني)، {period}: {value}", "{place} (national), {period}: {value}"),
