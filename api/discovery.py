@@ -2,7 +2,7 @@
 each page's language versions as xhtml:link alternates) and /robots.txt.
 
 The page list is computed here from the read layer, not from the dashboard (api/ may not import
-dashboard/: tests/test_layers.py); tests/opendata/test_discovery_served.py checks it against the
+dashboard/: tests/test_layers.py); tests/opendata/test_sitemap.py checks it against the
 dashboard's page registry, so that a new page cannot be left out silently, and fetches every
 address through the real server. The addresses are the ones the site's own links use
 (dashboard/layout.py `href`: the path, its parameters, then `lang`), one per language:

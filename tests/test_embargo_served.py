@@ -26,7 +26,9 @@ ROUTES = ["/", "/?lang=en", f"/explorer?indicator={VALUE}", f"/explorer?indicato
           f"/data/{VALUE}.csv", f"/data/{VALUE}.json", f"/data/{VALUE}.xlsx", f"/data/{VALUE}.zip", "/data/all.csv",
           "/data/all.parquet", "/data/datapackage.json", "/data/releases.json", "/data/place/JO.csv",
           f"/api/v1/observations?indicator={VALUE}", "/api/v1/releases", f"/api/v1/indicators/{VALUE}",
-          "/api/v1/openapi.json", "/releases.ics", "/framework?country=JO"]
+          "/api/v1/openapi.json", "/releases.ics", "/framework?country=JO",
+          "/releases.atom", "/releases.atom?lang=en", f"/data/{VALUE}.atom", f"/data/{VALUE}.atom?lang=en",
+          "/sitemap.xml", "/robots.txt"]
 
 
 NOTICE = {"en": "EMBARGOED until 2030-01-01 09:00 (Oman Time) — not for publication",
@@ -115,3 +117,21 @@ def test_a_reviewer_sees_the_embargoed_release_through_nginx_never_from_its_cach
     replay.cookies.update(kept)
     assert _value(replay.get(f"/api/v1/observations?indicator={VALUE}")) == 45
     assert "Traceback" not in server.log_text()
+
+
+FEEDS = {"/releases.atom": "application/atom+xml", f"/data/{VALUE}.atom?lang=en": "application/atom+xml",
+         "/sitemap.xml": "application/xml", "/robots.txt": "text/plain"}
+
+
+def test_nginx_keeps_the_feeds_sitemap_and_robots_like_the_other_public_answers_and_gzips_them(proxied):
+    """The feeds and discovery files (api/feeds.py, api/discovery.py) through nginx: their
+    type, kept in its cache (a HIT the second time), compressed for a client that takes gzip."""
+    server, _ = proxied
+    for url, kind in FEEDS.items():
+        server.get(url, headers={"Accept-Encoding": "gzip"})
+        again = server.get(url, headers={"Accept-Encoding": "gzip"})
+        assert again.status == 200 and again.headers["Content-Type"].startswith(kind), url
+        assert again.headers["X-Cache-Status"] == "HIT", url
+        assert again.headers["Cache-Control"].startswith("public, max-age="), url
+        if len(server.get(url).body) >= 512:   # nginx's gzip_min_length
+            assert again.headers.get("Content-Encoding") == "gzip", url
