@@ -510,12 +510,47 @@ def _dataset_paths() -> dict:
     }
 
 
+FEED_PARAMETERS = {
+    "feedLang": {"name": "lang", "in": "query", "required": False,
+                 "description": "Language of the feed (its titles, notes and figures; the other language's feed and "
+                                "pages are linked as alternates). Omitted or empty: Arabic. Any other value is a 400 "
+                                "error.",
+                 "schema": {"type": "string", "enum": [*LANGS, ""], "default": "ar"}},
+}
+
+
+def _discovery_paths() -> dict:
+    """The Atom feeds (api/feeds.py), the sitemap and robots.txt (api/discovery.py)."""
+    atom = {"application/atom+xml": {"type": "string"}}
+    return {
+        "/releases.atom": _get(
+            "Releases as an Atom feed", "One entry per public release, newest first (at most 50): its note, what it "
+            "added, revised, amended and withdrew, links to its page in both languages and to its changes.",
+            [_param("feedLang")], {"200": _ok("Atom feed.", None, atom)}, ["Feeds"], "releasesAtom"),
+        "/data/{indicator}.atom": _get(
+            "An indicator's releases as an Atom feed", "One entry per release that changed the indicator's figures, "
+            "newest first (at most 20), with its latest figure of each place as that release published it and their "
+            "source. An unknown indicator is a 404 (unknown_indicator).",
+            [_param("indicatorPath"), _param("feedLang")], {"200": _ok("Atom feed.", None, atom)}, ["Feeds"],
+            "indicatorAtom"),
+        "/sitemap.xml": _get(
+            "Sitemap", "Every public page in Arabic and English (sitemaps.org), each with its language versions as "
+            "xhtml:link alternates (hreflang ar, en, x-default) and lastmod from the releases.", [],
+            {"200": _ok("Sitemap.", None, {"application/xml": {"type": "string"}})}, ["Feeds"], "sitemap"),
+        "/robots.txt": _get(
+            "robots.txt", "What crawlers may read (the public site), what not (sign-in, Dash's internals, API "
+            "paging), and where the sitemap is.", [],
+            {"200": _ok("robots.txt.", None, {"text/plain": {"type": "string"}})}, ["Feeds"], "robots"),
+    }
+
+
 def document(m) -> dict:
-    parameters = {**_parameters(m), **_indicator_parameters(m)}
+    parameters = {**_parameters(m), **_indicator_parameters(m), **FEED_PARAMETERS}
     paths = _api_paths()
     for indicator, ind in m.indicators.items():
         paths.update(_indicator_paths(indicator, ind["name_en"], parameters))
     paths.update(_dataset_paths())
+    paths.update(_discovery_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Social protection indicators — open data", "version": "1.0.0",

@@ -20,6 +20,11 @@ API (JSON by default, CSV with format=csv; labels=codes, lang=ar, bom=false by d
   /data/releases/<id>/observations.parquet|indicators.yaml   a release's own files, as released
   /api/v1/frameworks ?country&format   results frameworks and targets (the Framework page's numbers)
   /api/v1/openapi.json
+Feeds and discovery (api/feeds.py, api/discovery.py):
+  /releases.atom ?lang   the public releases as an Atom feed (newest first)
+  /data/<indicator>.atom ?lang   the releases that changed an indicator, with its latest figures as
+                          each published them (under /data/: one more file of the indicator, beside its .csv)
+  /sitemap.xml   every public page in both languages (hreflang alternates) · /robots.txt
 Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
 release published them (store/releases.py).
 """

@@ -163,3 +163,17 @@ def test_a_feed_reader_holding_the_feed_gets_a_304(release_site):
     assert again.status == 304 and again.body == b""
     other = server.get("/releases.atom?lang=ar", headers={"If-None-Match": first.headers["ETag"]})
     assert other.status == 200   # each language its own validator
+
+
+def test_the_feeds_sitemap_and_robots_are_operations_of_the_openapi_document(release_site, parameters_of):
+    """Documented as served: each address, the parameters its route takes and its media type."""
+    server, _ = release_site
+    doc = json.loads(server.get("/api/v1/openapi.json").body)
+    expected = {"/releases.atom": ({"lang"}, "application/atom+xml"),
+                "/data/{indicator}.atom": ({"indicator", "lang"}, "application/atom+xml"),
+                "/sitemap.xml": (set(), "application/xml"), "/robots.txt": (set(), "text/plain")}
+    for path, (parameters, kind) in expected.items():
+        assert set(parameters_of(doc, path)) == parameters, path
+        assert set(doc["paths"][path]["get"]["responses"]["200"]["content"]) == {kind}, path
+        served = server.get(path.replace("{indicator}", VALUE))
+        assert served.headers["Content-Type"].split(";")[0] == kind, path
