@@ -27,6 +27,7 @@ release, indicator and language; dates are RFC 3339 in UTC.
 from __future__ import annotations
 
 import contextlib
+import functools
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from html import escape
@@ -186,15 +187,23 @@ def changes_of(m, indicator: str, known: list[dict]) -> list[tuple[dict, dict]]:
     return out
 
 
-def latest_as_published(indicator: str, lang: str, release_id: str):
-    """(the latest figure of each place, the source line) as release `release_id` published
-    them: the Data page's own reading (store.datapage) of that release's database."""
+def latest_as_published(indicator: str, lang: str, release: dict):
+    """(the latest figure of each place, the source line) as `release` published them: the
+    Data page's own reading (store.datapage) of that release's database. A release never
+    changes once made, so this is kept per release entry (its id and the hash of its entry in
+    the chain): a feed is not a reason to load every release's catalogue again (the read
+    layer keeps a few: store/catalogue.py KEPT_BUILDS)."""
+    return _latest_as_published(indicator, lang, release["release_id"], release["entry_sha256"])
+
+
+@functools.lru_cache(maxsize=1024)
+def _latest_as_published(indicator: str, lang: str, release_id: str, _entry_sha256: str):
     with _published_by(release_id):
         m = meta()
         if indicator not in m.indicators:
-            return [], ""
+            return (), ""
         words = describe(chart(datapage.view(m, indicator, lang, None), m), m)
-        return datapage.latest_by_place(words, m), words.source_line
+        return tuple(datapage.latest_by_place(words, m)), words.source_line
 
 
 def indicator_feed(m, indicator: str, known: list[dict], lang: str, base: str) -> bytes:
@@ -207,7 +216,7 @@ def indicator_feed(m, indicator: str, known: list[dict], lang: str, base: str) -
                  f"/indicator/{indicator}", {}, changed[0][0]["public_at"] if changed else m.built_at)
     for r, counts in changed:
         rid = r["release_id"]
-        figures, source = latest_as_published(indicator, lang, rid)
+        figures, source = latest_as_published(indicator, lang, r)
         if figures:
             top = figures[0]
             title = t("feed_indicator_entry", lang, name=name, figure=top.text, place=top.area,

@@ -177,3 +177,20 @@ def test_the_feeds_sitemap_and_robots_are_operations_of_the_openapi_document(rel
         assert set(doc["paths"][path]["get"]["responses"]["200"]["content"]) == {kind}, path
         served = server.get(path.replace("{indicator}", VALUE))
         assert served.headers["Content-Type"].split(";")[0] == kind, path
+
+
+def test_a_site_of_one_build_has_feeds_without_entries_and_a_sitemap_dated_by_its_build(client, q):
+    """No releases served (the open-data app on one build): the feeds are valid and empty,
+    dated by the build; the sitemap lists no release page and every lastmod is the build's."""
+    built = q("SELECT built_at FROM build_info")["built_at"][0].to_pydatetime()
+    for path in ("/releases.atom", f"/data/{VALUE}.atom?lang=en"):
+        answer = client.get(path)
+        feed = feedparser.parse(answer.data)
+        assert answer.status_code == 200 and not feed.bozo and feed.entries == [], path
+        assert _when(feed.feed.updated) == built.replace(microsecond=0, tzinfo=timezone.utc), path
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [u.find("s:loc", ns).text for u in root.findall("s:url", ns)]
+    assert locs and not any("release=" in loc for loc in locs)
+    assert {_when(u.find("s:lastmod", ns).text) for u in root.findall("s:url", ns)} == {
+        built.replace(microsecond=0, tzinfo=timezone.utc)}
