@@ -34,6 +34,7 @@ from werkzeug.datastructures import MultiDict
 
 from store import database, releases
 from store.address import public_base
+from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
 from store.texts import DEFAULT_LANG, UnknownLanguage, direction, lang_of, t
 from store.view import one
@@ -79,7 +80,7 @@ class App(Dash):
     def interpolate_index(self, **kw):
         ssr, title, description = server_render()
         lang = page_lang()
-        kw["metas"] = meta_tags(title or kw.get("title", ""), description)
+        kw["metas"] = meta_tags(title or kw.get("title", ""), description) + feed_links(lang)
         entry = f'<div id="react-entry-point"></div>\n<div id="ssr" class="ssr">{ssr}</div>'
         scripts, renderer = split_scripts(kw.get("scripts", ""), kw.get("renderer", ""))
         values = dict(kw, lang=lang, dir=direction(lang), app_entry=entry, scripts=scripts, renderer=renderer,
@@ -127,6 +128,23 @@ def meta_tags(title: str, description: str) -> str:
             ("property", "og:title", title), ("property", "og:description", description),
             ("name", "twitter:card", "summary")]
     return "\n".join(f'<meta {kind}="{key}" content="{escape(value, quote=True)}">' for kind, key, value in tags)
+
+
+def feed_links(lang: str) -> str:
+    """Feed autodiscovery (api/feeds.py): every page names the releases feed in its language;
+    an indicator's data page and explorer also name that indicator's feed."""
+    links = [("/releases.atom", t("feed_releases_title", lang))]
+    path = flask.request.path if flask.has_request_context() else ""
+    indicator = (path.split("/", 2)[2] if path.startswith("/indicator/")
+                 else flask.request.args.get("indicator") if path == "/explorer" else None)
+    try:
+        found = meta().indicators.get(indicator) if indicator else None
+    except (DatabaseMissing, SchemaError):   # the page says so itself
+        found = None
+    if found:
+        links.append((f"/data/{indicator}.atom", t("feed_indicator_title", lang, name=found[f"name_{lang}"])))
+    return "".join(f'\n<link rel="alternate" type="application/atom+xml" href="{escape(href, quote=True)}?lang={lang}" '
+                   f'title="{escape(title, quote=True)}">' for href, title in links)
 
 
 def _match(pathname: str) -> tuple[dict, dict]:

@@ -440,6 +440,7 @@ STRINGS.update({  # feeds and discovery (api/feeds.py: /releases.atom, /data/<in
     "feed_changed_here": ("ما غيّره في أرقام هذا المؤشر: {counts}", "What it changed in this indicator's figures: {counts}"),
     "feed_latest": ("آخر رقم منشور بعد هذا الإصدار:", "The latest published figure after this release:"),
     "feed_no_change": ("لم يغيّر أي رقم", "no figure changed"),
+    "feed_follow": ("تابع الإصدارات في قارئ الخلاصات (Atom)", "Follow the releases in a feed reader (Atom)"),
 })
 
 STRINGS.update({  # charts that date themselves (issue 20, part h1): a by-area chart's country as its reference

@@ -54,6 +54,7 @@ def _content(version: str, lang: str, chosen: str | None, today):
         html.H2(t("releases_upcoming", lang)),
         html.Ul(upcoming, className="calendar") if upcoming else html.P(t("releases_none_announced", lang)),
         html.P([html.A(t("releases_subscribe", lang), href=f"/releases.ics?lang={lang}"), " · ",
+                html.A(t("feed_follow", lang), href=f"/releases.atom?lang={lang}", id="releases-atom"), " · ",
                 html.A("JSON", href="/api/v1/releases")]),
         html.H2(t("releases_published", lang)),
         html.Ol(items, className="releases spa-links", reversed=True) if items else html.P(t("no_release_yet", lang)),

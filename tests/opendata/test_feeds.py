@@ -6,6 +6,7 @@ The embargoed release is in no public feed; a signed-in reviewer's feed has it, 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -194,3 +195,23 @@ def test_a_site_of_one_build_has_feeds_without_entries_and_a_sitemap_dated_by_it
     assert locs and not any("release=" in loc for loc in locs)
     assert {_when(u.find("s:lastmod", ns).text) for u in root.findall("s:url", ns)} == {
         built.replace(microsecond=0, tzinfo=timezone.utc)}
+
+
+def test_pages_name_their_feeds_for_feed_readers_to_find(release_site):
+    """Autodiscovery: every page links the releases feed in its language in its <head>; an
+    indicator's data page and explorer also its own feed; the Releases page shows the link.
+    Each address so named answers a feed."""
+    server, _ = release_site
+    found = {}
+    for page in ("/releases?lang=en", f"/indicator/{VALUE}?lang=en", f"/explorer?indicator={VALUE}",
+                 "/explorer?indicator=no_such_indicator", "/about?lang=en"):
+        head = server.get(page).text.split("</head>")[0]
+        found[page] = re.findall(r'<link rel="alternate" type="application/atom\+xml" href="([^"]+)"', head)
+    releases_en, releases_ar = "/releases.atom?lang=en", "/releases.atom?lang=ar"
+    assert found == {"/releases?lang=en": [releases_en],
+                     f"/indicator/{VALUE}?lang=en": [releases_en, f"/data/{VALUE}.atom?lang=en"],
+                     f"/explorer?indicator={VALUE}": [releases_ar, f"/data/{VALUE}.atom?lang=ar"],
+                     "/explorer?indicator=no_such_indicator": [releases_ar], "/about?lang=en": [releases_en]}
+    for href in {h for hrefs in found.values() for h in hrefs}:
+        _feed(server, href)
+    assert f'<a id="releases-atom" href="{releases_en}">' in server.get("/releases?lang=en").text
