@@ -215,3 +215,28 @@ def test_pages_name_their_feeds_for_feed_readers_to_find(release_site):
     for href in {h for hrefs in found.values() for h in hrefs}:
         _feed(server, href)
     assert f'<a id="releases-atom" href="{releases_en}">' in server.get("/releases?lang=en").text
+
+
+@pytest.mark.parametrize("clock, cut", [("2030-01-01T04:59:30+00:00", True), ("2030-01-01T05:00:30+00:00", False)])
+def test_the_embargoed_release_enters_the_feeds_at_its_time_and_not_a_cached_second_later(release_history,
+                                                                                      tmp_path, clock, cut):
+    """The same history served by gunicorn with its clock 30 s before the third release goes
+    live (09:00 Asia/Muscat), then 30 s after: before, no entry and a lifetime cut to the
+    seconds left, so no cache keeps the old feed past the release; after, its entry is first,
+    with its figure, with no restart."""
+    from tests.servers import gunicorn
+    third = release_history.ids[2]
+    with gunicorn(release_history.copy.served, tmp_path / "gunicorn.log", {**release_history.env, "SPI_NOW": clock},
+                  workers=1) as server:
+        releases_feed, answer = _feed(server, "/releases.atom?lang=en")
+        indicator_feed, _ = _feed(server, f"/data/{VALUE}.atom?lang=en")
+        sitemap = server.get("/sitemap.xml").body
+    ids = [e.id.rsplit("/", 2)[-2] for e in releases_feed.entries]
+    if cut:
+        assert third not in ids and third.encode() not in sitemap
+        assert answer.headers["Cache-Control"].startswith("public, max-age=30,"), answer.headers["Cache-Control"]
+    else:
+        assert ids[0] == third and third.encode() in sitemap
+        assert indicator_feed.entries[0].id.rsplit("/", 2)[-2] == third
+        assert ": 46 " in indicator_feed.entries[0].title
+        assert answer.headers["Cache-Control"].startswith("public, max-age=60,")
