@@ -21,8 +21,9 @@ reads it), so each entry says what was published then, never a later revision.
 Each feed is in one language (`lang`, Arabic by default: xml:lang on the feed), and links to
 the other language's feed and pages as `alternate` with `hreflang`. A release made before
 notes had both languages has its English note only, marked xml:lang/lang="en" where it stands.
-Ids are tag: URIs (RFC 4151) on the site's public host (store.address.public_base), one per
-release, indicator and language; dates are RFC 3339 in UTC.
+A feed's id is its own address; an entry's a tag: URI (RFC 4151) on the site's public host
+(store.address.public_base), one per release, indicator and language, dated by the release;
+dates are RFC 3339 in UTC.
 """
 from __future__ import annotations
 
@@ -98,19 +99,20 @@ def _link(parent, href: str, rel: str, type_: str, hreflang: str | None = None, 
     ET.SubElement(parent, f"{{{ATOM}}}link", attrs)
 
 
-def _feed(m, lang: str, base: str, ident: str, title: str, subtitle: str, self_path: str, page_path: str,
-          page_query: dict, updated: datetime) -> ET.Element:
-    """The feed's head: id, titles, its own address and the other language's, the page it
-    follows in both languages, author, licence (rights, rel=license), updated."""
+def _feed(m, lang: str, base: str, title: str, subtitle: str, self_path: str, page_path: str,
+          updated: datetime) -> ET.Element:
+    """The feed's head: id (its own address, which stays when its first entry comes or a build
+    is made), titles, its address and the other language's, the page it follows in both
+    languages, author, licence (rights, rel=license), updated."""
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
-    _el(feed, "id", ident)
+    _el(feed, "id", f"{base}{self_path}?lang={lang}")
     _el(feed, "title", title)
     _el(feed, "subtitle", subtitle)
     _el(feed, "updated", rfc3339(updated))
     _link(feed, f"{base}{self_path}?lang={lang}", "self", MEDIA_TYPE, lang)
     _link(feed, f"{base}{self_path}?lang={other_lang(lang)}", "alternate", MEDIA_TYPE, other_lang(lang))
     for code in (lang, other_lang(lang)):
-        _link(feed, _page(base, page_path, code, **page_query), "alternate", "text/html", code)
+        _link(feed, _page(base, page_path, code), "alternate", "text/html", code)
     _link(feed, m.licence["url"], "license", "text/html", title=m.licence["name"])
     author = _el(feed, "author")
     _el(author, "name", t("site_title", lang))
@@ -141,10 +143,8 @@ def _bytes(feed: ET.Element) -> bytes:
 def releases_feed(m, known: list[dict], lang: str, base: str) -> bytes:
     """The feed of `known` releases (oldest first, as release_list gives them): newest first."""
     newest = list(reversed(known))[:RELEASE_ENTRIES]
-    first = known[0]["public_at"] if known else m.built_at
-    feed = _feed(m, lang, base, tag(base, first, "releases", lang), t("feed_releases_title", lang),
-                 t("feed_releases_subtitle", lang), "/releases.atom", "/releases", {},
-                 newest[0]["public_at"] if newest else m.built_at)
+    feed = _feed(m, lang, base, t("feed_releases_title", lang), t("feed_releases_subtitle", lang), "/releases.atom",
+                 "/releases", newest[0]["public_at"] if newest else m.built_at)
     for r in newest:
         rid = r["release_id"]
         counts = counts_text(r, lang)
@@ -210,10 +210,9 @@ def indicator_feed(m, indicator: str, known: list[dict], lang: str, base: str) -
     """The feed of the releases that changed `indicator`, each with its latest figures then."""
     name = m.indicators[indicator][f"name_{lang}"]
     changed = changes_of(m, indicator, known)
-    first = changed[-1][0]["public_at"] if changed else m.built_at
-    feed = _feed(m, lang, base, tag(base, first, "data", indicator, lang), t("feed_indicator_title", lang, name=name),
+    feed = _feed(m, lang, base, t("feed_indicator_title", lang, name=name),
                  m.indicators[indicator].get(f"definition_{lang}") or name, f"/data/{indicator}.atom",
-                 f"/indicator/{indicator}", {}, changed[0][0]["public_at"] if changed else m.built_at)
+                 f"/indicator/{indicator}", changed[0][0]["public_at"] if changed else m.built_at)
     for r, counts in changed:
         rid = r["release_id"]
         figures, source = latest_as_published(indicator, lang, r)

@@ -110,8 +110,12 @@ def test_the_feeds_are_atom_as_written_ids_dates_and_languages(release_site):
         root = ET.fromstring(server.get(path).body)
         assert root.tag == f"{ATOM}feed"
         assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == ("en" if "lang=en" in path else "ar")
+        own = server.base + (path if "lang=" in path else f"{path}?lang=ar")
+        assert root.find(f"{ATOM}id").text == own   # a feed's id is its own address
+        for item in root.findall(f"{ATOM}entry"):
+            assert re.fullmatch(r"tag:127\.0\.0\.1,\d{4}-\d\d-\d\d:(releases|data)/[^ ]+/(ar|en)",
+                                item.find(f"{ATOM}id").text)
         for item in [root, *root.findall(f"{ATOM}entry")]:
-            assert item.find(f"{ATOM}id").text.startswith("tag:127.0.0.1,")
             stamp = item.find(f"{ATOM}updated").text
             assert stamp.endswith("Z") and datetime.fromisoformat(stamp.replace("Z", "+00:00")).tzinfo == timezone.utc
             kinds = [(x.get("type"), x.get("hreflang")) for x in item.findall(f"{ATOM}link") if x.get("rel") == "alternate"]
