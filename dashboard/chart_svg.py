@@ -82,7 +82,9 @@ def chart_svg(fig: dict, variant: str) -> str:
             shift = -a.get("yshift", 0) + (-8 if a.get("yanchor") == "bottom" else a["font"]["size"] + 4)
             y = top + plot_h * (1 - a["y"]) + shift
             turn = f' transform="rotate({a["textangle"]} 500 {y:.0f})"' if a.get("textangle") else ""
-            out.append(_text("50%", y, a["text"], a["font"]["size"], a["font"]["color"], "middle", turn))
+            for n, line in enumerate(_lines(a["text"])):   # a text of several lines, as Plotly draws it
+                out.append(_text("50%", y + n * a["font"]["size"] * 1.3, line, a["font"]["size"], a["font"]["color"],
+                                 "middle", turn))
     ranked = bool(traces) and traces[0].get("orientation") == "h"
     y = height - bottom + 42 + AXIS_TITLE * ranked
     for line in _lines(tx["foot"]):

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from store import releases
 from store.formats import rtl_svg_text
 from store.texts import t
-from store.wording import Described
+from store.wording import Described, empty_words
 
 # Okabe & Ito (2008): safe for deuteranopia, protanopia and tritanopia
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -50,6 +50,7 @@ def _lines(text: str, lang: str, width: int) -> str:
 
 
 NARROW_CHARS = 28
+EMPTY_CHARS = 40   # the lines of what a chart with no figure says, wide or on a phone
 LEGEND_ROW, LEGEND_ITEM = 30, 28      # px: a one-row legend; an item of a legend of one item a row
 LEGEND_GAP = 9                        # px between items one a row: Noto Sans Arabic's tall line box
 AXIS_TITLE = 46                       # px: the value axis's numbers and title under ranked bars
@@ -320,7 +321,8 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         layout["annotations"] += _gap_labels(vd)
     if vd.empty or shape == "number":
         layout["annotations"] += _number(vd) if shape == "number" else [
-            dict(text=_svg(t("no_data_view", lang), lang), showarrow=False, xref="paper", yref="paper",
+            dict(text="<br>".join(_lines(words, lang, EMPTY_CHARS) for words in empty_words(vd)), showarrow=False,
+                 xref="paper", yref="paper",
                  x=0.5, y=0.5, font=dict(size=15, color=MUTED))]
         layout["xaxis"]["visible"] = False
         layout["yaxis"]["visible"] = False

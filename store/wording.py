@@ -250,7 +250,8 @@ def _targets(chart: Chart, meta, lang: str) -> list[tuple[float, str]]:
     view = chart.view
     if view.kind != "time" or chart.percent or chart.unit != "unit":
         return []
-    places = {s.key for s in chart.series}
+    # a view with no figure yet (an indicator announced with its target) still has its place
+    places = {s.key for s in chart.series} or set(view.geos) or {meta.indicators[view.indicator]["country"]}
     unit = meta.unit_of(view.indicator)
     decimals = meta.indicators[view.indicator]["decimals"]
     out = []
@@ -342,12 +343,18 @@ def _category(r: dict, meta, lang: str) -> str:
     return t({"total": "total", "sum_of_parts": "sum_of_parts", "per_case": "view_per_case"}[kind], lang)
 
 
+def empty_words(vd: Described) -> list[str]:
+    """What a chart with no figure says: that there is none, and the targets it will be
+    measured against (an indicator announced with a target and no figure yet)."""
+    return [t("no_data_view", vd.lang)] + [words for _, words in vd.targets]
+
+
 def alt_text(vd: Described, name: str, by_geo: bool = False) -> str:
     """The chart in one paragraph: what it shows and every value in it; for a chart of more
     than ALT_MAX_POINTS figures, the first and latest of each series and where the rest are."""
     lang = vd.lang
     if vd.empty:
-        return t("no_data_view", lang)
+        return " ".join(empty_words(vd))
     count = sum(v is not None for s in vd.series for v in s.values)
     pieces = []
     for s in vd.series:

@@ -75,3 +75,29 @@ def test_announced_must_be_true_or_false(source_copy, capsys, value):
     _edit(source_copy, lambda c: c["indicators"]["om_ss_cases"].__setitem__("announced", value))
     code, text = _build(source_copy, capsys)
     assert code != 0 and "indicators.om_ss_cases.announced" in text and "Traceback" not in text
+
+
+@pytest.fixture(scope="module")
+def client(served):
+    from spi.app import server
+    return server.test_client()
+
+
+@pytest.mark.parametrize("lang, said", [("en", "Target for 2024: 50"), ("ar", "الهدف لعام 2024: 50")])
+@pytest.mark.parametrize("path", ["/explorer?indicator=om_women_leadership_participants",
+                                  "/embed/om_women_leadership_participants?"])
+def test_an_announced_indicators_chart_says_its_target(client, path, lang, said):
+    """Opened from its data page or an embed, an announced indicator's chart says there is no
+    figure yet and names the target it will be measured against, with its source: in the
+    server-drawn chart (each line its own text, inside the image's width at 40 characters) and
+    the live chart's figure; the explorer's words for the chart say it too."""
+    from html import unescape
+    page = unescape(client.get(f"{path}&lang={lang}").get_data(as_text=True))
+    wide = page.split('class="chart-twin-svg narrow"')[0]
+    texts = [re.sub(r"[\u2066-\u2069]", "", x) for x in re.findall(r"<text [^>]*>([^<]*)</text>", wide)]
+    assert any(x.startswith(said) for x in texts), texts
+    assert not any("<br>" in x or "br>" in x for x in texts) and max(map(len, texts)) <= 60, texts
+    assert said in page.replace("<br>", " ")   # the live chart's figure, in the page's data
+    if path.startswith("/explorer"):
+        alt = re.search(r'<p id="explorer-alt">(.*?)</p>', page, re.S).group(1)
+        assert said in alt and ("Ministry of Social Development" in alt or "وزارة التنمية الاجتماعية" in alt), alt
