@@ -28,7 +28,7 @@ from store.texts import t
 from store.view import Rows, one
 
 from ..blocks import copy_box
-from ..layout import shell
+from ..layout import href, shell
 from ..table import phone_table
 
 dash.register_page(__name__, path="/data", order=4, name="Data", name_ar=t("data_page", "ar"), name_en=t("data_page", "en"),
@@ -248,9 +248,13 @@ def _results(c: dict, lang: str, host: str):
     urls = addresses(c, lang)
     full = addresses(c, lang, host)
     items = [html.Li(html.A(t(f"data_dl_{k}", lang), href=urls[k], download="")) for k in ("csv", "xlsx", "json", "zip")]
+    # what the figures mean (definition, sources, revisions) is the indicator's own page
+    about = html.P(html.A(t("page_indicator_more", lang), href=href(f"/indicator/{c['indicator']}", lang),
+                          id="data-indicator-page"))
     return html.Section(id="data-view", children=[
         html.H3(t("data_downloads", lang)),
         html.Ul(items, className="download-list"),
+        about,
         copy_box(f"{t('data_address', lang)} (CSV)", "data-csv-url", full["csv"], lang),
         html.H3(t("data_api", lang), id="data-api"),
         copy_box(t("data_api", lang), "data-api-url", full["api"], lang),

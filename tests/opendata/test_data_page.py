@@ -159,3 +159,14 @@ def test_governorates_offers_the_place_workbook(site):
         r = site.get(link)
         assert r.status_code == 200 and r.headers["Content-Disposition"] == f'attachment; filename="OM-BJ.{ext}"'
     assert "/api/v1/observations?geo=OM-BJ&breakdown=all" in links
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_an_indicators_downloads_link_to_its_own_page(site, lang):
+    """Beside an indicator's files, its page (definition, sources, revisions) in the same language."""
+    page = site.get(f"/data?indicator=om_nursery_children&lang={lang}").get_data(as_text=True)
+    anchor = re.search(r'<a [^>]*id="data-indicator-page"[^>]*>([^<]+)</a>', page)
+    link = htmllib.unescape(re.search(r'href="([^"]+)"', anchor.group(0)).group(1))
+    assert link == f"/indicator/om_nursery_children?lang={lang}"
+    target = site.get(link)
+    assert target.status_code == 200 and "om_nursery_children" in target.get_data(as_text=True)
