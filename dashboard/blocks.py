@@ -45,7 +45,7 @@ def full_links(view: View) -> dict[str, str]:
 def chart_block(view: View, words: Described, fig: dict, meta):
     lang = view.lang
     return html.Figure(className="chart-figure", children=[
-        chart_box(dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
+        chart_box(dcc.Graph(id="explorer-graph", figure=fig, config=graph_config(lang),
                             className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"},
                             responsive=True), fig),
         html.Figcaption(className="chart-caption", children=[

@@ -349,21 +349,17 @@ def for_export(fig: dict, credit: str, min_height: int = 0) -> dict:
     return {"data": fig["data"], "layout": layout}
 
 
-def graph_config(indicator_id: str, lang: str, filename_suffix: str = "", toolbar: bool = True) -> dict:
-    """dcc.Graph config: Plotly's labels in the page's language, a PNG named after the indicator.
-    toolbar=False where the page has its own download buttons (the explorer): Plotly's toolbar
-    would sit on the title of an Arabic chart, with words of its own in English."""
+def graph_config(lang: str) -> dict:
+    """dcc.Graph config: Plotly's labels in the page's language, and no Plotly toolbar: every
+    page with a chart has its own image and data downloads (the Download & share panel; an
+    embed links to it), and Plotly's toolbar would sit on the title of an Arabic chart, with
+    words of its own in English."""
     return {
         "locale": lang,
-        "displayModeBar": toolbar,
+        "displayModeBar": False,
         "showSendToCloud": False,
         "showEditInChartStudio": False,
         "displaylogo": False,
         "responsive": True,
         "scrollZoom": False,
-        "modeBarButtonsToRemove": ["zoom2d", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
-                                   "autoScale2d", "resetScale2d", "toggleSpikelines", "hoverClosestCartesian",
-                                   "hoverCompareCartesian"],
-        "toImageButtonOptions": {"format": "png", "filename": f"{indicator_id}{filename_suffix}_{lang}",
-                                 "scale": 2, "width": 1000, "height": 600},
     }

@@ -130,7 +130,7 @@ def colour_for(value: float | None, lo: float, hi: float) -> str:
 
 def governorate_map(map_file: str, regions: list[dict], label: str, width: int = 560) -> str:
     """regions: [{code, name, value (or None), title, href, selected, mark}] — one per feature to
-    draw; `mark`, if any, is the figure's status or revision in words (store/wording.py _mark).
+    draw; `mark`, if any, is the figure's status or revision in words (store/wording.py status_words).
     Features in the file without a region entry are drawn as plain no-data shapes."""
     paths, middles, w, h = _projected(map_file, width)
     values = [r["value"] for r in regions if r.get("value") is not None]

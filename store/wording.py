@@ -133,8 +133,9 @@ def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra:
     return " · ".join(b for b in (unit_text, span, extra) if b)
 
 
-def _mark(status: str | None, revision: tuple | None, fmt, lang: str) -> str:
-    """A figure's status and revision in words ("" for a figure as first published)."""
+def status_words(status: str | None, revision: tuple | None, fmt, lang: str) -> str:
+    """A figure's status and revision in words ("" for a figure as first published): the same
+    words wherever a figure is shown (charts, their words, the map and its table)."""
     words = [t(f"status_{status}", lang)] if status else []
     if revision:
         when, previous = revision
@@ -205,7 +206,7 @@ def describe(chart: Chart, meta) -> Described:
         fmt = lambda v, q=None: "" if v is None else amount(v, q)  # noqa: E731
     lines = [Line(key=s.key, name=_series_name(chart, s.key, meta, lang), values=s.values,
                   texts=[fmt(v, q) for v, q in zip(s.values, s.qualifiers)], derived=s.derived,
-                  marks=[_mark(st, rev, fmt, lang) for st, rev in zip(s.statuses, s.revisions or [None] * len(s.statuses))])
+                  marks=[status_words(st, rev, fmt, lang) for st, rev in zip(s.statuses, s.revisions or [None] * len(s.statuses))])
              for s in chart.series]
     title, extra = _title_and_extra(chart, meta, lang)
     x_labels = ([meta.geo_name(g, lang) for g in chart.x] if chart.x_is == "geo"
@@ -239,7 +240,7 @@ def _reference(chart: Chart, meta, lang: str, fmt) -> list[tuple[float, str, str
             words = (t("reference_national", lang, place=place, value=fmt(v, q)) if len(drawn) <= 1 else
                      t("reference_national_period", lang, place=place, value=fmt(v, q),
                        period=period_phrase(p, chart.measure, lang)))
-            out.append((v, words, _mark(ref.statuses[i] if ref.statuses else None,
+            out.append((v, words, status_words(ref.statuses[i] if ref.statuses else None,
                                         ref.revisions[i] if ref.revisions else None, fmt, lang)))
     return out
 
@@ -329,7 +330,7 @@ def table_texts(chart: Chart, meta, chart_unit: str, latest: int | None = None) 
         out.append({"period": r["period"], "period_text": period_texts[r["period"]][0], "sort_period": sort_period,
                     "geo": r["geo"], "area": area, "category": category, "value": r["value"], "value_text": value_text,
                     "unit": unit, "source": source[0], "source_title": source[1], "derived": r["derived"],
-                    "status": _mark(r["status"] if r["value"] is not None else None, r.get("revision"),
+                    "status": status_words(r["status"] if r["value"] is not None else None, r.get("revision"),
                                     lambda v: amount(v, None) if kind == "unit" else str(v), lang)})
     return out
 

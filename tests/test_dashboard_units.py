@@ -558,9 +558,8 @@ def test_the_explorer_chart_draws_the_published_target_as_the_card_states_it(das
 
 def test_the_explorer_chart_has_no_plotly_toolbar_over_its_title():
     from dashboard.figures import graph_config
-    assert graph_config("om_ss_cases", "ar", toolbar=False)["displayModeBar"] is False   # the page's own buttons
-    embed = graph_config("om_ss_cases", "ar")
-    assert embed["displayModeBar"] is True and embed["showSendToCloud"] is False and embed["locale"] == "ar"
+    config = graph_config("ar")
+    assert config["displayModeBar"] is False and config["showSendToCloud"] is False and config["locale"] == "ar"
 
 
 def test_a_table_names_the_currency_once_per_row_in_its_unit_column(dash_db):

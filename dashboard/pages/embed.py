@@ -38,7 +38,7 @@ def layout(lang: str, indicator: str | None = None, **params):
             message_box(view.messages, lang),
             html.H1(words.title, className="visually-hidden"),   # drawn on the chart; said to screen readers
             html.Figure(className="chart-figure", children=[
-                chart_box(dcc.Graph(id="embed-graph", figure=fig, config=graph_config(view.indicator, lang, toolbar=False),
+                chart_box(dcc.Graph(id="embed-graph", figure=fig, config=graph_config(lang),
                                     className="chart", style={"height": f"{fig['layout'].get('height', 460)}px"}),
                           fig),
                 html.Figcaption([html.P(words.alt, className="visually-hidden"),

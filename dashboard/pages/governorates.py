@@ -25,7 +25,7 @@ from store.framework import plan
 from store.series import revision, totals
 from store.texts import t
 from store.view import one
-from store.wording import _mark
+from store.wording import status_words
 
 from ..components import RawHtml
 from ..figures import MARK
@@ -163,7 +163,7 @@ def _mark_words(m, lang: str, indicator: str, marked: dict[str, dict]) -> dict[s
     """{governorate: its figure's status and revision in words}, worded as a chart words them."""
     ind = m.indicators[indicator]
     unit = m.units[ind["unit"]]
-    return {code: _mark(f.get("status"), revision(f), lambda v: fmt_amount(v, unit, lang, ind["decimals"]), lang)
+    return {code: status_words(f.get("status"), revision(f), lambda v: fmt_amount(v, unit, lang, ind["decimals"]), lang)
             for code, f in marked.items()}
 
 
