@@ -81,6 +81,16 @@ def serving(db: Path, log_name: str):
             proc.kill()
 
 
+@contextmanager
+def serving_build(raw: Path, catalogue: Path, out: Path, log_name: str):
+    """`raw` built with `catalogue` into `out` (the build must succeed), then served as `serving` does."""
+    from etl.build import build
+    result = build(raw, catalogue, out)
+    assert result.ok, "\n".join(map(str, result.issues))
+    with serving(out / "indicators.duckdb", log_name) as base:
+        yield base
+
+
 @pytest.fixture(scope="session")
 def server(db_dir):
     """The site on the shipped data."""

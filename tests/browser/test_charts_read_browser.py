@@ -16,7 +16,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import _pages, serving
+from tests.browser.conftest import _pages, serving_build
 from tests.conftest import CATALOGUE, RAW
 
 SIZES = {"desktop": (1280, 800), "phone": (360, 740)}
@@ -126,15 +126,12 @@ NATIONAL = {"ar": "الأردن (المستوى الوطني): 44", "en": "Jorda
 def area_server(tmp_path_factory):
     """The site on the shipped sources with Amman, Irbid, Zarqa (provisional) and Aqaba's
     psychosocial teams for 2024 (21, 11, 7, 5) beside Jordan's 44."""
-    from etl.build import build
     root = tmp_path_factory.mktemp("area_site")
     raw = root / "raw"
     shutil.copytree(RAW, raw)
     with (raw / "jo_social_protection_2024.csv").open("a", encoding="utf-8") as fh:
         fh.write(AREA_ROWS)
-    result = build(raw, CATALOGUE, root / "out")
-    assert result.ok, "\n".join(map(str, result.issues))
-    with serving(root / "out" / "indicators.duckdb", "area_server.log") as base:
+    with serving_build(raw, CATALOGUE, root / "out", "area_server.log") as base:
         yield base
 
 

@@ -14,8 +14,7 @@ import urllib.request
 import pytest
 
 from bench.synthetic import generate_source_set
-from etl.build import build
-from tests.browser.conftest import _pages, serving
+from tests.browser.conftest import _pages, serving_build
 
 INDICATOR = "syn_000_sex"
 SIZES = [(1280, 800), (360, 740)]
@@ -28,9 +27,7 @@ CHOSEN = """(root) => Object.fromEntries([...document.querySelectorAll(root + ' 
 @pytest.fixture(scope="module")
 def monthly_site(tmp_path_factory):
     root = generate_source_set(tmp_path_factory.mktemp("monthly-site"), n_observations=8_000)
-    result = build(root / "raw", root / "indicators.yaml", root / "out")
-    assert result.ok, "\n".join(map(str, result.issues))
-    with serving(root / "out" / "indicators.duckdb", "period-select.log") as base:
+    with serving_build(root / "raw", root / "indicators.yaml", root / "out", "period-select.log") as base:
         yield base
 
 
