@@ -122,6 +122,11 @@ def _parameters(m) -> dict:
                                  ["total", "all", *m.dimension_columns], len(m.dimension_columns) + 2),
         "format": {"name": "format", "in": "query", "required": False, "description": "json (default) or csv.",
                    "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+        "observationsFormat": {"name": "format", "in": "query", "required": False,
+                               "description": "json (default), csv, or jsonstat: a JSON-stat 2.0 dataset of the whole "
+                                              "selection, unpaged (limit and offset do not apply), labels in `lang`, "
+                                              "both languages in its extensions (api/jsonstat.py).",
+                               "schema": {"type": "string", "enum": ["json", "csv", "jsonstat"], "default": "json"}},
         "lang": {"name": "lang", "in": "query", "required": False,
                  "description": "Language of names (labels=names|both) and of CSV headers (labels=names). Omitted or "
                                 "empty: Arabic (the one language policy of the site). Any other value is a 400 error.",
@@ -237,6 +242,16 @@ def _schemas(m) -> dict:
                                        "status": {"type": ["string", "null"]},
                                        "source_id": NULLABLE_STRING, "value_as_written": NULLABLE_STRING,
                                        **{d: NULLABLE_STRING for d in m.dimension_columns}}},
+        "JsonStatDataset": {"type": "object", "required": ["version", "class", "id", "size", "dimension", "value"],
+                            "description": "JSON-stat 2.0 (https://json-stat.org/full/): sparse value and status "
+                                           "keyed by the cell's index; dimensions indicator, geo, period and one per "
+                                           "breakdown, _T the total.",
+                            "properties": {"version": {"type": "string", "enum": ["2.0"]},
+                                           "class": {"type": "string", "enum": ["dataset"]},
+                                           "id": {"type": "array", "items": {"type": "string"}},
+                                           "size": {"type": "array", "items": {"type": "integer", "minimum": 0}},
+                                           "dimension": {"type": "object"}, "value": {"type": "object"},
+                                           "status": {"type": "object"}, "extension": {"type": "object"}}},
         "ObservationPage": {"type": "object", "required": ["build", "licence", "query", "total", "limit", "offset",
                                                            "count", "links", "data", "full_series"],
                             "properties": {"build": _ref("Build"), "licence": _ref("Licence"),
@@ -386,9 +401,10 @@ def _api_paths() -> dict:
         "/api/v1/observations": _get(
             "Observations", "Published figures, filtered by indicator and view; paged by limit and offset "
             "(links.next, or the Link header for CSV; X-Total-Count gives the total).",
-            [_param("indicators"), *view, _param("format"), _param("lang"), _param("labels"), _param("bom"),
+            [_param("indicators"), *view, _param("observationsFormat"), _param("lang"), _param("labels"), _param("bom"),
              _param("limit"), _param("offset")],
-            {"200": _ok("A page of observations.", _ref("ObservationPage"), {"text/csv": CSV_TEXT})}, ["API"],
+            {"200": _ok("A page of observations, or (format=jsonstat) the selection as a JSON-stat dataset.",
+                        {"anyOf": [_ref("ObservationPage"), _ref("JsonStatDataset")]}, {"text/csv": CSV_TEXT})}, ["API"],
             "listObservations"),
         "/api/v1/geographies": _get(
             "Geographies", "Countries and governorates with their names and number of figures.",

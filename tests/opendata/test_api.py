@@ -221,10 +221,11 @@ def test_openapi_has_a_path_per_indicator_download(client, q, parameters_of):
     the breakdowns it is published by and the indicators `with` may add (same country)."""
     doc = client.get("/api/v1/openapi.json").get_json()
     paths = doc["paths"]
-    # (a place's downloads, and a release's own files, take the same parameters whatever the place or
-    # release: one templated path each)
+    # (a place's downloads, a release's own files and an indicator's feed take the same parameters
+    # whatever the place, release or indicator: one templated path each)
     assert not [p for p in paths if "{" in p and p.startswith("/data/") and not p.startswith(("/data/place/",
-                                                                                              "/data/releases/"))]
+                                                                                              "/data/releases/"))
+                and p != "/data/{indicator}.atom"]
     ids = list(q("SELECT indicator_id FROM indicators ORDER BY sort_order")["indicator_id"])
     assert all(f"/data/{i}.{ext}" in paths for i in ids for ext in ("csv", "xlsx", "json", "zip"))
     named = parameters_of(doc, f"/data/{NURSERY}.csv")

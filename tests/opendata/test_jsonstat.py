@@ -7,6 +7,7 @@ import io
 import math
 
 import pytest
+from jsonstat_validator import validate_jsonstat
 
 VIEWS = [{}, {"geo": "OM", "breakdown": "all"}, {"from": "2021", "to": "2025-H1"}]
 
@@ -40,6 +41,7 @@ def test_jsonstat_equals_csv(client, lang):
                 continue
             assert got.status_code == 200, got.data[:300]
             doc = got.get_json()
+            assert validate_jsonstat(doc) is True   # an independent JSON-stat 2.0 validator
             assert doc["version"] == "2.0" and doc["class"] == "dataset"
             assert len(doc["id"]) == len(doc["size"]) == len(doc["dimension"])
             assert all(int(k) < math.prod(doc["size"]) for k in doc["value"])
@@ -57,6 +59,23 @@ def test_jsonstat_equals_csv(client, lang):
             for r in names["data"]:
                 assert doc["dimension"]["geo"]["category"]["label"][r["geo_code"]] == r["geo_name"]
                 assert doc["dimension"]["indicator"]["category"]["label"][r["indicator_id"]] == r["indicator_name"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_jsonstat_client_reads_the_figures_of_the_csv(client, lang):
+    """pyjstat (a JSON-stat client, the README's worked example) reads a view into a table whose
+    figures and labels are those of the view's CSV."""
+    import json
+    from pyjstat import pyjstat
+    q = {"indicator": "om_nursery_children", "breakdown": "all", "lang": lang}
+    text = client.get("/api/v1/observations", query_string={**q, "format": "jsonstat"}).get_data(as_text=True)
+    frame = pyjstat.Dataset.read(text).write("dataframe")
+    labels = {d: v["category"]["label"] for d, v in json.loads(text)["dimension"].items()}
+    got = sorted(tuple(r.values()) for r in frame.to_dict("records") if r["value"] == r["value"])   # NaN: no figure
+    rows = client.get("/api/v1/observations", query_string={**q, "labels": "both"}).get_json()["data"]
+    want = sorted((r["indicator_name"], r["geo_name"], labels["period"][r["period"]],
+                   r["sex_label"] or labels["sex"]["_T"], float(r["value"])) for r in rows)
+    assert got == want and len(want) == 4
 
 
 def test_unsupported_format_is_400(client):
