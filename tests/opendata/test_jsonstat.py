@@ -81,3 +81,30 @@ def test_a_jsonstat_client_reads_the_figures_of_the_csv(client, lang):
 def test_unsupported_format_is_400(client):
     got = client.get("/api/v1/observations?format=xml")
     assert got.status_code == 400 and "jsonstat" in got.get_json()["error"]["allowed"]
+
+
+def test_jsonstat_as_of_each_release_and_never_the_embargoed_one(release_site):
+    """Through gunicorn, under a clock between the second release and the embargoed third:
+    jo_psychosocial_team's cube is 44 as of the first release, 45 (revised from 44, the
+    revision in its extension) as of the second and live; the embargoed 46 is in no answer,
+    not even as of the embargoed release's own name."""
+    import json
+    server, history = release_site
+    first, second, embargoed = history.ids
+
+    def cube(query: str) -> dict:
+        answer = server.get(f"/api/v1/observations?indicator=jo_psychosocial_team&geo=JO&format=jsonstat{query}")
+        assert answer.status == 200, (query, answer.body[:300])
+        doc = json.loads(answer.body)
+        assert validate_jsonstat(doc) is True
+        return doc
+
+    for query, value in (("", 45), (f"&as_of={second}", 45), (f"&as_of={first}", 44)):
+        doc = cube(query)
+        assert [float(v) for v in doc["value"].values()] == [value], query
+        revisions = list(doc["extension"]["revision"].values())
+        assert revisions == ([{"revised_in": second, "revised_on": revisions[0]["revised_on"], "previous_value": 44}]
+                             if value == 45 else []), (query, revisions)
+        assert b"46" not in json.dumps(doc["value"]).encode() and embargoed not in json.dumps(doc)
+    # the embargoed release's own day is not yet public: what the public read then is the second
+    assert [float(v) for v in cube(f"&as_of={embargoed}")["value"].values()] == [45]
