@@ -53,6 +53,7 @@ from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, finish, fresh, from_param_error, language_error
 from .readme import readme, view_text
+from .sdmx import answers as sdmx_answers, structure as sdmx_structure
 from .shape import LABEL_MODES, shape
 from .xlsx import EXCEL_MAX_ROWS, indicator_workbook, place_workbook
 
@@ -311,7 +312,7 @@ def api_indicator(m, indicator):
 def api_observations(m):
     args = request.args
     params.check_known(args, ("indicator", *VIEW_PARAMS, "format", "lang", "labels", "bom", "limit", "offset"))
-    fmt = params.choice(args, "format", ("json", "csv", "jsonstat"), "json")
+    fmt = params.choice(args, "format", ("json", "csv", "jsonstat", *sdmx_answers.FORMATS), "json")
     lang = params.language(args)
     labels = params.choice(args, "labels", LABEL_MODES, "codes")
     bom = params.flag(args, "bom", False)
@@ -325,6 +326,8 @@ def api_observations(m):
     if fmt == "jsonstat":   # a cube is the whole selection: unpaged (api/jsonstat.py)
         return finish(Response(dumps(jsonstat.dataset(select(m, rows), m, lang)), mimetype="application/json"),
                       etag, m.built_at)
+    if fmt in sdmx_answers.FORMATS:   # unpaged, as the /sdmx/data answer of the same figures (api/sdmx/)
+        return _sdmx_observations(m, rows, fmt, labels, lang, etag)
     table, codes = shape(select(m, rows, limit, offset), m, labels, lang, text_values=fmt == "csv")
     # The page tells the total when it is not the whole answer; otherwise count it.
     n = row_count(table)
@@ -363,6 +366,16 @@ def api_observations(m):
                     "add breakdown=all"} if more else {}),
         "data": json_records(table, codes),
     }, etag)
+
+
+def _sdmx_observations(m, rows, fmt: str, labels: str, lang: str, etag: str) -> Response:
+    """The selection as SDMX-CSV or SDMX-JSON (labels=both gives "code: name"); SDMX-style 4xx."""
+    try:
+        resp = sdmx_answers.answer(m, sdmx_structure.flow_of(m), select(m, rows), fmt,
+                                   "both" if labels == "both" else "id", lang, sdmx_structure.TIME)
+    except ParamError as exc:
+        return sdmx_answers.sdmx_error(exc)
+    return finish(resp, etag, m.built_at)
 
 
 @endpoint("/api/v1/geographies")

@@ -55,7 +55,7 @@ TABLES: dict[str, tuple[str, ...]] = {
                    "code", "label_ar", "label_en", "sort_order"),
     "indicator_frameworks": ("indicator_id", "item_id"),
     "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator",
-             "timezone"),
+             "timezone", "sdmx_agency", "sdmx_version", "sdmx_dataflow"),   # sdmx_*: NULL when the catalogue has no `sdmx:`
     "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),
     # Releases (etl/release.py), up to the one this database serves: empty in a build that is
     # not a release. public_at is UTC; `timezone` is the publisher's, for showing it.

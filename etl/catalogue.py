@@ -63,6 +63,7 @@ class Catalogue:
     frameworks: dict
     indicators: dict
     calendar: list = field(default_factory=list)
+    sdmx: dict = field(default_factory=dict)      # agency, version, dataflow of the SDMX structures (api/sdmx)
     _unit_index: dict = field(default_factory=dict, repr=False)
     _member_index: dict = field(default_factory=dict, repr=False)
     _geo_index: dict = field(default_factory=dict, repr=False)
@@ -121,7 +122,8 @@ def load_catalogue(path: str | Path) -> Catalogue:
     cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],
                     geographies=data["geographies"], frameworks=data.get("frameworks") or {},
-                    indicators=data["indicators"], calendar=data.get("calendar") or [])
+                    indicators=data["indicators"], calendar=data.get("calendar") or [],
+                    sdmx=data.get("sdmx") or {})
     _check_and_index(cat, check)
     return cat
 

@@ -86,8 +86,10 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
             "licence_id": cat.licence["id"], "licence_name": cat.licence["name"], "licence_url": cat.licence["path"],
             "licence_note_ar": (cat.licence.get("note") or {}).get("ar"),
             "licence_note_en": (cat.licence.get("note") or {}).get("en"),
-            "default_indicator": cat.site["default_indicator"], "timezone": cat.site["timezone"]}],
-            columns=list(TABLES["site"])),
+            "default_indicator": cat.site["default_indicator"], "timezone": cat.site["timezone"],
+            "sdmx_agency": cat.sdmx.get("agency"), "sdmx_version": cat.sdmx.get("version"),
+            "sdmx_dataflow": cat.sdmx.get("dataflow")}],
+            columns=list(TABLES["site"])).astype("string"),   # text even where NULL (a catalogue without sdmx:)
     }
 
 

@@ -38,6 +38,7 @@ class Meta:
     coverage: dict[str, dict]         # indicator -> observations, first/last period, has_total,
                                       #              periods, geos, sources (only indicators with figures)
     geo_counts: dict[str, int]        # place -> number of figures
+    sdmx: dict | None = None          # {agency, version, dataflow} of the SDMX structures; None: no SDMX
 
     @property
     def version(self) -> str:
@@ -154,7 +155,9 @@ def _load() -> Meta:
         default_indicator=site["default_indicator"], timezone=site["timezone"], indicators=indicators,
         topics={r["topic"]: r for r in tables["topics"]}, units={r["unit"]: r for r in tables["units"]},
         dimensions=dimensions, sources={r["source_id"]: r for r in tables["sources"]}, geographies=geographies,
-        targets=targets, coverage=coverage, geo_counts=geo_counts)
+        targets=targets, coverage=coverage, geo_counts=geo_counts,
+        sdmx={"agency": site["sdmx_agency"], "version": site["sdmx_version"], "dataflow": site["sdmx_dataflow"]}
+        if site["sdmx_agency"] else None)
 
 
 _lock = threading.Lock()

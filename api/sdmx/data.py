@@ -1,0 +1,287 @@
+"""SDMX data: a key and its period parameters as a `store.view.Rows`, and the rows of
+`store.queries.select` as SDMX-CSV 2.0 and SDMX-JSON 2.0.
+
+A key (`/sdmx/data/<flow>/<key>`) names, dot-separated in the order of structure.dimension_ids,
+the codes wanted of each dimension (`+` between several, nothing for every code):
+`om_ss_cases.OM.......` or, with a breakdown, `om_ss_cases.OM.F+M` (padded with empty
+positions). It is translated into the one selection type of the read layer: INDICATOR and
+REF_AREA into its indicators and places; the breakdown positions into its breakdowns (the
+totals, `_T` everywhere, and each breakdown whose other positions allow `_T`: a figure has at
+most one breakdown); `startPeriod`/`endPeriod` into its `from`/`to`, so a period inside a
+half-year, quarter or month is kept by the same rule as the CSV's (contract.periods.ends_within).
+Only the members named within a breakdown are then kept from the rows. The figures, statuses
+and labels are therefore those of `/data/<indicator>.csv` of the same view.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from contract import periods
+from contract.schema import LANGS
+from store.texts import t
+from store.view import ParamError, Rows
+
+from ..formats import Columns, dumps, number
+from .structure import ATTRIBUTES, MEASURE, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
+    dimension_ids
+
+CODE = re.compile(r"[A-Za-z0-9_@$\-]{1,64}")
+_HALF = re.compile(r"([0-9]{4})-[SH]([12])")
+
+
+def _no_results(message: str) -> ParamError:
+    return ParamError(None, message, status=404, code="no_results")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a data request asks for: the selection, and the members kept within breakdowns."""
+
+    rows: Rows
+    members: dict[str, frozenset]   # breakdown column -> the members named in the key
+
+
+def parse_key(key: str, m) -> dict[str, frozenset | None]:
+    """Each key dimension's codes (None: every code); 400 for a malformed key, 404 for a code
+    the structure does not have."""
+    dims = dimension_ids(m)
+    if key in ("all", "", "*"):
+        return {d: None for d in dims}
+    parts = key.split(".")
+    if len(parts) != len(dims):
+        raise ParamError("key", f"the key has {len(parts)} position(s); this dataflow's key has {len(dims)}: "
+                                f"{'.'.join(dims)} (leave a position empty for every code, or use 'all')",
+                         code="invalid_key")
+    lists = codelists(m)
+    names = {"INDICATOR": "CL_INDICATOR", "REF_AREA": "CL_AREA", **{d: f"CL_{d}" for d in breakdown_ids(m).values()}}
+    out = {}
+    for dim, part in zip(dims, parts):
+        if part in ("", "*"):
+            out[dim] = None
+            continue
+        codes = part.split("+")
+        bad = [c for c in codes if not CODE.fullmatch(c)]
+        if bad:
+            raise ParamError("key", f"{bad[0][:40]!r} is not an SDMX code (letters, digits, _ @ $ -)",
+                             code="invalid_key")
+        unknown = [c for c in codes if c not in lists[names[dim]][1]]
+        if unknown:
+            raise _no_results(f"{dim} has no code {', '.join(map(repr, unknown))}; see "
+                              f"/sdmx/codelist/{{agency}}/{names[dim]}/latest")
+        out[dim] = frozenset(codes)
+    return out
+
+
+def period(raw: str | None, name: str) -> str | None:
+    """startPeriod/endPeriod as our period label: 2021, 2021-S1 (or -H1), 2021-Q3, 2021-06."""
+    if raw is None:
+        return None
+    label = _HALF.sub(r"\1-H\2", raw)
+    if periods.parse_filter(label) is None:
+        raise ParamError(name, f"{raw[:40]!r} is not a period (expected 2021, 2021-S1, 2021-Q3 or 2021-06)",
+                         code="invalid_period")
+    return label
+
+
+def updated_after(raw: str | None) -> datetime | None:
+    """updatedAfter as an aware time (a day or an ISO 8601 time, UTC when it gives no zone)."""
+    if raw is None:
+        return None
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ParamError("updatedAfter", f"{raw[:40]!r} is not an ISO 8601 time (e.g. 2025-03-01T00:00:00Z)",
+                         code="invalid_updated_after") from None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def query(m, key: str, start: str | None, end: str | None) -> Query:
+    """The Rows and breakdown members of a key and period; 404 when no figure can match."""
+    wanted = parse_key(key, m)
+    columns = breakdown_ids(m)
+    allows_total = {c: wanted[d] is None or TOTAL in wanted[d] for c, d in columns.items()}
+    has_parts = {c: wanted[d] is None or bool(wanted[d] - {TOTAL}) for c, d in columns.items()}
+    if all(wanted[d] is None for d in columns.values()):
+        breakdowns = ("all",)
+    else:
+        breakdowns = (*(("total",) if all(allows_total.values()) else ()),
+                      *(c for c in columns if has_parts[c] and all(allows_total[o] for o in columns if o != c)))
+        if not breakdowns:
+            raise _no_results("no figure has two breakdowns: a key that names members of one breakdown must "
+                              "leave the others empty or _T")
+    first, last = period(start, "startPeriod"), period(end, "endPeriod")
+    if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
+        raise ParamError("startPeriod", f"startPeriod={start} is after endPeriod={end}", code="period_order")
+    full = breakdowns == ("all",) and not first and not last and wanted["REF_AREA"] is None
+    rows = Rows(indicators=tuple(sorted(wanted["INDICATOR"] or ())), geos=tuple(sorted(wanted["REF_AREA"] or ())),
+                first=first, last=last, breakdowns=breakdowns, full=full)
+    members = {c: wanted[d] - {TOTAL} for c, d in columns.items() if wanted[d] is not None and wanted[d] - {TOTAL}}
+    return Query(rows, members)
+
+
+def kept(raw: Columns, members: dict[str, frozenset]) -> Columns:
+    """The rows whose breakdown members are among those the key names (totals stay: the SQL
+    let them in only where the key allows `_T`)."""
+    if not members:
+        return raw
+    n = len(raw["indicator_id"])
+    keep = [True] * n
+    for column, codes in members.items():
+        keep = [k and (v is None or v in codes) for k, v in zip(keep, raw[column])]
+    return {c: [v for v, k in zip(values, keep) if k] for c, values in raw.items()}
+
+
+def sdmx_period(label: str, start, end) -> str:
+    """A period label as SDMX writes it: 2025-H1 -> 2025-S1; a running total of months
+    (2025-01/2025-05) -> its first day and length (2025-01-01/P5M); others as they are."""
+    if "/" in label:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        return f"{start.isoformat()}/P{months}M"
+    return label.replace("-H", "-S")
+
+
+def _text(value) -> str | None:
+    v = number(value)
+    return None if v is None else str(v)
+
+
+def _columns(m, raw: Columns) -> dict[str, list]:
+    """The rows as SDMX component values (codes; None where a component has no value)."""
+    out = {"INDICATOR": raw["indicator_id"], "REF_AREA": raw["geo_code"]}
+    for column, dim in breakdown_ids(m).items():
+        out[dim] = [TOTAL if v is None else v for v in raw[column]]
+    out[TIME] = [sdmx_period(p, s, e) for p, s, e in zip(raw["period"], raw["period_start"], raw["period_end"])]
+    out[MEASURE] = [number(v) for v in raw["value"]]
+    units = {i: ind["unit"] for i, ind in m.indicators.items()}
+    out["UNIT_MEASURE"] = [units[i] for i in raw["indicator_id"]]
+    out["UNIT_MULT"] = [0] * len(raw["indicator_id"])
+    codes = [STATUS_CODES[s] for s in raw["status"]]
+    out["OBS_STATUS"] = [c[0] for c in codes]
+    out["CONF_STATUS"] = [c[1] for c in codes]
+    out["SOURCE"] = raw["source_id"]
+    out["REVISED_IN"] = raw["revised_in"]
+    out["PREVIOUS_VALUE"] = [number(v) for v in raw["previous_value"]]
+    return out
+
+
+def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
+    """Component id -> {code: names} for every coded component."""
+    lists = codelists(m)
+    out = {"INDICATOR": lists["CL_INDICATOR"][1], "REF_AREA": lists["CL_AREA"][1]}
+    for dim in breakdown_ids(m).values():
+        out[dim] = lists[f"CL_{dim}"][1]
+    for attr, (_, codelist) in ATTRIBUTES.items():
+        if codelist:
+            out[attr] = lists[f"CL_{codelist}"][1]
+    return out
+
+
+# ---------------------------------------------------------------- SDMX-CSV 2.0
+
+def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str) -> bytes:
+    """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions, OBS_VALUE, the
+    attributes. labels=both: headings "ID: name" and coded values "code: name" in `lang`."""
+    values = _columns(m, raw)
+    n = len(raw["indicator_id"])
+    names = concepts(m)
+    heads = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
+    cols = [["dataflow"] * n, [flow.urn_ref] * n, ["I"] * n]
+    coded = _coded(m) if labels == "both" else {}
+    for comp, col in values.items():
+        if labels == "both":
+            heads.append(f"{comp}: {names[comp][lang]}")
+            if comp in coded:
+                table = {c: f"{c}: {v[lang]}" for c, v in coded[comp].items()}
+                col = [None if v is None else table[v] for v in col]
+        else:
+            heads.append(comp)
+        cols.append(col)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(heads)
+    writer.writerows(zip(*cols))
+    return buf.getvalue().encode("utf-8")
+
+
+# ---------------------------------------------------------------- SDMX-JSON 2.0
+
+SDMX_JSON_SCHEMA = ("https://raw.githubusercontent.com/sdmx-twg/sdmx-json/v2.0.0/data-message/tools/schemas/"
+                    "2.0.0/sdmx-json-data-schema.json")
+
+
+def _component(comp: str, names: dict[str, str], lang: str, values: list | None, position: int | None = None) -> dict:
+    out = {"id": comp, "name": names[lang], "names": names}
+    if position is not None:
+        out["keyPosition"] = position
+    out["roles"] = [comp]
+    if values is not None:
+        out["values"] = values
+    return out
+
+
+def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepared: str, link: str) -> bytes:
+    """An SDMX-JSON 2.0 data message. at_observation TIME_PERIOD: one series per key, its
+    observations by period; AllDimensions: a flat list of observations keyed by every dimension.
+    Coded components list their values (names in `lang`, `names` in both); an observation is
+    [OBS_VALUE, then each attribute: the index of its value, or the value when uncoded]."""
+    values = _columns(m, raw)
+    names = concepts(m)
+    coded = _coded(m)
+    key_dims = [*dimension_ids(m), TIME]
+    index: dict[str, dict] = {}
+    listed: dict[str, list] = {}
+    for comp in [*key_dims, *ATTRIBUTES]:
+        if comp not in coded and comp != TIME:
+            continue
+        present = list(dict.fromkeys(v for v in values[comp] if v is not None))
+        if comp in coded:   # in the codelist's order
+            order = {c: n for n, c in enumerate(coded[comp])}
+            present.sort(key=order.__getitem__)
+            listed[comp] = [{"id": c, "name": coded[comp][c][lang], "names": coded[comp][c]} for c in present]
+        else:
+            starts = {}
+            for p, s in zip(values[TIME], raw["period_start"]):
+                starts.setdefault(p, s)
+            present.sort(key=lambda p: (starts[p], p))
+            listed[comp] = [{"id": p, "name": p, "names": {la: p for la in LANGS}} for p in present]
+        index[comp] = {c: n for n, c in enumerate(present)}
+    series_dims = key_dims[:-1] if at_observation == TIME else []
+    obs_dims = [TIME] if at_observation == TIME else key_dims
+    positions = {d: [index[d][v] for v in values[d]] for d in key_dims}
+    attrs = [[index[a][v] if v is not None else None for v in values[a]] if a in index else values[a]
+             for a in ATTRIBUTES]
+    obs_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in obs_dims))]
+    cells = [[v, *a] for v, *a in zip(values[MEASURE], *attrs)]
+    data_set: dict = {"structure": 0, "action": "Information"}
+    if series_dims:
+        series: dict[str, dict] = {}
+        series_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in series_dims))]
+        for s, o, cell in zip(series_keys, obs_keys, cells):
+            series.setdefault(s, {"observations": {}})["observations"][o] = cell
+        data_set["series"] = series
+    else:
+        data_set["observations"] = dict(zip(obs_keys, cells))
+    dims = {"dataSet": [], "series": [], "observation": []}
+    for pos, d in enumerate(key_dims):
+        dims["series" if d in series_dims else "observation"].append(
+            _component(d, names[d], lang, listed[d], pos))
+    structure = {
+        "links": [{"urn": f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={flow.urn_ref}", "rel": "dataflow",
+                   "href": link}],
+        "name": t("site_title", lang), "names": {la: t("site_title", la) for la in LANGS},
+        "dimensions": dims,
+        "measures": {"observation": [_component(MEASURE, names[MEASURE], lang, None)]},
+        "attributes": {"dataSet": [], "series": [], "observation": [
+            {**_component(a, names[a], lang, listed.get(a)), "relationship": {"primaryMeasure": MEASURE}}
+            for a in ATTRIBUTES]},
+        "annotations": [],
+    }
+    return dumps({
+        "meta": {"schema": SDMX_JSON_SCHEMA, "id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared,
+                 "contentLanguages": [lang], "sender": {"id": flow.agency}},
+        "data": {"structures": [structure], "dataSets": [data_set]},
+    })

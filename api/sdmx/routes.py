@@ -1,0 +1,178 @@
+"""The SDMX REST addresses (the SDMX REST specification's v1 paths, which sdmx1 speaks):
+
+  /sdmx/dataflow|datastructure|codelist|conceptscheme[/{agency}[/{id}[/{version}]]]
+        ?references=none|parents|parentsandsiblings|children|descendants|all &detail=full
+        an SDMX-ML 2.1 structure message (`all` for any agency or id; `latest`, `all`, `~` for
+        the version)
+  /sdmx/data/{flow}[/{key}[/all]]   flow: ID, AGENCY,ID or AGENCY,ID,VERSION; key: structure/data.py
+        ?startPeriod&endPeriod&updatedAfter&dimensionAtObservation=TIME_PERIOD|AllDimensions
+         &format=sdmx-csv|sdmx-json &labels=id|both &lang=ar|en &as_of
+        SDMX-CSV 2.0 (the default) or SDMX-JSON 2.0, chosen by `format` or the Accept header
+        (application/vnd.sdmx.data+csv;version=2.0.0[;labels=both], text/csv,
+        application/vnd.sdmx.data+json;version=2.0.0, application/json).
+
+Every answer reads the release the request reads (store/releases.py: the public one, or
+`as_of`), through store.queries.select, like /data/<indicator>.csv. Errors are 4xx JSON with our
+`error` object and SDMX's `errors` list (SDMX error codes: 100 no results, 140 syntax error,
+150 semantic error, 406 not acceptable): 404 for an unknown flow or code and for a query that
+matches no figure, 400 for a malformed key or parameter, 406 for an Accept header none of
+the formats meets.
+
+updatedAfter is as fine as the database can tell: the figures were last changed when the
+release read was published (or, outside releases, the build made); a request whose
+updatedAfter is at or after that time has no results (404), any other gets the figures asked.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+from flask import Response, request
+
+from store import releases
+from store.queries import select
+from store.view import ParamError
+
+from .. import params
+from ..http import finish, fresh
+from ..routes import endpoint
+from . import data, structure
+from .answers import ACCEPT, FORMATS, STRUCTURE_ACCEPT, STRUCTURE_TYPE, answer, negotiate, prepared, sdmx_error
+
+REFERENCES = ("none", "parents", "parentsandsiblings", "children", "descendants", "all")
+
+
+def _sdmx(view):
+    """SDMX errors for a view (endpoint() still answers other methods and unexpected failures)."""
+    def wrapped(m, **kwargs):
+        try:
+            return view(m, **kwargs)
+        except ParamError as exc:
+            return sdmx_error(exc)
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# ---------------------------------------------------------------- structures
+
+def _matches(value: str, own: str, wildcards: tuple[str, ...]) -> bool:
+    return value in wildcards or value == own
+
+
+def _structures(m, resource: str, agency: str, ident: str, version: str) -> Response:
+    params.check_known(request.args, ("references", "detail"))
+    references = params.choice(request.args, "references", REFERENCES, "none")
+    params.choice(request.args, "detail", ("full",), "full")
+    negotiate(STRUCTURE_ACCEPT, "structure")
+    flow = structure.flow_of(m)
+    ids = {"dataflow": [flow.id], "datastructure": [flow.dsd], "conceptscheme": [flow.concepts],
+           "codelist": list(structure.codelists(m))}[resource]
+    chosen = [i for i in ids if _matches(ident, i, ("all", "*"))]
+    if not (_matches(agency, flow.agency, ("all", "*")) and _matches(version, flow.version, ("latest", "all", "~", "*", "+"))
+            and chosen):
+        raise ParamError(None, f"no {resource} {agency}/{ident}/{version}; this service has {resource} "
+                               f"{flow.agency}/{ids[0] if len(ids) == 1 else 'all'}/{flow.version}",
+                         status=404, code="no_results")
+    parts = {resource}
+    if references in ("children", "descendants", "all"):
+        parts |= {"dataflow": {"datastructure"}, "datastructure": {"codelist", "conceptscheme"}}.get(resource, set())
+    if references in ("descendants", "all") and resource == "dataflow":
+        parts |= {"codelist", "conceptscheme"}
+    if references in ("parents", "parentsandsiblings", "all"):
+        parts |= {"datastructure": {"dataflow"}}.get(resource, {"datastructure"})
+    if references in ("parentsandsiblings", "all") and resource in ("codelist", "conceptscheme"):
+        parts |= {"codelist", "conceptscheme"}
+    only = set(chosen) if resource == "codelist" and "datastructure" not in parts else None
+    etag, cached = fresh(m.version, m.built_at)
+    if cached:
+        return cached
+    body = structure.message(m, flow, tuple(parts), prepared(m), only)
+    return finish(Response(body, content_type=STRUCTURE_TYPE), etag, m.built_at)
+
+
+@endpoint("/sdmx/<any(dataflow, datastructure, codelist, conceptscheme):resource>")
+@_sdmx
+def sdmx_structures(m, resource):
+    return _structures(m, resource, "all", "all", "latest")
+
+
+@endpoint("/sdmx/<any(dataflow, datastructure, codelist, conceptscheme):resource>/<path:rest>")
+@_sdmx
+def sdmx_structure(m, resource, rest):
+    parts = rest.split("/")
+    if len(parts) > 3 or "" in parts:
+        raise ParamError(None, f"/sdmx/{resource}/{rest[:100]} is not a structure address; use "
+                               f"/sdmx/{resource}/{{agency}}/{{id}}/{{version}}", status=404, code="not_found")
+    agency, ident, version = (*parts, "all", "latest")[:3] if len(parts) == 1 else (*parts, "latest")[:3]
+    return _structures(m, resource, agency, ident, version)
+
+
+# ---------------------------------------------------------------- data
+
+def _flow(m, ref: str) -> structure.Flow:
+    """The dataflow named by ID, AGENCY,ID or AGENCY,ID,VERSION (404 for another)."""
+    flow = structure.flow_of(m)
+    parts = ref.split(",")
+    given = dict(zip(("id",) if len(parts) == 1 else ("agency", "id", "version"), parts))
+    if len(parts) > 3 or given.get("id") != flow.id or given.get("agency", flow.agency) not in (flow.agency, "all") \
+            or given.get("version", flow.version) not in (flow.version, "latest", "~", "all"):
+        raise ParamError(None, f"no dataflow {ref[:100]!r}; this service has {flow.agency},{flow.id},{flow.version} "
+                               "(/sdmx/dataflow)", status=404, code="no_results")
+    return flow
+
+
+def _last_changed(m):
+    """When the figures read were last changed: the release's publication, or the build."""
+    choice = releases.current()
+    return choice.release.public_at if choice is not None else m.built_at.replace(tzinfo=timezone.utc)
+
+
+def _data(m, ref: str, key: str) -> Response:
+    args = request.args
+    params.check_known(args, ("startPeriod", "endPeriod", "updatedAfter", "dimensionAtObservation", "detail",
+                              "format", "labels", "lang"))
+    flow = _flow(m, ref)
+    lang = params.language(args)
+    at_observation = params.choice(args, "dimensionAtObservation", (structure.TIME, "AllDimensions"), structure.TIME)
+    params.choice(args, "detail", ("full",), "full")
+    if "format" in args:
+        fmt, accept_args = params.choice(args, "format", FORMATS, "sdmx-csv"), {}
+    else:
+        fmt, accept_args = negotiate(ACCEPT, "sdmx-csv")
+    labels = params.choice(args, "labels", ("id", "both"), accept_args.get("labels", "id"))
+    wanted = data.query(m, key, args.get("startPeriod"), args.get("endPeriod"))
+    since = data.updated_after(args.get("updatedAfter"))
+    etag, cached = fresh(f"{m.version}|{fmt}|{labels}", m.built_at)
+    if cached:
+        return cached
+    if since is not None and since >= _last_changed(m):
+        raise ParamError("updatedAfter", f"no figure was changed after {args['updatedAfter'][:40]}; these were "
+                                         f"last changed at {_last_changed(m).isoformat()}", status=404,
+                         code="no_results")
+    raw = data.kept(select(m, wanted.rows), wanted.members)
+    resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
+    resp.headers["Vary"] = "Accept"
+    return finish(resp, etag, m.built_at)
+
+
+@endpoint("/sdmx/data/<ref>")
+@_sdmx
+def sdmx_data_all(m, ref):
+    return _data(m, ref, "all")
+
+
+@endpoint("/sdmx/data/<ref>/<path:rest>")
+@_sdmx
+def sdmx_data(m, ref, rest):
+    key, _, provider = rest.partition("/")
+    if provider not in ("", "all"):
+        raise ParamError(None, f"no data provider {provider[:60]!r}; this service has one (use 'all' or leave it out)",
+                         status=404, code="no_results")
+    return _data(m, ref, key)
+
+
+@endpoint("/sdmx/<path:rest>")
+@_sdmx
+def sdmx_not_found(m, rest):
+    raise ParamError(None, f"no SDMX address /sdmx/{rest[:100]}; see /sdmx/dataflow and /api/v1/openapi.json",
+                     status=404, code="not_found")

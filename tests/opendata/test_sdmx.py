@@ -1,0 +1,313 @@
+"""SDMX out (/sdmx/, api/sdmx/): the structures and every data answer, read back with sdmx1
+(an SDMX reader written by others), hold the figures, statuses and labels of the CSV download
+of the same view, for every indicator; bad requests are 4xx.
+
+The reference for each view is /data/<indicator>.csv with the same geo/from/to/breakdown,
+so a harvester's copy and a reader's download cannot differ."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sdmx
+from sdmx.reader.csv import Reader
+
+from store.texts import t
+
+from tests.opendata.conftest import _reset_connections, parse_csv
+
+FLOW = "SOCIAL_PROTECTION"
+STATUS = {"": "A", "provisional": "P", "estimated": "E", "break": "B", "not_available": "O", "not_applicable": "M"}
+
+
+@pytest.fixture(scope="module")
+def structures(app):
+    """Every structure, as sdmx1 reads the dataflow with references=all."""
+    got = app.test_client().get("/sdmx/dataflow/SPI_DEMO/SOCIAL_PROTECTION/1.0?references=all")
+    assert got.status_code == 200, got.data[:300]
+    assert got.headers["Content-Type"].startswith("application/vnd.sdmx.structure+xml")
+    return sdmx.read_sdmx(io.BytesIO(got.data))
+
+
+def _meta():
+    from store.catalogue import meta
+    return meta()
+
+
+def _key(m, indicator: str, geo: str = "", breakdown: str | None = None) -> str:
+    """The SDMX key of a view: `breakdown` None is every figure, 'total' the totals, a
+    dimension that breakdown's members (as /data/<id>.csv?breakdown=<dimension>)."""
+    parts = [indicator, geo]
+    for d in m.dimension_columns:
+        if breakdown is None:
+            parts.append("")
+        elif breakdown == d:
+            parts.append("+".join(m.dimensions[d]["members"]))
+        else:
+            parts.append("_T")
+    return ".".join(parts)
+
+
+def _views(m, indicator: str) -> list[tuple[dict, str, dict]]:
+    """(CSV view, SDMX key, SDMX parameters): the full series, one place's totals, each
+    breakdown of the indicator, and a period range whose ends lie inside half-years."""
+    ind = m.indicators[indicator]
+    country = ind["country"]
+    out = [({}, _key(m, indicator), {}),
+           ({"geo": country}, _key(m, indicator, country, "total"), {}),
+           ({"from": "2021-H2", "to": "2024-H1"}, _key(m, indicator, breakdown="total"),
+            {"startPeriod": "2021-S2", "endPeriod": "2024-S1"})]
+    for d in ind["breakdowns"]:
+        out.append(({"breakdown": d}, _key(m, indicator, breakdown=d), {}))
+    return out
+
+
+def _csv_rows(client, indicator: str, view: dict, lang: str = "en") -> list[dict]:
+    got = client.get(f"/data/{indicator}.csv", query_string={**view, "labels": "both", "bom": "false", "lang": lang})
+    assert got.status_code == 200, got.data[:300]
+    return parse_csv(got.data)[1]
+
+
+def _identity(m, r: dict) -> tuple:
+    """A CSV row's SDMX key (the period as SDMX writes it)."""
+    period = r["period"].replace("-H", "-S")
+    if "/" in period:
+        start, end = r["period_start"], r["period_end"]
+        months = (int(end[:4]) - int(start[:4])) * 12 + int(end[5:7]) - int(start[5:7]) + 1
+        period = f"{start}/P{months}M"
+    return (r["indicator_id"], r["geo_code"], *(r[d] or "_T" for d in m.dimension_columns), period)
+
+
+def test_structures_from_the_catalogue(client, structures):
+    """The dataflow's structure has the dimensions, attributes and codelists of the catalogue,
+    each name in Arabic and English as the database has it."""
+    m = _meta()
+    flow = structures.dataflow[FLOW]
+    dsd = flow.structure
+    assert dsd is structures.structure[f"DSD_{FLOW}"]
+    assert [d.id for d in dsd.dimensions] == ["INDICATOR", "REF_AREA", *(d.upper() for d in m.dimension_columns),
+                                              "TIME_PERIOD"]
+    assert [a.id for a in dsd.attributes] == ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
+                                              "REVISED_IN", "PREVIOUS_VALUE"]
+    indicators = structures.codelist["CL_INDICATOR"]
+    api = client.get("/api/v1/indicators").get_json()["data"]
+    assert {i.id for i in indicators} == set(m.indicators) >= {i["id"] for i in api}
+    for i, ind in m.indicators.items():
+        assert indicators[i].name.localizations == {"ar": ind["name_ar"], "en": ind["name_en"]}
+    areas = structures.codelist["CL_AREA"]
+    for g, geo in m.geographies.items():
+        assert areas[g].name.localizations == {"ar": geo["name_ar"], "en": geo["name_en"]}
+    for d, dim in m.dimensions.items():
+        cl = structures.codelist[f"CL_{d.upper()}"]
+        assert [c.id for c in cl] == ["_T", *dim["members"]]
+        assert cl["_T"].name.localizations == {"ar": t("total", "ar"), "en": t("total", "en")}
+        for code, member in dim["members"].items():
+            assert cl[code].name.localizations == {"ar": member["label_ar"], "en": member["label_en"]}
+        enum = dsd.dimensions.get(d.upper()).local_representation.enumerated
+        assert enum is cl
+    assert {c.id for c in structures.codelist["CL_OBS_STATUS"]} == {"A", "P", "E", "B", "O", "M"}
+    assert {c.id for c in structures.codelist["CL_CONF_STATUS"]} == {"F", "C"}
+    assert {c.id for c in structures.codelist["CL_SOURCE"]} == set(m.sources)
+    assert {c.id for c in structures.codelist["CL_UNIT"]} == set(m.units)
+
+
+@pytest.mark.parametrize("resource,ident", [("datastructure", f"DSD_{FLOW}"), ("codelist", "CL_AREA"),
+                                            ("conceptscheme", f"CS_{FLOW}")])
+def test_each_structure_resource_alone(client, resource, ident):
+    """Each structure has its own address, and sdmx1 reads it."""
+    got = client.get(f"/sdmx/{resource}/SPI_DEMO/{ident}/latest")
+    assert got.status_code == 200, got.data[:300]
+    msg = sdmx.read_sdmx(io.BytesIO(got.data))
+    found = {"datastructure": msg.structure, "codelist": msg.codelist, "conceptscheme": msg.concept_scheme}[resource]
+    assert list(found) == [ident]
+    assert not msg.dataflow
+
+
+def test_sdmx_csv_equals_the_download_for_every_indicator_and_view(client, structures):
+    """For every indicator and view, sdmx1's reading of the SDMX-CSV answer holds exactly the
+    rows of /data/<indicator>.csv of that view: value, status, unit, source, revision."""
+    m = _meta()
+    flow = structures.dataflow[FLOW]
+    checked = 0
+    for ind in m.indicators:
+        if not m.coverage.get(ind):
+            assert client.get(f"/sdmx/data/{FLOW}/{_key(m, ind)}").status_code == 404   # announced: no figures yet
+            continue
+        for view, key, extra in _views(m, ind):
+            rows = _csv_rows(client, ind, view)
+            got = client.get(f"/sdmx/data/{FLOW}/{key}", query_string=extra)
+            if not rows:
+                assert got.status_code == 404, (ind, view, got.data[:200])
+                continue
+            assert got.status_code == 200, (ind, view, got.data[:300])
+            msg = Reader().convert(io.BytesIO(got.data), structure=flow)
+            obs = {tuple(kv.value for kv in o.dimension.values.values()): o for ds in msg.data for o in ds.obs}
+            assert len(obs) == len(rows), (ind, view)
+            for r in rows:
+                o = obs[_identity(m, r)]
+                attrs = {k: v.value for k, v in o.attached_attribute.items()}
+                assert (float(o.value) if o.value not in (None, "") else None) == \
+                    (float(r["value"]) if r["value"] else None)
+                assert attrs["OBS_STATUS"] == STATUS.get(r["status"], "")
+                assert attrs["CONF_STATUS"] == ("C" if r["status"] == "confidential" else "F")
+                assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["SOURCE"] == r["source_id"]
+                assert attrs["REVISED_IN"] == r["revised_in"]
+                assert attrs["PREVIOUS_VALUE"] == r["previous_value"]
+                checked += 1
+    assert checked >= m.observation_count
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_labels_both_are_the_downloads_names(client, lang):
+    """labels=both: each coded value is "code: name" with the download's name in `lang`."""
+    m = _meta()
+    for ind in m.coverage:
+        rows = _csv_rows(client, ind, {}, lang)
+        got = client.get(f"/sdmx/data/{FLOW}/{_key(m, ind)}", query_string={"labels": "both", "lang": lang})
+        header, sdmx_rows = parse_csv(got.data)
+        assert header[3].startswith("INDICATOR: ") and header[4].startswith("REF_AREA: ")
+        by_key = {}
+        for s in sdmx_rows:
+            values = list(s.values())
+            by_key[tuple(v.split(": ", 1)[0] for v in values[3:3 + 3 + len(m.dimension_columns)])] = dict(zip(header, values))
+        assert len(by_key) == len(rows)
+        for r in rows:
+            s = by_key[_identity(m, r)]
+            col = {h.split(": ", 1)[0]: v for h, v in s.items()}
+            assert col["INDICATOR"] == f"{r['indicator_id']}: {r['indicator_name']}"
+            assert col["REF_AREA"] == f"{r['geo_code']}: {r['geo_name']}"
+            for d in m.dimension_columns:
+                if r[d]:
+                    assert col[d.upper()] == f"{r[d]}: {r[f'{d}_label']}"
+            assert col["UNIT_MEASURE"] == f"{r['unit']}: {r['unit_name']}"
+            assert col["SOURCE"] == f"{r['source_id']}: {r['source_name']}"
+            if r["status"]:
+                assert col["OBS_STATUS"] == f"{STATUS[r['status']]}: {r['status_label']}"
+
+
+def _json_cells(doc: dict) -> dict[tuple, tuple]:
+    """An SDMX-JSON 2.0 data message's observations: key codes -> (value, {attribute: value})."""
+    st = doc["data"]["structures"][0]
+    series_dims, obs_dims = st["dimensions"]["series"], st["dimensions"]["observation"]
+    attrs = st["attributes"]["observation"]
+    ds = doc["data"]["dataSets"][0]
+    flat = ds.get("observations") or {}
+    pieces = [(s_key, o_key, cell) for s_key, s in ds.get("series", {}).items() for o_key, cell in s["observations"].items()]
+    pieces += [("", o_key, cell) for o_key, cell in flat.items()]
+    out = {}
+    for s_key, o_key, cell in pieces:
+        codes = {}
+        for dims, k in ((series_dims, s_key), (obs_dims, o_key)):
+            for d, i in zip(dims, k.split(":") if k else []):
+                codes[d["keyPosition"]] = d["values"][int(i)]["id"]
+        values = {a["id"]: (a["values"][v]["id"] if "values" in a and v is not None else v)
+                  for a, v in zip(attrs, cell[1:])}
+        out[tuple(codes[p] for p in sorted(codes))] = (cell[0], values)
+    return out
+
+
+@pytest.mark.parametrize("at", ["TIME_PERIOD", "AllDimensions"])
+def test_sdmx_json_equals_the_download(client, at):
+    """SDMX-JSON 2.0 (by Accept header): every observation is a row of the download, in a
+    series per key or flat (dimensionAtObservation)."""
+    m = _meta()
+    accept = {"Accept": "application/vnd.sdmx.data+json;version=2.0.0"}
+    for ind in m.coverage:
+        for view, key, extra in _views(m, ind):
+            rows = _csv_rows(client, ind, view)
+            got = client.get(f"/sdmx/data/{FLOW}/{key}", query_string={**extra, "dimensionAtObservation": at},
+                             headers=accept)
+            if not rows:
+                assert got.status_code == 404
+                continue
+            assert got.status_code == 200 and got.headers["Content-Type"].startswith("application/vnd.sdmx.data+json")
+            cells = _json_cells(json.loads(got.data))
+            assert len(cells) == len(rows)
+            for r in rows:
+                value, attrs = cells[_identity(m, r)]
+                assert (None if value is None else float(value)) == (float(r["value"]) if r["value"] else None)
+                assert attrs["OBS_STATUS"] == STATUS.get(r["status"]) and attrs["SOURCE"] == r["source_id"]
+                assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["UNIT_MULT"] == 0
+
+
+def test_statuses_map_to_sdmx(client, marked, built):
+    """A build with statuses (provisional, estimated, not available): each figure's
+    OBS_STATUS is the SDMX code of its status, and a figure with none has no value."""
+    _reset_connections(marked)
+    try:
+        m = _meta()
+        seen = set()
+        for ind in m.coverage:
+            rows = _csv_rows(client, ind, {})
+            got = client.get(f"/sdmx/data/{FLOW}/{_key(m, ind)}")
+            _, sdmx_rows = parse_csv(got.data)
+            by_key = {tuple(list(s.values())[3:3 + 3 + len(m.dimension_columns)]): s for s in sdmx_rows}
+            for r in rows:
+                s = by_key[_identity(m, r)]
+                assert s["OBS_STATUS"] == STATUS[r["status"]]
+                assert s["OBS_VALUE"] == r["value"]
+                seen.add(s["OBS_STATUS"])
+        assert {"P", "E", "O", "A"} <= seen
+    finally:
+        _reset_connections(built)
+
+
+def test_observations_api_gives_the_same_sdmx(client):
+    """/api/v1/observations?format=sdmx-csv|sdmx-json is the /sdmx/data answer of the same figures."""
+    m = _meta()
+    ind = next(iter(m.coverage))
+    for fmt in ("sdmx-csv", "sdmx-json"):
+        api = client.get("/api/v1/observations", query_string={"indicator": ind, "format": fmt})
+        ours = client.get(f"/sdmx/data/{FLOW}/{_key(m, ind)}", query_string={"format": fmt})
+        assert api.status_code == ours.status_code == 200
+        if fmt == "sdmx-csv":
+            assert api.data == ours.data
+        else:
+            assert _json_cells(json.loads(api.data)) == _json_cells(json.loads(ours.data))
+
+
+@pytest.mark.parametrize("url,status", [
+    (f"/sdmx/data/NOPE/all", 404),                                    # unknown flow
+    (f"/sdmx/data/OTHER,{FLOW},1.0/all", 404),                        # another agency
+    (f"/sdmx/data/{FLOW}/om_ss_cases.OM", 400),                       # a key of too few positions
+    (f"/sdmx/data/{FLOW}/nope......", 404)  ,                          # an unknown code
+    (f"/sdmx/data/{FLOW}/om_ss_cases.OM.<x>....", 400) ,              # not a code
+    (f"/sdmx/data/{FLOW}/all?updatedAfter=yesterday", 400),
+    (f"/sdmx/data/{FLOW}/all?updatedAfter=2999-01-01T00:00:00Z", 404),   # nothing changed since
+    (f"/sdmx/data/{FLOW}/all?startPeriod=2021-S3", 400),
+    (f"/sdmx/data/{FLOW}/all?startPeriod=2024&endPeriod=2021", 400),
+    (f"/sdmx/data/{FLOW}/all?startPeriod=2099", 404),                 # no figure
+    (f"/sdmx/data/{FLOW}/all?format=xlsx", 400),
+    (f"/sdmx/data/{FLOW}/all?dimensionAtObservation=REF_AREA", 400),
+    (f"/sdmx/data/{FLOW}/all?firstNObservations=1", 400),            # a parameter it does not take
+    (f"/sdmx/data/{FLOW}/all/SOMEONE", 404),                          # a provider it does not have
+    (f"/sdmx/data/{FLOW}/om_ss_cases..male.children...", 404),         # two breakdowns at once
+    ("/sdmx/dataflow/SPI_DEMO/OTHER/latest", 404),
+    ("/sdmx/codelist/SPI_DEMO/CL_NOPE", 404),
+    ("/sdmx/dataflow/SPI_DEMO/SOCIAL_PROTECTION/1.0?references=cousins", 400),
+    ("/sdmx/nothing-here", 404),
+])
+def test_bad_requests_are_4xx_with_an_sdmx_error(client, url, status):
+    got = client.get(url)
+    assert got.status_code == status, got.data[:300]
+    body = got.get_json()
+    assert body["error"]["message"] and body["errors"][0]["detail"] == body["error"]["message"]
+    assert body["errors"][0]["code"] == {404: 100, 400: 140}[status]
+
+
+def test_accept_header_chooses_the_format_or_is_refused(client):
+    """Content negotiation: SDMX-CSV by default and for text/csv, labels=both from the media
+    type's parameter, SDMX-JSON for JSON, 406 for a type neither is; a past updatedAfter answers."""
+    url = f"/sdmx/data/{FLOW}/all"
+    plain = client.get(url)
+    assert plain.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
+    assert client.get(url, headers={"Accept": "text/csv"}).data == plain.data
+    both = client.get(url, headers={"Accept": "application/vnd.sdmx.data+csv;version=2.0.0;labels=both"})
+    assert both.data == client.get(url, query_string={"labels": "both"}).data != plain.data
+    assert client.get(url, headers={"Accept": "application/json"}).headers["Content-Type"].startswith(
+        "application/vnd.sdmx.data+json")
+    refused = client.get(url, headers={"Accept": "application/vnd.sdmx.genericdata+xml;version=2.1"})
+    assert refused.status_code == 406 and refused.get_json()["errors"][0]["code"] == 406
+    assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data
+    assert client.get("/sdmx/dataflow", headers={"Accept": "application/json"}).status_code == 406
