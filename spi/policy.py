@@ -36,7 +36,7 @@ from store.texts import LANGS, direction, t
 
 log = logging.getLogger("spi")
 MAX_BODY = 1 << 20
-JSON_PREFIXES = ("/api/", "/data/", "/_dash-", "/healthz")
+JSON_PREFIXES = ("/api/", "/data/", "/_dash-", "/healthz", "/sdmx/")
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 _MESSAGES = {400: "bad_request", 404: "not_found_text", 405: "method_not_allowed", 413: "too_large",
              503: "db_missing"}

@@ -1,0 +1,70 @@
+"""SDMX as the public receives it through gunicorn (`release_site`: 44 in the first release,
+45 in the second, public; 46 in the third, embargoed): the live release's figure with its
+revision, an earlier release by as_of (the figure before the revision), nothing of the
+embargoed one, and updatedAfter against the release's publication. Each answer is read back
+with sdmx1 against the structures served by the same server, and equals /data/<id>.csv."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import sdmx
+from sdmx.reader.csv import Reader
+
+VALUE = "jo_psychosocial_team"
+FLOW = "SOCIAL_PROTECTION"
+KEY = f"{VALUE}.JO._T._T._T._T._T"   # the country's totals
+
+
+def _observations(server, path: str) -> list:
+    """The observations sdmx1 reads from an SDMX-CSV answer, with the served structures."""
+    structures = server.get("/sdmx/dataflow/all/all/latest?references=all")
+    assert structures.status == 200
+    flow = sdmx.read_sdmx(io.BytesIO(structures.body)).dataflow[FLOW]
+    got = server.get(path)
+    assert got.status == 200, (path, got.status, got.body[:300])
+    assert got.headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
+    assert all(n.isascii() and v.isascii() for n, v in got.headers.items())
+    return [o for ds in Reader().convert(io.BytesIO(got.body), structure=flow).data for o in ds.obs]
+
+
+def _download(server, query: str) -> list[dict]:
+    got = server.get(f"/data/{VALUE}.csv?geo=JO&bom=false&labels=codes{query}")
+    assert got.status == 200
+    return list(csv.DictReader(io.StringIO(got.text)))
+
+
+def _attrs(o) -> dict:
+    return {k: v.value for k, v in o.attached_attribute.items()}
+
+
+def test_the_live_release_with_its_revision_and_an_earlier_one_by_as_of(release_site):
+    server, history = release_site
+    first, second, third = history.ids
+    live = _observations(server, f"/sdmx/data/{FLOW}/{KEY}")
+    rows = _download(server, "")
+    assert [float(o.value) for o in live] == [float(r["value"]) for r in rows] == [45.0]
+    assert _attrs(live[0])["REVISED_IN"] == second == rows[0]["revised_in"]
+    assert float(_attrs(live[0])["PREVIOUS_VALUE"]) == 44.0
+    before = _observations(server, f"/sdmx/data/{FLOW}/{KEY}?as_of={first}")
+    assert [float(o.value) for o in before] == [float(r["value"]) for r in _download(server, f"&as_of={first}")] == [44.0]
+    assert _attrs(before[0])["REVISED_IN"] == ""
+    every = server.get(f"/sdmx/data/{FLOW}/all?format=sdmx-json")
+    assert every.status == 200 and third.encode() not in every.body
+    # A release id is its day: the embargoed release's id reads the release public that day.
+    assert [float(o.value) for o in _observations(server, f"/sdmx/data/{FLOW}/{KEY}?as_of={third}")] == [45.0]
+    refused = server.get(f"/sdmx/data/{FLOW}/{KEY}?as_of=someday")
+    assert refused.status == 400 and json.loads(refused.body)["error"]["code"] == "invalid_as_of"
+
+
+def test_updated_after_is_the_release_publication(release_site):
+    """The second release was public on 2025-03-01 09:00 (Muscat): asked for changes after
+    that, the live figures have none (404), after February they are there; as of the first
+    release (public 2025-01-01), February has none."""
+    server, history = release_site
+    first = history.ids[0]
+    assert server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-03-02T00:00:00Z").status == 404
+    assert server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01").status == 200
+    gone = server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01&as_of={first}")
+    assert gone.status == 404 and json.loads(gone.body)["errors"][0]["code"] == 100
