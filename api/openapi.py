@@ -403,9 +403,10 @@ def _api_paths() -> dict:
             "(links.next, or the Link header for CSV; X-Total-Count gives the total).",
             [_param("indicators"), *view, _param("observationsFormat"), _param("lang"), _param("labels"), _param("bom"),
              _param("limit"), _param("offset")],
-            {"200": _ok("A page of observations, or (format=jsonstat) the selection as a JSON-stat dataset.",
-                        {"anyOf": [_ref("ObservationPage"), _ref("JsonStatDataset")]}, {"text/csv": CSV_TEXT})}, ["API"],
-            "listObservations"),
+            {"200": _ok("A page of observations (format=json), or the whole selection as a JSON-stat 2.0 dataset "
+                        "(format=jsonstat).", {"anyOf": [_ref("ObservationPage"), _ref("JsonStatDataset")]},
+                        {"text/csv": CSV_TEXT, **SDMX_DATA_MEDIA})},
+            ["API"], "listObservations"),
         "/api/v1/geographies": _get(
             "Geographies", "Countries and governorates with their names and number of figures.",
             [_param("country"), _param("level"), _param("format")],
@@ -560,6 +561,100 @@ def _discovery_paths() -> dict:
     }
 
 
+# -- SDMX (api/sdmx/) ---------------------------------------------------------------------------
+
+SDMX_DATA_MEDIA = {"application/vnd.sdmx.data+csv; version=2.0.0": CSV_TEXT,
+                   "application/vnd.sdmx.data+json; version=2.0.0": {"type": "object",
+                                                                     "required": ["meta", "data"]}}
+
+
+def _sdmx_parameters(m) -> dict:
+    """The parameters of the /sdmx/ addresses; the values a build accepts as enums."""
+    from .sdmx import structure
+    flow = structure.flow_of(m)
+    dims = structure.dimension_ids(m)
+    position = r"([A-Za-z0-9_@$\-]+(\+[A-Za-z0-9_@$\-]+)*)?"
+    period = {"type": "string", "pattern": f"^{FILTER_PATTERN.replace('H[12]', '[HS][12]')}$"}
+    ids = {"dataflow": [flow.id], "datastructure": [flow.dsd], "conceptscheme": [flow.concepts],
+           "codelist": list(structure.codelists(m))}
+    out = {
+        "sdmxFlow": {"name": "flow", "in": "path", "required": True,
+                     "description": "The dataflow: ID, AGENCY,ID or AGENCY,ID,VERSION (another is a 404).",
+                     "schema": {"type": "string", "enum": [flow.id, f"{flow.agency},{flow.id}",
+                                                           f"{flow.agency},{flow.id},{flow.version}"]}},
+        "sdmxKey": {"name": "key", "in": "path", "required": True,
+                    "description": f"`all`, or the codes wanted of each dimension in order ({'.'.join(dims)}), "
+                                   "dot-separated, `+` between several, empty for every code; `_T` is a total. "
+                                   "A code the structure does not have, or members of two breakdowns at once, "
+                                   "is a 404 (no figure has them).",
+                    "schema": {"type": "string", "pattern": f"^(all|{position}(\\.{position}){{{len(dims) - 1}}})$"}},
+        "sdmxAgency": {"name": "agency", "in": "path", "required": True, "description": "The maintenance agency.",
+                       "schema": {"type": "string", "enum": [flow.agency, "all"]}},
+        "sdmxVersion": {"name": "version", "in": "path", "required": True, "description": "The version.",
+                        "schema": {"type": "string", "enum": [flow.version, "latest", "all", "~"]}},
+        "sdmxReferences": {"name": "references", "in": "query", "required": False,
+                           "description": "Structures referred to, added to the message: children of a dataflow is "
+                                          "its data structure, descendants also the codelists and concepts.",
+                           "schema": {"type": "string", "enum": ["none", "parents", "parentsandsiblings", "children",
+                                                                 "descendants", "all"], "default": "none"}},
+        "sdmxDetail": {"name": "detail", "in": "query", "required": False, "description": "Only `full`.",
+                       "schema": {"type": "string", "enum": ["full"]}},
+        "startPeriod": {"name": "startPeriod", "in": "query", "required": False,
+                        "description": "First period (2021, 2021-S1, 2021-Q3, 2021-06): a figure is kept when its "
+                                       "period ends on or after its first day (as `from` of the downloads).",
+                        "schema": period},
+        "endPeriod": {"name": "endPeriod", "in": "query", "required": False,
+                      "description": "Last period: a figure is kept when its period ends on or before its last day "
+                                     "(as `to`). Must not be before startPeriod.", "schema": period},
+        "updatedAfter": {"name": "updatedAfter", "in": "query", "required": False,
+                         "description": "Only if the figures were changed after this time (RFC 3339): they were "
+                                        "when the release read was published; otherwise a 404 (no results).",
+                         "schema": {"type": "string", "format": "date-time"}},
+        "dimensionAtObservation": {"name": "dimensionAtObservation", "in": "query", "required": False,
+                                   "description": "SDMX-JSON: TIME_PERIOD (series of observations by period) or "
+                                                  "AllDimensions (a flat list).",
+                                   "schema": {"type": "string", "enum": ["TIME_PERIOD", "AllDimensions"]}},
+        "sdmxFormat": {"name": "format", "in": "query", "required": False,
+                       "description": "sdmx-csv (SDMX-CSV 2.0, the default) or sdmx-json (SDMX-JSON 2.0); without "
+                                      "it, the Accept header chooses (406 for a type neither is).",
+                       "schema": {"type": "string", "enum": ["sdmx-csv", "sdmx-json"]}},
+        "sdmxLabels": {"name": "labels", "in": "query", "required": False,
+                       "description": "SDMX-CSV: id (codes) or both (\"code: name\" in `lang`, and headings "
+                                      "\"ID: name\").", "schema": {"type": "string", "enum": ["id", "both"]}},
+        "observationsFormat": {"name": "format", "in": "query", "required": False,
+                               "description": "json (default), csv, jsonstat (JSON-stat 2.0), sdmx-csv or "
+                                              "sdmx-json (the /sdmx/data answer of the same figures; unpaged).",
+                               "schema": {"type": "string", "enum": ["json", "csv", "jsonstat", "sdmx-csv",
+                                                                     "sdmx-json"], "default": "json"}},
+    }
+    for resource, names in ids.items():
+        out[f"sdmxId_{resource}"] = {"name": "id", "in": "path", "required": True, "description": f"The {resource}.",
+                                     "schema": {"type": "string", "enum": [*names, "all"]}}
+    return out
+
+
+def _sdmx_paths(m) -> dict:
+    """/sdmx/<structure>/{agency}/{id}/{version} and /sdmx/data/{flow}/{key} (api/sdmx/routes.py)."""
+    structure_ok = _ok("An SDMX-ML 2.1 structure message.", None,
+                       {"application/vnd.sdmx.structure+xml; version=2.1": {"type": "string"}})
+    not_acceptable = {"406": {"description": "The Accept header asks for no format this address answers.",
+                              "content": {"application/json": {"schema": _ref("Error")}}}}
+    paths = {}
+    for resource in ("dataflow", "datastructure", "codelist", "conceptscheme"):
+        paths[f"/sdmx/{resource}/{{agency}}/{{id}}/{{version}}"] = _get(
+            f"SDMX {resource}", f"The {resource} as an SDMX-ML 2.1 structure message (names in Arabic and English).",
+            [_param("sdmxAgency"), _param(f"sdmxId_{resource}"), _param("sdmxVersion"), _param("sdmxReferences"),
+             _param("sdmxDetail")], {"200": structure_ok, **not_acceptable}, ["SDMX"], f"sdmx_{resource}")
+    paths["/sdmx/data/{flow}/{key}"] = _get(
+        "SDMX data", "The figures of a key as SDMX-CSV 2.0 or SDMX-JSON 2.0, from the same read layer as "
+        "/data/<indicator>.csv (store.queries.select): the same figures, statuses (OBS_STATUS, CONF_STATUS), "
+        "sources and revisions. A query no figure matches is a 404 (SDMX error 100).",
+        [_param("sdmxFlow"), _param("sdmxKey"), _param("startPeriod"), _param("endPeriod"), _param("updatedAfter"),
+         _param("dimensionAtObservation"), _param("sdmxFormat"), _param("sdmxLabels"), _param("lang")],
+        {"200": _ok("SDMX data.", None, SDMX_DATA_MEDIA), **not_acceptable}, ["SDMX"], "sdmxData")
+    return paths
+
+
 def document(m) -> dict:
     parameters = {**_parameters(m), **_indicator_parameters(m), **FEED_PARAMETERS}
     paths = _api_paths()
@@ -567,6 +662,9 @@ def document(m) -> dict:
         paths.update(_indicator_paths(indicator, ind["name_en"], parameters))
     paths.update(_dataset_paths())
     paths.update(_discovery_paths())
+    if m.sdmx:
+        parameters.update(_sdmx_parameters(m))
+        paths.update(_sdmx_paths(m))
     return {
         "openapi": "3.1.0",
         "info": {"title": "Social protection indicators — open data", "version": "1.0.0",

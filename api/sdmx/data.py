@@ -18,7 +18,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from contract import periods
 from contract.schema import LANGS
@@ -29,7 +29,7 @@ from ..formats import Columns, dumps, number
 from .structure import ATTRIBUTES, MEASURE, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
     dimension_ids
 
-CODE = re.compile(r"[A-Za-z0-9_@$\-]{1,64}")
+CODE = re.compile(r"[A-Za-z0-9_@$\-]+")
 _HALF = re.compile(r"([0-9]{4})-[SH]([12])")
 
 
@@ -87,16 +87,34 @@ def period(raw: str | None, name: str) -> str | None:
     return label
 
 
+_INSTANT = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]+))?)?"
+                      r"([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?")
+
+
 def updated_after(raw: str | None) -> datetime | None:
-    """updatedAfter as an aware time (a day or an ISO 8601 time, UTC when it gives no zone)."""
+    """updatedAfter as an aware time: a day, or an ISO 8601 / RFC 3339 time (UTC when it
+    gives no offset; a leap second as the second before it). 400 for anything else."""
     if raw is None:
         return None
+    found = _INSTANT.fullmatch(raw.strip())
     try:
-        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        if not found:
+            raise ValueError(raw)
+        y, mo, d, h, mi, sec, frac, zone = found.groups()
+        offset = timezone.utc
+        if zone and zone not in "Zz":
+            sign = -1 if zone[0] == "-" else 1
+            hours, minutes = int(zone[1:3]), int(zone[-2:])
+            offset = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        when = datetime(max(int(y), 1), int(mo), int(d), int(h or 0), int(mi or 0), min(int(sec or 0), 59),
+                        int((frac or "0")[:6].ljust(6, "0")), tzinfo=offset)
     except ValueError:
         raise ParamError("updatedAfter", f"{raw[:40]!r} is not an ISO 8601 time (e.g. 2025-03-01T00:00:00Z)",
                          code="invalid_updated_after") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:   # the first or last day of year 1 or 9999, beyond UTC
+        return (datetime.min if when.year == 1 else datetime.max).replace(tzinfo=timezone.utc)
 
 
 def query(m, key: str, start: str | None, end: str | None) -> Query:
