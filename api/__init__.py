@@ -8,7 +8,8 @@ and the words (store.texts). api/ never imports dashboard/, nor dashboard/ api/.
 Reading order: params.py (the request's own arguments), shape.py (the columns a reader
 asked for), formats.py and xlsx.py (the files), documents.py and readme.py (metadata and
 words), dataset.py (whole dataset and data package), http.py (errors, caching,
-compression), routes.py (addresses), openapi.py (the document that describes them).
+compression), routes.py (addresses), openapi.py (the document that describes them), and
+sdmx/ (the same figures as SDMX structures and data under /sdmx/).
 """
 from __future__ import annotations
 

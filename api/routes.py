@@ -25,6 +25,7 @@ Feeds and discovery (api/feeds.py, api/discovery.py):
   /data/<indicator>.atom ?lang   the releases that changed an indicator, with its latest figures as
                           each published them (under /data/: one more file of the indicator, beside its .csv)
   /sitemap.xml   every public page in both languages (hreflang alternates) · /robots.txt
+SDMX (api/sdmx/routes.py): /sdmx/dataflow|datastructure|codelist|conceptscheme/…, /sdmx/data/{flow}/{key}
 Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
 release published them (store/releases.py).
 """

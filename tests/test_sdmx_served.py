@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import sdmx
 from sdmx.reader.csv import Reader
@@ -68,3 +69,21 @@ def test_updated_after_is_the_release_publication(release_site):
     assert server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01").status == 200
     gone = server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01&as_of={first}")
     assert gone.status == 404 and json.loads(gone.body)["errors"][0]["code"] == 100
+
+
+def test_the_readme_example_runs_against_the_server(release_site, capsys):
+    """The README's Python example, run as written against gunicorn (only BASE changed): it
+    prints Oman's names and the series of /data/om_ss_cases.csv's totals for Oman."""
+    server, _ = release_site
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## SDMX"):]
+    code = section[section.index("```python\n") + len("```python\n"):]
+    code = code[:code.index("```")]
+    assert 'BASE = "http://127.0.0.1:8050"' in code
+    scope: dict = {}
+    exec(code.replace('BASE = "http://127.0.0.1:8050"', f'BASE = "{server.base}"'), scope)   # noqa: S102
+    assert "{'ar': 'سلطنة عُمان', 'en': 'Oman'}" in capsys.readouterr().out
+    rows = list(csv.DictReader(io.StringIO(server.get("/data/om_ss_cases.csv?geo=OM&bom=false&labels=codes").text)))
+    series = scope["series"]
+    assert [float(v) for v in series.values] == [float(r["value"]) for r in rows]
+    assert [k[-1] for k in series.index] == [r["period"] for r in rows]
