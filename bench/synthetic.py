@@ -129,7 +129,8 @@ def _catalogue(indicators: dict) -> dict:
     """The shipped catalogue's units, breakdowns and places, with synthetic indicators and source."""
     shipped = yaml.safe_load((PROJECT / "indicators.yaml").read_text(encoding="utf-8"))
     return {
-        "licence": shipped["licence"], "topics": shipped["topics"], "units": shipped["units"],
+        "licence": shipped["licence"], **({"sdmx": shipped["sdmx"]} if "sdmx" in shipped else {}),
+        "topics": shipped["topics"], "units": shipped["units"],
         "dimensions": shipped["dimensions"],
         "sources": {SOURCE_ID: {
             "country": "OM", "published": None,

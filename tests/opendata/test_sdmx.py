@@ -311,3 +311,18 @@ def test_accept_header_chooses_the_format_or_is_refused(client):
     assert refused.status_code == 406 and refused.get_json()["errors"][0]["code"] == 406
     assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data
     assert client.get("/sdmx/dataflow", headers={"Accept": "application/json"}).status_code == 406
+
+
+def test_sdmx_answers_are_compressed_and_cached_by_their_etag(client):
+    """gzip when asked (the SDMX media types are text), 304 for the ETag sent back, and a
+    different ETag for another format of the same address (Vary: Accept)."""
+    import gzip
+    url = f"/sdmx/data/{FLOW}/all"
+    plain = client.get(url)
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+    assert "Accept" in plain.headers["Vary"]
+    assert client.get(url, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
+    other = client.get(url, headers={"Accept": "application/json"})
+    assert other.headers["ETag"] != plain.headers["ETag"]
+    assert client.get(url, headers={"Accept": "application/json", "If-None-Match": plain.headers["ETag"]}).status_code == 200
