@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from store.address import public_base
 from store.view import ParamError
 
 from ..formats import dumps
@@ -75,5 +76,5 @@ def answer(m, flow: structure.Flow, raw, fmt: str, labels: str, lang: str, at_ob
         raise ParamError(None, "no figure matches this query", status=404, code="no_results")
     if fmt == "sdmx-csv":
         return Response(data.sdmx_csv(m, flow, raw, labels, lang), content_type=CSV_TYPE)
-    link = f"{request.host_url.rstrip('/')}/sdmx/dataflow/{flow.agency}/{flow.id}/{flow.version}"
+    link = f"{public_base(request.host_url)}/sdmx/dataflow/{flow.agency}/{flow.id}/{flow.version}"
     return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link), content_type=JSON_TYPE)

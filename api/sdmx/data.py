@@ -25,7 +25,7 @@ from contract.schema import LANGS
 from store.texts import t
 from store.view import ParamError, Rows
 
-from ..formats import Columns, dumps, number
+from ..formats import Columns, dumps
 from .structure import ATTRIBUTES, MEASURE, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
     dimension_ids
 
@@ -162,9 +162,10 @@ def sdmx_period(label: str, start, end) -> str:
     return label.replace("-H", "-S")
 
 
-def _text(value) -> str | None:
-    v = number(value)
-    return None if v is None else str(v)
+def _numbers(values: list) -> list:
+    """Floats as SDMX carries them: 6073 rather than 6073.0, NaN as None (formats.number, inline:
+    a full series is tens of thousands of values)."""
+    return [None if v is None or v != v else int(v) if v.is_integer() and abs(v) < 1e15 else v for v in values]
 
 
 def _columns(m, raw: Columns) -> dict[str, list]:
@@ -173,7 +174,7 @@ def _columns(m, raw: Columns) -> dict[str, list]:
     for column, dim in breakdown_ids(m).items():
         out[dim] = [TOTAL if v is None else v for v in raw[column]]
     out[TIME] = [sdmx_period(p, s, e) for p, s, e in zip(raw["period"], raw["period_start"], raw["period_end"])]
-    out[MEASURE] = [number(v) for v in raw["value"]]
+    out[MEASURE] = _numbers(raw["value"])
     units = {i: ind["unit"] for i, ind in m.indicators.items()}
     out["UNIT_MEASURE"] = [units[i] for i in raw["indicator_id"]]
     out["UNIT_MULT"] = [0] * len(raw["indicator_id"])
@@ -182,7 +183,7 @@ def _columns(m, raw: Columns) -> dict[str, list]:
     out["CONF_STATUS"] = [c[1] for c in codes]
     out["SOURCE"] = raw["source_id"]
     out["REVISED_IN"] = raw["revised_in"]
-    out["PREVIOUS_VALUE"] = [number(v) for v in raw["previous_value"]]
+    out["PREVIOUS_VALUE"] = _numbers(raw["previous_value"])
     return out
 
 
@@ -200,28 +201,38 @@ def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
 
 # ---------------------------------------------------------------- SDMX-CSV 2.0
 
+# Components whose values are text (codes, periods, ids) or None, never "" nor a number.
+_TEXT = {"INDICATOR", "REF_AREA", TIME, "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
+
+
 def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str) -> bytes:
     """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions, OBS_VALUE, the
     attributes. labels=both: headings "ID: name" and coded values "code: name" in `lang`."""
     values = _columns(m, raw)
-    n = len(raw["indicator_id"])
     names = concepts(m)
+    lead = ["dataflow", flow.urn_ref, "I"]
+    text_components = _TEXT | set(breakdown_ids(m).values())
+    if labels != "both":
+        # Codes, numbers and periods never hold a comma, quote or line break (CODE): joined as they are.
+        lines = [",".join(["STRUCTURE", "STRUCTURE_ID", "ACTION", *values])]
+        prefix = ",".join(lead) + ","
+        text = [[v or "" for v in col] if comp in text_components else ["" if v is None else str(v) for v in col]
+                for comp, col in values.items()]
+        lines += [prefix + ",".join(row) for row in zip(*text)]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    coded = _coded(m)
     heads = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
-    cols = [["dataflow"] * n, [flow.urn_ref] * n, ["I"] * n]
-    coded = _coded(m) if labels == "both" else {}
+    cols = []
     for comp, col in values.items():
-        if labels == "both":
-            heads.append(f"{comp}: {names[comp][lang]}")
-            if comp in coded:
-                table = {c: f"{c}: {v[lang]}" for c, v in coded[comp].items()}
-                col = [None if v is None else table[v] for v in col]
-        else:
-            heads.append(comp)
+        heads.append(f"{comp}: {names[comp][lang]}")
+        if comp in coded:
+            table = {c: f"{c}: {v[lang]}" for c, v in coded[comp].items()}
+            col = [None if v is None else table[v] for v in col]
         cols.append(col)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(heads)
-    writer.writerows(zip(*cols))
+    writer.writerows([*lead, *row] for row in zip(*cols))
     return buf.getvalue().encode("utf-8")
 
 

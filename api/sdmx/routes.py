@@ -18,17 +18,23 @@ Every answer reads the release the request reads (store/releases.py: the public 
 matches no figure, 400 for a malformed key or parameter, 406 for an Accept header none of
 the formats meets.
 
+A data answer is kept in memory by its ETag (bounded: KEPT_ANSWERS, KEPT_BYTES): a harvester
+asking a key again without If-None-Match gets the same bytes without the query being run again.
+
 updatedAfter is as fine as the database can tell: the figures were last changed when the
 release read was published (or, outside releases, the build made); a request whose
 updatedAfter is at or after that time has no results (404), any other gets the figures asked.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import timezone
 
 from flask import Response, request
 
 from store import releases
+from store.address import public_base
 from store.queries import select
 from store.view import ParamError
 
@@ -149,10 +155,40 @@ def _data(m, ref: str, key: str) -> Response:
         raise ParamError("updatedAfter", f"no figure was changed after {args['updatedAfter'][:40]}; these were "
                                          f"last changed at {_last_changed(m).isoformat()}", status=404,
                          code="no_results")
-    raw = data.kept(select(m, wanted.rows), wanted.members)
-    resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
+    key = (etag, public_base(request.host_url))
+    resp = _kept_answer(key)
+    if resp is None:
+        raw = data.kept(select(m, wanted.rows), wanted.members)
+        resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
+        _keep_answer(key, resp)
     resp.headers["Vary"] = "Accept"
     return finish(resp, etag, m.built_at)
+
+
+# Answers kept in memory, by their ETag (the release read, the address, the query, the format)
+# and the public base of their links: a harvester that asks the same key again without
+# If-None-Match gets the bytes made the first time. Bounded in number and in bytes.
+KEPT_ANSWERS, KEPT_BYTES, LARGEST_KEPT = 64, 64 << 20, 8 << 20
+_kept: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept_answer(key: tuple) -> Response | None:
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+    return None if found is None else Response(found[0], content_type=found[1])
+
+
+def _keep_answer(key: tuple, resp: Response) -> None:
+    body = resp.get_data()
+    if len(body) > LARGEST_KEPT:
+        return
+    with _kept_lock:
+        _kept[key] = (body, resp.content_type)
+        while len(_kept) > KEPT_ANSWERS or sum(len(b) for b, _ in _kept.values()) > KEPT_BYTES:
+            _kept.popitem(last=False)
 
 
 @endpoint("/sdmx/data/<ref>")
