@@ -19,6 +19,7 @@ import flask
 def register(server: flask.Flask) -> None:
     """Add the download and API routes to a Flask app (idempotent)."""
     from .routes import bp
-    from .sdmx import routes as _sdmx  # noqa: F401 - adds the /sdmx/ addresses to bp
+    from .sdmx import routes as sdmx_routes   # adds the /sdmx/ addresses to bp
     if "opendata" not in server.blueprints:
+        sdmx_routes.converters(server)
         server.register_blueprint(bp)

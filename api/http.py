@@ -32,7 +32,8 @@ from .formats import dumps
 API_REVISION = "opendata-2"  # bump when the shape of any answer changes, to invalidate ETags
 COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json",
                 "application/atom+xml", "application/xml",
-                "application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+json", "application/vnd.sdmx.structure+xml")
+                "application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+json", "application/vnd.sdmx.structure+xml",
+                "application/vnd.sdmx.genericdata+xml", "application/vnd.sdmx.structurespecificdata+xml")
 MIN_COMPRESS = 512
 
 

@@ -615,9 +615,11 @@ def _sdmx_parameters(m) -> dict:
                                                   "AllDimensions (a flat list).",
                                    "schema": {"type": "string", "enum": ["TIME_PERIOD", "AllDimensions"]}},
         "sdmxFormat": {"name": "format", "in": "query", "required": False,
-                       "description": "sdmx-csv (SDMX-CSV 2.0, the default) or sdmx-json (SDMX-JSON 2.0); without "
-                                      "it, the Accept header chooses (406 for a type neither is).",
-                       "schema": {"type": "string", "enum": ["sdmx-csv", "sdmx-json"]}},
+                       "description": "sdmx-csv (SDMX-CSV 2.0, the default), sdmx-json (SDMX-JSON 2.0), "
+                                      "sdmx-ml-generic or sdmx-ml-ss (SDMX-ML 2.1 generic or structure-specific "
+                                      "data); without it, the Accept header chooses (406 for a type none is).",
+                       "schema": {"type": "string", "enum": ["sdmx-csv", "sdmx-json", "sdmx-ml-generic",
+                                                             "sdmx-ml-ss"]}},
         "sdmxLabels": {"name": "labels", "in": "query", "required": False,
                        "description": "SDMX-CSV: id (codes) or both (\"code: name\" in `lang`, and headings "
                                       "\"ID: name\").", "schema": {"type": "string", "enum": ["id", "both"]}},
@@ -651,7 +653,10 @@ def _sdmx_paths(m) -> dict:
         "sources and revisions. A query no figure matches is a 404 (SDMX error 100).",
         [_param("sdmxFlow"), _param("sdmxKey"), _param("startPeriod"), _param("endPeriod"), _param("updatedAfter"),
          _param("dimensionAtObservation"), _param("sdmxFormat"), _param("sdmxLabels"), _param("lang")],
-        {"200": _ok("SDMX data.", None, SDMX_DATA_MEDIA), **not_acceptable}, ["SDMX"], "sdmxData")
+        {"200": _ok("SDMX data.", None, {**SDMX_DATA_MEDIA,
+                                         "application/vnd.sdmx.genericdata+xml; version=2.1": {"type": "string"},
+                                         "application/vnd.sdmx.structurespecificdata+xml; version=2.1":
+                                             {"type": "string"}}), **not_acceptable}, ["SDMX"], "sdmxData")
     return paths
 
 

@@ -87,3 +87,19 @@ def test_the_readme_example_runs_against_the_server(release_site, capsys):
     series = scope["series"]
     assert [float(v) for v in series.values] == [float(r["value"]) for r in rows]
     assert [k[-1] for k in series.index] == [r["period"] for r in rows]
+
+
+def test_sdmx1s_client_harvests_the_server(release_site):
+    """sdmx1's own Client (as a harvester uses it: the dataflow with its structure, then data
+    with the DSD, which asks for SDMX-ML structure-specific data) gets the live figures."""
+    server, history = release_site
+    sdmx.add_source({"id": "SPI_DEMO", "url": f"{server.base}/sdmx", "name": "social protection statistics"},
+                    override=True)
+    client = sdmx.Client("SPI_DEMO")
+    flow = client.dataflow(FLOW).dataflow[FLOW]
+    msg = client.data(FLOW, key={"INDICATOR": VALUE, "REF_AREA": "JO"}, dsd=flow.structure)
+    series = sdmx.to_pandas(msg.data[0])
+    rows = list(csv.DictReader(io.StringIO(server.get(f"/data/{VALUE}.csv?geo=JO&breakdown=all&bom=false"
+                                                      "&labels=codes").text)))
+    assert sorted(float(v) for v in series.values) == sorted(float(r["value"]) for r in rows)
+    assert 45.0 in list(series.values)

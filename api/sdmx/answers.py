@@ -14,10 +14,15 @@ from . import data, structure
 CSV_TYPE = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 JSON_TYPE = "application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8"
 STRUCTURE_TYPE = "application/vnd.sdmx.structure+xml; version=2.1"
-FORMATS = ("sdmx-csv", "sdmx-json")
+FORMATS = ("sdmx-csv", "sdmx-json")   # also /api/v1/observations
+XML_FORMATS = ("sdmx-ml-generic", "sdmx-ml-ss")   # SDMX-ML 2.1 generic, structure-specific (sdmx1's Client)
+GENERIC_TYPE = "application/vnd.sdmx.genericdata+xml; version=2.1"
+SS_TYPE = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
 # Accept media types (without parameters) -> format
 ACCEPT = {"application/vnd.sdmx.data+csv": "sdmx-csv", "text/csv": "sdmx-csv",
-          "application/vnd.sdmx.data+json": "sdmx-json", "application/json": "sdmx-json"}
+          "application/vnd.sdmx.data+json": "sdmx-json", "application/json": "sdmx-json",
+          "application/vnd.sdmx.genericdata+xml": "sdmx-ml-generic", "application/xml": "sdmx-ml-generic",
+          "text/xml": "sdmx-ml-generic", "application/vnd.sdmx.structurespecificdata+xml": "sdmx-ml-ss"}
 STRUCTURE_ACCEPT = {"application/vnd.sdmx.structure+xml": "structure", "application/xml": "structure",
                     "text/xml": "structure"}
 SDMX_CODES = {404: (100, "No results found"), 400: (140, "Syntax error"), 406: (406, "Not acceptable")}
@@ -76,5 +81,8 @@ def answer(m, flow: structure.Flow, raw, fmt: str, labels: str, lang: str, at_ob
         raise ParamError(None, "no figure matches this query", status=404, code="no_results")
     if fmt == "sdmx-csv":
         return Response(data.sdmx_csv(m, flow, raw, labels, lang), content_type=CSV_TYPE)
+    if fmt in XML_FORMATS:
+        return Response(data.sdmx_ml(m, flow, raw, at_observation, prepared(m), fmt == "sdmx-ml-generic"),
+                        content_type=GENERIC_TYPE if fmt == "sdmx-ml-generic" else SS_TYPE)
     link = f"{public_base(request.host_url)}/sdmx/dataflow/{flow.agency}/{flow.id}/{flow.version}"
     return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link), content_type=JSON_TYPE)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -314,3 +315,80 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
                  "contentLanguages": [lang], "sender": {"id": flow.agency}},
         "data": {"structures": [structure], "dataSets": [data_set]},
     })
+
+
+# ---------------------------------------------------------------- SDMX-ML 2.1 data (what sdmx1's Client asks for)
+
+_ML = {"mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
+       "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
+       "gen": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic",
+       "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"}
+for _prefix, _uri in _ML.items():
+    ET.register_namespace(_prefix, _uri)
+
+
+def _ml(prefix: str, tag: str) -> str:
+    return f"{{{_ML[prefix]}}}{tag}"
+
+
+def _ml_text(v) -> str | None:
+    return None if v is None else str(v)
+
+
+def sdmx_ml(m, flow: Flow, raw: Columns, at_observation: str, prepared: str, generic: bool) -> bytes:
+    """An SDMX-ML 2.1 data message: generic (every value named in Value elements, readable
+    without the structure) or structure-specific (components as XML attributes, read with the
+    data structure). A figure the source does not give is OBS_VALUE NaN, with its status."""
+    values = _columns(m, raw)
+    values[MEASURE] = ["NaN" if v is None else v for v in values[MEASURE]]
+    key_dims = dimension_ids(m)
+    series_dims = key_dims if at_observation == TIME else []
+    obs_dims = [TIME] if at_observation == TIME else [*key_dims, TIME]
+    ref = f"{flow.agency}_{flow.id}_{flow.version.replace('.', '_')}"
+    root = ET.Element(_ml("mes", "GenericData" if generic else "StructureSpecificData"))
+    header = ET.SubElement(root, _ml("mes", "Header"))
+    ET.SubElement(header, _ml("mes", "ID")).text = f"{flow.id}_{m.build_id}"
+    ET.SubElement(header, _ml("mes", "Test")).text = "false"
+    ET.SubElement(header, _ml("mes", "Prepared")).text = prepared
+    ET.SubElement(header, _ml("mes", "Sender"), {"id": flow.agency})
+    usage = {"structureID": ref, "dimensionAtObservation": at_observation}
+    if not generic:
+        usage["namespace"] = (f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={flow.urn_ref}:ObsLevelDim:"
+                              f"{at_observation}")
+    structure = ET.SubElement(header, _ml("mes", "Structure"), usage)
+    ET.SubElement(ET.SubElement(structure, _ml("com", "StructureUsage")), "Ref",
+                  {"agencyID": flow.agency, "id": flow.id, "version": flow.version})
+    data_set = ET.SubElement(root, _ml("mes", "DataSet"),
+                             {"structureRef": ref} if generic else {_ml("ss", "structureRef"): ref,
+                                                                    _ml("ss", "dataScope"): "DataStructure"})
+    columns = {c: [_ml_text(v) for v in col] for c, col in values.items()}
+    names = list(columns)
+    groups: dict[tuple, list[dict]] = {}   # series in the order they first appear (rows are by period first)
+    for row in zip(*columns.values()):
+        r = dict(zip(names, row))
+        groups.setdefault(tuple(r[d] for d in series_dims), []).append(r)
+    for key, members in groups.items():
+        parent = data_set
+        if series_dims and generic:
+            parent = ET.SubElement(data_set, _ml("gen", "Series"))
+            _values(ET.SubElement(parent, _ml("gen", "SeriesKey")), dict(zip(series_dims, key)))
+        elif series_dims:
+            parent = ET.SubElement(data_set, "Series", dict(zip(series_dims, key)))
+        for r in members:
+            attrs = {a: r[a] for a in ATTRIBUTES if r[a] is not None}
+            if not generic:
+                ET.SubElement(parent, "Obs", {**{d: r[d] for d in obs_dims}, MEASURE: r[MEASURE], **attrs})
+                continue
+            obs = ET.SubElement(parent, _ml("gen", "Obs"))
+            if series_dims:
+                ET.SubElement(obs, _ml("gen", "ObsDimension"), {"value": r[TIME]})
+            else:
+                _values(ET.SubElement(obs, _ml("gen", "ObsKey")), {d: r[d] for d in obs_dims})
+            ET.SubElement(obs, _ml("gen", "ObsValue"), {"value": r[MEASURE]})
+            _values(ET.SubElement(obs, _ml("gen", "Attributes")), attrs)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _values(parent, pairs: dict) -> None:
+    for k, v in pairs.items():
+        ET.SubElement(parent, _ml("gen", "Value"), {"id": k, "value": v})

@@ -6,10 +6,13 @@
         the version)
   /sdmx/data/{flow}[/{key}[/all]]   flow: ID, AGENCY,ID or AGENCY,ID,VERSION; key: structure/data.py
         ?startPeriod&endPeriod&updatedAfter&dimensionAtObservation=TIME_PERIOD|AllDimensions
-         &format=sdmx-csv|sdmx-json &labels=id|both &lang=ar|en &as_of
-        SDMX-CSV 2.0 (the default) or SDMX-JSON 2.0, chosen by `format` or the Accept header
-        (application/vnd.sdmx.data+csv;version=2.0.0[;labels=both], text/csv,
-        application/vnd.sdmx.data+json;version=2.0.0, application/json).
+         &format=sdmx-csv|sdmx-json|sdmx-ml-generic|sdmx-ml-ss &labels=id|both &lang=ar|en &as_of
+        SDMX-CSV 2.0 (the default), SDMX-JSON 2.0, or SDMX-ML 2.1 generic or structure-specific data
+        (what sdmx1's Client asks for when given the structure), chosen by `format` or the Accept
+        header (application/vnd.sdmx.data+csv;version=2.0.0[;labels=both], text/csv,
+        application/vnd.sdmx.data+json;version=2.0.0, application/json,
+        application/vnd.sdmx.genericdata+xml;version=2.1, application/xml,
+        application/vnd.sdmx.structurespecificdata+xml;version=2.1).
 
 Every answer reads the release the request reads (store/releases.py: the public one, or
 `as_of`), through store.queries.select, like /data/<indicator>.csv. Errors are 4xx JSON with our
@@ -32,6 +35,7 @@ from collections import OrderedDict
 from datetime import timezone
 
 from flask import Response, request
+from werkzeug.routing import PathConverter
 
 from store import releases
 from store.address import public_base
@@ -42,7 +46,18 @@ from .. import params
 from ..http import finish, fresh
 from ..routes import endpoint
 from . import data, structure
-from .answers import ACCEPT, FORMATS, STRUCTURE_ACCEPT, STRUCTURE_TYPE, answer, negotiate, prepared, sdmx_error
+from .answers import ACCEPT, FORMATS, STRUCTURE_ACCEPT, XML_FORMATS, STRUCTURE_TYPE, answer, negotiate, prepared, sdmx_error
+
+class AnyPath(PathConverter):
+    """A path that may hold any character, a line break too (werkzeug's `path` stops at one,
+    and the address would fall through to a 404 page that is not SDMX's)."""
+    regex = r"[^/][\s\S]*?"
+
+
+def converters(server) -> None:
+    """The converters the /sdmx/ rules use; before the blueprint is registered (api.register)."""
+    server.url_map.converters.setdefault("sdmxpath", AnyPath)
+
 
 REFERENCES = ("none", "parents", "parentsandsiblings", "children", "descendants", "all")
 
@@ -102,7 +117,7 @@ def sdmx_structures(m, resource):
     return _structures(m, resource, "all", "all", "latest")
 
 
-@endpoint("/sdmx/<any(dataflow, datastructure, codelist, conceptscheme):resource>/<path:rest>")
+@endpoint("/sdmx/<any(dataflow, datastructure, codelist, conceptscheme):resource>/<sdmxpath:rest>")
 @_sdmx
 def sdmx_structure(m, resource, rest):
     parts = rest.split("/")
@@ -142,7 +157,7 @@ def _data(m, ref: str, key: str) -> Response:
     at_observation = params.choice(args, "dimensionAtObservation", (structure.TIME, "AllDimensions"), structure.TIME)
     params.choice(args, "detail", ("full",), "full")
     if "format" in args:
-        fmt, accept_args = params.choice(args, "format", FORMATS, "sdmx-csv"), {}
+        fmt, accept_args = params.choice(args, "format", (*FORMATS, *XML_FORMATS), "sdmx-csv"), {}
     else:
         fmt, accept_args = negotiate(ACCEPT, "sdmx-csv")
     labels = params.choice(args, "labels", ("id", "both"), accept_args.get("labels", "id"))
@@ -197,7 +212,7 @@ def sdmx_data_all(m, ref):
     return _data(m, ref, "all")
 
 
-@endpoint("/sdmx/data/<ref>/<path:rest>")
+@endpoint("/sdmx/data/<ref>/<sdmxpath:rest>")
 @_sdmx
 def sdmx_data(m, ref, rest):
     key, _, provider = rest.partition("/")
@@ -207,7 +222,7 @@ def sdmx_data(m, ref, rest):
     return _data(m, ref, key)
 
 
-@endpoint("/sdmx/<path:rest>")
+@endpoint("/sdmx/<sdmxpath:rest>")
 @_sdmx
 def sdmx_not_found(m, rest):
     raise ParamError(None, f"no SDMX address /sdmx/{rest[:100]}; see /sdmx/dataflow and /api/v1/openapi.json",
