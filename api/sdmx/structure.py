@@ -118,8 +118,11 @@ def flow_of(m) -> Flow:
 
 
 def breakdown_ids(m) -> dict[str, str]:
-    """Each breakdown column's SDMX dimension id: the column's name in upper case."""
-    return {d: d.upper() for d in m.dimension_columns}
+    """Each breakdown column's SDMX dimension id: the column's name in upper case (catalogue
+    ids are lowercase letters, digits and _, so valid SDMX ids), with _BREAKDOWN after it where
+    that is the id of another component (a breakdown called `source` is SOURCE_BREAKDOWN)."""
+    taken = {"INDICATOR", "REF_AREA", TIME, MEASURE, *ATTRIBUTES}
+    return {d: f"{d.upper()}_BREAKDOWN" if d.upper() in taken else d.upper() for d in m.dimension_columns}
 
 
 def dimension_ids(m) -> list[str]:

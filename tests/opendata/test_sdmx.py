@@ -352,3 +352,24 @@ def test_sdmx_answers_are_compressed_and_cached_by_their_etag(client):
     other = client.get(url, headers={"Accept": "application/json"})
     assert other.headers["ETag"] != plain.headers["ETag"]
     assert client.get(url, headers={"Accept": "application/json", "If-None-Match": plain.headers["ETag"]}).status_code == 200
+
+
+def test_a_catalogue_without_sdmx_publishes_none(client, paths, tmp_path, built):
+    """No `sdmx:` block, no SDMX: every /sdmx/ address and format=sdmx-* are a 404 that says
+    why, and the OpenAPI document lists no /sdmx/ path (nothing is invented: no agency)."""
+    from etl.build import build
+    text = paths.catalogue.read_text(encoding="utf-8")
+    start = text.index("\nsdmx:\n")
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(text[:start + 1] + text[text.index("\ntopics:", start) + 1:], encoding="utf-8")
+    result = build(paths.raw, catalogue, tmp_path / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    _reset_connections(tmp_path / "out" / "indicators.duckdb")
+    try:
+        assert _meta().sdmx is None
+        for url in ("/sdmx/dataflow", f"/sdmx/data/{FLOW}/all", "/api/v1/observations?format=sdmx-csv"):
+            got = client.get(url)
+            assert got.status_code == 404 and got.get_json()["error"]["code"] == "no_sdmx", url
+        assert not [p for p in client.get("/api/v1/openapi.json").get_json()["paths"] if p.startswith("/sdmx/")]
+    finally:
+        _reset_connections(built)
