@@ -27,7 +27,7 @@ from store.texts import t
 from store.view import ParamError, Rows
 
 from ..formats import Columns, dumps
-from .structure import ATTRIBUTES, MEASURE, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
+from .structure import ATTRIBUTES, MEASURE, NS, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
     dimension_ids
 
 CODE = re.compile(r"[A-Za-z0-9_@$\-]+")
@@ -243,11 +243,16 @@ SDMX_JSON_SCHEMA = ("https://raw.githubusercontent.com/sdmx-twg/sdmx-json/v2.0.0
                     "2.0.0/sdmx-json-data-schema.json")
 
 
+# Components that play one of SDMX's cross-domain concept roles (SDMX-JSON `roles`).
+_ROLES = {"REF_AREA", TIME, "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS"}
+
+
 def _component(comp: str, names: dict[str, str], lang: str, values: list | None, position: int | None = None) -> dict:
     out = {"id": comp, "name": names[lang], "names": names}
     if position is not None:
         out["keyPosition"] = position
-    out["roles"] = [comp]
+    if comp in _ROLES:
+        out["roles"] = [comp]
     if values is not None:
         out["values"] = values
     return out
@@ -319,8 +324,7 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
 
 # ---------------------------------------------------------------- SDMX-ML 2.1 data (what sdmx1's Client asks for)
 
-_ML = {"mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
-       "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common",
+_ML = {"mes": NS["mes"], "com": NS["com"],
        "gen": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/generic",
        "ss": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"}
 for _prefix, _uri in _ML.items():
