@@ -94,13 +94,14 @@ def _structures(m, resource: str, agency: str, ident: str, version: str) -> Resp
         raise ParamError(None, f"no {resource} {agency}/{ident}/{version}; this service has {resource} "
                                f"{flow.agency}/{ids[0] if len(ids) == 1 else 'all'}/{flow.version}",
                          status=404, code="no_results")
-    parts = {resource}
+    parts = {resource}   # the structures refer: dataflow -> datastructure -> codelists, concept scheme
     if references in ("children", "descendants", "all"):
         parts |= {"dataflow": {"datastructure"}, "datastructure": {"codelist", "conceptscheme"}}.get(resource, set())
     if references in ("descendants", "all") and resource == "dataflow":
         parts |= {"codelist", "conceptscheme"}
     if references in ("parents", "parentsandsiblings", "all"):
-        parts |= {"datastructure": {"dataflow"}}.get(resource, {"datastructure"})
+        parts |= {"datastructure": {"dataflow"}, "codelist": {"datastructure"},
+                  "conceptscheme": {"datastructure"}}.get(resource, set())
     if references in ("parentsandsiblings", "all") and resource in ("codelist", "conceptscheme"):
         parts |= {"codelist", "conceptscheme"}
     only = set(chosen) if resource == "codelist" and "datastructure" not in parts else None

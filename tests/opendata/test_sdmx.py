@@ -373,3 +373,25 @@ def test_a_catalogue_without_sdmx_publishes_none(client, paths, tmp_path, built)
         assert not [p for p in client.get("/api/v1/openapi.json").get_json()["paths"] if p.startswith("/sdmx/")]
     finally:
         _reset_connections(built)
+
+
+@pytest.mark.parametrize("resource,ident,references,expected", [
+    ("dataflow", FLOW, "none", {"Dataflows"}),
+    ("dataflow", FLOW, "children", {"Dataflows", "DataStructures"}),
+    ("dataflow", FLOW, "parents", {"Dataflows"}),
+    ("dataflow", FLOW, "all", {"Dataflows", "DataStructures", "Codelists", "Concepts"}),
+    ("datastructure", f"DSD_{FLOW}", "parents", {"DataStructures", "Dataflows"}),
+    ("datastructure", f"DSD_{FLOW}", "children", {"DataStructures", "Codelists", "Concepts"}),
+    ("codelist", "CL_SEX", "parents", {"Codelists", "DataStructures"}),
+])
+def test_references_add_the_structures_referred_to(client, resource, ident, references, expected):
+    """references= follows the structures' references: a dataflow's child is its data
+    structure, whose children are the codelists and concepts; parents go the other way.
+    (The message's own containers: sdmx1 makes stubs of what is only referred to.)"""
+    import xml.etree.ElementTree as ET
+    got = client.get(f"/sdmx/{resource}/all/{ident}/latest", query_string={"references": references})
+    assert got.status_code == 200, got.data[:300]
+    sdmx.read_sdmx(io.BytesIO(got.data))
+    root = ET.fromstring(got.data)
+    structures = root.find("{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}Structures")
+    assert {child.tag.rsplit("}", 1)[1] for child in structures} == expected
