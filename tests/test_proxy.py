@@ -327,7 +327,7 @@ def test_the_deployment_configuration_is_one_nginx_accepts(nginx, tmp_path, caps
     for line in ("server 10.0.0.11:8050;", "server 10.0.0.12:8050;", "listen 8080;", "server_name stats.example.gov.om;",
                  "map $cookie_session $spi_personal", "proxy_cache_lock on;", "proxy_cache_use_stale off;",
                  "proxy_cache_background_update on;", "hash $binary_remote_addr consistent;",
-                 "proxy_cache_key $scheme://$spi_host$request_uri;", "proxy_set_header Host $spi_host;",
+                 "proxy_cache_key $scheme://$spi_host$request_uri$spi_accept_key;", "proxy_set_header Host $spi_host;",
                  "limit_req_zone $spi_signin_client zone=spi_signin:1m rate=5r/m;",
                  "add_header Strict-Transport-Security $spi_header_strict_transport_security always;"):
         assert line in site_conf, line

@@ -103,3 +103,19 @@ def test_sdmx1s_client_harvests_the_server(release_site):
                                                       "&labels=codes").text)))
     assert sorted(float(v) for v in series.values) == sorted(float(r["value"]) for r in rows)
     assert 45.0 in list(series.values)
+
+
+def test_nginx_keeps_each_format_of_an_address_apart(release_history, tmp_path):
+    """Through `spi serve --proxy`: an address answered from nginx's cache as SDMX-CSV is still
+    SDMX-JSON for a client that asks for JSON by its Accept header (Vary: Accept), and back."""
+    from tests.servers import spi_serve
+    env = {**release_history.env, "SPI_STATE": str(tmp_path / "state.sqlite"), "SPI_AUDIT_LOG": str(tmp_path / "audit.log")}
+    url = f"/sdmx/data/{FLOW}/{KEY}"
+    with spi_serve(["--proxy", "--db", str(release_history.copy.served), "--workers", "2"], tmp_path / "serve.log",
+                   env) as server:
+        first, again = server.get(url), server.get(url)
+        assert again.headers["X-Cache-Status"] == "HIT" and again.body == first.body
+        as_json = server.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=2.0.0"})
+        assert as_json.headers["Content-Type"].startswith("application/vnd.sdmx.data+json")
+        assert json.loads(as_json.body)["data"]["dataSets"][0]["series"]
+        assert server.get(url).headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
