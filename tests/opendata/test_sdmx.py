@@ -51,13 +51,16 @@ def _key(m, indicator: str, geo: str = "", breakdown: str | None = None) -> str:
 
 def _views(m, indicator: str) -> list[tuple[dict, str, dict]]:
     """(CSV view, SDMX key, SDMX parameters): the full series, one place's totals, each
-    breakdown of the indicator, and a period range whose ends lie inside half-years."""
+    breakdown of the indicator, and period ranges whose ends lie inside half-years (the
+    totals), and a quarter and a month (every figure)."""
     ind = m.indicators[indicator]
     country = ind["country"]
     out = [({}, _key(m, indicator), {}),
            ({"geo": country}, _key(m, indicator, country, "total"), {}),
            ({"from": "2021-H2", "to": "2024-H1"}, _key(m, indicator, breakdown="total"),
-            {"startPeriod": "2021-S2", "endPeriod": "2024-S1"})]
+            {"startPeriod": "2021-S2", "endPeriod": "2024-S1"}),
+           ({"from": "2023-Q3", "to": "2025-05", "breakdown": "all"}, _key(m, indicator),
+            {"startPeriod": "2023-Q3", "endPeriod": "2025-05"})]
     for d in ind["breakdowns"]:
         out.append(({"breakdown": d}, _key(m, indicator, breakdown=d), {}))
     return out
@@ -395,3 +398,27 @@ def test_references_add_the_structures_referred_to(client, resource, ident, refe
     root = ET.fromstring(got.data)
     structures = root.find("{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}Structures")
     assert {child.tag.rsplit("}", 1)[1] for child in structures} == expected
+
+
+def test_a_key_naming_some_members_keeps_only_those(client, structures):
+    """A key with one member of a breakdown (and with `_T+member`) holds exactly the CSV's rows
+    of that breakdown for that member (and the totals beside them)."""
+    m = _meta()
+    flow = structures.dataflow[FLOW]
+    tried = 0
+    for ind, indicator in m.indicators.items():
+        for d in indicator["breakdowns"]:
+            member = next(iter(m.dimensions[d]["members"]))
+            for with_total in (False, True):
+                parts = [ind, ""] + ["_T"] * len(m.dimension_columns)
+                parts[2 + m.dimension_columns.index(d)] = f"_T+{member}" if with_total else member
+                view = {"breakdown": f"total,{d}" if with_total else d}
+                rows = [r for r in _csv_rows(client, ind, view) if r[d] in (member, *([""] if with_total else []))]
+                got = client.get(f"/sdmx/data/{FLOW}/{'.'.join(parts)}")
+                if not rows:
+                    assert got.status_code == 404
+                    continue
+                obs = _read_back(got.data, "sdmx-csv", flow)
+                assert set(obs) == {_identity(m, r) for r in rows}
+                tried += 1
+    assert tried
