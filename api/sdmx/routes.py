@@ -40,6 +40,8 @@ from werkzeug.routing import PathConverter
 from store import releases
 from store.address import public_base
 from store.queries import select
+from contract.schema import LANGS
+from store.texts import UnknownLanguage
 from store.view import ParamError
 
 from .. import params
@@ -69,6 +71,8 @@ def _sdmx(view):
             return view(m, **kwargs)
         except ParamError as exc:
             return sdmx_error(exc)
+        except UnknownLanguage as exc:
+            return sdmx_error(ParamError("lang", str(exc), allowed=list(LANGS)))
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped

@@ -314,6 +314,7 @@ def test_observations_api_gives_the_same_sdmx(client):
     ("/sdmx/codelist/SPI_DEMO/CL_NOPE", 404),
     ("/sdmx/dataflow/SPI_DEMO/SOCIAL_PROTECTION/1.0?references=cousins", 400),
     ("/sdmx/nothing-here", 404),
+    (f"/sdmx/data/{FLOW}/all?lang=fr", 400),
 ])
 def test_bad_requests_are_4xx_with_an_sdmx_error(client, url, status):
     got = client.get(url)
