@@ -238,15 +238,10 @@ def _datastructure(parent: ET.Element, m, flow: Flow) -> None:
         else:
             _text_format(a, {"UNIT_MULT": "Integer", "PREVIOUS_VALUE": "Double"}.get(attr_id, "String"))
         ET.SubElement(ET.SubElement(a, _q("str", "AttributeRelationship")), _q("str", "PrimaryMeasure")).append(
-            _ref_local(MEASURE))
+            ET.Element("Ref", {"id": MEASURE}))
     measures = ET.SubElement(components, _q("str", "MeasureList"), {"id": "MeasureDescriptor"})
     pm = ET.SubElement(measures, _q("str", "PrimaryMeasure"), {"id": MEASURE})
     _concept_identity(pm, flow, MEASURE)
-
-
-def _ref_local(ident: str) -> ET.Element:
-    ref = ET.Element("Ref", {"id": ident})
-    return ref
 
 
 def _codelists(parent: ET.Element, m, flow: Flow, only: set[str] | None = None) -> None:
