@@ -607,8 +607,9 @@ def _sdmx_parameters(m) -> dict:
                       "description": "Last period: a figure is kept when its period ends on or before its last day "
                                      "(as `to`). Must not be before startPeriod.", "schema": period},
         "updatedAfter": {"name": "updatedAfter", "in": "query", "required": False,
-                         "description": "Only if the figures were changed after this time (RFC 3339): they were "
-                                        "when the release read was published; otherwise a 404 (no results).",
+                         "description": "Only the figures whose current value, status and source a release "
+                                        "made public after this time (RFC 3339); none is a 404 (no results). In a "
+                                        "build that is not a release, every figure dates from the build.",
                          "schema": {"type": "string", "format": "date-time"}},
         "dimensionAtObservation": {"name": "dimensionAtObservation", "in": "query", "required": False,
                                    "description": "SDMX-JSON: TIME_PERIOD (series of observations by period) or "

@@ -298,3 +298,20 @@ def calendar_from(meta, day) -> tuple[dict, ...]:
 @functools.lru_cache(maxsize=16)
 def _calendar(version: str, day) -> tuple[dict, ...]:
     return tuple(db().rows("SELECT * FROM calendar WHERE expected_on >= ? ORDER BY expected_on, title_en", [day]))
+
+
+def changed_after(meta, when) -> frozenset | None:
+    """The figures (indicator, place, period, breakdowns) whose current value, status and
+    source a release made public after `when` (a naive UTC time): SDMX's updatedAfter. None
+    in a build that is not a release, where no figure has a publication time of its own."""
+    return _changed_after(meta.version, meta.dimension_columns, when)
+
+
+@functools.lru_cache(maxsize=32)
+def _changed_after(version: str, dims: tuple[str, ...], when) -> frozenset | None:
+    if not db().rows("SELECT count(*) AS n FROM releases")[0]["n"]:
+        return None
+    key = ", ".join(f"v.{q(c)}" for c in ("indicator_id", "geo_code", "period", *dims))
+    found = db().columns(f"SELECT {key} FROM vintages v JOIN releases r ON r.release_id = v.from_release "
+                         "WHERE v.until_release IS NULL AND r.public_at > ?", [when])
+    return frozenset(zip(*found.values()))

@@ -59,14 +59,22 @@ def test_the_live_release_with_its_revision_and_an_earlier_one_by_as_of(release_
     assert refused.status == 400 and json.loads(refused.body)["error"]["code"] == "invalid_as_of"
 
 
-def test_updated_after_is_the_release_publication(release_site):
-    """The second release was public on 2025-03-01 09:00 (Muscat): asked for changes after
-    that, the live figures have none (404), after February they are there; as of the first
-    release (public 2025-01-01), February has none."""
+def test_updated_after_keeps_the_figures_a_later_release_changed(release_site):
+    """The first release was public on 2025-01-01, the second (which revised
+    jo_psychosocial_team 44 -> 45 and nothing else) on 2025-03-01 09:00 Muscat: asked for
+    changes after February, the live release has that one figure; after March, none (404);
+    after 2024, all of them; as of the first release, none after February."""
     server, history = release_site
     first = history.ids[0]
-    assert server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-03-02T00:00:00Z").status == 404
-    assert server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01").status == 200
+    every = _observations(server, f"/sdmx/data/{FLOW}/all")
+    since_2024 = _observations(server, f"/sdmx/data/{FLOW}/all?updatedAfter=2024-12-31T00:00:00Z")
+    assert len(since_2024) == len(every) > 1
+    revised = _observations(server, f"/sdmx/data/{FLOW}/all?updatedAfter=2025-02-01")
+    assert [(o.dimension.values["INDICATOR"].value, o.dimension.values["REF_AREA"].value, float(o.value))
+            for o in revised] == [(VALUE, "JO", 45.0)]
+    assert server.get(f"/sdmx/data/{FLOW}/all?updatedAfter=2025-03-01T05:00:01Z").status == 404
+    just_before = _observations(server, f"/sdmx/data/{FLOW}/all?updatedAfter=2025-03-01T08:59:59%2B04:00")
+    assert [float(o.value) for o in just_before] == [45.0]
     gone = server.get(f"/sdmx/data/{FLOW}/{KEY}?updatedAfter=2025-02-01&as_of={first}")
     assert gone.status == 404 and json.loads(gone.body)["errors"][0]["code"] == 100
 

@@ -147,11 +147,20 @@ def kept(raw: Columns, members: dict[str, frozenset]) -> Columns:
     let them in only where the key allows `_T`)."""
     if not members:
         return raw
-    n = len(raw["indicator_id"])
-    keep = [True] * n
+    keep = [True] * len(raw["indicator_id"])
     for column, codes in members.items():
         keep = [k and (v is None or v in codes) for k, v in zip(keep, raw[column])]
+    return _where(raw, keep)
+
+
+def _where(raw: Columns, keep: list[bool]) -> Columns:
     return {c: [v for v, k in zip(values, keep) if k] for c, values in raw.items()}
+
+
+def among(raw: Columns, m, keys: frozenset) -> Columns:
+    """The rows whose (indicator, place, period, breakdowns) is one of `keys`."""
+    ids = zip(raw["indicator_id"], raw["geo_code"], raw["period"], *(raw[d] for d in m.dimension_columns))
+    return _where(raw, [k in keys for k in ids])
 
 
 def sdmx_period(label: str, start, end) -> str:

@@ -24,9 +24,9 @@ the formats meets.
 A data answer is kept in memory by its ETag (bounded: KEPT_ANSWERS, KEPT_BYTES): a harvester
 asking a key again without If-None-Match gets the same bytes without the query being run again.
 
-updatedAfter is as fine as the database can tell: the figures were last changed when the
-release read was published (or, outside releases, the build made); a request whose
-updatedAfter is at or after that time has no results (404), any other gets the figures asked.
+updatedAfter keeps the figures whose current value, status and source a release made public
+after that time (the database's vintages: store.queries.changed_after); none is a 404. Outside
+releases (a plain build) every figure was last changed when the build was made.
 """
 from __future__ import annotations
 
@@ -37,9 +37,8 @@ from datetime import timezone
 from flask import Response, request
 from werkzeug.routing import PathConverter
 
-from store import releases
 from store.address import public_base
-from store.queries import select
+from store.queries import changed_after, select
 from contract.schema import LANGS
 from store.texts import UnknownLanguage
 from store.view import ParamError
@@ -147,10 +146,18 @@ def _flow(m, ref: str) -> structure.Flow:
     return flow
 
 
-def _last_changed(m):
-    """When the figures read were last changed: the release's publication, or the build."""
-    choice = releases.current()
-    return choice.release.public_at if choice is not None else m.built_at.replace(tzinfo=timezone.utc)
+def _changed(m, since, raw: str) -> frozenset | None:
+    """The figures changed after `since` (store.queries.changed_after: the release that made
+    each one's value, status and source public); None for every figure asked for. Outside
+    releases, the build is when every figure was last changed: all of them if it was made
+    after `since`, else 404."""
+    changed = changed_after(m, since.astimezone(timezone.utc).replace(tzinfo=None))
+    if changed is None:
+        built = m.built_at.replace(tzinfo=timezone.utc)
+        if since >= built:
+            raise ParamError("updatedAfter", f"no figure was changed after {raw[:40]}; this build was made at "
+                                             f"{built.isoformat()}", status=404, code="no_results")
+    return changed
 
 
 def _data(m, ref: str, key: str) -> Response:
@@ -171,14 +178,13 @@ def _data(m, ref: str, key: str) -> Response:
     etag, cached = fresh(f"{m.version}|{fmt}|{labels}", m.built_at)
     if cached:
         return cached
-    if since is not None and since >= _last_changed(m):
-        raise ParamError("updatedAfter", f"no figure was changed after {args['updatedAfter'][:40]}; these were "
-                                         f"last changed at {_last_changed(m).isoformat()}", status=404,
-                         code="no_results")
+    changed = None if since is None else _changed(m, since, args["updatedAfter"])
     key = (etag, public_base(request.host_url))
     resp = _kept_answer(key)
     if resp is None:
         raw = data.kept(select(m, wanted.rows), wanted.members)
+        if changed is not None:
+            raw = data.among(raw, m, changed)
         resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
         _keep_answer(key, resp)
     resp.headers["Vary"] = "Accept"
