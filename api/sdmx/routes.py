@@ -188,23 +188,36 @@ def _data(m, ref: str, key: str) -> Response:
         resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
         _keep_answer(key, resp)
     resp.headers["Vary"] = "Accept"
-    return finish(resp, etag, m.built_at)
+    resp = finish(resp, etag, m.built_at)
+    if resp.headers.get("Content-Encoding") == "gzip":
+        _keep_gzip(key, resp.get_data())
+    return resp
 
 
 # Answers kept in memory, by their ETag (the release read, the address, the query, the format)
 # and the public base of their links: a harvester that asks the same key again without
-# If-None-Match gets the bytes made the first time. Bounded in number and in bytes.
+# If-None-Match gets the bytes made the first time, and compressed once. Bounded in number
+# and in bytes.
 KEPT_ANSWERS, KEPT_BYTES, LARGEST_KEPT = 64, 64 << 20, 8 << 20
-_kept: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+_kept: OrderedDict[tuple, list] = OrderedDict()   # key -> [body, content type, gzip of the body or None]
 _kept_lock = threading.Lock()
 
 
 def _kept_answer(key: tuple) -> Response | None:
+    """The kept answer, gzip-compressed already when the client takes gzip and it was once."""
     with _kept_lock:
         found = _kept.get(key)
         if found is not None:
             _kept.move_to_end(key)
-    return None if found is None else Response(found[0], content_type=found[1])
+    if found is None:
+        return None
+    body, content_type, zipped = found
+    takes = request.accept_encodings
+    if zipped is not None and request.method == "GET" and (takes["gzip"] > 0 or takes["*"] > 0):
+        resp = Response(zipped, content_type=content_type)
+        resp.headers["Content-Encoding"] = "gzip"
+        return resp
+    return Response(body, content_type=content_type)
 
 
 def _keep_answer(key: tuple, resp: Response) -> None:
@@ -212,9 +225,16 @@ def _keep_answer(key: tuple, resp: Response) -> None:
     if len(body) > LARGEST_KEPT:
         return
     with _kept_lock:
-        _kept[key] = (body, resp.content_type)
-        while len(_kept) > KEPT_ANSWERS or sum(len(b) for b, _ in _kept.values()) > KEPT_BYTES:
+        _kept[key] = [body, resp.content_type, None]
+        while len(_kept) > KEPT_ANSWERS or sum(len(e[0]) + len(e[2] or b"") for e in _kept.values()) > KEPT_BYTES:
             _kept.popitem(last=False)
+
+
+def _keep_gzip(key: tuple, zipped: bytes) -> None:
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None and found[2] is None:
+            found[2] = zipped
 
 
 @endpoint("/sdmx/data/<ref>")

@@ -351,6 +351,9 @@ def test_sdmx_answers_are_compressed_and_cached_by_their_etag(client):
     plain = client.get(url)
     zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+    again = client.get(url, headers={"Accept-Encoding": "gzip"})   # the kept copy, compressed once
+    assert again.headers["Content-Encoding"] == "gzip" and again.data == zipped.data
+    assert client.get(url).data == plain.data   # and plain for a client that takes no gzip
     assert "Accept" in plain.headers["Vary"]
     assert client.get(url, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 304
     other = client.get(url, headers={"Accept": "application/json"})
