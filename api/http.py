@@ -33,7 +33,8 @@ API_REVISION = "opendata-3"  # bump when the shape of any answer changes, to inv
 COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json",
                 "application/atom+xml", "application/xml",
                 "application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+json", "application/vnd.sdmx.structure+xml",
-                "application/vnd.sdmx.genericdata+xml", "application/vnd.sdmx.structurespecificdata+xml")
+                "application/vnd.sdmx.genericdata+xml", "application/vnd.sdmx.structurespecificdata+xml",
+                "application/ld+json")
 MIN_COMPRESS = 512
 
 

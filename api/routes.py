@@ -26,6 +26,8 @@ Feeds and discovery (api/feeds.py, api/discovery.py):
                           each published them (under /data/: one more file of the indicator, beside its .csv)
   /sitemap.xml   every public page in both languages (hreflang alternates) · /robots.txt
 SDMX (api/sdmx/routes.py): /sdmx/dataflow|datastructure|codelist|conceptscheme/…, /sdmx/data/{flow}/{key}
+Catalogue for harvesters (api/catalog.py):
+  /catalog.jsonld   DCAT-AP 3 (+ StatDCAT-AP) in JSON-LD: the site, one dataset per indicator, its files
 Every address also takes as_of (a day, YYYY-MM-DD, or a release id): the figures as that
 release published them (store/releases.py).
 """
@@ -49,7 +51,7 @@ from store.queries import amendment_list, calendar_from, count, release_changes,
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
-from . import dataset, discovery, documents, feeds, frameworks, jsonstat, openapi, params
+from . import catalog, dataset, discovery, documents, feeds, frameworks, jsonstat, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, finish, fresh, from_param_error, language_error
@@ -565,3 +567,16 @@ def robots_txt(m):
     if cached:
         return cached
     return finish(Response(discovery.robots(base), mimetype="text/plain"), etag, m.built_at)
+
+
+# -- the catalogue for harvesters (api/catalog.py) ------------------------------------------------
+
+@endpoint("/catalog.jsonld")
+def catalog_jsonld(m):
+    """The site's datasets and their files as DCAT-AP 3 in JSON-LD, for open data portals."""
+    params.check_known(request.args, ())
+    base = public_base(request.host_url)
+    etag, cached = fresh(f"{m.version}-{base}", m.built_at)
+    if cached:
+        return cached
+    return finish(Response(catalog.catalogue_bytes(m, base), mimetype=catalog.MEDIA_TYPE), etag, m.built_at)

@@ -46,7 +46,8 @@ def catalogue_tables(d: Database) -> dict:
         "coverage": rows(f"""
             SELECT indicator_id, count(*) AS observations,
                    arg_min(period, period_end) AS first_period, arg_max(period, period_end) AS last_period,
-                   bool_or({no_breakdown}) AS has_total
+                   bool_or({no_breakdown}) AS has_total,
+                   min(period_start) AS first_day, max(period_end) AS last_day
             FROM observations GROUP BY indicator_id"""),
         "periods": rows("SELECT indicator_id, period FROM observations GROUP BY indicator_id, period "
                         "ORDER BY indicator_id, min(period_end), min(period_start), period"),

@@ -30,7 +30,8 @@ ROUTES = ["/", "/?lang=en", f"/explorer?indicator={VALUE}", f"/explorer?indicato
           "/releases.atom", "/releases.atom?lang=en", f"/data/{VALUE}.atom", f"/data/{VALUE}.atom?lang=en",
           "/sitemap.xml", "/robots.txt",
           f"/sdmx/data/SOCIAL_PROTECTION/{VALUE}......", f"/sdmx/data/SOCIAL_PROTECTION/all?format=sdmx-json",
-          f"/api/v1/observations?indicator={VALUE}&format=sdmx-csv", "/sdmx/dataflow/all/all/latest?references=all"]
+          f"/api/v1/observations?indicator={VALUE}&format=sdmx-csv", "/sdmx/dataflow/all/all/latest?references=all",
+          "/catalog.jsonld"]
 
 
 NOTICE = {"en": "EMBARGOED until 2030-01-01 09:00 (Oman Time) — not for publication",

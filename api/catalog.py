@@ -1,0 +1,188 @@
+"""/catalog.jsonld: the site's open data as a DCAT-AP 3 catalogue in JSON-LD, with the StatDCAT-AP
+additions, for the portals that harvest catalogues (CKAN's DCAT harvester, data.europa.eu).
+
+  one dcat:Catalog     the site: title and description in Arabic and English, its publisher (the
+                       site, as its feeds name their author), licence, home page, languages, and
+                       modified = when the build being served was made
+  one dcat:Dataset     per indicator, at its API address /api/v1/indicators/<id>: bilingual title
+                       and definition, the source organisations (publisher: of its latest figures;
+                       creator: of all), licence, dct:temporal and dct:spatial from the figures,
+                       keywords and theme (its topic), contact point, identifier, landing page
+                       (/indicator/<id>), stat:statUnitMeasure, stat:dimension (qb:DimensionProperty:
+                       place, period and its breakdowns) and dct:conformsTo its SDMX structure
+  dcat:Distribution    per format (CSV, XLSX, JSON, JSON-stat, ZIP) with its IANA media type, the
+                       EU file type, access and download address and licence
+
+The facts are store/linked_data.py's (which the pages' schema.org documents share), read from the
+release the request reads, so nothing of a release under embargo is in it for the public. Every
+address is absolute (store.address.public_base). The JSON-LD context is inline: a harvester (or a
+test) parses it without fetching anything. Every node an object refers to is typed with the class
+DCAT-AP's SHACL shapes expect (tests/fixtures/dcat-ap), so the document validates without inference.
+"""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from contract.schema import LANGS
+from store import linked_data
+from store.texts import t
+
+from .formats import dumps
+
+MEDIA_TYPE = "application/ld+json"
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "stat": "http://data.europa.eu/(xyz)/statdcat-ap/",
+}
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+LANGUAGE_CODES = {"ar": "ARA", "en": "ENG"}
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+PLACE_AND_PERIOD = {"refArea": ("المكان", "Place"), "timePeriod": ("الفترة", "Period")}
+
+
+def structure_address(m, base: str) -> str | None:
+    """The address of the SDMX data structure the figures conform to, in the SDMX REST scheme
+    (/sdmx/datastructure/{agency}/{id}/{version}); its agency, version and dataflow come from the
+    catalogue's `sdmx:` block (the site table's sdmx_agency, sdmx_version, sdmx_dataflow; the
+    structure's id is DSD_ and the dataflow's). None when the catalogue publishes no SDMX."""
+    sdmx = getattr(m, "sdmx", None)
+    if not sdmx:
+        return None
+    parts = (sdmx["agency"], f"DSD_{sdmx['dataflow']}", sdmx["version"])
+    return f"{base}/sdmx/datastructure/" + "/".join(quote(str(p), safe="") for p in parts)
+
+
+def _both(text: dict | tuple) -> list[dict]:
+    """A text in each language: {lang: text} or (ar, en)."""
+    if isinstance(text, tuple):
+        text = dict(zip(LANGS, text))
+    return [{"@value": text[lang], "@language": lang} for lang in LANGS if text.get(lang)]
+
+
+def _pair(row: dict, prefix: str) -> list[dict]:
+    return _both({lang: row[f"{prefix}{lang}"] for lang in LANGS})
+
+
+def _ref(iri: str) -> dict:
+    return {"@id": iri}
+
+
+def _date(value, kind: str = "date") -> dict:
+    return {"@value": value.isoformat(), "@type": f"xsd:{kind}"}
+
+
+class _Graph:
+    """The nodes of the document, each once, by its IRI."""
+
+    def __init__(self):
+        self.nodes: dict[str, dict] = {}
+
+    def node(self, iri: str, kind: str, **props) -> dict:
+        """A reference to the node `iri` of type `kind`, adding it (with `props`) the first time."""
+        if iri not in self.nodes:
+            self.nodes[iri] = {"@id": iri, "@type": kind, **props}
+        return _ref(iri)
+
+
+def catalogue(m, base: str) -> dict:
+    """The DCAT-AP document of the build `m`, its addresses under `base`."""
+    g = _Graph()
+    own = f"{base}/catalog.jsonld"
+    licence = g.node(m.licence["url"], "dct:LicenseDocument", **{"dct:title": m.licence["name"]})
+    home = g.node(f"{base}/", "foaf:Document")
+    site = t("site_title", "ar"), t("site_title", "en")
+    contact = g.node(f"{own}#contact", "vcard:Kind", **{"vcard:fn": _both(site)},
+                     **{"vcard:hasURL": g.node(f"{base}/about", "foaf:Document")})
+    topics = g.node(f"{own}#topics", "skos:ConceptScheme", **{"dct:title": _both(site)})
+    structure = structure_address(m, base)
+    datasets = [_dataset(g, m, base, ind, licence, contact, topics, structure) for ind in m.indicators]
+    catalog = {
+        "@id": own, "@type": "dcat:Catalog",
+        "dct:title": _both(site),
+        "dct:description": _both((t("about_intro", "ar"), t("about_intro", "en"))),
+        "dct:publisher": g.node(f"{own}#publisher", "foaf:Agent", **{"foaf:name": _both(site),
+                                                                      "foaf:homepage": home}),
+        "dct:license": licence,
+        "foaf:homepage": home,
+        "dct:language": [g.node(f"{LANGUAGE}{LANGUAGE_CODES[lang]}", "dct:LinguisticSystem") for lang in LANGS],
+        "dct:modified": _date(m.built_at.replace(microsecond=0), "dateTime"),
+        "dcat:themeTaxonomy": topics,
+        "dcat:dataset": datasets,
+    }
+    return {"@context": CONTEXT, "@graph": [catalog, *g.nodes.values()]}
+
+
+def _dataset(g: _Graph, m, base: str, ind: str, licence, contact, topics, structure: str | None) -> dict:
+    row = m.indicators[ind]
+    iri = f"{base}/api/v1/indicators/{quote(ind, safe='')}"
+    topic = m.topics[row["topic"]]
+    unit = m.unit_of(ind)
+    sources = list(dict.fromkeys(m.source_ids(ind)))
+    agents = {s: g.node(f"{base}/api/v1/sources#{quote(s, safe='')}", "foaf:Agent",
+                        **{"foaf:name": _pair(m.sources[s], "publisher_")}) for s in sources}
+    publisher = linked_data.publisher_source(m, ind)
+    doc = {
+        "@id": iri, "@type": "dcat:Dataset",
+        "dct:identifier": ind,
+        "dct:title": _pair(row, "name_"),
+        "dct:description": _pair(row, "definition_"),
+        "dct:license": licence,
+        "dcat:landingPage": g.node(linked_data.landing_page(base, ind), "foaf:Document"),
+        "dcat:contactPoint": contact,
+        "dcat:keyword": [{"@value": w, "@language": lang} for lang in LANGS for w in linked_data.keywords(m, ind, lang)],
+        "dcat:theme": g.node(f"{base}/api/v1/indicators?topic={quote(row['topic'], safe='')}", "skos:Concept",
+                             **{"skos:prefLabel": _pair(topic, "name_"), "skos:inScheme": topics}),
+        "dct:modified": _date(m.built_at.replace(microsecond=0), "dateTime"),
+        "stat:statUnitMeasure": g.node(f"{base}/catalog.jsonld#unit-{quote(row['unit'], safe='')}", "skos:Concept",
+                                       **{"skos:prefLabel": _pair(unit, "name_")}),
+        "stat:dimension": [
+            *(g.node(f"{SDMX_DIMENSION}{d}", "qb:DimensionProperty", **{"rdfs:label": _both(names)})
+              for d, names in PLACE_AND_PERIOD.items()),
+            *(g.node(f"{base}/catalog.jsonld#dimension-{quote(d, safe='')}", "qb:DimensionProperty",
+                     **{"rdfs:label": _both({lang: m.dimension_name(d, lang) for lang in LANGS})})
+              for d in row["breakdowns"])],
+        "dcat:distribution": [_distribution(g, base, iri, d, licence) for d in linked_data.distributions(ind)],
+    }
+    if publisher is not None:
+        doc["dct:publisher"] = agents[publisher]
+    if sources:
+        doc["dct:creator"] = list(agents.values())
+    dates = linked_data.coverage_dates(m, ind)
+    if dates is not None:
+        doc["dct:temporal"] = {"@type": "dct:PeriodOfTime", "dcat:startDate": _date(dates[0]),
+                               "dcat:endDate": _date(dates[1])}
+    places = m.geos_of(ind)
+    if places:
+        doc["dct:spatial"] = [g.node(f"{base}/api/v1/geographies#{quote(p, safe='')}", "dct:Location",
+                                     **{"skos:prefLabel": _both({lang: m.geo_name(p, lang) for lang in LANGS}),
+                                        "dct:identifier": p}) for p in places]
+    if structure is not None:
+        doc["dct:conformsTo"] = g.node(structure, "dct:Standard")
+    return doc
+
+
+def _distribution(g: _Graph, base: str, dataset: str, d: linked_data.Distribution, licence) -> dict:
+    url = d.url(base)
+    doc = {
+        "@id": f"{dataset}#{d.format.lower()}" + ("-stat" if d.conforms_to else ""), "@type": "dcat:Distribution",
+        "dct:title": "JSON-stat" if d.conforms_to else d.format,
+        "dcat:accessURL": g.node(url, "rdfs:Resource"),
+        "dcat:downloadURL": _ref(url),
+        "dcat:mediaType": g.node(d.media_type_iri, "dct:MediaType"),
+        "dct:format": g.node(d.format_iri, "dct:MediaTypeOrExtent"),
+        "dct:license": licence,
+    }
+    if d.conforms_to:
+        doc["dct:conformsTo"] = g.node(d.conforms_to, "dct:Standard")
+    return doc
+
+
+def catalogue_bytes(m, base: str) -> bytes:
+    return dumps(catalogue(m, base))
