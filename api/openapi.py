@@ -661,6 +661,21 @@ def _sdmx_paths(m) -> dict:
     return paths
 
 
+
+def _catalog_paths() -> dict:
+    """The catalogue for harvesters (api/catalog.py)."""
+    jsonld = {"type": "object", "required": ["@context", "@graph"],
+              "properties": {"@context": {"type": "object"}, "@graph": {"type": "array", "items": {"type": "object"}}}}
+    return {
+        "/catalog.jsonld": _get(
+            "Catalogue (DCAT-AP 3)", "The site's open data as a DCAT-AP 3 catalogue in JSON-LD (context inline) with "
+            "the StatDCAT-AP additions, for open data portals (CKAN, data.europa.eu): the site as a dcat:Catalog, one "
+            "dcat:Dataset per indicator (bilingual title and definition, source organisations, licence, period and "
+            "places covered by its figures, topic, unit, dimensions, landing page) and one dcat:Distribution per "
+            "format (CSV, XLSX, JSON, JSON-stat, ZIP) with its IANA media type. Takes no parameter.", [],
+            {"200": _ok("DCAT-AP catalogue.", None, {"application/ld+json": jsonld})}, ["Feeds"], "catalog"),
+    }
+
 def document(m) -> dict:
     parameters = {**_parameters(m), **_indicator_parameters(m), **FEED_PARAMETERS}
     paths = _api_paths()
@@ -668,6 +683,7 @@ def document(m) -> dict:
         paths.update(_indicator_paths(indicator, ind["name_en"], parameters))
     paths.update(_dataset_paths())
     paths.update(_discovery_paths())
+    paths.update(_catalog_paths())
     if m.sdmx:
         parameters.update(_sdmx_parameters(m))
         paths.update(_sdmx_paths(m))
