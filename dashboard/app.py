@@ -32,7 +32,7 @@ import plotly.io
 from dash import Dash
 from werkzeug.datastructures import MultiDict
 
-from store import database, releases
+from store import database, linked_data, releases
 from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
@@ -80,7 +80,7 @@ class App(Dash):
     def interpolate_index(self, **kw):
         ssr, title, description = server_render()
         lang = page_lang()
-        kw["metas"] = meta_tags(title or kw.get("title", ""), description) + feed_links(lang)
+        kw["metas"] = meta_tags(title or kw.get("title", ""), description) + feed_links(lang) + dataset_script(lang)
         entry = f'<div id="react-entry-point"></div>\n<div id="ssr" class="ssr">{ssr}</div>'
         scripts, renderer = split_scripts(kw.get("scripts", ""), kw.get("renderer", ""))
         values = dict(kw, lang=lang, dir=direction(lang), app_entry=entry, scripts=scripts, renderer=renderer,
@@ -134,17 +134,35 @@ def feed_links(lang: str) -> str:
     """Feed autodiscovery (api/feeds.py): every page names the releases feed in its language;
     an indicator's data page and explorer also name that indicator's feed."""
     links = [("/releases.atom", t("feed_releases_title", lang))]
+    indicator = page_indicator()
+    if indicator:
+        name = meta().indicators[indicator][f"name_{lang}"]
+        links.append((f"/data/{indicator}.atom", t("feed_indicator_title", lang, name=name)))
+    return "".join(f'\n<link rel="alternate" type="application/atom+xml" href="{escape(href, quote=True)}?lang={lang}" '
+                   f'title="{escape(title, quote=True)}">' for href, title in links)
+
+
+def page_indicator() -> str | None:
+    """The indicator an indicator's data page or the explorer names in its address, when the
+    catalogue being read has it (else None: the page says what is wrong itself)."""
     path = flask.request.path if flask.has_request_context() else ""
     indicator = (path.split("/", 2)[2] if path.startswith("/indicator/")
                  else flask.request.args.get("indicator") if path == "/explorer" else None)
     try:
-        found = meta().indicators.get(indicator) if indicator else None
-    except (DatabaseMissing, SchemaError):   # the page says so itself
-        found = None
-    if found:
-        links.append((f"/data/{indicator}.atom", t("feed_indicator_title", lang, name=found[f"name_{lang}"])))
-    return "".join(f'\n<link rel="alternate" type="application/atom+xml" href="{escape(href, quote=True)}?lang={lang}" '
-                   f'title="{escape(title, quote=True)}">' for href, title in links)
+        return indicator if indicator and indicator in meta().indicators else None
+    except (DatabaseMissing, SchemaError):
+        return None
+
+
+def dataset_script(lang: str) -> str:
+    """The schema.org Dataset of the page's indicator (store/linked_data.py, which the DCAT
+    catalogue shares), in the page's language, for Google Dataset Search: a JSON data block,
+    which no browser runs (the page's CSP lists its hash like any inline script's, harmlessly)."""
+    indicator = page_indicator()
+    if not indicator:
+        return ""
+    doc = linked_data.schema_dataset(meta(), indicator, lang, public_base(flask.request.host_url))
+    return f'\n<script type="application/ld+json">{linked_data.script_json(doc)}</script>'
 
 
 def _match(pathname: str) -> tuple[dict, dict]:
