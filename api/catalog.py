@@ -21,7 +21,9 @@ DCAT-AP's SHACL shapes expect (tests/fixtures/dcat-ap), so the document validate
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+import functools
+import threading
+from urllib.parse import quote as _quote
 
 from contract.schema import LANGS
 from store import linked_data
@@ -45,6 +47,12 @@ LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 LANGUAGE_CODES = {"ar": "ARA", "en": "ENG"}
 SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
 PLACE_AND_PERIOD = {"refArea": ("المكان", "Place"), "timePeriod": ("الفترة", "Period")}
+
+
+@functools.lru_cache(maxsize=65536)
+def quote(text: str, safe: str = "") -> str:
+    """An id as one segment of an address (ids repeat in every dataset: worked out once)."""
+    return _quote(text, safe=safe)
 
 
 def structure_address(m, base: str) -> str | None:
@@ -83,72 +91,79 @@ class _Graph:
 
     def __init__(self):
         self.nodes: dict[str, dict] = {}
+        self.refs: dict[str, dict] = {}
 
-    def node(self, iri: str, kind: str, **props) -> dict:
-        """A reference to the node `iri` of type `kind`, adding it (with `props`) the first time."""
-        if iri not in self.nodes:
-            self.nodes[iri] = {"@id": iri, "@type": kind, **props}
-        return _ref(iri)
+    def node(self, iri: str, kind: str, props=None) -> dict:
+        """A reference to the node `iri` of type `kind`, adding it the first time, with the
+        properties `props()` makes (called only then: most nodes are shared by many datasets)."""
+        ref = self.refs.get(iri)
+        if ref is None:   # one reference object per node, shared by every mention (fewer objects to make)
+            self.nodes[iri] = {"@id": iri, "@type": kind, **(props() if props else {})}
+            ref = self.refs[iri] = _ref(iri)
+        return ref
 
 
 def catalogue(m, base: str) -> dict:
     """The DCAT-AP document of the build `m`, its addresses under `base`."""
     g = _Graph()
     own = f"{base}/catalog.jsonld"
-    licence = g.node(m.licence["url"], "dct:LicenseDocument", **{"dct:title": m.licence["name"]})
+    licence = g.node(m.licence["url"], "dct:LicenseDocument", lambda: {"dct:title": m.licence["name"]})
     home = g.node(f"{base}/", "foaf:Document")
     site = t("site_title", "ar"), t("site_title", "en")
-    contact = g.node(f"{own}#contact", "vcard:Kind", **{"vcard:fn": _both(site)},
-                     **{"vcard:hasURL": g.node(f"{base}/about", "foaf:Document")})
-    topics = g.node(f"{own}#topics", "skos:ConceptScheme", **{"dct:title": _both(site)})
+    contact = g.node(f"{own}#contact", "vcard:Kind", lambda: {
+        "vcard:fn": _both(site), "vcard:hasURL": g.node(f"{base}/about", "foaf:Document")})
+    topics = g.node(f"{own}#topics", "skos:ConceptScheme", lambda: {"dct:title": _both(site)})
     structure = structure_address(m, base)
-    datasets = [_dataset(g, m, base, ind, licence, contact, topics, structure) for ind in m.indicators]
+    modified = _date(m.built_at.replace(microsecond=0), "dateTime")
+    # what every dataset says alike, made once
+    shared = {"dct:license": licence, "dcat:contactPoint": contact, "dct:modified": modified}
+    place_and_period = [g.node(f"{SDMX_DIMENSION}{d}", "qb:DimensionProperty", lambda: {"rdfs:label": _both(names)})
+                        for d, names in PLACE_AND_PERIOD.items()]
+    datasets = [_dataset(g, m, base, ind, shared, place_and_period, topics, structure) for ind in m.indicators]
     catalog = {
         "@id": own, "@type": "dcat:Catalog",
         "dct:title": _both(site),
         "dct:description": _both((t("about_intro", "ar"), t("about_intro", "en"))),
-        "dct:publisher": g.node(f"{own}#publisher", "foaf:Agent", **{"foaf:name": _both(site),
-                                                                      "foaf:homepage": home}),
+        "dct:publisher": g.node(f"{own}#publisher", "foaf:Agent",
+                                lambda: {"foaf:name": _both(site), "foaf:homepage": home}),
         "dct:license": licence,
         "foaf:homepage": home,
         "dct:language": [g.node(f"{LANGUAGE}{LANGUAGE_CODES[lang]}", "dct:LinguisticSystem") for lang in LANGS],
-        "dct:modified": _date(m.built_at.replace(microsecond=0), "dateTime"),
+        "dct:modified": modified,
         "dcat:themeTaxonomy": topics,
         "dcat:dataset": datasets,
     }
     return {"@context": CONTEXT, "@graph": [catalog, *g.nodes.values()]}
 
 
-def _dataset(g: _Graph, m, base: str, ind: str, licence, contact, topics, structure: str | None) -> dict:
+def _dataset(g: _Graph, m, base: str, ind: str, shared: dict, place_and_period: list, topics,
+             structure: str | None) -> dict:
     row = m.indicators[ind]
     iri = f"{base}/api/v1/indicators/{quote(ind, safe='')}"
     topic = m.topics[row["topic"]]
     unit = m.unit_of(ind)
     sources = list(dict.fromkeys(m.source_ids(ind)))
     agents = {s: g.node(f"{base}/api/v1/sources#{quote(s, safe='')}", "foaf:Agent",
-                        **{"foaf:name": _pair(m.sources[s], "publisher_")}) for s in sources}
+                        lambda: {"foaf:name": _pair(m.sources[s], "publisher_")}) for s in sources}
     publisher = linked_data.publisher_source(m, ind)
     doc = {
         "@id": iri, "@type": "dcat:Dataset",
         "dct:identifier": ind,
         "dct:title": _pair(row, "name_"),
         "dct:description": _pair(row, "definition_"),
-        "dct:license": licence,
+        **shared,
         "dcat:landingPage": g.node(linked_data.landing_page(base, ind), "foaf:Document"),
-        "dcat:contactPoint": contact,
         "dcat:keyword": [{"@value": w, "@language": lang} for lang in LANGS for w in linked_data.keywords(m, ind, lang)],
         "dcat:theme": g.node(f"{base}/api/v1/indicators?topic={quote(row['topic'], safe='')}", "skos:Concept",
-                             **{"skos:prefLabel": _pair(topic, "name_"), "skos:inScheme": topics}),
-        "dct:modified": _date(m.built_at.replace(microsecond=0), "dateTime"),
+                             lambda: {"skos:prefLabel": _pair(topic, "name_"), "skos:inScheme": topics}),
         "stat:statUnitMeasure": g.node(f"{base}/catalog.jsonld#unit-{quote(row['unit'], safe='')}", "skos:Concept",
-                                       **{"skos:prefLabel": _pair(unit, "name_")}),
+                                       lambda: {"skos:prefLabel": _pair(unit, "name_")}),
         "stat:dimension": [
-            *(g.node(f"{SDMX_DIMENSION}{d}", "qb:DimensionProperty", **{"rdfs:label": _both(names)})
-              for d, names in PLACE_AND_PERIOD.items()),
+            *place_and_period,
             *(g.node(f"{base}/catalog.jsonld#dimension-{quote(d, safe='')}", "qb:DimensionProperty",
-                     **{"rdfs:label": _both({lang: m.dimension_name(d, lang) for lang in LANGS})})
+                     lambda: {"rdfs:label": _both({lang: m.dimension_name(d, lang) for lang in LANGS})})
               for d in row["breakdowns"])],
-        "dcat:distribution": [_distribution(g, base, iri, d, licence) for d in linked_data.distributions(ind)],
+        "dcat:distribution": [_distribution(g, base, iri, d, shared["dct:license"]) for d in linked_data.distributions(ind)],
     }
     if publisher is not None:
         doc["dct:publisher"] = agents[publisher]
@@ -161,8 +176,8 @@ def _dataset(g: _Graph, m, base: str, ind: str, licence, contact, topics, struct
     places = m.geos_of(ind)
     if places:
         doc["dct:spatial"] = [g.node(f"{base}/api/v1/geographies#{quote(p, safe='')}", "dct:Location",
-                                     **{"skos:prefLabel": _both({lang: m.geo_name(p, lang) for lang in LANGS}),
-                                        "dct:identifier": p}) for p in places]
+                                     lambda: {"skos:prefLabel": _both({lang: m.geo_name(p, lang) for lang in LANGS}),
+                                              "dct:identifier": p}) for p in places]
     if structure is not None:
         doc["dct:conformsTo"] = g.node(structure, "dct:Standard")
     return doc
@@ -184,5 +199,20 @@ def _distribution(g: _Graph, base: str, dataset: str, d: linked_data.Distributio
     return doc
 
 
+KEPT = 4   # documents kept in memory: the live build's, a reviewer's embargoed one, under one or two bases
+_kept: dict[tuple[str, str], bytes] = {}
+_lock = threading.Lock()
+
+
 def catalogue_bytes(m, base: str) -> bytes:
-    return dumps(catalogue(m, base))
+    """The document's bytes, made once per build and base (a thousand indicators take a few
+    hundred milliseconds to describe; the answer is the same for every request on that build)."""
+    key = (m.version, base)
+    found = _kept.get(key)
+    if found is None:
+        found = dumps(catalogue(m, base))
+        with _lock:
+            while len(_kept) >= KEPT:
+                _kept.pop(next(iter(_kept)))
+            _kept[key] = found
+    return found
