@@ -162,6 +162,8 @@ def test_every_distribution_and_landing_page_answers_200_with_its_media_type(rel
 
 def test_the_catalogue_is_cached_by_its_build_like_the_other_answers(release_site, answer):
     server, _ = release_site
+    assert answer.headers["Cache-Control"].startswith("public, max-age=")   # as the composed site serves data
+    assert answer.headers["X-Release"] == release_site[1].ids[1]   # the live release, not the embargoed one
     again = server.get("/catalog.jsonld", headers={"If-None-Match": answer.headers["ETag"]})
     assert again.status == 304
     assert server.get("/catalog.jsonld?lang=en").status == 400   # it takes no parameter
