@@ -9,7 +9,7 @@ figures cite. Nothing is filled in: an indicator without figures has no period a
 
   coverage_dates(m, ind)      first and last day the figures cover
   publisher_source(m, ind)    the source of its most recent figures (its organisation publishes it)
-  distributions(base, ind)    the files of an indicator, with their media types
+  distributions(ind)          the files of an indicator, with their media types
   schema_dataset(m, ind, lang, base)   the schema.org Dataset of a page, in the page's language
   script_json(doc)            that document as the text of a <script>, unable to close it
 """
