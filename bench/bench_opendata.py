@@ -12,7 +12,7 @@ both built into a temporary folder, never into data/):
   * seconds to draw every chart image with `spi publish` (every indicator, each breakdown,
     PNG and SVG, Arabic and English), with the time per image;
   * API latency under gunicorn (2 workers, gthread, --no-control-socket) on loopback:
-    p50/p95 over sequential keep-alive requests for an indicator series (JSON and CSV) and
+    p50/p95 over sequential keep-alive requests for an indicator series (JSON, CSV, JSON-stat) and
     the CSV download, target p95 < 30 ms.
 Prints a table; nothing is asserted.
 """
@@ -192,6 +192,8 @@ def main() -> int:
         latency = api_latency(db, syn / "cache", {
             f"series JSON ({ind}, {geo}, totals)": f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total",
             f"series CSV ({ind}, {geo}, totals)": f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total&format=csv",
+            f"series JSON-stat ({ind}, {geo}, totals)":
+                f"/api/v1/observations?indicator={ind}&geo={geo}&breakdown=total&format=jsonstat",
             f"download /data/{ind}.csv?geo={geo}": f"/data/{ind}.csv?geo={geo}&breakdown=total",
             whole: f"/api/v1/observations?indicator={ind}",
         }, args.requests)
