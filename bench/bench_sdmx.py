@@ -1,4 +1,4 @@
-"""SDMX benchmark: a key query of one indicator's full series at 1,000,000 observations.
+"""SDMX and JSON-stat benchmark: one indicator's full series at 1,000,000 observations.
 
     .venv/bin/python bench/bench_sdmx.py                       # builds bench/synthetic.py's 1,000,000 observations
     .venv/bin/python bench/bench_sdmx.py -n 100000             # a quicker set
@@ -8,7 +8,8 @@ Builds the synthetic set into a temp dir (never into data/) unless given one, se
 gunicorn as bench_opendata.py does (2 workers, gthread, loopback, keep-alive), and prints
 p50 (the median) and p95 over sequential requests of /sdmx/data/SOCIAL_PROTECTION/<indicator>.......
 (every place, period and breakdown of the indicator with the most figures) as SDMX-CSV and
-SDMX-JSON, beside the same figures as /data/<indicator>.csv. Target: p95 < 30 ms. Nothing is
+SDMX-JSON and of the same figures as JSON-stat (/api/v1/observations?format=jsonstat), beside
+/data/<indicator>.csv. Target: p95 < 30 ms. Nothing is
 asserted; the figures are printed.
 """
 from __future__ import annotations
@@ -82,6 +83,7 @@ def main() -> int:
             f"SDMX-CSV {ind} ({n:,} figures)": path,
             f"SDMX-CSV labels=both {ind}": f"{path}?labels=both",
             f"SDMX-JSON {ind}": f"{path}?format=sdmx-json",
+            f"JSON-stat {ind}": f"/api/v1/observations?indicator={ind}&format=jsonstat",
             f"/data/{ind}.csv (the same figures)": f"/data/{ind}.csv",
         }, args.requests)
         made = cold(db, path.rsplit("/", 1)[1])
