@@ -51,7 +51,7 @@ from store.queries import amendment_list, calendar_from, count, release_changes,
 from store.texts import UnknownLanguage, t
 from store.view import VIEW_PARAMS, ParamError, indicator_id, indicator_ids, parse_download, parse_rows
 
-from . import catalog, dataset, discovery, documents, feeds, frameworks, jsonstat, openapi, params
+from . import catalog, dataset, discovery, documents, feeds, frameworks, jsonstat, kept, openapi, params
 from .calendar import calendar_feed
 from .formats import Columns, csv_bytes, dumps, json_records, row_count, zip_bytes
 from .http import error, finish, fresh, from_param_error, language_error
@@ -326,9 +326,10 @@ def api_observations(m):
     etag, cached = _fresh(m)
     if cached:
         return cached
-    if fmt == "jsonstat":   # a cube is the whole selection: unpaged (api/jsonstat.py)
-        return finish(Response(dumps(jsonstat.dataset(select(m, rows), m, lang)), mimetype="application/json"),
-                      etag, m.built_at)
+    if fmt == "jsonstat":   # a cube is the whole selection: unpaged (api/jsonstat.py), kept (api/kept.py)
+        return kept.served(etag, lambda: Response(dumps(jsonstat.dataset(select(m, rows), m, lang)),
+                                                  mimetype="application/json"),
+                           lambda resp: finish(resp, etag, m.built_at))
     if fmt in sdmx_answers.FORMATS:   # unpaged, as the /sdmx/data answer of the same figures (api/sdmx/)
         return _sdmx_observations(m, rows, fmt, labels, lang, etag)
     table, codes = shape(select(m, rows, limit, offset), m, labels, lang, text_values=fmt == "csv")
@@ -374,11 +375,12 @@ def api_observations(m):
 def _sdmx_observations(m, rows, fmt: str, labels: str, lang: str, etag: str) -> Response:
     """The selection as SDMX-CSV or SDMX-JSON (labels=both gives "code: name"); SDMX-style 4xx."""
     try:
-        resp = sdmx_answers.answer(m, sdmx_structure.flow_of(m), select(m, rows), fmt,
-                                   "both" if labels == "both" else "id", lang, sdmx_structure.TIME)
+        return kept.served(etag, lambda: sdmx_answers.answer(m, sdmx_structure.flow_of(m), select(m, rows), fmt,
+                                                             "both" if labels == "both" else "id", lang,
+                                                             sdmx_structure.TIME),
+                           lambda resp: finish(resp, etag, m.built_at))
     except ParamError as exc:
         return sdmx_answers.sdmx_error(exc)
-    return finish(resp, etag, m.built_at)
 
 
 @endpoint("/api/v1/geographies")

@@ -187,3 +187,48 @@ def test_the_api_description_says_what_a_cache_reads(client):
     assert {"ETag", "Last-Modified", "Cache-Control"} <= set(headers)
     for lifetime in ("public, max-age=N, stale-while-revalidate=N", "public, max-age=86400", "private, no-store"):
         assert lifetime in headers["Cache-Control"]["description"]
+
+
+KEPT = {"JSON-stat": "/api/v1/observations?indicator=jo_psychosocial_team&geo=JO&format=jsonstat",
+        "SDMX-CSV of the API": "/api/v1/observations?indicator=jo_psychosocial_team&geo=JO&format=sdmx-csv",
+        "SDMX data": "/sdmx/data/SOCIAL_PROTECTION/jo_psychosocial_team.JO....."}
+
+
+def _figure(body: bytes, kind: str) -> str:
+    """jo_psychosocial_team's one figure in a JSON-stat or SDMX-CSV answer."""
+    if kind == "JSON-stat":
+        values = list(json.loads(body)["value"].values())
+        assert len(values) == 1, values
+        return str(int(values[0]))
+    import csv, io
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    assert len(rows) == 1, rows
+    return rows[0]["OBS_VALUE"]
+
+
+@pytest.mark.parametrize("kind", KEPT)
+def test_a_kept_open_standard_answer_is_made_once_and_ends_with_its_release(client, history, tmp_path, monkeypatch,
+                                                                           kind):
+    """api/kept.py: the second request of a JSON-stat or SDMX answer is the first one's bytes
+    (the query is not run again, gzip made once); the copy is of the release it was read from,
+    so it is not served once the embargoed release is live, and a reviewer's copy of the
+    embargoed release never reaches the public."""
+    import gzip
+    from api import kept
+    from spi.app import server
+    url, made = KEPT[kind], []
+    real = kept._keep   # count the answers actually made
+    monkeypatch.setattr(kept, "_keep", lambda key, resp: (made.append(key), real(key, resp)))
+    kept._kept.clear()
+    first = client.get(url)
+    assert first.status_code == 200 and _figure(first.data, kind) == "44", first.data[:300]
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+    unzipped = gzip.decompress(zipped.data) if zipped.headers.get("Content-Encoding") == "gzip" else zipped.data
+    assert unzipped == first.data and client.get(url).data == first.data
+    assert client.get(url, headers={"Accept-Encoding": "gzip"}).data == zipped.data
+    assert len(made) == 1, made
+    reviewer, _ = _signed_in(tmp_path, monkeypatch, server)
+    assert _figure(reviewer.get(url).data, kind) == "45"       # the embargoed release, for a reviewer
+    assert _figure(client.get(url).data, kind) == "44"         # never for the public
+    monkeypatch.setenv("SPI_NOW", AFTER)                       # the embargo ends: a new answer, of 45
+    assert _figure(client.get(url).data, kind) == "45" and len(made) == 3, made

@@ -21,8 +21,8 @@ Every answer reads the release the request reads (store/releases.py: the public 
 matches no figure, 400 for a malformed key or parameter, 406 for an Accept header none of
 the formats meets.
 
-A data answer is kept in memory by its ETag (bounded: KEPT_ANSWERS, KEPT_BYTES): a harvester
-asking a key again without If-None-Match gets the same bytes without the query being run again.
+A data answer is kept in memory by its ETag (api/kept.py, bounded): a harvester asking a key
+again without If-None-Match gets the same bytes without the query being run again.
 
 updatedAfter keeps the figures whose current value, status and source a release made public
 after that time (the database's vintages: store.queries.changed_after); none is a 404. Outside
@@ -30,20 +30,17 @@ releases (a plain build) every figure was last changed when the build was made.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import timezone
 
 from flask import Response, request
 from werkzeug.routing import PathConverter
 
-from store.address import public_base
 from store.queries import changed_after, select
 from contract.schema import LANGS
 from store.texts import UnknownLanguage
 from store.view import ParamError
 
-from .. import params
+from .. import kept, params
 from ..http import finish, fresh
 from ..routes import endpoint
 from . import data, structure
@@ -179,62 +176,17 @@ def _data(m, ref: str, key: str) -> Response:
     if cached:
         return cached
     changed = None if since is None else _changed(m, since, args["updatedAfter"])
-    key = (etag, public_base(request.host_url))
-    resp = _kept_answer(key)
-    if resp is None:
+
+    def make() -> Response:
         raw = data.kept(select(m, wanted.rows), wanted.members)
         if changed is not None:
             raw = data.among(raw, m, changed)
-        resp = answer(m, flow, raw, fmt, labels, lang, at_observation)
-        _keep_answer(key, resp)
-    resp.headers["Vary"] = "Accept"
-    resp = finish(resp, etag, m.built_at)
-    if resp.headers.get("Content-Encoding") == "gzip":
-        _keep_gzip(key, resp.get_data())
-    return resp
+        return answer(m, flow, raw, fmt, labels, lang, at_observation)
 
-
-# Answers kept in memory, by their ETag (the release read, the address, the query, the format)
-# and the public base of their links: a harvester that asks the same key again without
-# If-None-Match gets the bytes made the first time, and compressed once. Bounded in number
-# and in bytes.
-KEPT_ANSWERS, KEPT_BYTES, LARGEST_KEPT = 64, 64 << 20, 8 << 20
-_kept: OrderedDict[tuple, list] = OrderedDict()   # key -> [body, content type, gzip of the body or None]
-_kept_lock = threading.Lock()
-
-
-def _kept_answer(key: tuple) -> Response | None:
-    """The kept answer, gzip-compressed already when the client takes gzip and it was once."""
-    with _kept_lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-    if found is None:
-        return None
-    body, content_type, zipped = found
-    takes = request.accept_encodings
-    if zipped is not None and request.method == "GET" and (takes["gzip"] > 0 or takes["*"] > 0):
-        resp = Response(zipped, content_type=content_type)
-        resp.headers["Content-Encoding"] = "gzip"
-        return resp
-    return Response(body, content_type=content_type)
-
-
-def _keep_answer(key: tuple, resp: Response) -> None:
-    body = resp.get_data()
-    if len(body) > LARGEST_KEPT:
-        return
-    with _kept_lock:
-        _kept[key] = [body, resp.content_type, None]
-        while len(_kept) > KEPT_ANSWERS or sum(len(e[0]) + len(e[2] or b"") for e in _kept.values()) > KEPT_BYTES:
-            _kept.popitem(last=False)
-
-
-def _keep_gzip(key: tuple, zipped: bytes) -> None:
-    with _kept_lock:
-        found = _kept.get(key)
-        if found is not None and found[2] is None:
-            found[2] = zipped
+    def finished(resp: Response) -> Response:
+        resp.headers["Vary"] = "Accept"
+        return finish(resp, etag, m.built_at)
+    return kept.served(etag, make, finished)
 
 
 @endpoint("/sdmx/data/<ref>")
