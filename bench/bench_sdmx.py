@@ -45,25 +45,29 @@ def largest_series(db: Path) -> tuple[str, str, int, int]:
 
 def cold(db: Path, key: str, runs: int = 10) -> dict[str, float]:
     """Median ms, in-process, of making each answer afresh (no answer kept): the query
-    (store.queries.select) and each format's writing; what the first request of a key pays."""
+    (store.queries.select) and each format's writing (JSON-stat with its own query, as
+    /api/v1/observations makes it); what the first request of an address pays."""
     import os
     import statistics
     import time
     os.environ["SPI_DB"] = str(db)
+    from api import jsonstat
     from api.sdmx import data, structure
     from store.catalogue import meta
     from store.queries import select
     m = meta()
     flow = structure.flow_of(m)
     wanted = data.query(m, key, None, None)
-    times: dict[str, list[float]] = {"query (select)": [], "SDMX-CSV": [], "SDMX-CSV labels=both": [], "SDMX-JSON": []}
+    times: dict[str, list[float]] = {"query (select)": [], "SDMX-CSV": [], "SDMX-CSV labels=both": [], "SDMX-JSON": [],
+                                     "JSON-stat (query + document)": []}
     for _ in range(runs):
         t = time.perf_counter()
         raw = data.kept(select(m, wanted.rows), wanted.members)
         times["query (select)"].append(time.perf_counter() - t)
         for label, make in (("SDMX-CSV", lambda: data.sdmx_csv(m, flow, raw, "id", "ar")),
                             ("SDMX-CSV labels=both", lambda: data.sdmx_csv(m, flow, raw, "both", "ar")),
-                            ("SDMX-JSON", lambda: data.sdmx_json(m, flow, raw, "ar", structure.TIME, "", ""))):
+                            ("SDMX-JSON", lambda: data.sdmx_json(m, flow, raw, "ar", structure.TIME, "", "")),
+                            ("JSON-stat (query + document)", lambda: jsonstat.dataset(select(m, wanted.rows), m, "ar"))):
             t = time.perf_counter()
             make()
             times[label].append(time.perf_counter() - t)
@@ -87,7 +91,7 @@ def main() -> int:
             f"/data/{ind}.csv (the same figures)": f"/data/{ind}.csv",
         }, args.requests)
         made = cold(db, path.rsplit("/", 1)[1])
-    print(f"== SDMX key query of one indicator's full series; {total:,} observations in the database")
+    print(f"== SDMX key query and JSON-stat of one indicator's full series; {total:,} observations in the database")
     print("  made afresh (in-process, median of 10; a key's first request):")
     for label, ms in made.items():
         print(f"    {label:40s} {ms:6.1f} ms")

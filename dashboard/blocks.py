@@ -29,11 +29,18 @@ TABS = ("chart", "table", "sources")
 
 
 def data_links(view: View, meta) -> dict[str, str]:
-    """The view's CSV and XLSX downloads and its API address (relative)."""
+    """The view's CSV and XLSX downloads, its API address, and the same figures in the open
+    standards statistical tools read: JSON-stat 2.0 and, when the catalogue publishes SDMX,
+    SDMX-CSV 2.0 (relative addresses; the API writes both from the same rows as the CSV)."""
     q = urlencode({**view.download_args(meta), "lang": view.lang}, safe=",")
-    api = urlencode({**view.api_args(meta), "format": "csv"}, safe=",")
-    return {"csv": f"/data/{view.indicator}.csv?{q}", "xlsx": f"/data/{view.indicator}.xlsx?{q}",
-            "api": f"/api/v1/observations?{api}"}
+
+    def api(fmt: str) -> str:
+        return f"/api/v1/observations?{urlencode({**view.api_args(meta), 'format': fmt}, safe=',')}"
+    links = {"csv": f"/data/{view.indicator}.csv?{q}", "xlsx": f"/data/{view.indicator}.xlsx?{q}",
+             "api": api("csv"), "jsonstat": api("jsonstat") + f"&lang={view.lang}"}
+    if meta.sdmx:
+        links["sdmx"] = api("sdmx-csv") + f"&lang={view.lang}&labels=both"
+    return links
 
 
 def full_links(view: View) -> dict[str, str]:
@@ -107,7 +114,10 @@ def share_block(view: View, meta, base: str, words: dict[str, Described]):
                         **image, **{"data-image-format": fmt}) for fmt in ("png", "svg")])),
         group("view_data", html.Div(className="download-bar", children=[
             file("download_csv", links["csv"], "explorer-csv", f"{view.indicator}.csv"),
-            file("download_xlsx", links["xlsx"], "explorer-xlsx", f"{view.indicator}.xlsx")])),
+            file("download_xlsx", links["xlsx"], "explorer-xlsx", f"{view.indicator}.xlsx"),
+            file("download_jsonstat", links["jsonstat"], "explorer-jsonstat", f"{view.indicator}.jsonstat.json"),
+            *([file("download_sdmx", links["sdmx"], "explorer-sdmx", f"{view.indicator}.sdmx.csv")]
+              if "sdmx" in links else [])])),
         group("full_data", html.Div(className="download-bar", children=[
             file("download_csv", full["csv"], "explorer-full-csv", f"{view.indicator}_full.csv"),
             file("download_xlsx", full["xlsx"], "explorer-full-xlsx", f"{view.indicator}_full.xlsx")])),

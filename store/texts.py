@@ -124,6 +124,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tabs_label": ("طرق العرض", "Views"),
     "download_csv": ("تنزيل CSV", "Download CSV"),
     "download_xlsx": ("تنزيل XLSX", "Download XLSX"),
+    "download_jsonstat": ("تنزيل JSON-stat", "Download JSON-stat"),
+    "download_sdmx": ("تنزيل SDMX-CSV", "Download SDMX-CSV"),
     "image_credit": ("{site} · {address} · الترخيص: {licence}", "{site} · {address} · Licence: {licence}"),
     "share_panel": ("التنزيل والمشاركة", "Download & share"),
     "share_image": ("صورة الرسم", "Image of the chart"),

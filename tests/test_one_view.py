@@ -2,8 +2,8 @@
 time, each breakdown stacked, grouped and as shares, by area, per case) and a set of place
 and period filters (the whole run, from its first period, to its last, one period alone,
 bounds that fall inside a half-year or a year, and bounds that match nothing), the figures
-drawn in the chart, the rows of the page's table, the page's own CSV download and the page's
-own API address hold the same numbers. Derived numbers (sums of parts, shares, amounts per
+drawn in the chart, the rows of the page's table, the page's own CSV download, the page's
+own API address and its JSON-stat and SDMX-CSV downloads hold the same numbers. Derived numbers (sums of parts, shares, amounts per
 case) are recomputed here from the downloaded rows and must equal the ones drawn.
 """
 from __future__ import annotations
@@ -29,6 +29,21 @@ def site(served):
 
 def _rows(data: bytes) -> list[dict]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _value_of(text) -> float | None:
+    return None if text in (None, "") else round(float(text), 6)
+
+
+def _standard_values(body: bytes, fmt: str) -> list[float | None]:
+    """Every figure of a JSON-stat dataset (its sparse `value`, a null kept) or an SDMX-CSV
+    message (OBS_VALUE, "OBS_VALUE: Value" with labels=both)."""
+    if fmt == "jsonstat":
+        import json
+        return [_value_of(v) for v in json.loads(body)["value"].values()]
+    rows = _rows(body)
+    column = next((c for c in rows[0] if c.split(":")[0] == "OBS_VALUE"), None) if rows else None
+    return [_value_of(r[column]) for r in rows]
 
 
 def _filters(m, indicator: str) -> list[dict]:
@@ -156,6 +171,13 @@ def test_chart_table_download_and_api_hold_the_same_figures(site):
         key = lambda r: (r["indicator_id"], r["geo_code"], r["period"], float(r["value"]))  # noqa: E731
         if sorted(map(key, published)) != sorted(map(key, answered)):
             failures.append(("download != api", params))
+        for fmt in ("jsonstat", "sdmx"):   # the view in the open standards: the same figures
+            answer = site.get(links[fmt])
+            if not published and answer.status_code == 404:   # SDMX: no figure is a 404 (code 100)
+                continue
+            assert answer.status_code == 200, (fmt, params, answer.data[:300])
+            if Counter(_standard_values(answer.data, fmt)) != Counter(_value_of(r["value"]) for r in published):
+                failures.append((f"{fmt} != download", params))
         drawn = _drawn(fig)
         if not _same(drawn, _expected_drawn(view, m, published)):
             failures.append(("chart != download", params, drawn, [r["value"] for r in published]))
