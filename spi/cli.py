@@ -15,7 +15,9 @@ import os
 import signal
 import sys
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -253,7 +255,7 @@ def _release(args) -> int:
         if not (args.cancel or args.reschedule):
             entry = make_release(args.note_en or args.note, args.at, args.out, args.releases, args.catalogue, args.by,
                                  sign_key=args.sign_key, progress=_say, note_ar=args.note_ar)
-            done = (f"released {entry['release_id']}: public at {entry['public_at']} ({entry['timezone']}); "
+            done = (f"released {entry['release_id']}: public at {_public_at(entry['public_at'], entry['timezone'])}; "
                     f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
                     f"{entry['withdrawn']} withdrawn")
             if "note_ar" not in entry:
@@ -264,7 +266,8 @@ def _release(args) -> int:
             entry = amend(rid, action, args.reason, args.at, args.releases, args.catalogue, args.by,
                           sign_key=args.sign_key, out_dir=args.out, progress=_say)
             done = (f"release {rid} cancelled" if action == "cancel" else
-                    f"release {rid} rescheduled: public at {entry['public_at']}") + f" (recorded in {args.releases / 'releases.json'})"
+                    f"release {rid} rescheduled: public at "
+                    f"{_public_at(entry['public_at'], load_catalogue(args.catalogue).site['timezone'])}") + f" (recorded in {args.releases / 'releases.json'})"
     except (ReleaseError, OSError, duckdb.Error) as exc:
         print(f"release refused: {_problem(exc)}; nothing was changed in {args.releases}", file=sys.stderr)
         return 1
@@ -276,6 +279,13 @@ def _release(args) -> int:
         return 1
     _say(done)
     return 0
+
+
+def _public_at(public_at: str, zone: str) -> str:
+    """A release's public time as the statistics unit reads it: the manifest keeps it in UTC,
+    said here in the zone it is named with (2026-12-15T09:00:00+04:00 (Asia/Muscat))."""
+    when = datetime.fromisoformat(public_at).astimezone(ZoneInfo(zone))
+    return f"{when.isoformat(timespec='seconds')} ({zone})"
 
 
 def _problem(exc: BaseException) -> str:

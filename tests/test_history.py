@@ -136,9 +136,10 @@ def test_an_embargoed_release_can_be_cancelled_on_record_and_the_next_release_fo
     write_served(two.releases, two.out, two.catalogue)
     later = NOW + timedelta(days=1)
     with pytest.raises(ReleaseError, match="needs a reason"):
-        amend(embargoed["release_id"], "cancel", " ", releases_dir=two.releases, catalogue=two.catalogue, now=later)
+        amend(embargoed["release_id"], "cancel", " ", releases_dir=two.releases, catalogue=two.catalogue, now=later,
+              out_dir=two.out)
     entry = amend(embargoed["release_id"], "cancel", "a wrong figure in table 3", releases_dir=two.releases,
-                  catalogue=two.catalogue, by="test", now=later)
+                  catalogue=two.catalogue, by="test", now=later, out_dir=two.out)
     assert entry["previous_sha256"] == entry_sha256(_entries(two)[-2])
     assert [e.get("release_id") or e["action"] for e in _entries(two)] == ["2025-01-01", "2025-03-01", "2026-12-15",
                                                                           "cancel"]
@@ -177,9 +178,9 @@ def test_an_embargoed_release_can_be_rescheduled_but_not_into_the_past_and_a_pub
     embargoed = _release(two, "2026-12-15T09:00")
     rid = embargoed["release_id"]
     with pytest.raises(ReleaseError, match="is in the past"):
-        amend(rid, "reschedule", "moved", "2026-12-01T09:00", two.releases, two.catalogue, now=NOW)
+        amend(rid, "reschedule", "moved", "2026-12-01T09:00", two.releases, two.catalogue, now=NOW, out_dir=two.out)
     moved = amend(rid, "reschedule", "the minister's press conference moved", "2026-12-20T09:00", two.releases,
-                  two.catalogue, by="test", now=NOW)
+                  two.catalogue, by="test", now=NOW, out_dir=two.out)
     assert moved["public_at"] == "2026-12-20T05:00:00+00:00"
     write_served(two.releases, two.out, two.catalogue)
     con = duckdb.connect(str(two.served / rid / "indicators.duckdb"), read_only=True)
@@ -188,9 +189,9 @@ def test_an_embargoed_release_can_be_rescheduled_but_not_into_the_past_and_a_pub
     con.close()
     with pytest.raises(ReleaseError, match="is public since 2026-12-20T05:00:00\\+00:00: what the public has seen"):
         amend(rid, "cancel", "too late", releases_dir=two.releases, catalogue=two.catalogue,
-              now=datetime(2026, 12, 21, tzinfo=timezone.utc))
+              now=datetime(2026, 12, 21, tzinfo=timezone.utc), out_dir=two.out)
     with pytest.raises(ReleaseError, match="only the latest release can be"):
-        amend("2025-03-01", "cancel", "old", releases_dir=two.releases, catalogue=two.catalogue, now=NOW)
+        amend("2025-03-01", "cancel", "old", releases_dir=two.releases, catalogue=two.catalogue, now=NOW, out_dir=two.out)
     before = _everything(two)
     assert spi(["release", "--cancel", rid, "--out", str(two.out), "--releases", str(two.releases),
                 "--catalogue", str(two.catalogue)]) == 2
@@ -355,3 +356,15 @@ def test_the_site_refuses_a_served_history_changed_under_it(two, reading):
         page = client.get("/?lang=en")
         assert api.status_code == 503 and page.status_code == 503
         assert "The record of published releases does not match what was recorded" in page.get_data(as_text=True)
+
+
+def test_spi_release_says_the_public_time_in_the_zone_it_names(two, capsys):
+    """The manifest keeps UTC; the clerk is told the local time with its offset, never a UTC
+    time labelled with the publisher's zone."""
+    from datetime import timedelta
+    day = (datetime.now(timezone.utc) + timedelta(days=10)).date()
+    where = ["--out", str(two.out), "--releases", str(two.releases), "--catalogue", str(two.catalogue)]
+    assert spi(["release", "--note-en", "n", "--note-ar", "ملاحظة", "--at", f"{day}T09:00", *where]) == 0
+    assert f"public at {day}T09:00:00+04:00 (Asia/Muscat);" in capsys.readouterr().out
+    assert spi(["release", "--reschedule", str(day), "--at", f"{day}T10:30", "--reason", "moved", *where]) == 0
+    assert f"rescheduled: public at {day}T10:30:00+04:00 (Asia/Muscat) (recorded" in capsys.readouterr().out
