@@ -67,3 +67,39 @@ def test_the_embed_has_no_toolbar_and_its_title_is_uncovered(open_page, path, la
     assert page.get_attribute("#react-entry-point #embed-image", "href") == link
     assert p.axe() == []
     assert p.errors == []
+
+
+# Where the image downloads of a page are: the group's heading and its two buttons (null: not in the page)
+IMAGE_GROUP = """(root) => {
+  const r = document.querySelector(root);
+  if (!r) return null;
+  const box = (sel) => { const e = r.querySelector(sel); if (!e) return null;
+    const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, w: b.width, h: b.height}; };
+  return {heading: box('#share-image'), png: box('#explorer-png'), svg: box('#explorer-svg')};
+}"""
+
+
+def _on_screen(found: dict, width: int, height: int) -> None:
+    assert found and all(found.values()), found
+    assert 0 <= found["heading"]["y"] < height, found       # scrolled to, in the window
+    for b in found.values():
+        assert b["w"] > 0 and b["x"] >= 0 and b["x"] + b["w"] <= width + 0.5, found
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (360, 740)])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_embeds_image_link_lands_on_the_image_downloads(open_page, lang, width, height):
+    """The embed has no toolbar; its image link must land on the explorer view's PNG and SVG
+    buttons, on screen at that width: in the server's copy as it arrives, and still there
+    once the live page has taken over (the reader is not thrown back to the top)."""
+    p = open_page(width, height)
+    page = p.page
+    p.response = page.goto(f"{p.base}{PATHS[1]}lang={lang}")
+    link = page.get_attribute("#ssr #embed-image", "href")
+    page.goto(f"{p.base}{link}")
+    _on_screen(page.evaluate(IMAGE_GROUP, "#ssr"), width, height)
+    p.interact()
+    page.wait_for_selector("#react-entry-point #explorer-png", timeout=30000)
+    page.wait_for_timeout(500)
+    _on_screen(page.evaluate(IMAGE_GROUP, "#react-entry-point"), width, height)
+    assert p.errors == []
