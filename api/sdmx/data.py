@@ -28,7 +28,7 @@ from store.view import ParamError, Rows
 
 from ..formats import Columns, dumps
 from .structure import ATTRIBUTES, MEASURE, NS, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
-    dimension_ids
+    dimension_ids, frequency
 
 CODE = re.compile(r"[A-Za-z0-9_@$\-]+")
 _HALF = re.compile(r"([0-9]{4})-[SH]([12])")
@@ -185,6 +185,7 @@ def _columns(m, raw: Columns) -> dict[str, list]:
         out[dim] = [TOTAL if v is None else v for v in raw[column]]
     out[TIME] = [sdmx_period(p, s, e) for p, s, e in zip(raw["period"], raw["period_start"], raw["period_end"])]
     out[MEASURE] = _numbers(raw["value"])
+    out["FREQ"] = [frequency(p) for p in raw["period"]]
     units = {i: ind["unit"] for i, ind in m.indicators.items()}
     out["UNIT_MEASURE"] = [units[i] for i in raw["indicator_id"]]
     out["UNIT_MULT"] = [0] * len(raw["indicator_id"])
@@ -212,7 +213,7 @@ def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
 # ---------------------------------------------------------------- SDMX-CSV 2.0
 
 # Components whose values are text (codes, periods, ids) or None, never "" nor a number.
-_TEXT = {"INDICATOR", "REF_AREA", TIME, "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
+_TEXT = {"INDICATOR", "REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
 
 
 def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str) -> bytes:
@@ -253,7 +254,7 @@ SDMX_JSON_SCHEMA = ("https://raw.githubusercontent.com/sdmx-twg/sdmx-json/v2.0.0
 
 
 # Components that play one of SDMX's cross-domain concept roles (SDMX-JSON `roles`).
-_ROLES = {"REF_AREA", TIME, "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS"}
+_ROLES = {"REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS"}
 
 
 def _component(comp: str, names: dict[str, str], lang: str, values: list | None, position: int | None = None) -> dict:

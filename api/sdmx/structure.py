@@ -10,7 +10,9 @@ The data structure (DSD_<dataflow>) has, in key order:
   TIME_PERIOD   the period (SDMX time formats: 2021, 2021-S1, 2021-Q3, 2021-06, and a running
                 total such as 2025-01/2025-05 as 2025-01-01/P5M)
 
-the measure OBS_VALUE, and attributes of each observation: UNIT_MEASURE (CL_UNIT), UNIT_MULT
+the measure OBS_VALUE, and attributes of each observation: FREQ (CL_FREQ, from the period's
+kind: A a year, S a half-year, Q a quarter, M a month; none for a running total such as
+2025-01/2025-05, which no regular frequency describes), UNIT_MEASURE (CL_UNIT), UNIT_MULT
 (always 0: figures are stored as the sources wrote them, never in thousands), OBS_STATUS,
 CONF_STATUS, SOURCE (the source id, CL_SOURCE), REVISED_IN (the release that revised the
 figure) and PREVIOUS_VALUE (its value before that release). Every name is in Arabic and
@@ -37,6 +39,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from contract import periods
 from store.texts import t
 from store.view import ParamError
 
@@ -55,6 +58,11 @@ STATUS_CODES = {
 _NAMES = {"A": {"ar": "قيمة عادية", "en": "Normal value"},
           "F": {"ar": "متاح للنشر", "en": "Free for publication"}}
 
+# contract.periods.frequency -> SDMX CL_FREQ (the cross-domain code list's codes and names).
+FREQ_CODES = {"Y": "A", "H": "S", "Q": "Q", "M": "M"}
+_FREQ_NAMES = {"A": {"ar": "سنوي", "en": "Annual"}, "S": {"ar": "نصف سنوي", "en": "Half-yearly, semester"},
+               "Q": {"ar": "ربع سنوي", "en": "Quarterly"}, "M": {"ar": "شهري", "en": "Monthly"}}
+
 NS = {"mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
       "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
       "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"}
@@ -64,6 +72,7 @@ for _prefix, _uri in NS.items():
 
 # Attributes: id -> (concept names, codelist suffix or None for free text).
 ATTRIBUTES = {
+    "FREQ": ({"ar": "التواتر", "en": "Frequency"}, "FREQ"),
     "UNIT_MEASURE": ({"ar": "وحدة القياس", "en": "Unit of measure"}, "UNIT"),
     "UNIT_MULT": ({"ar": "مضاعف الوحدة", "en": "Unit multiplier"}, None),
     "OBS_STATUS": ({"ar": "حالة المشاهدة", "en": "Observation status"}, "OBS_STATUS"),
@@ -140,6 +149,7 @@ def codelists(m) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
         dim = m.dimensions[column]
         codes = {TOTAL: _both("total"), **{c: _pair(v, "label_") for c, v in dim["members"].items()}}
         lists[f"CL_{dim_id}"] = (_pair(dim), codes)
+    lists["CL_FREQ"] = (ATTRIBUTES["FREQ"][0], _FREQ_NAMES)
     lists["CL_UNIT"] = (ATTRIBUTES["UNIT_MEASURE"][0], {u: _pair(unit) for u, unit in m.units.items()})
     obs, conf = {}, {}
     for status, (o, c) in STATUS_CODES.items():
@@ -153,6 +163,11 @@ def codelists(m) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
     lists["CL_SOURCE"] = (ATTRIBUTES["SOURCE"][0], {s: {la: m.source_name(s, la) for la in ("ar", "en")}
                                                      for s in m.sources})
     return lists
+
+
+def frequency(label: str) -> str | None:
+    """A period label's SDMX frequency (CL_FREQ); None for a running total of months."""
+    return FREQ_CODES.get(periods.frequency(label))
 
 
 def concepts(m) -> dict[str, dict[str, str]]:

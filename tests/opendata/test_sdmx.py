@@ -82,6 +82,14 @@ def _identity(m, r: dict) -> tuple:
     return (r["indicator_id"], r["geo_code"], *(r[d] or "_T" for d in m.dimension_columns), period)
 
 
+def _frequency(period: str) -> str:
+    """SDMX's FREQ of a period label as the download writes it: A a year, S a half-year, Q a
+    quarter, M a month, none for a running total (2025-01/2025-05)."""
+    if "/" in period:
+        return ""
+    return {4: "A"}.get(len(period)) or {"H": "S", "Q": "Q"}.get(period[5], "M")
+
+
 def test_structures_from_the_catalogue(client, structures):
     """The dataflow's structure has the dimensions, attributes and codelists of the catalogue,
     each name in Arabic and English as the database has it."""
@@ -91,7 +99,7 @@ def test_structures_from_the_catalogue(client, structures):
     assert dsd is structures.structure[f"DSD_{FLOW}"]
     assert [d.id for d in dsd.dimensions] == ["INDICATOR", "REF_AREA", *(d.upper() for d in m.dimension_columns),
                                               "TIME_PERIOD"]
-    assert [a.id for a in dsd.attributes] == ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
+    assert [a.id for a in dsd.attributes] == ["FREQ", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
                                               "REVISED_IN", "PREVIOUS_VALUE"]
     indicators = structures.codelist["CL_INDICATOR"]
     api = client.get("/api/v1/indicators").get_json()["data"]
@@ -111,6 +119,10 @@ def test_structures_from_the_catalogue(client, structures):
         assert enum is cl
     assert {c.id for c in structures.codelist["CL_OBS_STATUS"]} == {"A", "P", "E", "B", "O", "M"}
     assert {c.id for c in structures.codelist["CL_CONF_STATUS"]} == {"F", "C"}
+    freq = structures.codelist["CL_FREQ"]
+    assert [c.id for c in freq] == ["A", "S", "Q", "M"]
+    assert freq["S"].name.localizations == {"ar": "نصف سنوي", "en": "Half-yearly, semester"}
+    assert dsd.attributes.get("FREQ").local_representation.enumerated is freq
     assert {c.id for c in structures.codelist["CL_SOURCE"]} == set(m.sources)
     assert {c.id for c in structures.codelist["CL_UNIT"]} == set(m.units)
 
@@ -174,9 +186,10 @@ def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structure
             for r in rows:
                 o = obs[_identity(m, r)]
                 attrs = {k: v.value for k, v in o.attached_attribute.items()}
-                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", **attrs}   # XML omits the empty
+                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", "FREQ": "", **attrs}   # XML omits the empty
                 assert _number(o.value) == _number(r["value"])
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"], "")
+                assert attrs["FREQ"] == _frequency(r["period"])
                 assert attrs["CONF_STATUS"] == ("C" if r["status"] == "confidential" else "F")
                 assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["SOURCE"] == r["source_id"]
                 assert attrs["REVISED_IN"] == r["revised_in"]
@@ -209,6 +222,10 @@ def test_labels_both_are_the_downloads_names(client, lang):
                     assert col[d.upper()] == f"{r[d]}: {r[f'{d}_label']}"
             assert col["UNIT_MEASURE"] == f"{r['unit']}: {r['unit_name']}"
             assert col["SOURCE"] == f"{r['source_id']}: {r['source_name']}"
+            names = {"A": ("سنوي", "Annual"), "S": ("نصف سنوي", "Half-yearly, semester"), "Q": ("ربع سنوي", "Quarterly"),
+                     "M": ("شهري", "Monthly")}
+            freq = _frequency(r["period"])
+            assert col["FREQ"] == (f"{freq}: {names[freq][lang == 'en']}" if freq else "")
             if r["status"]:
                 assert col["OBS_STATUS"] == f"{STATUS[r['status']]}: {r['status_label']}"
 
@@ -256,6 +273,7 @@ def test_sdmx_json_equals_the_download(client, at):
                 assert (None if value is None else float(value)) == (float(r["value"]) if r["value"] else None)
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"]) and attrs["SOURCE"] == r["source_id"]
                 assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["UNIT_MULT"] == 0
+                assert attrs["FREQ"] == (_frequency(r["period"]) or None)
 
 
 def test_statuses_map_to_sdmx(client, marked, built):
