@@ -607,9 +607,13 @@ def _sdmx_parameters(m) -> dict:
                       "description": "Last period: a figure is kept when its period ends on or before its last day "
                                      "(as `to`). Must not be before startPeriod.", "schema": period},
         "updatedAfter": {"name": "updatedAfter", "in": "query", "required": False,
-                         "description": "Only the figures whose current value, status and source a release "
-                                        "made public after this time (RFC 3339); none is a 404 (no results). In a "
-                                        "build that is not a release, every figure dates from the build.",
+                         "description": "An update message since this time (RFC 3339): the figures whose current "
+                                        "value, status and source a release made public after it, to replace (SDMX "
+                                        "action R: SDMX-CSV ACTION R, an SDMX-JSON/SDMX-ML data set of action "
+                                        "Replace), and the figures a release after it withdrew, to delete (action D: "
+                                        "their key only, in a data set of action Delete); neither is a 404 (no "
+                                        "results). In a build that is not a release, every figure dates from the "
+                                        "build and none was withdrawn.",
                          "schema": {"type": "string", "format": "date-time"}},
         "dimensionAtObservation": {"name": "dimensionAtObservation", "in": "query", "required": False,
                                    "description": "SDMX-JSON: TIME_PERIOD (series of observations by period) or "

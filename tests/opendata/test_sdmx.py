@@ -357,7 +357,11 @@ def test_accept_header_chooses_the_format_or_is_refused(client):
         "Content-Type"].startswith("application/vnd.sdmx.genericdata+xml")
     refused = client.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=1.0.0, image/png"})
     assert refused.status_code == 406 and refused.get_json()["errors"][0]["code"] == 406
-    assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data
+    # an update message: the same figures, each to replace the harvester's copy (ACTION R)
+    lead = f"dataflow,SPI_DEMO:{FLOW}(1.0),".encode()
+    assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data.replace(lead + b"I,",
+                                                                                                     lead + b"R,")
+    assert plain.data.count(lead + b"I,") == len(plain.data.splitlines()) - 1
     assert client.get("/sdmx/dataflow", headers={"Accept": "application/json"}).status_code == 406
 
 
