@@ -44,6 +44,7 @@ def catalogue_tables(d: Database) -> dict:
         "sources": rows("SELECT * FROM sources"),
         "geographies": rows("SELECT * FROM geographies ORDER BY rowid"),
         "targets": rows("SELECT * FROM targets ORDER BY indicator_id, period_end, period_start"),
+        "international": rows("SELECT * FROM international_codes ORDER BY rowid"),
         "coverage": rows(f"""
             SELECT indicator_id, count(*) AS observations,
                    arg_min(period, period_end) AS first_period, arg_max(period, period_end) AS last_period,

@@ -16,7 +16,10 @@ kind: A a year, S a half-year, Q a quarter, M a month; none for a running total 
 (always 0: figures are stored as the sources wrote them, never in thousands), OBS_STATUS,
 CONF_STATUS, SOURCE (the source id, CL_SOURCE), REVISED_IN (the release that revised the
 figure) and PREVIOUS_VALUE (its value before that release). Every name is in Arabic and
-English (`xml:lang` ar, en), from the database.
+English (`xml:lang` ar, en), from the database. An indicator that is an international series
+(the catalogue's `international:`, never without the document that states it) has an annotation
+on its code in CL_INDICATOR: type SDG_INDICATOR (or ILO_INDICATOR), title the series' code
+(1.3.1), URL and text the document.
 
 Our statuses (contract.schema.STATUSES) as SDMX codes, only where SDMX has the same meaning
 (cross-domain code lists CL_OBS_STATUS 2.2 and CL_CONF_STATUS 1.3):
@@ -170,6 +173,26 @@ def frequency(label: str) -> str | None:
     return FREQ_CODES.get(periods.frequency(label))
 
 
+@dataclass(frozen=True)
+class Annotation:
+    """An SDMX annotation: the international series an indicator is (the catalogue's
+    `international:`), type <SCHEME>_INDICATOR (SDG_INDICATOR), title the series' code, URL and
+    text the document that states the mapping."""
+
+    type: str
+    title: str
+    url: str
+    text: dict[str, str]
+
+
+def annotations(m) -> dict[str, list[Annotation]]:
+    """CL_INDICATOR's codes -> the annotations of their international series (none for most)."""
+    return {i: [Annotation(f"{x['scheme']}_INDICATOR", x["code"], x["source_url"],
+                           {la: t("sdmx_mapping_source", la, title=x["source_title"]) for la in ("ar", "en")})
+                for x in ind["international"]]
+            for i, ind in m.indicators.items() if ind["international"]}
+
+
 def concepts(m) -> dict[str, dict[str, str]]:
     """Every concept of the structure: id -> names."""
     out = {"INDICATOR": _column(m, "indicator_id"), "REF_AREA": _column(m, "geo_code")}
@@ -259,13 +282,30 @@ def _datastructure(parent: ET.Element, m, flow: Flow) -> None:
     _concept_identity(pm, flow, MEASURE)
 
 
+def _annotations(parent: ET.Element, found: list[Annotation]) -> None:
+    """An item's com:Annotations (first among its children, as the schema orders them)."""
+    box = ET.SubElement(parent, _q("com", "Annotations"))
+    for a in found:
+        el = ET.SubElement(box, _q("com", "Annotation"))
+        ET.SubElement(el, _q("com", "AnnotationTitle")).text = a.title
+        ET.SubElement(el, _q("com", "AnnotationType")).text = a.type
+        ET.SubElement(el, _q("com", "AnnotationURL")).text = a.url
+        for lang in ("ar", "en"):
+            ET.SubElement(el, _q("com", "AnnotationText"), {XML_LANG: lang}).text = a.text[lang]
+
+
 def _codelists(parent: ET.Element, m, flow: Flow, only: set[str] | None = None) -> None:
+    annotated = {"CL_INDICATOR": annotations(m)}
     for cl_id, (names, codes) in codelists(m).items():
         if only is not None and cl_id not in only:
             continue
         el = _maintainable(parent, "Codelist", flow, cl_id, names)
         for code, code_names in codes.items():
-            _names(ET.SubElement(el, _q("str", "Code"), {"id": code}), code_names)
+            item = ET.SubElement(el, _q("str", "Code"), {"id": code})
+            found = annotated.get(cl_id, {}).get(code)
+            if found:
+                _annotations(item, found)
+            _names(item, code_names)
 
 
 def _concept_scheme(parent: ET.Element, m, flow: Flow) -> None:

@@ -448,3 +448,53 @@ def test_a_key_naming_some_members_keeps_only_those(client, structures):
                 assert set(obs) == {_identity(m, r) for r in rows}
                 tried += 1
     assert tried
+
+
+def test_an_international_series_is_carried_with_its_source(client, paths, tmp_path, built):
+    """A catalogue that maps om_ss_cases to SDG indicator 1.3.1, stating where (a made-up
+    document: the shipped catalogue maps nothing, no source states a mapping): sdmx1 reads an
+    SDG_INDICATOR annotation on its code in CL_INDICATOR with the code and the document, and no
+    other code has one; /api/v1/indicators/om_ss_cases and /catalog.jsonld (adms:identifier,
+    still conforming to DCAT-AP's shapes) say the same; the database holds it."""
+    import rdflib
+    import yaml
+    from pyshacl import validate
+    from etl.build import build
+    from tests.opendata.test_catalog import _shapes
+    source = {"title": "A test document on social protection", "url": "https://example.org/mapping.pdf"}
+    data = yaml.safe_load(paths.catalogue.read_text(encoding="utf-8"))
+    data["indicators"]["om_ss_cases"]["international"] = [{"scheme": "SDG", "code": "1.3.1", "source": source}]
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = build(paths.raw, catalogue, tmp_path / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    import duckdb
+    with duckdb.connect(str(tmp_path / "out" / "indicators.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT * FROM international_codes").fetchall() == [
+            ("om_ss_cases", "SDG", "1.3.1", source["title"], source["url"])]
+    _reset_connections(tmp_path / "out" / "indicators.duckdb")
+    try:
+        got = client.get("/sdmx/codelist/SPI_DEMO/CL_INDICATOR/latest")
+        codes = sdmx.read_sdmx(io.BytesIO(got.data)).codelist["CL_INDICATOR"]
+        [note] = codes["om_ss_cases"].annotations
+        assert (note.type, note.title, note.url) == ("SDG_INDICATOR", "1.3.1", source["url"])
+        assert set(note.text.localizations) == {"ar", "en"}
+        assert all(source["title"] in text for text in note.text.localizations.values())
+        assert [c.id for c in codes if c.annotations] == ["om_ss_cases"]
+
+        detail = client.get("/api/v1/indicators/om_ss_cases").get_json()
+        assert detail["international"] == [{"scheme": "SDG", "code": "1.3.1", "source": source}]
+        assert client.get("/api/v1/indicators/om_ss_paid").get_json()["international"] == []
+
+        graph = rdflib.Graph().parse(data=client.get("/catalog.jsonld").data, format="json-ld")
+        adms = rdflib.Namespace("http://www.w3.org/ns/adms#")
+        dct = rdflib.Namespace("http://purl.org/dc/terms/")
+        found = [(str(graph.value(i, rdflib.SKOS.notation)), str(graph.value(i, adms.schemaAgency)),
+                  str(graph.value(i, dct.source)), str(graph.value(graph.value(i, dct.source), dct.title)))
+                 for ds, i in graph.subject_objects(adms.identifier)]
+        assert found == [("1.3.1", "SDG", source["url"], source["title"])]
+        assert [str(ds).rsplit("/", 1)[1] for ds in graph.subjects(adms.identifier, None)] == ["om_ss_cases"]
+        conforms, _, text = validate(graph, shacl_graph=_shapes())
+        assert conforms, text[:4000]
+    finally:
+        _reset_connections(built)
