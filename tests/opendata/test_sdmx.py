@@ -498,3 +498,12 @@ def test_an_international_series_is_carried_with_its_source(client, paths, tmp_p
         assert conforms, text[:4000]
     finally:
         _reset_connections(built)
+
+
+@pytest.mark.parametrize("label,freq", [("2024", "A"), ("2025-H1", "S"), ("2025-Q3", "Q"), ("2025-06", "M"),
+                                        ("2025-01/2025-05", None)])
+def test_each_period_kind_has_its_sdmx_frequency(label, freq):
+    """FREQ from the period label (contract.periods): a running total of months has no regular
+    frequency, so none (the shipped figures have no running total to show it)."""
+    from api.sdmx.structure import frequency
+    assert frequency(label) == freq
