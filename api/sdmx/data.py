@@ -329,15 +329,14 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
              for a in ATTRIBUTES]
     obs_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in obs_dims))]
     cells = [[v, *a] for v, *a in zip(values[MEASURE], *attrs)]
-    series_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in series_dims))] if series_dims \
-        else [None] * len(cells)
-    data_sets: dict[str, dict] = {}
-    for action, s, o, cell in zip(actions, series_keys, obs_keys, cells):
-        data_set = data_sets.setdefault(action, {"structure": 0, "action": ACTIONS[action]})
-        if s is None:
-            data_set.setdefault("observations", {})[o] = cell
-        else:
-            data_set.setdefault("series", {}).setdefault(s, {"observations": {}})["observations"][o] = cell
+    series_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in series_dims))] if series_dims else None
+    order = list(dict.fromkeys(actions))
+    if len(order) == 1:   # every answer but an updatedAfter one with withdrawals: the rows as they are
+        data_sets = [_data_set(order[0], series_keys, obs_keys, cells)]
+    else:
+        def of(action, col):
+            return None if col is None else [v for v, a in zip(col, actions) if a == action]
+        data_sets = [_data_set(a, of(a, series_keys), of(a, obs_keys), of(a, cells)) for a in order]
     dims = {"dataSet": [], "series": [], "observation": []}
     for pos, d in enumerate(key_dims):
         dims["series" if d in series_dims else "observation"].append(
@@ -356,8 +355,21 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
     return dumps({
         "meta": {"schema": SDMX_JSON_SCHEMA, "id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared,
                  "contentLanguages": [lang], "sender": {"id": flow.agency}},
-        "data": {"structures": [structure], "dataSets": list(data_sets.values())},
+        "data": {"structures": [structure], "dataSets": data_sets},
     })
+
+
+def _data_set(action: str, series_keys: list[str] | None, obs_keys: list[str], cells: list[list]) -> dict:
+    """An SDMX-JSON data set of one action: its observations by series (series_keys given) or flat."""
+    data_set: dict = {"structure": 0, "action": ACTIONS[action]}
+    if series_keys is None:
+        data_set["observations"] = dict(zip(obs_keys, cells))
+        return data_set
+    series: dict[str, dict] = {}
+    for s, o, cell in zip(series_keys, obs_keys, cells):
+        series.setdefault(s, {"observations": {}})["observations"][o] = cell
+    data_set["series"] = series
+    return data_set
 
 
 # ---------------------------------------------------------------- SDMX-ML 2.1 data (what sdmx1's Client asks for)
