@@ -191,7 +191,8 @@ def _columns(m, raw: Columns) -> dict[str, list]:
     """The rows as SDMX component values (codes; None where a component has no value)."""
     out = _key_columns(m, raw)
     out[MEASURE] = _numbers(raw["value"])
-    out["FREQ"] = [frequency(p) for p in raw["period"]]
+    freq = {p: frequency(p) for p in set(raw["period"])}   # once per label: a series has few, a dataset a million rows
+    out["FREQ"] = [freq[p] for p in raw["period"]]
     units = {i: ind["unit"] for i, ind in m.indicators.items()}
     out["UNIT_MEASURE"] = [units[i] for i in raw["indicator_id"]]
     out["UNIT_MULT"] = [0] * len(raw["indicator_id"])
