@@ -9,7 +9,9 @@ additions, for the portals that harvest catalogues (CKAN's DCAT harvester, data.
                        creator: of all), licence, dct:temporal and dct:spatial from the figures,
                        keywords and theme (its topic), contact point, identifier, landing page
                        (/indicator/<id>), stat:statUnitMeasure, stat:dimension (qb:DimensionProperty:
-                       place, period and its breakdowns) and dct:conformsTo its SDMX structure
+                       place, period and its breakdowns), dct:conformsTo its SDMX structure, and
+                       adms:identifier the international series it is (skos:notation 1.3.1,
+                       adms:schemaAgency SDG; dct:source the document that states the mapping)
   dcat:Distribution    per format (CSV, XLSX, JSON, JSON-stat, ZIP) with its IANA media type, the
                        EU file type, access and download address and licence
 
@@ -42,6 +44,7 @@ CONTEXT = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "qb": "http://purl.org/linked-data/cube#",
     "stat": "http://data.europa.eu/(xyz)/statdcat-ap/",
+    "adms": "http://www.w3.org/ns/adms#",
 }
 LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 LANGUAGE_CODES = {"ar": "ARA", "en": "ENG"}
@@ -180,6 +183,11 @@ def _dataset(g: _Graph, m, base: str, ind: str, shared: dict, place_and_period: 
                                               "dct:identifier": p}) for p in places]
     if structure is not None:
         doc["dct:conformsTo"] = g.node(structure, "dct:Standard")
+    if row["international"]:   # its international series, each with the document that states it
+        doc["adms:identifier"] = [
+            {"@type": "adms:Identifier", "skos:notation": x["code"], "adms:schemaAgency": x["scheme"],
+             "dct:source": g.node(x["source_url"], "foaf:Document", lambda x=x: {"dct:title": x["source_title"]})}
+            for x in row["international"]]
     return doc
 
 

@@ -36,7 +36,7 @@ from .shape import code_columns, file_columns
 from .xlsx import dataset_workbook
 
 PACKAGE_TABLES = ("indicators", "topics", "units", "dimensions", "sources", "geographies", "targets",
-                  "frameworks", "indicator_frameworks")
+                  "frameworks", "indicator_frameworks", "international_codes")
 _SAFE = re.compile(r"[A-Za-z0-9_.\-]+\Z")
 
 
@@ -250,6 +250,9 @@ def write_package(folder: Path, m) -> dict:
             schema["foreignKeys"] = [
                 {"fields": "topic", "reference": {"resource": "topics", "fields": "topic"}},
                 {"fields": "unit", "reference": {"resource": "units", "fields": "unit"}}]
+        if name == "international_codes":
+            schema["foreignKeys"] = [
+                {"fields": "indicator_id", "reference": {"resource": "indicators", "fields": "indicator_id"}}]
         if name == "targets":
             schema["foreignKeys"] = [
                 {"fields": "indicator_id", "reference": {"resource": "indicators", "fields": "indicator_id"}},

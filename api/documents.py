@@ -118,7 +118,8 @@ def indicator_summary(m, indicator: str) -> dict:
 
 
 def _about(m, indicator: str) -> dict:
-    """An indicator in full: its summary, definition, breakdowns with their members, targets."""
+    """An indicator in full: its summary, definition, breakdowns with their members, targets,
+    international series."""
     ind = m.indicators[indicator]
     doc = indicator_summary(m, indicator)
     doc["definition"] = bilingual(ind, "definition")
@@ -136,6 +137,10 @@ def _about(m, indicator: str) -> dict:
         "value": number(target["value"]), "source_id": target["source_id"],
         "note": bilingual(target, "note"),
     } for target in m.targets.get(indicator, [])]
+    # the international series it is, each with the document that states it (never without)
+    doc["international"] = [{"scheme": x["scheme"], "code": x["code"],
+                             "source": {"title": x["source_title"], "url": x["source_url"]}}
+                            for x in ind["international"]]
     return doc
 
 

@@ -219,11 +219,20 @@ def _schemas(m) -> dict:
                    "properties": {"geo": {"type": "string"}, "period": {"type": "string"},
                                   "period_start": NULLABLE_STRING, "period_end": NULLABLE_STRING,
                                   "value": {"type": "number"}, "source_id": {"type": "string"}, "note": BILINGUAL}},
+        "International": {"type": "object", "required": ["scheme", "code", "source"],
+                          "description": "An international series the indicator is (an SDG or ILO indicator), "
+                                         "with the document that states the mapping.",
+                          "properties": {"scheme": {"type": "string", "enum": ["SDG", "ILO"]},
+                                         "code": {"type": "string"},
+                                         "source": {"type": "object", "required": ["title", "url"],
+                                                    "properties": {"title": {"type": "string"},
+                                                                   "url": {"type": "string"}}}}},
         "IndicatorDetail": {"allOf": [_ref("IndicatorSummary"), {
             "type": "object", "required": ["definition", "sources", "targets", "licence", "build", "cite"],
             "properties": {"definition": _ref("Bilingual"),
                            "sources": {"type": "array", "items": _ref("Source")},
                            "targets": {"type": "array", "items": _ref("Target")},
+                           "international": {"type": "array", "items": _ref("International")},
                            "licence": _ref("Licence"), "build": _ref("Build"), "cite": BILINGUAL,
                            "view": {"type": "object"},
                            "with": {"type": "array", "items": {"type": "object"},
@@ -607,9 +616,13 @@ def _sdmx_parameters(m) -> dict:
                       "description": "Last period: a figure is kept when its period ends on or before its last day "
                                      "(as `to`). Must not be before startPeriod.", "schema": period},
         "updatedAfter": {"name": "updatedAfter", "in": "query", "required": False,
-                         "description": "Only the figures whose current value, status and source a release "
-                                        "made public after this time (RFC 3339); none is a 404 (no results). In a "
-                                        "build that is not a release, every figure dates from the build.",
+                         "description": "An update message since this time (RFC 3339): the figures whose current "
+                                        "value, status and source a release made public after it, to replace (SDMX "
+                                        "action R: SDMX-CSV ACTION R, an SDMX-JSON/SDMX-ML data set of action "
+                                        "Replace), and the figures a release after it withdrew, to delete (action D: "
+                                        "their key only, in a data set of action Delete); neither is a 404 (no "
+                                        "results). In a build that is not a release, every figure dates from the "
+                                        "build and none was withdrawn.",
                          "schema": {"type": "string", "format": "date-time"}},
         "dimensionAtObservation": {"name": "dimensionAtObservation", "in": "query", "required": False,
                                    "description": "SDMX-JSON: TIME_PERIOD (series of observations by period) or "

@@ -7,7 +7,7 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 6   # 6: releases.note_ar
+SCHEMA_VERSION = 7   # 6: releases.note_ar; 7: international_codes
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
@@ -54,6 +54,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "frameworks": ("framework_id", "framework_ar", "framework_en", "source_id", "item_id", "parent_id", "level",
                    "code", "label_ar", "label_en", "sort_order"),
     "indicator_frameworks": ("indicator_id", "item_id"),
+    # The international series an indicator is (the catalogue's `international:`): the scheme
+    # (SDG, ILO), the series' code in it, and the document that states the mapping.
+    "international_codes": ("indicator_id", "scheme", "code", "source_title", "source_url"),
     "site": ("licence_id", "licence_name", "licence_url", "licence_note_ar", "licence_note_en", "default_indicator",
              "timezone", "sdmx_agency", "sdmx_version", "sdmx_dataflow"),   # sdmx_*: NULL when the catalogue has no `sdmx:`
     "build_info": ("build_id", "built_at", "catalogue_sha256", "files", "observation_count", "schema_version"),

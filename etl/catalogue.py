@@ -28,6 +28,8 @@ RESERVED_COLUMNS = {
     "value_as_written", "qualifier", "unit", "source_id", "source_file", "source_sheet",
     "source_row", "source_column", "geo", "label_ar", "label_en", "source",
 }
+# An SDG indicator's code: goal, target (a number or a letter) and indicator, as 1.3.1 or 1.a.2.
+_SDG_CODE = re.compile(r"(1[0-7]|[1-9])\.([1-9][0-9]?|[a-z])\.[1-9][0-9]?")
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
 _LATIN_ACCENTS = re.compile("[\u0300-\u036f]")
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None,
@@ -317,8 +319,25 @@ def _check_indicator(cat: Catalogue, check: _Checker, key: str, ind: dict, frame
                          f"{twhere}.geo")
     for item in ind.setdefault("framework", []):
         check.one_of(item, framework_items, f"{where}.framework")
+    _check_international(check, key, ind.setdefault("international", []))
     ind.setdefault("headline", False)
     # announced: true: its figures are not published yet, which the build says as INFO, not as
     # the warning an indicator with no figures gets (etl/validate.py coverage_warnings)
     ind.setdefault("announced", False)
     ind.setdefault("sum_to_country", False)
+
+
+def _check_international(check: _Checker, key: str, mappings: list) -> None:
+    """`international`: each series once, an SDG code of the SDG's shape (goal.target.indicator).
+    The schema has required the document that states each mapping (`source`: title and url)."""
+    seen = set()
+    for n, mapping in enumerate(mappings):
+        at = ("indicators", key, "international", n)
+        where = f"indicators.{key}.international[{n}]"
+        pair = (mapping["scheme"], mapping["code"])
+        if pair in seen:
+            check.fail(where, f"{pair[0]} {pair[1]} is listed twice", at)
+        seen.add(pair)
+        if mapping["scheme"] == "SDG" and not _SDG_CODE.fullmatch(mapping["code"]):
+            check.fail(f"{where}.code", f"{mapping['code']!r} is not an SDG indicator code (goal.target.indicator, "
+                                        "such as 1.3.1 or 1.a.2)", (*at, "code"))

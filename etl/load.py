@@ -26,7 +26,8 @@ EXPORTS = {"observations.csv": lambda rel, path: rel.write_csv(path, header=True
 
 
 def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
-    """The catalogue as tables: indicators, topics, units, dimensions, sources, geographies, targets, frameworks."""
+    """The catalogue as tables: indicators, topics, units, dimensions, sources, geographies, targets, frameworks,
+    international codes."""
     order = {key: n for n, key in enumerate(cat.indicators)}
     indicators = pd.DataFrame([{
         "indicator_id": key, "topic": ind["topic"], "country": ind["country"],
@@ -82,6 +83,10 @@ def catalogue_tables(cat: Catalogue) -> dict[str, pd.DataFrame]:
         "frameworks": pd.DataFrame(frameworks, columns=["framework_id", "framework_ar", "framework_en", "source_id", "item_id",
                                                         "parent_id", "level", "code", "label_ar", "label_en", "sort_order"]),
         "indicator_frameworks": pd.DataFrame(links, columns=["indicator_id", "item_id"]),
+        "international_codes": pd.DataFrame(
+            [{"indicator_id": key, "scheme": x["scheme"], "code": x["code"], "source_title": x["source"]["title"],
+              "source_url": x["source"]["url"]} for key, ind in cat.indicators.items() for x in ind["international"]],
+            columns=list(TABLES["international_codes"])).astype("string"),   # text even when no indicator has one
         "site": pd.DataFrame([{
             "licence_id": cat.licence["id"], "licence_name": cat.licence["name"], "licence_url": cat.licence["path"],
             "licence_note_ar": (cat.licence.get("note") or {}).get("ar"),

@@ -28,7 +28,8 @@ class Meta:
     licence: dict                     # id, name, url, note {ar, en}
     default_indicator: str
     timezone: str                     # the publisher's (release times, the calendar's days)
-    indicators: dict[str, dict]       # in catalogue order; breakdowns, sum_to_total, files, know_ar/en as lists
+    indicators: dict[str, dict]       # in catalogue order; breakdowns, sum_to_total, files, know_ar/en as lists;
+                                      # international: [{scheme, code, source_title, source_url}]
     topics: dict[str, dict]           # in display order
     units: dict[str, dict]
     dimensions: dict[str, dict]       # dim -> {name_ar, name_en, members: {code: {label_ar, label_en}}}
@@ -122,7 +123,10 @@ def _load() -> Meta:
         for key in ("breakdowns", "sum_to_total", "files", "know_ar", "know_en"):
             row[key] = list(row[key] or [])
         row["decimals"] = int(row["decimals"] or 0)
+        row["international"] = []
         indicators[row["indicator_id"]] = row
+    for r in tables["international"]:
+        indicators[r.pop("indicator_id")]["international"].append(r)
     dimensions: dict[str, dict] = {}
     for r in tables["dimensions"]:
         dim = dimensions.setdefault(r["dimension"], {"dimension": r["dimension"], "name_ar": r["dimension_ar"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from contract import periods
 from contract.schema import CHANGES, LANGS, NUMBERS, STATUSES, TABLES, observation_columns
 
 from .database import Database, db
@@ -43,6 +44,7 @@ def catalogue_tables(d: Database) -> dict:
         "sources": rows("SELECT * FROM sources"),
         "geographies": rows("SELECT * FROM geographies ORDER BY rowid"),
         "targets": rows("SELECT * FROM targets ORDER BY indicator_id, period_end, period_start"),
+        "international": rows("SELECT * FROM international_codes ORDER BY rowid"),
         "coverage": rows(f"""
             SELECT indicator_id, count(*) AS observations,
                    arg_min(period, period_end) AS first_period, arg_max(period, period_end) AS last_period,
@@ -316,3 +318,32 @@ def _changed_after(version: str, dims: tuple[str, ...], when) -> frozenset | Non
     found = db().columns(f"SELECT {key} FROM vintages v JOIN releases r ON r.release_id = v.from_release "
                          "WHERE v.until_release IS NULL AND r.public_at > ?", [when])
     return frozenset(zip(*found.values()))
+
+
+def withdrawn_after(meta, rows, when) -> dict[str, list]:
+    """The figures of a selection (store.view.Rows) that a release made public after `when`
+    (a naive UTC time) withdrew and that no later release published again: what SDMX's
+    updatedAfter answers as deleted, so a harvester learns a figure is gone. Columns
+    indicator_id, geo_code, period, the breakdowns, period_start and period_end (the period
+    label's days: a withdrawn figure has no row of its own; a stock is counted on the last
+    day of its period). Empty outside releases."""
+    dims = meta.dimension_columns
+    key = ["indicator_id", "geo_code", "period", *dims]
+    # `where` on the changes table (aliased o): indicators, places and breakdowns in SQL; the
+    # period, which `where` reads from period_end, below with the same rule (Rows.keeps).
+    where_sql, params = where(dims, Rows(indicators=rows.indicators, geos=rows.geos, breakdowns=rows.breakdowns))
+    still = " AND ".join(f"n.{q(c)} IS NOT DISTINCT FROM o.{q(c)}" for c in key)
+    found = db().rows(
+        f"SELECT DISTINCT {', '.join(f'o.{q(c)}' for c in key)} FROM changes o "
+        f"JOIN releases r ON r.release_id = o.release_id{where_sql} {'AND' if where_sql else 'WHERE'} "
+        f"o.change = 'withdrawn' AND r.public_at > ? AND NOT EXISTS (SELECT 1 FROM observations n WHERE {still}) "
+        f"ORDER BY {', '.join(f'o.{q(c)} NULLS FIRST' for c in key)}", [*params, when])
+    keep = rows.keeps(dims)
+    out: dict[str, list] = {c: [] for c in (*key, "period_start", "period_end")}
+    for r in found:
+        p = periods.parse(r["period"])
+        r.update(period_start=p.start, period_end=p.end)
+        if keep(r):
+            for c in out:
+                out[c].append(r[c])
+    return out

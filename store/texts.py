@@ -461,6 +461,9 @@ STRINGS.update({  # the Frictionless data package (api/dataset.py): resource tit
     "package_targets": ("المستهدفات", "Targets"),
     "package_frameworks": ("أطر النتائج", "Results frameworks"),
     "package_indicator_frameworks": ("المؤشرات في أطر النتائج", "Indicators in frameworks"),
+    "package_international_codes": ("السلاسل الدولية للمؤشرات", "International series of the indicators"),
+    # an SDMX annotation's text on an indicator's code: the document that states its international series
+    "sdmx_mapping_source": ("المطابقة مذكورة في: {title}", "The mapping is stated in: {title}"),
     "package_keyword": ("الحماية الاجتماعية", "social protection"),
 })
 

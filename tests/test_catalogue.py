@@ -111,6 +111,9 @@ def _set(path, value):
     return edit
 
 
+# A made-up document, for tests only: the shipped catalogue maps no indicator (no source states one).
+MAPPING_SOURCE = {"title": "A test document", "url": "https://example.org/mapping.pdf"}
+
 BROKEN = [
     ("unknown unit", _set(["indicators", "om_ss_cases", "unit"], "households"), "indicators.om_ss_cases.unit: 'households' is not one of"),
     ("missing Arabic name", _drop(["indicators", "om_ss_cases", "name", "ar"]), "indicators.om_ss_cases.name: 'ar' is a required property"),
@@ -154,6 +157,21 @@ BROKEN = [
     ("an Arabic category in English", _set(["units", "facilities", "forms"], {"en": {"few": "facilities"}}),
      "units.facilities.forms.en: 'few' is not one of ['one', 'other']"),
     ("a blank plural form", _set(["units", "facilities", "forms"], {"ar": {"few": ""}}), "units.facilities.forms.ar.few"),
+    ("an international series without the document that states it",
+     _set(["indicators", "om_ss_cases", "international"], [{"scheme": "SDG", "code": "1.3.1"}]),
+     "indicators.om_ss_cases.international[0]: 'source' is a required property"),
+    ("an international series whose document has no address",
+     _set(["indicators", "om_ss_cases", "international"], [{"scheme": "SDG", "code": "1.3.1", "source": {"title": "T"}}]),
+     "indicators.om_ss_cases.international[0].source: 'url' is a required property"),
+    ("an international series of an unknown scheme",
+     _set(["indicators", "om_ss_cases", "international"], [{"scheme": "WB", "code": "x", "source": MAPPING_SOURCE}]),
+     "indicators.om_ss_cases.international[0].scheme: 'WB' is not one of ['SDG', 'ILO']"),
+    ("an SDG code not of the SDG's shape",
+     _set(["indicators", "om_ss_cases", "international"], [{"scheme": "SDG", "code": "13.1", "source": MAPPING_SOURCE}]),
+     "indicators.om_ss_cases.international[0].code: '13.1' is not an SDG indicator code"),
+    ("an international series given twice",
+     _set(["indicators", "om_ss_cases", "international"], [{"scheme": "SDG", "code": "1.3.1", "source": MAPPING_SOURCE}] * 2),
+     "indicators.om_ss_cases.international[1]: SDG 1.3.1 is listed twice"),
     ("forms of a third language", _set(["units", "facilities", "forms"], {"fr": {"one": "installation"}}),
      "units.facilities.forms: Additional properties are not allowed ('fr' was unexpected)"),
 ]
@@ -240,3 +258,20 @@ def test_a_catalogue_that_is_not_yaml_or_not_there(tmp_path):
         load_catalogue(bad)
     with pytest.raises(CatalogueError, match="does not exist"):
         load_catalogue(tmp_path / "missing.yaml")
+
+
+def test_an_international_series_without_its_source_stops_the_build(raw_yaml, tmp_path, capfd):
+    """`spi build` with a mapping that names no document: exit 1, the indicator and field named;
+    with its document, the catalogue keeps the mapping as written."""
+    from spi.cli import main as spi
+    data = copy.deepcopy(raw_yaml)
+    data["indicators"]["om_ss_cases"]["international"] = [{"scheme": "SDG", "code": "1.3.1"}]
+    path = tmp_path / "indicators.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert spi(["build", "--catalogue", str(path), "--out", str(tmp_path / "out")]) == 1
+    assert "indicators.om_ss_cases.international[0]: 'source' is a required property" in capfd.readouterr().err
+    assert not (tmp_path / "out" / "indicators.duckdb").exists()
+    data["indicators"]["om_ss_cases"]["international"][0]["source"] = MAPPING_SOURCE
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert load_catalogue(path).indicators["om_ss_cases"]["international"] == [
+        {"scheme": "SDG", "code": "1.3.1", "source": MAPPING_SOURCE}]

@@ -10,6 +10,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 import sdmx
 from sdmx.reader.csv import Reader
 
@@ -127,3 +128,74 @@ def test_nginx_keeps_each_format_of_an_address_apart(release_history, tmp_path):
         assert as_json.headers["Content-Type"].startswith("application/vnd.sdmx.data+json")
         assert json.loads(as_json.body)["data"]["dataSets"][0]["series"]
         assert server.get(url).headers["Content-Type"].startswith("application/vnd.sdmx.data+csv")
+
+
+GONE = "jo_child_safe_spaces"   # in the first release, withdrawn by the second
+
+
+@pytest.fixture(scope="module")
+def withdrawn_site(shipped_copy, tmp_path_factory):
+    """gunicorn serving two releases of the shipped sources: the first on 2025-01-01, the
+    second on 2025-03-01 09:00 Muscat, which revises jo_psychosocial_team 44 -> 45 and
+    withdraws GONE (its row taken out of the source file)."""
+    from tests.servers import gunicorn
+    copy = shipped_copy("withdrawn")
+    first = copy.release("first", "2025-01-01T09:00")
+    copy.revise(VALUE, "45")
+    path = copy.raw / "jo_social_protection_2024.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if not line.startswith(GONE + ",")), encoding="utf-8")
+    second = copy.release("second", "2025-03-01T09:00")
+    with gunicorn(copy.served, tmp_path_factory.mktemp("withdrawn-site") / "gunicorn.log",
+                  {"SPI_NOW": "2026-01-01T00:00:00+00:00"}) as running:
+        yield running, (first, second)
+
+
+def test_updated_after_answers_a_withdrawn_figure_as_deleted(withdrawn_site):
+    """Asked for what changed after February, the server answers the revised figure to replace
+    (ACTION R, its value) and the withdrawn one to delete (ACTION D, its key and nothing else),
+    in SDMX-CSV as sdmx1 reads it (a data set per action), SDMX-JSON and SDMX-ML; the key and
+    the period select deletions as they select figures; a plain answer has neither."""
+    server, _ = withdrawn_site
+    url = f"/sdmx/data/{FLOW}/all?updatedAfter=2025-02-01"
+    got = server.get(url)
+    assert got.status == 200, got.body[:300]
+    header, *lines = got.text.splitlines()
+    columns = header.split(",")
+    rows = [dict(zip(columns, line.split(","))) for line in lines]
+    assert [(r["ACTION"], r["INDICATOR"], r["REF_AREA"], r["TIME_PERIOD"], r["OBS_VALUE"]) for r in rows] == [
+        ("R", VALUE, "JO", "2024", "45"), ("D", GONE, "JO", "2024", "")]
+    deleted = rows[1]
+    after_time = columns[columns.index("TIME_PERIOD") + 1:]
+    assert all(deleted[c] == "" for c in after_time) and all(rows[0][c] for c in ("FREQ", "UNIT_MEASURE", "SOURCE"))
+    assert lines[1] == f"dataflow,SPI_DEMO:{FLOW}(1.0),D,{GONE},JO,_T,_T,_T,_T,_T,2024" + "," * len(after_time)
+
+    structures = server.get("/sdmx/dataflow/all/all/latest?references=all")
+    flow = sdmx.read_sdmx(io.BytesIO(structures.body)).dataflow[FLOW]
+    msg = Reader().convert(io.BytesIO(got.body), structure=flow)
+    by_action = {ds.action.name: [(o.dimension.values["INDICATOR"].value, o.value) for o in ds.obs] for ds in msg.data}
+    assert by_action == {"replace": [(VALUE, "45")], "delete": [(GONE, "")]}, by_action
+
+    as_json = json.loads(server.get(url + "&format=sdmx-json").body)["data"]
+    sets = as_json["dataSets"]
+    assert [s["action"] for s in sets] == ["Replace", "Delete"]
+    indicators = as_json["structures"][0]["dimensions"]["series"][0]["values"]
+    [(key, series)] = sets[1]["series"].items()
+    assert indicators[int(key.split(":")[0])]["id"] == GONE
+    assert all(v is None for cell in series["observations"].values() for v in cell)
+
+    for fmt in ("sdmx-ml-ss", "sdmx-ml-generic"):
+        xml = server.get(url + f"&format={fmt}").body
+        assert xml.count(b'action="Replace"') == xml.count(b'action="Delete"') == 1, fmt
+        assert xml.count(b"ObsValue" if fmt == "sdmx-ml-generic" else b"OBS_VALUE=") == 1, fmt   # none deleted
+        read = sdmx.read_sdmx(io.BytesIO(xml), structure=flow.structure)
+        assert sorted(o.dimension.values.get("TIME_PERIOD").value for ds in read.data for o in ds.obs) == ["2024"] * 2
+
+    only_gone = server.get(f"/sdmx/data/{FLOW}/{GONE}.JO._T._T._T._T._T?updatedAfter=2025-02-01")
+    assert only_gone.text.splitlines()[1:] == [lines[1]]
+    for elsewhere in (f"/sdmx/data/{FLOW}/om_ss_cases......?updatedAfter=2025-02-01",
+                      f"/sdmx/data/{FLOW}/all?updatedAfter=2025-02-01&startPeriod=2025",
+                      f"/sdmx/data/{FLOW}/all?updatedAfter=2025-03-01T05:00:01Z"):
+        assert server.get(elsewhere).status == 404, elsewhere
+    plain = server.get(f"/sdmx/data/{FLOW}/all").text
+    assert f",{GONE}," not in plain and ",D," not in plain and ",R," not in plain

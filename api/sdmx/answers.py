@@ -75,14 +75,18 @@ def prepared(m) -> str:
     return m.built_at.replace(microsecond=0).isoformat() + "Z"
 
 
-def answer(m, flow: structure.Flow, raw, fmt: str, labels: str, lang: str, at_observation: str) -> Response:
-    """The rows `raw` (store.queries.select) as an SDMX data message; 404 when there are none."""
-    if not raw["indicator_id"]:
+def answer(m, flow: structure.Flow, raw, fmt: str, labels: str, lang: str, at_observation: str,
+           deleted=None) -> Response:
+    """The rows `raw` (store.queries.select) as an SDMX data message; 404 when there are none.
+    deleted: for an updatedAfter answer, the figures withdrawn since (store.queries.withdrawn_after),
+    answered as deletions beside the figures changed (data._components)."""
+    if not raw["indicator_id"] and not (deleted and deleted["indicator_id"]):
         raise ParamError(None, "no figure matches this query", status=404, code="no_results")
     if fmt == "sdmx-csv":
-        return Response(data.sdmx_csv(m, flow, raw, labels, lang), content_type=CSV_TYPE)
+        return Response(data.sdmx_csv(m, flow, raw, labels, lang, deleted), content_type=CSV_TYPE)
     if fmt in XML_FORMATS:
-        return Response(data.sdmx_ml(m, flow, raw, at_observation, prepared(m), fmt == "sdmx-ml-generic"),
+        return Response(data.sdmx_ml(m, flow, raw, at_observation, prepared(m), fmt == "sdmx-ml-generic", deleted),
                         content_type=GENERIC_TYPE if fmt == "sdmx-ml-generic" else SS_TYPE)
     link = f"{public_base(request.host_url)}/sdmx/dataflow/{flow.agency}/{flow.id}/{flow.version}"
-    return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link), content_type=JSON_TYPE)
+    return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link, deleted),
+                    content_type=JSON_TYPE)

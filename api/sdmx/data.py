@@ -28,7 +28,7 @@ from store.view import ParamError, Rows
 
 from ..formats import Columns, dumps
 from .structure import ATTRIBUTES, MEASURE, NS, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
-    dimension_ids
+    dimension_ids, frequency
 
 CODE = re.compile(r"[A-Za-z0-9_@$\-]+")
 _HALF = re.compile(r"([0-9]{4})-[SH]([12])")
@@ -178,13 +178,21 @@ def _numbers(values: list) -> list:
     return [None if v is None or v != v else int(v) if v.is_integer() and abs(v) < 1e15 else v for v in values]
 
 
-def _columns(m, raw: Columns) -> dict[str, list]:
-    """The rows as SDMX component values (codes; None where a component has no value)."""
+def _key_columns(m, raw: Columns) -> dict[str, list]:
+    """The rows' keys as SDMX codes: the dimensions and TIME_PERIOD."""
     out = {"INDICATOR": raw["indicator_id"], "REF_AREA": raw["geo_code"]}
     for column, dim in breakdown_ids(m).items():
         out[dim] = [TOTAL if v is None else v for v in raw[column]]
     out[TIME] = [sdmx_period(p, s, e) for p, s, e in zip(raw["period"], raw["period_start"], raw["period_end"])]
+    return out
+
+
+def _columns(m, raw: Columns) -> dict[str, list]:
+    """The rows as SDMX component values (codes; None where a component has no value)."""
+    out = _key_columns(m, raw)
     out[MEASURE] = _numbers(raw["value"])
+    freq = {p: frequency(p) for p in set(raw["period"])}   # once per label: a series has few, a dataset a million rows
+    out["FREQ"] = [freq[p] for p in raw["period"]]
     units = {i: ind["unit"] for i, ind in m.indicators.items()}
     out["UNIT_MEASURE"] = [units[i] for i in raw["indicator_id"]]
     out["UNIT_MULT"] = [0] * len(raw["indicator_id"])
@@ -195,6 +203,24 @@ def _columns(m, raw: Columns) -> dict[str, list]:
     out["REVISED_IN"] = raw["revised_in"]
     out["PREVIOUS_VALUE"] = _numbers(raw["previous_value"])
     return out
+
+
+# SDMX's actions: SDMX-CSV 2.0's ACTION codes and the data set action of SDMX-JSON 2.0 and SDMX-ML 2.1.
+ACTIONS = {"I": "Information", "R": "Replace", "D": "Delete"}
+
+
+def _components(m, raw: Columns, deleted: Columns | None) -> tuple[dict[str, list], list[str]]:
+    """The rows as SDMX component values, and each row's action: I (information) in a plain
+    answer; in an updatedAfter answer (`deleted` given: store.queries.withdrawn_after), R
+    (replace) for each figure changed and D (delete) after them for each figure withdrawn,
+    which has its key and nothing else (a deletion of the whole observation)."""
+    values = _columns(m, raw)
+    n = len(raw["indicator_id"])
+    if deleted is None:
+        return values, ["I"] * n
+    gone = _key_columns(m, deleted)
+    k = len(deleted["indicator_id"])
+    return {c: [*v, *gone.get(c, [None] * k)] for c, v in values.items()}, ["R"] * n + ["D"] * k
 
 
 def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
@@ -212,23 +238,23 @@ def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
 # ---------------------------------------------------------------- SDMX-CSV 2.0
 
 # Components whose values are text (codes, periods, ids) or None, never "" nor a number.
-_TEXT = {"INDICATOR", "REF_AREA", TIME, "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
+_TEXT = {"INDICATOR", "REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
 
 
-def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str) -> bytes:
+def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str, deleted: Columns | None = None) -> bytes:
     """SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions, OBS_VALUE, the
-    attributes. labels=both: headings "ID: name" and coded values "code: name" in `lang`."""
-    values = _columns(m, raw)
+    attributes. labels=both: headings "ID: name" and coded values "code: name" in `lang`.
+    deleted: the figures withdrawn, for an updatedAfter answer (_components)."""
+    values, actions = _components(m, raw, deleted)
     names = concepts(m)
-    lead = ["dataflow", flow.urn_ref, "I"]
     text_components = _TEXT | set(breakdown_ids(m).values())
     if labels != "both":
         # Codes, numbers and periods never hold a comma, quote or line break (CODE): joined as they are.
         lines = [",".join(["STRUCTURE", "STRUCTURE_ID", "ACTION", *values])]
-        prefix = ",".join(lead) + ","
+        prefix = {a: f"dataflow,{flow.urn_ref},{a}," for a in ACTIONS}
         text = [[v or "" for v in col] if comp in text_components else ["" if v is None else str(v) for v in col]
                 for comp, col in values.items()]
-        lines += [prefix + ",".join(row) for row in zip(*text)]
+        lines += [prefix[a] + ",".join(row) for a, row in zip(actions, zip(*text))]
         return ("\n".join(lines) + "\n").encode("utf-8")
     coded = _coded(m)
     heads = ["STRUCTURE", "STRUCTURE_ID", "ACTION"]
@@ -242,7 +268,7 @@ def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(heads)
-    writer.writerows([*lead, *row] for row in zip(*cols))
+    writer.writerows(["dataflow", flow.urn_ref, a, *row] for a, row in zip(actions, zip(*cols)))
     return buf.getvalue().encode("utf-8")
 
 
@@ -253,7 +279,7 @@ SDMX_JSON_SCHEMA = ("https://raw.githubusercontent.com/sdmx-twg/sdmx-json/v2.0.0
 
 
 # Components that play one of SDMX's cross-domain concept roles (SDMX-JSON `roles`).
-_ROLES = {"REF_AREA", TIME, "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS"}
+_ROLES = {"REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS"}
 
 
 def _component(comp: str, names: dict[str, str], lang: str, values: list | None, position: int | None = None) -> dict:
@@ -267,12 +293,16 @@ def _component(comp: str, names: dict[str, str], lang: str, values: list | None,
     return out
 
 
-def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepared: str, link: str) -> bytes:
+def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepared: str, link: str,
+              deleted: Columns | None = None) -> bytes:
     """An SDMX-JSON 2.0 data message. at_observation TIME_PERIOD: one series per key, its
     observations by period; AllDimensions: a flat list of observations keyed by every dimension.
     Coded components list their values (names in `lang`, `names` in both); an observation is
-    [OBS_VALUE, then each attribute: the index of its value, or the value when uncoded]."""
-    values = _columns(m, raw)
+    [OBS_VALUE, then each attribute: the index of its value, or the value when uncoded].
+    One data set per action (_components): an updatedAfter answer has a Replace data set and,
+    when figures were withdrawn, a Delete one whose observations hold only nulls."""
+    values, actions = _components(m, raw, deleted)
+    period_starts = raw["period_start"] + (deleted["period_start"] if deleted else [])
     names = concepts(m)
     coded = _coded(m)
     key_dims = [*dimension_ids(m), TIME]
@@ -288,7 +318,7 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
             listed[comp] = [{"id": c, "name": coded[comp][c][lang], "names": coded[comp][c]} for c in present]
         else:
             starts = {}
-            for p, s in zip(values[TIME], raw["period_start"]):
+            for p, s in zip(values[TIME], period_starts):
                 starts.setdefault(p, s)
             present.sort(key=lambda p: (starts[p], p))
             listed[comp] = [{"id": p, "name": p, "names": {la: p for la in LANGS}} for p in present]
@@ -300,15 +330,14 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
              for a in ATTRIBUTES]
     obs_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in obs_dims))]
     cells = [[v, *a] for v, *a in zip(values[MEASURE], *attrs)]
-    data_set: dict = {"structure": 0, "action": "Information"}
-    if series_dims:
-        series: dict[str, dict] = {}
-        series_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in series_dims))]
-        for s, o, cell in zip(series_keys, obs_keys, cells):
-            series.setdefault(s, {"observations": {}})["observations"][o] = cell
-        data_set["series"] = series
+    series_keys = [":".join(map(str, k)) for k in zip(*(positions[d] for d in series_dims))] if series_dims else None
+    order = list(dict.fromkeys(actions))
+    if len(order) == 1:   # every answer but an updatedAfter one with withdrawals: the rows as they are
+        data_sets = [_data_set(order[0], series_keys, obs_keys, cells)]
     else:
-        data_set["observations"] = dict(zip(obs_keys, cells))
+        def of(action, col):
+            return None if col is None else [v for v, a in zip(col, actions) if a == action]
+        data_sets = [_data_set(a, of(a, series_keys), of(a, obs_keys), of(a, cells)) for a in order]
     dims = {"dataSet": [], "series": [], "observation": []}
     for pos, d in enumerate(key_dims):
         dims["series" if d in series_dims else "observation"].append(
@@ -327,8 +356,21 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
     return dumps({
         "meta": {"schema": SDMX_JSON_SCHEMA, "id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared,
                  "contentLanguages": [lang], "sender": {"id": flow.agency}},
-        "data": {"structures": [structure], "dataSets": [data_set]},
+        "data": {"structures": [structure], "dataSets": data_sets},
     })
+
+
+def _data_set(action: str, series_keys: list[str] | None, obs_keys: list[str], cells: list[list]) -> dict:
+    """An SDMX-JSON data set of one action: its observations by series (series_keys given) or flat."""
+    data_set: dict = {"structure": 0, "action": ACTIONS[action]}
+    if series_keys is None:
+        data_set["observations"] = dict(zip(obs_keys, cells))
+        return data_set
+    series: dict[str, dict] = {}
+    for s, o, cell in zip(series_keys, obs_keys, cells):
+        series.setdefault(s, {"observations": {}})["observations"][o] = cell
+    data_set["series"] = series
+    return data_set
 
 
 # ---------------------------------------------------------------- SDMX-ML 2.1 data (what sdmx1's Client asks for)
@@ -348,12 +390,15 @@ def _ml_text(v) -> str | None:
     return None if v is None else str(v)
 
 
-def sdmx_ml(m, flow: Flow, raw: Columns, at_observation: str, prepared: str, generic: bool) -> bytes:
+def sdmx_ml(m, flow: Flow, raw: Columns, at_observation: str, prepared: str, generic: bool,
+            deleted: Columns | None = None) -> bytes:
     """An SDMX-ML 2.1 data message: generic (every value named in Value elements, readable
     without the structure) or structure-specific (components as XML attributes, read with the
-    data structure). A figure the source does not give is OBS_VALUE NaN, with its status."""
-    values = _columns(m, raw)
-    values[MEASURE] = ["NaN" if v is None else v for v in values[MEASURE]]
+    data structure). A figure the source does not give is OBS_VALUE NaN, with its status.
+    An updatedAfter answer (`deleted` given) has a data set of action Replace and, when figures
+    were withdrawn, one of action Delete whose observations have their key only."""
+    values, actions = _components(m, raw, deleted)
+    values[MEASURE] = ["NaN" if v is None and a != "D" else v for v, a in zip(values[MEASURE], actions)]
     key_dims = dimension_ids(m)
     series_dims = key_dims if at_observation == TIME else []
     obs_dims = [TIME] if at_observation == TIME else [*key_dims, TIME]
@@ -371,35 +416,48 @@ def sdmx_ml(m, flow: Flow, raw: Columns, at_observation: str, prepared: str, gen
     structure = ET.SubElement(header, _ml("mes", "Structure"), usage)
     ET.SubElement(ET.SubElement(structure, _ml("com", "StructureUsage")), "Ref",
                   {"agencyID": flow.agency, "id": flow.id, "version": flow.version})
-    data_set = ET.SubElement(root, _ml("mes", "DataSet"),
-                             {"structureRef": ref} if generic else {_ml("ss", "structureRef"): ref,
-                                                                    _ml("ss", "dataScope"): "DataStructure"})
     columns = {c: [_ml_text(v) for v in col] for c, col in values.items()}
     names = list(columns)
-    groups: dict[tuple, list[dict]] = {}   # series in the order they first appear (rows are by period first)
-    for row in zip(*columns.values()):
+    # per action, series in the order they first appear (rows are by period first)
+    groups: dict[str, dict[tuple, list[dict]]] = {}
+    for action, row in zip(actions, zip(*columns.values())):
         r = dict(zip(names, row))
-        groups.setdefault(tuple(r[d] for d in series_dims), []).append(r)
-    for key, members in groups.items():
-        parent = data_set
-        if series_dims and generic:
-            parent = ET.SubElement(data_set, _ml("gen", "Series"))
-            _values(ET.SubElement(parent, _ml("gen", "SeriesKey")), dict(zip(series_dims, key)))
-        elif series_dims:
-            parent = ET.SubElement(data_set, "Series", dict(zip(series_dims, key)))
-        for r in members:
-            attrs = {a: r[a] for a in ATTRIBUTES if r[a] is not None}
-            if not generic:
-                ET.SubElement(parent, "Obs", {**{d: r[d] for d in obs_dims}, MEASURE: r[MEASURE], **attrs})
-                continue
-            obs = ET.SubElement(parent, _ml("gen", "Obs"))
-            if series_dims:
-                ET.SubElement(obs, _ml("gen", "ObsDimension"), {"value": r[TIME]})
-            else:
-                _values(ET.SubElement(obs, _ml("gen", "ObsKey")), {d: r[d] for d in obs_dims})
-            ET.SubElement(obs, _ml("gen", "ObsValue"), {"value": r[MEASURE]})
-            _values(ET.SubElement(obs, _ml("gen", "Attributes")), attrs)
+        groups.setdefault(action, {}).setdefault(tuple(r[d] for d in series_dims), []).append(r)
+    for action, series in groups.items():
+        attrib = {"structureRef": ref} if generic else {_ml("ss", "structureRef"): ref,
+                                                        _ml("ss", "dataScope"): "DataStructure"}
+        if action != "I":
+            attrib["action" if generic else _ml("ss", "action")] = ACTIONS[action]
+        data_set = ET.SubElement(root, _ml("mes", "DataSet"), attrib)
+        for key, members in series.items():
+            _series(data_set, key, members, series_dims, obs_dims, generic)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _series(data_set, key: tuple, members: list[dict], series_dims: list[str], obs_dims: list[str],
+            generic: bool) -> None:
+    """One series of an SDMX-ML data set (or, with no series dimensions, its observations)."""
+    parent = data_set
+    if series_dims and generic:
+        parent = ET.SubElement(data_set, _ml("gen", "Series"))
+        _values(ET.SubElement(parent, _ml("gen", "SeriesKey")), dict(zip(series_dims, key)))
+    elif series_dims:
+        parent = ET.SubElement(data_set, "Series", dict(zip(series_dims, key)))
+    for r in members:
+        measured = {MEASURE: r[MEASURE]} if r[MEASURE] is not None else {}   # none in a deletion
+        attrs = {a: r[a] for a in ATTRIBUTES if r[a] is not None}
+        if not generic:
+            ET.SubElement(parent, "Obs", {**{d: r[d] for d in obs_dims}, **measured, **attrs})
+            continue
+        obs = ET.SubElement(parent, _ml("gen", "Obs"))
+        if series_dims:
+            ET.SubElement(obs, _ml("gen", "ObsDimension"), {"value": r[TIME]})
+        else:
+            _values(ET.SubElement(obs, _ml("gen", "ObsKey")), {d: r[d] for d in obs_dims})
+        if measured:
+            ET.SubElement(obs, _ml("gen", "ObsValue"), {"value": r[MEASURE]})
+        if attrs:
+            _values(ET.SubElement(obs, _ml("gen", "Attributes")), attrs)
 
 
 def _values(parent, pairs: dict) -> None:

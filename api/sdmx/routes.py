@@ -24,9 +24,12 @@ the formats meets.
 A data answer is kept in memory by its ETag (api/kept.py, bounded): a harvester asking a key
 again without If-None-Match gets the same bytes without the query being run again.
 
-updatedAfter keeps the figures whose current value, status and source a release made public
-after that time (the database's vintages: store.queries.changed_after); none is a 404. Outside
-releases (a plain build) every figure was last changed when the build was made.
+updatedAfter answers what a harvester must do to its copy made at that time: the figures whose
+current value, status and source a release made public after it (the database's vintages:
+store.queries.changed_after), with SDMX's action R (replace), and the figures a release after it
+withdrew that no later one published again (store.queries.withdrawn_after), with action D
+(delete: their key, nothing else); neither is a 404. Outside releases (a plain build) every
+figure was last changed when the build was made, and none was withdrawn.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from datetime import timezone
 from flask import Response, request
 from werkzeug.routing import PathConverter
 
-from store.queries import changed_after, select
+from store.queries import changed_after, select, withdrawn_after
 from contract.schema import LANGS
 from store.texts import UnknownLanguage
 from store.view import ParamError
@@ -143,12 +146,16 @@ def _flow(m, ref: str) -> structure.Flow:
     return flow
 
 
+def _utc(since):
+    return since.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def _changed(m, since, raw: str) -> frozenset | None:
     """The figures changed after `since` (store.queries.changed_after: the release that made
     each one's value, status and source public); None for every figure asked for. Outside
     releases, the build is when every figure was last changed: all of them if it was made
     after `since`, else 404."""
-    changed = changed_after(m, since.astimezone(timezone.utc).replace(tzinfo=None))
+    changed = changed_after(m, _utc(since))
     if changed is None:
         built = m.built_at.replace(tzinfo=timezone.utc)
         if since >= built:
@@ -181,7 +188,8 @@ def _data(m, ref: str, key: str) -> Response:
         raw = data.kept(select(m, wanted.rows), wanted.members)
         if changed is not None:
             raw = data.among(raw, m, changed)
-        return answer(m, flow, raw, fmt, labels, lang, at_observation)
+        deleted = None if since is None else data.kept(withdrawn_after(m, wanted.rows, _utc(since)), wanted.members)
+        return answer(m, flow, raw, fmt, labels, lang, at_observation, deleted)
 
     def finished(resp: Response) -> Response:
         resp.headers["Vary"] = "Accept"

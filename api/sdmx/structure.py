@@ -10,11 +10,16 @@ The data structure (DSD_<dataflow>) has, in key order:
   TIME_PERIOD   the period (SDMX time formats: 2021, 2021-S1, 2021-Q3, 2021-06, and a running
                 total such as 2025-01/2025-05 as 2025-01-01/P5M)
 
-the measure OBS_VALUE, and attributes of each observation: UNIT_MEASURE (CL_UNIT), UNIT_MULT
+the measure OBS_VALUE, and attributes of each observation: FREQ (CL_FREQ, from the period's
+kind: A a year, S a half-year, Q a quarter, M a month; none for a running total such as
+2025-01/2025-05, which no regular frequency describes), UNIT_MEASURE (CL_UNIT), UNIT_MULT
 (always 0: figures are stored as the sources wrote them, never in thousands), OBS_STATUS,
 CONF_STATUS, SOURCE (the source id, CL_SOURCE), REVISED_IN (the release that revised the
 figure) and PREVIOUS_VALUE (its value before that release). Every name is in Arabic and
-English (`xml:lang` ar, en), from the database.
+English (`xml:lang` ar, en), from the database. An indicator that is an international series
+(the catalogue's `international:`, never without the document that states it) has an annotation
+on its code in CL_INDICATOR: type SDG_INDICATOR (or ILO_INDICATOR), title the series' code
+(1.3.1), URL and text the document.
 
 Our statuses (contract.schema.STATUSES) as SDMX codes, only where SDMX has the same meaning
 (cross-domain code lists CL_OBS_STATUS 2.2 and CL_CONF_STATUS 1.3):
@@ -37,6 +42,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
+from contract import periods
 from store.texts import t
 from store.view import ParamError
 
@@ -55,6 +61,11 @@ STATUS_CODES = {
 _NAMES = {"A": {"ar": "قيمة عادية", "en": "Normal value"},
           "F": {"ar": "متاح للنشر", "en": "Free for publication"}}
 
+# contract.periods.frequency -> SDMX CL_FREQ (the cross-domain code list's codes and names).
+FREQ_CODES = {"Y": "A", "H": "S", "Q": "Q", "M": "M"}
+_FREQ_NAMES = {"A": {"ar": "سنوي", "en": "Annual"}, "S": {"ar": "نصف سنوي", "en": "Half-yearly, semester"},
+               "Q": {"ar": "ربع سنوي", "en": "Quarterly"}, "M": {"ar": "شهري", "en": "Monthly"}}
+
 NS = {"mes": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message",
       "str": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure",
       "com": "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"}
@@ -64,6 +75,7 @@ for _prefix, _uri in NS.items():
 
 # Attributes: id -> (concept names, codelist suffix or None for free text).
 ATTRIBUTES = {
+    "FREQ": ({"ar": "التواتر", "en": "Frequency"}, "FREQ"),
     "UNIT_MEASURE": ({"ar": "وحدة القياس", "en": "Unit of measure"}, "UNIT"),
     "UNIT_MULT": ({"ar": "مضاعف الوحدة", "en": "Unit multiplier"}, None),
     "OBS_STATUS": ({"ar": "حالة المشاهدة", "en": "Observation status"}, "OBS_STATUS"),
@@ -140,6 +152,7 @@ def codelists(m) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
         dim = m.dimensions[column]
         codes = {TOTAL: _both("total"), **{c: _pair(v, "label_") for c, v in dim["members"].items()}}
         lists[f"CL_{dim_id}"] = (_pair(dim), codes)
+    lists["CL_FREQ"] = (ATTRIBUTES["FREQ"][0], _FREQ_NAMES)
     lists["CL_UNIT"] = (ATTRIBUTES["UNIT_MEASURE"][0], {u: _pair(unit) for u, unit in m.units.items()})
     obs, conf = {}, {}
     for status, (o, c) in STATUS_CODES.items():
@@ -153,6 +166,31 @@ def codelists(m) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
     lists["CL_SOURCE"] = (ATTRIBUTES["SOURCE"][0], {s: {la: m.source_name(s, la) for la in ("ar", "en")}
                                                      for s in m.sources})
     return lists
+
+
+def frequency(label: str) -> str | None:
+    """A period label's SDMX frequency (CL_FREQ); None for a running total of months."""
+    return FREQ_CODES.get(periods.frequency(label))
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """An SDMX annotation: the international series an indicator is (the catalogue's
+    `international:`), type <SCHEME>_INDICATOR (SDG_INDICATOR), title the series' code, URL and
+    text the document that states the mapping."""
+
+    type: str
+    title: str
+    url: str
+    text: dict[str, str]
+
+
+def annotations(m) -> dict[str, list[Annotation]]:
+    """CL_INDICATOR's codes -> the annotations of their international series (none for most)."""
+    return {i: [Annotation(f"{x['scheme']}_INDICATOR", x["code"], x["source_url"],
+                           {la: t("sdmx_mapping_source", la, title=x["source_title"]) for la in ("ar", "en")})
+                for x in ind["international"]]
+            for i, ind in m.indicators.items() if ind["international"]}
 
 
 def concepts(m) -> dict[str, dict[str, str]]:
@@ -244,13 +282,30 @@ def _datastructure(parent: ET.Element, m, flow: Flow) -> None:
     _concept_identity(pm, flow, MEASURE)
 
 
+def _annotations(parent: ET.Element, found: list[Annotation]) -> None:
+    """An item's com:Annotations (first among its children, as the schema orders them)."""
+    box = ET.SubElement(parent, _q("com", "Annotations"))
+    for a in found:
+        el = ET.SubElement(box, _q("com", "Annotation"))
+        ET.SubElement(el, _q("com", "AnnotationTitle")).text = a.title
+        ET.SubElement(el, _q("com", "AnnotationType")).text = a.type
+        ET.SubElement(el, _q("com", "AnnotationURL")).text = a.url
+        for lang in ("ar", "en"):
+            ET.SubElement(el, _q("com", "AnnotationText"), {XML_LANG: lang}).text = a.text[lang]
+
+
 def _codelists(parent: ET.Element, m, flow: Flow, only: set[str] | None = None) -> None:
+    annotated = {"CL_INDICATOR": annotations(m)}
     for cl_id, (names, codes) in codelists(m).items():
         if only is not None and cl_id not in only:
             continue
         el = _maintainable(parent, "Codelist", flow, cl_id, names)
         for code, code_names in codes.items():
-            _names(ET.SubElement(el, _q("str", "Code"), {"id": code}), code_names)
+            item = ET.SubElement(el, _q("str", "Code"), {"id": code})
+            found = annotated.get(cl_id, {}).get(code)
+            if found:
+                _annotations(item, found)
+            _names(item, code_names)
 
 
 def _concept_scheme(parent: ET.Element, m, flow: Flow) -> None:

@@ -82,6 +82,14 @@ def _identity(m, r: dict) -> tuple:
     return (r["indicator_id"], r["geo_code"], *(r[d] or "_T" for d in m.dimension_columns), period)
 
 
+def _frequency(period: str) -> str:
+    """SDMX's FREQ of a period label as the download writes it: A a year, S a half-year, Q a
+    quarter, M a month, none for a running total (2025-01/2025-05)."""
+    if "/" in period:
+        return ""
+    return {4: "A"}.get(len(period)) or {"H": "S", "Q": "Q"}.get(period[5], "M")
+
+
 def test_structures_from_the_catalogue(client, structures):
     """The dataflow's structure has the dimensions, attributes and codelists of the catalogue,
     each name in Arabic and English as the database has it."""
@@ -91,7 +99,7 @@ def test_structures_from_the_catalogue(client, structures):
     assert dsd is structures.structure[f"DSD_{FLOW}"]
     assert [d.id for d in dsd.dimensions] == ["INDICATOR", "REF_AREA", *(d.upper() for d in m.dimension_columns),
                                               "TIME_PERIOD"]
-    assert [a.id for a in dsd.attributes] == ["UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
+    assert [a.id for a in dsd.attributes] == ["FREQ", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
                                               "REVISED_IN", "PREVIOUS_VALUE"]
     indicators = structures.codelist["CL_INDICATOR"]
     api = client.get("/api/v1/indicators").get_json()["data"]
@@ -111,6 +119,10 @@ def test_structures_from_the_catalogue(client, structures):
         assert enum is cl
     assert {c.id for c in structures.codelist["CL_OBS_STATUS"]} == {"A", "P", "E", "B", "O", "M"}
     assert {c.id for c in structures.codelist["CL_CONF_STATUS"]} == {"F", "C"}
+    freq = structures.codelist["CL_FREQ"]
+    assert [c.id for c in freq] == ["A", "S", "Q", "M"]
+    assert freq["S"].name.localizations == {"ar": "نصف سنوي", "en": "Half-yearly, semester"}
+    assert dsd.attributes.get("FREQ").local_representation.enumerated is freq
     assert {c.id for c in structures.codelist["CL_SOURCE"]} == set(m.sources)
     assert {c.id for c in structures.codelist["CL_UNIT"]} == set(m.units)
 
@@ -174,9 +186,10 @@ def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structure
             for r in rows:
                 o = obs[_identity(m, r)]
                 attrs = {k: v.value for k, v in o.attached_attribute.items()}
-                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", **attrs}   # XML omits the empty
+                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", "FREQ": "", **attrs}   # XML omits the empty
                 assert _number(o.value) == _number(r["value"])
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"], "")
+                assert attrs["FREQ"] == _frequency(r["period"])
                 assert attrs["CONF_STATUS"] == ("C" if r["status"] == "confidential" else "F")
                 assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["SOURCE"] == r["source_id"]
                 assert attrs["REVISED_IN"] == r["revised_in"]
@@ -209,6 +222,10 @@ def test_labels_both_are_the_downloads_names(client, lang):
                     assert col[d.upper()] == f"{r[d]}: {r[f'{d}_label']}"
             assert col["UNIT_MEASURE"] == f"{r['unit']}: {r['unit_name']}"
             assert col["SOURCE"] == f"{r['source_id']}: {r['source_name']}"
+            names = {"A": ("سنوي", "Annual"), "S": ("نصف سنوي", "Half-yearly, semester"), "Q": ("ربع سنوي", "Quarterly"),
+                     "M": ("شهري", "Monthly")}
+            freq = _frequency(r["period"])
+            assert col["FREQ"] == (f"{freq}: {names[freq][lang == 'en']}" if freq else "")
             if r["status"]:
                 assert col["OBS_STATUS"] == f"{STATUS[r['status']]}: {r['status_label']}"
 
@@ -256,6 +273,7 @@ def test_sdmx_json_equals_the_download(client, at):
                 assert (None if value is None else float(value)) == (float(r["value"]) if r["value"] else None)
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"]) and attrs["SOURCE"] == r["source_id"]
                 assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["UNIT_MULT"] == 0
+                assert attrs["FREQ"] == (_frequency(r["period"]) or None)
 
 
 def test_statuses_map_to_sdmx(client, marked, built):
@@ -339,7 +357,11 @@ def test_accept_header_chooses_the_format_or_is_refused(client):
         "Content-Type"].startswith("application/vnd.sdmx.genericdata+xml")
     refused = client.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=1.0.0, image/png"})
     assert refused.status_code == 406 and refused.get_json()["errors"][0]["code"] == 406
-    assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data
+    # an update message: the same figures, each to replace the harvester's copy (ACTION R)
+    lead = f"dataflow,SPI_DEMO:{FLOW}(1.0),".encode()
+    assert client.get(url, query_string={"updatedAfter": "2000-01-01"}).data == plain.data.replace(lead + b"I,",
+                                                                                                     lead + b"R,")
+    assert plain.data.count(lead + b"I,") == len(plain.data.splitlines()) - 1
     assert client.get("/sdmx/dataflow", headers={"Accept": "application/json"}).status_code == 406
 
 
@@ -426,3 +448,62 @@ def test_a_key_naming_some_members_keeps_only_those(client, structures):
                 assert set(obs) == {_identity(m, r) for r in rows}
                 tried += 1
     assert tried
+
+
+def test_an_international_series_is_carried_with_its_source(client, paths, tmp_path, built):
+    """A catalogue that maps om_ss_cases to SDG indicator 1.3.1, stating where (a made-up
+    document: the shipped catalogue maps nothing, no source states a mapping): sdmx1 reads an
+    SDG_INDICATOR annotation on its code in CL_INDICATOR with the code and the document, and no
+    other code has one; /api/v1/indicators/om_ss_cases and /catalog.jsonld (adms:identifier,
+    still conforming to DCAT-AP's shapes) say the same; the database holds it."""
+    import rdflib
+    import yaml
+    from pyshacl import validate
+    from etl.build import build
+    from tests.opendata.test_catalog import _shapes
+    source = {"title": "A test document on social protection", "url": "https://example.org/mapping.pdf"}
+    data = yaml.safe_load(paths.catalogue.read_text(encoding="utf-8"))
+    data["indicators"]["om_ss_cases"]["international"] = [{"scheme": "SDG", "code": "1.3.1", "source": source}]
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = build(paths.raw, catalogue, tmp_path / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    import duckdb
+    with duckdb.connect(str(tmp_path / "out" / "indicators.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT * FROM international_codes").fetchall() == [
+            ("om_ss_cases", "SDG", "1.3.1", source["title"], source["url"])]
+    _reset_connections(tmp_path / "out" / "indicators.duckdb")
+    try:
+        got = client.get("/sdmx/codelist/SPI_DEMO/CL_INDICATOR/latest")
+        codes = sdmx.read_sdmx(io.BytesIO(got.data)).codelist["CL_INDICATOR"]
+        [note] = codes["om_ss_cases"].annotations
+        assert (note.type, note.title, note.url) == ("SDG_INDICATOR", "1.3.1", source["url"])
+        assert set(note.text.localizations) == {"ar", "en"}
+        assert all(source["title"] in text for text in note.text.localizations.values())
+        assert [c.id for c in codes if c.annotations] == ["om_ss_cases"]
+
+        detail = client.get("/api/v1/indicators/om_ss_cases").get_json()
+        assert detail["international"] == [{"scheme": "SDG", "code": "1.3.1", "source": source}]
+        assert client.get("/api/v1/indicators/om_ss_paid").get_json()["international"] == []
+
+        graph = rdflib.Graph().parse(data=client.get("/catalog.jsonld").data, format="json-ld")
+        adms = rdflib.Namespace("http://www.w3.org/ns/adms#")
+        dct = rdflib.Namespace("http://purl.org/dc/terms/")
+        found = [(str(graph.value(i, rdflib.SKOS.notation)), str(graph.value(i, adms.schemaAgency)),
+                  str(graph.value(i, dct.source)), str(graph.value(graph.value(i, dct.source), dct.title)))
+                 for ds, i in graph.subject_objects(adms.identifier)]
+        assert found == [("1.3.1", "SDG", source["url"], source["title"])]
+        assert [str(ds).rsplit("/", 1)[1] for ds in graph.subjects(adms.identifier, None)] == ["om_ss_cases"]
+        conforms, _, text = validate(graph, shacl_graph=_shapes())
+        assert conforms, text[:4000]
+    finally:
+        _reset_connections(built)
+
+
+@pytest.mark.parametrize("label,freq", [("2024", "A"), ("2025-H1", "S"), ("2025-Q3", "Q"), ("2025-06", "M"),
+                                        ("2025-01/2025-05", None)])
+def test_each_period_kind_has_its_sdmx_frequency(label, freq):
+    """FREQ from the period label (contract.periods): a running total of months has no regular
+    frequency, so none (the shipped figures have no running total to show it)."""
+    from api.sdmx.structure import frequency
+    assert frequency(label) == freq
