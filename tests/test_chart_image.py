@@ -9,11 +9,11 @@ and marked) is in tests/test_embargo_served.py, whose ROUTES include an image.
 from __future__ import annotations
 
 import html
+import json
 import io
 import re
 import struct
 import time
-from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
@@ -117,3 +117,13 @@ def test_a_bad_address_is_a_4xx_that_says_why(site):
         assert answer.headers["Cache-Control"] == "no-store", url
     assert site.get("/image/om_nursery_children.png", method="POST").status == 405
     assert "Traceback" not in site.log_text()
+
+
+def test_the_openapi_document_describes_the_address_as_served(site):
+    from store.embed import IMAGE_PARAMS
+    doc = json.loads(site.get("/api/v1/openapi.json").body)
+    operation = doc["paths"]["/image/{indicator}.png"]["get"]
+    shared = doc["components"]["parameters"]
+    names = {(shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p)["name"] for p in operation["parameters"]}
+    assert names == {"indicator", *IMAGE_PARAMS}
+    assert set(operation["responses"]["200"]["content"]) == {"image/png"} and "400" in operation["responses"]
