@@ -707,7 +707,8 @@ def _image_paths(m) -> dict:
         "and /embed/{indicator}, but tab) as a 1200 x 630 PNG (the Open Graph size), with its title, unit, "
         "period, source and the credit line (the site, the view's address, the licence) drawn on it; the "
         "explorer's and the embeds' og:image. A value the page would replace by its default is a 400 "
-        "(invalid_view) that says why; an indicator the catalogue does not have, a 404.", view,
+        "(invalid_view) that says why; an indicator the catalogue does not have, a 404. While other images "
+        "are being drawn for more than a few seconds, a 503 (busy) with Retry-After.", view,
         {"200": _ok("PNG, 1200 x 630 px.", None, {"image/png": BINARY})}, ["Downloads"], "chartImage")}
 
 

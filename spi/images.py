@@ -17,8 +17,10 @@ network or in a chat shows the chart. The explorer's and the embed's link-previe
 - Drawn once: an image takes Chromium seconds, so each is kept in this process's memory, keyed
   by the build read (store.releases.cache_key, which tells an embargoed reading apart), the
   view (its address, language included) and the public address its credit names; the
-  KEPT most recently asked are kept. One image is drawn at a time in a process (a lock): a
-  burst of link previews on release day waits its turn rather than start a Chromium each.
+  KEPT most recently drawn are kept. One image is drawn at a time in a process (a lock): a
+  burst of link previews on release day waits its turn rather than start a Chromium each. A
+  request waits at most WAIT seconds for its turn, then is a 503 with Retry-After: a server
+  thread is never held long by images others asked for (gunicorn gives a worker 4 threads).
 - Cached like the site's other data answers: an ETag of the build, the address and this
   version of the site's code (a 304 before anything is drawn), and the public lifetime of
   spi/caching.py.
@@ -44,7 +46,9 @@ from .publish import KALEIDO, view_credit, view_figure
 
 WIDTH, HEIGHT = IMAGE_WIDTH, IMAGE_HEIGHT
 UNIT = 21                   # px: a taller layout's height is a multiple of it, so its width at 40:21 is whole
-KEPT = 256                  # images kept per process (a PNG is some 50 to 100 kB)
+KEPT = 128                  # images kept per process (a PNG is some 50 to 100 kB)
+WAIT = 8                    # seconds a request waits for its turn to draw (a drawing takes 3 or 4)
+RETRY_AFTER = "5"
 
 _kept: OrderedDict[tuple, bytes] = OrderedDict()
 _drawing = threading.Lock()
@@ -71,6 +75,9 @@ def chart_image(indicator: str) -> flask.Response:
     if cached:
         return cached
     png = kept_png(view, base, releases.cache_key(m.version))
+    if png is None:
+        return error(503, "busy", "other chart images are being drawn; ask again in a few seconds",
+                     headers={"Retry-After": RETRY_AFTER})
     return finish(flask.Response(png, mimetype="image/png"), etag, m.built_at)
 
 
@@ -90,13 +97,16 @@ def requested_view(indicator: str, m) -> View:
     return view
 
 
-def kept_png(view: View, base: str, build: str) -> bytes:
-    """The PNG of `view`, drawn once per build read, view and public address (module docstring)."""
+def kept_png(view: View, base: str, build: str) -> bytes | None:
+    """The PNG of `view`, drawn once per build read, view and public address (module docstring);
+    None when its turn to be drawn did not come within WAIT seconds."""
     key = (build, image_path(view), base)
     png = _kept.get(key)
     if png is not None:
         return png
-    with _drawing:
+    if not _drawing.acquire(timeout=WAIT):
+        return None
+    try:
         png = _kept.get(key)   # drawn while this request waited for its turn
         if png is None:
             png = draw_png(view, base)
@@ -104,6 +114,8 @@ def kept_png(view: View, base: str, build: str) -> bytes:
             while len(_kept) > KEPT:
                 _kept.popitem(last=False)
         _kept.move_to_end(key)
+    finally:
+        _drawing.release()
     return png
 
 

@@ -127,3 +127,17 @@ def test_the_openapi_document_describes_the_address_as_served(site):
     names = {(shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p)["name"] for p in operation["parameters"]}
     assert names == {"indicator", *IMAGE_PARAMS}
     assert set(operation["responses"]["200"]["content"]) == {"image/png"} and "400" in operation["responses"]
+
+
+def test_a_request_waits_for_its_turn_to_draw_a_few_seconds_only(served, monkeypatch):
+    """While another image is being drawn (the lock held) past WAIT, the answer is a 503 that
+    says when to ask again, never kept; nothing was drawn for it."""
+    from spi import images
+    from spi.app import server
+    monkeypatch.setattr(images, "WAIT", 0.2)
+    monkeypatch.setattr(images, "_kept", type(images._kept)())   # none kept: this one must be drawn
+    monkeypatch.setattr(images, "draw_png", lambda *_: pytest.fail("drawn without its turn"))
+    with images._drawing:
+        answer = server.test_client().get("/image/om_nursery_children.png?lang=en")
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == images.RETRY_AFTER
+    assert answer.headers["Cache-Control"] == "no-store" and answer.get_json()["error"]["code"] == "busy"
