@@ -17,7 +17,7 @@ from contract.periods import FILTER_PATTERN
 from contract.schema import CHANGES, LANGS
 from store.address import configured
 from store.framework import STATUSES as TARGET_STATUSES
-from store.view import MAX_GEOS, MAX_IDS, breakdowns_offered
+from store.view import MAX_GEOS, MAX_IDS, MODES, VIEWS, breakdowns_offered
 
 from .params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from .shape import LABEL_MODES
@@ -689,6 +689,42 @@ def _catalog_paths() -> dict:
             {"200": _ok("DCAT-AP catalogue.", None, {"application/ld+json": jsonld})}, ["Feeds"], "catalog"),
     }
 
+def _one_of(name: str, description: str, values: list[str]) -> dict:
+    """A query parameter of one of `values`."""
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "string", "enum": values}}
+
+
+def _image_paths(m) -> dict:
+    """The chart image of an explorer view or an embed (served by spi/images.py; its parameters:
+    store.embed.IMAGE_PARAMS, read by the pages' parser, store.view.parse_view)."""
+    period = {"type": "string", "pattern": f"^{FILTER_PATTERN}$"}
+    view = [_param("indicatorPath"),
+            _one_of("view", "time (default), breakdown, geo (by area) or per_case, as the explorer offers them for the "
+                        "indicator.", list(VIEWS)),
+            _one_of("breakdown", "With view=breakdown: one of the indicator's breakdowns (default: its first).",
+                list(m.dimension_columns)),
+            _one_of("mode", "With view=breakdown: stack (default), group or share.", list(MODES)),
+            {"name": "geo", "in": "query", "required": False, "style": "form", "explode": False,
+             "description": "Places of the indicator, comma-separated (default: its first; by area, all of them).",
+             "schema": {"type": "array", "minItems": 1, "maxItems": MAX_GEOS,
+                        "items": {"type": "string", "enum": list(m.geographies)}}},
+            {"name": "from", "in": "query", "required": False, "description": "First period shown.", "schema": period},
+            {"name": "to", "in": "query", "required": False, "description": "Last period shown.", "schema": period},
+            {"name": "period", "in": "query", "required": False,
+             "description": "With view=geo: the one period shown (a label the indicator has, or a year: its latest).",
+             "schema": {"type": "string"}},
+            _param("lang")]
+    return {"/image/{indicator}.png": _get(
+        "Chart image of a view", "The chart of an explorer view or an embed (the same parameters as /explorer "
+        "and /embed/{indicator}, but tab) as a 1200 x 630 PNG (the Open Graph size), with its title, unit, "
+        "period, source and the credit line (the site, the view's address, the licence) drawn on it; the "
+        "explorer's and the embeds' og:image. A value the page would replace by its default is a 400 "
+        "(invalid_view) that says why; an indicator the catalogue does not have, a 404. While other images "
+        "are being drawn for more than a few seconds, a 503 (busy) with Retry-After.", view,
+        {"200": _ok("PNG, 1200 x 630 px.", None, {"image/png": BINARY})}, ["Downloads"], "chartImage")}
+
+
 def document(m) -> dict:
     parameters = {**_parameters(m), **_indicator_parameters(m), **FEED_PARAMETERS}
     paths = _api_paths()
@@ -697,6 +733,7 @@ def document(m) -> dict:
     paths.update(_dataset_paths())
     paths.update(_discovery_paths())
     paths.update(_catalog_paths())
+    paths.update(_image_paths(m))
     if m.sdmx:
         parameters.update(_sdmx_parameters(m))
         paths.update(_sdmx_paths(m))

@@ -37,9 +37,11 @@ from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
 from store.texts import DEFAULT_LANG, UnknownLanguage, direction, lang_of, t
-from store.view import one
+from store.embed import IMAGE_HEIGHT, IMAGE_WIDTH, image_path
+from store.view import View, one, parse_view
 
 from . import guard
+from .cache import view_for
 from .render import to_html
 from .status import bad_language, path_param, status_of_request, unavailable
 from .wire import to_wire
@@ -122,12 +124,41 @@ def split_scripts(scripts: str, renderer: str) -> tuple[str, str]:
 
 def meta_tags(title: str, description: str) -> str:
     """The page's description and link-preview tags; its address from the site's public one
-    (SPI_PUBLIC_URL), never from a Host header when that is set."""
-    url = public_base(flask.request.host_url) + flask.request.full_path.rstrip("?") if flask.has_request_context() else ""
+    (SPI_PUBLIC_URL), never from a Host header when that is set. The explorer and an embed
+    also name their chart's image (store.embed.image_path, served by spi/images.py), with its
+    size and its title as its text, and ask for a large preview: a shared link shows the chart."""
+    base = public_base(flask.request.host_url) if flask.has_request_context() else ""
+    url = base + flask.request.full_path.rstrip("?") if flask.has_request_context() else ""
     tags = [("name", "description", description), ("property", "og:type", "website"), ("property", "og:url", url),
-            ("property", "og:title", title), ("property", "og:description", description),
-            ("name", "twitter:card", "summary")]
+            ("property", "og:title", title), ("property", "og:description", description)]
+    view = page_view()
+    if view is None:
+        tags.append(("name", "twitter:card", "summary"))
+    else:
+        alt = view_for(view)[0].title
+        tags += [("property", "og:image", base + image_path(view)), ("property", "og:image:type", "image/png"),
+                 ("property", "og:image:width", str(IMAGE_WIDTH)), ("property", "og:image:height", str(IMAGE_HEIGHT)),
+                 ("property", "og:image:alt", alt), ("name", "twitter:card", "summary_large_image"),
+                 ("name", "twitter:image:alt", alt)]
     return "\n".join(f'<meta {kind}="{key}" content="{escape(value, quote=True)}">' for kind, key, value in tags)
+
+
+def page_view() -> View | None:
+    """The view the explorer or an embed draws, read from its address as the page reads it;
+    None on another page, or one that answers with another status than 200 (a 404 embed, a
+    language the site does not have, no database)."""
+    if not flask.has_request_context() or status_of_request() != 200:
+        return None
+    path, args = flask.request.path, flask.request.args.to_dict()
+    if path.startswith("/embed/"):
+        args = {**args, "indicator": path.split("/", 2)[2], "tab": "chart"}
+    elif path != "/explorer":
+        return None
+    try:
+        m = meta()
+    except (DatabaseMissing, SchemaError):
+        return None
+    return parse_view(args, m, page_lang())
 
 
 def feed_links(lang: str) -> str:

@@ -19,7 +19,7 @@ import api
 from dashboard.app import server as _dash_server
 from dashboard.static import compress_static
 
-from . import caching, embargo, policy, reviewers
+from . import caching, embargo, images, policy, reviewers
 
 
 def create() -> flask.Flask:
@@ -41,6 +41,7 @@ def create() -> flask.Flask:
     Compress(server)
     server.after_request(compress_static)
     api.register(server)   # /data/… downloads and the /api/v1 HTTP API
+    images.install(server)   # /image/<indicator>.png: a view's chart, for link previews
     reviewers.init_app(server)
     # before the policy: its after_request hook runs later, so the release's caching rules
     # (private for reviewers and embargoed releases) are the last word

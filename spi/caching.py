@@ -49,8 +49,8 @@ RELEASE_SECONDS = 86400
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 OWN = ("/healthz", "/signin", "/signout")
 DATA = ("/data/", "/api/", "/releases.ics", "/releases.atom", "/sitemap.xml", "/robots.txt",
-        "/catalog.jsonld")   # their routes make
-# their own validators (api/routes.py)
+        "/catalog.jsonld", "/image/")   # their routes make
+# their own validators (api/routes.py, spi/images.py)
 _SOFTWARE = Path(__file__).resolve().parent.parent   # the folder of its packages: a checkout, or site-packages
 _CODE = ("api", "contract", "dashboard", "spi", "store")
 

@@ -2,7 +2,7 @@
 
 - A request body is at most MAX_BODY bytes (413 beyond it).
 - Every error is a 4xx or 5xx answer in the form the address speaks: JSON under /api/,
-  /data/ and Dash's own routes (api.http.error), a short page in Arabic and English
+  /data/, /image/ and Dash's own routes (api.http.error), a short page in Arabic and English
   elsewhere; never a traceback. A database that is missing or cannot be read is a 503
   that says what to do.
 - Every answer carries the headers a public site needs: X-Content-Type-Options,
@@ -36,7 +36,7 @@ from store.texts import LANGS, direction, t
 
 log = logging.getLogger("spi")
 MAX_BODY = 1 << 20
-JSON_PREFIXES = ("/api/", "/data/", "/_dash-", "/healthz", "/sdmx/")
+JSON_PREFIXES = ("/api/", "/data/", "/_dash-", "/healthz", "/sdmx/", "/image/")
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 _MESSAGES = {400: "bad_request", 404: "not_found_text", 405: "method_not_allowed", 413: "too_large",
              503: "db_missing"}

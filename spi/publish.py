@@ -32,11 +32,12 @@ from store import database
 from store.catalogue import meta
 from store.embed import iframe_snippet
 from store.texts import direction, t
-from store.view import parse_view
+from store.view import View, parse_view
 
 WIDTH = 1200          # CSS pixels; PNGs are written at SCALE times this
 SCALE = 2
 MIN_HEIGHT = 675
+KALEIDO = {"mathjax": False}   # Kaleido's options: no MathJax (it would be fetched from a CDN)
 DEFAULT_BASE_URL = "http://127.0.0.1:8050"  # a local `spi serve`; --base-url (or SPI_PUBLIC_URL) for the site
 
 
@@ -51,24 +52,37 @@ class PublishResult:
 
 def chart_figure(indicator: str, lang: str, breakdown: str | None = None, base_url: str = DEFAULT_BASE_URL):
     """(the view in words, plotly Figure) of an indicator's chart as the explorer and /embed
-    draw it (the default view, or by a breakdown), as an exported image: with the site, the
-    view's address and the licence under its source (dashboard.figures.for_export), with room
-    for every line of that credit (dashboard.credit)."""
-    import plotly.graph_objects as go
-
-    from dashboard.cache import view_for
-    from dashboard.credit import image_credit, with_room
-    from dashboard.figures import for_export
-
-    m = meta()
+    draw it (the default view, or by a breakdown), as an exported image (view_figure)."""
     params = {"indicator": indicator}
     if breakdown:
         params.update(view="breakdown", breakdown=breakdown)
-    view = parse_view(params, m, lang)
+    return view_figure(parse_view(params, meta(), lang), base_url)
+
+
+def view_credit(view: View, base_url: str) -> str:
+    """The credit an image of `view` carries (dashboard.credit): the site, the view's explorer
+    address under `base_url`, and the licence."""
+    from dashboard.credit import image_credit
+    return image_credit(view.lang, f"{base_url.rstrip('/')}/explorer?{view.query_string()}", meta().licence["id"])
+
+
+def view_figure(view: View, base_url: str, min_height: int = MIN_HEIGHT, width: int = WIDTH):
+    """(the view in words, plotly Figure) of any view of the explorer or an embed, as an exported
+    image draws it: the site's own figure (dashboard.cache.view_for, so the image is what the page
+    shows of the release this request reads), with the site, the view's address and the licence
+    under its source (dashboard.figures.for_export), at least `min_height` px tall before the room
+    every further line of that credit takes (dashboard.credit). `spi publish` and the served
+    chart images (spi/images.py) are drawn by this one function."""
+    import plotly.graph_objects as go
+
+    from dashboard.cache import view_for
+    from dashboard.credit import with_room
+    from dashboard.figures import for_export
+
     vd, fig_dict = view_for(view)
-    credit = image_credit(lang, f"{base_url.rstrip('/')}/explorer?{view.query_string()}", m.licence["id"])
-    fig = go.Figure(with_room(for_export(fig_dict, credit, MIN_HEIGHT), credit))
-    fig.update_layout(width=WIDTH)
+    credit = view_credit(view, base_url)
+    fig = go.Figure(with_room(for_export(fig_dict, credit, min_height), credit))
+    fig.update_layout(width=width)
     return vd, fig
 
 
@@ -131,8 +145,8 @@ def write_charts(out: Path, indicators: list[str], langs=LANGS, base_url: str = 
                               "format": "html"})
                 pages.append((ind, stem, lang, vd, suffix))
     progress(f"  rendering {len(jobs)} images with Kaleido (Chromium)")
-    # One Chromium for every image; MathJax off (it would be fetched from a CDN).
-    kaleido.write_fig_from_object_sync(jobs, kopts={"mathjax": False, "n": 2})
+    # One Chromium for every image, two tabs
+    kaleido.write_fig_from_object_sync(jobs, kopts={**KALEIDO, "n": 2})
     missing = [j["path"] for j in jobs if not Path(j["path"]).is_file() or Path(j["path"]).stat().st_size == 0]
     if missing:
         raise RuntimeError(f"Kaleido wrote no file for {len(missing)} image(s), e.g. {missing[0]}")

@@ -31,7 +31,7 @@ ROUTES = ["/", "/?lang=en", f"/explorer?indicator={VALUE}", f"/explorer?indicato
           "/sitemap.xml", "/robots.txt",
           f"/sdmx/data/SOCIAL_PROTECTION/{VALUE}......", f"/sdmx/data/SOCIAL_PROTECTION/all?format=sdmx-json",
           f"/api/v1/observations?indicator={VALUE}&format=sdmx-csv", "/sdmx/dataflow/all/all/latest?references=all",
-          "/catalog.jsonld"]
+          "/catalog.jsonld", f"/image/{VALUE}.png?lang=en"]
 
 
 NOTICE = {"en": "EMBARGOED until 2030-01-01 09:00 (Oman Time) — not for publication",
