@@ -196,18 +196,23 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
         if any(step[0] == "L" for step in steps):
             out.append(f'<path d="{"".join(steps)}" fill="none" {style}/>')
         if "markers" in (t.get("mode") or ""):
-            # a dot a point (a zero-length stroke with round caps), its value in data-value; the
-            # stroke is the group's, kept round however the plot is stretched by CSS (.dots):
-            # ~45 bytes a point, which a monthly series of 20 years has 240 of
+            # a dot a marker (a zero-length stroke with round caps), its value in data-value; the
+            # stroke is the group's, kept round however the plot is stretched by CSS (.dots): ~45
+            # bytes a point; a long line has markers only where figures.py _marker_sizes gives one
             hollow = [m for m, v in zip(_marked(t), t["y"]) if v is not None]
+            size = t["marker"].get("size")
+            shown = [s > 0 for s, v in zip(size, t["y"]) if v is not None] if isinstance(size, list) else [True] * len(points)
             dots, holes = [], []
-            for (x, y, v, text), marked in zip(points, hollow):
+            for (x, y, v, text), marked, dot in zip(points, hollow, shown):
+                if not dot:   # a long line's point (figures.py _marker_sizes): the line draws it
+                    continue
                 dots.append(f'<path d="M{x:.1f} {y:.1f}h0" data-value="{v!r}"' + (' data-marked="1"/>' if marked else "/>"))
                 if marked:   # hollow, as Plotly's "-open" symbols
                     holes.append(f"M{x:.1f} {y:.1f}h0")
                 if text:
                     labels.append(_text(_at(left, width, x), top + y - 10, text, 13, INK, "middle"))
-            out.append(f'<g class="dots" stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
+            if dots:
+                out.append(f'<g class="dots" stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
             if holes:
                 out.append(f'<path class="dots" d="{"".join(holes)}" stroke="white" stroke-width="5" stroke-linecap="round"/>')
     out.append("</svg>")
