@@ -141,15 +141,19 @@ def _line_traces(vd: Described) -> list[dict]:
         colour = PALETTE[n % len(PALETTE)]
         marked = any(s.marks)   # provisional, estimated…: hollow markers, and said on hover
         symbol = ["circle", "square", "diamond", "triangle-up"][n % 4]
+        sizes = _marker_sizes(s.values, s.marks) if len(vd.x_labels) > MAX_MARKED_POINTS else None
+        # a marker's edge; none where a long line has no marker (Plotly's legend draws a marker
+        # of the mean size and edge: a white edge there would cut the legend's line like a dash)
+        edge = 2 if marked else 1.5
         traces.append(dict(
             type="scatter", x=vd.x_labels, y=s.values, name=_svg(s.name, lang), legendgroup=s.key, customdata=_hover(s),
             hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>",
             mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
             line=dict(color=colour, width=2.5, dash="dot" if s.derived else "solid"),
-            marker=dict(color=colour, size=_marker_sizes(s.values, s.marks) if len(vd.x_labels) > MAX_MARKED_POINTS
-                        else MARKER,
+            marker=dict(color=colour, size=sizes or MARKER,
                         symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
-                        line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
+                        line=dict(color=colour if marked else "white",
+                                  width=[edge if size else 0 for size in sizes] if sizes else edge)),
             text=_labels(s.texts, s.marks, lang) if labelled else None, textposition="top center",
             textfont=dict(color=INK, size=13), cliponaxis=False))
         for before, after in _gaps(s.values):
