@@ -76,7 +76,7 @@ def chart_svg(fig: dict, variant: str) -> str:
     if traces and traces[0].get("orientation") == "h":
         out += _ranked(traces[0], layout, variant, rtl, top, plot_h)
     elif traces:
-        out += _by_category(fig["data"], layout, variant, rtl, top, plot_h)
+        out += _by_category(fig["data"], layout, variant, rtl, top, plot_h, tx.get("nticks", 0))
     for a in layout["annotations"][1:]:   # the big number and its context, an embargo notice
         if a.get("xref") == "paper":
             shift = -a.get("yshift", 0) + (-8 if a.get("yanchor") == "bottom" else a["font"]["size"] + 4)
@@ -136,8 +136,10 @@ def _value_top(values: list[float], axis: dict) -> float:
     return (max(values) if values else 1) * 1.1 or 1
 
 
-def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:
-    """Bars (grouped or stacked) or lines over the categories of the x axis, value axis on its side."""
+def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: float, plot_h: float,
+                 ticks: int) -> list[str]:
+    """Bars (grouped or stacked) or lines over the categories of the x axis, value axis on its
+    side; `ticks` of the categories labelled (0: every one), as the figure's texts say."""
     left, width = MARGINS[(variant, rtl)]
     cats = layout["xaxis"].get("categoryarray") or data[0]["x"]
     band = W / max(len(cats), 1)
@@ -219,8 +221,11 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
         if a.get("xref") == "x":
             labels.append(_text(_at(left, width, band * (a["x"] + 0.5)), top + plot_h - 8, a["text"], 11, MUTED,
                                 "middle"))
-    for i, cat in enumerate(cats):   # category labels under the axis
-        if len(cats) <= 12 or i % math.ceil(len(cats) / 8) == 0:
+    # category labels under the axis, every `step`th as Plotly steps them (over the axis's range)
+    shown = layout["xaxis"].get("range") or [-0.5, len(cats) - 0.5]
+    step = math.ceil((shown[1] - shown[0]) / ticks) if ticks else 1
+    for i, cat in enumerate(cats):
+        if i % step == 0:
             labels.append(_text(_at(left, width, band * (i + 0.5)), top + plot_h + 18, str(cat), 12, INK, "middle"))
     return out + labels
 

@@ -100,7 +100,19 @@ def _texts(vd: Described, lang: str, chars: int, legend: list[str], credit: bool
     lead = "<br>" if len(title) > 1 else ""
     return {"title": lead + "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
             "foot": "<br>".join(_svg(x, lang) for x in foot), "top": top, "bottom": bottom, "legend": orientation,
-            "legend_y": round(1 - heading / height, 4), "height": height}
+            "legend_y": round(1 - heading / height, 4), "height": height,
+            **({} if vd.shape == "ranked" else {"nticks": _time_ticks(vd, chars)})}
+
+
+def _time_ticks(vd: Described, chars: int) -> int:
+    """How many period labels the time axis of a chart about `chars` characters wide carries
+    (0: every one): about 8 of a series of more than 12 on a wide chart; on a phone's, 3 of
+    more than 6 (a label such as "September 2012" takes ~85 of its ~280 px). Plotly and the
+    server-drawn twin (chart_svg.py) label alike; assets/spi.js swaps the phone's in."""
+    n = len(vd.x_labels)
+    if chars > NARROW_CHARS:
+        return 8 if n > 12 else 0
+    return 3 if n > 6 else 0
 
 
 def _plot_height(vd: Described) -> int:
@@ -300,7 +312,7 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         # long monthly series: a label every few periods, always horizontal, so the source
         # line under the axis is never covered
         xaxis = {**category_axis, "categoryorder": "array", "categoryarray": vd.x_labels, "tickangle": 0,
-                 "nticks": 8 if len(vd.x_labels) > 12 else 0}
+                 "nticks": wide["nticks"]}
         if shape == "line":   # room beside the first and last points for their labels, off the value axis
             xaxis["range"] = [-0.75, len(vd.x_labels) - 0.25]
         yaxis = {**value_axis, "side": "right" if rtl else "left"}

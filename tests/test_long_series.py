@@ -234,3 +234,19 @@ def test_a_long_line_marks_only_the_figures_a_note_marks_or_no_line_reaches(mont
     assert [i for i, size in enumerate(sizes) if size] == [6, 100]
     dots = re.findall(r'data-value="([^"]+)"', chart_svg(drawn, "wide"))
     assert [float(v) for v in dots] == [values[6], values[100]]
+
+
+def test_a_long_time_axis_is_labelled_every_few_periods_and_fewer_on_a_phone(monthly):
+    """240 months: about 8 labels on a wide chart, 3 on a phone's (where 8 overlapped), in the
+    figure (its texts, which assets/spi.js swaps in) and in the server-drawn twin alike, at
+    the periods Plotly steps to over the line's range."""
+    from dashboard.cache import view_for
+    from dashboard.chart_svg import chart_svg
+    from store.catalogue import meta
+    from store.view import parse_view
+    _, fig = view_for(parse_view({"indicator": INDICATOR}, meta(), "en"))
+    texts = fig["layout"]["meta"]["texts"]
+    assert (fig["layout"]["xaxis"]["nticks"], texts["wide"]["nticks"], texts["narrow"]["nticks"]) == (8, 8, 3)
+    labels = {variant: re.findall(r">([A-Z][a-z]+ \d{4})</text>", chart_svg(fig, variant)) for variant in ("wide", "narrow")}
+    assert labels["narrow"] == ["January 2006", "October 2012", "July 2019"]   # every 81st of the range's 240.5
+    assert len(labels["wide"]) == 8 and labels["wide"][:2] == ["January 2006", "August 2008"]
