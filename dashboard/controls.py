@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from store.formats import period_label
 from store.texts import t
-from store.view import MODES, View, shows_one_period, views_for
+from store.view import MODES, View, period_choices, shows_one_period, views_for
 
 from .components import RawHtml
 from .layout import href
@@ -93,12 +93,13 @@ def controls(view: View, meta):
     views = [_toggle("view", value, label, value == view_value(view)) for value, label in view_options(view, meta)]
     modes = [_toggle("mode", m, t(f"mode_{m}", lang), m == view.mode) for m in MODES]
     geos = [_toggle("geo", g, meta.geo_name(g, lang), g in view.geos) for g in meta.geos_of(view.indicator)]
-    one = shows_one_period(view.kind, labels)   # the period selects, or the from and to selects
+    choices = period_choices(meta, view.kind, view.indicator, view.breakdown)
+    one = shows_one_period(view.kind, choices)   # the period selects, or the from and to selects
     return [
         _group(t("show", lang), views, "explorer-view"),
         _group(t("bar_mode", lang), modes, "explorer-mode", hidden=view.kind != "breakdown"),
         _group(t("geography", lang), geos, "explorer-geo"),
-        _group(t("period_shown", lang), period_picks("period", labels, view.period, lang), "explorer-period",
+        _group(t("period_shown", lang), period_picks("period", choices, view.period, lang), "explorer-period",
                hidden=not one),
         _group(f"{t('years', lang)}: {t('from', lang)}",
                period_picks("from", labels, view.first, lang, t("all_periods", lang)), "explorer-from", hidden=one),

@@ -276,7 +276,7 @@ def parse_view(params: dict, meta, lang: str) -> View:
     if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
         messages.append(t("bad_year", lang, value=f"{first}–{last}"))
         first = last = None
-    period, labels = None, meta.periods_of(indicator)
+    period, labels = None, period_choices(meta, kind, indicator, breakdown)
     if shows_one_period(kind, labels):   # one period, not a range: from and to do not apply
         period, first, last = shown_period(one(params.get("period")), labels, lang, messages), None, None
     # as_of was checked when the request chose its release (spi/embargo.py): a view keeps it
@@ -285,12 +285,18 @@ def parse_view(params: dict, meta, lang: str) -> View:
                 messages=tuple(messages))
 
 
+def period_choices(meta, kind: str, indicator: str, breakdown: str | None) -> tuple[str, ...]:
+    """The periods a view's one period is chosen from, in time order: by breakdown, those with
+    its parts (a bar group a period is drawn only there); else every period of the indicator."""
+    return meta.periods_with(indicator, breakdown) if kind == "breakdown" else meta.periods_of(indicator)
+
+
 def shows_one_period(kind: str, labels: tuple[str, ...]) -> bool:
-    """Whether a view of this kind, of a series with these periods, shows one period (chosen in
-    the period selects, dashboard/controls.py) rather than a range: by area always (a bar group
-    a period of every place), by breakdown when the series has more periods than BAR_GROUPS (a
-    20-year monthly series would be 240 groups of bars); a short breakdown keeps its groups
-    over time."""
+    """Whether a view of this kind, whose periods (period_choices) are `labels`, shows one
+    period (chosen in the period selects, dashboard/controls.py) rather than a range: by area
+    always (a bar group a period of every place), by breakdown when more periods than
+    BAR_GROUPS have its parts (a 20-year monthly series would be 240 groups of bars); a
+    short breakdown keeps its groups over time."""
     return kind == "geo" or (kind == "breakdown" and len(labels) > BAR_GROUPS)
 
 
