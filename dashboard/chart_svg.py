@@ -76,7 +76,7 @@ def chart_svg(fig: dict, variant: str) -> str:
     if traces and traces[0].get("orientation") == "h":
         out += _ranked(traces[0], layout, variant, rtl, top, plot_h)
     elif traces:
-        out += _by_category(fig["data"], layout, variant, rtl, top, plot_h)
+        out += _by_category(fig["data"], layout, variant, rtl, top, plot_h, tx.get("nticks", 0))
     for a in layout["annotations"][1:]:   # the big number and its context, an embargo notice
         if a.get("xref") == "paper":
             shift = -a.get("yshift", 0) + (-8 if a.get("yanchor") == "bottom" else a["font"]["size"] + 4)
@@ -136,8 +136,10 @@ def _value_top(values: list[float], axis: dict) -> float:
     return (max(values) if values else 1) * 1.1 or 1
 
 
-def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:
-    """Bars (grouped or stacked) or lines over the categories of the x axis, value axis on its side."""
+def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: float, plot_h: float,
+                 ticks: int) -> list[str]:
+    """Bars (grouped or stacked) or lines over the categories of the x axis, value axis on its
+    side; `ticks` of the categories labelled (0: every one), as the figure's texts say."""
     left, width = MARGINS[(variant, rtl)]
     cats = layout["xaxis"].get("categoryarray") or data[0]["x"]
     band = W / max(len(cats), 1)
@@ -191,23 +193,27 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
             ' stroke-dasharray="6 4"' if dash in ("dash", "dot") else "")
         # one path a line (a gap starts a new stretch of it): a monthly series of 20 years is
         # one element, not 240
-        steps = [("L" if n and (joins_all or x - points[n - 1][0] < band * 1.5) else "M") + f"{x:.1f} {y:.1f}"
-                 for n, (x, y, _, _) in enumerate(points)]
-        if any(step[0] == "L" for step in steps):
-            out.append(f'<path d="{"".join(steps)}" fill="none" {style}/>')
+        joined = [n > 0 and (joins_all or x - points[n - 1][0] < band * 1.5) for n, (x, *_) in enumerate(points)]
+        if any(joined):
+            out.append(f'<path d="{_line_path([(x, y) for x, y, *_ in points], joined)}" fill="none" {style}/>')
         if "markers" in (t.get("mode") or ""):
-            # a dot a point (a zero-length stroke with round caps), its value in data-value; the
-            # stroke is the group's, kept round however the plot is stretched by CSS (.dots):
-            # ~45 bytes a point, which a monthly series of 20 years has 240 of
+            # a dot a marker (a zero-length stroke with round caps), its value in data-value; the
+            # stroke is the group's, kept round however the plot is stretched by CSS (.dots): ~45
+            # bytes a point; a long line has markers only where figures.py _marker_sizes gives one
             hollow = [m for m, v in zip(_marked(t), t["y"]) if v is not None]
+            size = t["marker"].get("size")
+            shown = [s > 0 for s, v in zip(size, t["y"]) if v is not None] if isinstance(size, list) else [True] * len(points)
             dots, holes = [], []
-            for (x, y, v, text), marked in zip(points, hollow):
+            for (x, y, v, text), marked, dot in zip(points, hollow, shown):
+                if not dot:   # a long line's point (figures.py _marker_sizes): the line draws it
+                    continue
                 dots.append(f'<path d="M{x:.1f} {y:.1f}h0" data-value="{v!r}"' + (' data-marked="1"/>' if marked else "/>"))
                 if marked:   # hollow, as Plotly's "-open" symbols
                     holes.append(f"M{x:.1f} {y:.1f}h0")
                 if text:
                     labels.append(_text(_at(left, width, x), top + y - 10, text, 13, INK, "middle"))
-            out.append(f'<g class="dots" stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
+            if dots:
+                out.append(f'<g class="dots" stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
             if holes:
                 out.append(f'<path class="dots" d="{"".join(holes)}" stroke="white" stroke-width="5" stroke-linecap="round"/>')
     out.append("</svg>")
@@ -215,10 +221,32 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
         if a.get("xref") == "x":
             labels.append(_text(_at(left, width, band * (a["x"] + 0.5)), top + plot_h - 8, a["text"], 11, MUTED,
                                 "middle"))
-    for i, cat in enumerate(cats):   # category labels under the axis
-        if len(cats) <= 12 or i % math.ceil(len(cats) / 8) == 0:
+    # category labels under the axis, every `step`th as Plotly steps them (over the axis's range)
+    shown = layout["xaxis"].get("range") or [-0.5, len(cats) - 0.5]
+    step = math.ceil((shown[1] - shown[0]) / ticks) if ticks else 1
+    for i, cat in enumerate(cats):
+        if i % step == 0:
             labels.append(_text(_at(left, width, band * (i + 0.5)), top + plot_h + 18, str(cat), 12, INK, "middle"))
     return out + labels
+
+
+def _line_path(points: list[tuple[float, float]], joined: list[bool]) -> str:
+    """A line's path data: an absolute move where a stretch starts, then each point joined to
+    the one before as a relative step in whole units of the plot's viewBox (about a pixel of a
+    wide chart), the steps of a stretch after one "l": ~5 bytes a point, not ~11 (a monthly
+    series of 20 years in 11 places is 2,640 points, twice: the wide and the narrow chart)."""
+    d, steps, last = [], [], (0, 0)
+    for (x, y), join in zip(points, joined):
+        at = round(x), round(y)
+        if join:
+            dx, dy = at[0] - last[0], at[1] - last[1]
+            steps.append(f"{dx}{dy}" if dy < 0 else f"{dx} {dy}")   # a minus sign separates the pair
+        else:
+            d += [f"l{' '.join(steps)}"] if steps else []
+            d.append(f"M{at[0]} {at[1]}")
+            steps = []
+        last = at
+    return "".join(d + ([f"l{' '.join(steps)}"] if steps else []))
 
 
 def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot_h: float) -> list[str]:

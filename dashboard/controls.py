@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from store.formats import period_label
 from store.texts import t
-from store.view import MODES, View, views_for
+from store.view import MODES, View, period_choices, shows_one_period, views_for
 
 from .components import RawHtml
 from .layout import href
@@ -54,7 +54,7 @@ def _group(legend: str, children, ident: str, hidden: bool = False):
 
 
 def period_picks(group: str, labels: tuple[str, ...], current: str | None, lang: str, every: str | None = None):
-    """The year and sub-period selects of one period (from, to, or a by-area view's period),
+    """The year and sub-period selects of one period (from, to, or the one period a view shows),
     whatever the series' frequency: the year select lists the years of `labels` (after
     `every`, the option for no bound, when given); when the chosen year has periods within it
     (months, quarters, halves), a second select lists them, after the whole year. An annual
@@ -71,7 +71,7 @@ def period_picks(group: str, labels: tuple[str, ...], current: str | None, lang:
     picks = [_select(group, "year", t("pick_year", lang), options, year or "")]
     within = [p for p in labels if year and p[:4] == year]
     if any(p != year for p in within):
-        # a bound may be a whole year; a by-area view's one period must be one of its periods
+        # a bound may be a whole year; a view's one period must be one of its periods
         whole = [(year, t("whole_year", lang))] if every else []
         parts = whole + [(p, period_label(p, lang)) for p in within if not (every and p == year)]
         picks.append(_select(group, "part", t("pick_part", lang), parts, current))
@@ -93,17 +93,18 @@ def controls(view: View, meta):
     views = [_toggle("view", value, label, value == view_value(view)) for value, label in view_options(view, meta)]
     modes = [_toggle("mode", m, t(f"mode_{m}", lang), m == view.mode) for m in MODES]
     geos = [_toggle("geo", g, meta.geo_name(g, lang), g in view.geos) for g in meta.geos_of(view.indicator)]
-    by_area = view.kind == "geo"
+    choices = period_choices(meta, view.kind, view.indicator, view.breakdown)
+    one = shows_one_period(view.kind, choices)   # the period selects, or the from and to selects
     return [
         _group(t("show", lang), views, "explorer-view"),
         _group(t("bar_mode", lang), modes, "explorer-mode", hidden=view.kind != "breakdown"),
         _group(t("geography", lang), geos, "explorer-geo"),
-        _group(t("period_shown", lang), period_picks("period", labels, view.period, lang), "explorer-period",
-               hidden=not by_area),
+        _group(t("period_shown", lang), period_picks("period", choices, view.period, lang), "explorer-period",
+               hidden=not one),
         _group(f"{t('years', lang)}: {t('from', lang)}",
-               period_picks("from", labels, view.first, lang, t("all_periods", lang)), "explorer-from", hidden=by_area),
+               period_picks("from", labels, view.first, lang, t("all_periods", lang)), "explorer-from", hidden=one),
         _group(f"{t('years', lang)}: {t('to', lang)}",
-               period_picks("to", labels, view.last, lang, t("all_periods", lang)), "explorer-to", hidden=by_area),
+               period_picks("to", labels, view.last, lang, t("all_periods", lang)), "explorer-to", hidden=one),
     ]
 
 

@@ -24,6 +24,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 FONT = "'Noto Sans Arabic', 'Noto Sans', 'DejaVu Sans', Arial, sans-serif"
 INK, MUTED, GRID = "#1b1f24", "#4a5360", "#e3e6ea"
 MAX_LABELLED_POINTS = 14
+MAX_MARKED_POINTS = 36     # beyond (three years of months), a line's 10 px markers overlap on a phone's plot
+MARKER = 10                # px: a point's marker
 _TEMPLATE = {"data": {}, "layout": {}}  # empty: every style is set below, nothing inherited
 
 
@@ -98,7 +100,19 @@ def _texts(vd: Described, lang: str, chars: int, legend: list[str], credit: bool
     lead = "<br>" if len(title) > 1 else ""
     return {"title": lead + "<br>".join(_svg(x, lang) for x in title), "subtitle": "<br>".join(_svg(x, lang) for x in sub),
             "foot": "<br>".join(_svg(x, lang) for x in foot), "top": top, "bottom": bottom, "legend": orientation,
-            "legend_y": round(1 - heading / height, 4), "height": height}
+            "legend_y": round(1 - heading / height, 4), "height": height,
+            **({} if vd.shape == "ranked" else {"nticks": _time_ticks(vd, chars)})}
+
+
+def _time_ticks(vd: Described, chars: int) -> int:
+    """How many period labels the time axis of a chart about `chars` characters wide carries
+    (0: every one): about 8 of a series of more than 12 on a wide chart; on a phone's, 3 of
+    more than 6 (a label such as "September 2012" takes ~85 of its ~280 px). Plotly and the
+    server-drawn twin (chart_svg.py) label alike; assets/spi.js swaps the phone's in."""
+    n = len(vd.x_labels)
+    if chars > NARROW_CHARS:
+        return 8 if n > 12 else 0
+    return 3 if n > 6 else 0
 
 
 def _plot_height(vd: Described) -> int:
@@ -139,14 +153,19 @@ def _line_traces(vd: Described) -> list[dict]:
         colour = PALETTE[n % len(PALETTE)]
         marked = any(s.marks)   # provisional, estimated…: hollow markers, and said on hover
         symbol = ["circle", "square", "diamond", "triangle-up"][n % 4]
+        sizes = _marker_sizes(s.values, s.marks) if len(vd.x_labels) > MAX_MARKED_POINTS else None
+        # a marker's edge; none where a long line has no marker (Plotly's legend draws a marker
+        # of the mean size and edge: a white edge there would cut the legend's line like a dash)
+        edge = 2 if marked else 1.5
         traces.append(dict(
             type="scatter", x=vd.x_labels, y=s.values, name=_svg(s.name, lang), legendgroup=s.key, customdata=_hover(s),
             hovertemplate="%{x}: %{customdata}<extra>" + _svg(s.name, lang) + "</extra>",
             mode="lines+markers+text" if labelled else "lines+markers", connectgaps=False,
             line=dict(color=colour, width=2.5, dash="dot" if s.derived else "solid"),
-            marker=dict(color=colour, size=10,
+            marker=dict(color=colour, size=sizes or MARKER,
                         symbol=[f"{symbol}-open" if mark else symbol for mark in s.marks] if marked else symbol,
-                        line=dict(color=colour if marked else "white", width=2 if marked else 1.5)),
+                        line=dict(color=colour if marked else "white",
+                                  width=[edge if size else 0 for size in sizes] if sizes else edge)),
             text=_labels(s.texts, s.marks, lang) if labelled else None, textposition="top center",
             textfont=dict(color=INK, size=13), cliponaxis=False))
         for before, after in _gaps(s.values):
@@ -154,6 +173,17 @@ def _line_traces(vd: Described) -> list[dict]:
                                y=[s.values[before], s.values[after]], mode="lines", showlegend=False,
                                hoverinfo="skip", line=dict(color=colour, width=1.5, dash="dash")))
     return traces
+
+
+def _marker_sizes(values: list, marks: list) -> list[int]:
+    """A long line's markers: only where a figure is marked (provisional, revised…: its
+    hollow marker says so) or stands alone between gaps (no line reaches it); elsewhere the
+    line is the figures (hover still names each one). A marker a point would overlap its
+    neighbours into a thick band, and the server-drawn twin would carry a dot a point (an
+    11-place monthly series of 20 years: 2,640 of them, 300 KB of HTML)."""
+    def alone(i: int) -> bool:
+        return all(not 0 <= j < len(values) or values[j] is None for j in (i - 1, i + 1))
+    return [MARKER if v is not None and ((marks and marks[i]) or alone(i)) else 0 for i, v in enumerate(values)]
 
 
 def _gaps(values: list) -> list[tuple[int, int]]:
@@ -282,7 +312,7 @@ def figure_dict(vd: Described, width_chars: int = 70) -> dict:
         # long monthly series: a label every few periods, always horizontal, so the source
         # line under the axis is never covered
         xaxis = {**category_axis, "categoryorder": "array", "categoryarray": vd.x_labels, "tickangle": 0,
-                 "nticks": 8 if len(vd.x_labels) > 12 else 0}
+                 "nticks": wide["nticks"]}
         if shape == "line":   # room beside the first and last points for their labels, off the value axis
             xaxis["range"] = [-0.75, len(vd.x_labels) - 0.25]
         yaxis = {**value_axis, "side": "right" if rtl else "left"}

@@ -37,7 +37,8 @@ class Meta:
     geographies: dict[str, dict]      # countries and governorates, in catalogue order
     targets: dict[str, list[dict]]    # indicator -> its targets, oldest first
     coverage: dict[str, dict]         # indicator -> observations, first/last period, has_total,
-                                      #              periods, geos, sources (only indicators with figures)
+                                      #              periods, parts ({breakdown: its periods}), geos,
+                                      #              sources (only indicators with figures)
     geo_counts: dict[str, int]        # place -> number of figures
     sdmx: dict | None = None          # {agency, version, dataflow} of the SDMX structures; None: no SDMX
 
@@ -85,6 +86,10 @@ class Meta:
     def periods_of(self, indicator_id: str) -> tuple[str, ...]:
         """The period labels the indicator has figures for, in time order."""
         return self.coverage.get(indicator_id, {}).get("periods", ())
+
+    def periods_with(self, indicator_id: str, dimension: str) -> tuple[str, ...]:
+        """The period labels the indicator has parts of the breakdown `dimension` for, in time order."""
+        return self.coverage.get(indicator_id, {}).get("parts", {}).get(dimension, ())
 
     def has_total(self, indicator_id: str) -> bool:
         """Whether any total (no breakdown) is published; if not, the parts are summed (derived)."""
@@ -139,10 +144,13 @@ def _load() -> Meta:
     targets: dict[str, list[dict]] = {}
     for r in tables["targets"]:
         targets.setdefault(r["indicator_id"], []).append(r)
-    coverage = {r["indicator_id"]: {**r, "periods": [], "geos": [], "sources": []} for r in tables["coverage"]}
+    coverage = {r["indicator_id"]: {**r, "periods": [], "parts": {}, "geos": [], "sources": []}
+                for r in tables["coverage"]}
     geo_counts: dict[str, int] = {}
     for r in tables["periods"]:
         coverage[r["indicator_id"]]["periods"].append(r["period"])
+    for r in tables["parts"]:
+        coverage[r["indicator_id"]]["parts"].setdefault(r["dimension"], []).append(r["period"])
     for r in tables["places"]:
         coverage[r["indicator_id"]]["geos"].append(r["geo_code"])
         geo_counts[r["geo_code"]] = geo_counts.get(r["geo_code"], 0) + r["n"]
@@ -150,6 +158,7 @@ def _load() -> Meta:
         coverage[r["indicator_id"]]["sources"].append(r["source_id"])
     for cov in coverage.values():
         cov["periods"] = tuple(cov["periods"])
+        cov["parts"] = {dim: tuple(found) for dim, found in cov["parts"].items()}
         cov["sources"] = tuple(cov["sources"])
         cov["geos"] = tuple(sorted(cov["geos"], key=lambda c: (geographies.get(c, {}).get("level") != "country", c)))
     return Meta(

@@ -53,6 +53,12 @@ def catalogue_tables(d: Database) -> dict:
             FROM observations GROUP BY indicator_id"""),
         "periods": rows("SELECT indicator_id, period FROM observations GROUP BY indicator_id, period "
                         "ORDER BY indicator_id, min(period_end), min(period_start), period"),
+        # per breakdown, the periods that have its parts (a series may have monthly totals and
+        # parts only some months): what a breakdown's one period is chosen from (store/view.py)
+        "parts": rows(" UNION ALL ".join(
+            f"SELECT indicator_id, '{x}' AS dimension, period, min(period_end) AS e, min(period_start) AS s "
+            f"FROM observations WHERE {q(x)} IS NOT NULL GROUP BY indicator_id, period" for x in dims)
+            + " ORDER BY indicator_id, dimension, e, s, period") if dims else [],
         "places": rows("SELECT indicator_id, geo_code, count(*) AS n FROM observations "
                        "GROUP BY indicator_id, geo_code ORDER BY indicator_id, geo_code"),
         "cited": rows("SELECT indicator_id, source_id FROM observations GROUP BY indicator_id, source_id "

@@ -2,9 +2,9 @@
 
 A `View` is the explorer's state, read from and written to its address (the permalink):
 indicator, view (time | breakdown | geo | per_case), breakdown, mode (stack | group |
-share), geo (places), from, to (periods), period (the one period a by-area view shows), tab,
-lang. `View.rows()` is the only way a page
-gets its figures. The downloads (/data/<id>.csv…) and the API (/api/v1/observations) parse
+share), geo (places), from, to (periods), period (the one period a by-area view, or a
+breakdown of a long series, shows), tab, lang. `View.rows()` is the only way a page gets
+its figures. The downloads (/data/<id>.csv…) and the API (/api/v1/observations) parse
 their parameters with `parse_rows` into the same `Rows`, with the same period rule
 (contract.periods.ends_within), so a chart, its table, its download and its API answer
 are computed from one selection and cannot disagree; the explorer's download links are
@@ -31,6 +31,7 @@ TABS = ("chart", "table", "sources")
 VIEW_PARAMS = ("geo", "from", "to", "breakdown")   # any of them: a view, not the full series
 MAX_IDS = 50             # indicators in one request
 MAX_GEOS = 100           # places in one request
+BAR_GROUPS = 14          # periods a breakdown's bars stay readable over time (a group a period); beyond, one period
 ID_PATTERN = r"[a-z][a-z0-9_]{0,63}"
 GEO_PATTERN = r"[A-Z]{2}(-[A-Z0-9]{1,3})?"
 
@@ -123,7 +124,7 @@ class View:
     geos: tuple[str, ...] = ()
     first: str | None = None
     last: str | None = None
-    period: str | None = None    # by area: the one period shown (a bar group a period is unreadable on a long series)
+    period: str | None = None    # the one period shown (shows_one_period): a bar group a period is unreadable
     tab: str = "chart"
     lang: str = "ar"
     as_of: str | None = None     # the release read (store/releases.py); None: the live one
@@ -159,12 +160,13 @@ class View:
         - over time: the totals of its places (for an indicator published only by its parts,
           the parts of its first breakdown, which the chart sums and marks derived);
         - by breakdown: the parts and the totals of its first place;
-        - by area: the totals of its places in its one period (from = to = that period, so its
-          download and API address are the same selection);
+        - by area: the totals of its places;
+        - by area, and by breakdown of a long series, in its one period (from = to = that
+          period, so its download and API address are the same selection);
         - per case: the totals of both indicators of the pair in its places."""
         ind = meta.indicators[self.indicator]
         ids, geos, breakdowns = (self.indicator,), self.geos, ("total",)
-        first, last = (self.period, self.period) if self.kind == "geo" else (self.first, self.last)
+        first, last = (self.period, self.period) if self.period else (self.first, self.last)
         if self.kind == "time" and not meta.has_total(self.indicator) and ind["breakdowns"]:
             breakdowns = (ind["breakdowns"][0],)
         elif self.kind == "breakdown":
@@ -274,17 +276,32 @@ def parse_view(params: dict, meta, lang: str) -> View:
     if first and last and periods.parse_filter(first).start > periods.parse_filter(last).end:
         messages.append(t("bad_year", lang, value=f"{first}–{last}"))
         first = last = None
-    period = None
-    if kind == "geo":   # one period, not a range: from and to do not apply
-        period, first, last = area_period(one(params.get("period")), meta.periods_of(indicator), lang, messages), None, None
+    period, labels = None, period_choices(meta, kind, indicator, breakdown)
+    if shows_one_period(kind, labels):   # one period, not a range: from and to do not apply
+        period, first, last = shown_period(one(params.get("period")), labels, lang, messages), None, None
     # as_of was checked when the request chose its release (spi/embargo.py): a view keeps it
     return View(indicator=indicator, kind=kind, breakdown=breakdown, mode=mode, geos=tuple(geos), first=first,
                 last=last, period=period, tab=tab, lang=lang, as_of=one(params.get("as_of")),
                 messages=tuple(messages))
 
 
-def area_period(value: str | None, labels: tuple[str, ...], lang: str, messages: list[str]) -> str | None:
-    """The period a by-area view shows: `value` if the indicator has figures for it; a year
+def period_choices(meta, kind: str, indicator: str, breakdown: str | None) -> tuple[str, ...]:
+    """The periods a view's one period is chosen from, in time order: by breakdown, those with
+    its parts (a bar group a period is drawn only there); else every period of the indicator."""
+    return meta.periods_with(indicator, breakdown) if kind == "breakdown" else meta.periods_of(indicator)
+
+
+def shows_one_period(kind: str, labels: tuple[str, ...]) -> bool:
+    """Whether a view of this kind, whose periods (period_choices) are `labels`, shows one
+    period (chosen in the period selects, dashboard/controls.py) rather than a range: by area
+    always (a bar group a period of every place), by breakdown when more periods than
+    BAR_GROUPS have its parts (a 20-year monthly series would be 240 groups of bars); a
+    short breakdown keeps its groups over time."""
+    return kind == "geo" or (kind == "breakdown" and len(labels) > BAR_GROUPS)
+
+
+def shown_period(value: str | None, labels: tuple[str, ...], lang: str, messages: list[str]) -> str | None:
+    """The period a view that shows one period shows: `value` if the indicator has figures for it; a year
     alone (the year picker's choice) is that year's latest period; else the latest period
     (with a message when `value` was given and cannot be used)."""
     if value in labels:

@@ -125,6 +125,7 @@
     layout.legend.orientation = tx.legend;
     layout.legend.y = 1 - (1 - tx.legend_y) * tx.height / layout.height;   /* where it was, from the top */
     layout.legend.traceorder = tx.legend === "h" && rtl ? "reversed+grouped" : "grouped";
+    if (tx.nticks !== undefined) layout.xaxis.nticks = tx.nticks;   /* a phone's fewer time labels: the image is wide */
     return {data: gd.data, layout: layout};
   }
   function drawn(then, tries) {   /* the interactive chart, once plotly.js has drawn it */

@@ -213,10 +213,13 @@
     gd.__spiFit = want;
     var box = gd.closest(".dash-graph") || gd.parentElement;
     if (box) box.style.height = tx.height + "px";
-    P.relayout(gd, {"title.text": tx.title, "title.subtitle.text": tx.subtitle, "annotations[0].text": tx.foot,
-                    "margin.t": tx.top, "margin.b": tx.bottom, "height": tx.height, "legend.orientation": tx.legend, "legend.y": tx.legend_y,
-                    /* as figures.py _legend_order */
-                    "legend.traceorder": tx.legend === "h" && meta.lang === "ar" ? "reversed+grouped" : "grouped"});
+    var update = {"title.text": tx.title, "title.subtitle.text": tx.subtitle, "annotations[0].text": tx.foot,
+                  "margin.t": tx.top, "margin.b": tx.bottom, "height": tx.height, "legend.orientation": tx.legend, "legend.y": tx.legend_y,
+                  /* as figures.py _legend_order */
+                  "legend.traceorder": tx.legend === "h" && meta.lang === "ar" ? "reversed+grouped" : "grouped"};
+    /* a time axis's labels: fewer on a phone (figures.py _time_ticks) */
+    if (tx.nticks !== undefined) update["xaxis.nticks"] = tx.nticks;
+    P.relayout(gd, update);
   }
   function watch(gd) {
     if (gd.__spiWatched || !gd.on) return;

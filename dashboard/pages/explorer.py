@@ -21,9 +21,8 @@ from store.texts import lang_of, t
 from store.view import View, one, parse_view
 
 from ..blocks import TABS, heading, sources_block, tabs
-from ..cache import explorer_parts, explorer_wire
+from ..cache import explorer_parts, explorer_picker, explorer_wire
 from ..components import RawHtml
-from ..controls import indicator_picker
 from ..layout import message_box, shell
 from ..render import to_html
 from ..wire import to_wire
@@ -56,7 +55,7 @@ def layout(lang: str, **params):
         html.Div(className="page-head", children=[html.H1(t("explorer_heading", lang))]),
         html.Div(message_box(view.messages, lang), id="explorer-messages"),
         html.Div(className="controls", children=[
-            indicator_picker(view, m),
+            explorer_picker(view),
             html.Div(ctrls, id="explorer-controls", className="control-groups"),
         ]),
         tabs(view),

@@ -1,6 +1,7 @@
 """The period selects (issue 20, long series), in real Chromium through gunicorn, on a synthetic
 monthly set (bench/synthetic.py: monthly figures for 11 governorates, built in a temp dir), in
-Arabic and English at 1280x800 and 360x740: the by-area view shows one period; choosing a year,
+Arabic and English at 1280x800 and 360x740: the by-area view, and the breakdown of the long
+series, show one period, the live chart the same as the server's copy; choosing a year,
 then a month, in the live page redraws the chart with that month's figures (those of its CSV
 download), writes the choice into the address and keeps the keyboard on the select; the same
 choice on the server's copy, before the live page, opens that view's address. The selects are
@@ -36,9 +37,10 @@ def open_monthly(browser, monthly_site):
     yield from _pages(browser, monthly_site)
 
 
-def _figures(base: str, period: str) -> list[float]:
-    """The governorates' figures of one period, as the view's CSV download gives them."""
-    with urllib.request.urlopen(f"{base}/data/{INDICATOR}.csv?from={period}&to={period}&breakdown=total") as r:
+def _figures(base: str, period: str, selection: str = "breakdown=total") -> list[float]:
+    """The figures of one period (the governorates' totals, or `selection`), as the view's CSV
+    download gives them."""
+    with urllib.request.urlopen(f"{base}/data/{INDICATOR}.csv?from={period}&to={period}&{selection}") as r:
         rows = csv.DictReader(io.StringIO(r.read().decode("utf-8-sig")))
         return sorted(float(row["value"]) for row in rows if row["geo_code"] != "OM")
 
@@ -93,4 +95,33 @@ def test_a_choice_on_the_servers_copy_opens_its_view(open_monthly, lang):
     assert "period=2012" in p.page.url and f"lang={lang}" in p.page.url
     assert p.page.evaluate(CHOSEN, "#ssr") == {"explorer-pick-period-year": "2012", "explorer-pick-period-part": "2012-12"}
     assert p.page.evaluate(BARS, "#ssr") == _figures(p.base, "2012-12")
+    assert p.errors == []
+
+
+LIVE = "document.querySelector('#react-entry-point .chart-box .js-plotly-plot')"
+SUBTITLE = """(root) => [...document.querySelectorAll(root + ' svg.chart-twin-svg')]
+                   .find(s => getComputedStyle(s).display !== 'none')
+                   .querySelector('text[font-size="13"]').textContent"""
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+@pytest.mark.parametrize("lang, latest", [("ar", "ديسمبر 2025"), ("en", "December 2025")])
+def test_a_long_breakdown_shows_one_period_before_and_after_the_first_move(open_monthly, lang, latest, width, height):
+    """The breakdown by sex of the monthly series: the server's copy draws the latest month's
+    two parts and names the month; after the first move the live chart draws the same parts,
+    a bar each, and names the same month."""
+    p = open_monthly(width, height)
+    p.page.goto(f"{p.base}/explorer?indicator={INDICATOR}&view=breakdown&breakdown=sex&lang={lang}")
+    parts = _figures(p.base, "2025-12", "geo=OM-BJ&breakdown=sex")   # its first place's parts
+    assert len(parts) == 2 and p.page.evaluate(BARS, "#ssr") == parts
+    assert latest in p.page.evaluate(SUBTITLE, "#ssr")
+    p.interact()
+    p.page.wait_for_selector("#react-entry-point .chart-box .js-plotly-plot .main-svg", timeout=30000)
+    p.until("!document.getElementById('ssr')")
+    live = p.page.evaluate(f"""() => {LIVE}.data.filter(t => t.type === 'bar')
+                              .flatMap(t => t.orientation === 'h' ? t.x : t.y).filter(v => v !== null)
+                              .sort((a, b) => a - b)""")
+    assert live == parts
+    assert p.page.locator("#react-entry-point .chart-box .js-plotly-plot .bars .point").count() == 2
+    assert latest in p.page.evaluate(f"() => {LIVE}.querySelector('.gtitle-subtitle').textContent")
     assert p.errors == []
