@@ -27,8 +27,8 @@ from store.texts import t
 from store.view import ParamError, Rows
 
 from ..formats import Columns, dumps
-from .structure import ATTRIBUTES, MEASURE, NS, STATUS_CODES, TIME, TOTAL, Flow, breakdown_ids, codelists, concepts, \
-    dimension_ids, frequency
+from .structure import ATTRIBUTES, MEASURE, NS, STATUS_CODES, TIME, TOTAL, Flow, annotations, breakdown_ids, codelists, \
+    concepts, dimension_ids, frequency
 
 CODE = re.compile(r"[A-Za-z0-9_@$\-]+")
 _HALF = re.compile(r"([0-9]{4})-[SH]([12])")
@@ -338,6 +338,7 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
         def of(action, col):
             return None if col is None else [v for v, a in zip(col, actions) if a == action]
         data_sets = [_data_set(a, of(a, series_keys), of(a, obs_keys), of(a, cells)) for a in order]
+    notes = _annotate(listed["INDICATOR"], annotations(m), lang)
     dims = {"dataSet": [], "series": [], "observation": []}
     for pos, d in enumerate(key_dims):
         dims["series" if d in series_dims else "observation"].append(
@@ -351,13 +352,26 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
         "attributes": {"dataSet": [], "series": [], "observation": [
             {**_component(a, names[a], lang, listed.get(a)), "relationship": {"primaryMeasure": MEASURE}}
             for a in ATTRIBUTES]},
-        "annotations": [],
+        "annotations": notes,
     }
     return dumps({
         "meta": {"schema": SDMX_JSON_SCHEMA, "id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared,
                  "contentLanguages": [lang], "sender": {"id": flow.agency}},
         "data": {"structures": [structure], "dataSets": data_sets},
     })
+
+
+def _annotate(values: list[dict], found: dict, lang: str) -> list[dict]:
+    """The structure's annotations (SDMX-JSON keeps them in one list, which a value names by
+    index): the international series of each indicator listed, as the SDMX-ML codelist has
+    them (structure.annotations); `values` gain their indices."""
+    notes: list[dict] = []
+    for value in values:
+        for a in found.get(value["id"], ()):
+            value.setdefault("annotations", []).append(len(notes))
+            notes.append({"title": a.title, "type": a.type, "text": a.text[lang], "texts": a.text,
+                          "links": [{"href": a.url, "rel": "source"}]})
+    return notes
 
 
 def _data_set(action: str, series_keys: list[str] | None, obs_keys: list[str], cells: list[list]) -> dict:

@@ -481,6 +481,15 @@ def test_an_international_series_is_carried_with_its_source(client, paths, tmp_p
         assert set(note.text.localizations) == {"ar", "en"}
         assert all(source["title"] in text for text in note.text.localizations.values())
         assert [c.id for c in codes if c.annotations] == ["om_ss_cases"]
+        # the data message names it too: an SDMX-JSON value's annotation, in the structure's list
+        answer = client.get(f"/sdmx/data/{FLOW}/om_ss_cases+om_ss_paid......", query_string={"format": "sdmx-json",
+                                                                                              "lang": "en"})
+        doc = json.loads(answer.data)["data"]["structures"][0]
+        values = next(d for d in doc["dimensions"]["series"] if d["id"] == "INDICATOR")["values"]
+        noted = {v["id"]: [doc["annotations"][i] for i in v.get("annotations", [])] for v in values}
+        assert noted["om_ss_paid"] == [] and [(a["type"], a["title"], a["links"][0]["href"]) for a in
+                                               noted["om_ss_cases"]] == [("SDG_INDICATOR", "1.3.1", source["url"])]
+        assert source["title"] in noted["om_ss_cases"][0]["text"] and set(noted["om_ss_cases"][0]["texts"]) == {"ar", "en"}
 
         detail = client.get("/api/v1/indicators/om_ss_cases").get_json()
         assert detail["international"] == [{"scheme": "SDG", "code": "1.3.1", "source": source}]
