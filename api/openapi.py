@@ -630,18 +630,20 @@ def _sdmx_parameters(m) -> dict:
                                    "schema": {"type": "string", "enum": ["TIME_PERIOD", "AllDimensions"]}},
         "sdmxFormat": {"name": "format", "in": "query", "required": False,
                        "description": "sdmx-csv (SDMX-CSV 2.0, the default), sdmx-json (SDMX-JSON 2.0), "
+                                      "sdmx-json-1.0 (SDMX-JSON 1.0, which sdmx1 and other SDMX 2.1 clients read), "
                                       "sdmx-ml-generic or sdmx-ml-ss (SDMX-ML 2.1 generic or structure-specific "
                                       "data); without it, the Accept header chooses (406 for a type none is).",
-                       "schema": {"type": "string", "enum": ["sdmx-csv", "sdmx-json", "sdmx-ml-generic",
-                                                             "sdmx-ml-ss"]}},
+                       "schema": {"type": "string", "enum": ["sdmx-csv", "sdmx-json", "sdmx-json-1.0",
+                                                             "sdmx-ml-generic", "sdmx-ml-ss"]}},
         "sdmxLabels": {"name": "labels", "in": "query", "required": False,
                        "description": "SDMX-CSV: id (codes) or both (\"code: name\" in `lang`, and headings "
                                       "\"ID: name\").", "schema": {"type": "string", "enum": ["id", "both"]}},
         "observationsFormat": {"name": "format", "in": "query", "required": False,
-                               "description": "json (default), csv, jsonstat (JSON-stat 2.0), sdmx-csv or "
-                                              "sdmx-json (the /sdmx/data answer of the same figures; unpaged).",
+                               "description": "json (default), csv, jsonstat (JSON-stat 2.0), sdmx-csv, "
+                                              "sdmx-json or sdmx-json-1.0 (the /sdmx/data answer of the same "
+                                              "figures; unpaged).",
                                "schema": {"type": "string", "enum": ["json", "csv", "jsonstat", "sdmx-csv",
-                                                                     "sdmx-json"], "default": "json"}},
+                                                                     "sdmx-json", "sdmx-json-1.0"], "default": "json"}},
     }
     for resource, names in ids.items():
         out[f"sdmxId_{resource}"] = {"name": "id", "in": "path", "required": True, "description": f"The {resource}.",

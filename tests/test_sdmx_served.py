@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sdmx
 from sdmx.reader.csv import Reader
+from sdmx.reader.json import Reader as JsonReader
 
 VALUE = "jo_psychosocial_team"
 FLOW = "SOCIAL_PROTECTION"
@@ -183,6 +184,13 @@ def test_updated_after_answers_a_withdrawn_figure_as_deleted(withdrawn_site):
     [(key, series)] = sets[1]["series"].items()
     assert indicators[int(key.split(":")[0])]["id"] == GONE
     assert all(v is None for cell in series["observations"].values() for v in cell)
+
+    # SDMX-JSON 1.0 (asked for by its media type), read by sdmx1's own JSON reader: the same two data sets
+    older = server.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=1.0.0"})
+    assert older.headers["Content-Type"].startswith("application/vnd.sdmx.data+json; version=1.0.0")
+    read = JsonReader().convert(io.BytesIO(older.body))
+    assert {ds.action.name: [(o.series_key.values["INDICATOR"].value, o.value) for o in ds.obs] for ds in read.data} \
+        == {"replace": [(VALUE, 45)], "delete": [(GONE, None)]}
 
     for fmt in ("sdmx-ml-ss", "sdmx-ml-generic"):
         xml = server.get(url + f"&format={fmt}").body

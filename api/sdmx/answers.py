@@ -13,8 +13,9 @@ from . import data, structure
 
 CSV_TYPE = "application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8"
 JSON_TYPE = "application/vnd.sdmx.data+json; version=2.0.0; charset=utf-8"
+JSON_1_TYPE = "application/vnd.sdmx.data+json; version=1.0.0; charset=utf-8"
 STRUCTURE_TYPE = "application/vnd.sdmx.structure+xml; version=2.1"
-FORMATS = ("sdmx-csv", "sdmx-json")   # also /api/v1/observations
+FORMATS = ("sdmx-csv", "sdmx-json", "sdmx-json-1.0")   # also /api/v1/observations
 XML_FORMATS = ("sdmx-ml-generic", "sdmx-ml-ss")   # SDMX-ML 2.1 generic, structure-specific (sdmx1's Client)
 GENERIC_TYPE = "application/vnd.sdmx.genericdata+xml; version=2.1"
 SS_TYPE = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
@@ -65,6 +66,8 @@ def negotiate(offers: dict[str, str], default: str) -> tuple[str, dict]:
             return default, args
         if kind in offers and args.get("version", "2").startswith("2"):
             return offers[kind], args
+        if offers.get(kind) == "sdmx-json" and args.get("version", "").startswith("1"):   # SDMX-JSON 1.0
+            return "sdmx-json-1.0", args
     raise ParamError(None, f"none of the media types accepted ({request.headers.get('Accept', '')[:200]}) can be "
                            f"answered here; this address answers: {', '.join(offers)}", status=406,
                      code="not_acceptable", allowed=list(offers))
@@ -88,5 +91,6 @@ def answer(m, flow: structure.Flow, raw, fmt: str, labels: str, lang: str, at_ob
         return Response(data.sdmx_ml(m, flow, raw, at_observation, prepared(m), fmt == "sdmx-ml-generic", deleted),
                         content_type=GENERIC_TYPE if fmt == "sdmx-ml-generic" else SS_TYPE)
     link = f"{public_base(request.host_url)}/sdmx/dataflow/{flow.agency}/{flow.id}/{flow.version}"
-    return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link, deleted),
-                    content_type=JSON_TYPE)
+    version = "1.0" if fmt == "sdmx-json-1.0" else "2.0"
+    return Response(data.sdmx_json(m, flow, raw, lang, at_observation, prepared(m), link, deleted, version),
+                    content_type=JSON_1_TYPE if version == "1.0" else JSON_TYPE)

@@ -294,13 +294,17 @@ def _component(comp: str, names: dict[str, str], lang: str, values: list | None,
 
 
 def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepared: str, link: str,
-              deleted: Columns | None = None) -> bytes:
+              deleted: Columns | None = None, version: str = "2.0") -> bytes:
     """An SDMX-JSON 2.0 data message. at_observation TIME_PERIOD: one series per key, its
     observations by period; AllDimensions: a flat list of observations keyed by every dimension.
     Coded components list their values (names in `lang`, `names` in both); an observation is
     [OBS_VALUE, then each attribute: the index of its value, or the value when uncoded].
     One data set per action (_components): an updatedAfter answer has a Replace data set and,
-    when figures were withdrawn, a Delete one whose observations hold only nulls."""
+    when figures were withdrawn, a Delete one whose observations hold only nulls.
+
+    version "1.0": the same message laid out as SDMX-JSON 1.0 (SDMX 2.1), which clients such as
+    sdmx1 read: header, structure and dataSets at the top, names in `lang` only, and every
+    attribute's values listed, an observation naming each by its index."""
     values, actions = _components(m, raw, deleted)
     period_starts = raw["period_start"] + (deleted["period_start"] if deleted else [])
     names = concepts(m)
@@ -309,9 +313,12 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
     index: dict[str, dict] = {}
     listed: dict[str, list] = {}
     for comp in [*key_dims, *ATTRIBUTES]:
-        if comp not in coded and comp != TIME:
-            continue
         present = list(dict.fromkeys(v for v in values[comp] if v is not None))
+        if comp not in coded and comp != TIME:
+            if version == "1.0":   # an uncoded attribute's values listed too, as 1.0 has them
+                listed[comp] = [{"name": str(v)} for v in present]
+                index[comp] = {v: n for n, v in enumerate(present)}
+            continue
         if comp in coded:   # in the codelist's order
             order = {c: n for n, c in enumerate(coded[comp])}
             present.sort(key=order.__getitem__)
@@ -354,11 +361,23 @@ def sdmx_json(m, flow: Flow, raw: Columns, lang: str, at_observation: str, prepa
             for a in ATTRIBUTES]},
         "annotations": notes,
     }
+    if version == "1.0":
+        return dumps({
+            "header": {"id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared, "sender": {"id": flow.agency}},
+            "structure": _one_language(structure),
+            "dataSets": [{k: v for k, v in ds.items() if k != "structure"} for ds in data_sets]})
     return dumps({
         "meta": {"schema": SDMX_JSON_SCHEMA, "id": f"{flow.id}_{m.build_id}", "test": False, "prepared": prepared,
                  "contentLanguages": [lang], "sender": {"id": flow.agency}},
         "data": {"structures": [structure], "dataSets": data_sets},
     })
+
+
+def _one_language(node):
+    """A 2.0 structure without what 1.0 does not have: the names and texts in every language."""
+    if isinstance(node, dict):
+        return {k: _one_language(v) for k, v in node.items() if k not in ("names", "texts")}
+    return [_one_language(v) for v in node] if isinstance(node, list) else node
 
 
 def _annotate(values: list[dict], found: dict, lang: str) -> list[dict]:

@@ -6,11 +6,11 @@
         the version)
   /sdmx/data/{flow}[/{key}[/all]]   flow: ID, AGENCY,ID or AGENCY,ID,VERSION; key: structure/data.py
         ?startPeriod&endPeriod&updatedAfter&dimensionAtObservation=TIME_PERIOD|AllDimensions
-         &format=sdmx-csv|sdmx-json|sdmx-ml-generic|sdmx-ml-ss &labels=id|both &lang=ar|en &as_of
-        SDMX-CSV 2.0 (the default), SDMX-JSON 2.0, or SDMX-ML 2.1 generic or structure-specific data
-        (what sdmx1's Client asks for when given the structure), chosen by `format` or the Accept
-        header (application/vnd.sdmx.data+csv;version=2.0.0[;labels=both], text/csv,
-        application/vnd.sdmx.data+json;version=2.0.0, application/json,
+         &format=sdmx-csv|sdmx-json|sdmx-json-1.0|sdmx-ml-generic|sdmx-ml-ss &labels=id|both &lang=ar|en &as_of
+        SDMX-CSV 2.0 (the default), SDMX-JSON 2.0, SDMX-JSON 1.0 (which sdmx1 reads), or SDMX-ML 2.1
+        generic or structure-specific data (what sdmx1's Client asks for when given the structure),
+        chosen by `format` or the Accept header (application/vnd.sdmx.data+csv;version=2.0.0[;labels=both],
+        text/csv, application/vnd.sdmx.data+json;version=2.0.0 (or version=1.0.0), application/json,
         application/vnd.sdmx.genericdata+xml;version=2.1, application/xml,
         application/vnd.sdmx.structurespecificdata+xml;version=2.1).
 

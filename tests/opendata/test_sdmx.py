@@ -141,9 +141,13 @@ def test_each_structure_resource_alone(client, resource, ident):
 
 def _read_back(data: bytes, fmt: str, flow) -> dict[tuple, object]:
     """sdmx1's observations of an answer, by key: SDMX-CSV with its CSV reader and the
-    dataflow; SDMX-ML generic with no structure at all; structure-specific with the DSD."""
+    dataflow; SDMX-ML generic and SDMX-JSON 1.0 with no structure at all; structure-specific
+    with the DSD."""
     if fmt == "sdmx-csv":
         msg = Reader().convert(io.BytesIO(data), structure=flow)
+    elif fmt == "sdmx-json-1.0":   # sdmx1's SDMX-JSON reader, with no structure: the message's own
+        from sdmx.reader.json import Reader as JsonReader
+        msg = JsonReader().convert(io.BytesIO(data))
     elif fmt == "sdmx-ml-generic":
         msg = sdmx.read_sdmx(io.BytesIO(data))
     else:
@@ -163,10 +167,11 @@ def _number(value) -> float | None:
     return None if v != v else v
 
 
-@pytest.mark.parametrize("fmt", ["sdmx-csv", "sdmx-ml-generic", "sdmx-ml-ss"])
+@pytest.mark.parametrize("fmt", ["sdmx-csv", "sdmx-ml-generic", "sdmx-ml-ss", "sdmx-json-1.0"])
 def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structures, fmt):
-    """For every indicator and view, sdmx1's reading of the SDMX-CSV and SDMX-ML answers holds
-    exactly the rows of /data/<indicator>.csv of that view: value, status, unit, source, revision."""
+    """For every indicator and view, sdmx1's reading of the SDMX-CSV, SDMX-ML and SDMX-JSON 1.0
+    answers holds exactly the rows of /data/<indicator>.csv of that view: value, status, unit,
+    source, revision."""
     m = _meta()
     flow = structures.dataflow[FLOW]
     checked = 0
@@ -185,7 +190,7 @@ def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structure
             assert len(obs) == len(rows), (ind, view)
             for r in rows:
                 o = obs[_identity(m, r)]
-                attrs = {k: v.value for k, v in o.attached_attribute.items()}
+                attrs = {k: getattr(v.value, "id", v.value) for k, v in o.attached_attribute.items()}   # JSON: a Code
                 attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", "FREQ": "", **attrs}   # XML omits the empty
                 assert _number(o.value) == _number(r["value"])
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"], "")
@@ -299,17 +304,23 @@ def test_statuses_map_to_sdmx(client, marked, built):
 
 
 def test_observations_api_gives_the_same_sdmx(client):
-    """/api/v1/observations?format=sdmx-csv|sdmx-json is the /sdmx/data answer of the same figures."""
+    """/api/v1/observations?format=sdmx-csv|sdmx-json|sdmx-json-1.0 is the /sdmx/data answer of
+    the same figures."""
+    from sdmx.reader.json import Reader as JsonReader
     m = _meta()
     ind = next(iter(m.coverage))
-    for fmt in ("sdmx-csv", "sdmx-json"):
+    for fmt in ("sdmx-csv", "sdmx-json", "sdmx-json-1.0"):
         api = client.get("/api/v1/observations", query_string={"indicator": ind, "format": fmt})
         ours = client.get(f"/sdmx/data/{FLOW}/{_key(m, ind)}", query_string={"format": fmt})
         assert api.status_code == ours.status_code == 200
         if fmt == "sdmx-csv":
             assert api.data == ours.data
-        else:
+        elif fmt == "sdmx-json":
             assert _json_cells(json.loads(api.data)) == _json_cells(json.loads(ours.data))
+        else:
+            read = [{tuple(sorted({**o.series_key.values, **o.dimension.values}.items())): o.value
+                     for d in JsonReader().convert(io.BytesIO(answer.data)).data for o in d.obs} for answer in (api, ours)]
+            assert read[0] == read[1] and read[0]
 
 
 @pytest.mark.parametrize("url,status", [
@@ -355,7 +366,11 @@ def test_accept_header_chooses_the_format_or_is_refused(client):
         "application/vnd.sdmx.data+json")
     assert client.get(url, headers={"Accept": "application/vnd.sdmx.genericdata+xml;version=2.1"}).headers[
         "Content-Type"].startswith("application/vnd.sdmx.genericdata+xml")
-    refused = client.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=1.0.0, image/png"})
+    older = client.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=1.0.0"})   # what sdmx1 reads
+    assert older.headers["Content-Type"].startswith("application/vnd.sdmx.data+json; version=1.0.0")
+    assert older.data == client.get(url, query_string={"format": "sdmx-json-1.0"}).data
+    assert set(json.loads(older.data)) == {"header", "structure", "dataSets"}
+    refused = client.get(url, headers={"Accept": "application/vnd.sdmx.data+json;version=3.0.0, image/png"})
     assert refused.status_code == 406 and refused.get_json()["errors"][0]["code"] == 406
     # an update message: the same figures, each to replace the harvester's copy (ACTION R)
     lead = f"dataflow,SPI_DEMO:{FLOW}(1.0),".encode()
