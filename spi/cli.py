@@ -258,6 +258,8 @@ def _release(args) -> int:
             done = (f"released {entry['release_id']}: public at {_public_at(entry['public_at'], entry['timezone'])}; "
                     f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
                     f"{entry['withdrawn']} withdrawn")
+            if not any(entry[k] for k in ("added", "revised", "amended", "withdrawn")):
+                done += " (no figure changed: the catalogue did, and the release carries it)"   # else refused
             if "note_ar" not in entry:
                 print(f"release {entry['release_id']} has no Arabic note: the Arabic pages show its English note, "
                       "marked as English (give both, --note-ar and --note-en, next time)", file=sys.stderr)

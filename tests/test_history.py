@@ -368,3 +368,21 @@ def test_spi_release_says_the_public_time_in_the_zone_it_names(two, capsys):
     assert f"public at {day}T09:00:00+04:00 (Asia/Muscat);" in capsys.readouterr().out
     assert spi(["release", "--reschedule", str(day), "--at", f"{day}T10:30", "--reason", "moved", *where]) == 0
     assert f"rescheduled: public at {day}T10:30:00+04:00 (Asia/Muscat) (recorded" in capsys.readouterr().out
+
+
+def test_a_release_of_the_catalogue_alone_says_so(two, capsys):
+    """A release that changes no figure is refused unless the catalogue changed: then the
+    clerk is told that is what it carries, not only "0 added, 0 revised…"."""
+    from datetime import timedelta
+    where = ["--out", str(two.out), "--releases", str(two.releases), "--catalogue", str(two.catalogue)]
+    two.revise("jo_psychosocial_team", "45")   # the candidate as the latest release has it
+    _build(two)
+    assert spi(["release", "--note-en", "n", "--note-ar", "ملاحظة", *where]) == 1
+    assert "changes nothing" in capsys.readouterr().err
+    text = two.catalogue.read_text(encoding="utf-8")
+    two.catalogue.write_text(text.replace("\nsources:", "\n# a comment the statistics unit added\nsources:", 1),
+                             encoding="utf-8")
+    _build(two)
+    day = (datetime.now(timezone.utc) + timedelta(days=3)).date()
+    assert spi(["release", "--note-en", "n", "--note-ar", "ملاحظة", "--at", f"{day}T09:00", *where]) == 0
+    assert "0 added, 0 revised, 0 amended, 0 withdrawn (no figure changed: the catalogue did" in capsys.readouterr().out
