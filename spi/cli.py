@@ -265,12 +265,15 @@ def _release(args) -> int:
                       "marked as English (give both, --note-ar and --note-en, next time)", file=sys.stderr)
         else:
             action, rid = ("cancel", args.cancel) if args.cancel else ("reschedule", args.reschedule)
+            # the zone the new time is said in, read before anything is written (a catalogue that
+            # cannot be read now is a refusal, not a traceback after the entry was recorded)
+            zone = load_catalogue(args.catalogue).site["timezone"]
             entry = amend(rid, action, args.reason, args.at, args.releases, args.catalogue, args.by,
                           sign_key=args.sign_key, out_dir=args.out, progress=_say)
             done = (f"release {rid} cancelled" if action == "cancel" else
                     f"release {rid} rescheduled: public at "
-                    f"{_public_at(entry['public_at'], load_catalogue(args.catalogue).site['timezone'])}") + f" (recorded in {args.releases / 'releases.json'})"
-    except (ReleaseError, OSError, duckdb.Error) as exc:
+                    f"{_public_at(entry['public_at'], zone)}") + f" (recorded in {args.releases / 'releases.json'})"
+    except (ReleaseError, CatalogueError, OSError, duckdb.Error) as exc:
         print(f"release refused: {_problem(exc)}; nothing was changed in {args.releases}", file=sys.stderr)
         return 1
     try:

@@ -386,3 +386,17 @@ def test_a_release_of_the_catalogue_alone_says_so(two, capsys):
     day = (datetime.now(timezone.utc) + timedelta(days=3)).date()
     assert spi(["release", "--note-en", "n", "--note-ar", "ملاحظة", "--at", f"{day}T09:00", *where]) == 0
     assert "0 added, 0 revised, 0 amended, 0 withdrawn (no figure changed: the catalogue did" in capsys.readouterr().out
+
+
+def test_a_reschedule_with_a_catalogue_it_cannot_read_is_refused_in_a_sentence(two, capsys):
+    from datetime import timedelta
+    day = (datetime.now(timezone.utc) + timedelta(days=10)).date()
+    where = ["--out", str(two.out), "--releases", str(two.releases), "--catalogue", str(two.catalogue)]
+    assert spi(["release", "--note-en", "n", "--note-ar", "ملاحظة", "--at", f"{day}T09:00", *where]) == 0
+    capsys.readouterr()
+    two.catalogue.write_text("site: [not, a, mapping\n", encoding="utf-8")
+    before = _everything(two)
+    assert spi(["release", "--reschedule", str(day), "--at", f"{day}T10:30", "--reason", "moved", *where]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("release refused: ") and "nothing was changed" in err and "Traceback" not in err
+    assert _everything(two) == before
