@@ -410,17 +410,22 @@ def _current(releases_dir: Path, cat: Catalogue, served: Path, now: datetime, pr
 def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
                  by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
-                 progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None) -> dict:
+                 progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None,
+                 approved_by: str | None = None) -> dict:
     """Publish the candidate (the last `spi build` into out_dir) as a release; return its
     manifest entry. Refused (ReleaseError, nothing written) when it changes nothing, when the
     catalogue changed since the build, when the history does not check, or when its time
     breaks the rules of public_time. `now`: the moment it is made (the clock, by default).
     `note` says what it brings in English, `note_ar` in Arabic: None is a release made the way
-    it was before notes had both languages (the entry has no note_ar; the caller says so)."""
+    it was before notes had both languages (the entry has no note_ar; the caller says so).
+    `approved_by`: the second person who approved it (etl/approval.py), kept in the entry; never
+    the one who releases it."""
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     out_dir, catalogue = Path(out_dir or DEFAULT_OUT), Path(catalogue or DEFAULT_CATALOGUE)
     releases_dir = Path(releases_dir)
     notes = release_notes(note, note_ar)
+    released_by = by or getpass.getuser()
+    approval = {} if approved_by is None else {"approved_by": _approver(approved_by, released_by)}
     figures, info = candidate_figures(out_dir)
     cat_bytes, cat = _catalogue(catalogue, info)
     key = signing_key(sign_key, cat)
@@ -439,8 +444,8 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         (folder / CATALOGUE).write_bytes(cat_bytes)
         checkpoint("release:files")
         entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, **notes,
-                         "build_id": info["build_id"], "released_by": by or getpass.getuser(),
-                         "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
+                         "build_id": info["build_id"], "released_by": released_by,
+                         **approval, "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
                          "figures_sha256": sha256_file(folder / FIGURES),
                          "added": change.added, "revised": change.revised, "amended": change.amended,
                          "withdrawn": change.withdrawn}, hist.head, key)
@@ -448,6 +453,16 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         checkpoint("release:manifest")
         tx.commit()
     return entry
+
+
+def _approver(approved_by: str, released_by: str) -> str:
+    """Four eyes: the approver is named, and is someone else than the one who releases."""
+    if not approved_by.strip():
+        raise ReleaseError("the approver's name is empty: name who approved the release")
+    if approved_by.strip() == released_by.strip():
+        raise ReleaseError(f"{approved_by.strip()!r} cannot approve a release they make themselves: a second "
+                           "person approves it")
+    return approved_by.strip()
 
 
 def release_notes(note: str, note_ar: str | None) -> dict:
