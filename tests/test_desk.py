@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -310,3 +311,38 @@ def test_spi_desk_refuses_to_start_without_its_settings(setting, tmp_path):
                              env={**os.environ, **env, drop: ""},
                              capture_output=True, text=True, timeout=60)
         assert run.returncode == 1 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+# --- the build, from the desk ---------------------------------------------------------------------
+
+def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_path):
+    project, env, _ = setting
+    bad = _project(tmp_path / "p")
+    with spi_desk(bad.root, tmp_path / "desk.log", env) as desk:
+        editor, reviewer = signed_in(desk, "huda"), signed_in(desk, "amal")
+        assert post(reviewer, "/build").status == 403
+        assert "No build was started" in editor.get("/build?lang=en").text
+        started = post(editor, "/build")
+        assert started.status == 303 and started.headers["Location"] == "/build"
+        page = _ended(editor)
+        assert "The build passed: 74 figures" in page and "/changes" in page
+        # a clerk's mistake: a figure that is not a number; the candidate stays the one before
+        path = bad.raw / "jo_social_protection_2024.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",45,", ",4five,", 1), encoding="utf-8")
+        before = (bad.processed / "indicators.duckdb").stat().st_ino
+        post(editor, "/build")
+        page = _ended(editor)
+        assert "The build failed: 1 error(s)" in page and "jo_social_protection_2024.csv" in page and "4five" in page
+        assert (bad.processed / "indicators.duckdb").stat().st_ino == before
+        assert 'http-equiv="refresh"' not in page
+
+
+def _ended(client: Client, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get("/build?lang=en").text
+        if "has ended" in page:
+            return page
+        assert 'http-equiv="refresh" content="1"' in page and "<progress" in page
+        time.sleep(0.2)
+    raise AssertionError("the build did not end")

@@ -78,6 +78,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "done_sent_back": ("أُعيد الإصدار {id} للمحرِّر.", "Release {id} was sent back."),
     "done_cancelled": ("أُلغي الإصدار {id}.", "Release {id} was cancelled."),
     "done_approved": ("اعتُمد الإصدار {id} ونُشر بوصفه الإصدار {release}.", "Release {id} was approved: it is release {release}."),
+    "build_button": ("بناء المرشَّح من الملفات الخام", "Build the candidate from the raw files"),
+    "build_title": ("بناء المرشَّح", "Building the candidate"),
+    "build_none": ("لم يُشغَّل أي بناء من المكتب بعد.", "No build was started from the desk yet."),
+    "build_running": ("البناء جارٍ، بدأه {by}…", "The build is running, started by {by}…"),
+    "build_done": ("انتهى البناء الذي بدأه {by}.", "The build started by {by} has ended."),
+    "build_stopped": ("توقّف البناء الذي بدأه {by} قبل أن يكتمل؛ المرشَّح هو السابق. شغِّله مرة أخرى.",
+                      "The build started by {by} stopped before it ended; the candidate is the one before. Run it again."),
+    "build_ok": ("نجح البناء: عدد الأرقام {n}، والمدة بالثواني {seconds}.", "The build passed: {n} figures in {seconds} s."),
+    "build_failed": ("فشل البناء، وعدد الأخطاء {n}. صحِّح ما يلي ثم شغِّله مرة أخرى؛ المرشَّح لم يتغيَّر.",
+                     "The build failed: {n} error(s). Fix what follows and run it again; the candidate did not change."),
+    "build_lines": ("خطوات البناء", "The build's steps"),
     "switch_lang": ("English", "العربية"),
     "error_400": ("طلب غير صالح.", "The request is not valid."),
     "error_401": ("سجِّل الدخول أولًا.", "Sign in first."),
@@ -132,9 +143,9 @@ def field(name: str, label: str, kind: str = "text", value: str = "", dir_: str 
     return f'<label for="{name}">{escape(label)}</label>{control}'
 
 
-def document(lang_: str, title: str, body: str) -> str:
+def document(lang_: str, title: str, body: str, refresh: int | None = None) -> str:
     """A whole page: the heading bar (the desk's name, who is signed in, sign-out, the other
-    language), then `body`."""
+    language), then `body`; read again every `refresh` seconds when given (a build's progress)."""
     person = auth.user()
     other = other_lang(lang_)
     query = {k: v for k, v in flask.request.args.items() if k != "lang"} | ({"lang": "en"} if other == "en" else {})
@@ -147,6 +158,7 @@ def document(lang_: str, title: str, body: str) -> str:
     return (f'<!DOCTYPE html><html lang="{lang_}" dir="{direction(lang_)}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<meta name="robots" content="noindex, nofollow">'
+            + (f'<meta http-equiv="refresh" content="{refresh}">' if refresh else "") +
             f'<title>{escape(title)} — {escape(text("desk", lang_))}</title>'
             f'<link rel="stylesheet" href="{escape(flask.url_for("desk.stylesheet"))}"></head><body>'
             f'<header class="desk-bar"><a href="{escape(url("desk.home", lang_))}" class="desk-name">'

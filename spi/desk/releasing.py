@@ -18,7 +18,7 @@ from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, diff
 from store.releases import now
 
-from . import auth, git
+from . import auth, building, git
 from .page import document, field, form, isolate, lang, text, url
 
 MAX_UPLOAD = 20 << 20
@@ -29,6 +29,8 @@ SHOWN_CHANGES = 200
 def register(bp: flask.Blueprint) -> None:
     bp.add_url_rule("/", "home", home)
     bp.add_url_rule("/changes", "changes", changes)
+    bp.add_url_rule("/build", "build", build_page)
+    bp.add_url_rule("/build", "start_build", start_build, methods=["POST"])
     bp.add_url_rule("/prepare", "prepare", prepare_view, methods=["POST"])
     bp.add_url_rule("/approve/<pid>", "approve", approve_view, methods=["POST"])
     bp.add_url_rule("/send-back/<pid>", "send_back", send_back_view, methods=["POST"])
@@ -55,6 +57,8 @@ def home(problem: str | None = None, status: int = 200):
     except ReleaseError:
         latest = change = None
     parts.append(_candidate(lang_, latest, change))
+    if "editor" in person.roles:
+        parts.append(form("desk.start_build", lang_, "", text("build_button", lang_)))
     pending = waiting(project)
     if pending is not None:
         parts.append(_waiting(lang_, pending, person))
@@ -184,6 +188,44 @@ def _value(value, status) -> str:
         return "—"
     number = f"{value:,.10g}" if isinstance(value, float) else str(value)
     return number + (f" ({status})" if _given(status) and status not in ("", "final") else "")
+
+
+@auth.needs("editor", "approver", "reviewer")
+def build_page():
+    """The build's progress (the page refreshes itself each second while it runs), then its
+    outcome: the problems the validator found, or a link to what releasing it would change."""
+    lang_ = lang()
+    found = building.status(_project())
+    head = f'<h1>{escape(text("build_title", lang_))}</h1>'
+    if found is None:
+        return document(lang_, text("build_title", lang_), head + f'<p>{escape(text("build_none", lang_))}</p>')
+    running = found["state"] == "running"
+    share = found["done_steps"] / max(1, found["steps"])
+    parts = [head, f'<p role="status">{escape(text("build_" + found["state"], lang_, by=found["by"]))}</p>',
+             f'<progress max="{found["steps"]}" value="{found["done_steps"]}" aria-label="{escape(text("build_title", lang_))}">'
+             f'{share:.0%}</progress>']
+    if found["state"] == "done":
+        outcome = (text("build_ok", lang_, n=found.get("observations", 0), seconds=found.get("seconds", 0))
+                   if found.get("ok") else text("build_failed", lang_, n=found.get("errors", 0)))
+        parts.append(f'<p class="{"desk-done" if found.get("ok") else "desk-error"}">{escape(outcome)}</p>')
+        if found.get("problems"):
+            items = "".join(f'<li dir="ltr" lang="en">{escape(p)}</li>' for p in found["problems"])
+            parts.append(f'<ul class="desk-problems">{items}</ul>')
+        if found.get("ok"):
+            parts.append(f'<p><a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a></p>')
+    lines = "".join(f"<li>{escape(line)}</li>" for line in found["lines"])
+    parts.append(f'<details{" open" if running else ""}><summary>{escape(text("build_lines", lang_))}</summary>'
+                 f'<ol dir="ltr" lang="en" class="desk-lines">{lines}</ol></details>')
+    page = document(lang_, text("build_title", lang_), "".join(parts), refresh=1 if running else None)
+    return page
+
+
+@auth.needs("editor")
+def start_build():
+    person = auth.user()
+    started = building.start(_project(), person.username)
+    auth.audit("desk_build", username=person.username, started=started, addr=auth.addr())
+    return flask.redirect(url("desk.build", lang()), 303)
 
 
 # --- actions ----------------------------------------------------------------------------------
