@@ -33,7 +33,7 @@ from pathlib import Path
 from contract.project import Project
 
 from .catalogue import CatalogueError, load_catalogue
-from .release import (SERVED, ReleaseError, candidate_figures, checked_history, compare, make_release,
+from .release import (ReleaseError, amend, candidate_figures, checked_history, compare, history, make_release,
                       public_time, release_figures, release_notes, write_served)
 
 RECORDS = "prepared.json"
@@ -207,6 +207,27 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
     return record
 
 
+def embargoed(project: Project, now: datetime):
+    """The latest release while it is still under embargo (it can be cancelled or moved), else None."""
+    latest = history(project.releases).latest()
+    return latest if latest is not None and latest.public_at > now else None
+
+
+def amend_embargoed(project: Project, release_id: str, action: str, by: str, reason: str, at: str | None,
+                    now: datetime, sign_key: Path | None = None) -> dict:
+    """Cancel the embargoed release, or give it another public time, with the reason, as
+    `spi release --cancel/--reschedule` does (an entry of its own in the manifest); the site's
+    databases are then rebuilt."""
+    reason = _text(reason, "the reason")
+    try:
+        entry = amend(release_id, action, reason, at or None, project.releases, project.catalogue, by=by, now=now,
+                      sign_key=sign_key, out_dir=project.processed)
+    except (ReleaseError, CatalogueError) as exc:
+        raise _release_error(exc) from None
+    write_served(project.releases, project.processed, project.catalogue)
+    return entry
+
+
 def _confirmed(project: Project, record: dict) -> dict:
     """The record, approved if the manifest holds its release though the record was not
     written (the process stopped in between): the entry of its build, approved, made after it
@@ -223,5 +244,3 @@ def _confirmed(project: Project, record: dict) -> dict:
             return {**record, "state": APPROVED, "release_id": entry.get("release_id")}
     return record
 
-
-__all__ = ["ApprovalError", "approve", "cancel", "find", "prepare", "records", "send_back", "waiting", "SERVED"]

@@ -346,3 +346,33 @@ def _ended(client: Client, timeout: float = 60) -> str:
         assert 'http-equiv="refresh" content="1"' in page and "<progress" in page
         time.sleep(0.2)
     raise AssertionError("the build did not end")
+
+
+def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, tmp_path):
+    from zoneinfo import ZoneInfo
+    project, env, _ = setting
+    held = _project(tmp_path / "p")
+    local = (NOW + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Muscat"))
+    with spi_desk(held.root, tmp_path / "desk.log", env) as desk:
+        editor, approver, reviewer = signed_in(desk, "huda"), signed_in(desk, "salim"), signed_in(desk, "amal")
+        assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR,
+                                         "at": f"{local:%Y-%m-%dT%H:%M}"}).status == 303
+        assert post(approver, "/approve/P1").status == 303
+        rid = json.loads((held.releases / "releases.json").read_text())["releases"][-1]["release_id"]
+        page = approver.get("/?lang=en").text
+        assert f"A release under embargo until its time: \u2068{rid}\u2069" in page
+        assert f"{local:%Y-%m-%d %H:%M} Asia/Muscat" in page
+        assert "Move the public time" not in reviewer.get("/?lang=en").text
+        assert post(reviewer, f"/embargoed/{rid}/cancel", {"reason": "x"}).status == 403
+        later = local + timedelta(hours=1)
+        assert post(editor, f"/embargoed/{rid}/reschedule", {"at": f"{later:%Y-%m-%dT%H:%M}", "reason": ""}).status == 409
+        moved = post(editor, f"/embargoed/{rid}/reschedule", {"at": f"{later:%Y-%m-%dT%H:%M}",
+                                                              "reason": "The minister asked for the afternoon."})
+        assert moved.status == 303
+        assert f"{later:%Y-%m-%d %H:%M} Asia/Muscat" in editor.get("/?lang=en").text
+        assert post(approver, f"/embargoed/{rid}/cancel", {"reason": "A figure was found wrong."}).status == 303
+        entries = json.loads((held.releases / "releases.json").read_text())["releases"]
+        assert [(e["action"], e["reason"], e["by"]) for e in entries[-2:]] == [
+            ("reschedule", "The minister asked for the afternoon.", "huda"), ("cancel", "A figure was found wrong.", "salim")]
+        assert "A release under embargo" not in editor.get("/?lang=en").text
+        assert post(editor, f"/embargoed/{rid}/delete", {"reason": "x"}).status == 404

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import flask
 
 from contract.project import default as default_project
-from etl.approval import APPROVED, ApprovalError, approve, cancel, prepare, records, send_back, waiting
+from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approve, cancel, embargoed, prepare, records,
+                          send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, diff
 from store.releases import now
@@ -35,6 +38,7 @@ def register(bp: flask.Blueprint) -> None:
     bp.add_url_rule("/approve/<pid>", "approve", approve_view, methods=["POST"])
     bp.add_url_rule("/send-back/<pid>", "send_back", send_back_view, methods=["POST"])
     bp.add_url_rule("/cancel/<pid>", "cancel", cancel_view, methods=["POST"])
+    bp.add_url_rule("/embargoed/<rid>/<action>", "amend", amend_view, methods=["POST"])
 
 
 def _project():
@@ -59,6 +63,9 @@ def home(problem: str | None = None, status: int = 200):
     parts.append(_candidate(lang_, latest, change))
     if "editor" in person.roles:
         parts.append(form("desk.start_build", lang_, "", text("build_button", lang_)))
+    held = embargoed(project, now())
+    if held is not None:
+        parts.append(_embargoed(lang_, held, person))
     pending = waiting(project)
     if pending is not None:
         parts.append(_waiting(lang_, pending, person))
@@ -70,6 +77,8 @@ def home(problem: str | None = None, status: int = 200):
 
 def _done(lang_: str) -> str:
     what, pid = flask.request.args.get("done"), flask.request.args.get("id", "")
+    if what in ("cancel", "reschedule") and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?", pid):
+        return f'<p class="desk-done" role="status">{escape(text("done_" + what, lang_, id=isolate(pid)))}</p>'
     if what not in ("prepared", "sent_back", "cancelled", "approved") or not pid.isalnum():
         return ""
     found = next((r for r in records(_project()) if r["id"] == pid), None)
@@ -126,6 +135,25 @@ def _waiting(lang_: str, record: dict, person) -> str:
     if "editor" in person.roles:
         parts.append(form("desk.cancel", lang_, field("reason", text("reason", lang_), area=True),
                           text("cancel", lang_), pid=rid))
+    return "".join(parts) + "</section>"
+
+
+def _embargoed(lang_: str, release, person) -> str:
+    """The latest release while under embargo: when it goes public, and for editors and
+    approvers the forms that move or cancel it, each with its reason."""
+    zone = release.timezone
+    when = release.public_at.astimezone(ZoneInfo(zone))
+    parts = [f'<section aria-labelledby="embargoed"><h2 id="embargoed">{escape(text("embargoed", lang_))} '
+             f'{escape(isolate(release.release_id))}</h2>',
+             f'<p>{escape(text("public_when", lang_, at=isolate(f"{when:%Y-%m-%d %H:%M} {zone}")))}</p>']
+    if {"editor", "approver"} & set(person.roles):
+        rid = release.release_id
+        parts.append(form("desk.amend", lang_, field("at", text("new_time", lang_, zone=isolate(zone)),
+                                                     kind="datetime-local", dir_="ltr")
+                          + field("reason", text("move_reason", lang_), area=True),
+                          text("reschedule", lang_), rid=rid, action="reschedule"))
+        parts.append(form("desk.amend", lang_, field("reason", text("cancel_reason", lang_), area=True),
+                          text("cancel_release", lang_), rid=rid, action="cancel"))
     return "".join(parts) + "</section>"
 
 
@@ -281,6 +309,23 @@ def cancel_view(pid: str):
     except ApprovalError as exc:
         return _refused(exc)
     return _after("cancelled", record)
+
+
+@auth.needs("editor", "approver")
+def amend_view(rid: str, action: str):
+    if action not in ("cancel", "reschedule"):
+        flask.abort(404)
+    project, person, f = _project(), auth.user(), flask.request.form
+    try:
+        amend_embargoed(project, rid, action, person.username, f.get("reason", ""),
+                        f.get("at", "").strip() or None if action == "reschedule" else None, now(),
+                        sign_key=_sign_key())
+    except ApprovalError as exc:
+        return _refused(exc)
+    message = f"Release {rid}: {'cancelled' if action == 'cancel' else 'rescheduled'}\n\n{f.get('reason', '').strip()}\n"
+    failed = git.commit(project.root, ["data/releases"], message, person)
+    auth.audit(f"desk_{action}_release", username=person.username, release_id=rid, git_error=failed, addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=rid), 303)
 
 
 def _sign_key() -> Path | None:
