@@ -191,7 +191,7 @@ def rewritten(hist: History, served: Path) -> list[str]:
 
 # -- figures and their differences ---------------------------------------------------------
 
-def _key(frame: pd.DataFrame) -> list[str]:
+def figure_key(frame: pd.DataFrame) -> list[str]:
     """The columns that identify a figure: indicator, place, period and every breakdown."""
     dims = [c for c in frame.columns if c not in _NOT_BREAKDOWNS]
     return [*KEY_HEAD, *dims]
@@ -212,7 +212,7 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
 def compare(old: pd.DataFrame | None, new: pd.DataFrame) -> Change:
     """What `new` changes of `old` (two releases' figures): figures added, revised (another
     value), amended (the same value, another status or source) and withdrawn."""
-    key = _key(new)
+    key = figure_key(new)
     new = new[[*key, *PUBLISHED]]
     if old is None or old.empty:
         rows = new.rename(columns={c: f"new_{c}" for c in PUBLISHED}).assign(change="added")
@@ -615,7 +615,7 @@ class _History:
         entry = release.entry
         rid = release.release_id
         day = release.public_at.astimezone(ZoneInfo(entry["timezone"])).date()
-        key = _key(figures)
+        key = figure_key(figures)
         change = compare(None if self.current is None else self.current, figures)
         self.changes.append(change.rows.assign(release_id=rid))
         self.releases.append({**entry, "seq": len(self.releases) + 1,

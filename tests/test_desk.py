@@ -178,6 +178,12 @@ def test_the_candidate_and_its_changes_are_shown(desk):
                     changes)
     assert row and row.group(2) == "44" and row.group(3) == "45", changes[-2000:]
     assert "منقَّح" in editor.get("/changes").text
+    # the revised series drawn old (dashed) against new: one point each, the revised period marked
+    chart = re.search(r'<svg class="desk-chart".*?</svg>', changes, re.S).group(0)
+    old = re.findall(r'<circle class="old" cx="([\d.]+)" cy="([\d.]+)"', chart)
+    new = re.findall(r'<circle class="new" cx="([\d.]+)" cy="([\d.]+)"', chart)
+    assert len(old) == len(new) == 1 and old[0][0] == new[0][0] and float(old[0][1]) > float(new[0][1])  # 44 below 45
+    assert '<line class="mark"' in chart and ">2024<" in chart and "The revised series, old against new" in changes
 
 
 def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path):

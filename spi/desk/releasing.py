@@ -21,7 +21,7 @@ from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, diff
 from store.releases import now
 
-from . import auth, building, git
+from . import auth, building, git, revised_chart
 from .page import document, field, form, isolate, lang, text, url
 
 MAX_UPLOAD = 20 << 20
@@ -177,7 +177,7 @@ def changes():
     lang_ = lang()
     project = _project()
     try:
-        _, change = diff(project.processed, project.releases)
+        latest, change = diff(project.processed, project.releases)
         names = {k: v["name"][lang_] for k, v in load_catalogue(project.catalogue).indicators.items()}
     except (ReleaseError, CatalogueError):
         return document(lang_, text("changes", lang_), f'<p>{escape(text("no_candidate", lang_))}</p>')
@@ -190,7 +190,25 @@ def changes():
             body += f'<p>{escape(text("more_rows", lang_, n=len(rows) - SHOWN_CHANGES))}</p>'
     head = text("counts", lang_, added=change.added, revised=change.revised, amended=change.amended,
                 withdrawn=change.withdrawn)
+    body += _revised_charts(lang_, change, names, latest)
     return document(lang_, text("changes", lang_), f'<h1>{escape(text("changes", lang_))}</h1><p>{escape(head)}</p>{body}')
+
+
+def _revised_charts(lang_: str, change, names: dict, latest: dict | None) -> str:
+    """Each revised series, old against new."""
+    found = revised_chart.revised_series(change.joined, change.kinds)
+    if not found:
+        return ""
+    old_name = text("old_series", lang_, release=isolate(latest["release_id"])) if latest else ""
+    new_name = text("new_series", lang_)
+    figures = []
+    for key, series in found:
+        where = " · ".join(str(v) for k, v in key.items() if k != "indicator_id" and not revised_chart.missing(v))
+        label = f'{names.get(key["indicator_id"], key["indicator_id"])} — {where}'
+        figures.append(f'<figure>{revised_chart.svg(series, label, old_name, new_name)}'
+                       f'<figcaption>{escape(label)}</figcaption></figure>')
+    return (f'<section aria-labelledby="revised"><h2 id="revised">{escape(text("revised_series", lang_))}</h2>'
+            + "".join(figures) + "</section>")
 
 
 def _change_table(lang_: str, rows, names: dict) -> str:
