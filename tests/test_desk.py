@@ -15,53 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from contract.project import Project
 from etl import approval
 from etl.approval import ApprovalError
 from spi import reviewers
 from spi.cli import main as spi
+from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make_project, people_file
 from tests.servers import Client, gunicorn, spi_desk
-
-REPO = Path(__file__).resolve().parent.parent
-PEOPLE = {"huda": ("Huda Al-Balushi", ["editor"], "huda-edits-tables"),
-          "salim": ("Salim Al-Harthy", ["approver"], "salim-approves-them"),
-          "noor": ("Noor Haddad", ["editor", "approver"], "noor-does-both-jobs"),
-          "amal": ("Amal", None, "amal-reads-embargoes")}
-SECRET = "s" * 40
-# the desk's clock: SPI_NOW, so that the CLI can make the same release at the same moment
-NOW = (datetime.now(timezone.utc) + timedelta(minutes=5)).replace(microsecond=0)
-NOTE_EN, NOTE_AR = "Jordan: the psychosocial support team of 2024 revised.", "الأردن: تنقيح فريق الدعم النفسي لعام 2024."
-REVISED = ("jo_psychosocial_team", "44", "45")
-
-
-def _project(root: Path) -> Project:
-    """A copy of the demonstration project (its sources and releases), in git, with one figure
-    revised in its sources and built: a candidate with one revised figure."""
-    for part in ("raw", "releases", "geo"):
-        shutil.copytree(REPO / "data" / part, root / "data" / part)
-    shutil.copy2(REPO / "indicators.yaml", root / "indicators.yaml")
-    (root / ".gitignore").write_text("data/processed/\n")
-    git = ["git", "-C", str(root), "-c", "user.name=setup", "-c", "user.email=setup@example.org"]
-    subprocess.run(["git", "init", "-q", str(root)], check=True)
-    subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "commit", "-qm", "the project as shipped"], check=True)
-    path = root / "data" / "raw" / "jo_social_protection_2024.csv"
-    indicator, old, new = REVISED
-    text = path.read_text(encoding="utf-8")
-    assert f"{indicator},الأردن,2024,موظف,{old}," in text
-    path.write_text(text.replace(f"{indicator},الأردن,2024,موظف,{old},", f"{indicator},الأردن,2024,موظف,{new},"),
-                    encoding="utf-8")
-    assert spi(["build", "--project", str(root)]) == 0
-    return Project(root)
 
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
     root = tmp_path_factory.mktemp("desk")
-    project = _project(root / "project")
-    users = root / "people.json"
-    users.write_text(json.dumps({u: {"name": n, "password_hash": reviewers.hash_password(p), **({"roles": r} if r else {})}
-                                 for u, (n, r, p) in PEOPLE.items()}))
+    project = make_project(root / "project")
+    users = people_file(root / "people.json")
     env = {"SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": SECRET, "SPI_NOW": NOW.isoformat(),
            "SPI_AUDIT_LOG": str(root / "audit.log")}
     return project, env, root
@@ -259,7 +225,7 @@ def test_the_public_server_holds_no_route_of_the_desk():
 # --- the record of prepared releases, without the server ----------------------------------------
 
 def test_a_prepared_release_of_a_rebuilt_candidate_is_refused(tmp_path):
-    project = _project(tmp_path / "p")
+    project = make_project(tmp_path / "p")
     record = approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, datetime.now(timezone.utc))
     (project.raw / "jo_social_protection_2024.csv").write_text(
         (project.raw / "jo_social_protection_2024.csv").read_text(encoding="utf-8").replace(",45,", ",46,", 1),
@@ -279,7 +245,7 @@ def test_a_release_written_before_its_record_is_read_as_approved(tmp_path):
     """kill -9 between the release and the record: the manifest says it was approved, and it is
     never released twice."""
     from etl.release import make_release
-    project = _project(tmp_path / "p")
+    project = make_project(tmp_path / "p")
     now = datetime.now(timezone.utc)
     record = approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, now)
     make_release(NOTE_EN, None, project.processed, project.releases, project.catalogue, by="huda",
@@ -291,7 +257,7 @@ def test_a_release_written_before_its_record_is_read_as_approved(tmp_path):
 
 
 def test_the_cli_refuses_an_approver_who_releases(tmp_path, capsys):
-    project = _project(tmp_path / "p")
+    project = make_project(tmp_path / "p")
     assert spi(["release", "--project", str(project.root), "--note-en", NOTE_EN, "--note-ar", NOTE_AR,
                 "--by", "noor", "--approved-by", "noor"]) == 1
     assert "cannot approve a release they make themselves" in capsys.readouterr().err
@@ -323,7 +289,7 @@ def test_spi_desk_refuses_to_start_without_its_settings(setting, tmp_path):
 
 def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_path):
     project, env, _ = setting
-    bad = _project(tmp_path / "p")
+    bad = make_project(tmp_path / "p")
     with spi_desk(bad.root, tmp_path / "desk.log", env) as desk:
         editor, reviewer = signed_in(desk, "huda"), signed_in(desk, "amal")
         assert post(reviewer, "/build").status == 403
@@ -357,7 +323,7 @@ def _ended(client: Client, timeout: float = 60) -> str:
 def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, tmp_path):
     from zoneinfo import ZoneInfo
     project, env, _ = setting
-    held = _project(tmp_path / "p")
+    held = make_project(tmp_path / "p")
     local = (NOW + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Muscat"))
     with spi_desk(held.root, tmp_path / "desk.log", env) as desk:
         editor, approver, reviewer = signed_in(desk, "huda"), signed_in(desk, "salim"), signed_in(desk, "amal")
