@@ -38,11 +38,22 @@ from .release import (ReleaseError, amend, candidate_figures, checked_history, c
 
 RECORDS = "prepared.json"
 WAITING, SENT_BACK, CANCELLED, APPROVED = "prepared", "sent_back", "cancelled", "approved"
+STATE_AR = {SENT_BACK: "أُعيد إلى المحرِّر", CANCELLED: "أُلغي", APPROVED: "اعتُمد"}
 MAX_TEXT = 2000   # a note, comment or reason longer than this is a paste gone wrong
 
 
 class ApprovalError(Exception):
-    """A step of the four-eyes path refused, with what to do, in a sentence."""
+    """A step of the four-eyes path refused, with what to do, in a sentence: in English (its
+    str) and in Arabic (`ar`; None for a refusal of the release engine, whose sentences are
+    English: the desk shows them as English)."""
+
+    def __init__(self, en: str, ar: str | None = None):
+        super().__init__(en)
+        self.ar = ar
+
+    def text(self, lang: str) -> str | None:
+        """The sentence in `lang`, or None when there is none in Arabic."""
+        return str(self) if lang == "en" else self.ar
 
 
 def _folder(project: Project) -> Path:
@@ -64,7 +75,11 @@ def find(project: Project, pid: str) -> dict:
     for record in records(project):
         if record["id"] == pid:
             return record
-    raise ApprovalError(f"there is no prepared release {pid[:40]!r}")
+    raise _no_such(pid)
+
+
+def _no_such(pid: str) -> ApprovalError:
+    return ApprovalError(f"there is no prepared release {pid[:40]!r}", f"لا يوجد إصدار مُعَدّ بالرمز \u2068{pid[:40]}\u2069")
 
 
 def _read(path: Path) -> list[dict]:
@@ -73,9 +88,11 @@ def _read(path: Path) -> list[dict]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as exc:
-        raise ApprovalError(f"{path} cannot be read ({exc}): restore it from version control") from None
+        raise ApprovalError(f"{path} cannot be read ({exc}): restore it from version control",
+                            f"تعذّرت قراءة \u2068{path}\u2069: استعِده من نظام إدارة النسخ") from None
     if not isinstance(data, dict) or not isinstance(data.get("prepared"), list):
-        raise ApprovalError(f"{path} is not a list of prepared releases: restore it from version control")
+        raise ApprovalError(f"{path} is not a list of prepared releases: restore it from version control",
+                            f"الملف \u2068{path}\u2069 ليس قائمة إصدارات مُعَدّة: استعِده من نظام إدارة النسخ")
     return data["prepared"]
 
 
@@ -98,12 +115,17 @@ def _changing(project: Project):
         os.replace(aside, folder / RECORDS)
 
 
+WHAT = {"comment": ("the comment", "سبب الإعادة"), "reason": ("the reason", "السبب")}
+
+
 def _text(value: str, what: str) -> str:
+    en, ar = WHAT[what]
     value = (value or "").strip()
     if not value:
-        raise ApprovalError(f"{what} is empty: say it in a sentence")
+        raise ApprovalError(f"{en} is empty: say it in a sentence", f"{ar} فارغ: اكتبه في جملة")
     if len(value) > MAX_TEXT:
-        raise ApprovalError(f"{what} is {len(value):,} characters long: keep it under {MAX_TEXT:,}")
+        raise ApprovalError(f"{en} is {len(value):,} characters long: keep it under {MAX_TEXT:,}",
+                            f"{ar} أطول من {MAX_TEXT} حرف: اختصره")
     return value
 
 
@@ -136,7 +158,9 @@ def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | Non
         pending = next((r for r in found if _confirmed(project, r)["state"] == WAITING), None)
         if pending is not None:
             raise ApprovalError(f"release {pending['id']} prepared by {pending['prepared_by']} is waiting for approval: "
-                                "it is approved, sent back or cancelled first")
+                                "it is approved, sent back or cancelled first",
+                                f"الإصدار \u2068{pending['id']}\u2069 الذي أعدّه \u2068{pending['prepared_by']}\u2069 "
+                                "بانتظار الاعتماد: يُعتمَد أو يُعاد أو يُلغى أولًا")
         record = {"id": f"P{len(found) + 1}", "state": WAITING, "prepared_by": by, "prepared_at": now.isoformat(),
                   "note_en": notes["note"], "note_ar": notes["note_ar"], "at": at or None,
                   "public_at": public_at.isoformat(), "build_id": info["build_id"],
@@ -153,14 +177,15 @@ def _waiting_one(found: list[dict], pid: str, project: Project) -> dict:
         if record["id"] == pid:
             state = _confirmed(project, record)["state"]
             if state != WAITING:
-                raise ApprovalError(f"release {pid} is {state.replace('_', ' ')}, not waiting for approval")
+                raise ApprovalError(f"release {pid} is {state.replace('_', ' ')}, not waiting for approval",
+                                    f"الإصدار \u2068{pid}\u2069 {STATE_AR[state]}، وليس بانتظار الاعتماد")
             return record
-    raise ApprovalError(f"there is no prepared release {pid[:40]!r}")
+    raise _no_such(pid)
 
 
 def send_back(project: Project, pid: str, by: str, comment: str, now: datetime) -> dict:
     """An approver sends a prepared release back to be prepared again, saying why."""
-    comment = _text(comment, "the comment")
+    comment = _text(comment, "comment")
     with _changing(project) as found:
         record = _waiting_one(found, pid, project)
         record["state"] = SENT_BACK
@@ -170,7 +195,7 @@ def send_back(project: Project, pid: str, by: str, comment: str, now: datetime) 
 
 def cancel(project: Project, pid: str, by: str, reason: str, now: datetime) -> dict:
     """Withdraw a prepared release before it is approved, with the reason."""
-    reason = _text(reason, "the reason")
+    reason = _text(reason, "reason")
     with _changing(project) as found:
         record = _waiting_one(found, pid, project)
         record["state"] = CANCELLED
@@ -187,14 +212,17 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
     with _changing(project) as found:
         record = _waiting_one(found, pid, project)
         if by == record["prepared_by"]:
-            raise ApprovalError(f"{by} prepared release {pid}: a second person approves it")
+            raise ApprovalError(f"{by} prepared release {pid}: a second person approves it",
+                                f"أعدَّ \u2068{by}\u2069 الإصدار \u2068{pid}\u2069: يعتمده شخص آخر")
         try:
             _, info = candidate_figures(project.processed)
         except ReleaseError as exc:
             raise _release_error(exc) from None
         if info["build_id"] != record["build_id"]:
             raise ApprovalError(f"the candidate was built again since release {pid} was prepared (build "
-                                f"{record['build_id']}, now {info['build_id']}): send it back, and prepare the new one")
+                                f"{record['build_id']}, now {info['build_id']}): send it back, and prepare the new one",
+                                f"أُعيد بناء المرشَّح منذ إعداد الإصدار \u2068{pid}\u2069 (البناء \u2068{record['build_id']}\u2069، "
+                                f"والآن \u2068{info['build_id']}\u2069): أعِده إلى المحرِّر، وأعِدّ الجديد")
         try:
             entry = make_release(record["note_en"], record["at"], project.processed, project.releases,
                                  project.catalogue, by=record["prepared_by"], now=now, sign_key=sign_key,
@@ -218,7 +246,7 @@ def amend_embargoed(project: Project, release_id: str, action: str, by: str, rea
     """Cancel the embargoed release, or give it another public time, with the reason, as
     `spi release --cancel/--reschedule` does (an entry of its own in the manifest); the site's
     databases are then rebuilt."""
-    reason = _text(reason, "the reason")
+    reason = _text(reason, "reason")
     try:
         entry = amend(release_id, action, reason, at or None, project.releases, project.catalogue, by=by, now=now,
                       sign_key=sign_key, out_dir=project.processed)

@@ -156,7 +156,8 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     project, env, root = setting
     editor, both, approver = signed_in(desk, "huda"), signed_in(desk, "noor"), signed_in(desk, "salim")
     # prepared, then sent back with a comment
-    assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN}).status == 409   # no Arabic letter
+    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})   # the engine's refusal, in English
+    assert no_arabic.status == 409 and '<span lang="en" dir="ltr">the Arabic note' in no_arabic.text
     answer = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR})
     assert answer.status == 303 and "done=prepared" in answer.headers["Location"]
     assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 409   # one waits already
@@ -166,7 +167,8 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     assert post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
     assert "someone else approves it" in both.get("/?lang=en").text
     own = post(both, "/approve/P2")
-    assert own.status == 409 and "a second person approves it" in own.text
+    assert own.status == 409 and "يعتمده شخص آخر" in own.text   # the desk's own refusals are in Arabic too
+    assert "a second person approves it" in both.form("/approve/P2?lang=en", {"csrf_token": both.token("/")}).text
     before = project.releases.joinpath("releases.json").read_bytes()
     assert before == (REPO / "data" / "releases" / "releases.json").read_bytes()
     # the CLI's release of the same candidate at the same moment, in a copy of the project

@@ -74,6 +74,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "event_approved": ("اعتمده", "approved by"),
     "became": ("الإصدار {release}", "release {release}"),
     "refused": ("رُفض الطلب:", "Refused:"),
+    "refused_en": ("(بالإنجليزية، كما يقولها محرّك الإصدار)", "(as the release engine says it)"),
     "done_prepared": ("أُعِدّ الإصدار {id} وأُرسل للاعتماد.", "Release {id} is prepared and waits for approval."),
     "done_sent_back": ("أُعيد الإصدار {id} للمحرِّر.", "Release {id} was sent back."),
     "done_cancelled": ("أُلغي الإصدار {id}.", "Release {id} was cancelled."),

@@ -48,14 +48,17 @@ def _project():
 # --- pages ------------------------------------------------------------------------------------
 
 @auth.needs("editor", "approver", "reviewer")
-def home(problem: str | None = None, status: int = 200):
+def home(problem: ApprovalError | None = None, status: int = 200):
     lang_ = lang()
     project = _project()
     person = auth.user()
     done = _done(lang_)
     parts = [f'<h1>{escape(text("desk", lang_))}</h1>', done]
     if problem:
-        parts.append(f'<p class="desk-error" role="alert">{escape(text("refused", lang_))} {escape(problem)}</p>')
+        said = problem.text(lang_)
+        words = (escape(said) if said is not None
+                 else f'{escape(text("refused_en", lang_))} <span lang="en" dir="ltr">{escape(str(problem))}</span>')
+        parts.append(f'<p class="desk-error" role="alert">{escape(text("refused", lang_))} {words}</p>')
     try:
         latest, change = diff(project.processed, project.releases)
     except ReleaseError:
@@ -282,8 +285,8 @@ def _after(action: str, record: dict):
     return flask.redirect(url("desk.home", lang(), done=action, id=record["id"]), 303)
 
 
-def _refused(exc: Exception):
-    return home(problem=str(exc), status=409)
+def _refused(exc: ApprovalError):
+    return home(problem=exc, status=409)
 
 
 @auth.needs("editor")
