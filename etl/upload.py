@@ -90,13 +90,16 @@ class Proposal:
     refused: str | None = None
 
 
-def propose(path: Path, cat: Catalogue) -> Proposal:
-    """What `spi recipe draft` proposes for the file (etl/draft.py, the same drafting)."""
-    found = builtin_reads(path, cat)
+def propose(path: Path, cat: Catalogue, sheet: str | None = None, indicator: str | None = None,
+            source: str | None = None) -> Proposal:
+    """What `spi recipe draft` proposes for the file (etl/draft.py, the same drafting); the
+    sheet, indicator and source when the clerk names them, as its --sheet, --indicator and
+    --source do."""
+    found = builtin_reads(path, cat) if sheet is None else 0
     if found:
         return Proposal(builtin_figures=found, complete=True)
     try:
-        d = draft(path, cat)
+        d = draft(path, cat, sheet, indicator, source)
     except DraftRefused as exc:
         return Proposal(refused=str(exc))
     text = d.text()

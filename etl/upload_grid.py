@@ -25,6 +25,7 @@ An issue that names no cell (a recipe that cannot be read) is in `loose`.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 import shutil
 import tempfile
@@ -92,8 +93,10 @@ class Grid:
     loose: list[Issue] = field(default_factory=list)
 
     def sheet(self, name: str | None = None) -> SheetGrid:
-        """The sheet of that name; without one, the first the recipe reads."""
-        return next(s for s in self.sheets if (s.name == name if name is not None else s.read))
+        """The sheet of that name; without one, the first the recipe reads (else the first)."""
+        if name is not None:
+            return next(s for s in self.sheets if s.name == name)
+        return next((s for s in self.sheets if s.read), self.sheets[0])
 
     def cell(self, ref: str, sheet: str | None = None) -> Cell | None:
         return self.sheet(sheet).cell(ref)
@@ -101,6 +104,8 @@ class Grid:
 
 def _shown(value) -> str:
     """A cell as a reader of the table sees it."""
+    if type(value) is int:                 # most cells of a table: the fast way
+        return str(value)
     value = as_printed(value)
     if isinstance(value, datetime):
         return value.date().isoformat() if value == datetime(value.year, value.month, value.day) else value.isoformat()
@@ -194,8 +199,8 @@ def _plain(name, sheet, read: bool, role: str) -> SheetGrid:
     s = SheetGrid(name, sheet.hidden, read, sheet.n_rows, sheet.n_cols, sheet.hidden_rows, sheet.hidden_cols)
     if not sheet.hidden:
         for (r, c), text in _values(sheet).items():
-            s.cells[f"{get_column_letter(c)}{r}"] = Cell(f"{get_column_letter(c)}{r}", r, c, text, role,
-                                                        hidden=r in sheet.hidden_rows or c in sheet.hidden_cols)
+            ref = f"{_letter(c)}{r}"
+            s.cells[ref] = Cell(ref, r, c, text, role, hidden=r in sheet.hidden_rows or c in sheet.hidden_cols)
     return s
 
 
@@ -210,6 +215,8 @@ class _Placer:
         self.by_name: dict[str | None, SheetGrid] = {}
         self.letters: dict[str | None, dict[str, int]] = {}     # columns layout: field or heading -> column
         self.header_row: dict[str | None, int] = {}
+        self._spans: dict[str | None, _Printed] = {}
+        self._axes: dict[tuple, dict] = {}               # the cells over a column, beside a row
         pattern = recipe.get("sheet")
         for name, sheet in sheets:
             read = name is None or (pattern is not None and fnmatch.fnmatchcase(name, pattern))
@@ -223,10 +230,10 @@ class _Placer:
                 self._headings(name, sheet)
         self.figures = {}
         if len(observations):
-            for rec in observations[["source_sheet", "source_row", "source_column", "value"]].itertuples(index=False):
-                sheet = rec.source_sheet if isinstance(rec.source_sheet, str) else None
-                self.figures[(sheet, int(rec.source_row), rec.source_column)] = \
-                    None if pd.isna(rec.value) else float(rec.value)
+            o = observations
+            for sheet, row, column, value in zip(o["source_sheet"], o["source_row"], o["source_column"], o["value"]):
+                self.figures[(sheet if isinstance(sheet, str) else None, int(row), column)] = \
+                    None if value != value else float(value)
 
     # columns layout: the heading of each column
     def _headings(self, name, sheet) -> None:
@@ -250,32 +257,41 @@ class _Placer:
         self.letters[name], self.header_row[name] = letters, header
 
     # where each record's cells are
-    def _cells_of(self, rec: dict) -> tuple[tuple[int, int] | None, dict[str, tuple[int, int]]]:
-        """(the figure's cell, {field: the cell that gave it}) of one record."""
-        sheet = rec["source_sheet"] if isinstance(rec["source_sheet"], str) else None
-        row = int(rec["source_row"])
+    def _cells_of(self, sheet, row: int, column: str) -> tuple[tuple[int, int] | None, dict[str, tuple[int, int]]]:
+        """(the figure's cell, {field: the cell that gave it}) of one record, from where it came."""
         fields = {}
         if self.table:
-            col = column_index_from_string(rec["source_column"])
-            printed = self._printed(sheet)
-            for r, part in zip(self.recipe["header_rows"], self.recipe["columns"]):
-                fields[_field(part)] = printed.spans.get((r, col), (r, col))
-            for letter, part in zip(self.recipe["label_columns"], self.recipe["rows"]):
-                c = column_index_from_string(letter)
-                fields[_field(part)] = printed.spans.get((row, c), (row, c))
-            return (row, col), fields
+            col = _index(column)
+            return (row, col), {**self._across(sheet, col), **self._down(sheet, row)}
         letters = self.letters.get(sheet, {})
-        col = letters.get(rec["source_column"])
+        col = letters.get(column)
         for name in ("indicator_id", "geo", "period", "status", "unit", "source_id", *self.cat.dimensions):
-            if name in letters and name != rec["source_column"]:
+            if name in letters and name != column:
                 fields[name] = (row, letters[name])
         if self.recipe["figures"] == "periods" and col is not None:
             fields["period"] = (self.header_row[sheet], col)
         return ((row, col) if col else None), fields
 
-    def _printed(self, sheet):
-        if not hasattr(self, "_spans"):
-            self._spans = {}
+    def _across(self, sheet, col: int) -> dict:
+        """{field: cell} of the header rows over a column (a merged label: its top-left cell)."""
+        key = (sheet, "column", col)
+        if key not in self._axes:
+            spans = self._printed(sheet).spans
+            self._axes[key] = {_field(part): spans.get((r, col), (r, col))
+                               for r, part in zip(self.recipe["header_rows"], self.recipe["columns"])}
+        return self._axes[key]
+
+    def _down(self, sheet, row: int) -> dict:
+        """{field: cell} of the label columns of a row."""
+        key = (sheet, "row", row)
+        if key not in self._axes:
+            spans = self._printed(sheet).spans
+            self._axes[key] = {_field(part): spans.get((row, c), (row, c))
+                               for c, part in zip(map(_index, self.recipe["label_columns"]), self.recipe["rows"])}
+        return self._axes[key]
+
+    def _printed(self, sheet) -> _Printed:
+        """The sheet's merged labels, spread as the reader spreads them."""
         if sheet not in self._spans:
             self._spans[sheet] = _Printed(self.sheets[sheet], self.policy, 1, frozenset())
         return self._spans[sheet]
@@ -284,7 +300,7 @@ class _Placer:
         s = self.by_name.get(sheet)
         if s is None or rc is None:
             return None
-        ref = f"{get_column_letter(rc[1])}{rc[0]}"
+        ref = f"{_letter(rc[1])}{rc[0]}"
         cell = s.cells.get(ref)
         if cell is None:
             cell = s.cells[ref] = Cell(ref, rc[0], rc[1], "", "empty")
@@ -295,21 +311,20 @@ class _Placer:
         return cell
 
     def place(self, issues: list[Issue], found: list[Issue], positions: list) -> None:
-        records = self.g.records.to_dict("records")
+        r = self.g.records
+        provenance = list(zip([x if isinstance(x, str) else None for x in r["source_sheet"]],
+                              [int(x) for x in r["source_row"]], list(r["source_column"])))
         located = []
-        for rec in records:
-            sheet = rec["source_sheet"] if isinstance(rec["source_sheet"], str) else None
-            value_at, fields = self._cells_of(rec)
+        for sheet, row, column in provenance:
+            value_at, fields = self._cells_of(sheet, row, column)
             located.append((sheet, value_at, fields))
-            figure = self.figures.get((sheet, int(rec["source_row"]), rec["source_column"]))
-            self._put(sheet, value_at, "value", value=figure, gives="value")
+            self._put(sheet, value_at, "value", value=self.figures.get((sheet, row, column)), gives="value")
             for name, rc in fields.items():
                 self._put(sheet, rc, _role(name, self.cat), gives=name)
         self._the_rest()
         for issue in issues:
             self._attach(issue, self._issue_cells(issue))
-        by_cell = {(sheet, int(r["source_row"]), r["source_column"]): at
-                   for r, (sheet, at, _) in zip(records, located)}
+        by_cell = {where: at for where, (_, at, _) in zip(provenance, located)}
         for issue, where in zip(found, positions):
             if where is None:          # a warning on the observations: its own cells
                 sheet = issue.sheet
@@ -390,9 +405,9 @@ class _Placer:
         if cell.row > recipe.get("last_row", cell.row):
             return "ignored"
         skip = set(recipe.get("skip_columns", []))
-        headings = {s.cells[ref].text for ref in (f"{get_column_letter(cell.col)}{r}" for r in header_rows)
+        headings = {s.cells[ref].text for ref in (f"{_letter(cell.col)}{r}" for r in header_rows)
                     if ref in s.cells}
-        skipped = get_column_letter(cell.col) in skip or bool(headings & skip)
+        skipped = _letter(cell.col) in skip or bool(headings & skip)
         if cell.row <= max(header_rows):
             if cell.col in labels or cell.row not in header_rows:
                 return "note"                      # a label column's heading
@@ -416,6 +431,10 @@ class _Placer:
                 return _role(heading, self.cat)
             return "unplaced"
         return "note" if heading in _NOTE_FIELDS else "unplaced"
+
+
+_letter = functools.cache(get_column_letter)
+_index = functools.cache(column_index_from_string)
 
 
 def _field(part: str) -> str:
