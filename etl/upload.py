@@ -157,22 +157,32 @@ def accept(project_root: Path, upload_bytes: bytes, original_name: str, recipe_t
         cat = load_catalogue(project.catalogue)
     except CatalogueError as exc:
         raise UploadError(f"لا يُقرأ فهرس المؤشرات: {exc}", f"the catalogue cannot be read: {exc}") from None
-    raw.mkdir(parents=True, exist_ok=True)
-    existing = sorted(p.name for p in raw.iterdir())
-    older = max((n for n in existing if family(n) == wanted), key=order, default=None)
-    name = next_name(wanted, existing, now.date())
-    path = raw / name
-    if path.resolve().parent != raw.resolve():          # never outside data/raw/, whatever the name
-        raise UploadError("اسم ملف غير مقبول", "a file name that is not accepted")
-    recipe_file = recipe_path(path) if recipe_text and recipe_text.strip() else None
-    if recipe_file is not None:
+    given = bool(recipe_text and recipe_text.strip())
+    if given:
         _check_recipe(recipe_text, cat)
-        if recipe_file.exists():
+    raw.mkdir(parents=True, exist_ok=True)
+    for _ in range(5):          # another upload of the same file may take the name first: the next one
+        existing = sorted(p.name for p in raw.iterdir())
+        older = max((n for n in existing if family(n) == wanted), key=order, default=None)
+        name = next_name(wanted, existing, now.date())
+        path = raw / name
+        if path.resolve().parent != raw.resolve():      # never outside data/raw/, whatever the name
+            raise UploadError("اسم ملف غير مقبول", "a file name that is not accepted")
+        recipe_file = recipe_path(path) if given else None
+        if recipe_file is not None and recipe_file.exists():
             raise UploadError(f"توجد وصفة باسم {recipe_file.name} دون ملفها: انقلها أولًا، لم يُكتب شيء",
                               f"a recipe {recipe_file.name} exists without its file: move it aside first; nothing "
                               "written")
-    with open(path, "xb") as f:                          # "x": never over a file, even one just written
-        f.write(upload_bytes)
+        try:
+            with open(path, "xb") as f:                  # "x": never over a file, even one just written
+                f.write(upload_bytes)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise UploadError("تعذرت كتابة الملف: رُفعت نسخ أخرى منه في اللحظة نفسها؛ أعد المحاولة",
+                          "the file could not be written: other versions of it were uploaded at the same moment; "
+                          "try again")
     if recipe_file is not None:
         try:
             with open(recipe_file, "x", encoding="utf-8") as f:

@@ -147,7 +147,13 @@ def grid(path: Path, recipe_text: str | None, cat: Catalogue) -> Grid:
         own = recipe_path(copy)
         if recipe_text and recipe_text.strip():
             own.write_text(recipe_text, encoding="utf-8")
-        records, issues = extract_file(copy, cat)
+        try:
+            records, issues = extract_file(copy, cat)
+        except Exception as exc:          # noqa: BLE001 - a fault of the reader: said in a sentence, never a traceback
+            records = pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "source_column"])
+            issues = [Issue(path.name, f"the reader failed on this recipe ({type(exc).__name__}: {exc})",
+                            "a recipe the reader reads or refuses with a sentence: this is a fault of the reader; "
+                            "change the recipe and report it")]
         recipe = _recipe(own, cat, records)
         sheets = _read_sheets(copy)
     observations, found, positions = validate_records(records, cat) if len(records) else (pd.DataFrame(), [], [])

@@ -455,3 +455,42 @@ def test_missing_from_catalogue_names_each_with_its_entry(project, tmp_path):
     assert "OM-MA" in place.yaml and "aliases" in place.yaml                  # a spelling of Muscat, perhaps
     assert gaps["member", "خنثى"].section == "dimensions.sex.members"
     assert not missing_from_catalogue(grid(_table(tmp_path / "table.xlsx", BODY[:2]), RECIPE, cat).records, cat)
+
+
+def test_an_xls_upload_is_staged_and_gridded_as_an_xlsx_is(project, tmp_path):
+    """An Excel 97-2003 workbook (written by xlwt), its hidden row marked and left out."""
+    xlwt = pytest.importorskip("xlwt")
+    book = xlwt.Workbook()
+    ws = book.add_sheet("جدول 1")
+    for r, row in enumerate([[TITLE], ["المحافظة", 2023, 2024], *BODY[:3], [NOTE]]):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    ws.row(4).hidden = True                  # row 5: الداخلية
+    out = io.BytesIO()
+    book.save(out)
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    path = stage(out.getvalue(), "جدول.xlsx", folder)          # named .xlsx, an .xls by its content
+    assert path.suffix == ".xls" and path.name.startswith("upload-")
+    cat = load_catalogue(project / "indicators.yaml")
+    s = grid(path, RECIPE, cat).sheet("جدول 1")
+    assert (s.cell("B3").role, s.cell("B3").text, s.cell("A4").role) == ("value", "1234", "place")
+    assert s.hidden_rows == {5} and s.cell("B5").hidden and s.cell("B5").role == "ignored"
+    # Read, but refused: the catalogue's `files:` do not name the file (its name was Arabic). The
+    # indicator is the recipe's, in no cell, so each figure's cell carries the issue.
+    assert s.cell("B3").value is None
+    assert [i.message for i in s.cell("C4").issues] == ["indicator is not expected in this file"]
+
+
+def test_spi_validate_takes_a_new_version_for_the_old(project, tmp_path):
+    """A new version checked before it is accepted replaces the old one in the check: its figures
+    are not duplicates of the version they supersede."""
+    from etl.build import validate_files
+    raw = project / "data" / "raw"
+    accept(project, _bytes(_table(tmp_path / "v1.xlsx", BODY[:2])), "table.xlsx", RECIPE, NOW)
+    (tmp_path / "new").mkdir()
+    new = _table(tmp_path / "new" / "table.2026-12-05.xlsx", [["مسقط", 1240, 1250], ["ظفار", 400, 410]])
+    shutil.copyfile(raw / "table.layout.yaml", tmp_path / "new" / "table.2026-12-05.layout.yaml")
+    cat = load_catalogue(project / "indicators.yaml")
+    passed, issues = validate_files([new], cat, raw)
+    assert passed == 4 and not [i for i in issues if i.severity != INFO], "\n".join(map(str, issues))
