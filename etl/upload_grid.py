@@ -200,10 +200,12 @@ def _read_sheets(path: Path) -> list[tuple[str | None, object]]:
 
 
 def _plain(name, sheet, read: bool, role: str) -> SheetGrid:
-    if sheet is None:
-        return SheetGrid(name, True, read)
+    """A sheet's grid, each non-empty cell given `role`; a hidden sheet's cells are not read
+    unless the recipe reads it (`hidden: read`)."""
+    if sheet is None:                  # a sheet the reader refuses: its issue says why
+        return SheetGrid(name, False, read)
     s = SheetGrid(name, sheet.hidden, read, sheet.n_rows, sheet.n_cols, sheet.hidden_rows, sheet.hidden_cols)
-    if not sheet.hidden:
+    if read or not sheet.hidden:
         for (r, c), text in _values(sheet).items():
             ref = f"{_letter(c)}{r}"
             s.cells[ref] = Cell(ref, r, c, text, role, hidden=r in sheet.hidden_rows or c in sheet.hidden_cols)
@@ -227,9 +229,7 @@ class _Placer:
         for name, sheet in sheets:
             read = name is None or (pattern is not None and fnmatch.fnmatchcase(name, pattern))
             read = read and (sheet is None or not sheet.hidden or self.policy == "read")
-            s = _plain(name, sheet if (sheet is None or not sheet.hidden or read) else None, read, "")
-            if sheet is not None and sheet.hidden:
-                s.hidden = True
+            s = _plain(name, sheet, read, "")
             self.by_name[name] = s
             g.sheets.append(s)
             if read and sheet is not None and not self.table:

@@ -494,3 +494,23 @@ def test_spi_validate_takes_a_new_version_for_the_old(project, tmp_path):
     cat = load_catalogue(project / "indicators.yaml")
     passed, issues = validate_files([new], cat, raw)
     assert passed == 4 and not [i for i in issues if i.severity != INFO], "\n".join(map(str, issues))
+
+
+def test_a_hidden_sheet_is_marked_and_never_read(project, tmp_path):
+    path = _table(tmp_path / "table.xlsx", BODY[:2])
+    wb = openpyxl.load_workbook(path)
+    secret = wb.create_sheet("جدول 2")
+    secret["B2"], secret["A3"], secret["B3"] = 2022, "مسقط", 999
+    secret.sheet_state = "hidden"
+    other = wb.create_sheet("فهرس")
+    other["A1"] = "فهرس الجداول"
+    wb.save(path)
+    cat = load_catalogue(project / "indicators.yaml")
+    g = grid(path, RECIPE.replace('"جدول 1"', '"جدول *"'), cat)
+    hidden, index = g.sheet("جدول 2"), g.sheet("فهرس")
+    assert hidden.hidden and not hidden.read and not hidden.cells        # not even shown
+    assert not index.read and index.cell("A1").role == "ignored"
+    assert g.sheet().name == "جدول 1" and g.sheet().cell("B3").value == 1234.0
+    g = grid(path, RECIPE.replace('"جدول 1"', '"جدول *"').replace("hidden: skip", "hidden: read\nevery_sheet: true"), cat)
+    assert g.sheet("جدول 2").read and g.sheet("جدول 2").cell("B3").role == "value"
+    assert g.sheet("جدول 2").cell("B3").value == 999.0
