@@ -146,9 +146,19 @@ class Accepted:
 def accept(project_root: Path, upload_bytes: bytes, original_name: str, recipe_text: str | None,
            now: datetime) -> Accepted:
     """Write the upload and its recipe (None or "": the built-in layouts read it) into the
-    project's data/raw/, never over a file (see the module), and say what changed against the
-    version it supersedes. UploadError, with nothing written, when the bytes are refused or the
-    recipe cannot be read."""
+    project's data/raw/, never over a file, and say what changed against the version it
+    supersedes. UploadError, with nothing written, when the bytes are refused or the recipe
+    cannot be read.
+
+    When the file's name is taken, the new version is written beside the old as
+    `<stem>.<day of now>[-n]<suffix>` (its recipe `<stem>.<day>[-n].layout.yaml`) and the old
+    one stays as it is. The build then reads only the newest version of the file (etl/raw_folder.py
+    with etl/versions.py): reading both would give every figure twice, and the old one's figures
+    are what the new one replaces. The new file takes the date, not the old: nothing written is
+    ever renamed, the catalogue's `files:` (the name without a day) hold for every version, and
+    each figure's `source_file` names the version it was read from. A file whose figures fail the
+    checks is still written (the issues say why, and the build stops on them until a new version
+    or the catalogue fixes them): the desk shows them before the clerk accepts."""
     project = Project(Path(project_root))
     raw = project.raw
     kind = check_upload(upload_bytes)

@@ -96,7 +96,7 @@ class Grid:
         """The sheet of that name; without one, the first the recipe reads (else the first)."""
         if name is not None:
             return next(s for s in self.sheets if s.name == name)
-        return next((s for s in self.sheets if s.read), self.sheets[0])
+        return next((s for s in self.sheets if s.read), self.sheets[0] if self.sheets else SheetGrid(None, False, False))
 
     def cell(self, ref: str, sheet: str | None = None) -> Cell | None:
         return self.sheet(sheet).cell(ref)
@@ -179,7 +179,9 @@ def _recipe(own: Path, cat: Catalogue, records: pd.DataFrame) -> dict | None:
 
 
 def _read_sheets(path: Path) -> list[tuple[str | None, object]]:
-    """(name, sheet) of every sheet; a hidden sheet is not read (its sheet is None)."""
+    """(name, sheet) of every sheet (None for a sheet the reader refuses; none at all for a file it
+    cannot open: its issue says why). A hidden sheet's cells reach the grid only when the recipe
+    reads it (_plain)."""
     if path.suffix.lower() == ".csv":
         try:
             return [(None, _CsvSheet(_read_csv_rows(path)))]
