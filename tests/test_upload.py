@@ -514,3 +514,14 @@ def test_a_hidden_sheet_is_marked_and_never_read(project, tmp_path):
     g = grid(path, RECIPE.replace('"جدول 1"', '"جدول *"').replace("hidden: skip", "hidden: read\nevery_sheet: true"), cat)
     assert g.sheet("جدول 2").read and g.sheet("جدول 2").cell("B3").role == "value"
     assert g.sheet("جدول 2").cell("B3").value == 999.0
+
+
+def test_a_hidden_column_is_marked_and_left_out(project, tmp_path):
+    path = _table(tmp_path / "table.xlsx", BODY[:2])
+    wb = openpyxl.load_workbook(path)
+    wb.active.column_dimensions["C"].hidden = True                 # the year 2024
+    wb.save(path)
+    g = grid(path, RECIPE, load_catalogue(project / "indicators.yaml"))
+    s = g.sheet()
+    assert s.hidden_cols == {3} and all(s.cell(f"C{r}").hidden and s.cell(f"C{r}").role == "ignored" for r in (2, 3, 4))
+    assert set(g.records["source_column"]) == {"B"} and s.cell("B4").value == 400.0
