@@ -82,6 +82,10 @@ class SheetGrid:
     def cell(self, ref: str) -> Cell | None:
         return self.cells.get(ref)
 
+    def at(self, row: int, col: int) -> Cell | None:
+        """The cell at a row and column (1-based), for drawing the sheet; None for an empty one."""
+        return self.cells.get(f"{_letter(col)}{row}")
+
 
 @dataclass
 class Grid:

@@ -258,6 +258,7 @@ def test_the_grid_says_what_every_cell_became(project, tmp_path):
     s = g.sheet("جدول 1")
     role = lambda ref: s.cell(ref).role
     assert (role("B3"), s.cell("B3").value, s.cell("B3").text) == ("value", 1234.0, "1234")
+    assert s.at(3, 2) is s.cell("B3") and s.at(1, 3) is None and (s.n_rows, s.n_cols) == (7, 3)
     assert (role("A3"), s.cell("A3").text, s.cell("A3").gives) == ("place", "مسقط", "geo")
     assert (role("B2"), role("C2")) == ("period", "period")
     assert role("A1") == "note" and role("A2") == "note" and role("A7") == "note"    # title, heading, note
