@@ -26,8 +26,8 @@ from .raw_folder import source_files
 from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
 from .report import ERROR, WARNING, Issue, errors
 from .transaction import Transaction, checkpoint
-from .versions import family
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
+from .versions import family
 
 # The library's defaults: the project's (contract/project.py: $SPI_PROJECT, else the first folder
 # from the current one upward with an indicators.yaml), as it is when this module is imported.

@@ -53,9 +53,9 @@ def _outside(link: Path, root: Path) -> Path | None:
 def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Issue]]:
     """The data files of the raw folder to read (sorted by name; of a file's versions, the
     newest), and a report line for every other entry of the folder that is not read: an older
-    version (INFO), a file of another kind or a sub-folder (a
-    warning), a recipe without its data file (a warning), a link to outside the folder (an
-    error: refused). Lock files and dot-files are skipped silently."""
+    version of a file (INFO), a file of another kind or a sub-folder (a warning), a recipe
+    without its data file (a warning), a link to outside the folder (an error: refused). Lock
+    files and dot-files are skipped silently."""
     raw_dir = Path(raw_dir)
     root = Path(os.path.realpath(raw_dir))
     suffixes = {s.lower() for s in readable}
