@@ -526,3 +526,23 @@ def test_a_hidden_column_is_marked_and_left_out(project, tmp_path):
     s = g.sheet()
     assert s.hidden_cols == {3} and all(s.cell(f"C{r}").hidden and s.cell(f"C{r}").role == "ignored" for r in (2, 3, 4))
     assert set(g.records["source_column"]) == {"B"} and s.cell("B4").value == 400.0
+
+
+def test_a_columns_recipe_with_arabic_headings_is_placed_by_its_renames(project, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "الجدول"
+    for row in [["جدول الحالات"], [], ["المحافظة", "السنة", "القيمة", "الحالة"], ["مسقط", 2024, 1234, "نهائي"],
+                ["مسقطط", 2024, 5, "أولي"]]:
+        ws.append(row)
+    wb.save(tmp_path / "table.xlsx")
+    recipe = ("layout: columns\nsheet: الجدول\nheader_row_has: المحافظة\nheader_within_rows: 5\nfigures: value\n"
+              "indicator: om_upload_cases\nsource: om_mosd_welfare_2021\n"
+              "rename: {المحافظة: geo, السنة: period, القيمة: value, الحالة: status}\n"
+              "statuses: {نهائي: final, أولي: provisional}\n")
+    s = grid(tmp_path / "table.xlsx", recipe, load_catalogue(project / "indicators.yaml")).sheet()
+    assert [s.cell(f"{c}4").role for c in "ABCD"] == ["place", "period", "value", "status"]
+    assert (s.cell("C4").value, s.cell("A1").role, s.cell("C3").role, s.cell("A3").role) == (1234.0, "note", "note",
+                                                                                              "place")
+    (issue,) = s.cell("A5").issues
+    assert "did you mean 'مسقط'" in issue.message and not s.cell("C5").issues and s.cell("C5").value is None
