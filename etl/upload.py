@@ -66,8 +66,9 @@ def safe_name(original_name: str, kind: str, data: bytes) -> str:
 
 def stage(data: bytes, original_name: str, folder: Path) -> Path:
     """The upload checked (UploadError otherwise) and written into `folder` (the desk's own
-    scratch folder) under its safe name, for propose() and the grid; an earlier upload of the
-    same name there is replaced (nothing there is published)."""
+    scratch folder: one per upload, so that two clerks' uploads of one name never meet) under
+    its safe name, for propose() and the grid; an earlier upload of the same name there is
+    replaced (nothing there is published)."""
     kind = check_upload(data)
     path = Path(folder) / safe_name(original_name, kind, data)
     path.write_bytes(data)
