@@ -17,6 +17,7 @@ reads the catalogue to hold it so).
 """
 from __future__ import annotations
 
+import re
 import string
 
 from contract.language import FSI, PDI, plural_category
@@ -54,11 +55,36 @@ NOUNS: dict[str, dict[str, str]] = {
 MESSAGES: dict[str, dict[str, str]] = {}
 
 
+# In an Arabic template, a run of code or Latin text (`hidden: skip`, indicators.yaml, 2025-H1)
+# is isolated where the template is added, as the fields are where they are filled in.
+_LATIN_RUN = re.compile(r"(\{[^{}]*\})|(`[^`]*`|[A-Za-z0-9_.\-/']*[A-Za-z][A-Za-z0-9_.\-/']*)")
+
+
+def _isolated_runs(template: str) -> str:
+    return _LATIN_RUN.sub(lambda m: m.group(1) or isolate(m.group(2)), template)
+
+
 def _add(table: dict[str, tuple[str, str]]) -> None:
     """Add messages given as key: (English, Arabic)."""
     for key, (en, ar) in table.items():
         assert key not in MESSAGES, key
-        MESSAGES[key] = {"en": en, "ar": ar}
+        MESSAGES[key] = {"en": en, "ar": _isolated_runs(ar)}
+
+
+class Both:
+    """A field said differently in each language (a unit's or a country's name from the
+    catalogue): filled in as the language's own words."""
+
+    __slots__ = ("ar", "en")
+
+    def __init__(self, ar: str, en: str):
+        self.ar, self.en = ar, en
+
+    def __format__(self, spec: str) -> str:
+        return format(self.en, spec)
+
+    def __repr__(self) -> str:
+        return repr(self.en)
 
 
 class Text(str):
@@ -113,6 +139,11 @@ class _Formatter(string.Formatter):
 
     def format_field(self, value, spec):
         lang = self.lang
+        if spec in ("list", "rlist"):      # items joined: 'a, b' ('a', 'b' with rlist)
+            items = list(value)
+            if lang != "ar":
+                return ", ".join(repr(v) if spec == "rlist" else str(v) for v in items)
+            return "، ".join(self.format_field(_Quoted(v) if spec == "rlist" else v, "") for v in items)
         if spec.startswith("#"):
             forms = NOUNS[spec[1:]]
             number = f"{value:,}" if isinstance(value, (int, float)) else str(value)
@@ -123,14 +154,18 @@ class _Formatter(string.Formatter):
         value = value.value if quoted else value
         if isinstance(value, Text):
             return f"«{value.render(lang)}»" if quoted else value.render(lang)
-        if isinstance(value, Verbatim):
+        if isinstance(value, Verbatim) or (isinstance(value, str) and not value):
             return value
+        if isinstance(value, Both):
+            value = value.ar if lang == "ar" else value.en
+            if lang == "ar":
+                return f"«{value}»" if quoted else value
         if lang != "ar":
             return format(value, spec)
         if isinstance(value, (list, tuple, set, frozenset)):
             items = sorted(value) if isinstance(value, (set, frozenset)) else value
             return "، ".join(self.format_field(_Quoted(v) if quoted else v, "") for v in items)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 and not set(spec) & set("+%"):
             return format(value, spec)      # a plain number reads in order in Arabic
         written = isolate(format(value, spec))
         return f"«{written}»" if quoted else written
@@ -163,4 +198,165 @@ _add({
     "report.more_rows": ("; {n:,} more row(s) like it: {shown}", "؛ والمشكلة نفسها في {n:#more_rows}: {shown}"),
     "report.more_cells": ("; {n:,} more cell(s) like it: {shown}", "؛ والمشكلة نفسها في {n:#more_cells}: {shown}"),
     "report.and_more": ("… and {n} more", "… و{n:#more}"),
+})
+
+# ---------------------------------------------------------------- figures and periods (etl/normalise.py)
+
+_add({
+    "cell.reason": ("{value!r} {reason}", "{value!r}: {reason}"),
+    "status.unknown": ("is not a status (expected one of {words:list}, or their Arabic words)",
+                       "ليست حالة معروفة (المتوقع إحدى الحالات {words:list}، أو ما يقابلها بالعربية)"),
+    "figure.marks": ("carries more than one mark (the marks known: {marks:rlist}): declare the mark the source uses "
+                     "(`marks:` in a layout recipe) or remove the extra one",
+                     "تحمل أكثر من علامة واحدة (العلامات المعروفة: {marks:rlist}): عرِّف العلامة التي يستعملها المصدر "
+                     "(`marks:` في وصفة التخطيط) أو احذف العلامة الزائدة"),
+    "figure.empty": ("the cell is empty", "الخلية فارغة"),
+    "figure.boolean": ("a true/false value is not a figure", "القيمة المنطقية (صح/خطأ) ليست رقمًا"),
+    "figure.digits": ("mixes {systems} digits", "تخلط بين أرقام {systems}"),
+    "figure.digits_and": ("{first} and {second}", "{first} و{second}"),
+    "figure.infinite": ("is not a finite number", "ليست عددًا محدودًا"),
+    "figure.too_large": ("is larger than the plausible maximum {maximum:,.0f}",
+                         "أكبر من الحد الأقصى المعقول {maximum:,.0f}"),
+    "figure.not_number": ("is not a number", "ليست عددًا"),
+    "figure.ends_with_and": ("ends with 'و' (and): part of the number is missing",
+                             "تنتهي بحرف «و»: جزء من العدد ناقص"),
+    "figure.two_numbers": ("has two numbers in a row", "فيها عددان متتاليان"),
+    "figure.words_order": ("has number words out of order", "ألفاظ العدد فيها على غير ترتيبها"),
+    "figure.dual": ("puts a number before the dual word '{token}'", "فيها عدد قبل لفظ المثنى «{token}»"),
+    "figure.unreadable_word": ("is not a number (cannot read '{token}')", "ليست عددًا (تعذّرت قراءة «{token}»)"),
+    "period.expected": ("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06, 'كانون الثاني 2024', "
+                        "'الربع الأول 2024' or 'حتى نهاية يونيو 2025')",
+                        "ليست فترة (المتوقع مثلًا 2021 أو 2025-H1 أو 2025-Q3 أو 2025-06 أو «كانون الثاني 2024» "
+                        "أو «الربع الأول 2024» أو «حتى نهاية يونيو 2025»)"),
+    "period.empty": ("the period is empty", "الفترة فارغة"),
+    "period.boolean": ("a true/false value is not a period", "القيمة المنطقية (صح/خطأ) ليست فترة"),
+    "period.unknown_name": ("is not a period: does not know the name '{piece}' (closest known name: '{near}')",
+                            "ليست فترة: الاسم «{piece}» غير معروف (أقرب اسم معروف: «{near}»)"),
+    "period.months_span": ("is not a period: the months {first} to {last} are not a quarter, a half-year or a year",
+                           "ليست فترة: الأشهر من {first} إلى {last} ليست ربعًا ولا نصف سنة ولا سنة"),
+    "period.two_periods": ("is not a period: it names two periods, {a} and {b}", "ليست فترة: تذكر فترتين، {a} و{b}"),
+    "period.total": ("is a total or an average ('{total}'), not a period", "مجموع أو متوسط («{total}»)، لا فترة"),
+    "period.fiscal": ("is not a period: a fiscal year ('{fiscal}') is not a calendar year",
+                      "ليست فترة: السنة المالية («{fiscal}») ليست سنة ميلادية"),
+    "period.hijri": ("is not a period: a Hijri year (هـ) is not read; the Gregorian year is needed",
+                     "ليست فترة: السنة الهجرية (هـ) لا تُقرأ؛ المطلوب السنة الميلادية"),
+    "period.years": ("is not a period: it prints {n} years ({years})", "ليست فترة: فيها {n:#years} ({years:list})"),
+    "period.no_part": ("no header cell gives a period", "لا تعطي أي خلية من خلايا العنوان فترة"),
+    "period.two_years": ("the header cells give two years that differ: {a} and {b}",
+                         "تعطي خلايا العنوان سنتين مختلفتين: {a} و{b}"),
+    "period.two_parts": ("the header cells give two {kind}s: {a} and {b}", "تعطي خلايا العنوان {kind} مرتين: {a} و{b}"),
+    "period.conflict": ("the header cells conflict: {a} is not within {b}", "خلايا العنوان متعارضة: {a} لا يقع ضمن {b}"),
+    "period.no_year": ("has no year: {part} needs a year, in the cell or in a header row above",
+                       "بلا سنة: {part} يحتاج إلى سنة، في الخلية أو في صف عنوان فوقها"),
+    "period.the_period": ("the period", "الفترة"),
+    "period.contradicts": ("prints the year {year}, which contradicts the year {header} of the header above it",
+                           "فيها السنة {year}، وهي تخالف السنة {header} في العنوان فوقها"),
+    "period.year": ("the year {year}", "سنة {year}"),
+    "period.half": ("the half-year H{number}{year}", "النصف {number} من السنة{year}"),
+    "period.quarter": ("the quarter Q{number}{year}", "الربع {number}{year}"),
+    "period.month": ("the month {number:02d} ({name}){year}", "الشهر {number:02d} ({name}){year}"),
+    "period.of_year": (" {year}", " من سنة {year}"),
+    "period.kind_year": ("year", "السنة"),
+    "period.kind_half": ("half", "نصف السنة"),
+    "period.kind_quarter": ("quarter", "الربع"),
+    "period.kind_month": ("month", "الشهر"),
+    "digits.Latin": ("Latin", "لاتينية"),
+    "digits.Arabic-Indic": ("Arabic-Indic", "هندية"),
+    "digits.Eastern Arabic-Indic (Persian)": ("Eastern Arabic-Indic (Persian)", "هندية شرقية (فارسية)"),
+})
+
+# ---------------------------------------------------------------- the rules of the catalogue (etl/validate.py)
+
+_add({
+    "validate.did_you_mean": (" (did you mean {name!r}?)", " (هل المقصود {name!r}؟)"),
+    "validate.unknown_indicator": ("unknown indicator{near}", "مؤشر غير معروف{near}"),
+    "validate.indicator_expected": ("an indicator id declared under `indicators:` in indicators.yaml",
+                                    "رمز مؤشر معرَّف تحت `indicators:` في indicators.yaml"),
+    "validate.not_in_file": ("indicator is not expected in this file", "المؤشر غير متوقع في هذا الملف"),
+    "validate.its_files": ("one of its files {files}, or this file added to its `files:` in indicators.yaml",
+                           "أحد ملفاته ({files!r})، أو إضافة هذا الملف إلى `files:` الخاصة به في indicators.yaml"),
+    "validate.unknown_place": ("unknown governorate or country for {country}{near}",
+                               "محافظة أو بلد غير معروف للبلد {country}{near}"),
+    "validate.place_expected": ("a governorate or country name of {country}, or this spelling added to the place's "
+                                "`aliases:` under `geographies:` in indicators.yaml",
+                                "اسم محافظة أو بلد من {country}، أو إضافة هذا الإملاء إلى `aliases:` الخاصة بالمكان "
+                                "تحت `geographies:` في indicators.yaml"),
+    "validate.bad_period": ("the period {reason}", "الفترة {reason}"),
+    "validate.period_expected": ("a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'",
+                                 "فترة مثل 2021 أو 2025-H1 أو «حتى نهاية يونيو 2025»"),
+    "validate.wrong_unit": ("wrong unit for this indicator", "وحدة خاطئة لهذا المؤشر"),
+    "validate.unit_expected": ("{en!r} ({ar}), or this spelling added to `units.{unit}.aliases:` in indicators.yaml",
+                               "{ar} ({en!r})، أو إضافة هذا الإملاء إلى `units.{unit}.aliases:` في indicators.yaml"),
+    "validate.no_such_breakdown": ("this indicator has no such breakdown", "ليس لهذا المؤشر هذا التصنيف"),
+    "validate.breakdown_expected": ("an empty cell (breakdowns: {breakdowns})",
+                                    "خلية فارغة (تصنيفات المؤشر: {breakdowns})"),
+    "validate.none": ("none", "لا شيء"),
+    "validate.unknown_member": ("unknown breakdown member{near}", "فئة تصنيف غير معروفة{near}"),
+    "validate.member_expected": ("one of {members} or their Arabic/English labels, or this spelling added to the "
+                                 "member's `aliases:` under `dimensions.{dimension}.members` in indicators.yaml",
+                                 "إحدى الفئات {members!r} أو تسمياتها العربية أو الإنجليزية، أو إضافة هذا الإملاء إلى "
+                                 "`aliases:` الخاصة بالفئة تحت `dimensions.{dimension}.members` في indicators.yaml"),
+    "validate.bad_status": ("the status {reason}", "الحالة {reason}"),
+    "validate.status_expected": ("one of {statuses:list}, or their Arabic or English words",
+                                 "إحدى الحالات {statuses:list}، أو ما يقابلها بالعربية أو الإنجليزية"),
+    "validate.status_clash": ("the cell says {cell}, its row or column {row}",
+                              "الخلية تقول {cell}، وصفّها أو عمودها يقول {row}"),
+    "validate.one_status": ("one status for a figure", "حالة واحدة للرقم"),
+    "validate.bad_figure": ("the figure {reason}", "الرقم {reason}"),
+    "validate.figure_expected": ("a number such as 72675, 122,178,206 or '169 ألفًا و998'",
+                                 "عدد مثل 72675 أو 122,178,206 أو «169 ألفًا و998»"),
+    "validate.figure_with_status": ("a figure with the status {status}", "رقم مع الحالة {status}"),
+    "validate.no_figure_expected": ("no figure for that status (an empty cell or a code such as '..'), or another status",
+                                    "لا رقم مع هذه الحالة (خلية فارغة أو رمز مثل «..»)، أو حالة أخرى"),
+    "validate.scaled_too_large": ("the figure times the table's scale is larger than the plausible maximum {maximum:,.0f}",
+                                  "الرقم مضروبًا في مقياس الجدول أكبر من الحد الأقصى المعقول {maximum:,.0f}"),
+    "validate.smaller_scale": ("a smaller scale in the layout recipe", "مقياس أصغر في وصفة التخطيط"),
+    "validate.negative": ("negative figure", "رقم سالب"),
+    "validate.not_negative": ("zero or more (counts and amounts cannot be negative)",
+                              "صفر أو أكثر (الأعداد والمبالغ لا تكون سالبة)"),
+    "validate.fraction": ("a count with a fraction", "عدد فيه كسر"),
+    "validate.whole_number": ("a whole number", "عدد صحيح"),
+    "validate.no_source": ("the figure has no source", "الرقم بلا مصدر"),
+    "validate.source_needed": ("a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)",
+                               "رمز مصدر له (عمود source_id، أو صف لهذا العمود في الورقة «sources»)"),
+    "validate.unknown_source": ("unknown source {source!r}{near}", "مصدر غير معروف {source!r}{near}"),
+    "validate.source_expected": ("a source id declared under `sources:` in indicators.yaml",
+                                 "رمز مصدر معرَّف تحت `sources:` في indicators.yaml"),
+    "validate.source_country": ("the source {source!r} is about another country", "المصدر {source!r} عن بلد آخر"),
+    "validate.source_about": ("a source about {country}", "مصدر عن {country}"),
+    "validate.duplicate": ("duplicate figure: the same indicator, place, period and breakdown as {file} row {row}",
+                           "رقم مكرر: المؤشر والمكان والفترة والتصنيف نفسها كما في الملف {file}، الصف {row}"),
+    "validate.each_once": ("each figure once", "كل رقم مرة واحدة"),
+    "validate.parts_of": ("the {dimension} parts of {indicator} ({cell})", "أجزاء التصنيف {dimension} للمؤشر {indicator} ({cell})"),
+    "validate.governorates_of": ("the governorates of {indicator} ({period})", "محافظات المؤشر {indicator} ({period})"),
+    "validate.sum_off": ("{what} add up to {sum:,.0f}, not {total_name} {total:,.0f}",
+                         "{what} مجموعها {sum:,.0f}، لا {total_name} {total:,.0f}"),
+    "validate.published_total": ("the published total", "المجموع المنشور"),
+    "validate.national_figure": ("the national figure", "الرقم الوطني"),
+    "validate.parts_add_up": ("parts that add up to the total", "أجزاء مجموعها يساوي المجموع"),
+    "validate.parts_within": ("parts no larger than the total", "أجزاء لا يزيد مجموعها على المجموع"),
+    "validate.jump": ("changes by {change:+.0%} from {period} ({before:,.10g} → {after:,.10g}): check the figure",
+                      "يتغير بنسبة {change:+.0%} عن {period} ({before:,.10g} ← {after:,.10g}): تحقق من الرقم"),
+    "validate.jump_expected": ("a change of at most ±{limit:.0%} from one period to the next (`plausible_change` in "
+                               "indicators.yaml)", "تغير لا يزيد على ±{limit:.0%} من فترة إلى التي تليها "
+                               "(`plausible_change` في indicators.yaml)"),
+    "validate.above_bound": ("read as {figure}, is above the plausible maximum for {unit} in {country} ({bound}): check "
+                             "the figure", "قُرئ {figure}، وهو فوق الحد الأقصى المعقول لوحدة {unit} في {country} "
+                             "({bound}): تحقق من الرقم"),
+    "validate.bound_expected": ("at most {bound}, the bound `{where}` sets in {file} (line {line}); or that bound raised "
+                                "there, if the figure is right", "{bound} على الأكثر، وهو الحد الذي يضعه {where!r} في "
+                                "{file} (السطر {line})؛ أو رفع ذلك الحد هناك إن كان الرقم صحيحًا"),
+    "validate.announced_has_figures": ("the indicator is marked `announced: true` (no figures published yet), but "
+                                       "{n:,} figure(s) of it are read now",
+                                       "المؤشر موسوم `announced: true` (لم تُنشر أرقامه بعد)، لكن {n:#figures} منه "
+                                       "تُقرأ الآن"),
+    "validate.take_mark_off": ("the mark taken off the indicator once its figures are published",
+                               "إزالة هذا الوسم عن المؤشر بعد نشر أرقامه"),
+    "validate.no_figures_yet": ("the indicator has no figures yet", "لا أرقام لهذا المؤشر بعد"),
+    "validate.figures_in_files": ("figures in one of its files {files}, or `announced: true` on the indicator while "
+                                  "none is published", "أرقام في أحد ملفاته ({files!r})، أو `announced: true` على "
+                                  "المؤشر ما دام لم يُنشر منها شيء"),
+    "validate.announced": ("{n} indicator(s) announced (`announced: true`), with no figures published yet, as the "
+                           "catalogue says: {indicators:list}", "{n:#indicators} معلنة (`announced: true`) لم تُنشر "
+                           "أرقامها بعد، كما يذكر دليل المؤشرات: {indicators:list}"),
 })
