@@ -509,3 +509,40 @@ _add({
     "extract.value_or_periods": ("a 'value' column (one figure per row) or one column per period such as 2021 (wide "
                                  "layout)", "عمود «value» (رقم في كل صف) أو عمود لكل فترة مثل 2021 (التخطيط العريض)"),
 })
+
+# ---------------------------------------------------------------- the raw folder and the build (etl/raw_folder.py, etl/build.py)
+
+_add({
+    "raw.outside_link": ("is a symbolic link to {target}, outside the raw folder: refused, nothing is read through it",
+                         "رابط رمزي إلى {target} خارج مجلد الملفات الخام: مرفوض، ولا يُقرأ شيء عبره"),
+    "raw.copy_in": ("the file itself, copied into the raw folder (a build reads only the files committed there)",
+                    "الملف نفسه منسوخًا إلى مجلد الملفات الخام (لا يقرأ البناء إلا الملفات المحفوظة فيه)"),
+    "raw.what_is_read": ("only {kinds} files and their recipes (<name>{suffix}) are",
+                         "لا يُقرأ إلا ملفات {kinds} ووصفاتها (<الاسم>{suffix})"),
+    "raw.folder": ("is a folder: not read ({what}; the files of a sub-folder are not)",
+                   "مجلد: لم يُقرأ ({what}؛ أما ملفات المجلدات الفرعية فلا)"),
+    "raw.folder_expected": ("the data files directly in the raw folder, or the folder moved out of it",
+                            "ملفات البيانات في مجلد الملفات الخام نفسه، أو نقل هذا المجلد خارجه"),
+    "raw.not_read": ("not read: {what}", "لم يُقرأ: {what}"),
+    "raw.not_read_expected": ("a data file of one of those kinds, or the file kept outside the raw folder",
+                              "ملف بيانات من أحد هذه الأنواع، أو حفظ الملف خارج مجلد الملفات الخام"),
+    "raw.lone_recipe": ("a layout recipe with no data file {stem}.* beside it: not used",
+                        "وصفة تخطيط لا ملف بيانات {stem}.* بجانبها: لم تُستعمل"),
+    "raw.lone_recipe_expected": ("a data file {stem} ({kinds}) beside it, or the recipe renamed after its file",
+                                 "ملف بيانات {stem} ({kinds}) بجانبها، أو إعادة تسمية الوصفة باسم ملفها"),
+    "build.catalogue": ("{message}", "{message}"),
+    "build.no_files": ("no source files found (.csv, .xlsx, .xls or .ods)",
+                       "لم يوجد أي ملف مصدر (.csv أو .xlsx أو .xls أو .ods)"),
+    "build.raw_folder": ("the folder of raw source files", "مجلد ملفات المصادر الخام"),
+    "build.releases": ("the releases cannot be served: {why}", "لا يمكن تقديم الإصدارات: {why}"),
+    "build.as_release_wrote": ("the releases as `spi release` wrote them", "الإصدارات كما كتبها `spi release`"),
+    "build.cannot_write": ("cannot be written: {why}", "لا يمكن الكتابة: {why}"),
+    "build.missing_file": ("the catalogue names a data file that is not in the raw folder (for {indicators:list}{more})",
+                           "يذكر دليل المؤشرات ملف بيانات ليس في مجلد الملفات الخام (للمؤشرات {indicators:list}{more})"),
+    "build.file_expected": ("the file in the raw folder, or the indicators' `files:` without it",
+                            "الملف في مجلد الملفات الخام، أو حذفه من `files:` للمؤشرات"),
+    "build.read": ("  read {file}: {n:,} figures{problems}", "  قُرئ {file}: {n:#figures}{problems}"),
+    "build.read_problems": (", {n} problem(s)", "، {n:#problems}"),
+})
+NOUNS["problems"] = {"zero": "{n} مشكلة", "one": "مشكلة واحدة", "two": "مشكلتان", "few": "{n} مشكلات",
+                     "many": "{n} مشكلة", "other": "{n} مشكلة"}
