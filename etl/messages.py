@@ -546,3 +546,126 @@ _add({
 })
 NOUNS["problems"] = {"zero": "{n} مشكلة", "one": "مشكلة واحدة", "two": "مشكلتان", "few": "{n} مشكلات",
                      "many": "{n} مشكلة", "other": "{n} مشكلة"}
+
+# ---------------------------------------------------------------- layout recipes and printed tables (etl/layouts.py)
+
+_add({
+    "layout.where": ("the layout recipe {recipe}", "وصفة التخطيط {recipe}"),
+    "layout.stray_keys": ("{where}: {keys:list} belong to the other layout than `layout: {layout}`",
+                          "{where}: المفاتيح {keys:list} تخص التخطيط الآخر، لا `layout: {layout}`"),
+    "layout.one_layout": ("the keys of one layout (layout.schema.json)", "مفاتيح تخطيط واحد (layout.schema.json)"),
+    "layout.unknown_indicator": ("{where}: unknown indicator {indicator!r}{near}", "{where}: مؤشر غير معروف {indicator!r}{near}"),
+    "layout.an_indicator": ("an indicator of indicators.yaml", "مؤشر من indicators.yaml"),
+    "layout.unknown_source": ("{where}: unknown source {source!r}{near}", "{where}: مصدر غير معروف {source!r}{near}"),
+    "layout.rename": ("{where}: rename: {printed!r} to {target!r}, which is not a column the build reads{near}",
+                      "{where}: ‏`rename:` من {printed!r} إلى {target!r}، وهو ليس عمودًا يقرؤه البناء{near}"),
+    "layout.one_of": ("one of {choices}", "أحد {choices!r}"),
+    "layout.one_of_list": ("one of {choices:list}", "أحد {choices:list}"),
+    "layout.label_columns": ("{where}: {n} row dimension(s) ({rows:list}) but {m} label column(s) ({labels:list})",
+                             "{where}: عدد أبعاد الصفوف {n} ({rows:list}) وعدد أعمدة التسميات {m} ({labels:list})"),
+    "layout.label_per_row": ("one label column per entry of `rows`", "عمود تسميات لكل مدخل في `rows`"),
+    "layout.header_rows": ("{where}: {n} header rows but {m} columns", "{where}: عدد صفوف العناوين {n} وعدد مداخل `columns` {m}"),
+    "layout.column_per_header": ("one entry of `columns` per header row", "مدخل في `columns` لكل صف عناوين"),
+    "layout.indicator_twice": ("{where}: the indicator is given twice: by `indicator:` and by the table's {axis}",
+                               "{where}: المؤشر معطى مرتين: في `indicator:` وفي {axis} الجدول"),
+    "layout.axis_rows": ("rows", "صفوف"),
+    "layout.axis_columns": ("columns", "أعمدة"),
+    "layout.no_indicator": ("{where}: no indicator: name it (`indicator:`), or say which rows or columns give it",
+                            "{where}: لا مؤشر: سمِّه (`indicator:`)، أو اذكر الصفوف أو الأعمدة التي تعطيه"),
+    "layout.indicator_how": ("indicator: <id of indicators.yaml>, or `indicator` among rows or columns",
+                             "`indicator: <id of indicators.yaml>`، أو `indicator` بين الصفوف أو الأعمدة"),
+    "layout.not_a_dimension": ("{where}: {part!r} is not a dimension the table can give{near}",
+                               "{where}: {part!r} ليس بُعدًا يمكن أن يعطيه الجدول{near}"),
+    "layout.repeated": ("{where}: {parts:list} given by more than one header row or label column",
+                        "{where}: {parts:list} معطاة في أكثر من صف عناوين أو عمود تسميات"),
+    "layout.each_dimension_once": ("each dimension once", "كل بُعد مرة واحدة"),
+    "layout.period_one_place": ("{where}: the period must come from one place: a header row or label column giving "
+                                "`period`, rows or columns giving its parts (year, month, quarter, half), or `period:` "
+                                "for the whole table", "{where}: يجب أن تأتي الفترة من مكان واحد: صف عناوين أو عمود "
+                                "تسميات يعطي `period`، أو صفوف أو أعمدة تعطي أجزاءها (السنة، الشهر، الربع، النصف)، "
+                                "أو `period:` للجدول كله"),
+    "layout.one_of_these": ("one of these", "أحد هذه"),
+    "layout.year_twice": ("{where}: the year is given twice: by `year:` and by the table",
+                          "{where}: السنة معطاة مرتين: في `year:` وفي الجدول"),
+    "layout.place_twice": ("{where}: the place is given twice: by `place:` and by the table",
+                           "{where}: المكان معطى مرتين: في `place:` وفي الجدول"),
+    "layout.one_of_them": ("one of them", "أحدهما"),
+    "layout.bad_skip": ("{where}: skip: {pattern!r} is not a regular expression ({why})",
+                        "{where}: ‏`skip:` {pattern!r} ليس تعبيرًا نمطيًا ({why})"),
+    "layout.skip_example": ("a pattern such as '^المصدر'", "نمط مثل «^المصدر»"),
+    "layout.source_once": ("{where}: say the source once: `source`, or `sources` by period",
+                           "{where}: اذكر المصدر مرة واحدة: `source`، أو `sources` بحسب الفترة"),
+    "layout.source_or_sources": ("source or sources", "`source` أو `sources`"),
+    "layout.bad_period": ("{where}: period: {period!r} {reason}", "{where}: ‏`period:` {period!r}: {reason}"),
+    "layout.period_example": ("a period such as 2023 or 2024-Q1", "فترة مثل 2023 أو 2024-Q1"),
+    "layout.schema": ("the layout recipe {recipe}: {text}", "وصفة التخطيط {recipe}: {text}"),
+    "layout.as_schema": ("a recipe as layout.schema.json describes", "وصفة كما يصفها layout.schema.json"),
+    "layout.no_sheet": ("no sheet matches {pattern!r} (found {found}){near}",
+                        "لا ورقة تطابق {pattern!r} (الأوراق الموجودة: {found!r}){near}"),
+    "layout.the_sheet": ("the sheet the recipe names (its `sheet:`)", "الورقة التي تسميها الوصفة (`sheet:`)"),
+    "layout.hidden_sheets": ("the sheet(s) {hidden} match {pattern!r} but are hidden: nobody reading the workbook sees "
+                             "them", "الأوراق {hidden!r} تطابق {pattern!r} لكنها مخفية: لا يراها من يقرأ المصنف"),
+    "layout.hidden_skip_sheets": ("`hidden: skip` in the recipe to leave them out (or `hidden: read` if they are meant)",
+                                  "`hidden: skip` في الوصفة لتركها (أو `hidden: read` إن كانت مقصودة)"),
+    "layout.many_sheets": ("{pattern!r} matches {n} sheets ({sheets}): they would be read as one table",
+                           "{pattern!r} يطابق {n:#sheets} ({sheets!r}): ستُقرأ جدولًا واحدًا"),
+    "layout.one_sheet": ("a pattern matching one sheet, or `every_sheet: true` if every one is meant",
+                         "نمط يطابق ورقة واحدة، أو `every_sheet: true` إن كانت كلها مقصودة"),
+    "layout.merged_body": ("a merged cell in the body of the table ({cells}): its figure would be read once, its other "
+                           "cells as empty", "خلية مدمجة في متن الجدول ({cells}): سيُقرأ رقمها مرة واحدة، وبقية "
+                           "خلاياها فارغة"),
+    "layout.unmerge": ("each figure in a cell of its own (the merge undone)", "كل رقم في خلية مستقلة (بإلغاء الدمج)"),
+    "layout.hidden_row": ("a hidden row holds figures: nobody reading the table sees it",
+                          "صف مخفي فيه أرقام: لا يراه من يقرأ الجدول"),
+    "layout.hidden_column": ("a hidden column holds figures: nobody reading the table sees it",
+                             "عمود مخفي فيه أرقام: لا يراه من يقرأ الجدول"),
+    "layout.hidden_skip": ("`hidden: skip` in the recipe to leave hidden rows and columns out (or `hidden: read`)",
+                           "`hidden: skip` في الوصفة لترك الصفوف والأعمدة المخفية (أو `hidden: read`)"),
+    "layout.unlisted_total": ("reads as a total: add {label!r} to the recipe's `totals:` (the total of the {part} it "
+                              "stands in)", "تُقرأ مجموعًا: أضف {label!r} إلى `totals:` في الوصفة (مجموع {part} الذي "
+                              "تقع فيه)"),
+    "layout.not_indicator": ("is not an indicator of the catalogue{near}", "ليست مؤشرًا من دليل المؤشرات{near}"),
+    "layout.total_indicators": ("is a total across indicators, which is not a figure of one: leave it out (`skip:` for "
+                                "a row, `skip_columns:` for a column)", "مجموع عبر المؤشرات، وليس رقمًا لمؤشر واحد: "
+                                "اتركه (`skip:` للصف، `skip_columns:` للعمود)"),
+    "layout.total_years": ("is a total across years, which is not a figure of one period: leave it out (`skip_columns:` "
+                           "in the recipe, or `skip:` for a row)", "مجموع عبر السنوات، وليس رقمًا لفترة واحدة: اتركه "
+                           "(`skip_columns:` في الوصفة، أو `skip:` للصف)"),
+    "layout.no_header": ("a figure under a column with no header", "رقم تحت عمود بلا عنوان"),
+    "layout.header_or_skip": ("a header naming the column, or the column left out (`skip_columns:` in the recipe)",
+                              "عنوان يسمي العمود، أو ترك العمود (`skip_columns:` في الوصفة)"),
+    "layout.bad_header": ("the header {reason}", "العنوان {reason}"),
+    "layout.no_label": ("a figure in a row with no label", "رقم في صف بلا تسمية"),
+    "layout.label_needed": ("a label in the recipe's label column", "تسمية في عمود التسميات الذي تذكره الوصفة"),
+    "layout.bad_label": ("the row label {reason}", "تسمية الصف {reason}"),
+    "layout.period_together": ("a period the header rows and the recipe give together",
+                               "فترة تعطيها صفوف العناوين والوصفة معًا"),
+    "layout.no_period": ("no period: no header row nor label over this cell gives one (its year is not printed above "
+                         "it?)", "لا فترة: لا صف عناوين ولا تسمية فوق هذه الخلية تعطي فترة (ألم تُطبع سنتها فوقها؟)"),
+    "layout.period_how": ("a period over the cell, `year:` or `period:` in the recipe, or the column left out "
+                          "(`skip_columns:`)", "فترة فوق الخلية، أو `year:` أو `period:` في الوصفة، أو ترك العمود "
+                          "(`skip_columns:`)"),
+    "layout.bad_figure": ("the figure {reason}", "الرقم {reason}"),
+    "layout.one_mark": ("one mark a cell", "علامة واحدة في الخلية"),
+    "layout.stock_total": ("a total of {parts}s for a stock ({indicator} is counted on a day), which is not the sum of "
+                           "its parts", "مجموع {parts} لمؤشر رصيد ({indicator} يُعدّ في يوم واحد)، وهو ليس مجموع "
+                           "أجزائه"),
+    "layout.leave_total": ("the total left out (`skip_columns:` or `skip:` in the recipe)",
+                           "ترك المجموع (`skip_columns:` أو `skip:` في الوصفة)"),
+    "layout.total_off": ("the total {total:,.10g} is not the sum of the {n} figures it totals beside it ({sum:,.10g})",
+                         "المجموع {total:,.10g} ليس مجموع الأرقام التي يجمعها بجانبه ({n:#figures}، ومجموعها "
+                         "{sum:,.10g})"),
+    "layout.total_expected": ("a total that is the sum of its parts (or `check_totals: false` in the recipe when the "
+                              "table's totals are not sums)", "مجموع يساوي مجموع أجزائه (أو `check_totals: false` في "
+                              "الوصفة إن لم تكن مجاميع الجدول مجاميع فعلية)"),
+    "layout.expect_period": ("a period such as 2023, 2024-Q1 or يناير 2024", "فترة مثل 2023 أو 2024-Q1 أو يناير 2024"),
+    "layout.expect_year": ("a year such as 2024", "سنة مثل 2024"),
+    "layout.expect_month": ("a month such as يناير, كانون الثاني or January", "شهر مثل يناير أو كانون الثاني أو January"),
+    "layout.expect_quarter": ("a quarter such as الربع الأول or Q1", "ربع مثل الربع الأول أو Q1"),
+    "layout.expect_half": ("a half-year such as النصف الأول or H1", "نصف سنة مثل النصف الأول أو H1"),
+    "layout.expect_geo": ("a place of the catalogue", "مكان من دليل المؤشرات"),
+    "layout.expect_indicator": ("an indicator of the catalogue (its id or name)", "مؤشر من دليل المؤشرات (رمزه أو اسمه)"),
+    "layout.expect_member": ("a member of {dimension}", "فئة من {dimension}"),
+    "layout.expect_join": ("{a}; {b}", "{a}؛ {b}"),
+    "layout.expect_totals": ("{words}, or a label of the recipe's `totals:`", "{words}، أو تسمية من `totals:` في الوصفة"),
+})
