@@ -109,7 +109,8 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
         message = str(exc).removeprefix(f"{Path(catalogue).name}: ")
         result.issues.append(Issue(Path(catalogue).name, Text("build.catalogue", message=message)))
         return result
-    progress(f"catalogue {Path(catalogue).name}: {len(cat.indicators)} indicators, {len(cat.sources)} sources")
+    progress(Text("build.catalogue_read", file=Path(catalogue).name, indicators=len(cat.indicators),
+                  sources=len(cat.sources)))
     raw_dir = Path(raw_dir)
     # The raw folder read whole and only itself (etl/raw_folder.py): what is not read is said,
     # and a link to a file outside it is an error, which stops the build below as any error does.
@@ -147,7 +148,7 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     tx = None
     try:
         with Transaction(out_dir, "build", progress) as tx:
-            progress(f"  writing {result.observations:,} observations")
+            progress(Text("build.writing", n=result.observations))
             result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), tx)
             checkpoint("build:candidate")
             if hist is not None:

@@ -65,6 +65,7 @@ from openpyxl.utils import get_column_letter
 from .catalogue import Catalogue
 from .extract import SUFFIXES, _CsvSheet, _FileProblem, _read_csv_rows, extract_file
 from .layouts import SUFFIX, LayoutProblem, _indicator_names, as_printed, text_of
+from .messages import Text
 from .normalise import NO_FIGURE_CODES, PeriodPart, parse_figure, parse_period, period_part, to_latin_digits
 from .report import Issue, errors
 from .sheets import SheetProblem, open_workbook
@@ -1033,10 +1034,8 @@ def preview(path: Path, text: str, cat: Catalogue) -> Preview:
         try:
             records, issues = extract_file(copy, cat)
         except Exception as exc:      # a fault of the reader: said in a sentence, never a traceback
-            return Preview(0, pd.DataFrame(), [Issue(path.name, f"the reader failed on this recipe "
-                                                     f"({type(exc).__name__}: {exc})", "a recipe the reader reads or "
-                                                     "refuses with a sentence: this is a fault of etl/layouts.py; "
-                                                     "change the recipe (see the comments) and report it")])
+            return Preview(0, pd.DataFrame(), [Issue(path.name, Text("draft.reader_failed", why=f"{type(exc).__name__}: {exc}"),
+                                                     Text("draft.reader_fault"))])
     if records.empty:
         return Preview(0, records, issues)
     observations, found = validate(records, cat)

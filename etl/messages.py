@@ -669,3 +669,52 @@ _add({
     "layout.expect_join": ("{a}; {b}", "{a}؛ {b}"),
     "layout.expect_totals": ("{words}, or a label of the recipe's `totals:`", "{words}، أو تسمية من `totals:` في الوصفة"),
 })
+
+# ---------------------------------------------------------------- drafting a recipe (etl/draft.py)
+
+_add({
+    "draft.reader_failed": ("the reader failed on this recipe ({why})", "تعثّر القارئ في هذه الوصفة ({why})"),
+    "draft.reader_fault": ("a recipe the reader reads or refuses with a sentence: this is a fault of etl/layouts.py; "
+                           "change the recipe (see the comments) and report it",
+                           "وصفة يقرؤها القارئ أو يرفضها بجملة مفهومة: هذا خلل في etl/layouts.py؛ غيِّر الوصفة "
+                           "(انظر التعليقات) وأبلغ عنه"),
+})
+NOUNS["sources"] = {"zero": "{n} مصدر", "one": "مصدر واحد", "two": "مصدران", "few": "{n} مصادر", "many": "{n} مصدرًا",
+                    "other": "{n} مصدر"}
+_add({
+    "build.catalogue_read": ("catalogue {file}: {indicators} indicators, {sources} sources",
+                             "دليل المؤشرات {file}: {indicators:#indicators}، {sources:#sources}"),
+    "build.writing": ("  writing {n:,} observations", "  تُكتب {n:#observations}"),
+})
+
+# ---------------------------------------------------------------- the lines `spi build` and `spi validate` print around the report
+
+_add({
+    "cli.building": ("building from {raw}", "البناء من {raw}"),
+    "cli.built": ("built {database} in {seconds:.2f} s: {files} files, {indicators} indicators, {observations:,} "
+                  "observations, {warnings} warning(s)", "بُنيت {database} في {seconds:.2f} ثانية: {files:#files}، "
+                  "{indicators:#indicators}، {observations:#observations}، {warnings:#warnings}"),
+    "cli.build_failed": ("build failed: {n} error(s); the database was not changed{served}",
+                         "تعذّر البناء: {n:#errors}؛ لم تتغير قاعدة البيانات{served}"),
+    "cli.nor_served": (", nor the databases the site serves", "، ولا قواعد البيانات التي يقدمها الموقع"),
+    "cli.build_partial": ("build failed while its files were being swapped in: {n} error(s); the build had been "
+                          "decided, and the next `spi build` completes it",
+                          "تعذّر البناء أثناء استبدال ملفاته: {n:#errors}؛ كان البناء قد تقرر، وسيكمله الأمر "
+                          "`spi build` التالي"),
+    "cli.errors": ("{n} error(s)", "عدد الأخطاء: {n}"),
+    "cli.ok": ("ok: {n:,} figures pass every check (with the other files of {raw})",
+               "سليم: {n:#figures} تجتاز كل الفحوص (مع بقية ملفات {raw})"),
+    "cli.no_such_file": ("no such file: {files:list}", "لا ملف بهذا الاسم: {files:list}"),
+})
+
+
+def language(choice: str | None, environ) -> str:
+    """The language of the command line: `--lang` when given, else the locale's (LC_ALL, then
+    LC_MESSAGES, then LANG, as POSIX reads them): Arabic when it starts with `ar`, else English."""
+    if choice:
+        return choice
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "ar" if value.lower().startswith("ar") else "en"
+    return "en"
