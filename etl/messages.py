@@ -38,9 +38,9 @@ NOUNS: dict[str, dict[str, str]] = {
                 "other": "{n} رقم"},
     "indicators": {"zero": "{n} مؤشر", "one": "مؤشر واحد", "two": "مؤشران", "few": "{n} مؤشرات",
                    "many": "{n} مؤشرًا", "other": "{n} مؤشر"},
-    "errors": {"zero": "{n} خطأ", "one": "خطأ واحد", "two": "خطآن", "few": "{n} أخطاء", "many": "{n} خطأً",
+    "errors": {"zero": "لا أخطاء", "one": "خطأ واحد", "two": "خطآن", "few": "{n} أخطاء", "many": "{n} خطأً",
                "other": "{n} خطأ"},
-    "warnings": {"zero": "{n} تحذير", "one": "تحذير واحد", "two": "تحذيران", "few": "{n} تحذيرات",
+    "warnings": {"zero": "لا تحذيرات", "one": "تحذير واحد", "two": "تحذيران", "few": "{n} تحذيرات",
                  "many": "{n} تحذيرًا", "other": "{n} تحذير"},
     "files": {"zero": "{n} ملف", "one": "ملف واحد", "two": "ملفان", "few": "{n} ملفات", "many": "{n} ملفًا",
               "other": "{n} ملف"},
@@ -276,7 +276,7 @@ _add({
     "validate.its_files": ("one of its files {files}, or this file added to its `files:` in indicators.yaml",
                            "أحد ملفاته ({files!r})، أو إضافة هذا الملف إلى `files:` الخاصة به في indicators.yaml"),
     "validate.unknown_place": ("unknown governorate or country for {country}{near}",
-                               "محافظة أو بلد غير معروف للبلد {country}{near}"),
+                               "محافظة أو بلد غير معروف في {country}{near}"),
     "validate.place_expected": ("a governorate or country name of {country}, or this spelling added to the place's "
                                 "`aliases:` under `geographies:` in indicators.yaml",
                                 "اسم محافظة أو بلد من {country}، أو إضافة هذا الإملاء إلى `aliases:` الخاصة بالمكان "
@@ -357,8 +357,8 @@ _add({
                                   "none is published", "أرقام في أحد ملفاته ({files!r})، أو `announced: true` على "
                                   "المؤشر ما دام لم يُنشر منها شيء"),
     "validate.announced": ("{n} indicator(s) announced (`announced: true`), with no figures published yet, as the "
-                           "catalogue says: {indicators:list}", "{n:#indicators} معلنة (`announced: true`) لم تُنشر "
-                           "أرقامها بعد، كما يذكر دليل المؤشرات: {indicators:list}"),
+                           "catalogue says: {indicators:list}", "مؤشرات معلنة (`announced: true`) لم تُنشر أرقامها بعد، "
+                           "كما يذكر دليل المؤشرات ({n:#indicators}): {indicators:list}"),
 })
 
 # ---------------------------------------------------------------- workbooks (etl/sheets.py)

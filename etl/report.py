@@ -9,6 +9,10 @@ Three severities: an ERROR stops the build; a WARNING asks the clerk to check so
 INFO line says what the catalogue itself declares (an indicator announced, with no figures
 published yet), which is nothing to act on: it is never counted as a warning, and it is
 printed apart from the problems (`format_info`).
+
+Each message is a Text of etl/messages.py: str(issue) is the line in English, as it always
+was; issue.text("ar") the same line in Arabic (the place, the value and the counts too), and
+message_text / expected_text its parts, for a page that shows the message beside its cell.
 """
 from __future__ import annotations
 
@@ -35,6 +39,11 @@ class Issue:
     more_rows: tuple = ()           # the next few of them: row numbers, or cells such as "C4"
 
     MORE_ROWS = 5
+
+    @property
+    def key(self) -> str | None:
+        """The message's key in etl/messages.py (None for a message that is not one of its Texts)."""
+        return getattr(self.message, "key", None)
 
     def message_text(self, lang: str = "en") -> str:
         """What is wrong, in `lang` ("ar" or "en"), without where: the desk shows it beside its cell."""

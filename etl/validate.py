@@ -232,9 +232,9 @@ class _Validator:
         places = {c: _near(n for g in cat.geography_rows() if g["country"] == c for n in g["aliases"])
                   for c in cat.geographies}
         self.flag(ok & geo_code.isna(), "geo",
-                  lambda rec: Text("validate.unknown_place", country=rec_country(cat, rec),
+                  lambda rec: Text("validate.unknown_place", country=_country(cat, rec_country(cat, rec)),
                                    near=places[rec_country(cat, rec)](rec["geo"])),
-                  lambda rec: Text("validate.place_expected", country=rec_country(cat, rec)))
+                  lambda rec: Text("validate.place_expected", country=_country(cat, rec_country(cat, rec))))
         self.geo_code = geo_code
 
         # Period, read and dated by the indicator's measure.
@@ -318,7 +318,7 @@ class _Validator:
         wrong_country = declared & holds(
             lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country)
         self.flag(ok & wrong_country, src_col, lambda rec: Text("validate.source_country", source=src.iat[rec.name]),
-                  lambda rec: Text("validate.source_about", country=rec_country(cat, rec)))
+                  lambda rec: Text("validate.source_about", country=_country(cat, rec_country(cat, rec))))
         self.source = src
 
         # The checks across rows group by these columns only: let go of the codes kept for the
@@ -578,6 +578,11 @@ def _near(names):
 
 def rec_country(cat: Catalogue, rec) -> str:
     return cat.indicators[rec["indicator_id"]]["country"]
+
+
+def _country(cat: Catalogue, code: str) -> Both:
+    """A country as a message names it: its code in English (as the report always has), its name in Arabic."""
+    return Both(cat.geographies[code]["ar"], code)
 
 
 def _is_blank(value) -> bool:

@@ -181,7 +181,7 @@ def test_spi_validate_in_arabic_names_the_file_row_column_and_value(paths, sourc
     assert (f"{file}، الصف 2، العمود «{f('indicator_id')}»: القيمة «{f('jo_psychosocial_teem')}»: مؤشر غير معروف "
             f"(هل المقصود «{f('jo_psychosocial_team')}»؟)") in err
     assert f"{file}، الصف 3، العمود «{f('period')}»: القيمة «{f('2024x')}»: الفترة «{f('2024x')}»: ليست فترة" in err
-    assert f"{file}، الصف 4، العمود «{f('geo')}»: القيمة «{f('عمانن')}»: محافظة أو بلد غير معروف للبلد {f('JO')}" in err
+    assert f"{file}، الصف 4، العمود «{f('geo')}»: القيمة «{f('عمانن')}»: محافظة أو بلد غير معروف في الأردن" in err
     assert f"{file}، الصف 5، العمود «{f('value')}»: القيمة «{f('4x4')}»: الرقم «{f('4x4')}»: ليست عددًا" in err
     assert (f"{file}، الصف 7، العمود «{f('value')}»: القيمة «{f('17')}»: رقم مكرر: المؤشر والمكان والفترة والتصنيف "
             f"نفسها كما في الملف {f('jo_social_protection_2024.csv')}، الصف 6") in err
