@@ -252,6 +252,8 @@ _add({
     "period.contradicts": ("prints the year {year}, which contradicts the year {header} of the header above it",
                            "فيها السنة {year}، وهي تخالف السنة {header} في العنوان فوقها"),
     "period.year": ("the year {year}", "سنة {year}"),
+    "period.implausible_year": ("has an implausible year {year}", "فيها سنة غير معقولة {year}"),
+    "period.no_month": ("has no month {month}", "لا شهر رقمه {month}"),
     "period.half": ("the half-year H{number}{year}", "النصف {number} من السنة{year}"),
     "period.quarter": ("the quarter Q{number}{year}", "الربع {number}{year}"),
     "period.month": ("the month {number:02d} ({name}){year}", "الشهر {number:02d} ({name}){year}"),

@@ -15,10 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 from contract import periods
+from contract.periods import Period
 
 from .messages import Text
 from .words import STATUS_WORDS, plain_words, status_words
-from contract.periods import Period, checked_month, checked_year
 
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
@@ -247,6 +247,22 @@ class PeriodPart:
         if self.kind == "month":
             return Text("period.month", number=self.number, name=periods.MONTH_LABELS.get(self.number), year=year)
         return Text(f"period.{self.kind}", number=self.number, year=year)
+
+
+def checked_year(y: int) -> int:
+    """contract.periods.checked_year, its refusal said by the message catalogue."""
+    try:
+        return periods.checked_year(y)
+    except ValueError:
+        raise ValueError(Text("period.implausible_year", year=y)) from None
+
+
+def checked_month(m: int) -> int:
+    """contract.periods.checked_month, its refusal said by the message catalogue."""
+    try:
+        return periods.checked_month(m)
+    except ValueError:
+        raise ValueError(Text("period.no_month", month=m)) from None
 
 
 def _months(part: PeriodPart) -> range:
