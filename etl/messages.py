@@ -720,3 +720,20 @@ def language(choice: str | None, environ) -> str:
         if value:
             return "ar" if value.lower().startswith("ar") else "en"
     return "en"
+_add({
+    "draft.no_figures": ("the sheet has no figures (no cell holds a number)", "لا أرقام في الورقة (لا خلية فيها عدد)"),
+    "draft.not_a_table": ("{file}: not a table the reader reads (a .csv, .xlsx, .xlsm, .xls or .ods file)",
+                          "{file}: ليس جدولًا يقرؤه القارئ (ملف .csv أو .xlsx أو .xlsm أو .xls أو .ods)"),
+    "draft.csv_sheet": ("a CSV is one sheet: --sheet is for workbooks", "ملف CSV ورقة واحدة: الخيار --sheet للمصنفات"),
+    "draft.no_sheet": ("no sheet named {name!r} in {file} (its sheets: {sheets}){near}",
+                       "لا ورقة باسم {name!r} في {file} (أوراقه: {sheets!r}){near}"),
+    "draft.did_you_mean": ("; did you mean {name!r}?", "؛ هل المقصود {name!r}؟"),
+    "draft.no_sheets": ("{file} has no sheets", "لا أوراق في {file}"),
+    "draft.no_figures_sheet": ("no sheet of {file} that is not hidden has figures (its sheets: {sheets})",
+                               "لا ورقة ظاهرة في {file} فيها أرقام (أوراقه: {sheets!r})"),
+    "draft.problem": ("{file}: {message}{expected}", "{file}: {message}{expected}"),
+    "draft.unreadable": ("{file}: cannot be read ({why})", "{file}: لا يمكن قراءته ({why})"),
+    "draft.unknown": ("unknown {what} {value!r}{near}: an {what} declared under `{section}:` in indicators.yaml",
+                      "{what} غير معروف {value!r}{near}: المطلوب {what} معرَّف تحت `{section}:` في indicators.yaml"),
+    "cli.nothing_written": ("{command}: {why}; nothing written", "{command}: {why}؛ لم يُكتب شيء"),
+})

@@ -445,7 +445,9 @@ def _recipe(args) -> int:
     try:
         drafted = draft(args.file, cat, args.sheet, args.indicator, args.source)
     except DraftRefused as exc:
-        print(f"{name}: {exc}; nothing written", file=sys.stderr)
+        why = exc.args[0] if exc.args else str(exc)
+        print(render("cli.nothing_written", language(args.lang, os.environ), {"command": name, "why": why}),
+              file=sys.stderr)
         return 1
     text = drafted.text()
     try:

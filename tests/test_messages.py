@@ -21,7 +21,8 @@ from etl.report import ERROR, Issue, format_report
 ETL = Path(__file__).resolve().parent.parent / "etl"
 # What constructs a problem of a source file; its message and expected are its first two
 # arguments (Issue: after the file).
-PROBLEMS = {"Issue": 1, "_FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0}
+PROBLEMS = {"Issue": 1, "_FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
+            "DraftRefused": 0}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 
 
@@ -250,3 +251,14 @@ def test_spi_build_in_arabic(paths, source_copy, bad_csv):
     assert done.returncode == 0, done.stderr
     assert re.search(r"بُنيت .+ في [\d.]+ ثانية: 3 ملفات، \d+ مؤشرًا، \d+ مشاهدة", done.stdout), done.stdout
     assert ERROR not in done.stdout
+
+
+def test_spi_recipe_draft_refuses_in_arabic(paths, source_copy, tmp_path):
+    workbook = source_copy.raw / "om_mosd_national.xlsx"
+    done = subprocess.run([str(paths.spi), "recipe", "draft", str(workbook), "--sheet", "datta", "--catalogue",
+                           str(source_copy.catalogue), "--out", str(tmp_path / "x.layout.yaml"), "--lang", "ar"],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 1
+    assert (f"لا ورقة باسم «{FSI}datta{PDI}» في {FSI}om_mosd_national.xlsx{PDI} (أوراقه: «{FSI}data{PDI}»، "
+            f"«{FSI}sources{PDI}»)؛ هل المقصود «{FSI}data{PDI}»؟؛ لم يُكتب شيء") in done.stderr
+    assert not (tmp_path / "x.layout.yaml").exists()
