@@ -22,6 +22,7 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file
 from .layouts import recipe_path
 from .load import write_outputs
+from .messages import Text
 from .raw_folder import source_files
 from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
 from .report import ERROR, WARNING, Issue, errors
@@ -66,7 +67,8 @@ def check_files(paths: list[Path], cat: Catalogue, progress: Callable[[str], Non
     frames, issues = [], []
     for path in paths:
         records, found = extract_file(path, cat)
-        progress(f"  read {path.name}: {len(records):,} figures" + (f", {len(found)} problem(s)" if found else ""))
+        progress(Text("build.read", file=path.name, n=len(records),
+                      problems=Text("build.read_problems", n=len(found)) if found else ""))
         frames.append(as_categories(records))   # a million rows of few distinct texts: small codes
         issues += found
     records = concat_records(frames) if frames else pd.DataFrame()
@@ -107,16 +109,17 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     except CatalogueError as exc:
         # The message already starts with the file's name; the report line adds it too.
         message = str(exc).removeprefix(f"{Path(catalogue).name}: ")
-        result.issues.append(Issue(Path(catalogue).name, message))
+        result.issues.append(Issue(Path(catalogue).name, Text("build.catalogue", message=message)))
         return result
-    progress(f"catalogue {Path(catalogue).name}: {len(cat.indicators)} indicators, {len(cat.sources)} sources")
+    progress(Text("build.catalogue_read", file=Path(catalogue).name, indicators=len(cat.indicators),
+                  sources=len(cat.sources)))
     raw_dir = Path(raw_dir)
     # The raw folder read whole and only itself (etl/raw_folder.py): what is not read is said,
     # and a link to a file outside it is an error, which stops the build below as any error does.
     paths, folder = source_files(raw_dir) if raw_dir.is_dir() else ([], [])
     result.issues += folder
     if not paths:
-        result.issues.append(Issue(str(raw_dir), "no source files found (.csv, .xlsx, .xls or .ods)", "the folder of raw source files"))
+        result.issues.append(Issue(str(raw_dir), Text("build.no_files"), Text("build.raw_folder")))
         return result
     result.files = len(paths)
     refused = {i.file for i in errors(folder)}   # in the folder, but refused: not "missing" too
@@ -140,14 +143,14 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
             if problems:
                 raise ReleaseError("; ".join(problems) + "; restore data/releases/ from version control")
         except ReleaseError as exc:
-            result.issues.append(Issue(str(releases_dir), f"the releases cannot be served: {exc}",
-                                       "the releases as `spi release` wrote them"))
+            result.issues.append(Issue(str(releases_dir), Text("build.releases", why=str(exc)),
+                                       Text("build.as_release_wrote")))
             return result
     # Save outputs.
     tx = None
     try:
         with Transaction(out_dir, "build", progress) as tx:
-            progress(f"  writing {result.observations:,} observations")
+            progress(Text("build.writing", n=result.observations))
             result.database = write_outputs(observations, cat, out_dir, _build_info(paths, Path(catalogue)), tx)
             checkpoint("build:candidate")
             if hist is not None:
@@ -161,13 +164,13 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
     return result
 
 
-def failure(exc: BaseException, where: Path) -> tuple[str, str]:
+def failure(exc: BaseException, where: Path) -> tuple[str, Text]:
     """A write that failed, as a report line: (the path, what happened). An operating system's
     error names its file; DuckDB's says what it could not do."""
     if isinstance(exc, OSError) and exc.filename:
-        return str(exc.filename), f"cannot be written: {exc.strerror or exc}"
+        return str(exc.filename), Text("build.cannot_write", why=str(exc.strerror or exc))
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return str(where), f"cannot be written: {text[:300]}"
+    return str(where), Text("build.cannot_write", why=text[:300])
 
 
 def missing_files(cat: Catalogue, paths: list[Path], refused: set[str] = frozenset()) -> list[Issue]:
@@ -179,9 +182,8 @@ def missing_files(cat: Catalogue, paths: list[Path], refused: set[str] = frozens
     for key, ind in cat.indicators.items():
         for name in ind["files"]:
             named.setdefault(name, []).append(key)
-    return [Issue(cat.path.name, f"the catalogue names a data file that is not in the raw folder (for "
-                  f"{', '.join(keys[:3])}{' …' if len(keys) > 3 else ''})",
-                  "the file in the raw folder, or the indicators' `files:` without it",
+    return [Issue(cat.path.name, Text("build.missing_file", indicators=keys[:3], more=" …" if len(keys) > 3 else ""),
+                  Text("build.file_expected"),
                   column="files", value=name)
             for name, keys in named.items() if name not in present]
 

@@ -65,6 +65,7 @@ from openpyxl.utils import get_column_letter
 from .catalogue import Catalogue
 from .extract import SUFFIXES, _CsvSheet, _FileProblem, _read_csv_rows, extract_file
 from .layouts import SUFFIX, LayoutProblem, _indicator_names, as_printed, text_of
+from .messages import Both, Text
 from .normalise import NO_FIGURE_CODES, PeriodPart, parse_figure, parse_period, period_part, to_latin_digits
 from .report import Issue, errors
 from .sheets import SheetProblem, open_workbook
@@ -402,7 +403,7 @@ class _Table:
 def _table(grid: _Grid, known) -> _Table:
     figure_rows = [r for r in grid.rows if any(grid.kind(r, c) in (_NUM, _CODE) for c in grid.cols)]
     if not figure_rows:
-        raise DraftRefused("the sheet has no figures (no cell holds a number)")
+        raise DraftRefused(Text("draft.no_figures"))
     start, end = figure_rows[0], figure_rows[-1]
     body = [r for r in grid.rows if start <= r <= end]
     stats = {c: Counter(grid.kind(r, c) for r in figure_rows) for c in grid.cols}
@@ -457,22 +458,22 @@ def open_sheet(path: Path, name: str | None) -> tuple[object, list[str], str]:
     """The sheet to draft from (see the module), the workbook's other sheets, and why this one."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise DraftRefused(f"{path.name}: not a table the reader reads (a .csv, .xlsx, .xlsm, .xls or .ods file)")
+        raise DraftRefused(Text("draft.not_a_table", file=path.name))
     try:
         if path.suffix.lower() == ".csv":
             if name is not None:
-                raise DraftRefused("a CSV is one sheet: --sheet is for workbooks")
+                raise DraftRefused(Text("draft.csv_sheet"))
             return _CsvSheet(_read_csv_rows(path)), [], "a CSV, one sheet"
         book = open_workbook(path)
         names = book.sheet_names
         if name is not None:
             if name not in names:
                 near = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-                raise DraftRefused(f"no sheet named {name!r} in {path.name} (its sheets: {names})"
-                                   + (f"; did you mean {near[0]!r}?" if near else ""))
+                raise DraftRefused(Text("draft.no_sheet", name=name, file=path.name, sheets=names,
+                                        near=Text("draft.did_you_mean", name=near[0]) if near else ""))
             return book.sheet(name), [n for n in names if n != name], "the sheet named"
         if not names:
-            raise DraftRefused(f"{path.name} has no sheets")
+            raise DraftRefused(Text("draft.no_sheets", file=path.name))
         if len(names) == 1:
             return book.sheet(names[0]), [], "the only sheet"
         for n in names:
@@ -481,11 +482,12 @@ def open_sheet(path: Path, name: str | None) -> tuple[object, list[str], str]:
                 continue
             if _has_figures(sheet):
                 return sheet, [x for x in names if x != n], "the first sheet not hidden that has figures"
-        raise DraftRefused(f"no sheet of {path.name} that is not hidden has figures (its sheets: {names})")
+        raise DraftRefused(Text("draft.no_figures_sheet", file=path.name, sheets=names))
     except (SheetProblem, LayoutProblem, _FileProblem) as p:
-        raise DraftRefused(f"{path.name}: {p.message}" + (f" (expected {p.expected})" if p.expected else "")) from None
+        raise DraftRefused(Text("draft.problem", file=path.name, message=p.message, expected=Text(
+            "report.expected", expected=p.expected) if p.expected else "")) from None
     except OSError as exc:
-        raise DraftRefused(f"{path.name}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+        raise DraftRefused(Text("draft.unreadable", file=path.name, why=exc.strerror or type(exc).__name__)) from None
 
 
 def _holds(sheet, r: int, c: int) -> bool:
@@ -822,8 +824,11 @@ def _given(value: str | None, known: dict, names: dict, what: str) -> str | None
     if not near and names:
         by = difflib.get_close_matches(plain_words(value), list(names), n=1, cutoff=0.5)
         near = [names[by[0]]] if by else []
-    raise DraftRefused(f"unknown {what} {value!r}" + (f" (did you mean {near[0]!r}?)" if near else "")
-                       + f": an {what} declared under `{what}s:` in indicators.yaml")
+    raise DraftRefused(Text("draft.unknown", what=Both(_WHAT_AR[what], what), value=value, section=f"{what}s",
+                            near=Text("validate.did_you_mean", name=near[0]) if near else ""))
+
+
+_WHAT_AR = {"indicator": "مؤشر", "source": "مصدر"}
 
 
 def _words(text: str) -> set[str]:
@@ -1035,10 +1040,8 @@ def preview(path: Path, text: str, cat: Catalogue) -> Preview:
         try:
             records, issues = extract_file(copy, cat)
         except Exception as exc:      # a fault of the reader: said in a sentence, never a traceback
-            return Preview(0, pd.DataFrame(), [Issue(path.name, f"the reader failed on this recipe "
-                                                     f"({type(exc).__name__}: {exc})", "a recipe the reader reads or "
-                                                     "refuses with a sentence: this is a fault of etl/layouts.py; "
-                                                     "change the recipe (see the comments) and report it")])
+            return Preview(0, pd.DataFrame(), [Issue(path.name, Text("draft.reader_failed", why=f"{type(exc).__name__}: {exc}"),
+                                                     Text("draft.reader_fault"))])
     if records.empty:
         return Preview(0, records, issues)
     observations, found = validate(records, cat)

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from .layouts import FIELDS, LayoutProblem, _TableReader, as_printed, builtin_recipes, read_recipe, recipe_path
 from .layouts import extract_table
+from .messages import Text
 from .normalise import mark_of, parse_period
 from .report import WARNING, Issue
 from .sheets import SUFFIXES as WORKBOOKS
@@ -45,8 +46,7 @@ RECORD_COLUMNS = ["source_file", "source_sheet", "source_row", "source_column",
                   "scale", "written"]   # scale: the table's multiplier; written: the cell as printed (recipes)
 # What a `layout: columns` recipe may give for the whole file instead of a column, and the column.
 CONSTANTS = {"indicator": "indicator_id", "source": "source_id", "place": "geo", "unit": "unit"}
-KINDS = ("the long layout (a header row with indicator_id, geo, period, value and source_id) and the wide one (a "
-         "sheet `data` with indicator_id, geo and one column per period, and a sheet `sources`)")
+KINDS = Text("extract.kinds")
 
 
 def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
@@ -57,14 +57,14 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
     own = recipe_path(path)
     try:
         if path.is_dir():
-            raise _FileProblem("is a folder, not a file", "a .csv, .xlsx, .xls or .ods file (or no such name in the raw folder)")
+            raise _FileProblem(Text("extract.a_folder"), Text("extract.data_file"))
         if not path.is_file():
-            raise _FileProblem("is a link to a file that does not exist", "the file itself, or no link")
+            raise _FileProblem(Text("extract.broken_link"), Text("extract.file_or_no_link"))
         if path.stat().st_size == 0:
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
-            raise _FileProblem("the file is empty (0 bytes)", "a header row and at least one figure")
+            raise _FileProblem(Text("extract.zero_bytes"), Text("extract.header_and_figure"))
         if path.suffix.lower() not in SUFFIXES:
-            raise _FileProblem(f"unsupported file type {path.suffix!r}", "a .csv, .xlsx, .xls or .ods file")
+            raise _FileProblem(Text("extract.unsupported", suffix=path.suffix), Text("extract.file_types"))
         recipes = [read_recipe(own, cat)] if own.exists() else builtin_recipes()
         if recipes[0]["layout"] == "table":
             return _through_recipe(path, own, recipes[0], cat)
@@ -81,8 +81,8 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
         return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet,
                                           row=p.row, column=p.column, value=p.value)]
     except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
-        return _empty(dimensions), [Issue(path.name, f"cannot be read ({exc.strerror or type(exc).__name__})",
-                                          "a file this user may read")]
+        return _empty(dimensions), [Issue(path.name, Text("extract.unreadable", why=exc.strerror or type(exc).__name__),
+                                          Text("extract.readable_file"))]
     records, issues = _records(path.name, sheet, first_row, _renamed(table, recipe), sources, dimensions, recipe)
     return records, [Issue(path.name, note, severity=WARNING) for note in notes] + issues
 
@@ -103,8 +103,8 @@ def _through_recipe(path: Path, recipe_file: Path, recipe: dict, cat) -> tuple[p
     if problems:
         return _empty(dimensions), grouped(path.name, problems)
     if table.empty:
-        return _empty(dimensions), [Issue(path.name, "the recipe finds no figures in the file",
-                                          f"figures in the sheets and rows {recipe_file.name} names")]
+        return _empty(dimensions), [Issue(path.name, Text("extract.recipe_no_figures"),
+                                          Text("extract.recipe_figures", recipe=recipe_file.name))]
     for column in RECORD_COLUMNS + dimensions:
         if column not in table:
             table[column] = None
@@ -179,29 +179,29 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
         try:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError as exc:
-            raise _FileProblem(f"not readable as UTF-16 text (byte {exc.start})", _SAVE_AS) from None
+            raise _FileProblem(Text("extract.not_utf16", byte=exc.start), _SAVE_AS) from None
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         guess = raw.decode("cp1256", errors="replace")
         if "\ufffd" not in guess and _ARABIC_LETTER.search(guess):
-            return guess, ["not UTF-8 text: read as Windows-1256 (Arabic Windows), the encoding it appears to use"]
-        raise _FileProblem(f"not UTF-8 text (byte {exc.start}), nor Arabic text in Windows-1256", _SAVE_AS) from None
+            return guess, [Text("extract.cp1256")]
+        raise _FileProblem(Text("extract.not_utf8", byte=exc.start), _SAVE_AS) from None
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
-_SAVE_AS = "a CSV file saved as 'CSV UTF-8' (in Excel: Save As, CSV UTF-8 (comma delimited))"
+_SAVE_AS = Text("extract.save_as")
 
 
 def _read_csv(path: Path):
     raw = path.read_bytes()
     if not raw.strip():
-        raise _FileProblem("the file is empty", "a header row and at least one figure")
+        raise _FileProblem(Text("extract.empty"), Text("extract.header_and_figure"))
     text, notes = _decode(raw)
     header_line = text.split("\n", 1)[0]
     sep = ";" if ";" in header_line and "," not in header_line else ","
     if sep == ";":
-        notes.append("columns separated by ';' (Excel's CSV in some regional settings): read as such")
+        notes.append(Text("extract.semicolons"))
     try:
         # dtype=object: plain Python strings. pandas' default (Arrow-backed) strings cost
         # seconds in conversions on a million-row source set and gain nothing here.
@@ -210,7 +210,7 @@ def _read_csv(path: Path):
         table = pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=True,
                             encoding="utf-8-sig")
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise _FileProblem(f"not a readable CSV table: {exc}", "comma-separated values") from None
+        raise _FileProblem(Text("extract.not_csv", why=str(exc)), Text("extract.comma_separated")) from None
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     table.columns = [h.strip() for h in header] + [""] * (len(table.columns) - len(header))
     # Data start on line 2; pandas drops blank lines, so count them back in (when there are any).
@@ -230,15 +230,13 @@ def _read_sheet(path: Path, recipe: dict, own: bool):
     name, sources_sheet = recipe["sheet"], recipe.get("sources_sheet")
     if name not in book.sheet_names:
         if not own:
-            raise _FileProblem(f"no recipe reads this workbook: it has no sheet {name!r} of the built-in layouts "
-                               f"(its sheets: {book.sheet_names})", f"a recipe beside it describing its table "
-                               f"({recipe_path(path).name}; `spi recipe draft {path.name}` drafts one), or {KINDS}")
-        raise _FileProblem(f"no sheet named {name!r} (its sheets: {book.sheet_names})", "the sheet the recipe names")
+            raise _FileProblem(Text("extract.no_recipe_workbook", name=name, sheets=book.sheet_names),
+                               Text("extract.recipe_beside", recipe=recipe_path(path).name, file=path.name, kinds=KINDS))
+        raise _FileProblem(Text("extract.no_sheet", name=name, sheets=book.sheet_names), Text("extract.sheet_recipe_names"))
     sheet = book.sheet(name)
     policy = recipe.get("hidden", "refuse")
     if sheet.hidden and policy != "read":
-        raise _FileProblem("the sheet is hidden: nobody reading the workbook sees it",
-                           "`hidden: read` in a recipe if its figures are meant", name)
+        raise _FileProblem(Text("extract.hidden_sheet"), Text("extract.hidden_read"), name)
     rows = [[as_printed(v) for v in r] for r in sheet.rows()]
     rows = _printed_only(rows, sheet, policy)
     sources = _read_sources_sheet(book.sheet(sources_sheet), sources_sheet) \
@@ -247,13 +245,12 @@ def _read_sheet(path: Path, recipe: dict, own: bool):
     header_at = next((n for n, (_, row) in enumerate(rows[:within]) if marker in _texts(row)), None)
     if header_at is None:
         if not any(any(v is not None for v in row) for _, row in rows):
-            raise _FileProblem("the sheet is empty", "a header row and at least one figure", name)
+            raise _FileProblem(Text("extract.empty_sheet"), Text("extract.header_and_figure"), name)
         if not own:
-            raise _FileProblem(f"no recipe reads this sheet: no header row with an {marker!r} column in its first "
-                               f"{within} rows", f"a recipe beside the workbook ({recipe_path(path).name}; `spi recipe "
-                               f"draft {path.name}` drafts one), or {KINDS}", name)
-        raise _FileProblem(f"no header row with an {marker!r} column in the first {within} rows",
-                           "a header row naming the columns", name)
+            raise _FileProblem(Text("extract.no_recipe_sheet", marker=marker, within=within),
+                               Text("extract.recipe_beside_workbook", recipe=recipe_path(path).name, file=path.name,
+                                    kinds=KINDS), name)
+        raise _FileProblem(Text("extract.no_header", marker=marker, within=within), Text("extract.header_naming"), name)
     number, header_row = rows[header_at]
     width = max((len(r) for _, r in rows[header_at:]), default=0)
     header = [_header_text(v) for v in header_row] + [""] * (width - len(header_row))
@@ -273,13 +270,11 @@ def _printed_only(rows: list[list], sheet, policy: str) -> list[tuple[int, list]
     if policy == "refuse":
         for n, row in numbered:
             if n in sheet.hidden_rows and any(_header_text(v) for v in row):
-                raise _FileProblem("a hidden row holds figures: nobody reading the sheet sees it", "`hidden: skip` in "
-                                   "a recipe to leave hidden rows and columns out (or `hidden: read`)", sheet.name, n)
+                raise _FileProblem(Text("extract.hidden_row"), Text("extract.hidden_skip"), sheet.name, n)
         for c in sorted(sheet.hidden_cols):
             filled = next((n for n, row in numbered if c <= len(row) and _header_text(row[c - 1])), None)
             if filled is not None:
-                raise _FileProblem("a hidden column holds figures: nobody reading the sheet sees it", "`hidden: skip` "
-                                   "in a recipe to leave hidden rows and columns out (or `hidden: read`)", sheet.name,
+                raise _FileProblem(Text("extract.hidden_column"), Text("extract.hidden_skip"), sheet.name,
                                    filled, get_column_letter(c))
     keep = [c for c in range(1, max((len(r) for r in rows), default=0) + 1) if c not in sheet.hidden_cols]
     return [(n, [row[c - 1] if c <= len(row) else None for c in keep]) for n, row in numbered if n not in sheet.hidden_rows]
@@ -293,8 +288,8 @@ def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:
         filled = ~_blank_cells(table.iloc[:, [n]])[:, 0]
         if filled.any():
             row = int(table.index[filled.argmax()])
-            raise _FileProblem("a figure under a column with no header", "a header naming the column (a period, or "
-                               "a known column), or the cell emptied", sheet, row, get_column_letter(n + 1),
+            raise _FileProblem(Text("extract.no_header_column"), Text("extract.name_the_column"), sheet, row,
+                               get_column_letter(n + 1),
                                table.iat[int(filled.argmax()), n])
     return table.iloc[:, [n for n in range(len(table.columns)) if n not in unnamed]]
 
@@ -317,8 +312,7 @@ def _read_sources_sheet(sheet, name: str) -> dict[str, str]:
         return {}
     header = _texts(rows[0])
     if "column" not in header or "source_id" not in header:
-        raise _FileProblem("the sources sheet needs the columns 'column' and 'source_id'",
-                           "one row per period column naming its source", name)
+        raise _FileProblem(Text("extract.sources_columns"), Text("extract.sources_rows"), name)
     col, src = header.index("column"), header.index("source_id")
     mapping = {}
     for n, r in enumerate(rows[1:], start=2):
@@ -326,8 +320,7 @@ def _read_sources_sheet(sheet, name: str) -> dict[str, str]:
             continue
         column = _header_text(r[col])
         if column in mapping:
-            raise _FileProblem(f"the sources sheet names column {column!r} twice (row {n})",
-                               "one source per period column", name)
+            raise _FileProblem(Text("extract.sources_twice", column=column, row=n), Text("extract.one_source"), name)
         mapping[column] = _header_text(r[src])
     return mapping
 
@@ -371,17 +364,18 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     value), or one per filled cell under a period heading (figures: periods)."""
     issues: list[Issue] = []
     if table.empty or not len(table.columns):
-        return _empty(dimensions), [Issue(file, "the file has no figures", "at least one row of figures", sheet=sheet)]
+        return _empty(dimensions), [Issue(file, Text("extract.no_figures"), Text("extract.one_row"), sheet=sheet)]
     columns = list(table.columns)
     duplicated = {c for c in columns if columns.count(c) > 1}
     if duplicated:
-        return _empty(dimensions), [Issue(file, f"columns named more than once: {sorted(duplicated)}", "each column named once", sheet=sheet, row=first_row - 1)]
+        return _empty(dimensions), [Issue(file, Text("extract.columns_twice", columns=sorted(duplicated)), Text("extract.each_column_once"),
+                                          sheet=sheet, row=first_row - 1)]
     long = recipe["figures"] == "value"
     given = {CONSTANTS[k]: recipe[k] for k in CONSTANTS if k in recipe}      # for the whole file
     twice = [f for f in given if f in columns]
     if twice:
-        return _empty(dimensions), [Issue(file, f"the recipe gives {', '.join(twice)} for the whole file, and the file "
-                                          "has such a column too", "one of them", sheet=sheet, row=first_row - 1,
+        return _empty(dimensions), [Issue(file, Text("extract.given_twice", fields=twice), Text("extract.one_of_them"),
+                                          sheet=sheet, row=first_row - 1,
                                           column=twice[0])]
     # what every figure needs, from a column or the recipe: its indicator, place, source (and
     # period, in a long file); with the recipe's own `requires` besides
@@ -389,9 +383,10 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
     required = list(dict.fromkeys([*needed, *recipe.get("requires", [])]))
     missing = [c for c in required if c not in columns and c not in given]
     if missing:
-        hint = " or name it for the whole file in the recipe (" + ", ".join(
-            f"`{k}:`" for k, f in CONSTANTS.items() if f in missing) + ")" if any(f in missing for f in CONSTANTS.values()) else ""
-        return _empty(dimensions), [Issue(file, f"missing column(s) {missing}", f"the columns {required}{hint}",
+        hint = Text("extract.whole_file_hint", keys=[f"`{k}:`" for k, f in CONSTANTS.items() if f in missing]) \
+            if any(f in missing for f in CONSTANTS.values()) else ""
+        return _empty(dimensions), [Issue(file, Text("extract.missing_columns", missing=missing),
+                                          Text("extract.the_columns", required=required, hint=hint),
                                           sheet=sheet, row=first_row - 1)]
     period_columns = []
     for col in columns:
@@ -404,14 +399,14 @@ def _records(file: str, sheet, first_row: int, table: pd.DataFrame, sources, dim
                 continue
             except ValueError:
                 pass
-        issues.append(Issue(file, "unknown column", "a known column, a breakdown declared in the catalogue" + ("" if long else ", or a period such as 2021"),
+        issues.append(Issue(file, Text("extract.unknown_column"),
+                            Text("extract.known_column" if long else "extract.known_column_or_period"),
                             sheet=sheet, row=first_row - 1, column=col, value=col))
     if not long and not period_columns:
         # Without this a long file that lost its `value` column would be read as a wide
         # table with no period columns: zero figures and no error, so the build would
         # quietly drop the whole file.
-        issues.append(Issue(file, "no 'value' column and no period columns, so no figures can be read",
-                            "a 'value' column (one figure per row) or one column per period such as 2021 (wide layout)",
+        issues.append(Issue(file, Text("extract.no_value_column"), Text("extract.value_or_periods"),
                             sheet=sheet, row=first_row - 1))
     if issues:
         return _empty(dimensions), issues

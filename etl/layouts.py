@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checked_yaml import SCHEMAS, YamlFileError, read_checked
+from .messages import Text
 from .normalise import PeriodPart, compose, mark_of, parse_figure, parse_period, period_part
 from .sheets import Sheet, SheetProblem, open_workbook
 from .words import plain_words, status_words, total_words
@@ -77,86 +78,83 @@ def builtin_recipes() -> list[dict]:
 def closest(name: str, known) -> str:
     """" (did you mean 'x'?)" for the known name closest to `name`, or ""."""
     found = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
-    return f" (did you mean {found[0]!r}?)" if found else ""
+    return Text("validate.did_you_mean", name=found[0]) if found else ""
 
 
 def read_recipe(path: Path, cat) -> dict:
     """The recipe, checked for shape (schema) and meaning (the catalogue's names)."""
     recipe = _shaped(path)
-    where = f"the layout recipe {path.name}"
+    where = Text("layout.where", recipe=path.name)
     stray = sorted(set(recipe) & (_TABLE_ONLY if recipe["layout"] == "columns" else _COLUMNS_ONLY))
     if stray:
-        raise LayoutProblem(f"{where}: {', '.join(stray)} belong to the other layout than `layout: {recipe['layout']}`",
-                            "the keys of one layout (layout.schema.json)")
+        raise LayoutProblem(Text("layout.stray_keys", where=where, keys=stray, layout=recipe['layout']),
+                            Text("layout.one_layout"))
     if "indicator" in recipe and recipe["indicator"] not in cat.indicators:
-        raise LayoutProblem(f"{where}: unknown indicator {recipe['indicator']!r}{closest(recipe['indicator'], cat.indicators)}",
-                            "an indicator of indicators.yaml")
+        raise LayoutProblem(Text("layout.unknown_indicator", where=where, indicator=recipe['indicator'],
+                                 near=closest(recipe['indicator'], cat.indicators)), Text("layout.an_indicator"))
     for key in ("source", *(recipe.get("sources") or {}).values()):
         source = recipe.get("source") if key == "source" else key
         if source is not None and source not in cat.sources:
-            raise LayoutProblem(f"{where}: unknown source {source!r}{closest(source, cat.sources)}",
-                                "a source declared under `sources:` in indicators.yaml")
+            raise LayoutProblem(Text("layout.unknown_source", where=where, source=source, near=closest(source, cat.sources)),
+                                Text("validate.source_expected"))
     if recipe["layout"] == "columns":
         fields = (*FIELDS, *cat.dimensions)
         for printed, target in recipe.get("rename", {}).items():
             if target not in fields:
-                raise LayoutProblem(f"{where}: rename: {printed!r} to {target!r}, which is not a column the build reads"
-                                    f"{closest(target, fields)}", f"one of {list(fields)}")
+                raise LayoutProblem(Text("layout.rename", where=where, printed=printed, target=target,
+                                         near=closest(target, fields)), Text("layout.one_of", choices=list(fields)))
         return recipe
     return _checked_table(recipe, cat, where)
 
 
-def _checked_table(recipe: dict, cat, where: str) -> dict:
+def _checked_table(recipe: dict, cat, where: Text) -> dict:
     """A `layout: table` recipe's meaning: every dimension given once, by one means."""
     recipe["rows"] = [recipe["rows"]] if isinstance(recipe["rows"], str) else list(recipe["rows"])
     labels = recipe.get("label_columns") or [recipe.get("label_column", "A")]
     if len(labels) != len(recipe["rows"]):
-        raise LayoutProblem(f"{where}: {len(recipe['rows'])} row dimension(s) ({', '.join(recipe['rows'])}) but "
-                            f"{len(labels)} label column(s) ({', '.join(labels)})", "one label column per entry of `rows`")
+        raise LayoutProblem(Text("layout.label_columns", where=where, n=len(recipe['rows']), rows=recipe['rows'],
+                                 m=len(labels), labels=labels), Text("layout.label_per_row"))
     recipe["label_columns"] = labels
     if len(recipe["columns"]) != len(recipe["header_rows"]):
-        raise LayoutProblem(f"{where}: {len(recipe['header_rows'])} header rows but {len(recipe['columns'])} columns",
-                            "one entry of `columns` per header row")
+        raise LayoutProblem(Text("layout.header_rows", where=where, n=len(recipe['header_rows']), m=len(recipe['columns'])),
+                            Text("layout.column_per_header"))
     given = [*recipe["columns"], *recipe["rows"]]
     if "indicator" in given and "indicator" in recipe:
-        raise LayoutProblem(f"{where}: the indicator is given twice: by `indicator:` and by the table's "
-                            f"{'rows' if 'indicator' in recipe['rows'] else 'columns'}", "one of them")
+        raise LayoutProblem(Text("layout.indicator_twice", where=where, axis=Text(
+            "layout.axis_rows" if 'indicator' in recipe['rows'] else "layout.axis_columns")), Text("layout.one_of_them"))
     if "indicator" not in given and "indicator" not in recipe:
-        raise LayoutProblem(f"{where}: no indicator: name it (`indicator:`), or say which rows or columns give it",
-                            "indicator: <id of indicators.yaml>, or `indicator` among rows or columns")
+        raise LayoutProblem(Text("layout.no_indicator", where=where), Text("layout.indicator_how"))
     breakdowns = cat.indicators[recipe["indicator"]]["breakdowns"] if "indicator" in recipe else list(cat.dimensions)
     allowed = ("period", *PERIOD_PARTS, "geo", "indicator", *breakdowns)
     for part in given:
         if part not in allowed:
-            raise LayoutProblem(f"{where}: {part!r} is not a dimension the table can give{closest(part, allowed)}",
-                                f"one of {', '.join(allowed)}")
+            raise LayoutProblem(Text("layout.not_a_dimension", where=where, part=part, near=closest(part, allowed)),
+                                Text("layout.one_of_list", choices=list(allowed)))
     repeated = sorted({p for p in given if given.count(p) > 1 and p not in PERIOD_PARTS})
     if repeated:
-        raise LayoutProblem(f"{where}: {', '.join(repeated)} given by more than one header row or label column",
-                            "each dimension once")
+        raise LayoutProblem(Text("layout.repeated", where=where, parts=repeated), Text("layout.each_dimension_once"))
     parts = [p for p in given if p in PERIOD_PARTS]
     ways = ["period" in given, bool(parts), "period" in recipe]
     if sum(ways) != 1:
-        raise LayoutProblem(f"{where}: the period must come from one place: a header row or label column giving "
-                            "`period`, rows or columns giving its parts (year, month, quarter, half), or `period:` for "
-                            "the whole table", "one of these")
+        raise LayoutProblem(Text("layout.period_one_place", where=where), Text("layout.one_of_these"))
     if "year" in recipe and "year" in parts:
-        raise LayoutProblem(f"{where}: the year is given twice: by `year:` and by the table", "one of them")
+        raise LayoutProblem(Text("layout.year_twice", where=where), Text("layout.one_of_them"))
     if "geo" in given and "place" in recipe:
-        raise LayoutProblem(f"{where}: the place is given twice: by `place:` and by the table", "one of them")
+        raise LayoutProblem(Text("layout.place_twice", where=where), Text("layout.one_of_them"))
     for pattern in recipe.get("skip", []):
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise LayoutProblem(f"{where}: skip: {pattern!r} is not a regular expression ({exc})",
-                                "a pattern such as '^المصدر'") from None
+            raise LayoutProblem(Text("layout.bad_skip", where=where, pattern=pattern, why=str(exc)),
+                                Text("layout.skip_example")) from None
     if ("source" in recipe) == ("sources" in recipe):
-        raise LayoutProblem(f"{where}: say the source once: `source`, or `sources` by period", "source or sources")
+        raise LayoutProblem(Text("layout.source_once", where=where), Text("layout.source_or_sources"))
     if "period" in recipe:
         try:
             parse_period(recipe["period"])
         except ValueError as exc:
-            raise LayoutProblem(f"{where}: period: {recipe['period']!r} {exc}", "a period such as 2023 or 2024-Q1") from None
+            raise LayoutProblem(Text("layout.bad_period", where=where, period=recipe['period'], reason=_reason(exc)),
+                                Text("layout.period_example")) from None
     return recipe
 
 
@@ -168,8 +166,8 @@ def _shaped(path: Path) -> dict:
     except YamlFileError as exc:
         text = re.sub(r"\('([^']+)' was unexpected\)", lambda m: f"({m.group(1)!r} was unexpected"
                       f"{closest(m.group(1), _recipe_keys()).replace(' (', '; ').replace('?)', '?')})", str(exc))
-        raise LayoutProblem(f"the layout recipe {path.name}: {text}",
-                            "" if "(expected" in text else "a recipe as layout.schema.json describes") from None
+        raise LayoutProblem(Text("layout.schema", recipe=path.name, text=text),
+                            "" if "(expected" in text else Text("layout.as_schema")) from None
     return {"layout": "table", **recipe}
 
 
@@ -209,20 +207,19 @@ def printed_sheets(path: Path, pattern: str, recipe: dict, open_sheets=open_work
     book = open_sheets(path)
     names = [n for n in book.sheet_names if fnmatch.fnmatchcase(n, pattern)]
     if not names:
-        raise LayoutProblem(f"no sheet matches {pattern!r} (found {book.sheet_names}){closest(pattern, book.sheet_names)}",
-                            "the sheet the recipe names (its `sheet:`)")
+        raise LayoutProblem(Text("layout.no_sheet", pattern=pattern, found=book.sheet_names,
+                                 near=closest(pattern, book.sheet_names)), Text("layout.the_sheet"))
     sheets = [book.sheet(n) for n in names]
     policy = recipe.get("hidden", "refuse")
     hidden = [s.name for s in sheets if s.hidden]
     if hidden and policy == "refuse":
-        raise LayoutProblem(f"the sheet(s) {hidden} match {pattern!r} but are hidden: nobody reading the workbook sees "
-                            "them", "`hidden: skip` in the recipe to leave them out (or `hidden: read` if they are meant)",
+        raise LayoutProblem(Text("layout.hidden_sheets", hidden=hidden, pattern=pattern), Text("layout.hidden_skip_sheets"),
                             hidden[0])
     if policy == "skip":
         sheets = [s for s in sheets if not s.hidden]
     if len(sheets) > 1 and not recipe.get("every_sheet"):
-        raise LayoutProblem(f"{pattern!r} matches {len(sheets)} sheets ({[s.name for s in sheets]}): they would be read "
-                            "as one table", "a pattern matching one sheet, or `every_sheet: true` if every one is meant",
+        raise LayoutProblem(Text("layout.many_sheets", pattern=pattern, n=len(sheets), sheets=[s.name for s in sheets]),
+                            Text("layout.one_sheet"),
                             sheets[0].name)
     return sheets
 
@@ -261,9 +258,8 @@ class _Printed:
         top = self.spans.get((row, col))
         if top is not None and col not in self.label_cols:
             block = next(b for b in self.sheet.merged if (b.min_row, b.min_col) == top)
-            raise LayoutProblem(f"a merged cell in the body of the table ({_letter(block.min_col)}{block.min_row}:"
-                                f"{_letter(block.max_col)}{block.max_row}): its figure would be read once, its other "
-                                "cells as empty", "each figure in a cell of its own (the merge undone)", self.sheet.name,
+            raise LayoutProblem(Text("layout.merged_body", cells=f"{_letter(block.min_col)}{block.min_row}:"
+                                     f"{_letter(block.max_col)}{block.max_row}"), Text("layout.unmerge"), self.sheet.name,
                                 top[0], _letter(top[1]), self._value(*top))
         return self._value(row, col)
 
@@ -285,8 +281,7 @@ class _Printed:
         if self.policy == "skip" or not filled():
             return False
         where = {"row": index} if what == "row" else {"column": _letter(index)}
-        raise LayoutProblem(f"a hidden {what} holds figures: nobody reading the table sees it",
-                            "`hidden: skip` in the recipe to leave hidden rows and columns out (or `hidden: read`)",
+        raise LayoutProblem(Text(f"layout.hidden_{what}"), Text("layout.hidden_skip"),
                             self.sheet.name, **where)
 
 
@@ -329,8 +324,7 @@ class _Axis:
                     out[part] = None
                 continue
             if words in total_words():
-                raise ValueError(f"reads as a total: add {label!r} to the recipe's `totals:` (the total of the "
-                                 f"{part} it stands in)")
+                raise ValueError(Text("layout.unlisted_total", label=label, part=part))
             if part == "period":
                 out["period"] = parse_period(label, year=self.recipe.get("year"))
             elif part in PERIOD_PARTS:
@@ -339,16 +333,14 @@ class _Axis:
             elif part == "indicator":
                 found = self.indicators.get(words)
                 if found is None:
-                    raise ValueError(f"is not an indicator of the catalogue{closest(label, self.indicators)}")
+                    raise ValueError(Text("layout.not_indicator", near=closest(label, self.indicators)))
                 out["indicator"] = found
             else:
                 out[part] = label
         if "indicator" in out["totals"]:
-            raise ValueError("is a total across indicators, which is not a figure of one: leave it out (`skip:` for "
-                             "a row, `skip_columns:` for a column)")
+            raise ValueError(Text("layout.total_indicators"))
         if {"year", "period"} & out["totals"]:
-            raise ValueError("is a total across years, which is not a figure of one period: leave it out "
-                             "(`skip_columns:` in the recipe, or `skip:` for a row)")
+            raise ValueError(Text("layout.total_years"))
         return out
 
     def composed(self, coords: dict) -> dict:
@@ -470,15 +462,15 @@ class _TableReader:
                 if body():
                     first = next(r for r in range(self.printed.body_from, self.last_row + 1)
                                  if r not in self.notes and text_of(self.printed.cell(r, col)))
-                    self.problem("a figure under a column with no header", "a header naming the column, or the column "
-                                 "left out (`skip_columns:` in the recipe)", first, col, self.printed.cell(first, col))
+                    self.problem(Text("layout.no_header"), Text("layout.header_or_skip"), first, col,
+                                 self.printed.cell(first, col))
                 continue
             try:
                 coords = axis.read(labels)
                 out[col] = coords if self.split_period else axis.composed(coords)
             except ValueError as exc:
                 row = next((r for r, x in zip(self.header_rows, labels) if x), self.header_rows[0])
-                self.problem(f"the header {exc}", _expected(self.recipe["columns"]), row, col,
+                self.problem(Text("layout.bad_header", reason=_reason(exc)), _expected(self.recipe["columns"]), row, col,
                              " / ".join(x for x in labels if x))
         return out
 
@@ -496,7 +488,7 @@ class _TableReader:
             if not any(labels):
                 if filled():
                     col = next(c for c in columns if text_of(self.printed.cell(row, c)))
-                    self.problem("a figure in a row with no label", "a label in the recipe's label column",
+                    self.problem(Text("layout.no_label"), Text("layout.label_needed"),
                                  row, col, self.printed.cell(row, col))
                 continue
             try:
@@ -504,7 +496,7 @@ class _TableReader:
                 out[row] = coords if self.split_period else axis.composed(coords)
             except ValueError as exc:
                 col = self.label_cols[next((n for n, x in enumerate(labels) if x), 0)]
-                self.problem(f"the row label {exc}", _expected(self.recipe["rows"]), row, col,
+                self.problem(Text("layout.bad_label", reason=_reason(exc)), _expected(self.recipe["rows"]), row, col,
                              " / ".join(x for x in labels if x))
         return out
 
@@ -531,11 +523,9 @@ class _TableReader:
             try:
                 period = compose(parts) if parts else parse_period(recipe["period"]) if "period" in recipe else None
             except ValueError as exc:
-                raise _CellProblem(str(exc), "a period the header rows and the recipe give together") from None
+                raise _CellProblem(_reason(exc), Text("layout.period_together")) from None
             if period is None:
-                raise _CellProblem("no period: no header row nor label over this cell gives one (its year is not "
-                                   "printed above it?)", "a period over the cell, `year:` or `period:` in the recipe, "
-                                   "or the column left out (`skip_columns:`)")
+                raise _CellProblem(Text("layout.no_period"), Text("layout.period_how"))
         coords = {k: v for k, v in {**across, **down}.items() if k not in ("status", "totals", "parts", "period")}
         indicator = coords.pop("indicator", recipe.get("indicator"))
         status = across["status"] or down["status"]
@@ -546,7 +536,7 @@ class _TableReader:
             try:
                 value, cell_status = mark_of(written, self.marks)
             except ValueError as exc:
-                raise _CellProblem(f"the figure {exc}", "one mark a cell") from None
+                raise _CellProblem(Text("layout.bad_figure", reason=_reason(exc)), Text("layout.one_mark")) from None
             status = cell_status or status
         ind = cat.indicators[indicator]
         return {"source_file": self.file, "source_sheet": self.sheet.name, "source_row": row,
@@ -569,9 +559,8 @@ class _TableReader:
             of_period = rec["_totals"] & set(PERIOD_PARTS)
             if of_period:
                 if self.cat.indicators[rec["indicator_id"]]["measure"] != "flow":
-                    self.problem(f"a total of {'/'.join(sorted(of_period))}s for a stock ({rec['indicator_id']} is "
-                                 "counted on a day), which is not the sum of its parts", "the total left out "
-                                 "(`skip_columns:` or `skip:` in the recipe)", rec["source_row"],
+                    self.problem(Text("layout.stock_total", parts="/".join(sorted(of_period)), indicator=rec['indicator_id']),
+                                 Text("layout.leave_total"), rec["source_row"],
                                  _column_index(rec["source_column"]), rec["written"])
                     continue
                 rec["period"] = str(rec["_period"].end.year)   # the months' year, as a whole
@@ -605,9 +594,8 @@ class _TableReader:
             # a table in thousands rounds each figure: half a unit each way, per figure
             tolerance = 0.5 * len(beside) if "scale" in self.recipe else 1e-9
             if abs(added - whole) > tolerance:
-                self.problem(f"the total {whole * scale:,.10g} is not the sum of the {len(beside)} figures it totals "
-                             f"beside it ({added * scale:,.10g})", "a total that is the sum of its parts (or "
-                             "`check_totals: false` in the recipe when the table's totals are not sums)",
+                self.problem(Text("layout.total_off", total=whole * scale, n=len(beside), sum=added * scale),
+                             Text("layout.total_expected"),
                              total["source_row"], _column_index(total["source_column"]), total["written"])
 
 
@@ -618,13 +606,16 @@ def _number(record: dict) -> float | None:
         return None
 
 
-def _expected(parts: list[str]) -> str:
-    words = {"period": "a period such as 2023, 2024-Q1 or يناير 2024", "year": "a year such as 2024",
-             "month": "a month such as يناير, كانون الثاني or January", "quarter": "a quarter such as الربع الأول or Q1",
-             "half": "a half-year such as النصف الأول or H1", "geo": "a place of the catalogue",
-             "indicator": "an indicator of the catalogue (its id or name)"}
-    return "; ".join(words.get(p, f"a member of {p}") for p in dict.fromkeys(parts)) + \
-        ", or a label of the recipe's `totals:`"
+def _expected(parts: list[str]) -> Text:
+    known = ("period", "year", "month", "quarter", "half", "geo", "indicator")
+    words = [Text(f"layout.expect_{p}") if p in known else Text("layout.expect_member", dimension=p)
+             for p in dict.fromkeys(parts)]
+    return Text("layout.expect_totals", words=functools.reduce(lambda a, b: Text("layout.expect_join", a=a, b=b), words))
+
+
+def _reason(exc: ValueError):
+    """What a reader's ValueError says: its message (a Text of etl/messages.py), or its text."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
 
 
 __all__ = ["BUILTIN", "FIELDS", "LayoutProblem", "SUFFIX", "TOTAL_WORDS", "builtin_recipes", "closest",

@@ -7,6 +7,7 @@ the validator can report the cell instead of guessing.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +15,10 @@ from datetime import date
 from decimal import Decimal
 
 from contract import periods
+from contract.periods import Period
 
+from .messages import Text
 from .words import STATUS_WORDS, plain_words, status_words
-from contract.periods import Period, checked_month, checked_year
 
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"
@@ -43,7 +45,7 @@ def parse_status(raw: object) -> str | None:
         return None
     words = status_words()
     if text not in words:
-        raise ValueError(f"is not a status (expected one of {', '.join(STATUS_WORDS)}, or their Arabic words)")
+        raise ValueError(Text("status.unknown", words=list(STATUS_WORDS)))
     return words[text]
 
 
@@ -57,9 +59,7 @@ def mark_of(label: str, marks: dict[str, str] = STATUS_MARKS) -> tuple[str, str 
         if text.endswith(mark) and len(text) > len(mark):
             rest = text[:-len(mark)].strip()
             if any(rest.endswith(m) for m in marks):
-                raise ValueError(f"carries more than one mark (the marks known: {', '.join(map(repr, marks))}): "
-                                 "declare the mark the source uses (`marks:` in a layout recipe) or remove the "
-                                 "extra one")
+                raise ValueError(Text("figure.marks", marks=list(marks)))
             return rest, marks[mark]
     return text, None
 # Tatweel and the Arabic short vowels, which never change a number word's meaning.
@@ -101,14 +101,14 @@ def to_latin_digits(text: str) -> str:
 def parse_figure(raw: object) -> Figure:
     """Read one published figure; raise ValueError saying why it cannot be read."""
     if raw is None:
-        raise ValueError("the cell is empty")
+        raise ValueError(Text("figure.empty"))
     if isinstance(raw, bool):
-        raise ValueError("a true/false value is not a figure")
+        raise ValueError(Text("figure.boolean"))
     if isinstance(raw, (int, float)):
         return Figure(_checked(float(raw)))
     text = " ".join(str(raw).split())
     if not text:
-        raise ValueError("the cell is empty")
+        raise ValueError(Text("figure.empty"))
     if text.lower() in NO_FIGURE_CODES:
         return Figure(None, status=NO_FIGURE_CODES[text.lower()])
     text, status = mark_of(text)
@@ -128,7 +128,8 @@ def parse_figure(raw: object) -> Figure:
         text = text[1:-1].strip()
     systems = [name for name, digits in _DIGIT_SYSTEMS if digits.search(text)]
     if len(systems) > 1:
-        raise ValueError(f"mixes {' and '.join(systems)} digits")
+        raise ValueError(Text("figure.digits", systems=functools.reduce(
+            lambda a, b: Text("figure.digits_and", first=a, second=b), [Text(f"digits.{s}") for s in systems])))
     text = to_latin_digits(text)
     value = _parse_plain(text)
     if value is None:
@@ -138,9 +139,9 @@ def parse_figure(raw: object) -> Figure:
 
 def _checked(value: float) -> float:
     if value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("is not a finite number")
+        raise ValueError(Text("figure.infinite"))
     if abs(value) > MAX_ABS_VALUE:
-        raise ValueError(f"is larger than the plausible maximum {MAX_ABS_VALUE:,.0f}")
+        raise ValueError(Text("figure.too_large", maximum=MAX_ABS_VALUE))
     return value
 
 
@@ -165,10 +166,10 @@ def _parse_words(text: str) -> float:
     """Numbers written partly in words: `169 ألفًا و998`, `ألفين و891`, `24 ألف`."""
     tokens = _DIACRITICS.sub("", text).replace("،", " ").split()
     if not tokens:
-        raise ValueError("is not a number")
+        raise ValueError(Text("figure.not_number"))
     if tokens[-1] == "و":
         # `ألف و` is a figure cut short (`ألف و548` lost its last part), not 1000.
-        raise ValueError("ends with 'و' (and): part of the number is missing")
+        raise ValueError(Text("figure.ends_with_and"))
     # Decimal, not float: the result is an exact whole number whenever the text is one.
     total, pending, last_scale = Decimal(0), None, None
     for token in tokens:
@@ -179,20 +180,20 @@ def _parse_words(text: str) -> float:
         number = _plain_decimal(token)
         if number is not None:
             if pending is not None:
-                raise ValueError("has two numbers in a row")
+                raise ValueError(Text("figure.two_numbers"))
             pending = number
         elif token in _SCALES:
             scale, implied = _SCALES[token]
             if last_scale is not None and scale >= last_scale:
-                raise ValueError("has number words out of order")
+                raise ValueError(Text("figure.words_order"))
             if implied == 2 and pending is not None:
-                raise ValueError(f"puts a number before the dual word '{token}'")
+                raise ValueError(Text("figure.dual", token=token))
             total += (pending if pending is not None else implied) * scale
             pending, last_scale = None, scale
         else:
-            raise ValueError(f"is not a number (cannot read '{token}')")
+            raise ValueError(Text("figure.unreadable_word", token=token))
     if last_scale is None:
-        raise ValueError("is not a number")
+        raise ValueError(Text("figure.not_number"))
     return float(total + (pending or 0))
 
 
@@ -204,8 +205,7 @@ def _parse_words(text: str) -> float:
 ARABIC_MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
                  "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
 
-_EXPECTED = ("is not a period (expected e.g. 2021, 2025-H1, 2025-Q3, 2025-06, 'كانون الثاني 2024', "
-             "'الربع الأول 2024' or 'حتى نهاية يونيو 2025')")
+_EXPECTED = Text("period.expected")
 # On folded text (contract.periods.fold): "حتى نهاية" is "حتي نهايه" there, "إلى" is "الي".
 _TO_END = re.compile(r"^(?:(?:حتي|الي|لغايه|ولغايه|to|until|up to)\s+(?:نهايه|اخر|the end of|end of)"
                      r"|(?:نهايه|اخر|the end of|end of))\s+(.+)$")
@@ -240,12 +240,29 @@ class PeriodPart:
         if (self.number is None) != (most is None) or (most and not 1 <= self.number <= most):
             raise ValueError(f"a {self.kind} part has no number {self.number!r}")
 
-    def describe(self) -> str:
+    def describe(self) -> Text:
         if self.kind == "year":
-            return f"the year {self.year}"
-        name = {"half": f"the half-year H{self.number}", "quarter": f"the quarter Q{self.number}",
-                "month": f"the month {self.number:02d} ({periods.MONTH_LABELS.get(self.number)})"}[self.kind]
-        return name + (f" {self.year}" if self.year is not None else "")
+            return Text("period.year", year=self.year)
+        year = Text("period.of_year", year=self.year) if self.year is not None else ""
+        if self.kind == "month":
+            return Text("period.month", number=self.number, name=periods.MONTH_LABELS.get(self.number), year=year)
+        return Text(f"period.{self.kind}", number=self.number, year=year)
+
+
+def checked_year(y: int) -> int:
+    """contract.periods.checked_year, its refusal said by the message catalogue."""
+    try:
+        return periods.checked_year(y)
+    except ValueError:
+        raise ValueError(Text("period.implausible_year", year=y)) from None
+
+
+def checked_month(m: int) -> int:
+    """contract.periods.checked_month, its refusal said by the message catalogue."""
+    try:
+        return periods.checked_month(m)
+    except ValueError:
+        raise ValueError(Text("period.no_month", month=m)) from None
 
 
 def _months(part: PeriodPart) -> range:
@@ -258,14 +275,14 @@ def _months(part: PeriodPart) -> range:
 
 def _period_text(raw: object) -> str:
     if raw is None or (isinstance(raw, float) and raw != raw):   # an empty cell, NaN as pandas reads one
-        raise ValueError("the period is empty")
+        raise ValueError(Text("period.empty"))
     if isinstance(raw, bool):
-        raise ValueError("a true/false value is not a period")
+        raise ValueError(Text("period.boolean"))
     if isinstance(raw, (int, float)) and float(raw).is_integer():
         raw = str(int(raw))
     text = periods.fold(raw)
     if not text:
-        raise ValueError("the period is empty")
+        raise ValueError(Text("period.empty"))
     return text
 
 
@@ -277,7 +294,7 @@ def _unknown(piece: str) -> ValueError:
     like a misspelt one ("ينير": يناير)."""
     near = periods.closest_name(piece) if _WORDLIKE.fullmatch(piece) else None
     if near:
-        return ValueError(f"is not a period: does not know the name '{piece}' (closest known name: '{near}')")
+        return ValueError(Text("period.unknown_name", piece=piece, near=near))
     return ValueError(_EXPECTED)
 
 
@@ -307,10 +324,10 @@ def _span(segment: str) -> tuple[str, int | None]:
                     return kind, n
         if span == (1, 12):
             return "year", None
-        raise ValueError(f"is not a period: the months {periods.MONTH_LABELS[span[0]]} to {periods.MONTH_LABELS[span[1]]} "
-                         "are not a quarter, a half-year or a year")
-    raise ValueError(f"is not a period: it names two periods, {PeriodPart(*first, None).describe()} and "
-                     f"{PeriodPart(*last, None).describe()}")
+        raise ValueError(Text("period.months_span", first=periods.MONTH_LABELS[span[0]],
+                              last=periods.MONTH_LABELS[span[1]]))
+    raise ValueError(Text("period.two_periods", a=PeriodPart(*first, None).describe(),
+                          b=PeriodPart(*last, None).describe()))
 
 
 def _word(rest: str) -> tuple[str, int | None]:
@@ -322,7 +339,7 @@ def _word(rest: str) -> tuple[str, int | None]:
     read = [_span(s) for s in segments] if len(segments) > 1 else [_span(rest)]
     if len(set(read)) > 1:
         a, b = (PeriodPart(kind, n, None).describe() for kind, n in list(dict.fromkeys(read))[:2])
-        raise ValueError(f"is not a period: it names two periods, {a} and {b}")
+        raise ValueError(Text("period.two_periods", a=a, b=b))
     return read[0]
 
 
@@ -345,15 +362,15 @@ def period_part(raw: object) -> PeriodPart:
         return PeriodPart("month", checked_month(int(m.group(2))), checked_year(int(m.group(1))))
     total = periods.total_word(text)
     if total:
-        raise ValueError(f"is a total or an average ('{total}'), not a period")
+        raise ValueError(Text("period.total", total=total))
     fiscal = periods.fiscal_word(text)
     if fiscal:
-        raise ValueError(f"is not a period: a fiscal year ('{fiscal}') is not a calendar year")
+        raise ValueError(Text("period.fiscal", fiscal=fiscal))
     if _HIJRI.search(text):
-        raise ValueError("is not a period: a Hijri year (هـ) is not read; the Gregorian year is needed")
+        raise ValueError(Text("period.hijri"))
     years = _YEAR_TOKEN.findall(text)
     if len(years) > 1:
-        raise ValueError(f"is not a period: it prints {len(years)} years ({', '.join(years)})")
+        raise ValueError(Text("period.years", n=len(years), years=years))
     y = checked_year(int(years[0])) if years else None
     rest = " ".join(w for w in _YEAR_TOKEN.sub(" ", text).split() if w not in _FILLERS).strip(" -/\\|,،.:;()[]")
     if not rest:
@@ -372,21 +389,20 @@ def compose(parts: Sequence[PeriodPart]) -> Period:
     month with no year anywhere."""
     parts = list(parts)
     if not parts:
-        raise ValueError("no header cell gives a period")
+        raise ValueError(Text("period.no_part"))
     years = list(dict.fromkeys(p.year for p in parts if p.year is not None))
     if len(years) > 1:
-        raise ValueError(f"the header cells give two years that differ: {years[0]} and {years[1]}")
+        raise ValueError(Text("period.two_years", a=years[0], b=years[1]))
     finest = None
     for p in sorted((p for p in parts if p.kind != "year"), key=lambda p: _KINDS.index(p.kind)):
         if finest is not None:
             if p.kind == finest.kind and p.number != finest.number:
-                raise ValueError(f"the header cells give two {p.kind}s: {finest.describe()} and {p.describe()}")
+                raise ValueError(Text("period.two_parts", kind=Text(f"period.kind_{p.kind}"), a=finest.describe(), b=p.describe()))
             if not set(_months(p)) <= set(_months(finest)):
-                raise ValueError(f"the header cells conflict: {p.describe()} is not within {finest.describe()}")
+                raise ValueError(Text("period.conflict", a=p.describe(), b=finest.describe()))
         finest = p
     if not years:
-        raise ValueError(f"has no year: {finest.describe() if finest else 'the period'} needs a year, "
-                         "in the cell or in a header row above")
+        raise ValueError(Text("period.no_year", part=finest.describe() if finest else Text("period.the_period")))
     y = checked_year(years[0])
     to_date = any(p.to_date for p in parts)
     if finest is None:
@@ -408,7 +424,7 @@ def parse_period(raw: object, year: int | None = None) -> Period:
         raise TypeError(f"year must be an int, not {type(year).__name__}")
     header = checked_year(year)
     if part.year is not None and part.year != header:
-        raise ValueError(f"prints the year {part.year}, which contradicts the year {header} of the header above it")
+        raise ValueError(Text("period.contradicts", year=part.year, header=header))
     return compose([PeriodPart("year", None, header), part])
 
 

@@ -23,6 +23,7 @@ import os
 from pathlib import Path
 
 from .layouts import SUFFIX as RECIPE_SUFFIX
+from .messages import Both, Text, isolate
 from .report import INFO, WARNING, Issue
 from .versions import newest
 
@@ -59,7 +60,9 @@ def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Iss
     raw_dir = Path(raw_dir)
     root = Path(os.path.realpath(raw_dir))
     suffixes = {s.lower() for s in readable}
-    what_is_read = f"only {_listing(readable)} files and their recipes (<name>{RECIPE_SUFFIX}) are"
+    kinds = list(dict.fromkeys(s.lower() for s in readable))
+    what_is_read = Text("raw.what_is_read", kinds=Both(" و".join(map(isolate, kinds)), _listing(readable)),
+                        suffix=RECIPE_SUFFIX)
     files: list[Path] = []
     recipes: list[Path] = []
     issues: list[Issue] = []
@@ -70,10 +73,7 @@ def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Iss
         if entry.is_symlink():
             target = _outside(entry, root)
             if target is not None:
-                issues.append(Issue(name, f"is a symbolic link to {target}, outside the raw folder: refused, "
-                                          "nothing is read through it",
-                                    "the file itself, copied into the raw folder (a build reads only the "
-                                    "files committed there)"))
+                issues.append(Issue(name, Text("raw.outside_link", target=str(target)), Text("raw.copy_in")))
                 continue
         if name.endswith(RECIPE_SUFFIX):
             recipes.append(entry)
@@ -82,23 +82,20 @@ def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Iss
             # error about that file, not a name passed over.
             files.append(entry)
         elif entry.is_dir():
-            issues.append(Issue(name, f"is a folder: not read ({what_is_read}; the files of a sub-folder are not)",
-                                "the data files directly in the raw folder, or the folder moved out of it",
+            issues.append(Issue(name, Text("raw.folder", what=what_is_read), Text("raw.folder_expected"),
                                 severity=WARNING))
         else:
-            issues.append(Issue(name, f"not read: {what_is_read}",
-                                "a data file of one of those kinds, or the file kept outside the raw folder",
+            issues.append(Issue(name, Text("raw.not_read", what=what_is_read), Text("raw.not_read_expected"),
                                 severity=WARNING))
     stems = {f.stem for f in files}
     files, older = newest(files)
     for old, new in older:
-        issues.append(Issue(old.name, f"an earlier version of {new.name}, kept: not read (only the newest version of a "
-                                      "file is)", severity=INFO))
+        issues.append(Issue(old.name, Text("raw.older_version", newer=new.name), severity=INFO))
     for recipe in recipes:
         stem = recipe.name[:-len(RECIPE_SUFFIX)]
         if stem not in stems:
-            issues.append(Issue(recipe.name, f"a layout recipe with no data file {stem}.* beside it: not used",
-                                f"a data file {stem} ({_listing(readable).replace(' and ', ' or ')}) beside it, "
-                                "or the recipe renamed after its file",
+            issues.append(Issue(recipe.name, Text("raw.lone_recipe", stem=stem),
+                                Text("raw.lone_recipe_expected", stem=stem, kinds=Both(
+                                    " أو ".join(map(isolate, kinds)), _listing(readable).replace(' and ', ' or '))),
                                 severity=WARNING))
     return files, issues

@@ -9,10 +9,16 @@ Three severities: an ERROR stops the build; a WARNING asks the clerk to check so
 INFO line says what the catalogue itself declares (an indicator announced, with no figures
 published yet), which is nothing to act on: it is never counted as a warning, and it is
 printed apart from the problems (`format_info`).
+
+Each message is a Text of etl/messages.py: str(issue) is the line in English, as it always
+was; issue.text("ar") the same line in Arabic (the place, the value and the counts too), and
+message_text / expected_text its parts, for a page that shows the message beside its cell.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .messages import Verbatim, isolate, render, text
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -22,8 +28,8 @@ class Issue:
     """One problem in one place of one source file."""
 
     file: str
-    message: str
-    expected: str = ""
+    message: str                    # a Text of etl/messages.py: its English text, rendered in Arabic too
+    expected: str = ""              # a Text, or ""
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
@@ -34,45 +40,66 @@ class Issue:
 
     MORE_ROWS = 5
 
-    def where(self) -> str:
-        parts = [self.file]
+    @property
+    def key(self) -> str | None:
+        """The message's key in etl/messages.py (None for a message that is not one of its Texts)."""
+        return getattr(self.message, "key", None)
+
+    def message_text(self, lang: str = "en") -> str:
+        """What is wrong, in `lang` ("ar" or "en"), without where: the desk shows it beside its cell."""
+        return text(self.message, lang)
+
+    def expected_text(self, lang: str = "en") -> str:
+        """What was expected, in `lang` ("" when nothing is said)."""
+        return text(self.expected, lang)
+
+    def where(self, lang: str = "en") -> str:
+        parts = [render("report.file", lang, {"file": self.file})]
         if self.sheet:
-            parts.append(f"sheet {self.sheet!r}")
+            parts.append(render("report.sheet", lang, {"sheet": self.sheet}))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(render("report.row", lang, {"row": self.row}))
         if self.column:
-            parts.append(f"column {self.column!r}")
-        return ", ".join(parts)
+            parts.append(render("report.column", lang, {"column": self.column}))
+        return ("، " if lang == "ar" else ", ").join(parts)
+
+    def text(self, lang: str = "en") -> str:
+        """The whole line in `lang`: severity, where, the value, what is wrong, what was
+        expected and how many more rows (or cells) share the cause. str(issue) is text("en")."""
+        line = f"{render('report.' + self.severity, lang, {})}: {self.where(lang)}"
+        if self.value is not None:
+            line += ": " + render("report.value", lang, {"value": self.value})
+        line += f": {self.message_text(lang)}"
+        if self.expected:
+            line += render("report.expected", lang, {"expected": self.expected})
+        if self.count > 1:
+            more = [str(r) if lang != "ar" or isinstance(r, int) else isolate(str(r)) for r in self.more_rows]
+            if self.count - 1 > len(self.more_rows):
+                more.append("…")
+            rows = all(isinstance(r, int) for r in self.more_rows)
+            line += render("report.more_rows" if rows else "report.more_cells", lang,
+                           {"n": self.count - 1, "shown": Verbatim(("، " if lang == "ar" else ", ").join(more))})
+        return line
 
     def __str__(self) -> str:
-        text = f"{self.severity.upper()}: {self.where()}"
-        if self.value is not None:
-            text += f": value {self.value!r}"
-        text += f": {self.message}"
-        if self.expected:
-            text += f" (expected {self.expected})"
-        if self.count > 1:
-            shown = ", ".join(map(str, self.more_rows)) + (", …" if self.count - 1 > len(self.more_rows) else "")
-            what = "row(s)" if all(isinstance(r, int) for r in self.more_rows) else "cell(s)"
-            text += f"; {self.count - 1:,} more {what} like it: {shown}"
-        return text
+        return self.text("en")
 
 
 def errors(issues: list[Issue]) -> list[Issue]:
     return [i for i in issues if i.severity == ERROR]
 
 
-def format_report(issues: list[Issue], limit: int = 50) -> str:
+def format_report(issues: list[Issue], limit: int = 50, lang: str = "en") -> str:
     """The problems as text lines, errors first, at most `limit` of them. INFO lines are not
     problems: they are left out here and printed apart (format_info)."""
     ordered = sorted((i for i in issues if i.severity != INFO),
                      key=lambda i: (i.severity != ERROR, i.file, i.sheet or "", i.row or 0))
-    lines = [str(i) for i in ordered[:limit]]
+    lines = [i.text(lang) for i in ordered[:limit]]
     if len(ordered) > limit:
-        lines.append(f"… and {len(ordered) - limit} more")
+        lines.append(render("report.and_more", lang, {"n": len(ordered) - limit}))
     return "\n".join(lines)
 
 
-def format_info(issues: list[Issue]) -> str:
+def format_info(issues: list[Issue], lang: str = "en") -> str:
     """The INFO lines among the issues, one each, in their order ("" when there are none)."""
-    return "\n".join(str(i) for i in issues if i.severity == INFO)
+    return "\n".join(i.text(lang) for i in issues if i.severity == INFO)

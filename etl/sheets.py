@@ -68,14 +68,15 @@ import xlrd
 from openpyxl import load_workbook as _openpyxl_workbook
 from openpyxl.utils import get_column_letter
 
+from .messages import Text
+
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
-_SAVE_AGAIN = "the workbook saved again by Excel or LibreOffice"
-_AS_XLSX = "the workbook saved as an Excel Workbook (.xlsx) by Excel or LibreOffice"
-_FIGURE = "the figure itself, or the file opened and saved once in Excel or LibreOffice"
-_NO_SAVED_VALUE = "a formula with no saved value, which reads as an empty cell"
-_NOT_COMPUTED = ("a formula whose saved value was written by the program that made the file, not computed by a "
-                 "spreadsheet (the workbook asks to be recalculated when it is opened)")
+_SAVE_AGAIN = Text("sheets.save_again")
+_AS_XLSX = Text("sheets.as_xlsx")
+_FIGURE = Text("sheets.figure")
+_NO_SAVED_VALUE = Text("sheets.no_saved_value")
+_NOT_COMPUTED = Text("sheets.not_computed")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK"
 
@@ -159,7 +160,7 @@ class Workbook:
 
     def sheet(self, name: str) -> Sheet:
         if name not in self.sheet_names:
-            raise SheetProblem(f"no sheet named {name!r} (found {self.sheet_names})", f"a sheet named {name!r}")
+            raise SheetProblem(Text("sheets.no_sheet", name=name, found=self.sheet_names), Text("sheets.a_sheet_named", name=name))
         if name not in self._sheets:
             self._sheets[name] = self._reader.sheet(name)
         return self._sheets[name]
@@ -180,14 +181,14 @@ def open_workbook(path: Path) -> Workbook:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise SheetProblem(f"unsupported file type {suffix!r}", f"a workbook saved as .xlsx (or one of {', '.join(SUFFIXES)})")
+        raise SheetProblem(Text("sheets.unsupported", suffix=suffix), Text("sheets.as_workbook", suffixes=list(SUFFIXES)))
     try:
         with open(path, "rb") as f:
             head = f.read(8)
     except OSError as exc:
-        raise SheetProblem(f"not a readable Excel workbook ({type(exc).__name__})", _AS_XLSX) from None
+        raise SheetProblem(Text("sheets.unreadable", why=type(exc).__name__), _AS_XLSX) from None
     if not head:
-        raise SheetProblem("the file is empty (0 bytes)", "a workbook with the table")
+        raise SheetProblem(Text("sheets.empty"), Text("sheets.with_table"))
     reader = {".xls": _XlsReader, ".ods": _OdsReader}.get(suffix, _XlsxReader)
     return Workbook(reader(path, head))
 
@@ -201,7 +202,7 @@ def _calamine_open(path: Path):
     except _calamine.PasswordError:
         raise _encrypted() from None
     except _calamine.ZipError as exc:
-        raise SheetProblem(f"not a readable Excel workbook (BadZipFile: {str(exc)[:80]})", _AS_XLSX) from None
+        raise SheetProblem(Text("sheets.unreadable", why=f"BadZipFile: {str(exc)[:80]}"), _AS_XLSX) from None
     except (_calamine.CalamineError, OSError, ValueError) as exc:
         raise _damaged(exc) from None
 
@@ -224,13 +225,12 @@ def _calamine_sheet(book, name: str):
 
 
 def _damaged(exc, sheet: str | None = None) -> SheetProblem:
-    return SheetProblem(f"the workbook is damaged and cannot be read ({type(exc).__name__}: {str(exc)[:80]})",
+    return SheetProblem(Text("sheets.damaged", why=f"{type(exc).__name__}: {str(exc)[:80]}"),
                         _SAVE_AGAIN, sheet)
 
 
 def _encrypted() -> SheetProblem:
-    return SheetProblem("the workbook is encrypted (it has a password to open)",
-                        "the workbook saved without a password to open")
+    return SheetProblem(Text("sheets.encrypted"), Text("sheets.no_password"))
 
 
 def _assemble(name: str, hidden: bool, raw: list[list], merged: list[CellRange], hidden_rows, hidden_cols,
@@ -289,10 +289,9 @@ def _sniff_mismatch(head: bytes, suffix: str) -> SheetProblem | None:
     if suffix in (".xlsx", ".xlsm", ".ods") and head.startswith(_OLE):
         return None          # an encrypted workbook is an OLE file: the caller tells it apart
     if suffix == ".xls" and head.startswith(_ZIP):
-        return SheetProblem("an .xlsx or .ods workbook under the .xls name", "the file renamed to .xlsx (or .ods)")
+        return SheetProblem(Text("sheets.xlsx_as_xls"), Text("sheets.rename_xlsx_ods"))
     if suffix == ".xls" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return SheetProblem("a web page or an XML file under the .xls name, not an Excel workbook",
-                            "the table opened in Excel or LibreOffice and saved as .xlsx")
+        return SheetProblem(Text("sheets.web_as_xls"), Text("sheets.save_as_xlsx"))
     return None
 
 
@@ -318,7 +317,7 @@ class _XlsxReader:
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise SheetProblem(f"not a readable Excel workbook ({type(exc).__name__})", _AS_XLSX) from None
+            raise SheetProblem(Text("sheets.unreadable", why=type(exc).__name__), _AS_XLSX) from None
         try:
             self._read_parts()
         except SheetProblem:
@@ -344,13 +343,13 @@ class _XlsxReader:
                     main = rel.get("Target", main).lstrip("/")
         if main not in names:
             if "content.xml" in names:
-                raise SheetProblem("an OpenDocument spreadsheet under the .xlsx name", "the file renamed to .ods")
-            raise SheetProblem(f"not a readable Excel workbook (no {main} in the zip)", _AS_XLSX)
+                raise SheetProblem(Text("sheets.ods_as_xlsx"), Text("sheets.rename_ods"))
+            raise SheetProblem(Text("sheets.unreadable", why=Text("sheets.no_zip_part", part=main)), _AS_XLSX)
         root = self._xml(main)
         if root.tag.startswith("{" + _STRICT):
-            raise SheetProblem("a Strict Open XML workbook, which is not read here as printed", _AS_XLSX)
+            raise SheetProblem(Text("sheets.strict"), _AS_XLSX)
         if not root.tag.startswith("{" + _MAIN):
-            raise SheetProblem(f"not a readable Excel workbook (its workbook part is {root.tag!r})", _AS_XLSX)
+            raise SheetProblem(Text("sheets.unreadable", why=Text("sheets.workbook_part", tag=root.tag)), _AS_XLSX)
         calc = root.find(f"{{{_MAIN}}}calcPr")
         self.not_computed = calc is not None and calc.get("fullCalcOnLoad") in ("1", "true")
         base = posixpath.dirname(main)
@@ -474,13 +473,12 @@ def _ole_problem(path: Path, suffix: str) -> SheetProblem:
         doc = xlrd.compdoc.CompDoc(path.read_bytes(), logfile=io.StringIO())
         streams = {d.name for d in doc.dirlist}
     except Exception as exc:                             # noqa: BLE001 - not even a compound file
-        return SheetProblem(f"not a readable Excel workbook ({type(exc).__name__})", _AS_XLSX)
+        return SheetProblem(Text("sheets.unreadable", why=type(exc).__name__), _AS_XLSX)
     if {"EncryptionInfo", "EncryptedPackage"} & streams:
         return _encrypted()
     if {"Workbook", "Book"} & streams:
-        return SheetProblem(f"an .xls workbook (Excel 97-2003) under the {suffix} name",
-                            "the file renamed to .xls, or saved as .xlsx")
-    return SheetProblem("not a readable Excel workbook (an OLE file with no workbook in it)", _AS_XLSX)
+        return SheetProblem(Text("sheets.xls_as_other", suffix=suffix), Text("sheets.rename_xls"))
+    return SheetProblem(Text("sheets.unreadable", why=Text("sheets.ole_empty")), _AS_XLSX)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +495,7 @@ class _XlsReader:
         if mismatch:
             raise mismatch
         if not head.startswith(_OLE):
-            raise SheetProblem("not a readable Excel workbook (not an Excel 97-2003 file)", _AS_XLSX)
+            raise SheetProblem(Text("sheets.unreadable", why=Text("sheets.not_xls")), _AS_XLSX)
         try:
             self.xlrd = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
         except xlrd.XLRDError as exc:
@@ -507,8 +505,7 @@ class _XlsReader:
         except Exception as exc:                         # noqa: BLE001 - a cut or corrupt compound file
             raise _damaged(exc) from None
         if self.xlrd.biff_version < 80:
-            raise SheetProblem(f"an Excel {self.xlrd.biff_version / 10:g} workbook (older than Excel 97), which is not "
-                               "read here as printed", _AS_XLSX)
+            raise SheetProblem(Text("sheets.old_excel", version=self.xlrd.biff_version / 10), _AS_XLSX)
         self.book = _calamine_open(path)
         self.sheet_names = _calamine_names(self.book)
         if [n for n in self.sheet_names if n not in self.xlrd.sheet_names()]:
@@ -707,15 +704,15 @@ class _OdsReader:
                 names = set(z.namelist())
                 mime = z.read("mimetype").strip() if "mimetype" in names else None
                 if mime is not None and mime != _ODS_MIME:
-                    raise SheetProblem(f"not an OpenDocument spreadsheet (its mimetype is {mime.decode(errors='replace')!r})",
-                                       "a spreadsheet saved as .ods or .xlsx")
+                    raise SheetProblem(Text("sheets.bad_mimetype", mime=mime.decode(errors='replace')),
+                                       Text("sheets.as_ods_or_xlsx"))
                 if "xl/workbook.xml" in names:
-                    raise SheetProblem("an .xlsx workbook under the .ods name", "the file renamed to .xlsx")
+                    raise SheetProblem(Text("sheets.xlsx_as_ods"), Text("sheets.rename_xlsx"))
                 manifest = z.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
                 if b"encryption-data" in manifest:
                     raise _encrypted()
                 if "content.xml" not in names:
-                    raise SheetProblem("not a readable OpenDocument spreadsheet (no content.xml in the zip)", _AS_XLSX)
+                    raise SheetProblem(Text("sheets.ods_unreadable", why=Text("sheets.no_zip_part", part="content.xml")), _AS_XLSX)
                 structure = _OdsStructure()
                 if "styles.xml" in names:
                     structure.parse(z.read("styles.xml"))
@@ -724,7 +721,7 @@ class _OdsReader:
         except SheetProblem:
             raise
         except (zipfile.BadZipFile, OSError) as exc:
-            raise SheetProblem(f"not a readable OpenDocument spreadsheet ({type(exc).__name__})", _AS_XLSX) from None
+            raise SheetProblem(Text("sheets.ods_unreadable", why=type(exc).__name__), _AS_XLSX) from None
         except (expat.ExpatError, zlib.error, EOFError, KeyError, ValueError) as exc:
             raise _damaged(exc) from None
         self.tables = {t.name: t for t in structure.tables}
@@ -737,7 +734,7 @@ class _OdsReader:
     def sheet(self, name: str) -> Sheet:
         table = self.tables[name]
         if table.nested:
-            raise SheetProblem("a table inside a cell of the sheet, which is not read here as printed", _AS_XLSX, name)
+            raise SheetProblem(Text("sheets.table_in_cell"), _AS_XLSX, name)
         raw, _, hidden = _calamine_sheet(self.book, name)
         hidden = hidden or self.structure.hidden(table.style)
         # The used range first (calamine's, and every formula or error cell's), then the facts within it.

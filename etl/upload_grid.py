@@ -40,6 +40,7 @@ from .catalogue import Catalogue
 from .extract import _CsvSheet, _read_csv_rows, extract_file
 from .layouts import PERIOD_PARTS, LayoutProblem, _Printed, _TableReader, as_printed, builtin_recipes, read_recipe
 from .layouts import recipe_path, text_of
+from .messages import Text
 from .report import Issue
 from .sheets import SheetProblem, open_workbook
 from .validate import validate_records
@@ -155,9 +156,8 @@ def grid(path: Path, recipe_text: str | None, cat: Catalogue) -> Grid:
             records, issues = extract_file(copy, cat)
         except Exception as exc:          # noqa: BLE001 - a fault of the reader: said in a sentence, never a traceback
             records = pd.DataFrame(columns=["source_file", "source_sheet", "source_row", "source_column"])
-            issues = [Issue(path.name, f"the reader failed on this recipe ({type(exc).__name__}: {exc})",
-                            "a recipe the reader reads or refuses with a sentence: this is a fault of the reader; "
-                            "change the recipe and report it")]
+            issues = [Issue(path.name, Text("draft.reader_failed", why=f"{type(exc).__name__}: {exc}"),
+                            Text("draft.reader_fault"))]
         recipe = _recipe(own, cat, records)
         sheets = _read_sheets(copy)
     observations, found, positions = validate_records(records, cat) if len(records) else (pd.DataFrame(), [], [])

@@ -18,6 +18,7 @@ from pandas.api.types import union_categoricals
 from contract.schema import NO_FIGURE, STATUSES
 
 from .catalogue import Catalogue, fold
+from .messages import Both, Text
 from .normalise import MAX_ABS_VALUE, parse_figure, parse_period, parse_status, reference_dates
 from .report import ERROR, INFO, WARNING, Issue
 from .versions import family
@@ -228,13 +229,12 @@ class _Validator:
         self.r["indicator_id"] = self.ind = ind
         known = holds(lambda i: i in cat.indicators, ind)
         near = _near(cat.indicators)
-        self.flag(~known, "indicator_id", lambda rec: "unknown indicator" + near(rec["indicator_id"]),
-                  "an indicator id declared under `indicators:` in indicators.yaml")
+        self.flag(~known, "indicator_id", lambda rec: Text("validate.unknown_indicator", near=near(rec["indicator_id"])),
+                  Text("validate.indicator_expected"))
         # `files:` name a file's family: any version of it (etl/versions.py) is that file
         allowed = holds(lambda i, f: i in cat.indicators and family(f) in cat.indicators[i]["files"], ind, r["source_file"])
-        self.flag(known & ~allowed, "indicator_id", lambda rec: f"indicator is not expected in this file",
-                  lambda rec: f"one of its files {cat.indicators[rec['indicator_id']]['files']}, or this file added "
-                              f"to its `files:` in indicators.yaml")
+        self.flag(known & ~allowed, "indicator_id", Text("validate.not_in_file"),
+                  lambda rec: Text("validate.its_files", files=cat.indicators[rec['indicator_id']]['files']))
         ok = known & allowed
         # The indicator's properties per row; None (never NaN) where it is unknown.
         spec = lambda key: each(lambda i: cat.indicators[i][key] if i in cat.indicators else None, ind)
@@ -246,17 +246,16 @@ class _Validator:
         places = {c: _near(n for g in cat.geography_rows() if g["country"] == c for n in g["aliases"])
                   for c in cat.geographies}
         self.flag(ok & geo_code.isna(), "geo",
-                  lambda rec: f"unknown governorate or country for {rec_country(cat, rec)}"
-                              + places[rec_country(cat, rec)](rec["geo"]),
-                  lambda rec: f"a governorate or country name of {rec_country(cat, rec)}, or this spelling added "
-                              "to the place's `aliases:` under `geographies:` in indicators.yaml")
+                  lambda rec: Text("validate.unknown_place", country=_country(cat, rec_country(cat, rec)),
+                                   near=places[rec_country(cat, rec)](rec["geo"])),
+                  lambda rec: Text("validate.place_expected", country=_country(cat, rec_country(cat, rec))))
         self.geo_code = geo_code
 
         # Period, read and dated by the indicator's measure.
         parsed = each(lambda p: _try(parse_period, p), r["period"])
         col = each(lambda c: "period" if c == "value" else c, r["source_column"])
         self.flag(ok & holds(lambda p: isinstance(p, str), parsed), col,
-                  lambda rec: f"the period {parsed.iat[rec.name]}", "a period such as 2021, 2025-H1 or 'حتى نهاية يونيو 2025'")
+                  lambda rec: Text("validate.bad_period", reason=parsed.iat[rec.name]), Text("validate.period_expected"))
         dated = each(lambda p, m: reference_dates(p, m) if not isinstance(p, str) and m else (None, None, None), parsed, measure)
         self.period = each(lambda d: d[0], dated)
         self.start = pd.to_datetime(each(lambda d: d[1], dated))
@@ -265,9 +264,9 @@ class _Validator:
         # Unit, when the file states one.
         unit_given = ~blank("unit")
         unit_code = each(lambda u: cat.unit_code(u) if not _is_blank(u) else None, r["unit"])
-        self.flag(ok & unit_given & (unit_code != expected_unit), "unit", "wrong unit for this indicator",
-                  lambda rec: (lambda u: f"{cat.units[u]['en']!r} ({cat.units[u]['ar']}), or this spelling added "
-                                         f"to `units.{u}.aliases:` in indicators.yaml")(cat.indicators[rec['indicator_id']]['unit']))
+        self.flag(ok & unit_given & (unit_code != expected_unit), "unit", Text("validate.wrong_unit"),
+                  lambda rec: (lambda u: Text("validate.unit_expected", en=cat.units[u]['en'], ar=cat.units[u]['ar'],
+                                              unit=u))(cat.indicators[rec['indicator_id']]['unit']))
 
         # Breakdowns: known members, and only the breakdowns the indicator has.
         self.members = {}
@@ -275,14 +274,14 @@ class _Validator:
             given = ~blank(dim)
             code = each(lambda v, d=dim: cat.member_code(d, v) if not _is_blank(v) else None, r[dim])
             has_dim = holds(lambda i, d=dim: i in cat.indicators and d in cat.indicators[i]["breakdowns"], ind)
-            self.flag(ok & given & ~has_dim, dim, "this indicator has no such breakdown",
-                      lambda rec: f"an empty cell (breakdowns: {cat.indicators[rec['indicator_id']]['breakdowns'] or 'none'})")
+            self.flag(ok & given & ~has_dim, dim, Text("validate.no_such_breakdown"),
+                      lambda rec: Text("validate.breakdown_expected", breakdowns=cat.indicators[rec['indicator_id']]
+                                       ['breakdowns'] or Text("validate.none")))
             members = cat.dimensions[dim]["members"]
             near_member = _near(n for code, m in members.items() for n in (code, m["ar"], m["en"], *m.get("aliases", [])))
             self.flag(ok & given & has_dim & code.isna(), dim,
-                      lambda rec, d=dim, near=near_member: "unknown breakdown member" + near(rec[d]),
-                      f"one of {list(members)} or their Arabic/English labels, or this spelling added to the member's "
-                      f"`aliases:` under `dimensions.{dim}.members` in indicators.yaml")
+                      lambda rec, d=dim, near=near_member: Text("validate.unknown_member", near=near(rec[d])),
+                      Text("validate.member_expected", members=list(members), dimension=dim))
             self.members[dim] = code  # None where blank: _is_blank(v) maps to None above
 
         # The figure itself, and its status: a mark on the cell ("79597*"), a code in its place
@@ -290,48 +289,50 @@ class _Validator:
         value, self.qualifier, problem, marked = _parse_figures(r["value"])
         given = each(lambda v: None if v is None else _try(parse_status, v), r["status"])
         bad_status = holds(lambda g: isinstance(g, str) and g not in STATUSES, given)
-        self.flag(ok & bad_status, "status", lambda rec: f"the status {given.iat[rec.name]}",
-                  f"one of {', '.join(STATUSES)}, or their Arabic or English words")
+        self.flag(ok & bad_status, "status", lambda rec: Text("validate.bad_status", reason=given.iat[rec.name]),
+                  Text("validate.status_expected", statuses=list(STATUSES)))
         given = given.where(~bad_status, None)
         clash = marked.notna() & given.notna() & (marked != given)
-        self.flag(ok & clash, r["source_column"], lambda rec: f"the cell says {marked.iat[rec.name]}, its row or column "
-                  f"{given.iat[rec.name]}", "one status for a figure")
+        self.flag(ok & clash, r["source_column"], lambda rec: Text("validate.status_clash", cell=marked.iat[rec.name],
+                                                                   row=given.iat[rec.name]), Text("validate.one_status"))
         status = marked.where(marked.notna(), given)
         no_figure = status.isin(NO_FIGURE)
         empty = holds(_is_blank, r["value"])
         failed = problem.notna() & ~(no_figure & empty)          # an empty cell is right where there is no figure
-        self.flag(ok & failed, r["source_column"], lambda rec: f"the figure {problem.iat[rec.name]}", "a number such as 72675, 122,178,206 or '169 ألفًا و998'")
+        self.flag(ok & failed, r["source_column"], lambda rec: Text("validate.bad_figure", reason=problem.iat[rec.name]),
+                  Text("validate.figure_expected"))
         figure_anyway = no_figure & value.notna()
-        self.flag(ok & figure_anyway, r["source_column"], lambda rec: f"a figure with the status {status.iat[rec.name]}",
-                  "no figure for that status (an empty cell or a code such as '..'), or another status")
+        self.flag(ok & figure_anyway, r["source_column"], lambda rec: Text("validate.figure_with_status", status=status.iat[rec.name]),
+                  Text("validate.no_figure_expected"))
         self.status = status
         if r["scale"].notna().any():   # a table in thousands (بالألف): the figures it means
             value = value * pd.to_numeric(r["scale"].astype(object), errors="coerce").fillna(1.0)
             huge = value.abs() > MAX_ABS_VALUE
-            self.flag(ok & huge, r["source_column"], "the figure times the table's scale is larger than the "
-                      f"plausible maximum {MAX_ABS_VALUE:,.0f}", "a smaller scale in the layout recipe")
+            self.flag(ok & huge, r["source_column"], Text("validate.scaled_too_large", maximum=MAX_ABS_VALUE),
+                      Text("validate.smaller_scale"))
             value = value.where(~huge)
         unit_kind = each(lambda u: cat.units[u]["kind"] if u is not None else None, expected_unit)
         negative = ~failed & (value < 0)
-        self.flag(ok & negative, r["source_column"], "negative figure", "zero or more (counts and amounts cannot be negative)")
+        self.flag(ok & negative, r["source_column"], Text("validate.negative"), Text("validate.not_negative"))
         fractional = ~failed & value.notna() & (unit_kind == "count") & (value != value.round())
-        self.flag(ok & fractional, r["source_column"], "a count with a fraction", "a whole number")
+        self.flag(ok & fractional, r["source_column"], Text("validate.fraction"), Text("validate.whole_number"))
         self.value = value
         self.unit = expected_unit
 
         # Source: present, declared, and about the indicator's country.
         src = each(lambda s: None if _is_blank(s) else str(s).strip(), r["source_id"])
         src_col = each(lambda c: "source_id" if c == "value" else c, r["source_column"])
-        self.flag(ok & src.isna(), src_col, "the figure has no source",
-                  "a source_id for it (a source_id column, or a row for this column in the 'sources' sheet)")
+        self.flag(ok & src.isna(), src_col, Text("validate.no_source"), Text("validate.source_needed"))
         declared = holds(lambda s: s in cat.sources, src)
         unknown_src = src.notna() & ~declared
         near_source = _near(cat.sources)
-        self.flag(ok & unknown_src, src_col, lambda rec: f"unknown source {src.iat[rec.name]!r}" + near_source(src.iat[rec.name]),
-                  "a source id declared under `sources:` in indicators.yaml")
+        self.flag(ok & unknown_src, src_col, lambda rec: Text("validate.unknown_source", source=src.iat[rec.name],
+                                                                 near=near_source(src.iat[rec.name])),
+                  Text("validate.source_expected"))
         wrong_country = declared & holds(
             lambda s, c: cat.sources[s]["country"] != c if s in cat.sources else False, src, country)
-        self.flag(ok & wrong_country, src_col, lambda rec: f"the source {src.iat[rec.name]!r} is about another country", lambda rec: f"a source about {rec_country(cat, rec)}")
+        self.flag(ok & wrong_country, src_col, lambda rec: Text("validate.source_country", source=src.iat[rec.name]),
+                  lambda rec: Text("validate.source_about", country=_country(cat, rec_country(cat, rec))))
         self.source = src
 
         # The checks across rows group by these columns only: let go of the codes kept for the
@@ -366,9 +367,8 @@ class _Validator:
         mask = np.zeros(len(self.r), dtype=bool)
         mask[good[later]] = True
         self.flag(pd.Series(mask, index=self.r.index), self.r["source_column"],
-                  lambda rec: ("duplicate figure: the same indicator, place, period and breakdown as "
-                               f"{files[first[rec.name]]} row {lines[first[rec.name]]}"),
-                  "each figure once")
+                  lambda rec: Text("validate.duplicate", file=files[first[rec.name]], row=lines[first[rec.name]]),
+                  Text("validate.each_once"))
 
     def _check_sums(self):
         """Parts must add up to their published total (or, when some parts are not
@@ -389,17 +389,18 @@ class _Validator:
             group = self._codes_where(checked, self.ind, self.geo_code, self.start, self.end, *others)
             n_members = np.full(len(good), len(self.cat.dimensions[dim]["members"]))
             self._parts_against_totals(group, checked & blank[dim], checked & ~blank[dim], n_members, dim,
-                                       lambda row, d=dim: f"the {d} parts of {self.ind.iat[row]} "
-                                                          f"({self._cell_of(row, d)})",
-                                       "the published total")
+                                       lambda row, d=dim: Text("validate.parts_of", dimension=d, indicator=self.ind.iat[row],
+                                                               cell=self._cell_of(row, d)),
+                                       Text("validate.published_total"))
         checked = self.each(lambda i: i in self.cat.indicators and self.cat.indicators[i]["sum_to_country"], self.ind)
         national = (self.geo_code == self.country).to_numpy()
         plain = good & checked.to_numpy(dtype=bool) & self.geo_code.notna().to_numpy()
         n_governorates = self.each(lambda c: len(self.cat.geographies.get(c, {}).get("governorates") or {}),
                                    self.country).to_numpy(dtype=int)
         self._parts_against_totals(self._key_codes(places=False), plain & national, plain & ~national, n_governorates,
-                                   "geo", lambda row: f"the governorates of {self.ind.iat[row]} ({self.period.iat[row]})",
-                                   "the national figure")
+                                   "geo", lambda row: Text("validate.governorates_of", indicator=self.ind.iat[row],
+                                                           period=self.period.iat[row]),
+                                   Text("validate.national_figure"))
 
     def _codes_where(self, rows: np.ndarray, *columns: pd.Series) -> np.ndarray:
         """combined_codes of `columns` for the rows where `rows` is true (-1 elsewhere): the
@@ -439,8 +440,9 @@ class _Validator:
         for code, whole in zip(check.index[off], complete[off]):
             agg = check.loc[code]
             self.flag(is_part & (group == code), column,
-                      f"{what(first_part[code])} add up to {agg['sum']:,.0f}, not {total_name} {agg['total']:,.0f}",
-                      "parts that add up to the total" if whole else "parts no larger than the total",
+                      Text("validate.sum_off", what=what(first_part[code]), sum=agg['sum'], total_name=total_name,
+                           total=agg['total']),
+                      Text("validate.parts_add_up" if whole else "validate.parts_within"),
                       value_col=column)
 
     def observations(self) -> pd.DataFrame:
@@ -482,8 +484,8 @@ def plausibility_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Is
     change = (obs["value"] - earlier["value"]) / earlier["value"]
     limit = obs["indicator_id"].map(limits)
     jumped = (earlier["value"] > 0) & (change.abs() > limit)
-    return [Issue(r.source_file, f"changes by {c:+.0%} from {p} ({b:,.10g} → {a:,.10g}): check the figure",
-                  f"a change of at most ±{lim:.0%} from one period to the next (`plausible_change` in indicators.yaml)",
+    return [Issue(r.source_file, Text("validate.jump", change=c, period=p, before=b, after=a),
+                  Text("validate.jump_expected", limit=lim),
                   sheet=r.source_sheet, row=int(r.source_row), column=r.source_column, value=r.value_as_written,
                   severity=WARNING)
             for r, c, p, b, a, lim in zip(obs[jumped].itertuples(index=False), change[jumped], earlier["period"][jumped],
@@ -523,12 +525,11 @@ def bound_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]:
         r = rows.iloc[0]
         bound, where, line = bounds[r["indicator_id"]]
         ind = cat.indicators[r["indicator_id"]]
-        unit, country = cat.units[ind["unit"]]["en"], cat.geographies[ind["country"]]["en"]
+        unit, country = cat.units[ind["unit"]], cat.geographies[ind["country"]]
         issues.append(Issue(
-            r["source_file"], f"read as {_figure(r['value'])}, is above the plausible maximum for {unit} in {country} "
-                              f"({_figure(bound)}): check the figure",
-            f"at most {_figure(bound)}, the bound `{where}` sets in {cat.path.name} (line {line}); or that bound "
-            "raised there, if the figure is right",
+            r["source_file"], Text("validate.above_bound", figure=_figure(r['value']), unit=Both(unit["ar"], unit["en"]),
+                                   country=Both(country["ar"], country["en"]), bound=_figure(bound)),
+            Text("validate.bound_expected", bound=_figure(bound), where=where, file=cat.path.name, line=line),
             sheet=r["source_sheet"] if isinstance(r["source_sheet"], str) else None, row=int(r["source_row"]),
             column=r["source_column"], value=r["value_as_written"], severity=WARNING, count=int(stop - start),
             more_rows=tuple(int(n) for n in rows["source_row"].iloc[1:])))
@@ -566,16 +567,14 @@ def coverage_warnings(observations: pd.DataFrame, cat: Catalogue) -> list[Issue]
         if spec.get("announced") and key not in have:
             announced.append(key)
         elif spec.get("announced") and valued.get(key, 0):
-            issues.append(Issue(entry, f"the indicator is marked `announced: true` (no figures published "
-                                f"yet), but {int(valued[key]):,} figure(s) of it are read now",
-                                "the mark taken off the indicator once its figures are published", severity=WARNING))
+            issues.append(Issue(entry, Text("validate.announced_has_figures", n=int(valued[key])),
+                                Text("validate.take_mark_off"), severity=WARNING))
         elif key not in have:
-            issues.append(Issue(entry, "the indicator has no figures yet",
-                                f"figures in one of its files {spec['files']}, or `announced: true` on the indicator "
-                                "while none is published", severity=WARNING))
+            issues.append(Issue(entry, Text("validate.no_figures_yet"),
+                                Text("validate.figures_in_files", files=spec['files']), severity=WARNING))
     if announced:
-        issues.append(Issue(str(cat.path.name), f"{len(announced)} indicator(s) announced (`announced: true`), with no "
-                            f"figures published yet, as the catalogue says: {', '.join(announced)}", severity=INFO))
+        issues.append(Issue(str(cat.path.name), Text("validate.announced", n=len(announced), indicators=announced),
+                            severity=INFO))
     return issues
 
 
@@ -587,7 +586,7 @@ def _near(names):
     @functools.lru_cache(maxsize=4096)
     def near(value) -> str:
         close = difflib.get_close_matches(fold(value), list(spelled), n=1, cutoff=0.6)
-        return f" (did you mean {spelled[close[0]]!r}?)" if close else ""
+        return Text("validate.did_you_mean", name=spelled[close[0]]) if close else ""
     return near
 
 
@@ -595,16 +594,22 @@ def rec_country(cat: Catalogue, rec) -> str:
     return cat.indicators[rec["indicator_id"]]["country"]
 
 
+def _country(cat: Catalogue, code: str) -> Both:
+    """A country as a message names it: its code in English (as the report always has), its name in Arabic."""
+    return Both(cat.geographies[code]["ar"], code)
+
+
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
 def _try(func, value):
-    """func(value), or the error message when it cannot be read."""
+    """func(value), or the error message (a Text) when it cannot be read."""
     try:
         return func(value)
     except ValueError as exc:
-        return f"{value!r} {exc}" if value is not None else str(exc)
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        return Text("cell.reason", value=value, reason=reason) if value is not None else reason
 
 
 # [0-9], not \d: \d also matches Arabic-Indic digits, and float() reads "79٥97" as 79597,

@@ -27,6 +27,7 @@ from contract.schema import LANGS
 from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, amend, diff, make_release, write_served
+from etl.messages import Text, language, render, text
 from etl.report import INFO, errors, format_info, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None, help="output folder (default: data/processed)")
     p.add_argument("--releases", type=Path, default=None,
                    help="the releases to serve (default: data/releases); their databases go to OUT/releases/")
+    p.add_argument("--lang", choices=("ar", "en"), default=None,
+                   help="the language of the messages (default: the locale's, LC_ALL / LC_MESSAGES / LANG: Arabic "
+                        "when it starts with ar, else English)")
     p = sub.add_parser("release", help="publish the last build (the candidate) as a release, on a date; or cancel "
                                        "or reschedule the latest release while it is under embargo")
     what = p.add_mutually_exclusive_group()
@@ -94,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p.add_argument("--raw", type=Path, default=None, help="the raw folder the files join (default: data/raw)")
+    p.add_argument("--lang", choices=("ar", "en"), default=None,
+                   help="the language of the messages (default: the locale's, LC_ALL / LC_MESSAGES / LANG: Arabic "
+                        "when it starts with ar, else English)")
     p = sub.add_parser("recipe", help="layout recipes: `spi recipe draft FILE` drafts one for a table as printed")
     verbs = p.add_subparsers(dest="recipe_command", required=True)
     p = verbs.add_parser("draft", help="draft the layout recipe of a table as the ministry printed it, with what it "
@@ -110,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
                         "existing recipe is never overwritten)")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p.add_argument("--project", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=PROJECT_HELP)
+    p.add_argument("--lang", choices=("ar", "en"), default=None,
+                   help="the language of the messages (default: the locale's, LC_ALL / LC_MESSAGES / LANG: Arabic "
+                        "when it starts with ar, else English)")
     p = sub.add_parser("serve", help="run the dashboard and the open data with gunicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
@@ -214,25 +224,31 @@ def _say(text: str) -> None:
 
 
 def _build(args) -> int:
-    _say(f"building from {args.raw}")
-    result = build(args.raw, args.catalogue, args.out, progress=_say, releases_dir=args.releases)
+    lang = language(args.lang, os.environ)
+    say = _speaker(lang)
+    say(Text("cli.building", raw=str(args.raw)))
+    result = build(args.raw, args.catalogue, args.out, progress=say, releases_dir=args.releases)
     problems = [i for i in result.issues if i.severity != INFO]   # INFO lines are printed apart, and not counted
     if problems:
-        print(format_report(problems), file=sys.stderr if not result.ok else sys.stdout)
+        print(format_report(problems, lang=lang), file=sys.stderr if not result.ok else sys.stdout)
     if format_info(result.issues):
-        _say(format_info(result.issues))
+        _say(format_info(result.issues, lang=lang))
     if result.partial:
-        print(f"build failed while its files were being swapped in: {len(errors(result.issues))} error(s); the build "
-              "had been decided, and the next `spi build` completes it", file=sys.stderr)
+        print(render("cli.build_partial", lang, {"n": len(errors(result.issues))}), file=sys.stderr)
         return 1
     if not result.ok:
-        served = ", nor the databases the site serves" if args.releases is not None else ""
-        print(f"build failed: {len(errors(result.issues))} error(s); the database was not changed{served}", file=sys.stderr)
+        served = Text("cli.nor_served") if args.releases is not None else ""
+        print(render("cli.build_failed", lang, {"n": len(errors(result.issues)), "served": served}), file=sys.stderr)
         return 1
     warnings = len(result.warnings)   # INFO lines are not warnings
-    _say(f"built {result.database} in {result.seconds:.2f} s: {result.files} files, {result.indicators} indicators, "
-         f"{result.observations:,} observations, {warnings} warning(s)")
+    say(Text("cli.built", database=str(result.database), seconds=result.seconds, files=result.files,
+             indicators=int(result.indicators), observations=result.observations, warnings=warnings))
     return 0
+
+
+def _speaker(lang: str):
+    """_say for the messages of etl/messages.py, in `lang` (any other line as it is)."""
+    return lambda line: _say(text(line, lang))
 
 
 def _notes_problem(args) -> str | None:
@@ -397,17 +413,18 @@ def _validate(args) -> int:
     except CatalogueError as exc:
         print(exc, file=sys.stderr)
         return 1
+    lang = language(args.lang, os.environ)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
-        print(f"no such file: {', '.join(map(str, missing))}", file=sys.stderr)
+        print(render("cli.no_such_file", lang, {"files": list(map(str, missing))}), file=sys.stderr)
         return 1
-    passed, issues = validate_files(args.files, cat, args.raw, progress=_say)
+    passed, issues = validate_files(args.files, cat, args.raw, progress=_speaker(lang))
     if issues:
-        print(format_report(issues), file=sys.stderr)
+        print(format_report(issues, lang=lang), file=sys.stderr)
     if errors(issues):
-        print(f"{len(errors(issues))} error(s)", file=sys.stderr)
+        print(render("cli.errors", lang, {"n": len(errors(issues))}), file=sys.stderr)
         return 1
-    _say(f"ok: {passed:,} figures pass every check (with the other files of {args.raw})")
+    _say(render("cli.ok", lang, {"n": passed, "raw": str(args.raw)}))
     return 0
 
 
@@ -438,7 +455,9 @@ def _recipe(args) -> int:
     try:
         drafted = draft(args.file, cat, args.sheet, args.indicator, args.source)
     except DraftRefused as exc:
-        print(f"{name}: {exc}; nothing written", file=sys.stderr)
+        why = exc.args[0] if exc.args else str(exc)
+        print(render("cli.nothing_written", language(args.lang, os.environ), {"command": name, "why": why}),
+              file=sys.stderr)
         return 1
     text = drafted.text()
     try:
@@ -457,7 +476,7 @@ def _recipe(args) -> int:
     _say(f"{shown.records:,} figure(s) read, {len(figures):,} pass every check")
     if shown.issues:
         _say("what `spi build` would report:")
-        _say(format_report(shown.issues))
+        _say(format_report(shown.issues, lang=language(args.lang, os.environ)))
     if drafted.unplaced:
         _say("could not place:")
         for line in drafted.unplaced:

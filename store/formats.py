@@ -21,15 +21,14 @@ import math
 import re
 from zoneinfo import ZoneInfo
 
-from babel import Locale as _Locale
 from babel import dates as _dates
 from babel import numbers as _numbers
 
 from contract import periods
+from contract.language import BABEL_LOCALE, plural_category  # noqa: F401  (shared with the validator's messages)
 
 from .texts import FSI, LRI, PDI, RLI, is_ltr_run, ltr, t  # noqa: F401  (the bidi controls and isolates, from one place)
 
-BABEL_LOCALE = {"ar": "ar_OM", "en": "en"}
 MONTHS = {
     "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
            "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"],
@@ -89,18 +88,6 @@ def fmt_percent(share: float | None, lang: str, decimals: int = 1, signed: bool 
 
 
 # ---------------------------------------------------------------- counts and their units
-
-_PLURAL = {lang: _Locale.parse(BABEL_LOCALE[lang]).plural_form for lang in BABEL_LOCALE}
-
-
-def plural_category(count: float, lang: str) -> str:
-    """CLDR's plural category of a number in a language (babel): in Arabic 0 zero, 1 one, 2 two,
-    3-10 few, 11-99 many, 100-102 other, 103 few…; in English 1 one, else other."""
-    try:
-        return _PLURAL[lang](abs(count))
-    except (TypeError, ValueError):
-        return "other"
-
 
 def unit_label(unit: dict, lang: str, count: float | None = None) -> str:
     """A unit's name, as a heading says it ('مرفق', 'facilities'); with `count`, the form a

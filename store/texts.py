@@ -21,6 +21,7 @@ import math
 import re
 import string
 
+from contract.language import FSI, LRI, PDI, RLI  # the bidi controls (see there)
 from contract.schema import LANGS
 
 DEFAULT_LANG = "ar"
@@ -614,9 +615,6 @@ def lang_of(value: object) -> str:
     raise UnknownLanguage(value)
 
 
-# Bidi controls: LRI … PDI isolates a left-to-right run inside Arabic text; RLI … PDI an Arabic
-# run inside left-to-right text (an SVG label); FSI … PDI a run whose direction its first letter says.
-LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 _ISOLATES = (LRI, RLI, FSI)
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")   # Hebrew and Arabic letters
 _LATIN_OR_DIGIT = re.compile("[0-9A-Za-z]")
