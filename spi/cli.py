@@ -163,7 +163,16 @@ def main(argv: list[str] | None = None) -> int:
         sub.choices[verb].add_argument("--project", type=Path, default=argparse.SUPPRESS, metavar="DIR",
                                        help=PROJECT_HELP)
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
+    # `spi diff | head` ends quietly; the handler before is back when main returns (a caller in
+    # the same process, a test, keeps Python's own: a closed socket is then an error, not death)
+    before = signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        return _run(args)
+    finally:
+        signal.signal(signal.SIGPIPE, before)
+
+
+def _run(args) -> int:
     run = {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
            "signing-key": _signing_key, "init": _init, "recipe": _recipe, "desk": _desk}[args.command]

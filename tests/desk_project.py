@@ -12,6 +12,7 @@ from pathlib import Path
 from contract.project import Project
 from spi import reviewers
 from spi.cli import main as spi
+from tests.tables import INDICATOR, RECIPE, yearbook
 
 REPO = Path(__file__).resolve().parent.parent
 PEOPLE = {"huda": ("Huda Al-Balushi", ["editor"], "huda-edits-tables"),
@@ -25,12 +26,21 @@ NOTE_EN, NOTE_AR = "Jordan: the psychosocial support team of 2024 revised.", "ا
 REVISED = ("jo_psychosocial_team", "44", "45")
 
 
-def make_project(root: Path) -> Project:
+def make_project(root: Path, table: bool = False) -> Project:
     """A copy of the demonstration project (its sources and releases), in git, with one figure
-    revised in its sources and built: a candidate with one revised figure."""
+    revised in its sources and built: a candidate with one revised figure. With `table`, the
+    catalogue has the indicator of tests/tables.py and data/raw/ its first table.xlsx (2023 and
+    2024 for Muscat and Dhofar) with its recipe: four figures added too."""
     for part in ("raw", "releases", "geo"):
         shutil.copytree(REPO / "data" / part, root / "data" / part)
     shutil.copy2(REPO / "indicators.yaml", root / "indicators.yaml")
+    if table:
+        entry = INDICATOR.replace("[table.xlsx, cases.csv]", "[table.xlsx]")
+        catalogue = (root / "indicators.yaml").read_text(encoding="utf-8")
+        (root / "indicators.yaml").write_text(catalogue.replace("indicators:\n", "indicators:\n" + entry, 1),
+                                              encoding="utf-8")
+        yearbook(root / "data" / "raw" / "table.xlsx", [["مسقط", 1200, 1230], ["ظفار", 400, 405]])
+        (root / "data" / "raw" / "table.layout.yaml").write_text(RECIPE, encoding="utf-8")
     (root / ".gitignore").write_text("data/processed/\n")
     git = ["git", "-C", str(root), "-c", "user.name=setup", "-c", "user.email=setup@example.org"]
     subprocess.run(["git", "init", "-q", str(root)], check=True)

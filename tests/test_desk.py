@@ -20,7 +20,7 @@ from etl.approval import ApprovalError
 from spi import reviewers
 from spi.cli import main as spi
 from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make_project, people_file
-from tests.servers import Client, gunicorn, spi_desk
+from tests.servers import Client, gunicorn, raw, spi_desk, split_raw
 
 
 @pytest.fixture(scope="module")
@@ -350,3 +350,116 @@ def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, 
             ("reschedule", "The minister asked for the afternoon.", "huda"), ("cancel", "A figure was found wrong.", "salim")]
         assert "A release under embargo" not in editor.get("/?lang=en").text
         assert post(editor, f"/embargoed/{rid}/delete", {"reason": "x"}).status == 404
+
+
+# --- loading a table ---------------------------------------------------------------------------
+
+def multipart(client: Client, path: str, page: str, name: str, data: bytes, **fields):
+    """A file sent as a browser's form sends it (multipart/form-data), with the page's token."""
+    boundary = "----spi-test-boundary"
+    parts = [(k, v) for k, v in {"csrf_token": client.token(page), **fields}.items()]
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in parts)
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+             "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return client.request(path, "POST", {"Content-Type": f"multipart/form-data; boundary={boundary}"}, body)
+
+
+def _cell(page: str, ref: str) -> str:
+    found = re.search(rf'<td class="([^"]*)" title="[^"]*" id="s0-{ref}">', page)
+    assert found, ref
+    return found.group(1)
+
+
+def test_a_table_is_uploaded_gridded_fixed_and_accepted_into_git(setting, tmp_path):
+    from tests.tables import yearbook
+    project, env, root = setting
+    loaded = make_project(tmp_path / "p", table=True)
+    table = yearbook(tmp_path / "table.xlsx", [["مسقط", 1234, 1250], ["ظفار", 400, 410], ["مدينة الخيال", 10, 20]])
+    with spi_desk(loaded.root, tmp_path / "desk.log", env) as desk:
+        editor, reviewer, other = signed_in(desk, "huda"), signed_in(desk, "amal"), signed_in(desk, "noor")
+        assert reviewer.get("/load").status == 403
+        assert multipart(reviewer, "/load", "/", "table.xlsx", table.read_bytes()).status == 403
+        sent = multipart(editor, "/load", "/load", "table.xlsx", table.read_bytes())
+        assert sent.status == 303 and sent.headers["Location"].startswith("/load/")
+        where = sent.headers["Location"]
+        assert other.get(where).status == 404   # an upload is its uploader's
+        page = editor.get(where + "?lang=en").text
+        # the recipe proposed leaves the source to the clerk: said, and nothing can be accepted yet
+        assert "source: REPLACE_ME" in page and "Fix the errors first" in page and "/accept" not in page
+        def recipe_with(source):
+            return re.sub(r"^source: REPLACE_ME", f"source: {source}", recipe_text, count=1, flags=re.M)
+        # a wrong source: the recipe's error, named; then the right one: the grid tells every cell's role
+        recipe_text = re.search(r'<textarea id="recipe"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+        import html as html_module
+        recipe_text = html_module.unescape(recipe_text)
+        assert editor.form(where + "/recipe", {"csrf_token": editor.token(where),
+                                               "recipe": recipe_with("om_mosd_welfare_2012")}).status == 303
+        assert "did you mean" in editor.get(where + "?lang=en").text
+        editor.form(where + "/recipe", {"csrf_token": editor.token(where),
+                                        "recipe": recipe_with("om_mosd_welfare_2021")})
+        page = editor.get(where + "?lang=en").text
+        assert "role-value" in _cell(page, "B3") and "role-place" in _cell(page, "A3") and "role-period" in _cell(page, "B2")
+        assert "role-note" in _cell(page, "A1")
+        # the unknown governorate: the validator's message beside its cell, in Arabic on the Arabic page
+        assert "issue" in _cell(page, "A5") and 'class="issue-mark">1</a>' in page
+        assert "unknown governorate" in page
+        arabic = editor.get(where).text
+        assert "مدينة الخيال" in arabic and "unknown governorate" not in arabic
+        # fixed in the table (a new upload): accepted, written into data/raw/ and committed by the editor
+        fixed = yearbook(tmp_path / "fixed.xlsx", [["مسقط", 1234, 1250], ["ظفار", 400, 410]])
+        sent = multipart(editor, "/load", "/load", "table.xlsx", fixed.read_bytes())
+        where = sent.headers["Location"]
+        editor.form(where + "/recipe", {"csrf_token": editor.token(where),
+                                        "recipe": recipe_with("om_mosd_welfare_2021")})
+        first = (loaded.raw / "table.xlsx").read_bytes()
+        done = editor.form(where + "/accept?lang=en", {"csrf_token": editor.token(where)})
+        day = NOW.date().isoformat()
+        assert done.status == 200 and f"table.{day}.xlsx was accepted into the raw data" in done.text, done.text[-800:]
+        assert "0 added, 3 changed, 0 removed" in done.text   # against the version before, cell by cell
+        assert (loaded.raw / "table.xlsx").read_bytes() == first   # never overwritten: the new one beside it
+        assert (loaded.raw / f"table.{day}.xlsx").read_bytes() == fixed.read_bytes()
+        assert (loaded.raw / f"table.{day}.layout.yaml").read_text(encoding="utf-8") == recipe_with("om_mosd_welfare_2021")
+        log = subprocess.run(["git", "-C", str(loaded.root), "log", "-1", "--format=%an%n%s", "--name-only"],
+                             capture_output=True, text=True, check=True).stdout.splitlines()
+        assert log[:2] == ["Huda Al-Balushi", "Load table.xlsx (new version of table.xlsx)"] or log[:2] == [
+            "Huda Al-Balushi", f"Load table.{day}.xlsx (new version of table.xlsx)"], log
+        assert sorted(log[3:]) == [f"data/raw/table.{day}.layout.yaml", f"data/raw/table.{day}.xlsx"], log
+        assert editor.get(where).status == 404   # the staged upload is gone once accepted
+
+
+def test_uploads_are_refused_by_their_content_and_their_size(setting, tmp_path):
+    import io
+    import zipfile
+    project, env, _ = setting
+    with spi_desk(project.root, tmp_path / "desk.log", env) as desk:
+        editor = signed_in(desk, "huda")
+        exe = multipart(editor, "/load?lang=en", "/load", "table.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
+        assert exe.status == 422 and "refused" in exe.text.lower()
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("xl/workbook.xml", "<workbook/>")
+            z.writestr("xl/worksheets/sheet1.xml", b"\x00" * (300 << 20))
+        answer = multipart(editor, "/load?lang=en", "/load", "table.xlsx", bomb.getvalue())
+        assert answer.status == 422 and "expands to 300.0 MB uncompressed" in answer.text   # read from its directory only
+        assert "يتمدد" in multipart(editor, "/load", "/load", "table.xlsx", bomb.getvalue()).text
+        # a body beyond the limit: refused from its Content-Length, before a byte of it is read
+        token = editor.token("/load")
+        cookie = "; ".join(f"{k}={v}" for k, v in editor.cookies.items())
+        head = (f"POST /load HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nConnection: close\r\n"
+                f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {30 << 20}\r\n\r\n").encode()
+        status, headers, _ = split_raw(raw(desk.port, head + f"--x\r\ncsrf_token={token}".encode(), timeout=5))
+        assert status == 413 and headers["cache-control"] == ["private, no-store"]
+        assert not list((project.processed / "desk-uploads").glob("*/table.xlsx"))
+        for bad in ("../../etc/passwd", "A" * 22 + "/../x", "nothing"):
+            assert editor.get(f"/load/{bad}").status == 404
+
+
+def test_uploads_are_limited_per_person(setting, tmp_path):
+    from spi.desk import loading
+    project, env, _ = setting
+    with spi_desk(project.root, tmp_path / "desk.log", env) as desk:
+        editor = signed_in(desk, "noor")
+        statuses = [multipart(editor, "/load", "/load", "x.csv", b"not,a\ntable,1\n").status
+                    for _ in range(loading.UPLOAD_LIMIT + 1)]
+        assert statuses[-1] == 429 and 429 not in statuses[:-1]

@@ -179,27 +179,9 @@ from etl.report import INFO
 from etl.upload import accept, propose, safe_name, stage
 from etl.upload_grid import grid
 from etl.versions import family, next_name
+from tests.tables import INDICATOR, NOTE, RECIPE, TITLE
+from tests.tables import yearbook as _table
 
-INDICATOR = """  om_upload_cases:
-    topic: social_security
-    country: OM
-    files: [table.xlsx, cases.csv]
-    unit: cases
-    measure: stock
-    name: {ar: حالات الضمان الاجتماعي حسب المحافظة, en: Social security cases by governorate}
-    definition: {ar: الحالات في نهاية السنة., en: Cases at the end of the year.}
-"""
-RECIPE = """sheet: "جدول 1"
-indicator: om_upload_cases
-source: om_mosd_welfare_2021
-header_rows: [2]
-columns: [period]
-rows: geo
-skip: ["^المصدر"]
-hidden: skip
-"""
-TITLE = "عدد حالات الضمان الاجتماعي حسب المحافظة"
-NOTE = "المصدر: وزارة التنمية الاجتماعية"
 NOW = datetime(2026, 12, 4, 9, 30)
 
 
@@ -212,19 +194,6 @@ def project(tmp_path, paths) -> Path:
     text = paths.catalogue.read_text(encoding="utf-8")
     (root / "indicators.yaml").write_text(text.replace("indicators:\n", "indicators:\n" + INDICATOR, 1), encoding="utf-8")
     return root
-
-
-def _table(path: Path, body, hidden_rows=()) -> Path:
-    """A yearbook sheet: a title, a header of years over governorates down, a note under it."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "جدول 1"
-    for row in [[TITLE], ["المحافظة", 2023, 2024], *body, [NOTE]]:
-        ws.append(list(row))
-    for r in hidden_rows:
-        ws.row_dimensions[r].hidden = True
-    wb.save(path)
-    return path
 
 
 BODY = [["مسقط", 1234, 1250], ["ظفار", 400, 410], ["الداخلية", 7, 8], ["مدينة الخيال", 10, 20]]

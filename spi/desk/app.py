@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..policy import BASE_HEADERS, HSTS
 from ..reviewers import safe_next
 from ..sessions import Unavailable
-from . import auth, releasing
+from . import auth, loading, releasing
 from .page import document, lang, text, url
 
 MAX_BODY = 1 << 20   # a form; uploads have their own limit
@@ -43,7 +43,7 @@ def create() -> flask.Flask:
     app.config.update(SESSION_COOKIE_NAME=auth.DESK_COOKIE, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Strict", SESSION_COOKIE_SECURE=auth.secure(),
                       PERMANENT_SESSION_LIFETIME=auth.SESSION_HOURS * 3600, SESSION_REFRESH_EACH_REQUEST=False,
-                      MAX_CONTENT_LENGTH=releasing.MAX_UPLOAD)
+                      MAX_CONTENT_LENGTH=loading.MAX_UPLOAD_BYTES + MAX_BODY)
     app.register_blueprint(desk)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Unavailable, _unavailable)
@@ -57,7 +57,7 @@ def create() -> flask.Flask:
 def _checked():
     """A body over its limit is a 413 and a POST without its form's token a 400, before any
     route looks at the request."""
-    limit = releasing.MAX_UPLOAD if flask.request.endpoint in releasing.UPLOADS else MAX_BODY
+    limit = loading.MAX_UPLOAD_BYTES + MAX_BODY if flask.request.endpoint == "desk.upload" else MAX_BODY
     if (flask.request.content_length or 0) > limit:
         flask.abort(413)
     if flask.request.method == "POST" and not auth.token_ok():
@@ -165,3 +165,4 @@ def signout():
 
 
 releasing.register(desk)
+loading.register(desk)

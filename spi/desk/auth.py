@@ -142,8 +142,7 @@ def sign_in() -> Reviewer | None | bool:
     """Check the sign-in form: the person signed in (their session opened, in the audit log),
     None for a wrong username or password, False when this address has tried too often."""
     path = state()
-    attempt = sessions.take_attempt(path, addr(), SIGNIN_LIMIT, SIGNIN_WINDOW,
-                                    report=lambda summary: audit("desk_signin_summary", **summary))
+    attempt = sessions.take_attempt(path, addr(), SIGNIN_LIMIT, SIGNIN_WINDOW, report=limit_summary)
     if attempt is None:
         return False
     username = flask.request.form.get("username", "")[:MAX_USERNAME]
@@ -166,6 +165,12 @@ def sign_in() -> Reviewer | None | bool:
     flask.session.permanent = True
     flask.g.desk_user = person
     return person
+
+
+def limit_summary(summary: dict) -> None:
+    """A minute's refusals by the desk's limits (sign-in per address, uploads per person), in
+    one audit line."""
+    audit("desk_limit_summary", **summary)
 
 
 def sign_out() -> None:

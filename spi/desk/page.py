@@ -101,6 +101,57 @@ TEXTS: dict[str, tuple[str, str]] = {
     "revised_series": ("السلاسل المنقَّحة: السابقة مقابل الجديدة", "The revised series, old against new"),
     "old_series": ("الإصدار {release}", "release {release}"),
     "new_series": ("المرشَّح", "the candidate"),
+    "load_title": ("تحميل جدول", "Load a table"),
+    "load_link": ("تحميل جدول كما نُشر", "Load a table as it was published"),
+    "load_intro": ("ارفع الجدول كما نشرته الجهة (مصنف ‎.xlsx أو ‎.xls أو ملف CSV). يقترح المكتب وصفة لقراءته، ويعرض كل خلية بما صارت إليه.",
+                   "Upload the table as the body published it (an .xlsx or .xls workbook, or a CSV). The desk "
+                   "proposes a recipe to read it and shows what every cell became."),
+    "load_file": ("الملف", "The file"),
+    "load_sheet": ("الورقة (اختياري)", "The sheet (optional)"),
+    "load_indicator": ("رمز المؤشر (اختياري)", "The indicator's id (optional)"),
+    "load_button": ("رفع الملف وعرضه", "Upload and show it"),
+    "load_none": ("لم يُرسَل ملف: اختر ملفًا ثم ارفعه.", "No file was sent: choose a file, then upload it."),
+    "upload_limit": ("رفعتَ ملفات كثيرة في وقت قصير. انتظر بضع دقائق ثم حاول مرة أخرى.",
+                     "You uploaded many files in a short time. Wait a few minutes, then try again."),
+    "grid_title": ("الجدول {name} كما يقرؤه البناء", "The table {name} as the build reads it"),
+    "proposal_refused": ("تعذّر اقتراح وصفة:", "No recipe could be drafted:"),
+    "proposal_builtin": ("تقرأ التخطيطات المدمجة هذا الملف كما هو: عدد الأرقام {n}.",
+                         "The built-in layouts read this file as it is: {n} figures."),
+    "proposal_drafted": ("اقترح المكتب الوصفة أدناه؛ راجعها وعدِّلها ثم اعرض الجدول مرة أخرى.",
+                         "The desk drafted the recipe below; check it, edit it, and show the table again."),
+    "legend": ("دليل الألوان", "Colour key"),
+    "role_cell_indicator": ("مؤشر", "indicator"),
+    "role_cell_place": ("مكان", "place"),
+    "role_cell_period": ("فترة", "period"),
+    "role_cell_breakdown": ("تصنيف", "breakdown"),
+    "role_cell_status": ("حالة", "status"),
+    "role_cell_source": ("مصدر", "source"),
+    "role_cell_unit": ("وحدة", "unit"),
+    "role_cell_value": ("رقم مقروء", "figure read"),
+    "role_cell_note": ("نص", "text"),
+    "role_cell_ignored": ("متروك", "left out"),
+    "role_cell_unplaced": ("لا يُعرف موضعه", "cannot be placed"),
+    "role_cell_empty": ("فارغ", "empty"),
+    "sheet_read": ("تقرؤها الوصفة", "read by the recipe"),
+    "sheet_hidden": ("ورقة مخفية: لا تُقرأ", "a hidden sheet: not read"),
+    "sheet_unread": ("لا تقرؤها الوصفة", "not read by the recipe"),
+    "more_rows_sheet": ("وفي الورقة صفوف أخرى عددها {n}، تُقرأ وتُفحص ولا تُعرض هنا.",
+                        "The sheet has {n} more rows, read and checked but not shown here."),
+    "issues": ("ما وجده المدقِّق (العدد: {n})", "What the validator found ({n})"),
+    "no_issues": ("لم يجد المدقِّق أي مشكلة.", "The validator found no problem."),
+    "gaps": ("ما ينقص الفهرس", "What the catalogue lacks"),
+    "gap_indicator": ("مؤشر", "indicator"), "gap_source": ("مصدر", "source"),
+    "gap_place": ("مكان", "place"), "gap_member": ("عنصر تصنيف", "breakdown member"),
+    "recipe": ("الوصفة (YAML)", "The recipe (YAML)"),
+    "recipe_button": ("حفظ الوصفة وعرض الجدول مرة أخرى", "Save the recipe and show the table again"),
+    "fix_first": ("صحِّح الأخطاء أولًا (العدد: {n})، ثم اعرض الجدول مرة أخرى؛ لا يُقبل ملف فيه أخطاء.",
+                  "Fix the errors first ({n}), then show the table again: a file with errors is not accepted."),
+    "accept_button": ("قبول الملف ووصفته في البيانات الخام", "Accept the file and its recipe into the raw data"),
+    "accepted": ("قُبل الملف {name} في البيانات الخام", "{name} was accepted into the raw data"),
+    "accepted_counts": ("مقارنةً بالنسخة السابقة: أرقام مضافة {added}، ومتغيِّرة {changed}، ومحذوفة {removed}.",
+                        "Against the version before: {added} added, {changed} changed, {removed} removed."),
+    "upload_change_added": ("مضاف", "added"), "upload_change_changed": ("متغيِّر", "changed"),
+    "upload_change_removed": ("محذوف", "removed"),
     "switch_lang": ("English", "العربية"),
     "error_400": ("طلب غير صالح.", "The request is not valid."),
     "error_401": ("سجِّل الدخول أولًا.", "Sign in first."),
@@ -137,9 +188,10 @@ def url(endpoint: str, lang_: str, **args) -> str:
     return flask.url_for(endpoint, **args, **({"lang": "en"} if lang_ == "en" else {}))
 
 
-def form(endpoint: str, lang_: str, fields: str, button: str, css: str = "", **args) -> str:
-    """A POST form to `endpoint` carrying the session's token."""
-    return (f'<form method="post" action="{escape(url(endpoint, lang_, **args))}" class="desk-form {css}">'
+def form(endpoint: str, lang_: str, fields: str, button: str, css: str = "", multipart: bool = False, **args) -> str:
+    """A POST form to `endpoint` carrying the session's token (a file's form: `multipart`)."""
+    kind = ' enctype="multipart/form-data"' if multipart else ""
+    return (f'<form method="post" action="{escape(url(endpoint, lang_, **args))}" class="desk-form {css}"{kind}>'
             f'<input type="hidden" name="csrf_token" value="{escape(auth.form_token())}">{fields}'
             f'<button type="submit" class="button">{escape(button)}</button></form>')
 

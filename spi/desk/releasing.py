@@ -24,8 +24,6 @@ from store.releases import now
 from . import auth, building, git, revised_chart
 from .page import document, field, form, isolate, lang, text, url
 
-MAX_UPLOAD = 20 << 20
-UPLOADS: frozenset[str] = frozenset()   # the endpoints that take a file (their body limit is MAX_UPLOAD)
 SHOWN_CHANGES = 200
 
 
@@ -65,6 +63,7 @@ def home(problem: ApprovalError | None = None, status: int = 200):
         latest = change = None
     parts.append(_candidate(lang_, latest, change))
     if "editor" in person.roles:
+        parts.append(f'<p><a href="{escape(url("desk.load", lang_))}">{escape(text("load_link", lang_))}</a></p>')
         parts.append(form("desk.start_build", lang_, "", text("build_button", lang_)))
     held = embargoed(project, now())
     if held is not None:
