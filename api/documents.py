@@ -260,11 +260,14 @@ def amendment(a: dict) -> dict:
 
 
 def change(r: dict, m) -> dict:
-    """A changed figure: what it is, and its value, status and source before and after."""
+    """A changed figure: what it is, its value, status and source before and after, and why
+    the release changed it (kind and reason in both languages; None when it gave none)."""
     return {"change": r["change"], "indicator_id": r["indicator_id"], "geo_code": r["geo_code"], "period": r["period"],
             "breakdown": {d: r[d] for d in m.dimension_columns if r.get(d) is not None},
             "old": {"value": r["old_value"], "status": r["old_status"], "source_id": r["old_source_id"]},
-            "new": {"value": r["new_value"], "status": r["new_status"], "source_id": r["new_source_id"]}}
+            "new": {"value": r["new_value"], "status": r["new_status"], "source_id": r["new_source_id"]},
+            "reason": {"kind": r["revision_kind"], "ar": r["revision_reason_ar"], "en": r["revision_reason_en"]}
+            if r.get("revision_kind") else None}
 
 
 def upcoming(e: dict) -> dict:

@@ -449,7 +449,7 @@ def data_releases(m):
     return finish(Response(dumps({"releases": entries}), mimetype="application/json"), etag, None)
 
 
-@endpoint("/data/releases/<release_id>/<any(observations.parquet, indicators.yaml):name>")
+@endpoint("/data/releases/<release_id>/<any(observations.parquet, indicators.yaml, reasons.json):name>")
 def data_release_file(m, release_id, name):
     """A release's own file, byte for byte as released: its SHA-256 is the one its entry records."""
     params.check_known(request.args, ())
@@ -461,7 +461,8 @@ def data_release_file(m, release_id, name):
     etag, cached = fresh(f"{release_id}-{name}")
     if cached:
         return cached
-    mimetype = "application/vnd.apache.parquet" if name.endswith(".parquet") else "application/yaml"
+    mimetype = {"parquet": "application/vnd.apache.parquet", "yaml": "application/yaml",
+                "json": "application/json"}[name.rsplit(".", 1)[1]]
     resp = send_file(folder / name, mimetype=mimetype, conditional=False, etag=False)
     return finish(resp, etag, None, f"{release_id}-{name}")
 
