@@ -456,11 +456,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         change = compare(release_figures(releases_dir, latest.release_id) if latest else None, figures)
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
             raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
-        try:
-            why = revisions.checked(reasons, change.rows, _key(figures)[len(KEY_HEAD):],
-                                    cat.site["revision_reasons"] == "required")
-        except revisions.ReasonsError as exc:
-            raise ReleaseError(str(exc)) from None
+        why = _reasons_kept(reasons, change, cat)
         public_at = public_time(at, cat, now, latest)
         zone = cat.site["timezone"]
         rid = _release_id(public_at, zone, {r.release_id for r in hist.releases})
@@ -481,6 +477,25 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         checkpoint("release:manifest")
         tx.commit()
     return entry
+
+
+def _reasons_kept(reasons: list[dict] | None, change: Change, cat: Catalogue) -> list[dict]:
+    try:
+        return revisions.checked(reasons, change.rows, change_dimensions(change),
+                                 cat.site["revision_reasons"] == "required")
+    except revisions.ReasonsError as exc:
+        raise ReleaseError(str(exc)) from None
+
+
+def check_reasons(reasons: list[dict] | None, out_dir: Path | None = None, releases_dir: Path = DEFAULT_RELEASES,
+                  catalogue: Path | None = None) -> list[dict]:
+    """The reasons as a release of the candidate would keep them (etl/revisions.py checked),
+    or ReleaseError saying what is wrong: what the desk checks when a release is prepared,
+    before it is approved and made (make_release checks them again, against the history then)."""
+    from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
+    _, change = diff(Path(out_dir or DEFAULT_OUT), Path(releases_dir))
+    _, cat = _catalogue(Path(catalogue or DEFAULT_CATALOGUE))
+    return _reasons_kept(reasons, change, cat)
 
 
 def release_notes(note: str, note_ar: str | None) -> dict:

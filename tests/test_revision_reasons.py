@@ -20,7 +20,8 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from etl.release import ReleaseError, make_release, write_served
+from etl import revisions
+from etl.release import ReleaseError, check_reasons, make_release
 from spi.cli import main as spi
 
 FIGURE = {"indicator_id": "jo_psychosocial_team", "geo_code": "JO", "period": "2024"}
@@ -212,12 +213,22 @@ def test_reasons_the_catalogue_requires_are_refused_when_missing_and_taken_when_
     assert spi(_release_args(candidate, _reasons(candidate))) == 0
 
 
-def test_a_kind_given_to_make_release_is_refused_too(candidate):
+def test_reasons_given_as_the_desk_gives_them_are_checked_alike(candidate):
+    """check_reasons (the desk, when a release is prepared) and make_release refuse the same
+    reason, and take a good one as the CLI's file gives it."""
     before = _digest(candidate.releases, candidate.out)
-    with pytest.raises(ReleaseError, match="reason 1: kind 'big' is not one of routine, correction, major"):
-        make_release("n", None, candidate.out, candidate.releases, candidate.catalogue, by="t", now=NOW,
-                     reasons=[{**FIGURE, "kind": "big", "reason_ar": REASON_AR, "reason_en": REASON_EN}])
+    bad = [{**FIGURE, "kind": "big", "reason_ar": REASON_AR, "reason_en": REASON_EN}]
+    for check in (lambda: check_reasons(bad, candidate.out, candidate.releases, candidate.catalogue),
+                  lambda: make_release("n", None, candidate.out, candidate.releases, candidate.catalogue, by="t",
+                                       now=NOW, reasons=bad)):
+        with pytest.raises(ReleaseError, match="reason 1: kind 'big' is not one of routine, correction, major"):
+            check()
     assert _digest(candidate.releases, candidate.out) == before
+    good = [{**FIGURE, "kind": "routine", "reason_ar": REASON_AR, "reason_en": REASON_EN}]
+    assert check_reasons(good, candidate.out, candidate.releases, candidate.catalogue) == \
+        check_reasons(revisions.read_file(_reasons(candidate)), candidate.out, candidate.releases, candidate.catalogue) == \
+        [{**FIGURE, "breakdown": {}, "change": "revised", "kind": "routine", "reason_ar": REASON_AR,
+          "reason_en": REASON_EN}]
 
 
 # -- the record ----------------------------------------------------------------------------------
