@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 import duckdb
 import pytest
+from openpyxl import load_workbook
 
 from etl import revisions
 from etl.release import ReleaseError, check_reasons, make_release
@@ -147,6 +148,9 @@ def test_the_csv_download_and_the_api_carry_the_reason(site):
             row["revision_reason_en"]) == ("45", "44", rid, "correction", REASON_AR, REASON_EN)
     named = server.get("/data/jo_psychosocial_team.csv?labels=names&lang=ar&bom=false").body.decode("utf-8")
     assert "نوع التعديل" in named.splitlines()[0] and f"تصحيح,{REASON_AR}" in named
+    book = load_workbook(io.BytesIO(server.get("/data/jo_psychosocial_team.xlsx?lang=en").body), read_only=True)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "Kind of revision" in cells and "correction" in cells and REASON_EN in cells and REASON_AR in cells
     observations = json.loads(server.get("/api/v1/observations?indicator=jo_psychosocial_team&geo=JO").body)["data"]
     figure = next(r for r in observations if r["period"] == "2024")
     assert (figure["revision_kind"], figure["revision_reason_ar"], figure["revision_reason_en"]) == \
