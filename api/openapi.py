@@ -480,7 +480,7 @@ def _api_paths() -> dict:
         "/data/releases/{release_id}/reasons.json": _get(
             "A release's reasons, as released", "Byte for byte why the release revised, amended or withdrew figures "
             "(a row a figure: kind, reason_ar, reason_en): its SHA-256 is the entry's reasons_sha256. A release that "
-            "gave no reasons, or is not public, is a 404.", [_param("releasePath")],
+            "gave no reasons is a 404 (no_reasons), one not public a 404 (unknown_release).", [_param("releasePath")],
             {"200": _ok("JSON.", {"type": "object", "required": ["reasons"],
                                   "properties": {"reasons": {"type": "array", "items": {"type": "object"}}}})},
             ["Downloads"], "releaseReasons"),

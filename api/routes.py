@@ -456,6 +456,9 @@ def data_release_file(m, release_id, name):
     served = releases_folder()
     choice = releases.current()
     folder = served.files(release_id, choice.reviewer if choice else None) if served is not None else None
+    if folder is not None and name == "reasons.json" and not (folder / name).is_file():
+        return error(404, "no_reasons", f"release {release_id} gave no reasons for its revisions (its entry in "
+                                        "/data/releases.json has no reasons_sha256)")
     if folder is None or not (folder / name).is_file():
         return error(404, "unknown_release", f"no release {release_id[:60]!r} is public; see /data/releases.json")
     etag, cached = fresh(f"{release_id}-{name}")

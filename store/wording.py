@@ -134,8 +134,9 @@ def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra:
 
 
 def status_words(status: str | None, revision: tuple | None, fmt, lang: str) -> str:
-    """A figure's status and revision in words ("" for a figure as first published): the same
-    words wherever a figure is shown (charts, their words, the map and its table)."""
+    """A figure's status and revision in words ("" for a figure as first published), with why
+    it was revised when the release said (its kind and reason): the same words wherever a
+    figure is shown (charts, their words, the map and its table)."""
     words = [t(f"status_{status}", lang)] if status else []
     if revision:
         when, previous, why = revision

@@ -162,7 +162,8 @@ def test_the_csv_download_and_the_api_carry_the_reason(site):
                         "reason": {"kind": "correction", "ar": REASON_AR, "en": REASON_EN}}]
     kept = server.get(f"/data/releases/{rid}/reasons.json")
     assert kept.status == 200 and hashlib.sha256(kept.body).hexdigest() == second["reasons_sha256"]
-    assert server.get(f"/data/releases/{first['release_id']}/reasons.json").status == 404
+    none = server.get(f"/data/releases/{first['release_id']}/reasons.json")
+    assert none.status == 404 and json.loads(none.body)["error"]["code"] == "no_reasons"
     api = json.loads(server.get("/api/v1/openapi.json").body)
     assert api["components"]["schemas"]["Change"]["properties"]["reason"]["properties"]["kind"]["enum"] == \
         ["routine", "correction", "major"]
