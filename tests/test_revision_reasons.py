@@ -270,3 +270,30 @@ def test_the_cli_and_make_release_keep_the_same_bytes(reasoned, shipped_copy):
         assert (desk.releases / entry["release_id"] / name).read_bytes() == \
             (copy.releases / second["release_id"] / name).read_bytes(), name
     assert entry["reasons_sha256"] == second["reasons_sha256"]
+
+
+def test_a_withdrawn_figure_says_why_too(candidate):
+    """A figure no longer in the sources is withdrawn: its reason is taken and served with the
+    release's changes (it has no observation left to carry it)."""
+    path = candidate.raw / "jo_social_protection_2024.csv"
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("jo_child_safe_spaces,")), encoding="utf-8")
+    assert spi(["build", *candidate.cli_args(), "--releases", str(candidate.releases)]) == 0
+    rows = _template(candidate)
+    assert [(r["indicator_id"], r["change"], r["old_value"], r["new_value"]) for r in rows] == \
+        [("jo_psychosocial_team", "revised", "44", "45"), ("jo_child_safe_spaces", "withdrawn", "12", "")]
+    rows[1].update(kind="major", reason_ar="لم يعد المصدر ينشر هذا الرقم", reason_en="the source no longer publishes it")
+    _write(candidate.root / "reasons.csv", rows)
+    assert spi(_release_args(candidate, candidate.root / "reasons.csv")) == 0
+    rid = json.loads((candidate.releases / "releases.json").read_text(encoding="utf-8"))["releases"][-1]["release_id"]
+    con = duckdb.connect(str(candidate.served / rid / "indicators.duckdb"), read_only=True)
+    try:
+        changed = con.execute("SELECT indicator_id, change, revision_kind, revision_reason_en FROM changes "
+                              "WHERE release_id = ? AND change <> 'added' ORDER BY change", [rid]).fetchall()
+        revised = con.execute("SELECT revised_in, revision_kind FROM observations WHERE indicator_id = ?",
+                              ["jo_psychosocial_team"]).fetchall()
+    finally:
+        con.close()
+    assert changed == [("jo_psychosocial_team", "revised", None, None),
+                       ("jo_child_safe_spaces", "withdrawn", "major", "the source no longer publishes it")]
+    assert revised == [(rid, None)]   # revised without a reason: none, not another release's
