@@ -297,3 +297,19 @@ def test_a_withdrawn_figure_says_why_too(candidate):
     assert changed == [("jo_psychosocial_team", "revised", None, None),
                        ("jo_child_safe_spaces", "withdrawn", "major", "the source no longer publishes it")]
     assert revised == [(rid, None)]   # revised without a reason: none, not another release's
+
+
+def test_sdmx_says_the_revisions_kind_read_back_with_sdmx1(site):
+    """SDMX-CSV through the server, read by sdmx1 with the served structures: REVISION_KIND is
+    the kind's code in CL_REVISION_KIND, named in both languages."""
+    import sdmx
+    from sdmx.reader.csv import Reader
+    server, (first, second) = site
+    flow = sdmx.read_sdmx(io.BytesIO(server.get("/sdmx/dataflow/all/all/latest?references=all").body)) \
+        .dataflow["SOCIAL_PROTECTION"]
+    got = server.get("/sdmx/data/SOCIAL_PROTECTION/jo_psychosocial_team.JO._T._T._T._T._T")
+    assert got.status == 200
+    (obs,) = [o for ds in Reader().convert(io.BytesIO(got.body), structure=flow).data for o in ds.obs]
+    assert {k: v.value for k, v in obs.attached_attribute.items()}["REVISION_KIND"] == "correction"
+    kinds = flow.structure.attributes.get("REVISION_KIND").local_representation.enumerated
+    assert kinds["correction"].name.localizations == {"ar": "تصحيح", "en": "correction"}
