@@ -293,7 +293,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "revision_kind_routine": ("تعديل دوري", "routine revision"),
     "revision_kind_correction": ("تصحيح", "correction"),
     "revision_kind_major": ("تعديل جوهري", "major revision"),
-    "revision_why": ("{kind}: {reason}", "{kind}: {reason}"),
+    "revision_why": ("{kind} — السبب: {reason}", "{kind}: {reason}"),
     "revision_reason": ("سبب التعديل", "Why"),
     "change_added_n": ("أُضيف {n}", "{n} added"),
     "change_revised_n": ("عُدِّل {n}", "{n} revised"),

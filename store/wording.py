@@ -149,7 +149,7 @@ def status_words(status: str | None, revision: tuple | None, fmt, lang: str) -> 
 
 def revision_why(why: tuple, lang: str) -> str:
     """Why a release revised a figure, in the page's language: 'correction: a typing error
-    corrected' (why: the kind, the reason in Arabic, in English)."""
+    corrected', 'تصحيح — السبب: …' (why: the kind, the reason in Arabic, in English)."""
     kind, reason_ar, reason_en = why
     return t("revision_why", lang, kind=t(f"revision_kind_{kind}", lang), reason=reason_ar if lang == "ar" else reason_en)
 

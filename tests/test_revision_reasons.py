@@ -125,7 +125,7 @@ def _text(html: str) -> str:
 def test_the_releases_page_and_the_explorer_say_why_in_both_languages(site):
     server, (first, second) = site
     rid = second["release_id"]
-    for lang, kind, reason in (("ar", "تصحيح", REASON_AR), ("en", "correction", REASON_EN)):
+    for lang, kind, reason in (("ar", "تصحيح — السبب", REASON_AR), ("en", "correction", REASON_EN)):
         page = server.get(f"/releases?lang={lang}&release={rid}")
         assert page.status == 200
         words = _text(page.text)
