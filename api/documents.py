@@ -245,10 +245,12 @@ def release(r: dict, zone: str) -> dict:
             "scheduled_at": r["scheduled_at"].replace(tzinfo=timezone.utc).isoformat(),
             "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),
             "figures_sha256": r["figures_sha256"], "catalogue_sha256": r["catalogue_sha256"],
+            "reasons_sha256": r["reasons_sha256"],
             "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
                       "observations": f"/api/v1/observations?as_of={r['release_id']}",
                       "figures": f"/data/releases/{r['release_id']}/observations.parquet",
-                      "catalogue": f"/data/releases/{r['release_id']}/indicators.yaml"}}
+                      "catalogue": f"/data/releases/{r['release_id']}/indicators.yaml",
+                      **({"reasons": f"/data/releases/{r['release_id']}/reasons.json"} if r["reasons_sha256"] else {})}}
 
 
 def amendment(a: dict) -> dict:

@@ -354,13 +354,17 @@ def _release_schemas() -> dict:
                         "scheduled_at": {"type": "string", "description": "The public time first set (UTC); "
                                          "public_at differs when the release was moved before it was public."},
                         "entry_sha256": SHA256, "figures_sha256": SHA256, "catalogue_sha256": SHA256,
+                        "reasons_sha256": {**NULLABLE_STRING, "description": "The hash of its reasons file, why it "
+                                           "revised, amended or withdrew figures (null: it gave no reasons)."},
                         "previous_sha256": {**NULLABLE_STRING, "description": "The hash of the entry before it in "
                                             "the chain (null for the first)."},
                         "signed": {"type": "boolean", "description": "Whether its entry is signed with the "
                                    "ministry's key."},
                         "links": {"type": "object", "required": ["changes", "observations"],
                                   "properties": {"changes": {"type": "string"}, "observations": {"type": "string"},
-                                                 "figures": {"type": "string"}, "catalogue": {"type": "string"}}}}},
+                                                 "figures": {"type": "string"}, "catalogue": {"type": "string"},
+                                                 "reasons": {"type": "string", "description": "Only for a release "
+                                                             "that gave reasons."}}}}},
         "Amendment": {"type": "object", "required": ["release_id", "action", "reason", "by", "created_at"],
                       "description": "A release cancelled, or given another public time, before it was public.",
                       "properties": {"release_id": {"type": "string"}, "action": {"enum": ["cancel", "reschedule"]},

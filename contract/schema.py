@@ -70,10 +70,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     # Cancelled releases are not among them (amendments says so); public_at is after any
     # reschedule, scheduled_at the time first set. entry_sha256 is the hash of the release's entry
     # in the manifest (contract/manifest.py), which commits to every entry before it. `note` is
-    # in English, `note_ar` in Arabic (NULL for a release made before notes had both).
+    # in English, `note_ar` in Arabic (NULL for a release made before notes had both);
+    # reasons_sha256 the hash of its reasons file (NULL: it gave no reasons).
     "releases": ("release_id", "seq", "public_at", "timezone", "note", "note_ar", "build_id", "released_by",
                  "created_at", "added", "revised", "amended", "withdrawn", "scheduled_at", "catalogue_sha256", "figures_sha256",
-                 "entry_sha256", "previous_sha256", "signed"),
+                 "entry_sha256", "previous_sha256", "signed", "reasons_sha256"),
     # Releases cancelled or rescheduled before they were public, with the reason.
     "amendments": ("release_id", "action", "public_at", "reason", "by", "created_at", "entry_sha256"),
     # What each release changed, with the breakdown columns after `period` as in observations,

@@ -162,6 +162,10 @@ def test_the_csv_download_and_the_api_carry_the_reason(site):
                         "reason": {"kind": "correction", "ar": REASON_AR, "en": REASON_EN}}]
     kept = server.get(f"/data/releases/{rid}/reasons.json")
     assert kept.status == 200 and hashlib.sha256(kept.body).hexdigest() == second["reasons_sha256"]
+    listed = {r["release_id"]: r for r in json.loads(server.get("/api/v1/releases").body)["data"]}
+    assert listed[rid]["reasons_sha256"] == second["reasons_sha256"] and listed[first["release_id"]]["reasons_sha256"] is None
+    assert listed[rid]["links"]["reasons"] == f"/data/releases/{rid}/reasons.json"
+    assert "reasons" not in listed[first["release_id"]]["links"]
     none = server.get(f"/data/releases/{first['release_id']}/reasons.json")
     assert none.status == 404 and json.loads(none.body)["error"]["code"] == "no_reasons"
     api = json.loads(server.get("/api/v1/openapi.json").body)
