@@ -161,6 +161,11 @@ FIELD_DESCRIPTION = {  # the data package's field descriptions; titles are the d
                   "(see the releases resource). Empty for a figure never revised.",
     "revised_on": "The day that release went public.",
     "previous_value": "The value the figure had before that revision.",
+    "revision_kind": "Why that release revised it, as Eurostat's revision policy names the kinds: routine (new data, "
+                     "provisional figures made final), correction (of an error) or major (a new method, source or "
+                     "classification). Empty when the release gave no reason.",
+    "revision_reason_ar": "The reason for that revision, in Arabic, as the release gave it.",
+    "revision_reason_en": "The reason for that revision, in English, as the release gave it.",
     "value_as_written": "The figure exactly as the source writes it.",
     "source_file": "The file in data/raw/ the figure was read from.",
     "source_sheet": "Sheet of the source file (workbooks only).",

@@ -245,10 +245,12 @@ def release(r: dict, zone: str) -> dict:
             "scheduled_at": r["scheduled_at"].replace(tzinfo=timezone.utc).isoformat(),
             "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),
             "figures_sha256": r["figures_sha256"], "catalogue_sha256": r["catalogue_sha256"],
+            "reasons_sha256": r["reasons_sha256"],
             "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
                       "observations": f"/api/v1/observations?as_of={r['release_id']}",
                       "figures": f"/data/releases/{r['release_id']}/observations.parquet",
-                      "catalogue": f"/data/releases/{r['release_id']}/indicators.yaml"}}
+                      "catalogue": f"/data/releases/{r['release_id']}/indicators.yaml",
+                      **({"reasons": f"/data/releases/{r['release_id']}/reasons.json"} if r["reasons_sha256"] else {})}}
 
 
 def amendment(a: dict) -> dict:
@@ -260,11 +262,14 @@ def amendment(a: dict) -> dict:
 
 
 def change(r: dict, m) -> dict:
-    """A changed figure: what it is, and its value, status and source before and after."""
+    """A changed figure: what it is, its value, status and source before and after, and why
+    the release changed it (kind and reason in both languages; None when it gave none)."""
     return {"change": r["change"], "indicator_id": r["indicator_id"], "geo_code": r["geo_code"], "period": r["period"],
             "breakdown": {d: r[d] for d in m.dimension_columns if r.get(d) is not None},
             "old": {"value": r["old_value"], "status": r["old_status"], "source_id": r["old_source_id"]},
-            "new": {"value": r["new_value"], "status": r["new_status"], "source_id": r["new_source_id"]}}
+            "new": {"value": r["new_value"], "status": r["new_status"], "source_id": r["new_source_id"]},
+            "reason": {"kind": r["revision_kind"], "ar": r["revision_reason_ar"], "en": r["revision_reason_en"]}
+            if r.get("revision_kind") else None}
 
 
 def upcoming(e: dict) -> dict:

@@ -29,7 +29,7 @@ from store.view import ParamError
 
 from .formats import dumps
 
-API_REVISION = "opendata-4"  # bump when the shape of any answer changes, to invalidate ETags
+API_REVISION = "opendata-5"  # bump when the shape of any answer changes, to invalidate ETags
 COMPRESSIBLE = ("application/json", "text/csv", "text/plain", "text/html", "application/schema+json",
                 "application/atom+xml", "application/xml",
                 "application/vnd.sdmx.data+csv", "application/vnd.sdmx.data+json", "application/vnd.sdmx.structure+xml",

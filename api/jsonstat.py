@@ -82,8 +82,11 @@ def dataset(raw: Columns, m, lang: str) -> dict:
 
     value = {k: number(v) for k, v in zip(keys, raw["value"])}
     status = {k: s for k, s in zip(keys, raw["status"]) if s is not None}
-    revision = {k: {"revised_in": r, "revised_on": o.isoformat() if o else None, "previous_value": number(p)}
-                for k, r, o, p in zip(keys, raw["revised_in"], raw["revised_on"], raw["previous_value"]) if r}
+    revision = {k: {"revised_in": r, "revised_on": o.isoformat() if o else None, "previous_value": number(p),
+                    **({"kind": kind, "reason": {"ar": ar, "en": en}} if kind else {})}
+                for k, r, o, p, kind, ar, en in zip(keys, raw["revised_in"], raw["revised_on"], raw["previous_value"],
+                                                    raw["revision_kind"], raw["revision_reason_ar"],
+                                                    raw["revision_reason_en"]) if r}
     cited = list(dict.fromkeys(raw["source_id"]))
     return {
         "version": "2.0", "class": "dataset",

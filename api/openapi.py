@@ -14,7 +14,7 @@ words: a breakdown that none of the requested indicators has is a 400
 from __future__ import annotations
 
 from contract.periods import FILTER_PATTERN
-from contract.schema import CHANGES, LANGS
+from contract.schema import CHANGES, LANGS, REVISION_KINDS
 from store.address import configured
 from store.framework import STATUSES as TARGET_STATUSES
 from store.view import MAX_GEOS, MAX_IDS, MODES, VIEWS, breakdowns_offered
@@ -250,6 +250,18 @@ def _schemas(m) -> dict:
                                        "qualifier": NULLABLE_STRING, "unit": NULLABLE_STRING,
                                        "status": {"type": ["string", "null"]},
                                        "source_id": NULLABLE_STRING, "value_as_written": NULLABLE_STRING,
+                                       "revised_in": {"type": ["string", "null"], "description":
+                                                      "The release that revised the figure (null: never revised)."},
+                                       "revised_on": NULLABLE_STRING,
+                                       "previous_value": {"type": ["number", "null"],
+                                                          "description": "The value before that revision."},
+                                       "revision_kind": {"type": ["string", "null"], "enum": [*REVISION_KINDS, None],
+                                                         "description": "Why that release revised it, as Eurostat's "
+                                                         "revision policy names the kinds (null: it gave no reason)."},
+                                       "revision_reason_ar": {"type": ["string", "null"],
+                                                              "description": "The reason, in Arabic."},
+                                       "revision_reason_en": {"type": ["string", "null"],
+                                                              "description": "The reason, in English."},
                                        **{d: NULLABLE_STRING for d in m.dimension_columns}}},
         "JsonStatDataset": {"type": "object", "required": ["version", "class", "id", "size", "dimension", "value"],
                             "description": "JSON-stat 2.0 (https://json-stat.org/full/): sparse value and status "
@@ -342,13 +354,17 @@ def _release_schemas() -> dict:
                         "scheduled_at": {"type": "string", "description": "The public time first set (UTC); "
                                          "public_at differs when the release was moved before it was public."},
                         "entry_sha256": SHA256, "figures_sha256": SHA256, "catalogue_sha256": SHA256,
+                        "reasons_sha256": {**NULLABLE_STRING, "description": "The hash of its reasons file, why it "
+                                           "revised, amended or withdrew figures (null: it gave no reasons)."},
                         "previous_sha256": {**NULLABLE_STRING, "description": "The hash of the entry before it in "
                                             "the chain (null for the first)."},
                         "signed": {"type": "boolean", "description": "Whether its entry is signed with the "
                                    "ministry's key."},
                         "links": {"type": "object", "required": ["changes", "observations"],
                                   "properties": {"changes": {"type": "string"}, "observations": {"type": "string"},
-                                                 "figures": {"type": "string"}, "catalogue": {"type": "string"}}}}},
+                                                 "figures": {"type": "string"}, "catalogue": {"type": "string"},
+                                                 "reasons": {"type": "string", "description": "Only for a release "
+                                                             "that gave reasons."}}}}},
         "Amendment": {"type": "object", "required": ["release_id", "action", "reason", "by", "created_at"],
                       "description": "A release cancelled, or given another public time, before it was public.",
                       "properties": {"release_id": {"type": "string"}, "action": {"enum": ["cancel", "reschedule"]},
@@ -371,14 +387,20 @@ def _release_schemas() -> dict:
                                        "upcoming": {"type": "array", "items": _ref("UpcomingRelease"),
                                                     "description": "The releases announced from today on."}}},
         "Change": {"type": "object", "required": ["change", "indicator_id", "geo_code", "period", "breakdown", "old",
-                                                  "new"],
+                                                  "new", "reason"],
                    "properties": {"change": {"type": "string", "enum": list(CHANGES)},
                                   "indicator_id": {"type": "string"}, "geo_code": {"type": "string"},
                                   "period": {"type": "string"},
                                   "breakdown": {"type": "object", "additionalProperties": {"type": "string"},
                                                 "description": "The figure's breakdown members; empty for a total."},
                                   "old": {**figure, "description": "Before the release (nulls for a figure added)."},
-                                  "new": {**figure, "description": "After it (nulls for a figure withdrawn)."}}},
+                                  "new": {**figure, "description": "After it (nulls for a figure withdrawn)."},
+                                  "reason": {"type": ["object", "null"], "required": ["kind", "ar", "en"],
+                                             "description": "Why the release revised, amended or withdrew the figure, "
+                                                            "when it said: the kind (Eurostat's: routine, correction, "
+                                                            "major) and the reason in Arabic and English.",
+                                             "properties": {"kind": {"type": "string", "enum": list(REVISION_KINDS)},
+                                                            "ar": {"type": "string"}, "en": {"type": "string"}}}}},
         "ReleaseChanges": {"type": "object", "required": ["release_id", "count", "data"],
                            "properties": {"release_id": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
                                           "data": {"type": "array", "items": _ref("Change"),
@@ -439,7 +461,8 @@ def _api_paths() -> dict:
             {"200": _ok("The releases.", _ref("ReleaseList"), {"text/csv": CSV_TEXT})}, ["API"], "listReleases"),
         "/api/v1/releases/{release_id}/changes": _get(
             "What a release changed", "Every figure the release added, revised, amended or withdrew, with its value, "
-            "status and source before and after. An unknown release is a 404 (unknown_release).",
+            "status and source before and after, and why (reason: kind and reason in Arabic and English) where the "
+            "release said. An unknown release is a 404 (unknown_release).",
             [_param("releasePath"), _param("format")],
             {"200": _ok("The changes.", _ref("ReleaseChanges"), {"text/csv": CSV_TEXT})}, ["API"], "releaseChanges"),
         "/data/releases.json": _get(
@@ -458,6 +481,13 @@ def _api_paths() -> dict:
             "A release's catalogue, as released", "Byte for byte the catalogue released: its SHA-256 is the entry's "
             "catalogue_sha256. A release not public is a 404.", [_param("releasePath")],
             {"200": _ok("YAML.", None, {"application/yaml": {"type": "string"}})}, ["Downloads"], "releaseCatalogue"),
+        "/data/releases/{release_id}/reasons.json": _get(
+            "A release's reasons, as released", "Byte for byte why the release revised, amended or withdrew figures "
+            "(a row a figure: kind, reason_ar, reason_en): its SHA-256 is the entry's reasons_sha256. A release that "
+            "gave no reasons is a 404 (no_reasons), one not public a 404 (unknown_release).", [_param("releasePath")],
+            {"200": _ok("JSON.", {"type": "object", "required": ["reasons"],
+                                  "properties": {"reasons": {"type": "array", "items": {"type": "object"}}}})},
+            ["Downloads"], "releaseReasons"),
         "/releases.ics": _get(
             "Release calendar", "The announced releases as an iCalendar feed (one all-day event each) to subscribe to.",
             [_param("calendarLang")],

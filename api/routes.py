@@ -449,19 +449,23 @@ def data_releases(m):
     return finish(Response(dumps({"releases": entries}), mimetype="application/json"), etag, None)
 
 
-@endpoint("/data/releases/<release_id>/<any(observations.parquet, indicators.yaml):name>")
+@endpoint("/data/releases/<release_id>/<any(observations.parquet, indicators.yaml, reasons.json):name>")
 def data_release_file(m, release_id, name):
     """A release's own file, byte for byte as released: its SHA-256 is the one its entry records."""
     params.check_known(request.args, ())
     served = releases_folder()
     choice = releases.current()
     folder = served.files(release_id, choice.reviewer if choice else None) if served is not None else None
+    if folder is not None and name == "reasons.json" and not (folder / name).is_file():
+        return error(404, "no_reasons", f"release {release_id} gave no reasons for its revisions (its entry in "
+                                        "/data/releases.json has no reasons_sha256)")
     if folder is None or not (folder / name).is_file():
         return error(404, "unknown_release", f"no release {release_id[:60]!r} is public; see /data/releases.json")
     etag, cached = fresh(f"{release_id}-{name}")
     if cached:
         return cached
-    mimetype = "application/vnd.apache.parquet" if name.endswith(".parquet") else "application/yaml"
+    mimetype = {"parquet": "application/vnd.apache.parquet", "yaml": "application/yaml",
+                "json": "application/json"}[name.rsplit(".", 1)[1]]
     resp = send_file(folder / name, mimetype=mimetype, conditional=False, etag=False)
     return finish(resp, etag, None, f"{release_id}-{name}")
 

@@ -16,7 +16,7 @@ columns are named as labelled_select names them: `<label column>_<lang>`.
 """
 from __future__ import annotations
 
-from contract.schema import LANGS, NUMBERS, PROVENANCE, STATUSES, observation_columns
+from contract.schema import LANGS, NUMBERS, PROVENANCE, REVISION_KINDS, STATUSES, observation_columns
 from store.texts import t
 
 from .formats import Columns
@@ -24,7 +24,8 @@ from .formats import Columns
 LABEL_MODES = ("names", "codes", "both")
 # The label column that follows (both) or replaces (names) each coded column.
 LABELLED = {"indicator_id": "indicator_name", "geo_code": "geo_name", "qualifier": "qualifier_label",
-            "status": "status_label", "unit": "unit_name", "source_id": "source_name"}
+            "status": "status_label", "unit": "unit_name", "source_id": "source_name",
+            "revision_kind": "revision_kind_label"}
 TEXT_COLUMNS = ("period_start", "period_end", "source_row")  # written as text in CSV
 
 
@@ -101,6 +102,7 @@ def _label_maps(m) -> dict[str, dict]:
         maps[f"source_name_{lang}"] = {s: m.source_name(s, lang) for s in m.sources}
         maps[f"qualifier_label_{lang}"] = {"more_than": t("qualifier_label_more_than", lang)}
         maps[f"status_label_{lang}"] = {code: t(f"status_{code}", lang) for code in STATUSES}
+        maps[f"revision_kind_label_{lang}"] = {k: t(f"revision_kind_{k}", lang) for k in REVISION_KINDS}
         for d, dim in m.dimensions.items():
             maps[f"{d}_label_{lang}"] = {code: member[f"label_{lang}"] for code, member in dim["members"].items()}
     return maps

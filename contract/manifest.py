@@ -7,7 +7,9 @@ rather than serve a history that was changed.
 
 A manifest is {"releases": [entry, …]}, in the order the entries were made (its JSON Schema:
 contract/releases.schema.json). An entry is either
-- a *release*: the candidate's figures (figures_sha256) and catalogue (catalogue_sha256),
+- a *release*: the candidate's figures (figures_sha256) and catalogue (catalogue_sha256), and
+  when it says why it changes published figures, its reasons (reasons_sha256: optional, since
+  releases made before reasons existed have none),
   public from `public_at`, with what it brings in English (`note`) and in Arabic (`note_ar`:
   optional, since entries made before notes had both languages have none and the history is
   never rewritten; `spi release` asks for both); or
@@ -45,6 +47,9 @@ import jsonschema
 MANIFEST = "releases.json"
 FIGURES = "observations.parquet"
 CATALOGUE = "indicators.yaml"
+# Why the release changes each published figure it changes (etl/revisions.py): only in a
+# release that gives reasons, whose entry then records its hash (reasons_sha256).
+REASONS = "reasons.json"
 SCHEMA = Path(__file__).with_name("releases.schema.json")
 # How far a release's public time may lie before the moment it is made (clocks of two
 # machines, a command typed at 09:00 for 09:00): any earlier would rewrite a day gone by.

@@ -7,7 +7,7 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 7   # 6: releases.note_ar; 7: international_codes
+SCHEMA_VERSION = 8   # 6: releases.note_ar; 7: international_codes; 8: revision kinds and reasons
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
@@ -16,8 +16,13 @@ LANGS = ("ar", "en")  # every name, label and definition is stored in these lang
 OBSERVATION_HEAD = ("indicator_id", "geo_code", "period", "period_start", "period_end")
 # A figure whose value differs from the one an earlier release gave is revised: the release
 # that revised it, its public date and the value before (NULL for a figure never revised,
-# and in a build that is not a release).
-REVISION = ("revised_in", "revised_on", "previous_value")
+# and in a build that is not a release); then why, as that release said (etl/revisions.py):
+# its kind (REVISION_KINDS) and its reason in Arabic and English (NULL where it gave none).
+REVISION = ("revised_in", "revised_on", "previous_value", "revision_kind", "revision_reason_ar", "revision_reason_en")
+REVISION_WHY = REVISION[3:]
+# Eurostat's kinds of revision: routine (new data, provisional figures made final), a
+# correction (of an error), a major revision (a new method, source or classification).
+REVISION_KINDS = ("routine", "correction", "major")
 NUMBERS = ("value", "previous_value")   # the figures among the columns (6073, not 6073.0, in text files)
 OBSERVATION_TAIL = ("value", "qualifier", "status", "unit", "source_id", *REVISION, "value_as_written",
                     "source_file", "source_sheet", "source_row", "source_column")
@@ -65,15 +70,17 @@ TABLES: dict[str, tuple[str, ...]] = {
     # Cancelled releases are not among them (amendments says so); public_at is after any
     # reschedule, scheduled_at the time first set. entry_sha256 is the hash of the release's entry
     # in the manifest (contract/manifest.py), which commits to every entry before it. `note` is
-    # in English, `note_ar` in Arabic (NULL for a release made before notes had both).
+    # in English, `note_ar` in Arabic (NULL for a release made before notes had both);
+    # reasons_sha256 the hash of its reasons file (NULL: it gave no reasons).
     "releases": ("release_id", "seq", "public_at", "timezone", "note", "note_ar", "build_id", "released_by",
                  "created_at", "added", "revised", "amended", "withdrawn", "scheduled_at", "catalogue_sha256", "figures_sha256",
-                 "entry_sha256", "previous_sha256", "signed"),
+                 "entry_sha256", "previous_sha256", "signed", "reasons_sha256"),
     # Releases cancelled or rescheduled before they were public, with the reason.
     "amendments": ("release_id", "action", "public_at", "reason", "by", "created_at", "entry_sha256"),
-    # What each release changed, with the breakdown columns after `period` as in observations.
+    # What each release changed, with the breakdown columns after `period` as in observations,
+    # and why it changed a published figure, when it said (REVISION_WHY; NULL otherwise).
     "changes": ("release_id", "change", "indicator_id", "geo_code", "period", "old_value", "new_value",
-                "old_status", "new_status", "old_source_id", "new_source_id"),
+                "old_status", "new_status", "old_source_id", "new_source_id", *REVISION_WHY),
     # Every value a figure has had: from the release that published it until the one that
     # replaced or withdrew it (NULL: still current). Breakdown columns after `period`.
     "vintages": ("indicator_id", "geo_code", "period", "value", "status", "source_id", "from_release",

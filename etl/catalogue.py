@@ -217,8 +217,10 @@ def _check_site(cat: Catalogue, check: _Checker) -> None:
     the address names none (optional: the first headline indicator, else the first one, not
     counting those announced with no figures yet).
     max_embargo_days: how far ahead a release may go public; signing_key: the public key that
-    release entries are signed with (contract/manifest.py)."""
+    release entries are signed with (contract/manifest.py); revision_reasons: whether a
+    release must say why it changes each published figure (etl/revisions.py)."""
     cat.site.setdefault("max_embargo_days", MAX_EMBARGO_DAYS)
+    cat.site.setdefault("revision_reasons", "optional")
     if "signing_key" in cat.site:
         try:
             public_key(cat.site["signing_key"])

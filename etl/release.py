@@ -8,6 +8,8 @@ its figures and its catalogue into the project as a release, which is kept for g
     data/releases/releases.json             the manifest (contract/manifest.py): a hash chain
     data/releases/<id>/observations.parquet the release's figures
     data/releases/<id>/indicators.yaml      the catalogue it was released with
+    data/releases/<id>/reasons.json         why it changes published figures (etl/revisions.py; only
+                                            when it gives reasons)
 
 data/releases/ is committed with data/raw/, so the history survives deleting
 data/processed/. From it `spi build` (build_served) writes the database of the site as of
@@ -17,7 +19,7 @@ download and check against the chain) and a copy of the manifest, which the serv
 choose a release by its clock (an embargoed release stays out of public view until its time):
 
     data/processed/releases/releases.json
-    data/processed/releases/<id>/indicators.duckdb, observations.parquet, indicators.yaml
+    data/processed/releases/<id>/indicators.duckdb, observations.parquet, indicators.yaml (reasons.json)
 
 History only grows, forward: a release goes public no earlier than now (give or take
 CLOCK_SKEW) nor than the latest release, and no further ahead than the catalogue's
@@ -45,11 +47,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, History, ManifestError, Release,
+from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, REASONS, History, ManifestError, Release,
                                describe, entry_sha256, read, signature_problems, signed_bytes, written_in)
 from contract.project import default as default_project
-from contract.schema import DB_NAME, SCHEMA_VERSION
+from contract.schema import DB_NAME, REVISION, REVISION_WHY, SCHEMA_VERSION
 
+from . import revisions
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .load import write_outputs
 from .transaction import Transaction, checkpoint, write_json
@@ -110,12 +113,23 @@ def _lines(path: Path, problems: list[str]) -> str:
         (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
 
 
+def release_files(entry: dict) -> list[tuple[str, str]]:
+    """(file name, the entry's key of its hash) of each file of a release: its figures, its
+    catalogue, and its reasons when it gives some."""
+    return [(FIGURES, "figures_sha256"), (CATALOGUE, "catalogue_sha256"),
+            *([(REASONS, "reasons_sha256")] if "reasons_sha256" in entry else [])]
+
+
 def file_problems(folder: Path, hist: History) -> list[str]:
     """Every release's files against the hashes its entry records (cancelled ones too: they
-    are on record)."""
+    are on record). A reasons file beside a release that gave none was put there since: it
+    would put words on the site that no entry commits to."""
     out = []
     for n, release in enumerate(hist.releases, start=1):
-        for name, key in ((FIGURES, "figures_sha256"), (CATALOGUE, "catalogue_sha256")):
+        if "reasons_sha256" not in release.entry and (Path(folder) / release.release_id / REASONS).exists():
+            out.append(f"{Path(folder) / release.release_id / REASONS} is not release {release.release_id}'s: the "
+                       f"release gave no reasons ({MANIFEST} records none); remove it")
+        for name, key in release_files(release.entry):
             path = Path(folder) / release.release_id / name
             try:
                 found = sha256_file(path)
@@ -198,8 +212,8 @@ def figure_key(frame: pd.DataFrame) -> list[str]:
 
 
 _NOT_BREAKDOWNS = {"indicator_id", "geo_code", "period", "period_start", "period_end", "value", "qualifier", "status",
-                   "unit", "source_id", "revised_in", "revised_on", "previous_value", "value_as_written",
-                   "source_file", "source_sheet", "source_row", "source_column"}
+                   "unit", "source_id", *REVISION, "value_as_written", "source_file", "source_sheet", "source_row",
+                   "source_column"}
 
 
 def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
@@ -229,6 +243,12 @@ def compare(old: pd.DataFrame | None, new: pd.DataFrame) -> Change:
     counts = pd.Series(change).value_counts()
     return Change(*(int(counts.get(c, 0)) for c in ("added", "revised", "amended", "withdrawn")), _changes_frame(rows, key),
                   joined=both, kinds=change)
+
+
+def change_dimensions(change: Change) -> list[str]:
+    """The breakdown columns of a change's rows (between the period and the values)."""
+    columns = list(change.rows.columns)
+    return columns[columns.index("period") + 1:columns.index("old_value")]
 
 
 def _changes_frame(rows: pd.DataFrame, key: list[str]) -> pd.DataFrame:
@@ -411,15 +431,19 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
                  by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
                  progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None,
-                 approved_by: str | None = None) -> dict:
+                 approved_by: str | None = None, reasons: list[dict] | None = None) -> dict:
     """Publish the candidate (the last `spi build` into out_dir) as a release; return its
     manifest entry. Refused (ReleaseError, nothing written) when it changes nothing, when the
-    catalogue changed since the build, when the history does not check, or when its time
-    breaks the rules of public_time. `now`: the moment it is made (the clock, by default).
+    catalogue changed since the build, when the history does not check, when its time
+    breaks the rules of public_time, or when its reasons do not check (etl/revisions.py
+    checked). `now`: the moment it is made (the clock, by default).
     `note` says what it brings in English, `note_ar` in Arabic: None is a release made the way
     it was before notes had both languages (the entry has no note_ar; the caller says so).
     `approved_by`: the second person who approved it (etl/approval.py), kept in the entry; never
-    the one who releases it."""
+    the one who releases it.
+    `reasons`: why it revises, amends or withdraws figures, a dict a figure ({indicator_id,
+    geo_code, period, breakdown: {dimension: member}, kind, reason_ar, reason_en}, and `where`
+    to name it in a refusal; revisions.read_file reads them from a file); kept in REASONS."""
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     out_dir, catalogue = Path(out_dir or DEFAULT_OUT), Path(catalogue or DEFAULT_CATALOGUE)
     releases_dir = Path(releases_dir)
@@ -436,17 +460,21 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         change = compare(release_figures(releases_dir, latest.release_id) if latest else None, figures)
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
             raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
+        why = _reasons_kept(reasons, change, cat)
         public_at = public_time(at, cat, now, latest)
         zone = cat.site["timezone"]
         rid = _release_id(public_at, zone, {r.release_id for r in hist.releases})
         folder = tx.aside(releases_dir / rid, folder=True)
         figures.to_parquet(folder / FIGURES, index=False, compression="zstd")
         (folder / CATALOGUE).write_bytes(cat_bytes)
+        if why:
+            (folder / REASONS).write_bytes(revisions.stored(why))
         checkpoint("release:files")
         entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, **notes,
                          "build_id": info["build_id"], "released_by": released_by,
                          **approval, "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
                          "figures_sha256": sha256_file(folder / FIGURES),
+                         **({"reasons_sha256": sha256_file(folder / REASONS)} if why else {}),
                          "added": change.added, "revised": change.revised, "amended": change.amended,
                          "withdrawn": change.withdrawn}, hist.head, key)
         write_json(tx.aside(releases_dir / MANIFEST), {"releases": [*hist.entries, entry]})
@@ -463,6 +491,25 @@ def _approver(approved_by: str, released_by: str) -> str:
         raise ReleaseError(f"{approved_by.strip()!r} cannot approve a release they make themselves: a second "
                            "person approves it")
     return approved_by.strip()
+
+
+def _reasons_kept(reasons: list[dict] | None, change: Change, cat: Catalogue) -> list[dict]:
+    try:
+        return revisions.checked(reasons, change.rows, change_dimensions(change),
+                                 cat.site["revision_reasons"] == "required")
+    except revisions.ReasonsError as exc:
+        raise ReleaseError(str(exc)) from None
+
+
+def check_reasons(reasons: list[dict] | None, out_dir: Path | None = None, releases_dir: Path = DEFAULT_RELEASES,
+                  catalogue: Path | None = None) -> list[dict]:
+    """The reasons as a release of the candidate would keep them (etl/revisions.py checked),
+    or ReleaseError saying what is wrong: what the desk checks when a release is prepared,
+    before it is approved and made (make_release checks them again, against the history then)."""
+    from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
+    _, change = diff(Path(out_dir or DEFAULT_OUT), Path(releases_dir))
+    _, cat = _catalogue(Path(catalogue or DEFAULT_CATALOGUE))
+    return _reasons_kept(reasons, change, cat)
 
 
 def release_notes(note: str, note_ar: str | None) -> dict:
@@ -544,11 +591,11 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
             walked.amendments += _amendments(release)
             continue
         rid = release.release_id
-        observations = walked.add(release, release_figures(releases_dir, rid))
+        why = revisions.read_stored(Path(releases_dir) / rid) if "reasons_sha256" in release.entry else []
+        observations = walked.add(release, release_figures(releases_dir, rid), why)
         build_id = hashlib.sha256(json.dumps(hist.prefix(rid), sort_keys=True).encode() + _code_digest()).hexdigest()[:16]
-        for name in (FIGURES, CATALOGUE):
-            if not (served / rid / name).exists() or sha256_file(served / rid / name) != \
-                    release.entry[f"{'figures' if name == FIGURES else 'catalogue'}_sha256"]:
+        for name, key in release_files(release.entry):
+            if not (served / rid / name).exists() or sha256_file(served / rid / name) != release.entry[key]:
                 shutil.copyfile(Path(releases_dir) / rid / name, tx.aside(served / rid / name))
         if _served_build(served / rid) == build_id:
             continue
@@ -610,14 +657,16 @@ class _History:
         self.releases: list[dict] = []
         self.amendments: list[dict] = []
 
-    def add(self, release: Release, figures: pd.DataFrame) -> pd.DataFrame:
-        """Take in a release's figures; return them with their revision columns."""
+    def add(self, release: Release, figures: pd.DataFrame, why: list[dict] = ()) -> pd.DataFrame:
+        """Take in a release's figures and its reasons (etl/revisions.py; none by default);
+        return the figures with their revision columns."""
         entry = release.entry
         rid = release.release_id
         day = release.public_at.astimezone(ZoneInfo(entry["timezone"])).date()
         key = figure_key(figures)
         change = compare(None if self.current is None else self.current, figures)
-        self.changes.append(change.rows.assign(release_id=rid))
+        reasons = revisions.frame(why, key[len(KEY_HEAD):])
+        self.changes.append(change.rows.merge(reasons, on=key, how="left").assign(release_id=rid))
         self.releases.append({**entry, "seq": len(self.releases) + 1,
                               "public_at": release.public_at.replace(tzinfo=None),
                               "scheduled_at": _naive_utc(entry["public_at"]),
@@ -626,7 +675,7 @@ class _History:
         self.amendments += _amendments(release)
         if self.current is None:
             self.current = figures[[*key, *PUBLISHED]].assign(revised_in=None, revised_on=None, previous_value=np.nan,
-                                                              from_release=rid)
+                                                              **dict.fromkeys(REVISION_WHY), from_release=rid)
         else:   # from the comparison's own join: the versions that end here, and those that go on
             joined, kinds = change.joined, change.kinds
             gone, revised = kinds == "withdrawn", kinds == "revised"
@@ -638,16 +687,20 @@ class _History:
             joined.loc[revised, "previous_value"] = joined.loc[revised, "old_value"]
             joined.loc[revised, "revised_in"] = rid
             joined.loc[revised, "revised_on"] = day
+            # why, as this release says (a revision it gives no reason for has none, not an earlier one's)
+            said = joined.loc[revised, key].merge(reasons, on=key, how="left")
+            for column in REVISION_WHY:
+                joined[column] = joined[column].astype(object)
+                joined.loc[revised, column] = said[column].astype(object).where(said[column].notna(), None).to_numpy()
             joined.loc[kinds != "", "from_release"] = rid
             joined = joined.rename(columns={f"new_{c}": c for c in PUBLISHED})
-            self.current = joined[[*key, *PUBLISHED, "revised_in", "revised_on", "previous_value", "from_release"]]
-        revision = self.current[[*key, "revised_in", "revised_on", "previous_value"]]
-        return figures.drop(columns=[c for c in ("revised_in", "revised_on", "previous_value") if c in figures]) \
-            .merge(revision, on=key, how="left")
+            self.current = joined[[*key, *PUBLISHED, *REVISION, "from_release"]]
+        revision = self.current[[*key, *REVISION]]
+        return figures.drop(columns=[c for c in REVISION if c in figures]).merge(revision, on=key, how="left")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The release tables of the database as of the latest release taken in."""
-        vintages = pd.concat([*self.closed, self.current.drop(columns=["revised_in", "revised_on", "previous_value"])
-                             .assign(until_release=None)], ignore_index=True)
+        vintages = pd.concat([*self.closed, self.current.drop(columns=list(REVISION)).assign(until_release=None)],
+                             ignore_index=True)
         return {"releases": pd.DataFrame(self.releases), "amendments": pd.DataFrame(self.amendments),
                 "changes": pd.concat(self.changes, ignore_index=True), "vintages": vintages}

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import duckdb
 
-from contract.manifest import CATALOGUE, FIGURES, MANIFEST, History, ManifestError, read, signature_problems
+from contract.manifest import MANIFEST, History, ManifestError, read, signature_problems
 from contract.schema import DB_NAME
 
-from .release import SERVED, ReleaseError, file_problems, history, rewritten, sha256_file, unlisted
+from .release import SERVED, ReleaseError, file_problems, history, release_files, rewritten, sha256_file, unlisted
 
 
 @dataclass
@@ -87,7 +87,7 @@ def _databases(served: Path, hist: History) -> list[str]:
     out = []
     for release in hist.live:
         folder = served / release.release_id
-        for name, key in ((FIGURES, "figures_sha256"), (CATALOGUE, "catalogue_sha256")):
+        for name, key in release_files(release.entry):
             if not (folder / name).exists() or sha256_file(folder / name) != release.entry[key]:
                 out.append(f"{folder / name} is not release {release.release_id}'s file: run `spi build`")
         try:

@@ -24,9 +24,10 @@ import duckdb
 from contract.project import ENV as PROJECT_ENV
 from contract.project import NoProject, Project, locate
 from contract.schema import LANGS
+from etl import revisions
 from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
-from etl.release import ReleaseError, amend, diff, make_release, write_served
+from etl.release import ReleaseError, amend, change_dimensions, diff, make_release, write_served
 from etl.messages import Text, language, render, text
 from etl.report import INFO, errors, format_info, format_report
 
@@ -67,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     what.add_argument("--reschedule", metavar="ID", help="give release ID (the latest, still under embargo) the time --at")
     p.add_argument("--note-ar", help="what the release brings, in a sentence in Arabic (with --note-en)")
     p.add_argument("--reason", default="", help="why it is cancelled or rescheduled (recorded and shown)")
+    p.add_argument("--reasons", type=Path, default=None, metavar="FILE",
+                   help="why it revises, amends or withdraws figures: a CSV, a row a figure (indicator_id, geo_code, "
+                        "period, its breakdowns, kind: routine|correction|major, reason_ar, reason_en); "
+                        "`spi diff --reasons-template` prints one to fill in")
     p.add_argument("--at", default=None, help="when it goes public (ISO 8601, e.g. 2026-12-15T09:00; without an offset, "
                                               "the catalogue's site.timezone); default: now")
     p.add_argument("--out", type=Path, default=None, help="where the candidate was built (default: data/processed)")
@@ -92,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None, help="where the candidate was built (default: data/processed)")
     p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
     p.add_argument("--all", action="store_true", help="every changed figure, not the first 20 of each kind")
+    p.add_argument("--reasons-template", action="store_true",
+                   help="print, as CSV, the reasons file for `spi release --reasons`: a row per figure the candidate "
+                        "revises, amends or withdraws, its kind and reasons to fill in")
     sub.add_parser("reviewer-hash", help="the argon2 hash of a reviewer's password (read from the terminal), "
                                          "for the file SPI_REVIEWERS_FILE names")
     p = sub.add_parser("validate", help="check source files (with the rest of the raw folder) without touching the database")
@@ -285,14 +293,21 @@ def _release(args) -> int:
     if args.reschedule and args.at is None:
         print("release refused: --reschedule needs the new time, --at; nothing was changed", file=sys.stderr)
         return 2
+    if args.reasons is not None and (args.cancel or args.reschedule):
+        print("release refused: --reasons is for a new release (say why it is cancelled or moved with --reason); "
+              "nothing was changed", file=sys.stderr)
+        return 2
     try:
         if not (args.cancel or args.reschedule):
+            reasons = revisions.read_file(args.reasons) if args.reasons is not None else None
             entry = make_release(args.note_en or args.note, args.at, args.out, args.releases, args.catalogue, args.by,
                                  sign_key=args.sign_key, progress=_say, note_ar=args.note_ar,
-                                 approved_by=args.approved_by)
+                                 approved_by=args.approved_by, reasons=reasons)
             done = (f"released {entry['release_id']}: public at {_public_at(entry['public_at'], entry['timezone'])}; "
                     f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
                     f"{entry['withdrawn']} withdrawn")
+            if "reasons_sha256" in entry:
+                done += f"; the reasons of {args.reasons.name} kept with it"
             if not any(entry[k] for k in ("added", "revised", "amended", "withdrawn")):
                 done += " (no figure changed: the catalogue did, and the release carries it)"   # else refused
             if "note_ar" not in entry:
@@ -308,7 +323,7 @@ def _release(args) -> int:
             done = (f"release {rid} cancelled" if action == "cancel" else
                     f"release {rid} rescheduled: public at "
                     f"{_public_at(entry['public_at'], zone)}") + f" (recorded in {args.releases / 'releases.json'})"
-    except (ReleaseError, CatalogueError, OSError, duckdb.Error) as exc:
+    except (ReleaseError, revisions.ReasonsError, CatalogueError, OSError, duckdb.Error) as exc:
         print(f"release refused: {_problem(exc)}; nothing was changed in {args.releases}", file=sys.stderr)
         return 1
     try:
@@ -391,6 +406,9 @@ def _diff(args) -> int:
     except ReleaseError as exc:
         print(f"diff failed: {exc}", file=sys.stderr)
         return 1
+    if args.reasons_template:
+        sys.stdout.write(revisions.template(change.rows, change_dimensions(change)))
+        return 0
     since = f"release {last['release_id']}" if last else "no release yet"
     _say(f"the candidate against {since}: {change.added} added, {change.revised} revised, {change.amended} amended, "
          f"{change.withdrawn} withdrawn")

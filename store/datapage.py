@@ -17,7 +17,7 @@ from .formats import amount_formatter, fmt_value, period_label
 from .queries import calendar_from, release_changes, release_list
 from .texts import t
 from .view import View, parse_view
-from .wording import Described
+from .wording import Described, revision_why
 
 SHOWN_CHANGES = ("revised", "amended", "withdrawn")   # a figure's first publication ("added") is no revision
 
@@ -87,12 +87,16 @@ def revisions(meta, indicator_id: str, lang: str) -> list[tuple[dict, list[str]]
 
 
 def _change(c: dict, meta, amount, lang: str) -> str:
-    """'Oman · 2024: revised, from 44 to 45'."""
+    """'Oman · 2024: revised, from 44 to 45', and why when the release said
+    (' · correction: a typing error corrected')."""
     members = [meta.member_label(d, c[d], lang) for d in meta.dimension_columns if c.get(d)]
     figure = " · ".join([meta.geo_name(c["geo_code"], lang), period_label(c["period"], lang), *members])
-    return t("dp_revision", lang, figure=figure, change=t(f"change_{c['change']}", lang),
-             old=_value(c["old_value"], c["old_status"], amount, lang),
-             new=_value(c["new_value"], c["new_status"], amount, lang))
+    words = t("dp_revision", lang, figure=figure, change=t(f"change_{c['change']}", lang),
+              old=_value(c["old_value"], c["old_status"], amount, lang),
+              new=_value(c["new_value"], c["new_status"], amount, lang))
+    if c.get("revision_kind"):
+        words += " · " + revision_why((c["revision_kind"], c["revision_reason_ar"], c["revision_reason_en"]), lang)
+    return words
 
 
 def _value(value, status: str | None, amount, lang: str) -> str:

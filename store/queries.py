@@ -11,14 +11,14 @@ from __future__ import annotations
 import functools
 
 from contract import periods
-from contract.schema import CHANGES, LANGS, NUMBERS, STATUSES, TABLES, observation_columns
+from contract.schema import CHANGES, LANGS, NUMBERS, REVISION_KINDS, REVISION_WHY, STATUSES, TABLES, observation_columns
 
 from .database import Database, db
 from .texts import t
 from .view import Rows
 
 # The columns pages read: the figure and what it is, not where in the source file it sat.
-_PAGE_TAIL = ("value", "qualifier", "status", "unit", "source_id", "revised_on", "previous_value")
+_PAGE_TAIL = ("value", "qualifier", "status", "unit", "source_id", "revised_on", "previous_value", *REVISION_WHY)
 
 
 def q(name: str) -> str:
@@ -202,7 +202,8 @@ def labelled_select(meta, rows) -> tuple[str, list]:
 
     Columns: the published columns, then for each coded column its labels:
     indicator_name_{ar,en}, geo_name_{ar,en}, <dimension>_label_{ar,en}, unit_name_{ar,en},
-    source_name_{ar,en}, qualifier_label_{ar,en}, status_label_{ar,en}; and `value_text`
+    source_name_{ar,en}, qualifier_label_{ar,en}, status_label_{ar,en},
+    revision_kind_label_{ar,en}; and `value_text`
     (the value written without a trailing .0, for CSV). Labels come from the catalogue and
     from `texts` (the words of a qualifier and of a status).
     """
@@ -210,7 +211,8 @@ def labelled_select(meta, rows) -> tuple[str, list]:
     for alias, column, names in (
             ("s", "source_id", {sid: {lang: meta.source_name(sid, lang) for lang in LANGS} for sid in meta.sources}),
             ("qu", "qualifier", {"more_than": {lang: t("qualifier_label_more_than", lang) for lang in LANGS}}),
-            ("st", "status", {code: {lang: t(f"status_{code}", lang) for lang in LANGS} for code in STATUSES})):
+            ("st", "status", {code: {lang: t(f"status_{code}", lang) for lang in LANGS} for code in STATUSES}),
+            ("rk", "revision_kind", {k: {lang: t(f"revision_kind_{k}", lang) for lang in LANGS} for k in REVISION_KINDS})):
         sql, bound = _names_join(alias, column, names)
         joins.append(sql)
         params += bound
@@ -227,7 +229,8 @@ def labelled_select(meta, rows) -> tuple[str, list]:
         *dim_labels,
         *(f"u.name_{lang} AS unit_name_{lang}" for lang in LANGS),
         *(f"{alias}.name_{lang} AS {name}_{lang}" for alias, name in (("s", "source_name"), ("qu", "qualifier_label"),
-                                                                     ("st", "status_label")) for lang in LANGS),
+                                                                     ("st", "status_label"),
+                                                                     ("rk", "revision_kind_label")) for lang in LANGS),
         *(f"CASE WHEN o.{c} = trunc(o.{c}) AND abs(o.{c}) < 1e15 THEN CAST(CAST(o.{c} AS BIGINT) AS VARCHAR) "
           f"ELSE CAST(o.{c} AS VARCHAR) END AS {c}_text" for c in NUMBERS),
     ])

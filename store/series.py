@@ -27,7 +27,7 @@ class Series:
     qualifiers: list    # the figure's qualifier (more_than) per category, None otherwise
     derived: bool = False
     statuses: list = field(default_factory=list)   # the figure's status per category (None: as published)
-    revisions: list = field(default_factory=list)  # (revised_on, previous_value) per category, None if never revised
+    revisions: list = field(default_factory=list)  # revision() per category, None if never revised
 
 
 @dataclass
@@ -83,10 +83,12 @@ def _row(r: dict, category: str, dimension: str | None = None, derived: bool = F
 
 
 def revision(r: dict | None) -> tuple | None:
-    """(revised_on, previous_value) of a figure a later release revised, else None."""
+    """(revised_on, previous_value, why) of a figure a later release revised, else None; why:
+    (kind, reason_ar, reason_en) as that release said (etl/revisions.py), None when it did not."""
     if r is None or r.get("revised_on") is None:
         return None
-    return r["revised_on"], r.get("previous_value")
+    why = (r["revision_kind"], r["revision_reason_ar"], r["revision_reason_en"]) if r.get("revision_kind") else None
+    return r["revised_on"], r.get("previous_value"), why
 
 
 def _blank(columns):

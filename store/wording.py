@@ -134,14 +134,24 @@ def _subtitle(unit_text: str, labels: list[str], measure: str, lang: str, extra:
 
 
 def status_words(status: str | None, revision: tuple | None, fmt, lang: str) -> str:
-    """A figure's status and revision in words ("" for a figure as first published): the same
-    words wherever a figure is shown (charts, their words, the map and its table)."""
+    """A figure's status and revision in words ("" for a figure as first published), with why
+    it was revised when the release said (its kind and reason): the same words wherever a
+    figure is shown (charts, their words, the map and its table)."""
     words = [t(f"status_{status}", lang)] if status else []
     if revision:
-        when, previous = revision
+        when, previous, why = revision
         words.append(t("revised_mark", lang, when=f"{when:%Y-%m-%d}",
                        previous=fmt(previous) if previous is not None else t("status_not_available", lang)))
+        if why:
+            words.append(revision_why(why, lang))
     return " · ".join(words)
+
+
+def revision_why(why: tuple, lang: str) -> str:
+    """Why a release revised a figure, in the page's language: 'correction: a typing error
+    corrected', 'تصحيح — السبب: …' (why: the kind, the reason in Arabic, in English)."""
+    kind, reason_ar, reason_en = why
+    return t("revision_why", lang, kind=t(f"revision_kind_{kind}", lang), reason=reason_ar if lang == "ar" else reason_en)
 
 
 def _note(note: tuple, meta, lang: str, x_words: dict[str, str]) -> str:

@@ -16,6 +16,7 @@ def test_observations_have_the_published_columns_and_types(db):
     expected = {"indicator_id": "VARCHAR", "geo_code": "VARCHAR", "period": "VARCHAR", "period_start": "DATE",
                 "period_end": "DATE", "value": "DOUBLE", "qualifier": "VARCHAR", "status": "VARCHAR", "unit": "VARCHAR",
                 "source_id": "VARCHAR", "revised_in": "VARCHAR", "revised_on": "DATE", "previous_value": "DOUBLE",
+                "revision_kind": "VARCHAR", "revision_reason_ar": "VARCHAR", "revision_reason_en": "VARCHAR",
                 "value_as_written": "VARCHAR", "source_file": "VARCHAR",
                 "source_sheet": "VARCHAR", "source_row": "INTEGER", "source_column": "VARCHAR",
                 **{d: "VARCHAR" for d in BREAKDOWNS}}

@@ -143,7 +143,8 @@ def test_the_changes_of_a_release_list_the_revision(site):
     changes = _api(client, f"/api/v1/releases/{second}/changes")["data"]
     assert changes == [{"change": "revised", "indicator_id": "om_ss_cases", "geo_code": "OM", "period": "2023",
                         "breakdown": {}, "old": {"value": 79597, "status": None, "source_id": "om_mosd_briefing_2024"},
-                        "new": {"value": 80000, "status": None, "source_id": "om_mosd_briefing_2024"}}]
+                        "new": {"value": 80000, "status": None, "source_id": "om_mosd_briefing_2024"},
+                        "reason": None}]   # a release made without reasons
     listed = _api(client, "/api/v1/releases")
     assert [r["release_id"] for r in listed["data"]] == [second, first]
     assert listed["data"][0]["changes"] == {"added": 0, "revised": 1, "amended": 0, "withdrawn": 0}

@@ -202,6 +202,7 @@ def _columns(m, raw: Columns) -> dict[str, list]:
     out["SOURCE"] = raw["source_id"]
     out["REVISED_IN"] = raw["revised_in"]
     out["PREVIOUS_VALUE"] = _numbers(raw["previous_value"])
+    out["REVISION_KIND"] = raw["revision_kind"]
     return out
 
 
@@ -238,7 +239,8 @@ def _coded(m) -> dict[str, dict[str, dict[str, str]]]:
 # ---------------------------------------------------------------- SDMX-CSV 2.0
 
 # Components whose values are text (codes, periods, ids) or None, never "" nor a number.
-_TEXT = {"INDICATOR", "REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN"}
+_TEXT = {"INDICATOR", "REF_AREA", TIME, "FREQ", "UNIT_MEASURE", "OBS_STATUS", "CONF_STATUS", "SOURCE", "REVISED_IN",
+         "REVISION_KIND"}
 
 
 def sdmx_csv(m, flow: Flow, raw: Columns, labels: str, lang: str, deleted: Columns | None = None) -> bytes:

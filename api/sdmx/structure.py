@@ -15,7 +15,9 @@ kind: A a year, S a half-year, Q a quarter, M a month; none for a running total 
 2025-01/2025-05, which no regular frequency describes), UNIT_MEASURE (CL_UNIT), UNIT_MULT
 (always 0: figures are stored as the sources wrote them, never in thousands), OBS_STATUS,
 CONF_STATUS, SOURCE (the source id, CL_SOURCE), REVISED_IN (the release that revised the
-figure) and PREVIOUS_VALUE (its value before that release). Every name is in Arabic and
+figure), PREVIOUS_VALUE (its value before that release) and REVISION_KIND (why that release
+revised it, when it said: CL_REVISION_KIND, Eurostat's routine, correction, major; the reason's
+words are in the downloads and the API, in both languages). Every name is in Arabic and
 English (`xml:lang` ar, en), from the database. An indicator that is an international series
 (the catalogue's `international:`, never without the document that states it) has an annotation
 on its code in CL_INDICATOR: type SDG_INDICATOR (or ILO_INDICATOR), title the series' code
@@ -43,6 +45,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from contract import periods
+from contract.schema import REVISION_KINDS
 from store.texts import t
 from store.view import ParamError
 
@@ -83,6 +86,7 @@ ATTRIBUTES = {
     "SOURCE": ({"ar": "المصدر", "en": "Source"}, "SOURCE"),
     "REVISED_IN": ({"ar": "نُقّح في الإصدار", "en": "Revised in release"}, None),
     "PREVIOUS_VALUE": ({"ar": "القيمة السابقة", "en": "Previous value"}, None),
+    "REVISION_KIND": ({"ar": "نوع التعديل", "en": "Kind of revision"}, "REVISION_KIND"),
 }
 
 
@@ -165,6 +169,7 @@ def codelists(m) -> dict[str, tuple[dict[str, str], dict[str, dict[str, str]]]]:
     lists["CL_CONF_STATUS"] = (ATTRIBUTES["CONF_STATUS"][0], conf)
     lists["CL_SOURCE"] = (ATTRIBUTES["SOURCE"][0], {s: {la: m.source_name(s, la) for la in ("ar", "en")}
                                                      for s in m.sources})
+    lists["CL_REVISION_KIND"] = (ATTRIBUTES["REVISION_KIND"][0], {k: _both(f"revision_kind_{k}") for k in REVISION_KINDS})
     return lists
 
 

@@ -1,5 +1,5 @@
 """Releases: when figures were published, what each release added, revised, amended and
-withdrew (old and new values), and the releases the catalogue announces, with the iCalendar
+withdrew (old and new values, and why, when the release said: etl/revisions.py), and the releases the catalogue announces, with the iCalendar
 feed. A reader of the live release sees nothing of an embargoed one: its database holds only
 the releases up to the one read (store/releases.py)."""
 from __future__ import annotations
@@ -17,6 +17,7 @@ from store.formats import amount_formatter, fmt_day, fmt_time, ltr
 from store.queries import amendment_list, calendar_from, release_changes, release_list
 from store.texts import direction, other_lang, parts, t
 from store.view import one
+from store.wording import revision_why
 
 from ..layout import href, shell
 from ..table import phone_table
@@ -99,8 +100,8 @@ def _changes(m, release: dict, lang: str) -> list:
         members = [m.member_label(d, r[d], lang) for d in m.dimension_columns if r.get(d)]
         body.append([t(f"change_{r['change']}", lang), m.indicators[r["indicator_id"]][f"name_{lang}"],
                      " · ".join([m.geo_name(r["geo_code"], lang), r["period"], *members]),
-                     _value(r, "old", amount, lang), _value(r, "new", amount, lang)])
-    labels = [t(k, lang) for k in ("change", "column_indicator_id", "figure", "old_value", "new_value")]
+                     _value(r, "old", amount, lang), _value(r, "new", amount, lang), _why(r, lang)])
+    labels = [t(k, lang) for k in ("change", "column_indicator_id", "figure", "old_value", "new_value", "revision_reason")]
     more = len(rows) - MAX_CHANGES_SHOWN
     return [
         html.H2(name),
@@ -108,6 +109,12 @@ def _changes(m, release: dict, lang: str) -> list:
         html.P([t("releases_more", lang, n=more) + " " if more > 0 else "",
                 html.A(t("releases_all_changes", lang), href=api), " · ", html.A("CSV", href=f"{api}?format=csv")]),
     ]
+
+
+def _why(r: dict, lang: str) -> str:
+    """Why the release changed the figure, in the page's language ("—" when it did not say)."""
+    return revision_why((r["revision_kind"], r["revision_reason_ar"], r["revision_reason_en"]), lang) \
+        if r.get("revision_kind") else "—"
 
 
 def _value(r: dict, side: str, amount, lang: str) -> list:

@@ -100,7 +100,7 @@ def test_structures_from_the_catalogue(client, structures):
     assert [d.id for d in dsd.dimensions] == ["INDICATOR", "REF_AREA", *(d.upper() for d in m.dimension_columns),
                                               "TIME_PERIOD"]
     assert [a.id for a in dsd.attributes] == ["FREQ", "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "CONF_STATUS", "SOURCE",
-                                              "REVISED_IN", "PREVIOUS_VALUE"]
+                                              "REVISED_IN", "PREVIOUS_VALUE", "REVISION_KIND"]
     indicators = structures.codelist["CL_INDICATOR"]
     api = client.get("/api/v1/indicators").get_json()["data"]
     assert {i.id for i in indicators} == set(m.indicators) >= {i["id"] for i in api}
@@ -191,7 +191,8 @@ def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structure
             for r in rows:
                 o = obs[_identity(m, r)]
                 attrs = {k: getattr(v.value, "id", v.value) for k, v in o.attached_attribute.items()}   # JSON: a Code
-                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", "FREQ": "", **attrs}   # XML omits the empty
+                attrs = {"OBS_STATUS": "", "REVISED_IN": "", "PREVIOUS_VALUE": "", "FREQ": "", "REVISION_KIND": "",
+                         **attrs}   # XML omits the empty
                 assert _number(o.value) == _number(r["value"])
                 assert attrs["OBS_STATUS"] == STATUS.get(r["status"], "")
                 assert attrs["FREQ"] == _frequency(r["period"])
@@ -199,6 +200,7 @@ def test_sdmx_equals_the_download_for_every_indicator_and_view(client, structure
                 assert attrs["UNIT_MEASURE"] == r["unit"] and attrs["SOURCE"] == r["source_id"]
                 assert attrs["REVISED_IN"] == r["revised_in"]
                 assert attrs["PREVIOUS_VALUE"] == r["previous_value"]
+                assert attrs["REVISION_KIND"] == r["revision_kind"]
                 checked += 1
     assert checked >= m.observation_count
 
