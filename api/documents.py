@@ -268,5 +268,13 @@ def change(r: dict, m) -> dict:
 
 
 def upcoming(e: dict) -> dict:
-    return {"expected_on": e["expected_on"].isoformat(), "title": {"ar": e["title_ar"], "en": e["title_en"]},
-            "indicators": list(e["indicators"] or []), "languages": list(e["languages"] or [])}
+    """An announced release: its name (kept when it moves), day, what, languages, state, number
+    of changes, the latest change (day, what it changed, why) and the day it last moved from."""
+    latest = {"on": e["changed_on"].isoformat(), "changed": e["changed"],
+              "reason": {"ar": e["reason_ar"], "en": e["reason_en"]}} if e["changed"] else None
+    moved = {"from": e["moved_from"].isoformat(), "reason": {"ar": e["move_reason_ar"], "en": e["move_reason_en"]}} \
+        if e["moved_from"] is not None else None
+    return {"id": e["calendar_id"], "expected_on": e["expected_on"].isoformat(),
+            "title": {"ar": e["title_ar"], "en": e["title_en"]},
+            "indicators": list(e["indicators"] or []), "languages": list(e["languages"] or []),
+            "state": e["state"], "sequence": int(e["sequence"]), "latest_change": latest, "moved": moved}

@@ -357,11 +357,33 @@ def _release_schemas() -> dict:
                                      "by": {"type": "string"},
                                      "created_at": {"type": "string"}, "public_at": NULLABLE_STRING,
                                      "entry_sha256": SHA256}},
-        "UpcomingRelease": {"type": "object", "required": ["expected_on", "title", "indicators", "languages"],
-                            "properties": {"expected_on": {"type": "string", "format": "date"},
+        "UpcomingRelease": {"type": "object", "required": ["id", "expected_on", "title", "indicators", "languages",
+                                                           "state", "sequence", "latest_change", "moved"],
+                            "description": "A release announced in the catalogue's calendar. A cancelled one stays "
+                                           "listed (with its reason) until its day.",
+                            "properties": {"id": {"type": "string", "description": "The announcement's name, kept "
+                                                  "when its date moves (the UID of its event in /releases.ics)."},
+                                           "expected_on": {"type": "string", "format": "date"},
                                            "title": _ref("Bilingual"),
                                            "indicators": {"type": "array", "items": {"type": "string"}},
-                                           "languages": {"type": "array", "items": {"type": "string"}}}},
+                                           "languages": {"type": "array", "items": {"type": "string"}},
+                                           "state": {"enum": ["provisional", "confirmed", "cancelled"]},
+                                           "sequence": {"type": "integer", "minimum": 0, "description":
+                                                        "How many times its state or date changed (the event's "
+                                                        "SEQUENCE in /releases.ics)."},
+                                           "latest_change": {"type": ["object", "null"],
+                                                             "description": "The latest change; null if none.",
+                                                             "required": ["on", "changed", "reason"],
+                                                             "properties": {
+                                                                 "on": {"type": "string", "format": "date"},
+                                                                 "changed": {"enum": ["state", "date"]},
+                                                                 "reason": _ref("Bilingual")}},
+                                           "moved": {"type": ["object", "null"],
+                                                     "description": "The day it was last moved from, and why; null "
+                                                                    "if it never moved.",
+                                                     "required": ["from", "reason"],
+                                                     "properties": {"from": {"type": "string", "format": "date"},
+                                                                    "reason": _ref("Bilingual")}}}},
         "ReleaseList": {"type": "object", "required": ["build", "count", "data", "upcoming"],
                         "properties": {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
                                        "data": {"type": "array", "items": _ref("Release"),

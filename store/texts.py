@@ -255,6 +255,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{periods}."),
     "calendar_name": ("مواعيد إصدار الأرقام", "Release calendar"),
     "calendar_expected": ("الأرقام المتوقعة:", "Figures expected:"),
+    "calendar_state_provisional": ("موعد مبدئي", "provisional"),
+    "calendar_state_confirmed": ("مؤكد", "confirmed"),
+    "calendar_state_cancelled": ("ملغى", "cancelled"),
+    "calendar_changed_provisional": ("موعد مبدئي منذ {day}: {reason}", "provisional again since {day}: {reason}"),
+    "calendar_changed_confirmed": ("مؤكد منذ {day}: {reason}", "confirmed on {day}: {reason}"),
+    "calendar_changed_cancelled": ("ملغى منذ {day}: {reason}", "cancelled on {day}: {reason}"),
+    "calendar_moved": ("نُقل من {date}: {reason}", "moved from {date}: {reason}"),
     "page_releases": ("الإصدارات", "Releases"),
     "releases_heading": ("الإصدارات ومواعيدها", "Releases and the release calendar"),
     "releases_intro": ("كل إصدار يُنشر في موعد معلن ولا يتغير بعده. إن عُدِّل رقم في إصدار لاحق بقي الرقم السابق "

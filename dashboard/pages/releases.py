@@ -13,6 +13,7 @@ from contract.manifest import written_in
 from contract.schema import CHANGES
 from store import releases
 from store.catalogue import meta
+from store.datapage import announcement_state
 from store.formats import amount_formatter, fmt_day, fmt_time, ltr
 from store.queries import amendment_list, calendar_from, release_changes, release_list
 from store.texts import direction, other_lang, parts, t
@@ -44,9 +45,11 @@ def _content(version: str, lang: str, chosen: str | None, today):
                        html.Code(r["entry_sha256"][:16], dir="ltr", title=r["entry_sha256"])], className="muted"),
         ]))
     amended = [html.Li(_amendment(a, m.timezone, lang)) for a in amendment_list()]
-    upcoming = [html.Li([html.Strong(fmt_day(e["expected_on"], lang)), " · ", e[f"title_{lang}"],
-                         html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
-                                                     if i in m.indicators), className="muted")])
+    upcoming = [html.Li(className=f"announced {e['state']}", children=[
+                    html.Strong(fmt_day(e["expected_on"], lang)), " · ", e[f"title_{lang}"],
+                    html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
+                                                if i in m.indicators), className="muted"),
+                    " · ", html.Span(announcement_state(e, lang), className="calendar-state")])
                 for e in calendar_from(m, today)]
     return [
         html.Div(className="page-head", children=[html.H1(t("releases_heading", lang)),
