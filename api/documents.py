@@ -233,10 +233,11 @@ def _flatten(value, prefix: str, out: dict) -> None:
 
 # -- releases and the calendar ----------------------------------------------------------------
 
-def release(r: dict, zone: str) -> dict:
+def release(r: dict, zone: str, access) -> dict:
     """A release as the API gives it: when it went public (in UTC and the publisher's time),
-    its note in both languages (ar null for a release made before notes had both) and what it
-    changed."""
+    its note in both languages (ar null for a release made before notes had both), what it
+    changed, and who saw it before publication (`access`: store/prerelease.py; null for a
+    release whose time has not come)."""
     public_at = r["public_at"].replace(tzinfo=timezone.utc)
     return {"release_id": r["release_id"], "public_at": public_at.isoformat(),
             "public_at_local": public_at.astimezone(ZoneInfo(zone)).isoformat(), "timezone": zone,
@@ -245,6 +246,7 @@ def release(r: dict, zone: str) -> dict:
             "scheduled_at": r["scheduled_at"].replace(tzinfo=timezone.utc).isoformat(),
             "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),
             "figures_sha256": r["figures_sha256"], "catalogue_sha256": r["catalogue_sha256"],
+            "pre_release_access": access.document() if access else None,
             "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
                       "observations": f"/api/v1/observations?as_of={r['release_id']}",
                       "figures": f"/data/releases/{r['release_id']}/observations.parquet",

@@ -331,6 +331,14 @@ def _release_schemas() -> dict:
                         "public_at": {"type": "string", "description": "When it went (or goes) public, in UTC "
                                                                      "(ISO 8601)."},
                         "public_at_local": {"type": "string", "description": "The same, in the publisher's time."},
+                        "pre_release_access": {
+                            "type": ["object", "null"], "required": ["available", "names"],
+                            "description": "Who saw the release before it was public (the reviewers who read it "
+                                           "under embargo, by name, first viewer first), published at its time: "
+                                           "null before then. available false: this server cannot read its audit "
+                                           "log now (names null), which is not the same as nobody.",
+                            "properties": {"available": {"type": "boolean"},
+                                           "names": {"type": ["array", "null"], "items": {"type": "string"}}}},
                         "timezone": {"type": "string", "description": "The publisher's time zone (IANA)."},
                         "note": {**BILINGUAL, "description": "What the release brings, in Arabic and English; "
                                  "ar is null for a release made before notes had both languages (its English "

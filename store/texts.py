@@ -284,6 +284,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "Each release is recorded with a fingerprint (SHA-256) that takes in the one before it and "
                             "its files' fingerprints: no earlier release can be changed without it showing."),
     "release_fingerprint": ("البصمة", "fingerprint"),
+    "pre_release_access": ("اطّلع عليه قبل نشره: {names}.", "Seen before publication by: {names}."),
+    "pre_release_access_none": ("لم يطّلع عليه أحد قبل نشره.", "Nobody saw it before publication."),
+    "pre_release_access_unavailable": ("قائمة من اطّلعوا عليه قبل نشره غير متاحة الآن: تعذّرت قراءة سجل التدقيق.",
+                                       "The list of those who saw it before publication is unavailable at the "
+                                       "moment: the audit log cannot be read."),
     "release_cancelled": ("أُلغي الإصدار {release} قبل نشره: {reason}", "Release {release} was cancelled before it "
                           "was published: {reason}"),
     "release_rescheduled": ("أُجِّل الإصدار {release} إلى {when}: {reason}", "Release {release} was moved to {when}: "
