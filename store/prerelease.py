@@ -16,11 +16,16 @@ empty list that may not be true; a log that does not exist yet is an empty list 
 have read a release under embargo on this machine without a line written first: an audit
 log that cannot be written refuses the view).
 
+Once a release's time has passed, `spi pre-release-access` (spi/access.py) records its list
+beside its files, and the site publishes that record from then on rather than the log (which
+is one machine's, and may be lost with data/processed/).
+
 The audit log is this machine's (SPI_AUDIT_LOG): with several app machines, each knows only
 the views it served (see README, "Pre-release access").
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -28,8 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from contract.manifest import PRE_RELEASE_ACCESS
 from contract.project import default as default_project
 
+from .database import releases as served_releases
 from .formats import join_list
 from .texts import is_ltr_run, ltr, t
 
@@ -79,17 +86,42 @@ _lock = threading.Lock()
 _read = _Read()
 
 
-def access(release_id: str, public_at: datetime, now: datetime) -> Access | None:
+def access(release_id: str, public_at: datetime, now: datetime, recorded: bool = True) -> Access | None:
     """Who read `release_id` under embargo, before `public_at` (aware, or naive UTC); None while
-    `now` is before it (the release, and so its list, is not public yet)."""
+    `now` is before it (the release, and so its list, is not public yet). Its record
+    (spi/access.py) where there is one among the releases served, unless `recorded` is False;
+    else this machine's audit log."""
     public_at = _aware(public_at)
     if now < public_at:
         return None
+    folder = served_releases() if recorded else None
+    if folder is not None:
+        path = folder.folder / release_id / PRE_RELEASE_ACCESS
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return Access(None)
+        else:
+            return _recorded(path, st.st_mtime_ns, st.st_size)
     views = _views()
     if views is None:
         return Access(None)
     seen = sorted(((at, name) for at, name in views.get(release_id, {}).values() if at < public_at))
     return Access(tuple(name for _, name in seen))
+
+
+@functools.lru_cache(maxsize=64)
+def _recorded(path: Path, _mtime: int, _size: int) -> Access:
+    """A release's recorded list (read again when the file changes)."""
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))["names"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError("names is not a list of names")
+    except (OSError, ValueError, KeyError, TypeError):
+        return Access(None)
+    return Access(tuple(names))
 
 
 def stamp() -> tuple:

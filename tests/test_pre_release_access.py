@@ -154,3 +154,44 @@ def test_a_log_that_cannot_be_read_makes_the_list_unavailable_not_empty(tmp_path
             assert set(said.values()) == {prerelease.t("pre_release_access_unavailable", lang)}
         data = client.get("/api/v1/releases").get_json()["data"]
         assert {json.dumps(r["pre_release_access"]) for r in data} == {'{"available": false, "names": null}'}
+
+
+# -- recorded: `spi pre-release-access` ------------------------------------------------------------
+
+def test_the_list_is_recorded_beside_the_release_and_then_no_longer_needs_the_log(viewed, release_history, tmp_path,
+                                                                                 monkeypatch, reading, capsys):
+    import shutil
+    from etl.release import write_served
+    from spi.cli import main as spi
+    env = viewed[0]
+    first, second, third = release_history.ids
+    root = tmp_path / "copy"
+    shutil.copytree(release_history.copy.root, root)   # the session's history stays as it is
+    releases, out = root / "releases", root / "out"
+    args = ["pre-release-access", "--releases", str(releases), "--out", str(out), "--catalogue",
+            str(root / "indicators.yaml")]
+    monkeypatch.setenv("SPI_NOW", HISTORY_NOW)
+    monkeypatch.delenv("SPI_AUDIT_LOG", raising=False)
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0   # the first two: nobody saw them
+    assert "SPI_AUDIT_LOG" not in __import__("os").environ   # --audit-log is for the verb only
+    assert "recorded who saw release" in capsys.readouterr().out
+    assert not (releases / third / "pre_release_access.json").exists()   # still under embargo: not a word of it
+    monkeypatch.setenv("SPI_NOW", AFTER)
+    assert spi([*args, "--audit-log", str(tmp_path / "no-such.log")]) == 1   # no log here: nothing written
+    assert "not recorded: there is no audit log" in capsys.readouterr().err
+    assert not (releases / third / "pre_release_access.json").exists()
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0
+    record = json.loads((releases / third / "pre_release_access.json").read_text(encoding="utf-8"))
+    assert record["names"] == [USERS["badr"][0], USERS["amal"][0]] and record["release_id"] == third
+    assert json.loads((releases / first / "pre_release_access.json").read_text())["names"] == []
+    written = (releases / third / "pre_release_access.json").read_bytes()
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0 and "nothing to record" in capsys.readouterr().out
+    assert (releases / third / "pre_release_access.json").read_bytes() == written   # never rewritten
+    (out / "releases" / third / "pre_release_access.json").unlink()   # what the site serves is written from it
+    write_served(releases, out, root / "indicators.yaml")
+    assert (out / "releases" / third / "pre_release_access.json").read_bytes() == written
+    monkeypatch.setenv("SPI_AUDIT_LOG", str(tmp_path / "lost.log"))   # the log gone: the record stays the list
+    from spi.app import server
+    with reading(out / "releases"):
+        said = _lists(server.test_client().get("/releases?lang=en").get_data(as_text=True))
+    assert said[third] == f"Seen before publication by: {USERS['badr'][0]} and {USERS['amal'][0]}."
