@@ -43,3 +43,31 @@ def row(entry: dict) -> dict:
             "moved_from": date.fromisoformat(moves[-1]["moved_from"]) if moves else None,
             "move_reason_ar": moves[-1]["reason"]["ar"] if moves else None,
             "move_reason_en": moves[-1]["reason"]["en"] if moves else None}
+
+
+def unrecorded(released: list[dict], calendar: list[dict], release_id: str, today: date) -> list[str]:
+    """What a calendar changes of the one the latest release (`release_id`) published without
+    recording it: a change on record altered or taken out, a date moved with no change that
+    says so, an announcement gone before its day (a release announced is cancelled, with its
+    reason, not removed). Each a sentence naming `calendar[n]`."""
+    now = {announcement_id(e): (n, e) for n, e in enumerate(calendar)}
+    out = []
+    for old in released:
+        name = announcement_id(old)
+        if name not in now:
+            if date.fromisoformat(old["date"]) >= today:
+                out.append(f"calendar: the release announced for {old['date']} ({old['title']['en']!r}, in release "
+                           f"{release_id}) is gone before its day: cancel it (state: cancelled, with a change that says "
+                           "why) rather than remove it; if its date or English title changed, give it the `id` "
+                           f"{name!r} so that it stays the same announcement, and record the move")
+            continue
+        n, new = now[name]
+        before, after = old.get("changes", []), new.get("changes", [])
+        if after[:len(before)] != before:
+            out.append(f"calendar[{n}].changes: the changes release {release_id} published are altered or taken out: "
+                       "a change on record stays as it is; add a new one below them")
+        elif new["date"] != old["date"] and not any("moved_from" in c for c in after[len(before):]):
+            out.append(f"calendar[{n}].date: moved from {old['date']} (release {release_id}) to {new['date']} with no "
+                       f"change that says so: add {{day: YYYY-MM-DD, state: {new.get('state', DEFAULT_STATE)}, "
+                       f"moved_from: {old['date']}, reason: {{ar: …, en: …}}}} under calendar[{n}].changes")
+    return out

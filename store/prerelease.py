@@ -105,10 +105,10 @@ def access(release_id: str, public_at: datetime, now: datetime, recorded: bool =
             return Access(None)
         else:
             return _recorded(path, st.st_mtime_ns, st.st_size)
-    views = _views()
+    views = _views(release_id)
     if views is None:
         return Access(None)
-    seen = sorted(((at, name) for at, name in views.get(release_id, {}).values() if at < public_at))
+    seen = sorted((at, name) for at, name in views if at < public_at)
     return Access(tuple(name for _, name in seen))
 
 
@@ -135,8 +135,9 @@ def stamp() -> tuple:
         return ("unreadable",)
 
 
-def _views() -> dict | None:
-    """The views read so far, after reading what the log gained since; None if it cannot be read."""
+def _views(release_id: str) -> list[tuple[datetime, str]] | None:
+    """The views of a release (first view and name, a reviewer each), after reading what the
+    log gained since; None if it cannot be read."""
     global _read
     path = audit_log_path()
     with _lock:
@@ -149,7 +150,7 @@ def _views() -> dict | None:
                 added = f.read(st.st_size - _read.offset)
         except FileNotFoundError:
             _read = _Read()
-            return {}
+            return []
         except OSError:
             return None
         _read.offset += len(added)
@@ -157,7 +158,7 @@ def _views() -> dict | None:
         _read.rest = lines.pop()   # a line still being written ends with no newline yet
         for line in lines:
             _take(line)
-        return _read.views
+        return list(_read.views.get(release_id, {}).values())   # a copy, read under the lock
 
 
 def _take(line: bytes) -> None:

@@ -160,3 +160,39 @@ def test_the_api_gives_the_state_the_sequence_and_the_reasons(calendar_site):
     schema = json.loads(running.get("/api/v1/openapi.json").body)["components"]["schemas"]["UpcomingRelease"]
     assert set(schema["required"]) == set(upcoming[0])
     assert schema["properties"]["state"]["enum"] == ["provisional", "confirmed", "cancelled"]
+
+
+# -- against the calendar the latest release published -------------------------------------------
+
+MORE = {"ar": "تأكيد جديد", "en": "Confirmed again"}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c[0].update(date="2099-02-08"),
+     "calendar[0].date: moved from 2099-02-01 (release 2026-06-01) to 2099-02-08 with no change that says so"),
+    (lambda c: c.pop(1), "the release announced for 2099-03-01 ('Case statistics 2099', in release 2026-06-01) is gone "
+                         "before its day"),
+    (lambda c: c[0]["changes"][0].update(reason=MORE),
+     "calendar[0].changes: the changes release 2026-06-01 published are altered or taken out"),
+    (lambda c: c[0]["changes"].pop(0), "calendar[0].changes: the changes release 2026-06-01 published are altered"),
+    (lambda c: c[1].update(title={"ar": "عنوان آخر", "en": "Another title"}),   # a derived name: give it an id
+     "give it the `id`"),
+    (lambda c: c[0]["changes"].append({"day": "2026-06-01", "state": "confirmed", "moved_from": "2099-02-01",
+                                       "reason": MORE}) or c[0].update(date="2099-02-08"), None),
+])
+def test_the_build_refuses_a_change_of_what_a_release_announced_that_is_not_recorded(shipped_copy, edit, message):
+    import copy as copying
+    from etl.build import build
+    site = shipped_copy("calendar-history")
+    data = yaml.safe_load(site.catalogue.read_text(encoding="utf-8"))
+    data["calendar"] = copying.deepcopy(CHANGED)
+    site.catalogue.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert site.release("announced", "2026-06-01T09:00") == "2026-06-01"
+    edit(data["calendar"])
+    site.catalogue.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    result = build(site.raw, site.catalogue, site.out, releases_dir=site.releases)
+    said = "\n".join(i.message for i in result.issues)
+    if message is None:
+        assert result.ok, said
+    else:
+        assert not result.ok and message in said, said
