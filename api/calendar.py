@@ -12,11 +12,12 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
+from contract.schema import CALENDAR_STATES
 from store.datapage import announcement_state
 from store.formats import LRI, PDI
 from store.texts import t
 
-STATUS = {"provisional": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED"}
+STATUS = dict(zip(CALENDAR_STATES, ("TENTATIVE", "CONFIRMED", "CANCELLED")))   # RFC 5545 3.8.1.11
 
 
 def calendar_feed(m, entries: list[dict], lang: str, base: str) -> bytes:

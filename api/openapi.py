@@ -14,7 +14,7 @@ words: a breakdown that none of the requested indicators has is a 400
 from __future__ import annotations
 
 from contract.periods import FILTER_PATTERN
-from contract.schema import CHANGES, LANGS
+from contract.schema import CALENDAR_STATES, CHANGES, LANGS
 from store.address import configured
 from store.framework import STATUSES as TARGET_STATUSES
 from store.view import MAX_GEOS, MAX_IDS, MODES, VIEWS, breakdowns_offered
@@ -375,7 +375,7 @@ def _release_schemas() -> dict:
                                            "title": _ref("Bilingual"),
                                            "indicators": {"type": "array", "items": {"type": "string"}},
                                            "languages": {"type": "array", "items": {"type": "string"}},
-                                           "state": {"enum": ["provisional", "confirmed", "cancelled"]},
+                                           "state": {"enum": list(CALENDAR_STATES)},
                                            "sequence": {"type": "integer", "minimum": 0, "description":
                                                         "How many times its state or date changed (the event's "
                                                         "SEQUENCE in /releases.ics)."},

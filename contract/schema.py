@@ -86,6 +86,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "calendar": ("calendar_id", "expected_on", "title_ar", "title_en", "indicators", "languages", "state", "sequence",
                  "changed_on", "changed", "reason_ar", "reason_en", "moved_from", "move_reason_ar", "move_reason_en"),
 }
+# The states of a release the calendar announces (etl/announcements.py), the first the default.
+CALENDAR_STATES = ("provisional", "confirmed", "cancelled")
 # A release adds a figure, revises it (another value), amends it (the same value, another
 # status or source) or withdraws it (no longer in the sources).
 CHANGES = ("added", "revised", "amended", "withdrawn")

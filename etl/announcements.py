@@ -13,8 +13,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-STATES = ("provisional", "confirmed", "cancelled")
-DEFAULT_STATE = "provisional"
+from contract.schema import CALENDAR_STATES
+
+DEFAULT_STATE = CALENDAR_STATES[0]
 
 
 def first_date(entry: dict) -> str:
