@@ -1,14 +1,23 @@
 """The release calendar as iCalendar (RFC 5545), written with the `icalendar` package: one
-all-day event per announced release, in the language asked for, with a stable UID so a
-subscribed calendar updates an event rather than adding it twice."""
+all-day event per announced release, in the language asked for. Its UID is the announcement's
+name (etl/announcements.py), kept when its date moves, so that a subscribed calendar moves the
+event rather than adding a second; its STATUS is the announcement's state (TENTATIVE while
+provisional, CONFIRMED, CANCELLED), and its SEQUENCE the number of changes it has had, so that a
+calendar takes the newer version. A cancelled release stays in the feed, CANCELLED, until its
+day: a subscribed calendar then removes or strikes it, where leaving it out would keep the old
+event there."""
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
 from icalendar import Calendar, Event
 
+from contract.schema import CALENDAR_STATES
+from store.datapage import announcement_state
+from store.formats import LRI, PDI
 from store.texts import t
+
+STATUS = dict(zip(CALENDAR_STATES, ("TENTATIVE", "CONFIRMED", "CANCELLED")))   # RFC 5545 3.8.1.11
 
 
 def calendar_feed(m, entries: list[dict], lang: str, base: str) -> bytes:
@@ -21,14 +30,16 @@ def calendar_feed(m, entries: list[dict], lang: str, base: str) -> bytes:
     for e in entries:
         title = e[f"title_{lang}"]
         event = Event()
-        uid = hashlib.sha256(f"{e['expected_on']}|{e['title_en']}".encode()).hexdigest()[:24]
-        event.add("uid", f"{uid}@social-protection-indicators")
+        event.add("uid", f"{e['calendar_id']}@social-protection-indicators")
         event.add("dtstamp", m.built_at)
+        event.add("status", STATUS[e["state"]])
+        event.add("sequence", int(e["sequence"]))
         event.add("dtstart", e["expected_on"])
         event.add("dtend", e["expected_on"] + timedelta(days=1))
         event.add("summary", title)
         names = [m.indicators[i][f"name_{lang}"] for i in (e["indicators"] or []) if i in m.indicators]
-        event.add("description", "\n".join([t("calendar_expected", lang), *names]))
+        state = announcement_state(e, lang).replace(LRI, "").replace(PDI, "")   # marks are for pages, not machines
+        event.add("description", "\n".join([state, t("calendar_expected", lang), *names]))
         if base:
             event.add("url", f"{base}/releases?lang={lang}")
         event.add("transp", "TRANSPARENT")

@@ -233,10 +233,11 @@ def _flatten(value, prefix: str, out: dict) -> None:
 
 # -- releases and the calendar ----------------------------------------------------------------
 
-def release(r: dict, zone: str) -> dict:
+def release(r: dict, zone: str, access) -> dict:
     """A release as the API gives it: when it went public (in UTC and the publisher's time),
-    its note in both languages (ar null for a release made before notes had both) and what it
-    changed."""
+    its note in both languages (ar null for a release made before notes had both), what it
+    changed, and who saw it before publication (`access`: store/prerelease.py; null for a
+    release whose time has not come)."""
     public_at = r["public_at"].replace(tzinfo=timezone.utc)
     return {"release_id": r["release_id"], "public_at": public_at.isoformat(),
             "public_at_local": public_at.astimezone(ZoneInfo(zone)).isoformat(), "timezone": zone,
@@ -246,6 +247,7 @@ def release(r: dict, zone: str) -> dict:
             "entry_sha256": r["entry_sha256"], "previous_sha256": r["previous_sha256"], "signed": bool(r["signed"]),
             "figures_sha256": r["figures_sha256"], "catalogue_sha256": r["catalogue_sha256"],
             "reasons_sha256": r["reasons_sha256"],
+            "pre_release_access": access.document() if access else None,
             "links": {"changes": f"/api/v1/releases/{r['release_id']}/changes",
                       "observations": f"/api/v1/observations?as_of={r['release_id']}",
                       "figures": f"/data/releases/{r['release_id']}/observations.parquet",
@@ -273,5 +275,13 @@ def change(r: dict, m) -> dict:
 
 
 def upcoming(e: dict) -> dict:
-    return {"expected_on": e["expected_on"].isoformat(), "title": {"ar": e["title_ar"], "en": e["title_en"]},
-            "indicators": list(e["indicators"] or []), "languages": list(e["languages"] or [])}
+    """An announced release: its name (kept when it moves), day, what, languages, state, number
+    of changes, the latest change (day, what it changed, why) and the day it last moved from."""
+    latest = {"on": e["changed_on"].isoformat(), "changed": e["changed"],
+              "reason": {"ar": e["reason_ar"], "en": e["reason_en"]}} if e["changed"] else None
+    moved = {"from": e["moved_from"].isoformat(), "reason": {"ar": e["move_reason_ar"], "en": e["move_reason_en"]}} \
+        if e["moved_from"] is not None else None
+    return {"id": e["calendar_id"], "expected_on": e["expected_on"].isoformat(),
+            "title": {"ar": e["title_ar"], "en": e["title_en"]},
+            "indicators": list(e["indicators"] or []), "languages": list(e["languages"] or []),
+            "state": e["state"], "sequence": int(e["sequence"]), "latest_change": latest, "moved": moved}

@@ -14,7 +14,7 @@ words: a breakdown that none of the requested indicators has is a 400
 from __future__ import annotations
 
 from contract.periods import FILTER_PATTERN
-from contract.schema import CHANGES, LANGS, REVISION_KINDS
+from contract.schema import CALENDAR_STATES, CHANGES, LANGS, REVISION_KINDS
 from store.address import configured
 from store.framework import STATUSES as TARGET_STATUSES
 from store.view import MAX_GEOS, MAX_IDS, MODES, VIEWS, breakdowns_offered
@@ -343,6 +343,14 @@ def _release_schemas() -> dict:
                         "public_at": {"type": "string", "description": "When it went (or goes) public, in UTC "
                                                                      "(ISO 8601)."},
                         "public_at_local": {"type": "string", "description": "The same, in the publisher's time."},
+                        "pre_release_access": {
+                            "type": ["object", "null"], "required": ["available", "names"],
+                            "description": "Who saw the release before it was public (the reviewers who read it "
+                                           "under embargo, by name, first viewer first), published at its time: "
+                                           "null before then. available false: this server cannot read its audit "
+                                           "log now (names null), which is not the same as nobody.",
+                            "properties": {"available": {"type": "boolean"},
+                                           "names": {"type": ["array", "null"], "items": {"type": "string"}}}},
                         "timezone": {"type": "string", "description": "The publisher's time zone (IANA)."},
                         "note": {**BILINGUAL, "description": "What the release brings, in Arabic and English; "
                                  "ar is null for a release made before notes had both languages (its English "
@@ -373,11 +381,33 @@ def _release_schemas() -> dict:
                                      "by": {"type": "string"},
                                      "created_at": {"type": "string"}, "public_at": NULLABLE_STRING,
                                      "entry_sha256": SHA256}},
-        "UpcomingRelease": {"type": "object", "required": ["expected_on", "title", "indicators", "languages"],
-                            "properties": {"expected_on": {"type": "string", "format": "date"},
+        "UpcomingRelease": {"type": "object", "required": ["id", "expected_on", "title", "indicators", "languages",
+                                                           "state", "sequence", "latest_change", "moved"],
+                            "description": "A release announced in the catalogue's calendar. A cancelled one stays "
+                                           "listed (with its reason) until its day.",
+                            "properties": {"id": {"type": "string", "description": "The announcement's name, kept "
+                                                  "when its date moves (the UID of its event in /releases.ics)."},
+                                           "expected_on": {"type": "string", "format": "date"},
                                            "title": _ref("Bilingual"),
                                            "indicators": {"type": "array", "items": {"type": "string"}},
-                                           "languages": {"type": "array", "items": {"type": "string"}}}},
+                                           "languages": {"type": "array", "items": {"type": "string"}},
+                                           "state": {"enum": list(CALENDAR_STATES)},
+                                           "sequence": {"type": "integer", "minimum": 0, "description":
+                                                        "How many times its state or date changed (the event's "
+                                                        "SEQUENCE in /releases.ics)."},
+                                           "latest_change": {"type": ["object", "null"],
+                                                             "description": "The latest change; null if none.",
+                                                             "required": ["on", "changed", "reason"],
+                                                             "properties": {
+                                                                 "on": {"type": "string", "format": "date"},
+                                                                 "changed": {"enum": ["state", "date"]},
+                                                                 "reason": _ref("Bilingual")}},
+                                           "moved": {"type": ["object", "null"],
+                                                     "description": "The day it was last moved from, and why; null "
+                                                                    "if it never moved.",
+                                                     "required": ["from", "reason"],
+                                                     "properties": {"from": {"type": "string", "format": "date"},
+                                                                    "reason": _ref("Bilingual")}}}},
         "ReleaseList": {"type": "object", "required": ["build", "count", "data", "upcoming"],
                         "properties": {"build": _ref("Build"), "count": {"type": "integer", "minimum": 0},
                                        "data": {"type": "array", "items": _ref("Release"),

@@ -41,7 +41,7 @@ from urllib.parse import urlencode
 import pandas as pd
 from flask import Blueprint, Response, request, send_file
 
-from store import releases
+from store import prerelease, releases
 from store.address import public_base
 from store.catalogue import meta
 from store.database import DatabaseMissing, SchemaError
@@ -419,10 +419,16 @@ def api_releases(m):
     """Every release up to the one read (newest first), and the releases announced."""
     fmt = _api_format(())
     today = releases.today(m.timezone)
-    etag, cached = fresh(f"{m.version}-{today}", m.built_at)   # the announced releases end with the day
+    now = releases.now()
+    data = [documents.release(r, m.timezone, prerelease.access(r["release_id"], r["public_at"], now))
+            for r in reversed(release_list())]
+    # the announced releases end with the day; the lists of pre-release access come from the
+    # audit log: the validator takes them in (what they say, never the log's size, which would
+    # tell of reviewers at work), and If-Modified-Since is not honoured (a list unavailable a
+    # moment ago may be read now)
+    etag, cached = fresh(f"{m.version}-{today}-{[r['pre_release_access'] for r in data]}")
     if cached:
         return cached
-    data = [documents.release(r, m.timezone) for r in reversed(release_list())]
     if fmt == "csv":
         return _csv(m, documents.flat(data), etag, "releases.csv")
     return _json(m, {"build": documents.build_info(m), "count": len(data), "data": data,

@@ -50,6 +50,9 @@ CATALOGUE = "indicators.yaml"
 # Why the release changes each published figure it changes (etl/revisions.py): only in a
 # release that gives reasons, whose entry then records its hash (reasons_sha256).
 REASONS = "reasons.json"
+# Who read a release under embargo, recorded once its time has passed (spi/access.py), beside
+# its files; not in the hash chain (it is written after the entry), never rewritten.
+PRE_RELEASE_ACCESS = "pre_release_access.json"
 SCHEMA = Path(__file__).with_name("releases.schema.json")
 # How far a release's public time may lie before the moment it is made (clocks of two
 # machines, a command typed at 09:00 for 09:00): any earlier would rewrite a day gone by.

@@ -7,7 +7,7 @@ in the middle of a page. Bump SCHEMA_VERSION whenever a reader would misread an 
 """
 from __future__ import annotations
 
-SCHEMA_VERSION = 8   # 6: releases.note_ar; 7: international_codes; 8: revision kinds and reasons
+SCHEMA_VERSION = 8   # 6: releases.note_ar; 7: international_codes; 8: revision kinds and reasons, calendar states
 DB_NAME = "indicators.duckdb"
 LANGS = ("ar", "en")  # every name, label and definition is stored in these languages, Arabic first
 
@@ -85,9 +85,16 @@ TABLES: dict[str, tuple[str, ...]] = {
     # replaced or withdrew it (NULL: still current). Breakdown columns after `period`.
     "vintages": ("indicator_id", "geo_code", "period", "value", "status", "source_id", "from_release",
                  "until_release"),
-    # Upcoming releases the catalogue announces (`calendar:`): the day, what, in which languages.
-    "calendar": ("expected_on", "title_ar", "title_en", "indicators", "languages"),
+    # Upcoming releases the catalogue announces (`calendar:`): the day, what, in which languages;
+    # its name (kept when the date moves), its state (provisional, confirmed, cancelled), its
+    # number of changes (iCalendar's SEQUENCE), the latest change's day, what it changed
+    # ('state' or 'date') and why, and the day it was last moved from with that move's reason
+    # (NULL when it never changed, or never moved).
+    "calendar": ("calendar_id", "expected_on", "title_ar", "title_en", "indicators", "languages", "state", "sequence",
+                 "changed_on", "changed", "reason_ar", "reason_en", "moved_from", "move_reason_ar", "move_reason_en"),
 }
+# The states of a release the calendar announces (etl/announcements.py), the first the default.
+CALENDAR_STATES = ("provisional", "confirmed", "cancelled")
 # A release adds a figure, revises it (another value), amends it (the same value, another
 # status or source) or withdraws it (no longer in the sources).
 CHANGES = ("added", "revised", "amended", "withdrawn")

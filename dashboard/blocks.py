@@ -11,10 +11,9 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
-from store import releases
+from store import datapage, releases
 from store.formats import fmt_date
 from store.embed import iframe_snippet
-from store.queries import calendar_from
 from store.texts import direction, t
 from store.view import View
 from store.wording import Described, citation
@@ -190,13 +189,12 @@ def heading(view: View, meta):
     if view.kind == "per_case":
         num, den = (meta.indicators[i][f"name_{lang}"] for i in meta.per_case(view.indicator))
         name, definition = t("per_case_title", lang, num=num), t("per_case_note", lang, num=num, den=den)
-    expected = [e for e in calendar_from(meta, releases.today(meta.timezone)) if view.indicator in (e["indicators"] or [])]
+    expected = datapage.expected(meta, view.indicator, releases.today(meta.timezone))
     more = dcc.Link(t("page_indicator_more", lang), href=href(f"/indicator/{view.indicator}", lang, as_of=view.as_of),
                     className="to-data-page")
     return [html.H2(name, className="view-title"),
             html.P([definition, " ", more], className="view-definition"),
-            html.P(dcc.Link(t("next_expected", lang, when=expected[0]["expected_on"].isoformat(),
-                              what=expected[0][f"title_{lang}"]), href=f"/releases?lang={lang}"),
+            html.P(dcc.Link(datapage.next_words(expected[0], lang), href=f"/releases?lang={lang}"),
                    className="next-release") if expected else None]
 
 

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
+from contract.manifest import CATALOGUE
 from contract.project import default as default_project
 
+from . import announcements
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file
 from .layouts import recipe_path
@@ -95,6 +98,22 @@ def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RA
     return passed, folder + [i for i in issues if i.file in given]
 
 
+def _calendar_changes(cat: Catalogue, releases_dir: Path, hist) -> list[Issue]:
+    """The calendar's changes since the latest release that are not recorded (etl/announcements.py):
+    what the public saw announced is never changed unseen."""
+    latest = hist.latest()
+    if latest is None:
+        return []
+    try:
+        released = load_catalogue(Path(releases_dir) / latest.release_id / CATALOGUE).calendar
+    except CatalogueError as exc:   # a release's catalogue checked by the rules of today (it was, when made)
+        return [Issue(cat.path.name, f"the calendar cannot be compared with release {latest.release_id}'s: {exc}",
+                      severity=WARNING)]
+    today = datetime.now(ZoneInfo(cat.site["timezone"])).date()
+    return [Issue(cat.path.name, message, "every change of an announced release recorded with its reason")
+            for message in announcements.unrecorded(released, cat.calendar, latest.release_id, today)]
+
+
 def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_dir: Path = DEFAULT_OUT,
           progress: Callable[[str], None] = lambda _: None, releases_dir: Path | None = None) -> BuildResult:
     """Build the candidate database from a raw folder and, with `releases_dir` (`spi build`
@@ -145,6 +164,9 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
         except ReleaseError as exc:
             result.issues.append(Issue(str(releases_dir), Text("build.releases", why=str(exc)),
                                        Text("build.as_release_wrote")))
+            return result
+        result.issues += _calendar_changes(cat, releases_dir, hist)
+        if not result.ok:
             return result
     # Save outputs.
     tx = None

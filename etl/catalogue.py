@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +18,7 @@ import pycountry
 
 from contract.manifest import public_key
 
+from .announcements import DEFAULT_STATE, announcement_id
 from .checked_yaml import YamlFileError, read_checked
 
 MAX_EMBARGO_DAYS = 92   # site.max_embargo_days when the catalogue gives none: a quarter ahead
@@ -196,20 +197,71 @@ def _check_bounds(cat: Catalogue, check: _Checker) -> None:
 
 
 def _check_calendar(cat: Catalogue, check: _Checker) -> None:
-    """`calendar`: real days (2026-02-30 is refused), indicators of the catalogue; and the
-    publisher's time zone, a name the zone database knows."""
-    for n, entry in enumerate(cat.calendar):
-        try:
-            date.fromisoformat(entry["date"])
-        except ValueError:
-            check.fail(f"calendar[{n}].date", f"{entry['date']!r} is not a day of the calendar")
-        for key in entry.get("indicators", []):
-            check.one_of(key, cat.indicators, f"calendar[{n}].indicators")
+    """`calendar`: real days (2026-02-30 is refused), indicators of the catalogue, one name
+    per announcement; each change of state or of date recorded with its reason, oldest
+    first, none in the future (the publisher's day), each changing something, and the state
+    the latest change's; and the publisher's time zone, a name the zone database knows."""
     zone = cat.site.setdefault("timezone", "Asia/Muscat")
     try:
-        ZoneInfo(zone)
+        today = datetime.now(ZoneInfo(zone)).date()
     except (ZoneInfoNotFoundError, ValueError):
         check.fail("site.timezone", f"{zone!r} is not a time zone name such as Asia/Muscat")
+    named: dict[str, int] = {}
+    for n, entry in enumerate(cat.calendar):
+        at = ("calendar", n)
+        _day(check, entry["date"], f"calendar[{n}].date", (*at, "date"))
+        for key in entry.get("indicators", []):
+            check.one_of(key, cat.indicators, f"calendar[{n}].indicators")
+        _check_changes(check, entry, n, today, zone)
+        name = announcement_id(entry)
+        if name in named:
+            check.fail(f"calendar[{n}]", f"is the same announcement as calendar[{named[name]}] (both named {name!r}): "
+                                         "give each its own `id`, or change the date of one by a change with its reason",
+                       at)
+        named[name] = n
+
+
+def _day(check: _Checker, text: str, where: str, at: tuple) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        check.fail(where, f"{text!r} is not a day of the calendar", at)
+
+
+def _check_changes(check: _Checker, entry: dict, n: int, today: date, zone: str) -> None:
+    """An announcement's `changes`: each dated, in order, not ahead of today, changing its
+    state or its date (a move names the day it moved from, which is not the day it moved to);
+    its `state` is the latest change's (provisional without one), so that no change of state
+    goes unrecorded, without its reason."""
+    state, previous = DEFAULT_STATE, None
+    changes = entry.get("changes", [])
+    for m, change in enumerate(changes):
+        where, at = f"calendar[{n}].changes[{m}]", ("calendar", n, "changes", m)
+        made = _day(check, change["day"], f"{where}.day", (*at, "day"))
+        if made > today:
+            check.fail(f"{where}.day", f"{made} is in the future (today is {today} in {zone}): a change is recorded "
+                                      "on the day it is made, not before", (*at, "day"))
+        if previous is not None and made < previous:
+            check.fail(f"{where}.day", f"{made} is before the change above it ({previous}): record the changes oldest "
+                                      "first, each below the one before it", (*at, "day"))
+        moved = "moved_from" in change
+        if moved:
+            after = changes[m + 1:]
+            to = next((c["moved_from"] for c in after if "moved_from" in c), entry["date"])
+            if _day(check, change["moved_from"], f"{where}.moved_from", (*at, "moved_from")).isoformat() == to:
+                check.fail(f"{where}.moved_from", f"{to} is also the day it moved to: a move names the day the "
+                                                  "release was expected before it", (*at, "moved_from"))
+        if not moved and change["state"] == state:
+            check.fail(where, f"changes nothing: the state was already {state!r} and no moved_from says the date "
+                              "changed", at)
+        state, previous = change["state"], made
+    given = entry.get("state", DEFAULT_STATE)
+    if given != state:
+        last = f"calendar[{n}].changes[{len(changes) - 1}]" if changes else "no change"
+        check.fail(f"calendar[{n}].state", f"{given!r} without its reason: the state is {state!r} after {last}; "
+                                           f"record the change under calendar[{n}].changes as "
+                                           f"{{day: YYYY-MM-DD, state: {given}, reason: {{ar: …, en: …}}}}",
+                   ("calendar", n, "state"))
 
 
 def _check_site(cat: Catalogue, check: _Checker) -> None:

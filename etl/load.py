@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from contract.schema import DB_NAME, LANGS, PLURAL_CATEGORIES, SCHEMA_VERSION, TABLES, observation_columns
 
+from . import announcements
 from .catalogue import Catalogue
 from .normalise import parse_period, reference_dates
 from .transaction import Transaction
@@ -149,7 +150,7 @@ _CASTS = {"period_start": "DATE", "period_end": "DATE", "value": "DOUBLE", "sour
           "revised_on": "DATE", "previous_value": "DOUBLE", "old_value": "DOUBLE", "new_value": "DOUBLE",
           "seq": "INTEGER", "public_at": "TIMESTAMP", "created_at": "TIMESTAMP", "added": "INTEGER",
           "revised": "INTEGER", "amended": "INTEGER", "withdrawn": "INTEGER", "expected_on": "DATE", "indicators": "VARCHAR[]",
-          "languages": "VARCHAR[]", "scheduled_at": "TIMESTAMP", "signed": "BOOLEAN"}
+          "languages": "VARCHAR[]", "changed_on": "DATE", "moved_from": "DATE", "sequence": "INTEGER", "scheduled_at": "TIMESTAMP", "signed": "BOOLEAN"}
 # The release tables' columns, with the breakdowns after `period` where figures are keyed.
 _KEYED = ("changes", "vintages")
 
@@ -179,9 +180,7 @@ def _create_tables(con, observations: pd.DataFrame, cat: Catalogue, build_info: 
         con.register("frame", frame[list(TABLES[name])])
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
         con.unregister("frame")
-    calendar = pd.DataFrame([{"expected_on": e["date"], "title_ar": e["title"]["ar"], "title_en": e["title"]["en"],
-                              "indicators": list(e.get("indicators", [])), "languages": list(e.get("languages", ["ar", "en"]))}
-                             for e in cat.calendar], columns=list(TABLES["calendar"]))
+    calendar = pd.DataFrame([announcements.row(e) for e in cat.calendar], columns=list(TABLES["calendar"]))
     for name in ("releases", "amendments", *_KEYED, "calendar"):
         columns = _table_columns(name, cat.dimensions)
         frame = calendar if name == "calendar" else history.get(name)

@@ -47,8 +47,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, REASONS, History, ManifestError, Release,
-                               describe, entry_sha256, read, signature_problems, signed_bytes, written_in)
+from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, PRE_RELEASE_ACCESS, REASONS, History,
+                               ManifestError, Release, describe, entry_sha256, read, signature_problems, signed_bytes,
+                               written_in)
 from contract.project import default as default_project
 from contract.schema import DB_NAME, REVISION, REVISION_WHY, SCHEMA_VERSION
 
@@ -597,6 +598,9 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
         for name, key in release_files(release.entry):
             if not (served / rid / name).exists() or sha256_file(served / rid / name) != release.entry[key]:
                 shutil.copyfile(Path(releases_dir) / rid / name, tx.aside(served / rid / name))
+        recorded = Path(releases_dir) / rid / PRE_RELEASE_ACCESS   # who saw it before its time, once recorded
+        if recorded.exists() and not (served / rid / PRE_RELEASE_ACCESS).exists():
+            shutil.copyfile(recorded, tx.aside(served / rid / PRE_RELEASE_ACCESS))
         if _served_build(served / rid) == build_id:
             continue
         cat = load_catalogue(Path(releases_dir) / rid / CATALOGUE)

@@ -33,7 +33,8 @@ from etl.report import INFO, errors, format_info, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
 # nginx-config, init) need none.
-NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish", "recipe", "desk")
+NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish", "recipe", "desk",
+                 "pre-release-access")
 PROJECT_HELP = ("the project folder, which holds indicators.yaml, data/raw/ and data/releases/ (default: $SPI_PROJECT, "
                 "else the first folder from this one upward that holds an indicators.yaml)")
 
@@ -91,6 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--catalogue", type=Path, default=None,
                    help="whose site.signing_key checks signatures (default: indicators.yaml)")
     p.add_argument("--key", default=None, help="check signatures with this public key (base64) instead")
+    p = sub.add_parser("pre-release-access", help="record, beside each release gone public, who saw it under embargo "
+                                                  "(from this machine's audit log; run it where reviewers sign in)")
+    p.add_argument("--audit-log", type=Path, default=None,
+                   help="the audit log of the server reviewers sign in to (default: $SPI_AUDIT_LOG, else "
+                        "data/processed/audit.log)")
+    p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
+    p.add_argument("--out", type=Path, default=None,
+                   help="the build's folder, whose releases/ the site serves (default: data/processed)")
+    p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p = sub.add_parser("signing-key", help="make the ministry's Ed25519 key pair for signing releases")
     p.add_argument("--out", type=Path, required=True, help="where to write the private key (PEM; kept secret)")
     p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
@@ -183,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args) -> int:
     run = {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
-           "signing-key": _signing_key, "init": _init, "recipe": _recipe, "desk": _desk}[args.command]
+           "signing-key": _signing_key, "init": _init, "recipe": _recipe, "desk": _desk,
+           "pre-release-access": _pre_release_access}[args.command]
     if args.command not in NEEDS_PROJECT:
         return run(args)
     try:
@@ -266,6 +277,37 @@ def _build(args) -> int:
 def _speaker(lang: str):
     """_say for the messages of etl/messages.py, in `lang` (any other line as it is)."""
     return lambda line: _say(text(line, lang))
+
+
+def _pre_release_access(args) -> int:
+    """Record who saw each release gone public before its time (spi/access.py), then the
+    served databases' copies of the records."""
+    from store.releases import now
+
+    from . import access
+    before = os.environ.get("SPI_AUDIT_LOG")
+    if args.audit_log is not None:
+        os.environ["SPI_AUDIT_LOG"] = str(args.audit_log)   # while this verb runs
+    try:
+        done, problem = access.record(args.releases, now())
+        for line in done:
+            _say(line)
+        if done:
+            write_served(args.releases, args.out, args.catalogue, progress=_say)
+    except (ReleaseError, OSError, duckdb.Error) as exc:
+        print(f"spi pre-release-access: {_problem(exc)}", file=sys.stderr)
+        return 1
+    finally:
+        if before is None:
+            os.environ.pop("SPI_AUDIT_LOG", None)
+        else:
+            os.environ["SPI_AUDIT_LOG"] = before
+    if problem:
+        print(f"spi pre-release-access: {problem}", file=sys.stderr)
+        return 1
+    if not done:
+        _say("nothing to record: every release gone public has its record, and the others are still under embargo")
+    return 0
 
 
 def _notes_problem(args) -> str | None:

@@ -50,7 +50,8 @@ def _choose():
     if choice.embargoed and not flask.request.path.startswith(_NOT_VIEWS):
         # an audit log that cannot be written raises reviewers.Unavailable: the answer is a 503
         # (its handler, spi/reviewers.py), never shown unrecorded
-        reviewers.audit("embargoed_view", reviewer=reviewer, release=choice.release.release_id,
+        reviewers.audit("embargoed_view", reviewer=reviewer, name=reviewers.current_name(),
+                        release=choice.release.release_id,
                         path=flask.request.full_path.rstrip("?"), addr=flask.request.remote_addr)
     return None
 

@@ -73,6 +73,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from api.http import error as json_error
 from contract.project import default as default_project
 from store.address import configured
+from store.prerelease import audit_log_path
 from store.texts import UnknownLanguage, direction, lang_of, other_lang, t
 
 from . import sessions
@@ -83,7 +84,6 @@ from .sessions import Unavailable
 # state, in the project's data/processed/ (contract/project.py: SPI_PROJECT, which `spi serve`
 # gives its workers, else the project found from the current folder), as at import.
 MACHINE_FILES = default_project().processed
-DEFAULT_AUDIT_LOG = default_project().audit_log
 DEFAULT_STATE = default_project().state
 REVIEWER_FIELDS = {"name", "password_hash", "roles"}
 # What a person in the reviewers' file may do: read embargoed releases on the public site
@@ -289,14 +289,21 @@ def current_reviewer() -> str | None:
     return reviewer.username if reviewer else None
 
 
+def current_name() -> str | None:
+    """The signed-in reviewer's name as the reviewers' file gives it (what the pre-release
+    access list publishes: store/prerelease.py); None for the public."""
+    reviewer = _signed_in()
+    return reviewer.name if reviewer else None
+
+
 # --- audit log --------------------------------------------------------------------------------
 
 def audit(event: str, **fields) -> None:
     """Append {"at": UTC time, "event": event, **fields} as one JSON line to the audit log
-    (SPI_AUDIT_LOG, else DEFAULT_AUDIT_LOG). The file is locked while the line is written so
+    (store/prerelease.py audit_log_path: SPI_AUDIT_LOG, else the project's). The file is locked while the line is written so
     that the workers of the server never interleave their lines. An audit log that cannot be
     written raises Unavailable: what must be recorded is not shown unrecorded (a 503)."""
-    path = Path(os.environ.get("SPI_AUDIT_LOG", "").strip() or DEFAULT_AUDIT_LOG)
+    path = audit_log_path()
     record = {"at": datetime.now(timezone.utc).isoformat(timespec="milliseconds"), "event": event, **fields}
     line = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     try:

@@ -107,8 +107,26 @@ def _value(value, status: str | None, amount, lang: str) -> str:
 
 
 def expected(meta, indicator_id: str, day) -> list[dict]:
-    """The releases the catalogue announces from `day` on that bring this indicator's figures."""
-    return [e for e in calendar_from(meta, day) if indicator_id in (e["indicators"] or [])]
+    """The releases the catalogue announces from `day` on that bring this indicator's figures
+    (a cancelled one brings none: it is on the Releases page, not next)."""
+    return [e for e in calendar_from(meta, day) if indicator_id in (e["indicators"] or []) and e["state"] != "cancelled"]
+
+
+def next_words(e: dict, lang: str) -> str:
+    """"Next figures expected on 2099-01-15: … (confirmed on …: …)", for an indicator's pages."""
+    return f'{t("next_expected", lang, when=e["expected_on"].isoformat(), what=e[f"title_{lang}"])} ' \
+           f'({announcement_state(e, lang)})'
+
+
+def announcement_state(e: dict, lang: str) -> str:
+    """An announced release's state in words, with the latest change's day and reason when its
+    state changed, and the day it moved from and why when it moved: "confirmed on 2026-01-10:
+    the data are complete · moved from 2099-01-15: the source was late"."""
+    said = [t(f"calendar_changed_{e['state']}", lang, day=e["changed_on"].isoformat(), reason=e[f"reason_{lang}"])
+            if e["changed"] == "state" else t(f"calendar_state_{e['state']}", lang)]
+    if e["moved_from"] is not None:
+        said.append(t("calendar_moved", lang, date=e["moved_from"].isoformat(), reason=e[f"move_reason_{lang}"]))
+    return " · ".join(said)
 
 
 def downloads(indicator_id: str, lang: str, as_of: str | None) -> dict[str, str]:

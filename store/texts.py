@@ -256,6 +256,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "{periods}."),
     "calendar_name": ("مواعيد إصدار الأرقام", "Release calendar"),
     "calendar_expected": ("الأرقام المتوقعة:", "Figures expected:"),
+    "calendar_state_provisional": ("موعد مبدئي", "provisional"),
+    "calendar_state_confirmed": ("مؤكد", "confirmed"),
+    "calendar_state_cancelled": ("ملغى", "cancelled"),
+    "calendar_changed_provisional": ("موعد مبدئي منذ {day}: {reason}", "provisional again since {day}: {reason}"),
+    "calendar_changed_confirmed": ("مؤكد منذ {day}: {reason}", "confirmed on {day}: {reason}"),
+    "calendar_changed_cancelled": ("ملغى منذ {day}: {reason}", "cancelled on {day}: {reason}"),
+    "calendar_moved": ("نُقل من {date}: {reason}", "moved from {date}: {reason}"),
     "page_releases": ("الإصدارات", "Releases"),
     "releases_heading": ("الإصدارات ومواعيدها", "Releases and the release calendar"),
     "releases_intro": ("كل إصدار يُنشر في موعد معلن ولا يتغير بعده. إن عُدِّل رقم في إصدار لاحق بقي الرقم السابق "
@@ -278,6 +285,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "Each release is recorded with a fingerprint (SHA-256) that takes in the one before it and "
                             "its files' fingerprints: no earlier release can be changed without it showing."),
     "release_fingerprint": ("البصمة", "fingerprint"),
+    "pre_release_access": ("اطّلع عليه قبل نشره: {names}.", "Seen before publication by: {names}."),
+    "pre_release_access_none": ("لم يطّلع عليه أحد قبل نشره.", "Nobody saw it before publication."),
+    "pre_release_access_unavailable": ("قائمة من اطّلعوا عليه قبل نشره غير متاحة الآن: تعذّرت قراءة سجل التدقيق.",
+                                       "The list of those who saw it before publication is unavailable at the "
+                                       "moment: the audit log cannot be read."),
     "release_cancelled": ("أُلغي الإصدار {release} قبل نشره: {reason}", "Release {release} was cancelled before it "
                           "was published: {reason}"),
     "release_rescheduled": ("أُجِّل الإصدار {release} إلى {when}: {reason}", "Release {release} was moved to {when}: "

@@ -188,8 +188,7 @@ def _revisions(m, indicator: str, lang: str):
 def _next(m, indicator: str, lang: str, today) -> list:
     """When its next figures are expected, where the catalogue's calendar announces it."""
     found = datapage.expected(m, indicator, today)
-    said = (t("next_expected", lang, when=found[0]["expected_on"].isoformat(), what=found[0][f"title_{lang}"])
-            if found else t("dp_next_none", lang))
+    said = datapage.next_words(found[0], lang) if found else t("dp_next_none", lang)
     return [html.P(said, id="dp-next-text"),
             html.P([html.A(t("page_releases", lang), href=href("/releases", lang)), " · ",
                     html.A(t("releases_subscribe", lang), href=f"/releases.ics?lang={lang}")])]

@@ -11,8 +11,9 @@ from dash import dcc, html
 
 from contract.manifest import written_in
 from contract.schema import CHANGES
-from store import releases
+from store import prerelease, releases
 from store.catalogue import meta
+from store.datapage import announcement_state
 from store.formats import amount_formatter, fmt_day, fmt_time, ltr
 from store.queries import amendment_list, calendar_from, release_changes, release_list
 from store.texts import direction, other_lang, parts, t
@@ -30,24 +31,31 @@ MAX_CHANGES_SHOWN = 200   # the rest in the API answer and its CSV
 
 
 @functools.lru_cache(maxsize=32)
-def _content(version: str, lang: str, chosen: str | None, today):
+def _content(version: str, lang: str, chosen: str | None, today, audit: tuple):
+    """The page of a build, language, release chosen and day, and of the audit log as it is
+    (`audit`: its stamp, for the lists of pre-release access)."""
     m = meta()
     known = list(reversed(release_list()))
     shown = next((r for r in known if r["release_id"] == chosen), known[0] if known else None)
     items = []
     for r in known:
         counts = " · ".join(t(f"change_{c}_n", lang, n=int(r[c] or 0)) for c in CHANGES if r[c])
+        seen = prerelease.access(r["release_id"], r["public_at"], releases.now())   # None until its time
         items.append(html.Li(className="release" + (" current" if r is shown else ""), children=[
             dcc.Link(ltr(r["release_id"], lang), href=href("/releases", lang, release=r["release_id"])),
             f" · {fmt_time(r['public_at'], r['timezone'] or m.timezone, lang)} · ", release_note(r, lang),
             html.Span(f" · {counts}" if counts else "", className="muted"),
             html.Span([f" · {t('release_fingerprint', lang)} ",
                        html.Code(r["entry_sha256"][:16], dir="ltr", title=r["entry_sha256"])], className="muted"),
+            html.P(seen.words(lang), className="pre-release-access" + ("" if seen.available else " unavailable"))
+            if seen else None,
         ]))
     amended = [html.Li(_amendment(a, m.timezone, lang)) for a in amendment_list()]
-    upcoming = [html.Li([html.Strong(fmt_day(e["expected_on"], lang)), " · ", e[f"title_{lang}"],
-                         html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
-                                                     if i in m.indicators), className="muted")])
+    upcoming = [html.Li(className=f"announced {e['state']}", children=[
+                    html.Strong(fmt_day(e["expected_on"], lang)), " · ", e[f"title_{lang}"],
+                    html.Span(" · " + ", ".join(m.indicators[i][f"name_{lang}"] for i in e["indicators"] or []
+                                                if i in m.indicators), className="muted"),
+                    " · ", html.Span(announcement_state(e, lang), className="calendar-state")])
                 for e in calendar_from(m, today)]
     return [
         html.Div(className="page-head", children=[html.H1(t("releases_heading", lang)),
@@ -130,4 +138,4 @@ def _value(r: dict, side: str, amount, lang: str) -> list:
 def layout(lang: str, **params):
     m = meta()
     return shell(lang, "/releases", _content(releases.cache_key(m.version), lang, one(params.get("release")),
-                                             releases.today(m.timezone)))
+                                             releases.today(m.timezone), prerelease.stamp()))

@@ -1,0 +1,179 @@
+"""Pre-release access: who saw a release before it was public, published with it at its time.
+
+Official statistics publish, with each release, the list of people who had access to it
+before publication. Here they are the reviewers who signed in and read it under embargo:
+each such view is an `embargoed_view` line of the audit log (spi/embargo.py: the release's
+id, the reviewer's username and, from then on, their name). The list of a release is read
+from this machine's audit log by the server itself, so that it appears exactly at the
+release's time (never before: `access` says nothing of a release whose time has not come)
+and it names only views made before that time. Once the time has passed no line can be added
+to it, so the list of a public release never changes.
+
+The log only grows and may be large: it is read once, then only the bytes added since (a
+file replaced or cut is read again from the start), under a lock, and what it says is kept
+per release. A log that cannot be read makes the list unavailable, said as such, never an
+empty list that may not be true; a log that does not exist yet is an empty list (nobody can
+have read a release under embargo on this machine without a line written first: an audit
+log that cannot be written refuses the view).
+
+Once a release's time has passed, `spi pre-release-access` (spi/access.py) records its list
+beside its files, and the site publishes that record from then on rather than the log (which
+is one machine's, and may be lost with data/processed/).
+
+The audit log is this machine's (SPI_AUDIT_LOG): with several app machines, each knows only
+the views it served (see README, "Pre-release access").
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from contract.manifest import PRE_RELEASE_ACCESS
+from contract.project import default as default_project
+
+from .database import releases as served_releases
+from .formats import join_list
+from .texts import is_ltr_run, ltr, t
+
+VIEW = "embargoed_view"
+
+
+def audit_log_path() -> Path:
+    """The audit log of this machine: SPI_AUDIT_LOG, else the project's data/processed/audit.log."""
+    return Path(os.environ.get("SPI_AUDIT_LOG", "").strip() or default_project().audit_log)
+
+
+@dataclass(frozen=True)
+class Access:
+    """A release's pre-release access: `names` (display names, in the order of first view), or
+    None when the audit log could not be read."""
+    names: tuple[str, ...] | None
+
+    @property
+    def available(self) -> bool:
+        return self.names is not None
+
+    def words(self, lang: str) -> str:
+        """The list in a sentence: the names, nobody, or that it cannot be read now."""
+        if self.names is None:
+            return t("pre_release_access_unavailable", lang)
+        if not self.names:
+            return t("pre_release_access_none", lang)
+        # each name a run of its own direction (a Latin name inside Arabic keeps its order)
+        names = [ltr(n, lang) if lang == "ar" and is_ltr_run(n) else n for n in self.names]
+        return t("pre_release_access", lang, names=join_list(names, lang))
+
+    def document(self) -> dict:
+        """As the API gives it: {"available": true, "names": [...]}, or available false, names null."""
+        return {"available": self.available, "names": list(self.names) if self.available else None}
+
+
+@dataclass
+class _Read:
+    """What the audit log has said so far: per release, per reviewer, the first view and the name."""
+    stamp: tuple = ()
+    offset: int = 0
+    rest: bytes = b""
+    views: dict[str, dict[str, tuple[datetime, str]]] = field(default_factory=dict)
+
+
+_lock = threading.Lock()
+_read = _Read()
+
+
+def access(release_id: str, public_at: datetime, now: datetime, recorded: bool = True) -> Access | None:
+    """Who read `release_id` under embargo, before `public_at` (aware, or naive UTC); None while
+    `now` is before it (the release, and so its list, is not public yet). Its record
+    (spi/access.py) where there is one among the releases served, unless `recorded` is False;
+    else this machine's audit log."""
+    public_at = _aware(public_at)
+    if now < public_at:
+        return None
+    folder = served_releases() if recorded else None
+    if folder is not None:
+        path = folder.folder / release_id / PRE_RELEASE_ACCESS
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return Access(None)
+        else:
+            return _recorded(path, st.st_mtime_ns, st.st_size)
+    views = _views(release_id)
+    if views is None:
+        return Access(None)
+    seen = sorted((at, name) for at, name in views if at < public_at)
+    return Access(tuple(name for _, name in seen))
+
+
+@functools.lru_cache(maxsize=64)
+def _recorded(path: Path, _mtime: int, _size: int) -> Access:
+    """A release's recorded list (read again when the file changes)."""
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))["names"]
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ValueError("names is not a list of names")
+    except (OSError, ValueError, KeyError, TypeError):
+        return Access(None)
+    return Access(tuple(names))
+
+
+def stamp() -> tuple:
+    """The audit log's identity and size now (for caches of what is drawn from it)."""
+    try:
+        st = audit_log_path().stat()
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+    except FileNotFoundError:
+        return ("none",)
+    except OSError:
+        return ("unreadable",)
+
+
+def _views(release_id: str) -> list[tuple[datetime, str]] | None:
+    """The views of a release (first view and name, a reviewer each), after reading what the
+    log gained since; None if it cannot be read."""
+    global _read
+    path = audit_log_path()
+    with _lock:
+        try:
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                if (path, st.st_ino) != _read.stamp[:2] or st.st_size < _read.offset:
+                    _read = _Read(stamp=(path, st.st_ino))   # another file, or one cut: from the start
+                f.seek(_read.offset)
+                added = f.read(st.st_size - _read.offset)
+        except FileNotFoundError:
+            _read = _Read()
+            return []
+        except OSError:
+            return None
+        _read.offset += len(added)
+        lines = (_read.rest + added).split(b"\n")
+        _read.rest = lines.pop()   # a line still being written ends with no newline yet
+        for line in lines:
+            _take(line)
+        return list(_read.views.get(release_id, {}).values())   # a copy, read under the lock
+
+
+def _take(line: bytes) -> None:
+    try:
+        record = json.loads(line)
+        if record.get("event") != VIEW or not record.get("reviewer") or not record.get("release"):
+            return
+        at = _aware(datetime.fromisoformat(record["at"]))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return   # not a line of this format (the log is written by spi/reviewers.audit only)
+    seen = _read.views.setdefault(str(record["release"]), {})
+    username = str(record["reviewer"])
+    first_at, name = seen.get(username, (at, username))
+    seen[username] = (min(at, first_at), str(record.get("name") or name))
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)

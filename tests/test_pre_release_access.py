@@ -1,0 +1,197 @@
+"""Pre-release access (store/prerelease.py): the reviewers who read a release under embargo are
+published with it at its time, never before. Through gunicorn, on the session's release history
+(tests/conftest.py: the third release embargoed until 2030-01-01 09:00 Muscat): two reviewers
+sign in as a browser does and read the embargoed release, which writes the real audit log; the
+public, before the time, sees no list of it (nor the release); a server whose clock is past
+the time shows the two names under it on the Releases page (Arabic and English) and in the
+API, and says "nobody" for the releases no one read under embargo. A log that cannot be read
+is said to be unavailable, not an empty list; the log is read incrementally, a file replaced
+or cut read again."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from html import unescape
+
+import pytest
+
+from spi import reviewers
+from store import prerelease
+from store.formats import LRI, PDI
+from tests.conftest import HISTORY_NOW
+
+AFTER = "2030-01-01T05:00:01+00:00"   # a second after 09:00 in Muscat
+USERS = {"amal": ("Amal Al-Harthy", "a long reviewers' password"), "badr": ("بدر البلوشي", "another long password")}
+
+
+@pytest.fixture(scope="module")
+def viewed(release_history, tmp_path_factory):
+    """The history served before the embargo ends, with a reviewers' file of two; each signs in
+    and reads the embargoed release (badr first). The environment, for a server after the time."""
+    from tests.servers import gunicorn
+    root = tmp_path_factory.mktemp("pre-release")
+    users = root / "reviewers.json"
+    users.write_text(json.dumps({u: {"name": name, "password_hash": reviewers.hash_password(pw)}
+                                 for u, (name, pw) in USERS.items()}, ensure_ascii=False), encoding="utf-8")
+    env = {**release_history.env, "SPI_REVIEWERS_FILE": str(users), "SPI_AUDIT_LOG": str(root / "audit.log"),
+           "SPI_STATE": str(root / "reviewers.sqlite"), "SPI_NOW": HISTORY_NOW}
+    with gunicorn(release_history.copy.served, root / "before.log", env, workers=2) as running:
+        for username in ("badr", "amal"):
+            client = running.client()
+            assert client.sign_in(username, USERS[username][1]).status == 303
+            page = client.get("/explorer?indicator=jo_psychosocial_team&lang=en")
+            assert "EMBARGOED" in page.text
+        public = {lang: running.get(f"/releases?lang={lang}").text for lang in ("ar", "en")}
+        api = json.loads(running.get("/api/v1/releases").body)
+    yield env, public, api
+
+
+def _words(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).replace(LRI, "").replace(PDI, "").strip()
+
+
+def _lists(page: str) -> dict[str, str]:
+    """Each release on the Releases page, by id, and what its pre-release access line says."""
+    out = {}
+    for item in re.findall(r'<li class="release[^"]*">(.*?)</li>', page, re.S):
+        rid = re.search(r"release=([0-9-]+)", item).group(1)
+        found = re.search(r'<p class="pre-release-access[^"]*">(.*?)</p>', item, re.S)
+        out[rid] = _words(found.group(1)) if found else None
+    return out
+
+
+def test_the_views_are_in_the_audit_log_with_the_reviewers_names(viewed, release_history):
+    env, _, _ = viewed
+    lines = [json.loads(line) for line in open(env["SPI_AUDIT_LOG"], encoding="utf-8")]
+    views = [(r["reviewer"], r["name"], r["release"]) for r in lines if r["event"] == "embargoed_view"]
+    third = release_history.ids[2]
+    assert ("badr", USERS["badr"][0], third) in views and ("amal", USERS["amal"][0], third) in views
+
+
+def test_before_its_time_the_public_sees_no_list_of_the_embargoed_release(viewed, release_history):
+    env, public, api = viewed
+    first, second, third = release_history.ids
+    for lang, page in public.items():
+        assert third not in page and "Amal" not in page and USERS["badr"][0] not in page, lang
+        said = _lists(page)
+        assert set(said) == {first, second}
+        assert set(said.values()) == {prerelease.t("pre_release_access_none", lang)}, said
+    assert [r["release_id"] for r in api["data"]] == [second, first]
+    assert {json.dumps(r["pre_release_access"]) for r in api["data"]} == {'{"available": true, "names": []}'}
+
+
+@pytest.fixture(scope="module")
+def after(viewed, release_history, tmp_path_factory):
+    from tests.servers import gunicorn
+    env = {**viewed[0], "SPI_NOW": AFTER}
+    with gunicorn(release_history.copy.served, tmp_path_factory.mktemp("after") / "gunicorn.log", env,
+                  workers=1) as running:
+        yield running
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("ar", "اطّلع عليه قبل نشره: بدر البلوشي وAmal Al-Harthy."),   # (the isolates taken out by _words)
+    ("en", "Seen before publication by: بدر البلوشي and Amal Al-Harthy."),
+])
+def test_at_its_time_the_release_is_published_with_who_saw_it(after, release_history, lang, said):
+    first, second, third = release_history.ids
+    page = after.get(f"/releases?lang={lang}").text
+    assert _lists(page) == {third: said, second: prerelease.t("pre_release_access_none", lang),
+                            first: prerelease.t("pre_release_access_none", lang)}
+    if lang == "ar":
+        assert f"{LRI}Amal Al-Harthy{PDI}" in page   # a Latin name isolated inside the Arabic sentence
+
+
+def test_the_api_gives_the_list_with_the_release(after, release_history):
+    first, second, third = release_history.ids
+    data = json.loads(after.get("/api/v1/releases").body)["data"]
+    assert [(r["release_id"], r["pre_release_access"]) for r in data] == [
+        (third, {"available": True, "names": [USERS["badr"][0], USERS["amal"][0]]}),
+        (second, {"available": True, "names": []}), (first, {"available": True, "names": []})]
+    csv = after.get("/api/v1/releases?format=csv").text
+    assert f"{USERS['badr'][0]}|{USERS['amal'][0]}" in csv
+
+
+# -- the reader, on a log of its own -------------------------------------------------------------
+
+AT = datetime(2030, 1, 1, 5, tzinfo=timezone.utc)
+
+
+def _line(at: str, release: str = "r1", reviewer: str = "amal", name: str | None = "Amal", event="embargoed_view"):
+    return json.dumps({"at": at, "event": event, "reviewer": reviewer, "release": release,
+                       **({"name": name} if name else {})}) + "\n"
+
+
+def test_the_log_is_read_incrementally_and_again_when_replaced(tmp_path, monkeypatch):
+    log = tmp_path / "audit.log"
+    monkeypatch.setenv("SPI_AUDIT_LOG", str(log))
+    now = AT.replace(year=2031)
+    assert prerelease.access("r1", AT, now).names == ()            # no log yet: nobody has read anything here
+    assert prerelease.access("r1", AT, AT.replace(year=2029)) is None   # before its time: nothing said
+    log.write_text(_line("2029-12-31T10:00:00+00:00") + _line("2029-12-31T11:00:00+00:00", reviewer="badr", name=None)
+                   + _line("2030-01-01T06:00:00+00:00", reviewer="late") + '{"at": "x", "event": "embargoed_view"')
+    assert prerelease.access("r1", AT, now).names == ("Amal", "badr")   # after the time: not a pre-release view
+    with open(log, "a") as f:   # the line being written is finished, then another release's view
+        f.write(', "reviewer": "cut", "release": "r1"}\n' + _line("2029-12-31T12:00:00+00:00", release="r2"))
+    assert prerelease.access("r1", AT, now).names == ("Amal", "badr")   # a line that is not one of ours: skipped
+    assert prerelease.access("r2", AT, now).names == ("Amal",)
+    log.unlink()
+    log.write_text(_line("2029-12-31T09:00:00+00:00", reviewer="carla", name="Carla"))   # a new file
+    assert prerelease.access("r1", AT, now).names == ("Carla",)
+
+
+def test_a_log_that_cannot_be_read_makes_the_list_unavailable_not_empty(tmp_path, monkeypatch, release_history,
+                                                                       reading):
+    monkeypatch.setenv("SPI_AUDIT_LOG", str(tmp_path))   # a folder: it cannot be read as a file
+    assert prerelease.access("r1", AT, AT.replace(year=2031)).names is None
+    monkeypatch.setenv("SPI_NOW", AFTER)
+    from spi.app import server
+    with reading(release_history.copy.served):
+        client = server.test_client()
+        for lang in ("ar", "en"):
+            said = _lists(client.get(f"/releases?lang={lang}").get_data(as_text=True))
+            assert set(said.values()) == {prerelease.t("pre_release_access_unavailable", lang)}
+        data = client.get("/api/v1/releases").get_json()["data"]
+        assert {json.dumps(r["pre_release_access"]) for r in data} == {'{"available": false, "names": null}'}
+
+
+# -- recorded: `spi pre-release-access` ------------------------------------------------------------
+
+def test_the_list_is_recorded_beside_the_release_and_then_no_longer_needs_the_log(viewed, release_history, tmp_path,
+                                                                                 monkeypatch, reading, capsys):
+    import shutil
+    from etl.release import write_served
+    from spi.cli import main as spi
+    env = viewed[0]
+    first, second, third = release_history.ids
+    root = tmp_path / "copy"
+    shutil.copytree(release_history.copy.root, root)   # the session's history stays as it is
+    releases, out = root / "releases", root / "out"
+    args = ["pre-release-access", "--releases", str(releases), "--out", str(out), "--catalogue",
+            str(root / "indicators.yaml")]
+    monkeypatch.setenv("SPI_NOW", HISTORY_NOW)
+    monkeypatch.delenv("SPI_AUDIT_LOG", raising=False)
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0   # the first two: nobody saw them
+    assert "SPI_AUDIT_LOG" not in __import__("os").environ   # --audit-log is for the verb only
+    assert "recorded who saw release" in capsys.readouterr().out
+    assert not (releases / third / "pre_release_access.json").exists()   # still under embargo: not a word of it
+    monkeypatch.setenv("SPI_NOW", AFTER)
+    assert spi([*args, "--audit-log", str(tmp_path / "no-such.log")]) == 1   # no log here: nothing written
+    assert "not recorded: there is no audit log" in capsys.readouterr().err
+    assert not (releases / third / "pre_release_access.json").exists()
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0
+    record = json.loads((releases / third / "pre_release_access.json").read_text(encoding="utf-8"))
+    assert record["names"] == [USERS["badr"][0], USERS["amal"][0]] and record["release_id"] == third
+    assert json.loads((releases / first / "pre_release_access.json").read_text())["names"] == []
+    written = (releases / third / "pre_release_access.json").read_bytes()
+    assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0 and "nothing to record" in capsys.readouterr().out
+    assert (releases / third / "pre_release_access.json").read_bytes() == written   # never rewritten
+    (out / "releases" / third / "pre_release_access.json").unlink()   # what the site serves is written from it
+    write_served(releases, out, root / "indicators.yaml")
+    assert (out / "releases" / third / "pre_release_access.json").read_bytes() == written
+    monkeypatch.setenv("SPI_AUDIT_LOG", str(tmp_path / "lost.log"))   # the log gone: the record stays the list
+    from spi.app import server
+    with reading(out / "releases"):
+        said = _lists(server.test_client().get("/releases?lang=en").get_data(as_text=True))
+    assert said[third] == f"Seen before publication by: {USERS['badr'][0]} and {USERS['amal'][0]}."
