@@ -28,6 +28,7 @@ from .release import SERVED, ReleaseError, build_served, checked_history, rewrit
 from .report import ERROR, WARNING, Issue, errors
 from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
+from .versions import family
 
 # The library's defaults: the project's (contract/project.py: $SPI_PROJECT, else the first folder
 # from the current one upward with an indicators.yaml), as it is when this module is imported.
@@ -84,7 +85,8 @@ def validate_files(files: list[Path], cat: Catalogue, raw_dir: Path = DEFAULT_RA
     and the problems found in the files (the other files' own problems are the build's)."""
     given = {Path(f).name: Path(f) for f in files}
     present, folder = source_files(raw_dir) if Path(raw_dir).is_dir() else ([], [])
-    others = [p for p in present if p.name not in given]
+    replaced = {family(name) for name in given}       # a new version replaces the newest of its file
+    others = [p for p in present if family(p.name) not in replaced]
     observations, issues = check_files([*others, *given.values()], cat, progress)
     passed = int(observations["source_file"].isin(list(given)).sum()) if len(observations) else 0
     # What the raw folder holds that is not read (etl/raw_folder.py) is said too, as the build
@@ -175,7 +177,7 @@ def missing_files(cat: Catalogue, paths: list[Path], refused: set[str] = frozens
     """A data file the catalogue names that is not in the raw folder: an error, since every
     figure of it would vanish from the build without a word. `refused`: names the raw folder
     holds but does not read (a link to outside it), reported already."""
-    present = {p.name for p in paths} | set(refused)
+    present = {family(p.name) for p in paths} | {family(name) for name in refused}
     named: dict[str, list[str]] = {}
     for key, ind in cat.indicators.items():
         for name in ind["files"]:

@@ -70,6 +70,7 @@ from .normalise import NO_FIGURE_CODES, PeriodPart, parse_figure, parse_period, 
 from .report import Issue, errors
 from .sheets import SheetProblem, open_workbook
 from .validate import validate
+from .versions import family
 from .words import plain_words, total_words
 
 REPLACE = "REPLACE_ME"
@@ -862,6 +863,7 @@ def _ranked(cat: Catalogue, title: list[str], ids) -> list[tuple[float, str]]:
 def _choose_indicator(d: Draft, cat: Catalogue, file: str, title: list[str], country: str | None, dims: set) -> str:
     """The indicator: the one the catalogue says this file carries, else the one the title names
     clearly, else REPLACE_ME with the five closest by name."""
+    file = family(file)                  # a version of the file is the file `files:` names (etl/versions.py)
     fits = [k for k, i in cat.indicators.items() if (country is None or i["country"] == country)
             and dims <= set(i["breakdowns"])] or list(cat.indicators)
     carries = [k for k in fits if file in cat.indicators[k]["files"]]

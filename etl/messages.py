@@ -539,6 +539,8 @@ _add({
     "raw.folder_expected": ("the data files directly in the raw folder, or the folder moved out of it",
                             "ملفات البيانات في مجلد الملفات الخام نفسه، أو نقل هذا المجلد خارجه"),
     "raw.not_read": ("not read: {what}", "لم يُقرأ: {what}"),
+    "raw.older_version": ("an earlier version of {newer}, kept: not read (only the newest version of a file is)",
+                          "نسخة سابقة من {newer}، محفوظة: لا تُقرأ (لا يُقرأ من الملف إلا أحدث نسخه)"),
     "raw.not_read_expected": ("a data file of one of those kinds, or the file kept outside the raw folder",
                               "ملف بيانات من أحد هذه الأنواع، أو حفظ الملف خارج مجلد الملفات الخام"),
     "raw.lone_recipe": ("a layout recipe with no data file {stem}.* beside it: not used",

@@ -11,6 +11,9 @@ nothing outside it is read. So:
 - a symbolic link whose target lies outside data/raw/ is an error: a build reads the folder that
   is committed, never a file elsewhere on one machine (a link to another file of the folder is
   allowed, and judged as that file is);
+- of the versions of a file (`x.xlsx`, `x.2026-12-04.xlsx`: a file is never overwritten, a new
+  version comes beside it, etl/versions.py), only the newest is read; each older one is kept and
+  named in an INFO line (nothing to act on), its recipe with it;
 - what editors leave while a file is open (`~$x.xlsx`, LibreOffice's `.~lock.x#`) and dot-files
   (`.gitkeep`, `.DS_Store`) are skipped silently.
 """
@@ -21,7 +24,8 @@ from pathlib import Path
 
 from .layouts import SUFFIX as RECIPE_SUFFIX
 from .messages import Both, Text, isolate
-from .report import WARNING, Issue
+from .report import INFO, WARNING, Issue
+from .versions import newest
 
 READABLE = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -48,10 +52,11 @@ def _outside(link: Path, root: Path) -> Path | None:
 
 
 def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Issue]]:
-    """The data files of the raw folder to read (sorted by name), and a report line for every
-    other entry of the folder that is not read: a file of another kind or a sub-folder (a
-    warning), a recipe without its data file (a warning), a link to outside the folder (an
-    error: refused). Lock files and dot-files are skipped silently."""
+    """The data files of the raw folder to read (sorted by name; of a file's versions, the
+    newest), and a report line for every other entry of the folder that is not read: an older
+    version of a file (INFO), a file of another kind or a sub-folder (a warning), a recipe
+    without its data file (a warning), a link to outside the folder (an error: refused). Lock
+    files and dot-files are skipped silently."""
     raw_dir = Path(raw_dir)
     root = Path(os.path.realpath(raw_dir))
     suffixes = {s.lower() for s in readable}
@@ -83,6 +88,9 @@ def source_files(raw_dir: Path, readable=READABLE) -> tuple[list[Path], list[Iss
             issues.append(Issue(name, Text("raw.not_read", what=what_is_read), Text("raw.not_read_expected"),
                                 severity=WARNING))
     stems = {f.stem for f in files}
+    files, older = newest(files)
+    for old, new in older:
+        issues.append(Issue(old.name, Text("raw.older_version", newer=new.name), severity=INFO))
     for recipe in recipes:
         stem = recipe.name[:-len(RECIPE_SUFFIX)]
         if stem not in stems:

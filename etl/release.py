@@ -191,7 +191,7 @@ def rewritten(hist: History, served: Path) -> list[str]:
 
 # -- figures and their differences ---------------------------------------------------------
 
-def _key(frame: pd.DataFrame) -> list[str]:
+def figure_key(frame: pd.DataFrame) -> list[str]:
     """The columns that identify a figure: indicator, place, period and every breakdown."""
     dims = [c for c in frame.columns if c not in _NOT_BREAKDOWNS]
     return [*KEY_HEAD, *dims]
@@ -212,7 +212,7 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
 def compare(old: pd.DataFrame | None, new: pd.DataFrame) -> Change:
     """What `new` changes of `old` (two releases' figures): figures added, revised (another
     value), amended (the same value, another status or source) and withdrawn."""
-    key = _key(new)
+    key = figure_key(new)
     new = new[[*key, *PUBLISHED]]
     if old is None or old.empty:
         rows = new.rename(columns={c: f"new_{c}" for c in PUBLISHED}).assign(change="added")
@@ -410,17 +410,22 @@ def _current(releases_dir: Path, cat: Catalogue, served: Path, now: datetime, pr
 def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
                  releases_dir: Path = DEFAULT_RELEASES, catalogue: Path | None = None,
                  by: str | None = None, now: datetime | None = None, sign_key: Path | None = None,
-                 progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None) -> dict:
+                 progress: Callable[[str], None] = lambda _: None, note_ar: str | None = None,
+                 approved_by: str | None = None) -> dict:
     """Publish the candidate (the last `spi build` into out_dir) as a release; return its
     manifest entry. Refused (ReleaseError, nothing written) when it changes nothing, when the
     catalogue changed since the build, when the history does not check, or when its time
     breaks the rules of public_time. `now`: the moment it is made (the clock, by default).
     `note` says what it brings in English, `note_ar` in Arabic: None is a release made the way
-    it was before notes had both languages (the entry has no note_ar; the caller says so)."""
+    it was before notes had both languages (the entry has no note_ar; the caller says so).
+    `approved_by`: the second person who approved it (etl/approval.py), kept in the entry; never
+    the one who releases it."""
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     out_dir, catalogue = Path(out_dir or DEFAULT_OUT), Path(catalogue or DEFAULT_CATALOGUE)
     releases_dir = Path(releases_dir)
     notes = release_notes(note, note_ar)
+    released_by = by or getpass.getuser()
+    approval = {} if approved_by is None else {"approved_by": _approver(approved_by, released_by)}
     figures, info = candidate_figures(out_dir)
     cat_bytes, cat = _catalogue(catalogue, info)
     key = signing_key(sign_key, cat)
@@ -439,8 +444,8 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         (folder / CATALOGUE).write_bytes(cat_bytes)
         checkpoint("release:files")
         entry = _sealed({"release_id": rid, "public_at": public_at.isoformat(), "timezone": zone, **notes,
-                         "build_id": info["build_id"], "released_by": by or getpass.getuser(),
-                         "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
+                         "build_id": info["build_id"], "released_by": released_by,
+                         **approval, "created_at": now.isoformat(), "catalogue_sha256": info["catalogue_sha256"],
                          "figures_sha256": sha256_file(folder / FIGURES),
                          "added": change.added, "revised": change.revised, "amended": change.amended,
                          "withdrawn": change.withdrawn}, hist.head, key)
@@ -448,6 +453,16 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         checkpoint("release:manifest")
         tx.commit()
     return entry
+
+
+def _approver(approved_by: str, released_by: str) -> str:
+    """Four eyes: the approver is named, and is someone else than the one who releases."""
+    if not approved_by.strip():
+        raise ReleaseError("the approver's name is empty: name who approved the release")
+    if approved_by.strip() == released_by.strip():
+        raise ReleaseError(f"{approved_by.strip()!r} cannot approve a release they make themselves: a second "
+                           "person approves it")
+    return approved_by.strip()
 
 
 def release_notes(note: str, note_ar: str | None) -> dict:
@@ -600,7 +615,7 @@ class _History:
         entry = release.entry
         rid = release.release_id
         day = release.public_at.astimezone(ZoneInfo(entry["timezone"])).date()
-        key = _key(figures)
+        key = figure_key(figures)
         change = compare(None if self.current is None else self.current, figures)
         self.changes.append(change.rows.assign(release_id=rid))
         self.releases.append({**entry, "seq": len(self.releases) + 1,

@@ -21,13 +21,23 @@ from .catalogue import Catalogue, fold
 from .messages import Both, Text
 from .normalise import MAX_ABS_VALUE, parse_figure, parse_period, parse_status, reference_dates
 from .report import ERROR, INFO, WARNING, Issue
+from .versions import family
 
 def validate(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue]]:
     """Return the observations that pass every rule, and the issues found."""
+    observations, issues, _ = validate_records(records, cat)
+    return observations, issues
+
+
+def validate_records(records: pd.DataFrame, cat: Catalogue) -> tuple[pd.DataFrame, list[Issue], list]:
+    """validate(), with, for each issue, the positions of every record it names (an issue
+    shows its first row and a few more; the desk's grid marks each cell), or None for a warning
+    on the observations (bound_warnings), which names its own cells."""
     v = _Validator(as_categories(records.reset_index(drop=True)), cat)
     v.run()
     observations = v.observations()
-    return observations, v.issues + bound_warnings(observations, cat)
+    bounds = bound_warnings(observations, cat)
+    return observations, v.issues + bounds, v.positions + [None] * len(bounds)
 
 
 def as_categories(records: pd.DataFrame) -> pd.DataFrame:
@@ -104,6 +114,7 @@ class _Validator:
         self.r = records
         self.cat = cat
         self.issues: list[Issue] = []
+        self.positions: list[np.ndarray] = []      # per issue, the records it names
         self.bad = pd.Series(False, index=records.index)
         self._codes = _Codes()
         self._columns: dict[str, np.ndarray] | None = None
@@ -188,14 +199,16 @@ class _Validator:
                 # Show the cell the issue points at: in a long file the `period` or `source_id`
                 # cell itself; in a wide file the figure under the period column.
                 value = rec[value_col] if value_col else rec[col] if col in cols else rec["value"]
-                causes[key] = [int(rec["source_row"]), value, 1, []]
+                causes[key] = [int(rec["source_row"]), value, 1, [], [int(i)]]
             else:
                 found[2] += 1
+                found[4].append(int(i))
                 if len(found[3]) < Issue.MORE_ROWS:
                     found[3].append(int(rec["source_row"]))
-        for (file, sheet, col, text, wanted), (row, value, count, more) in causes.items():
+        for (file, sheet, col, text, wanted), (row, value, count, more, where) in causes.items():
             self.issues.append(Issue(file=file, sheet=sheet, row=row, column=col, value=value, message=text,
                                      expected=wanted, count=count, more_rows=tuple(more)))
+            self.positions.append(np.array(where, dtype=np.int64))
         self.bad |= mask
 
     def _arrays(self) -> dict[str, np.ndarray]:
@@ -218,7 +231,8 @@ class _Validator:
         near = _near(cat.indicators)
         self.flag(~known, "indicator_id", lambda rec: Text("validate.unknown_indicator", near=near(rec["indicator_id"])),
                   Text("validate.indicator_expected"))
-        allowed = holds(lambda i, f: i in cat.indicators and f in cat.indicators[i]["files"], ind, r["source_file"])
+        # `files:` name a file's family: any version of it (etl/versions.py) is that file
+        allowed = holds(lambda i, f: i in cat.indicators and family(f) in cat.indicators[i]["files"], ind, r["source_file"])
         self.flag(known & ~allowed, "indicator_id", Text("validate.not_in_file"),
                   lambda rec: Text("validate.its_files", files=cat.indicators[rec['indicator_id']]['files']))
         ok = known & allowed

@@ -32,7 +32,7 @@ from etl.report import INFO, errors, format_info, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
 # nginx-config, init) need none.
-NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish", "recipe")
+NEEDS_PROJECT = ("build", "validate", "release", "diff", "verify", "serve", "publish", "recipe", "desk")
 PROJECT_HELP = ("the project folder, which holds indicators.yaml, data/raw/ and data/releases/ (default: $SPI_PROJECT, "
                 "else the first folder from this one upward that holds an indicators.yaml)")
 
@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--releases", type=Path, default=None, help="the releases (default: data/releases)")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
     p.add_argument("--by", default=None, help="who releases it (default: this user)")
+    p.add_argument("--approved-by", default=None,
+                   help="the second person who approved the release (recorded in its entry; never --by)")
     p.add_argument("--sign-key", type=Path, default=_env_path("SPI_SIGNING_KEY_FILE"),
                    help="the ministry's Ed25519 private key (PEM), when the catalogue has site.signing_key "
                         "(default: $SPI_SIGNING_KEY_FILE)")
@@ -132,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
                          help="nginx on --host/--port as a caching reverse proxy, in front of gunicorn on a loopback port")
     proxied.add_argument("--behind-proxy", action="store_true",
                          help="an app machine behind a shared nginx: trust its X-Forwarded-For and -Proto")
+    p = sub.add_parser("desk", help="run the statistics unit's desk (sign in with roles, check the candidate, prepare "
+                                    "and approve releases) with gunicorn, apart from the public site")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8070)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--desk-url", default=None,
+                   help="the desk's own address (default: $SPI_DESK_URL); https makes its cookie Secure")
     p = sub.add_parser("nginx-config", help="print the nginx configuration for a caching proxy in front of app machines "
                                             "(for /etc/nginx/conf.d/)")
     p.add_argument("--upstream", action="append", metavar="HOST:PORT",
@@ -157,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `spi diff | head` ends quietly
     run = {"build": _build, "release": _release, "diff": _diff, "validate": _validate, "serve": _serve,
            "nginx-config": _nginx_config, "publish": _publish, "reviewer-hash": _reviewer_hash, "verify": _verify,
-           "signing-key": _signing_key, "init": _init, "recipe": _recipe}[args.command]
+           "signing-key": _signing_key, "init": _init, "recipe": _recipe, "desk": _desk}[args.command]
     if args.command not in NEEDS_PROJECT:
         return run(args)
     try:
@@ -270,7 +279,8 @@ def _release(args) -> int:
     try:
         if not (args.cancel or args.reschedule):
             entry = make_release(args.note_en or args.note, args.at, args.out, args.releases, args.catalogue, args.by,
-                                 sign_key=args.sign_key, progress=_say, note_ar=args.note_ar)
+                                 sign_key=args.sign_key, progress=_say, note_ar=args.note_ar,
+                                 approved_by=args.approved_by)
             done = (f"released {entry['release_id']}: public at {_public_at(entry['public_at'], entry['timezone'])}; "
                     f"{entry['added']} added, {entry['revised']} revised, {entry['amended']} amended, "
                     f"{entry['withdrawn']} withdrawn")
@@ -512,6 +522,11 @@ def _serve(args) -> int:
         return run(args.host, args.port, args.workers, args.db, args.public_url)
     from .serve import serve
     return serve(args.host, args.port, args.workers, args.db, args.public_url, args.behind_proxy)
+
+
+def _desk(args) -> int:
+    from .serve import desk
+    return desk(args.host, args.port, args.workers, args.desk_url)
 
 
 def _nginx_config(args) -> int:

@@ -85,7 +85,12 @@ from .sessions import Unavailable
 MACHINE_FILES = default_project().processed
 DEFAULT_AUDIT_LOG = default_project().audit_log
 DEFAULT_STATE = default_project().state
-REVIEWER_FIELDS = {"name", "password_hash"}
+REVIEWER_FIELDS = {"name", "password_hash", "roles"}
+# What a person in the reviewers' file may do: read embargoed releases on the public site
+# (reviewer), and in the statistics unit's desk (spi/desk/) load tables and prepare releases
+# (editor) or approve or send back a release someone else prepared (approver). A person
+# without a `roles` list is a reviewer, as everyone in the file was before roles.
+ROLES = ("editor", "approver", "reviewer")
 SESSION_HOURS = 8  # a working day: a forgotten browser does not stay signed in for a month
 SIGNIN_LIMIT, SIGNIN_WINDOW = 5, 60  # failed attempts per client address, in any 60 seconds
 FAILED_LINES_PER_MINUTE = 30  # anonymous failed attempts itemised in the audit log, per machine
@@ -132,9 +137,10 @@ class Reviewer:
     username: str
     name: str
     password_hash: str
+    roles: tuple[str, ...] = ("reviewer",)
 
 
-def _fingerprint(password_hash: str) -> str:
+def fingerprint(password_hash: str) -> str:
     """What a session keeps of its reviewer's password hash: a new password (a new hash in the
     file) ends every session opened with the old one."""
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
@@ -144,8 +150,14 @@ _cache: tuple[tuple, dict[str, Reviewer]] = ((), {})
 
 
 def _reviewers() -> dict[str, Reviewer]:
-    """The reviewers file as it is now: read again only when its path, mtime, size or inode
-    changed (a stat per request, not a parse)."""
+    """The people of the file who may read embargoed releases on the public site (the role
+    `reviewer`): an editor or approver without it signs in to the desk only."""
+    return {u: r for u, r in people().items() if "reviewer" in r.roles}
+
+
+def people() -> dict[str, Reviewer]:
+    """Everyone in the reviewers file as it is now, whatever their roles: read again only when
+    its path, mtime, size or inode changed (a stat per request, not a parse)."""
     global _cache
     name = os.environ.get("SPI_REVIEWERS_FILE", "").strip()
     if not name:
@@ -178,10 +190,11 @@ def _read(path: Path) -> dict[str, Reviewer]:
 
 
 def _parse(data: object) -> dict[str, Reviewer]:
-    """{"username": {"name": "Display name", "password_hash": "$argon2id$..."}} to reviewers;
-    ValueError naming the first entry that is not of that shape."""
+    """{"username": {"name": "Display name", "password_hash": "$argon2id$...", "roles": [...]}}
+    to reviewers (`roles` is optional: ROLES, at least one, each once); ValueError naming the
+    first entry that is not of that shape."""
     if not isinstance(data, dict):
-        raise ValueError('expected an object {"username": {"name": ..., "password_hash": ...}}')
+        raise ValueError('expected an object {"username": {"name": ..., "password_hash": ..., "roles": [...]}}')
     reviewers = {}
     for username, entry in data.items():
         if not username or not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
@@ -196,8 +209,17 @@ def _parse(data: object) -> dict[str, Reviewer]:
         except InvalidHashError:
             raise ValueError(f"the password_hash of {username!r} is not an argon2 hash "
                              "(make one with `spi reviewer-hash`)") from None
-        reviewers[username] = Reviewer(username, entry["name"], entry["password_hash"])
+        reviewers[username] = Reviewer(username, entry["name"], entry["password_hash"], _roles(username, entry))
     return reviewers
+
+
+def _roles(username: str, entry: dict) -> tuple[str, ...]:
+    roles = entry.get("roles", ["reviewer"])
+    if (not isinstance(roles, list) or not roles or not all(isinstance(r, str) and r in ROLES for r in roles)
+            or len(set(roles)) != len(roles)):
+        raise ValueError(f"the roles of {username!r} must be a list of one or more of {', '.join(ROLES)}, "
+                         f"each once (found {roles!r})")
+    return tuple(r for r in ROLES if r in roles)
 
 
 @functools.cache
@@ -207,8 +229,10 @@ def _decoy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(32))
 
 
-def _verify(username: str, password: str) -> Reviewer | None:
-    reviewer = _reviewers().get(username)
+def verify(users: dict[str, Reviewer], username: str, password: str) -> Reviewer | None:
+    """The person of `users` with this username and password, else None, in the same time
+    whichever of the two was wrong."""
+    reviewer = users.get(username)
     try:
         _hasher.verify(reviewer.password_hash if reviewer else _decoy_hash(), password)
     except (VerificationError, InvalidHashError):
@@ -250,7 +274,7 @@ def _look_up() -> Reviewer | None:
     sid = flask.session.get("sid")
     found = sessions.find(_state(), sid) if isinstance(sid, str) else None
     reviewer = _reviewers().get(found.reviewer) if found else None
-    if reviewer is None or not hmac.compare_digest(_fingerprint(reviewer.password_hash), found.fingerprint):
+    if reviewer is None or not hmac.compare_digest(fingerprint(reviewer.password_hash), found.fingerprint):
         flask.g.spi_dead_cookie = True   # forged, expired, revoked, made elsewhere, or its reviewer gone
         return None
     return reviewer
@@ -289,10 +313,10 @@ def _failed(reason: str, username: str) -> None:
     """The audit line of an anonymous failed attempt, while this minute's budget lasts
     (FAILED_LINES_PER_MINUTE); beyond it, the attempt is counted for the minute's summary."""
     if sessions.may_itemise(_state(), FAILED_LINES_PER_MINUTE):
-        audit("signin", ok=False, reason=reason, username=username, addr=_addr())
+        audit("signin", ok=False, reason=reason, username=username, addr=addr())
 
 
-def _addr() -> str:
+def addr() -> str:
     return flask.request.remote_addr or "-"
 
 
@@ -408,7 +432,7 @@ def _signout_token_ok() -> bool:
     return isinstance(sent, str) and hmac.compare_digest(sent.encode(), flask.session["sid"].encode())
 
 
-def _safe_next(value: str | None) -> str:
+def safe_next(value: str | None) -> str:
     """`next` when it is a path on this site, else "/". Not "//host" (another site), and no
     backslash or control character: browsers read a backslash as a slash and drop tabs and
     newlines, which would turn "/" followed by one of them and "/host" into "//host"."""
@@ -424,7 +448,7 @@ def _signin():
     if flask.request.method in ("GET", "HEAD"):
         return _signin_page(lang)
     state = _state()
-    attempt = sessions.take_attempt(state, _addr(), SIGNIN_LIMIT, SIGNIN_WINDOW,
+    attempt = sessions.take_attempt(state, addr(), SIGNIN_LIMIT, SIGNIN_WINDOW,
                                     report=lambda summary: audit("signin_summary", **summary))
     if attempt is None:
         return _too_many(lang)
@@ -432,7 +456,7 @@ def _signin():
     if not _signin_token_ok():
         _failed("bad_csrf", username)
         flask.abort(400)
-    reviewer = _verify(username, flask.request.form.get("password", ""))
+    reviewer = verify(_reviewers(), username, flask.request.form.get("password", ""))
     if reviewer is None:
         _failed("wrong_password" if username in _reviewers() else "unknown_user", username)
         return _signin_page(lang, failed=True, username=username), 401
@@ -440,9 +464,9 @@ def _signin():
     old = flask.session.get("sid") if carries_session() else None
     if isinstance(old, str):
         sessions.revoke(state, old)   # a new session: nothing from before the sign-in carries over
-    sid = sessions.open_session(state, reviewer.username, _fingerprint(reviewer.password_hash), SESSION_HOURS * 3600)
+    sid = sessions.open_session(state, reviewer.username, fingerprint(reviewer.password_hash), SESSION_HOURS * 3600)
     try:
-        audit("signin", ok=True, username=username, addr=_addr())
+        audit("signin", ok=True, username=username, addr=addr())
     except Unavailable:
         sessions.revoke(state, sid)   # a sign-in not recorded is no sign-in
         raise
@@ -450,7 +474,7 @@ def _signin():
     flask.session["sid"] = sid
     flask.session.permanent = True
     flask.g.spi_reviewer, flask.g.spi_dead_cookie = reviewer, False
-    response = flask.redirect(_safe_next(flask.request.form.get("next")), 303)
+    response = flask.redirect(safe_next(flask.request.form.get("next")), 303)
     response.headers["Clear-Site-Data"] = '"cache"'
     response.delete_cookie(SIGNIN_COOKIE, path="/signin", httponly=True, samesite="Lax",
                            secure=flask.current_app.config["SESSION_COOKIE_SECURE"])
@@ -465,7 +489,7 @@ def _signout():
         flask.abort(400)
     sessions.revoke(_state(), flask.session["sid"])
     flask.session.clear()
-    audit("signout", reviewer=reviewer.username, addr=_addr())
+    audit("signout", reviewer=reviewer.username, addr=addr())
     return flask.redirect("/", 303)
 
 
@@ -491,7 +515,7 @@ def _document(lang: str, title: str, body: str) -> str:
 
 
 def _signin_page(lang: str, failed: bool = False, username: str = "") -> str:
-    next_ = _safe_next(flask.request.values.get("next"))
+    next_ = safe_next(flask.request.values.get("next"))
     reviewer = _signed_in()
     title = _text("signin_title", lang)
     body = (f"<h1>{escape(title)}</h1><p>{escape(_text('signin_intro', lang))}</p>"

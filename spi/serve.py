@@ -76,8 +76,11 @@ def _importable(env: dict[str, str]) -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join([str(CODE), *paths])}
 
 
-def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_log: bool = True) -> list[str]:
-    """gunicorn's options; without `access_log` when nginx in front logs every request."""
+def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_log: bool = True,
+                  app: str = "spi.app:server") -> list[str]:
+    """gunicorn's options for `app` (the public site, or the desk: `spi desk`); without
+    `access_log` when nginx in front logs every request. Only the public site is warmed up
+    (spi/gunicorn_conf.py renders its pages)."""
     log = ["--access-logfile", "-", "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'] if access_log else []
     return [
         "--bind", f"{host}:{port}",
@@ -88,17 +91,18 @@ def gunicorn_args(host: str, port: int, workers: int, threads: int = 4, access_l
         "--graceful-timeout", "10",
         "--keep-alive", "5",
         "--no-control-socket",
-        "--config", "python:spi.gunicorn_conf",
+        *(["--config", "python:spi.gunicorn_conf"] if app == "spi.app:server" else []),
         "--preload",  # import once in the master (pandas+dash+plotly take seconds); the database opens per worker
         *log,
-        "spi.app:server",
+        app,
     ]
 
 
-def gunicorn_command(host: str, port: int, workers: int, access_log: bool = True) -> list[str]:
+def gunicorn_command(host: str, port: int, workers: int, access_log: bool = True,
+                     app: str = "spi.app:server") -> list[str]:
     """The command line that runs gunicorn of this environment."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
-    args = gunicorn_args(host, port, workers, access_log=access_log)
+    args = gunicorn_args(host, port, workers, access_log=access_log, app=app)
     return [gunicorn, *args] if gunicorn else [sys.executable, "-m", "gunicorn", *args]
 
 
@@ -113,5 +117,33 @@ def serve(host: str, port: int, workers: int, db: Path | None, public_url: str |
         return 1
     argv = gunicorn_command(host, port, workers)
     print(f"serving {db} on http://{host}:{port} ({workers} worker(s))", flush=True)
+    os.execvpe(argv[0], argv, env)
+    return 0  # not reached
+
+
+def desk(host: str, port: int, workers: int, desk_url: str | None = None) -> int:
+    """`spi desk`: the statistics unit's desk (spi/desk/) under gunicorn, in the foreground, on
+    its own address; 1 with a sentence when a setting is wrong. It needs SPI_SECRET_KEY (its
+    sessions are signed with it) and the people of SPI_REVIEWERS_FILE with their roles."""
+    from store.address import checked
+    from .config import problems
+    env = dict(os.environ)
+    env[PROJECT_ENV] = str(default_project().root)
+    env.update(_importable(env))
+    if desk_url is not None:
+        env["SPI_DESK_URL"] = desk_url
+    wrong = problems(env, "0.0.0.0")   # its sessions are always signed with SPI_SECRET_KEY
+    try:
+        checked(env.get("SPI_DESK_URL"))
+    except ValueError as exc:
+        wrong.append(f"SPI_DESK_URL: {exc}")
+    if not env.get("SPI_REVIEWERS_FILE", "").strip():
+        wrong.append("SPI_REVIEWERS_FILE is not set: the desk has nobody to sign in (give each person `roles`: "
+                     "editor, approver, reviewer)")
+    if wrong:
+        print("spi desk: " + "; ".join(wrong), file=sys.stderr)
+        return 1
+    argv = gunicorn_command(host, port, workers, app="spi.desk.app:create()")
+    print(f"the desk of {default_project().root} on http://{host}:{port} ({workers} worker(s))", flush=True)
     os.execvpe(argv[0], argv, env)
     return 0  # not reached

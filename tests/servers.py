@@ -128,11 +128,11 @@ class Client:
         return self.form("/signout", {"csrf_token": self.token()})
 
 
-def _wait(port: int, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+def _wait(port: int, proc: subprocess.Popen, log: Path, timeout: float = 180, path: str = "/healthz") -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if request(port, "/healthz", timeout=5).status in (200, 503):
+            if request(port, path, timeout=5).status in (200, 503):
                 return
         except OSError:
             pass
@@ -207,6 +207,21 @@ def spi_serve(args: list[str], log: Path, env: dict | None = None):
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait(port, proc, log)
+        yield Running(port, log, proc)
+    finally:
+        _stop(proc)
+
+
+@contextmanager
+def spi_desk(project: Path, log: Path, env: dict | None = None):
+    """`spi desk --project PROJECT` (gunicorn, spi.desk.app:create()) on a free loopback port."""
+    port = free_port()
+    full = dict(os.environ, **(env or {}))
+    with open(log, "ab") as fh:
+        proc = subprocess.Popen([str(SPI), "desk", "--port", str(port), "--project", str(project)], cwd=REPO,
+                                env=full, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait(port, proc, log, path="/signin")
         yield Running(port, log, proc)
     finally:
         _stop(proc)

@@ -1,0 +1,274 @@
+"""Four eyes on a release: one person prepares it, another approves it, and only then is it
+written as `spi release` writes it (etl/release.py make_release, with `approved_by`).
+
+The statistics unit's desk (spi/desk/) calls these; so can anything else. A prepared release
+is a record in the project's data/desk/prepared.json (committed with data/releases/, so the
+workflow's history survives a machine), each with its events (prepared, sent back, cancelled,
+approved: who, when, why). The record names the candidate it was prepared from (its build id):
+a candidate rebuilt since is not the one the approver would approve, so it is refused.
+
+Why it is built this way:
+- Everything make_release would refuse (no candidate, nothing to release, a note without
+  Arabic, a public time in the past or beyond the embargo limit) is refused when the release is
+  prepared, so an approver is never asked to approve what cannot be released; it is checked
+  again at approval, when the clock has moved on.
+- One release waits for approval at a time: two prepared from one candidate would be two
+  versions of one truth.
+- The approver is never the one who prepared it, checked here and again by make_release.
+- If the process dies between the release being written and the record saying so, the record
+  is read as approved from the manifest (a release entry of its build, approved, made after it
+  was prepared): approving twice never releases twice.
+- The file is written whole beside itself and swapped in (os.replace) under a lock, so that
+  two requests of the desk never interleave and a full disk leaves the old file as it was.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from contract.project import Project
+
+from .catalogue import CatalogueError, load_catalogue
+from .release import (ReleaseError, amend, candidate_figures, checked_history, compare, history, make_release,
+                      public_time, release_figures, release_notes, write_served)
+
+RECORDS = "prepared.json"
+WAITING, SENT_BACK, CANCELLED, APPROVED = "prepared", "sent_back", "cancelled", "approved"
+STATE_AR = {SENT_BACK: "أُعيد إلى المحرِّر", CANCELLED: "أُلغي", APPROVED: "اعتُمد"}
+MAX_TEXT = 2000   # a note, comment or reason longer than this is a paste gone wrong
+
+
+class ApprovalError(Exception):
+    """A step of the four-eyes path refused, with what to do, in a sentence: in English (its
+    str) and in Arabic (`ar`; None for a refusal of the release engine, whose sentences are
+    English: the desk shows them as English)."""
+
+    def __init__(self, en: str, ar: str | None = None):
+        super().__init__(en)
+        self.ar = ar
+
+    def text(self, lang: str) -> str | None:
+        """The sentence in `lang`, or None when there is none in Arabic."""
+        return str(self) if lang == "en" else self.ar
+
+
+def _folder(project: Project) -> Path:
+    return project.root / "data" / "desk"
+
+
+def records(project: Project) -> list[dict]:
+    """Every prepared release, oldest first, each with its state as the manifest confirms it."""
+    found = _read(_folder(project) / RECORDS)
+    return [_confirmed(project, r) for r in found]
+
+
+def waiting(project: Project) -> dict | None:
+    """The prepared release waiting for approval, if one is."""
+    return next((r for r in records(project) if r["state"] == WAITING), None)
+
+
+def find(project: Project, pid: str) -> dict:
+    for record in records(project):
+        if record["id"] == pid:
+            return record
+    raise _no_such(pid)
+
+
+def _no_such(pid: str) -> ApprovalError:
+    return ApprovalError(f"there is no prepared release {pid[:40]!r}", f"لا يوجد إصدار مُعَدّ بالرمز \u2068{pid[:40]}\u2069")
+
+
+def _read(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise ApprovalError(f"{path} cannot be read ({exc}): restore it from version control",
+                            f"تعذّرت قراءة \u2068{path}\u2069: استعِده من نظام إدارة النسخ") from None
+    if not isinstance(data, dict) or not isinstance(data.get("prepared"), list):
+        raise ApprovalError(f"{path} is not a list of prepared releases: restore it from version control",
+                            f"الملف \u2068{path}\u2069 ليس قائمة إصدارات مُعَدّة: استعِده من نظام إدارة النسخ")
+    return data["prepared"]
+
+
+@contextmanager
+def _changing(project: Project):
+    """The records to change, under the folder's lock; written back whole when the block ends
+    without an error, else left as they were."""
+    folder = _folder(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = _read(folder / RECORDS)
+        yield found
+        text = json.dumps({"prepared": found}, ensure_ascii=False, indent=1) + "\n"
+        aside = folder / (RECORDS + ".writing")
+        with open(aside, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(aside, folder / RECORDS)
+
+
+WHAT = {"comment": ("the comment", "سبب الإعادة"), "reason": ("the reason", "السبب")}
+
+
+def _text(value: str, what: str) -> str:
+    en, ar = WHAT[what]
+    value = (value or "").strip()
+    if not value:
+        raise ApprovalError(f"{en} is empty: say it in a sentence", f"{ar} فارغ: اكتبه في جملة")
+    if len(value) > MAX_TEXT:
+        raise ApprovalError(f"{en} is {len(value):,} characters long: keep it under {MAX_TEXT:,}",
+                            f"{ar} أطول من {MAX_TEXT} حرف: اختصره")
+    return value
+
+
+def _release_error(exc: ReleaseError | CatalogueError) -> ApprovalError:
+    return ApprovalError(str(exc).replace("--note-en", "the English note").replace("--note-ar", "the Arabic note")
+                         .replace("--at ", "the public time "))
+
+
+def _event(action: str, by: str, now: datetime, **fields) -> dict:
+    return {"action": action, "by": by, "at": now.isoformat(), **fields}
+
+
+def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | None, now: datetime) -> dict:
+    """Prepare the candidate for release: the record, waiting for a second person's approval.
+    Refused (ApprovalError, nothing written) when a release already waits, or when make_release
+    would refuse it now."""
+    try:
+        notes = release_notes(note_en or "", note_ar or "")
+        figures, info = candidate_figures(project.processed)
+        cat = load_catalogue(project.catalogue)
+        hist = checked_history(project.releases, cat)
+        latest = hist.latest()
+        change = compare(release_figures(project.releases, latest.release_id) if latest else None, figures)
+        if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
+            raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
+        public_at = public_time(at or None, cat, now, latest)
+    except (ReleaseError, CatalogueError) as exc:
+        raise _release_error(exc) from None
+    with _changing(project) as found:
+        pending = next((r for r in found if _confirmed(project, r)["state"] == WAITING), None)
+        if pending is not None:
+            raise ApprovalError(f"release {pending['id']} prepared by {pending['prepared_by']} is waiting for approval: "
+                                "it is approved, sent back or cancelled first",
+                                f"الإصدار \u2068{pending['id']}\u2069 الذي أعدّه \u2068{pending['prepared_by']}\u2069 "
+                                "بانتظار الاعتماد: يُعتمَد أو يُعاد أو يُلغى أولًا")
+        record = {"id": f"P{len(found) + 1}", "state": WAITING, "prepared_by": by, "prepared_at": now.isoformat(),
+                  "note_en": notes["note"], "note_ar": notes["note_ar"], "at": at or None,
+                  "public_at": public_at.isoformat(), "build_id": info["build_id"],
+                  "catalogue_sha256": info["catalogue_sha256"],
+                  "change": {"added": change.added, "revised": change.revised, "amended": change.amended,
+                             "withdrawn": change.withdrawn},
+                  "events": [_event("prepared", by, now)], "release_id": None}
+        found.append(record)
+    return record
+
+
+def _waiting_one(found: list[dict], pid: str, project: Project) -> dict:
+    for record in found:
+        if record["id"] == pid:
+            state = _confirmed(project, record)["state"]
+            if state != WAITING:
+                raise ApprovalError(f"release {pid} is {state.replace('_', ' ')}, not waiting for approval",
+                                    f"الإصدار \u2068{pid}\u2069 {STATE_AR[state]}، وليس بانتظار الاعتماد")
+            return record
+    raise _no_such(pid)
+
+
+def send_back(project: Project, pid: str, by: str, comment: str, now: datetime) -> dict:
+    """An approver sends a prepared release back to be prepared again, saying why."""
+    comment = _text(comment, "comment")
+    with _changing(project) as found:
+        record = _waiting_one(found, pid, project)
+        record["state"] = SENT_BACK
+        record["events"].append(_event("sent_back", by, now, comment=comment))
+    return record
+
+
+def cancel(project: Project, pid: str, by: str, reason: str, now: datetime) -> dict:
+    """Withdraw a prepared release before it is approved, with the reason."""
+    reason = _text(reason, "reason")
+    with _changing(project) as found:
+        record = _waiting_one(found, pid, project)
+        record["state"] = CANCELLED
+        record["events"].append(_event("cancelled", by, now, reason=reason))
+    return record
+
+
+def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path | None = None,
+            progress=lambda _: None) -> dict:
+    """The second person approves: the release is written (make_release, released by its
+    preparer, approved by `by`), the site's databases rebuilt as `spi release` does, and the
+    record says which release it became. Refused when `by` prepared it, when it is not waiting,
+    when the candidate was rebuilt since, or when make_release refuses."""
+    with _changing(project) as found:
+        record = _waiting_one(found, pid, project)
+        if by == record["prepared_by"]:
+            raise ApprovalError(f"{by} prepared release {pid}: a second person approves it",
+                                f"أعدَّ \u2068{by}\u2069 الإصدار \u2068{pid}\u2069: يعتمده شخص آخر")
+        try:
+            _, info = candidate_figures(project.processed)
+        except ReleaseError as exc:
+            raise _release_error(exc) from None
+        if info["build_id"] != record["build_id"]:
+            raise ApprovalError(f"the candidate was built again since release {pid} was prepared (build "
+                                f"{record['build_id']}, now {info['build_id']}): send it back, and prepare the new one",
+                                f"أُعيد بناء المرشَّح منذ إعداد الإصدار \u2068{pid}\u2069 (البناء \u2068{record['build_id']}\u2069، "
+                                f"والآن \u2068{info['build_id']}\u2069): أعِده إلى المحرِّر، وأعِدّ الجديد")
+        try:
+            entry = make_release(record["note_en"], record["at"], project.processed, project.releases,
+                                 project.catalogue, by=record["prepared_by"], now=now, sign_key=sign_key,
+                                 progress=progress, note_ar=record["note_ar"], approved_by=by)
+        except (ReleaseError, CatalogueError) as exc:
+            raise _release_error(exc) from None
+        record["state"], record["release_id"] = APPROVED, entry["release_id"]
+        record["events"].append(_event("approved", by, now, release_id=entry["release_id"]))
+    write_served(project.releases, project.processed, project.catalogue, progress=progress)
+    return record
+
+
+def embargoed(project: Project, now: datetime):
+    """The latest release while it is still under embargo (it can be cancelled or moved), else None."""
+    latest = history(project.releases).latest()
+    return latest if latest is not None and latest.public_at > now else None
+
+
+def amend_embargoed(project: Project, release_id: str, action: str, by: str, reason: str, at: str | None,
+                    now: datetime, sign_key: Path | None = None) -> dict:
+    """Cancel the embargoed release, or give it another public time, with the reason, as
+    `spi release --cancel/--reschedule` does (an entry of its own in the manifest); the site's
+    databases are then rebuilt."""
+    reason = _text(reason, "reason")
+    try:
+        entry = amend(release_id, action, reason, at or None, project.releases, project.catalogue, by=by, now=now,
+                      sign_key=sign_key, out_dir=project.processed)
+    except (ReleaseError, CatalogueError) as exc:
+        raise _release_error(exc) from None
+    write_served(project.releases, project.processed, project.catalogue)
+    return entry
+
+
+def _confirmed(project: Project, record: dict) -> dict:
+    """The record, approved if the manifest holds its release though the record was not
+    written (the process stopped in between): the entry of its build, approved, made after it
+    was prepared."""
+    if record["state"] != WAITING:
+        return record
+    try:
+        entries = json.loads((project.releases / "releases.json").read_text(encoding="utf-8"))["releases"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return record
+    for entry in entries:
+        if (isinstance(entry, dict) and entry.get("build_id") == record["build_id"] and entry.get("approved_by")
+                and str(entry.get("created_at", "")) >= record["prepared_at"]):
+            return {**record, "state": APPROVED, "release_id": entry.get("release_id")}
+    return record
+

@@ -1,0 +1,178 @@
+"""The desk's pages: a whole HTML document in the desk's language (Arabic first, `lang=en` for
+English), its texts in both languages, and the small pieces every page uses (a form with its
+token, a table). Plain server-made HTML with the desk's one stylesheet: no script is needed to
+sign in, read a candidate's changes or approve a release, and the desk's Content-Security-Policy
+allows none inline."""
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlencode
+
+import flask
+
+from store.texts import UnknownLanguage, direction, lang_of, other_lang
+
+from . import auth
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "desk": ("مكتب وحدة الإحصاء", "Statistics unit desk"),
+    "signin_title": ("الدخول إلى المكتب", "Sign in to the desk"),
+    "signin_intro": ("لوحدة الإحصاء وحدها: تحميل الجداول، وفحص الإصدار المرشَّح، وإعداد الإصدارات واعتمادها.",
+                     "For the statistics unit only: load tables, check the candidate, prepare and approve releases."),
+    "username": ("اسم المستخدم", "Username"),
+    "password": ("كلمة المرور", "Password"),
+    "signin": ("دخول", "Sign in"),
+    "signin_failed": ("اسم المستخدم أو كلمة المرور غير صحيحة.", "The username or password is not correct."),
+    "too_many": ("محاولات كثيرة. انتظر دقيقة ثم حاول مرة أخرى.", "Too many attempts. Wait a minute, then try again."),
+    "signout": ("خروج", "Sign out"),
+    "signed_in_as": ("أنت مسجَّل الدخول باسم {name}، بصفة: {roles}.", "You are signed in as {name}, as: {roles}."),
+    "role_editor": ("محرِّر", "editor"),
+    "role_approver": ("معتمِد", "approver"),
+    "role_reviewer": ("مراجِع", "reviewer"),
+    "list_sep": ("، ", ", "),
+    "candidate": ("الإصدار المرشَّح", "The candidate"),
+    "no_candidate": ("لا يوجد إصدار مرشَّح: شغِّل البناء أولًا.", "There is no candidate: run a build first."),
+    "candidate_is": ("البناء {build}، بتاريخ {built}.", "Build {build}, made {built}."),
+    "against": ("مقارنةً بالإصدار {release}:", "Against release {release}:"),
+    "against_none": ("لا إصدار قبله:", "No release before it:"),
+    "counts": ("أرقام مضافة: {added}، منقَّحة: {revised}، معدَّلة: {amended}، مسحوبة: {withdrawn}.",
+               "{added} added, {revised} revised, {amended} amended, {withdrawn} withdrawn."),
+    "changes": ("ما يغيِّره الإصدار", "What releasing it changes"),
+    "change_added": ("مضاف", "added"),
+    "change_revised": ("منقَّح", "revised"),
+    "change_amended": ("معدَّل", "amended"),
+    "change_withdrawn": ("مسحوب", "withdrawn"),
+    "col_change": ("التغيير", "Change"),
+    "col_figure": ("الرقم", "Figure"),
+    "col_old": ("القيمة السابقة", "Old value"),
+    "col_new": ("القيمة الجديدة", "New value"),
+    "more_rows": ("و{n} غيرها.", "and {n} more."),
+    "nothing_changes": ("لا يغيِّر المرشَّح أي رقم.", "The candidate changes no figure."),
+    "prepare": ("إعداد إصدار", "Prepare a release"),
+    "note_ar": ("ملاحظة الإصدار بالعربية", "Release note in Arabic"),
+    "note_en": ("ملاحظة الإصدار بالإنجليزية", "Release note in English"),
+    "public_at": ("موعد النشر ({zone})، فارغًا للنشر عند الاعتماد", "Public time ({zone}); empty to publish when approved"),
+    "prepare_button": ("إعداد الإصدار وإرساله للاعتماد", "Prepare and send for approval"),
+    "waiting": ("إصدار بانتظار الاعتماد", "A release waiting for approval"),
+    "prepared_by": ("أعدَّه {name} في {at}.", "Prepared by {name} at {at}."),
+    "public_when": ("موعد النشر: {at}", "Public at: {at}"),
+    "public_on_approval": ("يُنشر عند اعتماده.", "Public when approved."),
+    "approve": ("اعتماد الإصدار ونشره", "Approve and release"),
+    "send_back": ("إعادته للمحرِّر", "Send back"),
+    "comment": ("سبب الإعادة", "Why it goes back"),
+    "cancel": ("إلغاء الإصدار المُعَدّ", "Cancel the prepared release"),
+    "reason": ("سبب الإلغاء", "Why it is cancelled"),
+    "own_release": ("أعددتَ هذا الإصدار بنفسك: يعتمده شخص آخر.", "You prepared this release: someone else approves it."),
+    "history": ("الإصدارات المُعَدّة", "Prepared releases"),
+    "state_prepared": ("بانتظار الاعتماد", "waiting for approval"),
+    "state_sent_back": ("أُعيد للمحرِّر", "sent back"),
+    "state_cancelled": ("أُلغي", "cancelled"),
+    "state_approved": ("اعتُمد ونُشر", "approved and released"),
+    "event_prepared": ("أعدَّه", "prepared by"),
+    "event_sent_back": ("أعاده", "sent back by"),
+    "event_cancelled": ("ألغاه", "cancelled by"),
+    "event_approved": ("اعتمده", "approved by"),
+    "became": ("الإصدار {release}", "release {release}"),
+    "refused": ("رُفض الطلب:", "Refused:"),
+    "refused_en": ("(بالإنجليزية، كما يقولها محرّك الإصدار)", "(as the release engine says it)"),
+    "done_prepared": ("أُعِدّ الإصدار {id} وأُرسل للاعتماد.", "Release {id} is prepared and waits for approval."),
+    "done_sent_back": ("أُعيد الإصدار {id} للمحرِّر.", "Release {id} was sent back."),
+    "done_cancelled": ("أُلغي الإصدار {id}.", "Release {id} was cancelled."),
+    "done_approved": ("اعتُمد الإصدار {id} ونُشر بوصفه الإصدار {release}.", "Release {id} was approved: it is release {release}."),
+    "build_button": ("بناء المرشَّح من الملفات الخام", "Build the candidate from the raw files"),
+    "build_title": ("بناء المرشَّح", "Building the candidate"),
+    "build_none": ("لم يُشغَّل أي بناء من المكتب بعد.", "No build was started from the desk yet."),
+    "build_running": ("البناء جارٍ، بدأه {by}…", "The build is running, started by {by}…"),
+    "build_done": ("انتهى البناء الذي بدأه {by}.", "The build started by {by} has ended."),
+    "build_stopped": ("توقّف البناء الذي بدأه {by} قبل أن يكتمل؛ المرشَّح هو السابق. شغِّله مرة أخرى.",
+                      "The build started by {by} stopped before it ended; the candidate is the one before. Run it again."),
+    "build_ok": ("نجح البناء: عدد الأرقام {n}، والمدة بالثواني {seconds}.", "The build passed: {n} figures in {seconds} s."),
+    "build_failed": ("فشل البناء، وعدد الأخطاء {n}. صحِّح ما يلي ثم شغِّله مرة أخرى؛ المرشَّح لم يتغيَّر.",
+                     "The build failed: {n} error(s). Fix what follows and run it again; the candidate did not change."),
+    "build_lines": ("خطوات البناء", "The build's steps"),
+    "embargoed": ("إصدار تحت الحظر حتى موعد نشره:", "A release under embargo until its time:"),
+    "new_time": ("الموعد الجديد ({zone})", "The new time ({zone})"),
+    "move_reason": ("سبب تغيير الموعد (يُسجَّل ويُعرض)", "Why it moves (recorded and shown)"),
+    "reschedule": ("تغيير موعد النشر", "Move the public time"),
+    "cancel_reason": ("سبب الإلغاء (يُسجَّل ويُعرض)", "Why it is cancelled (recorded and shown)"),
+    "cancel_release": ("إلغاء الإصدار قبل نشره", "Cancel the release before it goes public"),
+    "done_cancel": ("أُلغي الإصدار {id} قبل نشره.", "Release {id} was cancelled before it went public."),
+    "done_reschedule": ("تغيَّر موعد نشر الإصدار {id}.", "Release {id} has a new public time."),
+    "revised_series": ("السلاسل المنقَّحة: السابقة مقابل الجديدة", "The revised series, old against new"),
+    "old_series": ("الإصدار {release}", "release {release}"),
+    "new_series": ("المرشَّح", "the candidate"),
+    "switch_lang": ("English", "العربية"),
+    "error_400": ("طلب غير صالح.", "The request is not valid."),
+    "error_401": ("سجِّل الدخول أولًا.", "Sign in first."),
+    "error_403": ("ليست لك صلاحية هذا الإجراء.", "You may not do this."),
+    "error_404": ("الصفحة غير موجودة.", "There is no such page."),
+    "error_405": ("هذا الإجراء غير متاح بهذه الطريقة.", "This address does not take this method."),
+    "error_413": ("الملف أو الطلب أكبر من المسموح.", "The file or request is too large."),
+    "error_500": ("حدث خطأ في المكتب، وسُجِّل في سجلّ الخادم.", "The desk failed; the fault is in the server's log."),
+    "error_503": ("تعذّر الآن التحقق من الدخول أو تسجيله. حاول بعد دقائق.",
+                  "Sign-in cannot be checked or recorded right now. Try again in a few minutes."),
+}
+
+
+def text(key: str, lang: str, **fields) -> str:
+    value = TEXTS[key][0 if lang == "ar" else 1]
+    return value.format(**fields) if fields else value
+
+
+def lang() -> str:
+    """The desk's language of this request: `lang=en`, else Arabic; 400 for another."""
+    try:
+        return lang_of(flask.request.args.get("lang"))
+    except UnknownLanguage:
+        flask.abort(400)
+
+
+def isolate(value: object) -> str:
+    """A code, a date or a name inside a sentence of the other direction, kept in its order."""
+    return f"\u2068{value}\u2069"
+
+
+def url(endpoint: str, lang_: str, **args) -> str:
+    """A desk address in `lang_` (Arabic needs no argument)."""
+    return flask.url_for(endpoint, **args, **({"lang": "en"} if lang_ == "en" else {}))
+
+
+def form(endpoint: str, lang_: str, fields: str, button: str, css: str = "", **args) -> str:
+    """A POST form to `endpoint` carrying the session's token."""
+    return (f'<form method="post" action="{escape(url(endpoint, lang_, **args))}" class="desk-form {css}">'
+            f'<input type="hidden" name="csrf_token" value="{escape(auth.form_token())}">{fields}'
+            f'<button type="submit" class="button">{escape(button)}</button></form>')
+
+
+def field(name: str, label: str, kind: str = "text", value: str = "", dir_: str = "auto", required: bool = True,
+          area: bool = False) -> str:
+    need = " required" if required else ""
+    if area:
+        control = (f'<textarea id="{name}" name="{name}" dir="{dir_}" rows="3" maxlength="2000"{need}>'
+                   f'{escape(value)}</textarea>')
+    else:
+        control = f'<input id="{name}" name="{name}" type="{kind}" dir="{dir_}" value="{escape(value)}"{need}>'
+    return f'<label for="{name}">{escape(label)}</label>{control}'
+
+
+def document(lang_: str, title: str, body: str, refresh: int | None = None) -> str:
+    """A whole page: the heading bar (the desk's name, who is signed in, sign-out, the other
+    language), then `body`; read again every `refresh` seconds when given (a build's progress)."""
+    person = auth.user()
+    other = other_lang(lang_)
+    query = {k: v for k, v in flask.request.args.items() if k != "lang"} | ({"lang": "en"} if other == "en" else {})
+    switch = f'{flask.request.path}?{urlencode(query)}' if query else flask.request.path
+    bar = f'<a href="{escape(switch)}" lang="{other}" hreflang="{other}">{escape(text("switch_lang", lang_))}</a>'
+    if person is not None:
+        roles = text("list_sep", lang_).join(text(f"role_{r}", lang_) for r in person.roles)
+        bar = (f'<span>{escape(text("signed_in_as", lang_, name=person.name, roles=roles))}</span>'
+               + form("desk.signout", lang_, "", text("signout", lang_), css="inline") + bar)
+    return (f'<!DOCTYPE html><html lang="{lang_}" dir="{direction(lang_)}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<meta name="robots" content="noindex, nofollow">'
+            + (f'<meta http-equiv="refresh" content="{refresh}">' if refresh else "") +
+            f'<title>{escape(title)} — {escape(text("desk", lang_))}</title>'
+            f'<link rel="stylesheet" href="{escape(flask.url_for("desk.stylesheet"))}"></head><body>'
+            f'<header class="desk-bar"><a href="{escape(url("desk.home", lang_))}" class="desk-name">'
+            f'{escape(text("desk", lang_))}</a><nav>{bar}</nav></header>'
+            f'<main id="main" class="desk">{body}</main></body></html>')

@@ -1,0 +1,361 @@
+"""The desk's release path: the candidate and what releasing it would change, then four eyes —
+an editor prepares the release (notes in Arabic and English, the public time), an approver
+approves it or sends it back with a comment, and only then is it written, as `spi release`
+writes it (etl/approval.py). Each step is a line in the audit log and, where the project is a
+git repository, the release is a commit by the person who approved it (spi/desk/git.py)."""
+from __future__ import annotations
+
+import math
+import os
+import re
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import flask
+
+from contract.project import default as default_project
+from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approve, cancel, embargoed, prepare, records,
+                          send_back, waiting)
+from etl.catalogue import CatalogueError, load_catalogue
+from etl.release import ReleaseError, diff
+from store.releases import now
+
+from . import auth, building, git, revised_chart
+from .page import document, field, form, isolate, lang, text, url
+
+MAX_UPLOAD = 20 << 20
+UPLOADS: frozenset[str] = frozenset()   # the endpoints that take a file (their body limit is MAX_UPLOAD)
+SHOWN_CHANGES = 200
+
+
+def register(bp: flask.Blueprint) -> None:
+    bp.add_url_rule("/", "home", home)
+    bp.add_url_rule("/changes", "changes", changes)
+    bp.add_url_rule("/build", "build", build_page)
+    bp.add_url_rule("/build", "start_build", start_build, methods=["POST"])
+    bp.add_url_rule("/prepare", "prepare", prepare_view, methods=["POST"])
+    bp.add_url_rule("/approve/<pid>", "approve", approve_view, methods=["POST"])
+    bp.add_url_rule("/send-back/<pid>", "send_back", send_back_view, methods=["POST"])
+    bp.add_url_rule("/cancel/<pid>", "cancel", cancel_view, methods=["POST"])
+    bp.add_url_rule("/embargoed/<rid>/<action>", "amend", amend_view, methods=["POST"])
+
+
+def _project():
+    return default_project()
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+@auth.needs("editor", "approver", "reviewer")
+def home(problem: ApprovalError | None = None, status: int = 200):
+    lang_ = lang()
+    project = _project()
+    person = auth.user()
+    done = _done(lang_)
+    parts = [f'<h1>{escape(text("desk", lang_))}</h1>', done]
+    if problem:
+        said = problem.text(lang_)
+        words = (escape(said) if said is not None
+                 else f'{escape(text("refused_en", lang_))} <span lang="en" dir="ltr">{escape(str(problem))}</span>')
+        parts.append(f'<p class="desk-error" role="alert">{escape(text("refused", lang_))} {words}</p>')
+    try:
+        latest, change = diff(project.processed, project.releases)
+    except ReleaseError:
+        latest = change = None
+    parts.append(_candidate(lang_, latest, change))
+    if "editor" in person.roles:
+        parts.append(form("desk.start_build", lang_, "", text("build_button", lang_)))
+    held = embargoed(project, now())
+    if held is not None:
+        parts.append(_embargoed(lang_, held, person))
+    pending = waiting(project)
+    if pending is not None:
+        parts.append(_waiting(lang_, pending, person))
+    elif change is not None and "editor" in person.roles:
+        parts.append(_prepare_form(lang_))
+    parts.append(_history(lang_, records(project)))
+    return document(lang_, text("desk", lang_), "".join(parts)), status
+
+
+def _done(lang_: str) -> str:
+    what, pid = flask.request.args.get("done"), flask.request.args.get("id", "")
+    if what in ("cancel", "reschedule") and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?", pid):
+        return f'<p class="desk-done" role="status">{escape(text("done_" + what, lang_, id=isolate(pid)))}</p>'
+    if what not in ("prepared", "sent_back", "cancelled", "approved") or not pid.isalnum():
+        return ""
+    found = next((r for r in records(_project()) if r["id"] == pid), None)
+    if found is None:
+        return ""
+    words = text(f"done_{what}", lang_, id=isolate(pid), release=isolate(found.get("release_id") or ""))
+    return f'<p class="desk-done" role="status">{escape(words)}</p>'
+
+
+def _candidate(lang_: str, latest: dict | None, change) -> str:
+    head = f'<section aria-labelledby="candidate"><h2 id="candidate">{escape(text("candidate", lang_))}</h2>'
+    if change is None:
+        return head + f'<p>{escape(text("no_candidate", lang_))}</p></section>'
+    against = (text("against", lang_, release=isolate(latest["release_id"])) if latest
+               else text("against_none", lang_))
+    counts = text("counts", lang_, added=change.added, revised=change.revised, amended=change.amended,
+                  withdrawn=change.withdrawn)
+    link = f'<a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a>'
+    return head + f'<p>{escape(against)} {escape(counts)}</p><p>{link}</p></section>'
+
+
+def _prepare_form(lang_: str) -> str:
+    try:
+        zone = load_catalogue(_project().catalogue).site["timezone"]
+    except CatalogueError:
+        zone = "?"
+    fields = (field("note_ar", text("note_ar", lang_), dir_="rtl", area=True)
+              + field("note_en", text("note_en", lang_), dir_="ltr", area=True)
+              + field("at", text("public_at", lang_, zone=isolate(zone)), kind="datetime-local", dir_="ltr",
+                      required=False))
+    return (f'<section aria-labelledby="prepare"><h2 id="prepare">{escape(text("prepare", lang_))}</h2>'
+            + form("desk.prepare", lang_, fields, text("prepare_button", lang_)) + "</section>")
+
+
+def _waiting(lang_: str, record: dict, person) -> str:
+    rid = record["id"]
+    note = record["note_ar"] if lang_ == "ar" else record["note_en"]
+    when = (text("public_when", lang_, at=isolate(record["at"])) if record["at"]
+            else text("public_on_approval", lang_))
+    c = record["change"]
+    parts = [f'<section aria-labelledby="waiting"><h2 id="waiting">{escape(text("waiting", lang_))} '
+             f'{escape(isolate(rid))}</h2>',
+             f'<p>{escape(text("prepared_by", lang_, name=record["prepared_by"], at=isolate(record["prepared_at"][:16])))}</p>',
+             f'<blockquote lang="{lang_}">{escape(note)}</blockquote>',
+             f'<p>{escape(when)}</p>',
+             f'<p>{escape(text("counts", lang_, **c))}</p>']
+    if "approver" in person.roles:
+        if person.username == record["prepared_by"]:
+            parts.append(f'<p class="desk-note">{escape(text("own_release", lang_))}</p>')
+        else:
+            parts.append(form("desk.approve", lang_, "", text("approve", lang_), pid=rid))
+            parts.append(form("desk.send_back", lang_, field("comment", text("comment", lang_), area=True),
+                              text("send_back", lang_), pid=rid))
+    if "editor" in person.roles:
+        parts.append(form("desk.cancel", lang_, field("reason", text("reason", lang_), area=True),
+                          text("cancel", lang_), pid=rid))
+    return "".join(parts) + "</section>"
+
+
+def _embargoed(lang_: str, release, person) -> str:
+    """The latest release while under embargo: when it goes public, and for editors and
+    approvers the forms that move or cancel it, each with its reason."""
+    zone = release.timezone
+    when = release.public_at.astimezone(ZoneInfo(zone))
+    parts = [f'<section aria-labelledby="embargoed"><h2 id="embargoed">{escape(text("embargoed", lang_))} '
+             f'{escape(isolate(release.release_id))}</h2>',
+             f'<p>{escape(text("public_when", lang_, at=isolate(f"{when:%Y-%m-%d %H:%M} {zone}")))}</p>']
+    if {"editor", "approver"} & set(person.roles):
+        rid = release.release_id
+        parts.append(form("desk.amend", lang_, field("at", text("new_time", lang_, zone=isolate(zone)),
+                                                     kind="datetime-local", dir_="ltr")
+                          + field("reason", text("move_reason", lang_), area=True),
+                          text("reschedule", lang_), rid=rid, action="reschedule"))
+        parts.append(form("desk.amend", lang_, field("reason", text("cancel_reason", lang_), area=True),
+                          text("cancel_release", lang_), rid=rid, action="cancel"))
+    return "".join(parts) + "</section>"
+
+
+def _history(lang_: str, found: list[dict]) -> str:
+    if not found:
+        return ""
+    items = []
+    for r in reversed(found):
+        events = "; ".join(f'{text("event_" + e["action"], lang_)} {e["by"]} {isolate(e["at"][:16])}'
+                           + (f' — {e.get("comment") or e.get("reason")}' if e.get("comment") or e.get("reason") else "")
+                           for e in r["events"])
+        became = f' — {text("became", lang_, release=isolate(r["release_id"]))}' if r["state"] == APPROVED else ""
+        items.append(f'<li><strong>{escape(isolate(r["id"]))}</strong> {escape(text("state_" + r["state"], lang_))}'
+                     f'{escape(became)}: {escape(events)}</li>')
+    return (f'<section aria-labelledby="history"><h2 id="history">{escape(text("history", lang_))}</h2>'
+            f'<ul class="desk-history">{"".join(items)}</ul></section>')
+
+
+@auth.needs("editor", "approver", "reviewer")
+def changes():
+    lang_ = lang()
+    project = _project()
+    try:
+        latest, change = diff(project.processed, project.releases)
+        names = {k: v["name"][lang_] for k, v in load_catalogue(project.catalogue).indicators.items()}
+    except (ReleaseError, CatalogueError):
+        return document(lang_, text("changes", lang_), f'<p>{escape(text("no_candidate", lang_))}</p>')
+    rows = change.rows
+    if rows.empty:
+        body = f'<p>{escape(text("nothing_changes", lang_))}</p>'
+    else:
+        body = _change_table(lang_, rows.head(SHOWN_CHANGES), names)
+        if len(rows) > SHOWN_CHANGES:
+            body += f'<p>{escape(text("more_rows", lang_, n=len(rows) - SHOWN_CHANGES))}</p>'
+    head = text("counts", lang_, added=change.added, revised=change.revised, amended=change.amended,
+                withdrawn=change.withdrawn)
+    body += _revised_charts(lang_, change, names, latest)
+    return document(lang_, text("changes", lang_), f'<h1>{escape(text("changes", lang_))}</h1><p>{escape(head)}</p>{body}')
+
+
+def _revised_charts(lang_: str, change, names: dict, latest: dict | None) -> str:
+    """Each revised series, old against new."""
+    found = revised_chart.revised_series(change.joined, change.kinds)
+    if not found:
+        return ""
+    old_name = text("old_series", lang_, release=isolate(latest["release_id"])) if latest else ""
+    new_name = text("new_series", lang_)
+    figures = []
+    for key, series in found:
+        where = " · ".join(str(v) for k, v in key.items() if k != "indicator_id" and not revised_chart.missing(v))
+        label = f'{names.get(key["indicator_id"], key["indicator_id"])} — {where}'
+        figures.append(f'<figure>{revised_chart.svg(series, label, old_name, new_name)}'
+                       f'<figcaption>{escape(label)}</figcaption></figure>')
+    return (f'<section aria-labelledby="revised"><h2 id="revised">{escape(text("revised_series", lang_))}</h2>'
+            + "".join(figures) + "</section>")
+
+
+def _change_table(lang_: str, rows, names: dict) -> str:
+    skip = ("change", "indicator_id")
+    out = []
+    for row in rows.to_dict("records"):
+        where = " · ".join(isolate(v) for k, v in row.items()
+                           if not k.startswith(("old_", "new_")) and k not in skip and _given(v))
+        out.append(f'<tr><td>{escape(text("change_" + row["change"], lang_))}</td>'
+                   f'<td>{escape(names.get(row["indicator_id"], row["indicator_id"]))} — {escape(where)}</td>'
+                   f'<td class="num">{escape(_value(row.get("old_value"), row.get("old_status")))}</td>'
+                   f'<td class="num">{escape(_value(row.get("new_value"), row.get("new_status")))}</td></tr>')
+    head = "".join(f'<th scope="col">{escape(text(k, lang_))}</th>' for k in ("col_change", "col_figure", "col_old", "col_new"))
+    return f'<table class="desk-table"><thead><tr>{head}</tr></thead><tbody>{"".join(out)}</tbody></table>'
+
+
+def _given(v) -> bool:
+    return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+
+def _value(value, status) -> str:
+    if not _given(value):
+        return "—"
+    number = f"{value:,.10g}" if isinstance(value, float) else str(value)
+    return number + (f" ({status})" if _given(status) and status not in ("", "final") else "")
+
+
+@auth.needs("editor", "approver", "reviewer")
+def build_page():
+    """The build's progress (the page refreshes itself each second while it runs), then its
+    outcome: the problems the validator found, or a link to what releasing it would change."""
+    lang_ = lang()
+    found = building.status(_project())
+    head = f'<h1>{escape(text("build_title", lang_))}</h1>'
+    if found is None:
+        return document(lang_, text("build_title", lang_), head + f'<p>{escape(text("build_none", lang_))}</p>')
+    running = found["state"] == "running"
+    share = found["done_steps"] / max(1, found["steps"])
+    parts = [head, f'<p role="status">{escape(text("build_" + found["state"], lang_, by=found["by"]))}</p>',
+             f'<progress max="{found["steps"]}" value="{found["done_steps"]}" aria-label="{escape(text("build_title", lang_))}">'
+             f'{share:.0%}</progress>']
+    if found["state"] == "done":
+        outcome = (text("build_ok", lang_, n=found.get("observations", 0), seconds=found.get("seconds", 0))
+                   if found.get("ok") else text("build_failed", lang_, n=found.get("errors", 0)))
+        parts.append(f'<p class="{"desk-done" if found.get("ok") else "desk-error"}">{escape(outcome)}</p>')
+        if found.get("problems"):
+            items = "".join(f'<li dir="ltr" lang="en">{escape(p)}</li>' for p in found["problems"])
+            parts.append(f'<ul class="desk-problems">{items}</ul>')
+        if found.get("ok"):
+            parts.append(f'<p><a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a></p>')
+    lines = "".join(f"<li>{escape(line)}</li>" for line in found["lines"])
+    parts.append(f'<details{" open" if running else ""}><summary>{escape(text("build_lines", lang_))}</summary>'
+                 f'<ol dir="ltr" lang="en" class="desk-lines">{lines}</ol></details>')
+    page = document(lang_, text("build_title", lang_), "".join(parts), refresh=1 if running else None)
+    return page
+
+
+@auth.needs("editor")
+def start_build():
+    person = auth.user()
+    started = building.start(_project(), person.username)
+    auth.audit("desk_build", username=person.username, started=started, addr=auth.addr())
+    return flask.redirect(url("desk.build", lang()), 303)
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+def _after(action: str, record: dict):
+    auth.audit(f"desk_{action}", username=auth.user().username, prepared=record["id"],
+               release_id=record.get("release_id"), addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=record["id"]), 303)
+
+
+def _refused(exc: ApprovalError):
+    return home(problem=exc, status=409)
+
+
+@auth.needs("editor")
+def prepare_view():
+    f = flask.request.form
+    try:
+        record = prepare(_project(), auth.user().username, f.get("note_en", ""), f.get("note_ar", ""),
+                         f.get("at", "").strip() or None, now())
+    except ApprovalError as exc:
+        return _refused(exc)
+    return _after("prepared", record)
+
+
+@auth.needs("approver")
+def approve_view(pid: str):
+    project = _project()
+    person = auth.user()
+    try:
+        record = approve(project, pid, person.username, now(), sign_key=_sign_key())
+    except ApprovalError as exc:
+        return _refused(exc)
+    failed = git.commit(project.root, ["data/releases", "data/desk"], _message(record), person)
+    if failed:
+        auth.audit("desk_git_failed", username=person.username, prepared=record["id"], error=failed, addr=auth.addr())
+    return _after("approved", record)
+
+
+@auth.needs("approver")
+def send_back_view(pid: str):
+    try:
+        record = send_back(_project(), pid, auth.user().username, flask.request.form.get("comment", ""), now())
+    except ApprovalError as exc:
+        return _refused(exc)
+    return _after("sent_back", record)
+
+
+@auth.needs("editor")
+def cancel_view(pid: str):
+    try:
+        record = cancel(_project(), pid, auth.user().username, flask.request.form.get("reason", ""), now())
+    except ApprovalError as exc:
+        return _refused(exc)
+    return _after("cancelled", record)
+
+
+@auth.needs("editor", "approver")
+def amend_view(rid: str, action: str):
+    if action not in ("cancel", "reschedule"):
+        flask.abort(404)
+    project, person, f = _project(), auth.user(), flask.request.form
+    try:
+        amend_embargoed(project, rid, action, person.username, f.get("reason", ""),
+                        f.get("at", "").strip() or None if action == "reschedule" else None, now(),
+                        sign_key=_sign_key())
+    except ApprovalError as exc:
+        return _refused(exc)
+    message = f"Release {rid}: {'cancelled' if action == 'cancel' else 'rescheduled'}\n\n{f.get('reason', '').strip()}\n"
+    failed = git.commit(project.root, ["data/releases"], message, person)
+    auth.audit(f"desk_{action}_release", username=person.username, release_id=rid, git_error=failed, addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=rid), 303)
+
+
+def _sign_key() -> Path | None:
+    """The ministry's signing key, when its releases are signed (site.signing_key)."""
+    value = os.environ.get("SPI_SIGNING_KEY_FILE", "").strip()
+    return Path(value) if value else None
+
+
+def _message(record: dict) -> str:
+    return (f"Release {record['release_id']}: {record['note_en']}\n\n{record['note_ar']}\n\n"
+            f"Prepared-by: {record['prepared_by']}\nApproved-by: {record['events'][-1]['by']}\n")
+

@@ -1,0 +1,98 @@
+"""The desk walked through in real Chromium, in Arabic and in English, at a desk's width and a
+phone's: sign in as an editor, build the candidate, read what it changes (old against new),
+prepare a release with its notes; sign in as an approver, approve it; the public site then
+serves it. Every page is checked by axe-core and for sideways scrolling."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.browser.conftest import Page
+from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, SECRET, make_project, people_file
+from tests.servers import gunicorn, spi_desk
+
+WORDS = {"ar": {"signin": "دخول", "build": "بناء المرشَّح من الملفات الخام", "ended": "انتهى البناء",
+                "passed": "نجح البناء", "changes": "ما يغيِّره الإصدار", "revised": "منقَّح",
+                "prepare": "إعداد الإصدار وإرساله للاعتماد", "prepared": "أُعِدّ الإصدار",
+                "approve": "اعتماد الإصدار ونشره", "approved": "اعتُمد الإصدار", "signout": "خروج",
+                "note_ar": "ملاحظة الإصدار بالعربية", "note_en": "ملاحظة الإصدار بالإنجليزية"},
+         "en": {"signin": "Sign in", "build": "Build the candidate from the raw files", "ended": "has ended",
+                "passed": "The build passed", "changes": "What releasing it changes", "revised": "revised",
+                "prepare": "Prepare and send for approval", "prepared": "is prepared and waits for approval",
+                "approve": "Approve and release", "approved": "was approved: it is release", "signout": "Sign out",
+                "note_ar": "Release note in Arabic", "note_en": "Release note in English"}}
+
+
+def _checked(page: Page, lang: str) -> None:
+    """The page is in its language and direction, has no axe violation and does not scroll sideways."""
+    p = page.page
+    assert p.evaluate("document.documentElement.lang") == lang
+    assert p.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.axe() == [], p.url
+    assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), p.url
+
+
+def _sign_in(page: Page, lang: str, username: str) -> None:
+    p = page.page
+    p.fill("#username", username)
+    p.fill("#password", PEOPLE[username][2])
+    p.get_by_role("button", name=WORDS[lang]["signin"]).click()
+    p.wait_for_load_state()
+
+
+@pytest.mark.parametrize("lang,width", [("ar", 1280), ("en", 360)])
+def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves_it(browser, tmp_path, lang, width):
+    w = WORDS[lang]
+    project = make_project(tmp_path / "project")
+    env = {"SPI_REVIEWERS_FILE": str(people_file(tmp_path / "people.json")), "SPI_SECRET_KEY": SECRET,
+           "SPI_NOW": NOW.isoformat(), "SPI_AUDIT_LOG": str(tmp_path / "audit.log")}
+    suffix = "?lang=en" if lang == "en" else ""
+    with spi_desk(project.root, tmp_path / "desk.log", env) as desk:
+        page = Page(browser, desk.base, width, 800)
+        p = page.page
+        try:
+            p.goto(desk.base + "/" + suffix)
+            assert "/signin" in p.url   # a visitor is led to sign in
+            _checked(page, lang)
+            _sign_in(page, lang, "huda")
+            # build the candidate: its page refreshes itself until the build has ended
+            p.get_by_role("button", name=w["build"]).click()
+            p.wait_for_selector(f"text={w['ended']}", timeout=60000)
+            assert w["passed"] in p.inner_text("main")
+            _checked(page, lang)
+            p.get_by_role("link", name=w["changes"]).click()
+            p.wait_for_load_state()
+            row = p.locator(".desk-table tbody tr").first
+            cells = row.locator("td").all_inner_texts()
+            assert cells[0] == w["revised"] and cells[2:] == ["44", "45"], cells
+            assert p.locator("svg.desk-chart circle.new").count() == 1
+            _checked(page, lang)
+            # prepare the release
+            p.goto(desk.base + "/" + suffix)
+            p.get_by_label(w["note_ar"]).fill(NOTE_AR)
+            p.get_by_label(w["note_en"]).fill(NOTE_EN)
+            p.get_by_role("button", name=w["prepare"]).click()
+            p.wait_for_load_state()
+            assert w["prepared"] in p.inner_text("[role=status]")
+            assert p.get_by_role("button", name=w["approve"]).count() == 0   # an editor does not approve
+            _checked(page, lang)
+            p.get_by_role("button", name=w["signout"]).click()
+            p.wait_for_load_state()
+            assert "/signin" in p.url
+            # the approver approves it
+            _sign_in(page, lang, "salim")
+            p.get_by_role("button", name=w["approve"]).click()
+            p.wait_for_load_state()
+            assert w["approved"] in p.inner_text("[role=status]")
+            _checked(page, lang)
+        finally:
+            page.close()
+    with gunicorn(project.served, tmp_path / "public.log",
+                  {"SPI_NOW": (NOW + timedelta(minutes=1)).isoformat(), "SPI_PROJECT": str(project.root)}) as public:
+        page = Page(browser, public.base, width, 800)
+        try:
+            page.page.goto(public.base + "/releases" + suffix)
+            assert (NOTE_AR if lang == "ar" else NOTE_EN) in page.page.inner_text("main")
+        finally:
+            page.close()

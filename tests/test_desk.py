@@ -1,0 +1,352 @@
+"""The statistics unit's desk (`spi desk`), through the real server: signing in with roles,
+what a visitor or a forged session gets, the four-eyes release (prepare, send back, cancel,
+approve) written as `spi release` writes it, byte for byte, committed to git by its approver,
+and served by the public site, which holds none of the desk's routes."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from etl import approval
+from etl.approval import ApprovalError
+from spi import reviewers
+from spi.cli import main as spi
+from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make_project, people_file
+from tests.servers import Client, gunicorn, spi_desk
+
+
+@pytest.fixture(scope="module")
+def setting(tmp_path_factory):
+    root = tmp_path_factory.mktemp("desk")
+    project = make_project(root / "project")
+    users = people_file(root / "people.json")
+    env = {"SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": SECRET, "SPI_NOW": NOW.isoformat(),
+           "SPI_AUDIT_LOG": str(root / "audit.log")}
+    return project, env, root
+
+
+@pytest.fixture(scope="module")
+def desk(setting):
+    project, env, root = setting
+    with spi_desk(project.root, root / "desk.log", env) as running:
+        yield running
+
+
+def signed_in(desk, username: str) -> Client:
+    client = desk.client()
+    answer = client.sign_in(username, PEOPLE[username][2])
+    assert answer.status == 303, answer.text
+    return client
+
+
+def post(client: Client, path: str, fields: dict | None = None, page: str = "/"):
+    return client.form(path, {"csrf_token": client.token(page), **(fields or {})})
+
+
+def audit(setting) -> list[dict]:
+    return [json.loads(line) for line in (setting[2] / "audit.log").read_text().splitlines()]
+
+
+# --- a visitor, a forged session, the headers -----------------------------------------------
+
+def test_a_visitor_is_led_to_sign_in_and_sees_nothing(desk):
+    for path in ("/", "/changes", "/?lang=en"):
+        answer = desk.get(path)
+        assert answer.status == 303 and answer.headers["Location"].startswith("/signin?next=")
+        assert "private, no-store" in answer.headers["Cache-Control"]
+    page = desk.get("/signin")
+    assert page.status == 200 and 'lang="ar" dir="rtl"' in page.text and "الدخول إلى المكتب" in page.text
+    assert "Sign in to the desk" in desk.get("/signin?lang=en").text
+    # an action without a session: no token, so refused before anything runs
+    assert desk.client().form("/approve/P1", {}).status == 400
+    assert desk.get("/signin?lang=fr").status == 400
+
+
+def test_every_answer_is_private_with_the_headers_a_site_needs(desk):
+    for path in ("/signin", "/", "/nowhere", "/desk.css"):
+        h = desk.get(path).headers
+        assert h["Cache-Control"] == "private, no-store", path
+        assert "default-src 'none'" in h["Content-Security-Policy"] and "frame-ancestors 'none'" in h["Content-Security-Policy"]
+        assert h["X-Frame-Options"] == "DENY" and h["X-Content-Type-Options"] == "nosniff"
+    assert desk.get("/nowhere").status == 404
+
+
+def test_the_session_cookie_is_httponly_and_strict(desk):
+    client = desk.client()
+    answer = client.sign_in("huda", PEOPLE["huda"][2])
+    cookie = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith("spi_desk="))
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie  # http://127.0.0.1
+
+
+def test_the_cookie_is_secure_when_the_desk_is_https(setting, tmp_path):
+    project, env, _ = setting
+    with spi_desk(project.root, tmp_path / "log", {**env, "SPI_DESK_URL": "https://desk.example.org"}) as https:
+        client = https.client()
+        answer = client.sign_in("huda", PEOPLE["huda"][2])
+        cookie = next(c for c in answer.headers.get_all("Set-Cookie") if c.startswith("spi_desk="))
+        assert "Secure" in cookie and "HttpOnly" in cookie
+        assert https.get("/signin").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_forged_or_signed_out_session_is_nobody(desk):
+    forged = desk.client()
+    forged.cookies["spi_desk"] = "eyJzaWQiOiJub3RoaW5nIn0.Z0aaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbb"
+    answer = forged.get("/")
+    assert answer.status == 303 and "/signin" in answer.headers["Location"]
+    client = signed_in(desk, "salim")
+    kept = dict(client.cookies)
+    assert client.get("/").status == 200
+    assert post(client, "/signout").status == 303
+    replay = desk.client()
+    replay.cookies.update(kept)   # the cookie copied before signing out
+    assert replay.get("/").status == 303
+
+
+def test_a_wrong_password_is_refused_and_the_attempts_are_limited(desk):
+    client = desk.client(source="127.0.0.9")
+    statuses = [client.sign_in("huda", "not-her-password").status for _ in range(6)]
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    assert "غير صحيحة" in desk.client(source="127.0.0.10").sign_in("huda", "wrong-password-1").text
+
+
+def test_a_bad_form_token_is_refused(desk):
+    client = signed_in(desk, "huda")
+    assert client.form("/prepare", {"csrf_token": "forged", "note_en": "x", "note_ar": "س"}).status == 400
+    other = signed_in(desk, "noor")   # another person's token is not this session's
+    assert client.form("/prepare", {"csrf_token": other.token("/"), "note_en": "x", "note_ar": "س"}).status == 400
+
+
+# --- roles and the four eyes -----------------------------------------------------------------
+
+def test_roles_are_enforced_on_the_server(desk, setting):
+    reviewer, editor = signed_in(desk, "amal"), signed_in(desk, "huda")
+    assert post(reviewer, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 403
+    assert post(editor, "/approve/P1").status == 403
+    assert post(editor, "/send-back/P1", {"comment": "no"}).status == 403
+    refused = [e for e in audit(setting) if e["event"] == "desk_refused"]
+    assert {e["username"] for e in refused} >= {"amal", "huda"}
+
+
+def test_the_candidate_and_its_changes_are_shown(desk):
+    editor = signed_in(desk, "huda")
+    home = editor.get("/?lang=en").text
+    assert "0 added, 1 revised, 0 amended, 0 withdrawn." in home and "Against release" in home
+    changes = editor.get("/changes?lang=en").text
+    row = re.search(r"<tr><td>revised</td><td>([^<]*)</td><td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td>",
+                    changes)
+    assert row and row.group(2) == "44" and row.group(3) == "45", changes[-2000:]
+    assert "منقَّح" in editor.get("/changes").text
+    # the revised series drawn old (dashed) against new: one point each, the revised period marked
+    chart = re.search(r'<svg class="desk-chart".*?</svg>', changes, re.S).group(0)
+    old = re.findall(r'<circle class="old" cx="([\d.]+)" cy="([\d.]+)"', chart)
+    new = re.findall(r'<circle class="new" cx="([\d.]+)" cy="([\d.]+)"', chart)
+    assert len(old) == len(new) == 1 and old[0][0] == new[0][0] and float(old[0][1]) > float(new[0][1])  # 44 below 45
+    assert '<line class="mark"' in chart and ">2024<" in chart and "The revised series, old against new" in changes
+
+
+def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path):
+    project, env, root = setting
+    editor, both, approver = signed_in(desk, "huda"), signed_in(desk, "noor"), signed_in(desk, "salim")
+    # prepared, then sent back with a comment
+    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})   # the engine's refusal, in English
+    assert no_arabic.status == 409 and '<span lang="en" dir="ltr">the Arabic note' in no_arabic.text
+    answer = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR})
+    assert answer.status == 303 and "done=prepared" in answer.headers["Location"]
+    assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 409   # one waits already
+    assert post(approver, "/send-back/P1", {"comment": "Say which report."}).status == 303
+    assert "Say which report." in editor.get("/?lang=en").text
+    # prepared again, by someone who is also an approver: they cannot approve it themselves
+    assert post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+    assert "someone else approves it" in both.get("/?lang=en").text
+    own = post(both, "/approve/P2")
+    assert own.status == 409 and "يعتمده شخص آخر" in own.text   # the desk's own refusals are in Arabic too
+    assert "a second person approves it" in both.form("/approve/P2?lang=en", {"csrf_token": both.token("/")}).text
+    before = project.releases.joinpath("releases.json").read_bytes()
+    assert before == (REPO / "data" / "releases" / "releases.json").read_bytes()
+    # the CLI's release of the same candidate at the same moment, in a copy of the project
+    twin = tmp_path / "twin"
+    shutil.copytree(project.root, twin, ignore=shutil.ignore_patterns(".git"))
+    # approved by the other approver
+    done = post(approver, "/approve/P2")
+    assert done.status == 303 and "done=approved" in done.headers["Location"]
+    entry = json.loads(project.releases.joinpath("releases.json").read_text())["releases"][-1]
+    assert entry["released_by"] == "noor" and entry["approved_by"] == "salim" and entry["revised"] == 1
+    assert entry["note"] == NOTE_EN and entry["note_ar"] == NOTE_AR and entry["created_at"] == NOW.isoformat()
+    rid = entry["release_id"]
+    assert post(approver, "/approve/P2").status == 409   # approved once, never twice
+    import etl.release as release
+    original = release._clock
+    release._clock = lambda now: NOW
+    try:
+        assert spi(["release", "--project", str(twin), "--note-en", NOTE_EN, "--note-ar", NOTE_AR,
+                    "--by", "noor", "--approved-by", "salim"]) == 0
+    finally:
+        release._clock = original
+    for name in ("releases.json", f"{rid}/observations.parquet", f"{rid}/indicators.yaml"):
+        assert (twin / "data" / "releases" / name).read_bytes() == project.releases.joinpath(name).read_bytes(), name
+    # the desk's record and the audit log
+    record = approval.find(project, "P2")
+    assert record["state"] == "approved" and record["release_id"] == rid
+    assert [e["action"] for e in approval.find(project, "P1")["events"]] == ["prepared", "sent_back"]
+    events = [(e["event"], e.get("username")) for e in audit(setting)]
+    assert ("desk_prepared", "huda") in events and ("desk_sent_back", "salim") in events
+    assert ("desk_approved", "salim") in events
+    # a commit authored by the approver, with the note, of exactly the release's files
+    log = subprocess.run(["git", "-C", str(project.root), "log", "-1", "--format=%an%n%B", "--name-only"],
+                         capture_output=True, text=True, check=True).stdout
+    assert log.startswith("Salim Al-Harthy\nRelease " + rid + ": " + NOTE_EN) and NOTE_AR in log
+    assert "data/releases/releases.json" in log and "data/desk/prepared.json" in log
+    assert "data/raw/" not in log
+    # the public site serves the revised figure, and has none of the desk's routes
+    with gunicorn(project.served, root / "public.log", {**env, "SPI_NOW": (NOW + timedelta(minutes=1)).isoformat(),
+                                                         "SPI_PROJECT": str(project.root)}) as public:
+        data = json.loads(public.get("/api/v1/observations?indicator=jo_psychosocial_team").text)
+        assert [(o["period"], o["value"]) for o in data["data"]] == [("2024", 45)], data
+        for path in ("/prepare", "/approve/P2", "/changes", "/desk.css"):
+            assert public.get(path).status == 404, path
+        # an editor of the desk is not a reviewer of the public site
+        assert public.client().sign_in("huda", PEOPLE["huda"][2]).status == 401
+        assert public.client().sign_in("amal", PEOPLE["amal"][2]).status == 303
+
+
+def test_the_public_server_holds_no_route_of_the_desk():
+    from spi.app import server
+    from spi.desk.app import desk
+    assert not [r for r in server.url_map.iter_rules() if r.endpoint.startswith("desk.")]
+    assert "desk" not in server.blueprints and desk.name == "desk"
+
+
+# --- the record of prepared releases, without the server ----------------------------------------
+
+def test_a_prepared_release_of_a_rebuilt_candidate_is_refused(tmp_path):
+    project = make_project(tmp_path / "p")
+    record = approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, datetime.now(timezone.utc))
+    (project.raw / "jo_social_protection_2024.csv").write_text(
+        (project.raw / "jo_social_protection_2024.csv").read_text(encoding="utf-8").replace(",45,", ",46,", 1),
+        encoding="utf-8")
+    assert spi(["build", "--project", str(project.root)]) == 0
+    with pytest.raises(ApprovalError, match="built again since release P1 was prepared"):
+        approval.approve(project, record["id"], "salim", datetime.now(timezone.utc))
+    with pytest.raises(ApprovalError, match="the comment is empty"):
+        approval.send_back(project, "P1", "salim", "  ", datetime.now(timezone.utc))
+    approval.cancel(project, "P1", "huda", "The figure changed again.", datetime.now(timezone.utc))
+    assert approval.find(project, "P1")["state"] == "cancelled"
+    with pytest.raises(ApprovalError, match="cancelled, not waiting"):
+        approval.approve(project, "P1", "salim", datetime.now(timezone.utc))
+
+
+def test_a_release_written_before_its_record_is_read_as_approved(tmp_path):
+    """kill -9 between the release and the record: the manifest says it was approved, and it is
+    never released twice."""
+    from etl.release import make_release
+    project = make_project(tmp_path / "p")
+    now = datetime.now(timezone.utc)
+    record = approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, now)
+    make_release(NOTE_EN, None, project.processed, project.releases, project.catalogue, by="huda",
+                 now=now + timedelta(seconds=1), note_ar=NOTE_AR, approved_by="salim")
+    assert approval.find(project, record["id"])["state"] == "approved"
+    assert approval.waiting(project) is None
+    with pytest.raises(ApprovalError, match="approved, not waiting"):
+        approval.approve(project, record["id"], "salim", now + timedelta(seconds=2))
+
+
+def test_the_cli_refuses_an_approver_who_releases(tmp_path, capsys):
+    project = make_project(tmp_path / "p")
+    assert spi(["release", "--project", str(project.root), "--note-en", NOTE_EN, "--note-ar", NOTE_AR,
+                "--by", "noor", "--approved-by", "noor"]) == 1
+    assert "cannot approve a release they make themselves" in capsys.readouterr().err
+    assert (project.releases / "releases.json").read_bytes() == (REPO / "data" / "releases" / "releases.json").read_bytes()
+
+
+def test_roles_in_the_reviewers_file_are_checked(tmp_path):
+    path = tmp_path / "people.json"
+    hashed = reviewers.hash_password("a-long-password")
+    for roles, problem in ((["boss"], "must be a list of one or more of editor, approver, reviewer"),
+                           ([], "must be a list"), (["editor", "editor"], "each once"), ("editor", "must be a list")):
+        path.write_text(json.dumps({"x": {"name": "X", "password_hash": hashed, "roles": roles}}))
+        with pytest.raises(ValueError, match=problem):
+            reviewers.read_file(path)
+    path.write_text(json.dumps({"x": {"name": "X", "password_hash": hashed}}))
+    assert reviewers.read_file(path)["x"].roles == ("reviewer",)
+
+
+def test_spi_desk_refuses_to_start_without_its_settings(setting, tmp_path):
+    project, env, _ = setting
+    for drop, says in (("SPI_SECRET_KEY", "SPI_SECRET_KEY is not set"), ("SPI_REVIEWERS_FILE", "nobody to sign in")):
+        run = subprocess.run([str(REPO / ".venv" / "bin" / "spi"), "desk", "--project", str(project.root)],
+                             env={**os.environ, **env, drop: ""},
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 1 and says in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+# --- the build, from the desk ---------------------------------------------------------------------
+
+def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_path):
+    project, env, _ = setting
+    bad = make_project(tmp_path / "p")
+    with spi_desk(bad.root, tmp_path / "desk.log", env) as desk:
+        editor, reviewer = signed_in(desk, "huda"), signed_in(desk, "amal")
+        assert post(reviewer, "/build").status == 403
+        assert "No build was started" in editor.get("/build?lang=en").text
+        started = post(editor, "/build")
+        assert started.status == 303 and started.headers["Location"] == "/build"
+        page = _ended(editor)
+        assert "The build passed: 74 figures" in page and "/changes" in page
+        # a clerk's mistake: a figure that is not a number; the candidate stays the one before
+        path = bad.raw / "jo_social_protection_2024.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",45,", ",4five,", 1), encoding="utf-8")
+        before = (bad.processed / "indicators.duckdb").stat().st_ino
+        post(editor, "/build")
+        page = _ended(editor)
+        assert "The build failed: 1 error(s)" in page and "jo_social_protection_2024.csv" in page and "4five" in page
+        assert (bad.processed / "indicators.duckdb").stat().st_ino == before
+        assert 'http-equiv="refresh"' not in page
+
+
+def _ended(client: Client, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = client.get("/build?lang=en").text
+        if "has ended" in page:
+            return page
+        assert 'http-equiv="refresh" content="1"' in page and "<progress" in page
+        time.sleep(0.2)
+    raise AssertionError("the build did not end")
+
+
+def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, tmp_path):
+    from zoneinfo import ZoneInfo
+    project, env, _ = setting
+    held = make_project(tmp_path / "p")
+    local = (NOW + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Muscat"))
+    with spi_desk(held.root, tmp_path / "desk.log", env) as desk:
+        editor, approver, reviewer = signed_in(desk, "huda"), signed_in(desk, "salim"), signed_in(desk, "amal")
+        assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR,
+                                         "at": f"{local:%Y-%m-%dT%H:%M}"}).status == 303
+        assert post(approver, "/approve/P1").status == 303
+        rid = json.loads((held.releases / "releases.json").read_text())["releases"][-1]["release_id"]
+        page = approver.get("/?lang=en").text
+        assert f"A release under embargo until its time: \u2068{rid}\u2069" in page
+        assert f"{local:%Y-%m-%d %H:%M} Asia/Muscat" in page
+        assert "Move the public time" not in reviewer.get("/?lang=en").text
+        assert post(reviewer, f"/embargoed/{rid}/cancel", {"reason": "x"}).status == 403
+        later = local + timedelta(hours=1)
+        assert post(editor, f"/embargoed/{rid}/reschedule", {"at": f"{later:%Y-%m-%dT%H:%M}", "reason": ""}).status == 409
+        moved = post(editor, f"/embargoed/{rid}/reschedule", {"at": f"{later:%Y-%m-%dT%H:%M}",
+                                                              "reason": "The minister asked for the afternoon."})
+        assert moved.status == 303
+        assert f"{later:%Y-%m-%d %H:%M} Asia/Muscat" in editor.get("/?lang=en").text
+        assert post(approver, f"/embargoed/{rid}/cancel", {"reason": "A figure was found wrong."}).status == 303
+        entries = json.loads((held.releases / "releases.json").read_text())["releases"]
+        assert [(e["action"], e["reason"], e["by"]) for e in entries[-2:]] == [
+            ("reschedule", "The minister asked for the afternoon.", "huda"), ("cancel", "A figure was found wrong.", "salim")]
+        assert "A release under embargo" not in editor.get("/?lang=en").text
+        assert post(editor, f"/embargoed/{rid}/delete", {"reason": "x"}).status == 404
