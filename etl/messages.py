@@ -17,6 +17,7 @@ reads the catalogue to hold it so).
 """
 from __future__ import annotations
 
+import functools
 import re
 import string
 
@@ -180,7 +181,19 @@ class _Quoted:
 
 def render(key: str, lang: str, fields: dict) -> str:
     """The message `key` in `lang`, its fields filled in (KeyError for an unknown key)."""
-    return _Formatter(lang).vformat(MESSAGES[key][lang], (), fields)
+    template = MESSAGES[key][lang]
+    if lang == "en" and _plain(template):
+        # str.format itself where it says the same (a Text is its English, Both formats as
+        # English): a million-row file makes a message per flagged row.
+        return template.format(**fields)
+    return _Formatter(lang).vformat(template, (), fields)
+
+
+@functools.lru_cache(maxsize=None)
+def _plain(template: str) -> bool:
+    """Whether str.format fills the template as _Formatter does in English: no list or noun spec."""
+    return not any(spec in ("list", "rlist") or spec.startswith("#")
+                   for _, name, spec, _ in string.Formatter().parse(template) if name is not None and spec)
 
 
 # ---------------------------------------------------------------- the report around a message
@@ -254,7 +267,7 @@ _add({
     "period.year": ("the year {year}", "سنة {year}"),
     "period.implausible_year": ("has an implausible year {year}", "فيها سنة غير معقولة {year}"),
     "period.no_month": ("has no month {month}", "لا شهر رقمه {month}"),
-    "period.half": ("the half-year H{number}{year}", "النصف {number} من السنة{year}"),
+    "period.half": ("the half-year H{number}{year}", "النصف {number}{year}"),
     "period.quarter": ("the quarter Q{number}{year}", "الربع {number}{year}"),
     "period.month": ("the month {number:02d} ({name}){year}", "الشهر {number:02d} ({name}){year}"),
     "period.of_year": (" {year}", " من سنة {year}"),
@@ -350,8 +363,8 @@ _add({
                                 "{file} (السطر {line})؛ أو رفع ذلك الحد هناك إن كان الرقم صحيحًا"),
     "validate.announced_has_figures": ("the indicator is marked `announced: true` (no figures published yet), but "
                                        "{n:,} figure(s) of it are read now",
-                                       "المؤشر موسوم `announced: true` (لم تُنشر أرقامه بعد)، لكن {n:#figures} منه "
-                                       "تُقرأ الآن"),
+                                       "المؤشر موسوم `announced: true` (لم تُنشر أرقامه بعد)، لكن يُقرأ منه الآن "
+                                       "{n:#figures}"),
     "validate.take_mark_off": ("the mark taken off the indicator once its figures are published",
                                "إزالة هذا الوسم عن المؤشر بعد نشر أرقامه"),
     "validate.no_figures_yet": ("the indicator has no figures yet", "لا أرقام لهذا المؤشر بعد"),
@@ -562,7 +575,7 @@ _add({
     "layout.an_indicator": ("an indicator of indicators.yaml", "مؤشر من indicators.yaml"),
     "layout.unknown_source": ("{where}: unknown source {source!r}{near}", "{where}: مصدر غير معروف {source!r}{near}"),
     "layout.rename": ("{where}: rename: {printed!r} to {target!r}, which is not a column the build reads{near}",
-                      "{where}: ‏`rename:` من {printed!r} إلى {target!r}، وهو ليس عمودًا يقرؤه البناء{near}"),
+                      "{where}: `rename:` من {printed!r} إلى {target!r}، وهو ليس عمودًا يقرؤه البناء{near}"),
     "layout.one_of": ("one of {choices}", "أحد {choices!r}"),
     "layout.one_of_list": ("one of {choices:list}", "أحد {choices:list}"),
     "layout.label_columns": ("{where}: {n} row dimension(s) ({rows:list}) but {m} label column(s) ({labels:list})",
@@ -577,7 +590,7 @@ _add({
     "layout.no_indicator": ("{where}: no indicator: name it (`indicator:`), or say which rows or columns give it",
                             "{where}: لا مؤشر: سمِّه (`indicator:`)، أو اذكر الصفوف أو الأعمدة التي تعطيه"),
     "layout.indicator_how": ("indicator: <id of indicators.yaml>, or `indicator` among rows or columns",
-                             "`indicator: <id of indicators.yaml>`، أو `indicator` بين الصفوف أو الأعمدة"),
+                             "`indicator:` ورمز مؤشر من indicators.yaml، أو `indicator` بين الصفوف أو الأعمدة"),
     "layout.not_a_dimension": ("{where}: {part!r} is not a dimension the table can give{near}",
                                "{where}: {part!r} ليس بُعدًا يمكن أن يعطيه الجدول{near}"),
     "layout.repeated": ("{where}: {parts:list} given by more than one header row or label column",
@@ -595,12 +608,12 @@ _add({
                            "{where}: المكان معطى مرتين: في `place:` وفي الجدول"),
     "layout.one_of_them": ("one of them", "أحدهما"),
     "layout.bad_skip": ("{where}: skip: {pattern!r} is not a regular expression ({why})",
-                        "{where}: ‏`skip:` {pattern!r} ليس تعبيرًا نمطيًا ({why})"),
+                        "{where}: `skip:` {pattern!r} ليس تعبيرًا نمطيًا ({why})"),
     "layout.skip_example": ("a pattern such as '^المصدر'", "نمط مثل «^المصدر»"),
     "layout.source_once": ("{where}: say the source once: `source`, or `sources` by period",
                            "{where}: اذكر المصدر مرة واحدة: `source`، أو `sources` بحسب الفترة"),
     "layout.source_or_sources": ("source or sources", "`source` أو `sources`"),
-    "layout.bad_period": ("{where}: period: {period!r} {reason}", "{where}: ‏`period:` {period!r}: {reason}"),
+    "layout.bad_period": ("{where}: period: {period!r} {reason}", "{where}: `period:` {period!r}: {reason}"),
     "layout.period_example": ("a period such as 2023 or 2024-Q1", "فترة مثل 2023 أو 2024-Q1"),
     "layout.schema": ("the layout recipe {recipe}: {text}", "وصفة التخطيط {recipe}: {text}"),
     "layout.as_schema": ("a recipe as layout.schema.json describes", "وصفة كما يصفها layout.schema.json"),
@@ -707,7 +720,7 @@ _add({
                           "`spi build` التالي"),
     "cli.errors": ("{n} error(s)", "عدد الأخطاء: {n}"),
     "cli.ok": ("ok: {n:,} figures pass every check (with the other files of {raw})",
-               "سليم: {n:#figures} تجتاز كل الفحوص (مع بقية ملفات {raw})"),
+               "سليم: اجتاز كل الفحوص {n:#figures} (مع بقية ملفات {raw})"),
     "cli.no_such_file": ("no such file: {files:list}", "لا ملف بهذا الاسم: {files:list}"),
 })
 
