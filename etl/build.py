@@ -107,10 +107,10 @@ def _calendar_changes(cat: Catalogue, releases_dir: Path, hist) -> list[Issue]:
     try:
         released = load_catalogue(Path(releases_dir) / latest.release_id / CATALOGUE).calendar
     except CatalogueError as exc:   # a release's catalogue checked by the rules of today (it was, when made)
-        return [Issue(cat.path.name, f"the calendar cannot be compared with release {latest.release_id}'s: {exc}",
+        return [Issue(cat.path.name, Text("build.calendar_uncompared", release=latest.release_id, why=str(exc)),
                       severity=WARNING)]
     today = datetime.now(ZoneInfo(cat.site["timezone"])).date()
-    return [Issue(cat.path.name, message, "every change of an announced release recorded with its reason")
+    return [Issue(cat.path.name, Text("build.catalogue", message=message), Text("build.calendar_expected"))
             for message in announcements.unrecorded(released, cat.calendar, latest.release_id, today)]
 
 
