@@ -33,8 +33,8 @@ from pathlib import Path
 from contract.project import Project
 
 from .catalogue import CatalogueError, load_catalogue
-from .release import (ReleaseError, amend, candidate_figures, checked_history, compare, history, make_release,
-                      public_time, release_figures, release_notes, write_served)
+from .release import (ReleaseError, amend, candidate_figures, check_reasons, checked_history, compare, history,
+                      make_release, public_time, release_figures, release_notes, write_served)
 
 RECORDS = "prepared.json"
 WAITING, SENT_BACK, CANCELLED, APPROVED = "prepared", "sent_back", "cancelled", "approved"
@@ -138,10 +138,12 @@ def _event(action: str, by: str, now: datetime, **fields) -> dict:
     return {"action": action, "by": by, "at": now.isoformat(), **fields}
 
 
-def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | None, now: datetime) -> dict:
+def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | None, now: datetime,
+            reasons: list[dict] | None = None) -> dict:
     """Prepare the candidate for release: the record, waiting for a second person's approval.
-    Refused (ApprovalError, nothing written) when a release already waits, or when make_release
-    would refuse it now."""
+    `reasons`: why it revises, amends or withdraws figures, as make_release takes them (their
+    kind and the reason in Arabic and English). Refused (ApprovalError, nothing written) when a
+    release already waits, or when make_release would refuse it now."""
     try:
         notes = release_notes(note_en or "", note_ar or "")
         figures, info = candidate_figures(project.processed)
@@ -152,6 +154,7 @@ def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | Non
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
             raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
         public_at = public_time(at or None, cat, now, latest)
+        kept = check_reasons(reasons, project.processed, project.releases, project.catalogue)
     except (ReleaseError, CatalogueError) as exc:
         raise _release_error(exc) from None
     with _changing(project) as found:
@@ -167,7 +170,7 @@ def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | Non
                   "catalogue_sha256": info["catalogue_sha256"],
                   "change": {"added": change.added, "revised": change.revised, "amended": change.amended,
                              "withdrawn": change.withdrawn},
-                  "events": [_event("prepared", by, now)], "release_id": None}
+                  "reasons": kept, "events": [_event("prepared", by, now)], "release_id": None}
         found.append(record)
     return record
 
@@ -226,7 +229,8 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
         try:
             entry = make_release(record["note_en"], record["at"], project.processed, project.releases,
                                  project.catalogue, by=record["prepared_by"], now=now, sign_key=sign_key,
-                                 progress=progress, note_ar=record["note_ar"], approved_by=by)
+                                 progress=progress, note_ar=record["note_ar"], approved_by=by,
+                                 reasons=record.get("reasons") or None)
         except (ReleaseError, CatalogueError) as exc:
             raise _release_error(exc) from None
         record["state"], record["release_id"] = APPROVED, entry["release_id"]

@@ -23,6 +23,10 @@ from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make
 from tests.servers import Client, gunicorn, raw, spi_desk, split_raw
 
 
+REASON = {"kind_0": "correction", "reason_ar_0": "صُحِّح خطأ في نقل العدد من التقرير السنوي.",
+          "reason_en_0": "A typing error in copying the count from the annual report was corrected."}
+
+
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
     root = tmp_path_factory.mktemp("desk")
@@ -164,7 +168,9 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     assert post(approver, "/send-back/P1", {"comment": "Say which report."}).status == 303
     assert "Say which report." in editor.get("/?lang=en").text
     # prepared again, by someone who is also an approver: they cannot approve it themselves
-    assert post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+    half = post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR, "kind_0": "correction", "reason_en_0": "x"})
+    assert half.status == 409 and "reason_ar is empty" in half.text   # a reason in one language only
+    assert post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR, **REASON}).status == 303
     assert "someone else approves it" in both.get("/?lang=en").text
     own = post(both, "/approve/P2")
     assert own.status == 409 and "يعتمده شخص آخر" in own.text   # the desk's own refusals are in Arabic too
@@ -186,11 +192,15 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     original = release._clock
     release._clock = lambda now: NOW
     try:
+        reasons = tmp_path / "reasons.csv"
+        reasons.write_text("indicator_id,geo_code,period,kind,reason_ar,reason_en\n"
+                           f"jo_psychosocial_team,JO,2024,correction,{REASON['reason_ar_0']},{REASON['reason_en_0']}\n",
+                           encoding="utf-8")
         assert spi(["release", "--project", str(twin), "--note-en", NOTE_EN, "--note-ar", NOTE_AR,
-                    "--by", "noor", "--approved-by", "salim"]) == 0
+                    "--by", "noor", "--approved-by", "salim", "--reasons", str(reasons)]) == 0
     finally:
         release._clock = original
-    for name in ("releases.json", f"{rid}/observations.parquet", f"{rid}/indicators.yaml"):
+    for name in ("releases.json", f"{rid}/observations.parquet", f"{rid}/indicators.yaml", f"{rid}/reasons.json"):
         assert (twin / "data" / "releases" / name).read_bytes() == project.releases.joinpath(name).read_bytes(), name
     # the desk's record and the audit log
     record = approval.find(project, "P2")
@@ -210,6 +220,9 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
                                                          "SPI_PROJECT": str(project.root)}) as public:
         data = json.loads(public.get("/api/v1/observations?indicator=jo_psychosocial_team").text)
         assert [(o["period"], o["value"]) for o in data["data"]] == [("2024", 45)], data
+        assert REASON["reason_en_0"] in json.dumps(data) and "correction" in json.dumps(data)
+        releases_page = public.get("/releases?lang=en").text
+        assert REASON["reason_en_0"] in releases_page and REASON["reason_ar_0"] in public.get("/releases").text
         for path in ("/prepare", "/approve/P2", "/changes", "/desk.css"):
             assert public.get(path).status == 404, path
         # an editor of the desk is not a reviewer of the public site

@@ -15,16 +15,19 @@ from zoneinfo import ZoneInfo
 import flask
 
 from contract.project import default as default_project
+from contract.schema import REVISION_KINDS
 from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approve, cancel, embargoed, prepare, records,
                           send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
-from etl.release import ReleaseError, diff
+from etl.release import ReleaseError, change_dimensions, diff
 from store.releases import now
+from store.texts import t
 
 from . import auth, building, git, revised_chart
 from .page import document, field, form, isolate, lang, text, url
 
 SHOWN_CHANGES = 200
+REASONED = ("revised", "amended", "withdrawn")   # the changes a release says why it makes
 
 
 def register(bp: flask.Blueprint) -> None:
@@ -72,7 +75,7 @@ def home(problem: ApprovalError | None = None, status: int = 200):
     if pending is not None:
         parts.append(_waiting(lang_, pending, person))
     elif change is not None and "editor" in person.roles:
-        parts.append(_prepare_form(lang_))
+        parts.append(_prepare_form(lang_, change))
     parts.append(_history(lang_, records(project)))
     return document(lang_, text("desk", lang_), "".join(parts)), status
 
@@ -102,17 +105,58 @@ def _candidate(lang_: str, latest: dict | None, change) -> str:
     return head + f'<p>{escape(against)} {escape(counts)}</p><p>{link}</p></section>'
 
 
-def _prepare_form(lang_: str) -> str:
+def _prepare_form(lang_: str, change) -> str:
     try:
-        zone = load_catalogue(_project().catalogue).site["timezone"]
+        cat = load_catalogue(_project().catalogue)
+        zone, names = cat.site["timezone"], {k: v["name"][lang_] for k, v in cat.indicators.items()}
     except CatalogueError:
-        zone = "?"
+        zone, names = "?", {}
     fields = (field("note_ar", text("note_ar", lang_), dir_="rtl", area=True)
               + field("note_en", text("note_en", lang_), dir_="ltr", area=True)
               + field("at", text("public_at", lang_, zone=isolate(zone)), kind="datetime-local", dir_="ltr",
-                      required=False))
+                      required=False)
+              + "".join(_reason_fields(lang_, n, row, names) for n, row in enumerate(_reasoned(change))))
     return (f'<section aria-labelledby="prepare"><h2 id="prepare">{escape(text("prepare", lang_))}</h2>'
             + form("desk.prepare", lang_, fields, text("prepare_button", lang_)) + "</section>")
+
+
+def _reasoned(change) -> list[dict]:
+    """The figures a release says why it changes (revised, amended, withdrawn), in the order
+    of its changes: the rows of the prepare form's reasons."""
+    rows = change.rows[change.rows["change"].isin(REASONED)].head(SHOWN_CHANGES)
+    return rows.to_dict("records")
+
+
+def _reason_fields(lang_: str, n: int, row: dict, names: dict) -> str:
+    """The kind of a changed figure's revision and why, in Arabic and English (all three, or none)."""
+    label = f'{names.get(row["indicator_id"], row["indicator_id"])} — {_where(row)}: ' \
+            f'{_value(row.get("old_value"), row.get("old_status"))} → {_value(row.get("new_value"), row.get("new_status"))}'
+    options = f'<option value="">—</option>' + "".join(
+        f'<option value="{k}">{escape(t("revision_kind_" + k, lang_))}</option>' for k in REVISION_KINDS)
+    return (f'<fieldset class="desk-reason"><legend>{escape(text("change_" + row["change"], lang_))}: {escape(label)}</legend>'
+            f'<label for="kind_{n}">{escape(text("revision_kind", lang_))}</label>'
+            f'<select id="kind_{n}" name="kind_{n}">{options}</select>'
+            + field(f"reason_ar_{n}", text("reason_ar", lang_), dir_="rtl", required=False, area=True)
+            + field(f"reason_en_{n}", text("reason_en", lang_), dir_="ltr", required=False, area=True)
+            + "</fieldset>")
+
+
+def _where(row: dict) -> str:
+    return " · ".join(isolate(v) for k, v in row.items()
+                      if not k.startswith(("old_", "new_")) and k not in ("change", "indicator_id") and _given(v))
+
+
+def _reasons_given(change, form_) -> list[dict]:
+    """The reasons the prepare form gives, figure by figure (a figure left blank has none)."""
+    dims = change_dimensions(change)
+    out = []
+    for n, row in enumerate(_reasoned(change)):
+        kind, ar, en = (form_.get(f"{k}_{n}", "").strip() for k in ("kind", "reason_ar", "reason_en"))
+        if kind or ar or en:
+            out.append({"indicator_id": row["indicator_id"], "geo_code": row["geo_code"], "period": row["period"],
+                        "breakdown": {d: row[d] for d in dims if _given(row.get(d))}, "kind": kind,
+                        "reason_ar": ar, "reason_en": en, "where": f"{row['indicator_id']} {_where(row)}"})
+    return out
 
 
 def _waiting(lang_: str, record: dict, person) -> str:
@@ -127,6 +171,11 @@ def _waiting(lang_: str, record: dict, person) -> str:
              f'<blockquote lang="{lang_}">{escape(note)}</blockquote>',
              f'<p>{escape(when)}</p>',
              f'<p>{escape(text("counts", lang_, **c))}</p>']
+    if record.get("reasons"):
+        items = "".join(f'<li>{escape(isolate(r["indicator_id"]))} {escape(isolate(r["geo_code"]))} '
+                        f'{escape(isolate(r["period"]))}: {escape(t("revision_kind_" + r["kind"], lang_))} — '
+                        f'{escape(r["reason_" + lang_])}</li>' for r in record["reasons"])
+        parts.append(f'<ul class="desk-reasons">{items}</ul>')
     if "approver" in person.roles:
         if person.username == record["prepared_by"]:
             parts.append(f'<p class="desk-note">{escape(text("own_release", lang_))}</p>')
@@ -214,11 +263,9 @@ def _revised_charts(lang_: str, change, names: dict, latest: dict | None) -> str
 
 
 def _change_table(lang_: str, rows, names: dict) -> str:
-    skip = ("change", "indicator_id")
     out = []
     for row in rows.to_dict("records"):
-        where = " · ".join(isolate(v) for k, v in row.items()
-                           if not k.startswith(("old_", "new_")) and k not in skip and _given(v))
+        where = _where(row)
         out.append(f'<tr><td>{escape(text("change_" + row["change"], lang_))}</td>'
                    f'<td>{escape(names.get(row["indicator_id"], row["indicator_id"]))} — {escape(where)}</td>'
                    f'<td class="num">{escape(_value(row.get("old_value"), row.get("old_status")))}</td>'
@@ -290,10 +337,13 @@ def _refused(exc: ApprovalError):
 
 @auth.needs("editor")
 def prepare_view():
-    f = flask.request.form
+    f, project = flask.request.form, _project()
     try:
-        record = prepare(_project(), auth.user().username, f.get("note_en", ""), f.get("note_ar", ""),
-                         f.get("at", "").strip() or None, now())
+        _, change = diff(project.processed, project.releases)
+        record = prepare(project, auth.user().username, f.get("note_en", ""), f.get("note_ar", ""),
+                         f.get("at", "").strip() or None, now(), reasons=_reasons_given(change, f))
+    except ReleaseError as exc:
+        return _refused(ApprovalError(str(exc)))
     except ApprovalError as exc:
         return _refused(exc)
     return _after("prepared", record)

@@ -1,7 +1,7 @@
 """The desk walked through in real Chromium, in Arabic and in English, at a desk's width and a
 phone's: sign in as an editor, build the candidate, read what it changes (old against new),
-prepare a release with its notes; sign in as an approver, approve it; the public site then
-serves it. Every page is checked by axe-core and for sideways scrolling."""
+prepare a release with its notes and the revised figure's reason; sign in as an approver, approve it; the public site then
+serves it, with the reason on the revised figure. Every page is checked by axe-core and for sideways scrolling."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,6 +12,8 @@ from tests.browser.conftest import Page
 from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, SECRET, make_project, people_file
 from tests.servers import gunicorn, spi_desk
 
+REASON_AR = "صُحِّح خطأ في نقل العدد من التقرير السنوي."
+REASON_EN = "A typing error in copying the count from the annual report was corrected."
 WORDS = {"ar": {"signin": "دخول", "build": "بناء المرشَّح من الملفات الخام", "ended": "انتهى البناء",
                 "passed": "نجح البناء", "changes": "ما يغيِّره الإصدار", "revised": "منقَّح",
                 "prepare": "إعداد الإصدار وإرساله للاعتماد", "prepared": "أُعِدّ الإصدار",
@@ -72,6 +74,9 @@ def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves
             p.goto(desk.base + "/" + suffix)
             p.get_by_label(w["note_ar"]).fill(NOTE_AR)
             p.get_by_label(w["note_en"]).fill(NOTE_EN)
+            p.select_option("#kind_0", "correction")   # the revised figure: its kind and why, in both languages
+            p.fill("#reason_ar_0", REASON_AR)
+            p.fill("#reason_en_0", REASON_EN)
             p.get_by_role("button", name=w["prepare"]).click()
             p.wait_for_load_state()
             assert w["prepared"] in p.inner_text("[role=status]")
@@ -93,6 +98,8 @@ def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves
         page = Page(browser, public.base, width, 800)
         try:
             page.page.goto(public.base + "/releases" + suffix)
-            assert (NOTE_AR if lang == "ar" else NOTE_EN) in page.page.inner_text("main")
+            shown = page.page.inner_text("main")
+            assert (NOTE_AR if lang == "ar" else NOTE_EN) in shown
+            assert (REASON_AR if lang == "ar" else REASON_EN) in shown   # the reason on the revised figure
         finally:
             page.close()
