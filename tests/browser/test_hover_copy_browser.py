@@ -1,0 +1,135 @@
+"""The server-drawn chart answers hover from the first paint (assets/chart_hover.js): before
+Dash or plotly.js has run, a pointer over a mark, or a tap on it, shows that mark's figure as
+the live chart's hover gives it (its series, its period or place, its figure), the same
+figure the table under the chart shows; nothing moves when it shows; and once plotly.js has
+drawn, the twin and its tooltip are gone.
+
+Any pointer move starts Dash (assets/spi.js), so these tests keep the server's copy by
+refusing Dash's bundles (page.route): the copy is then the page for as long as the test
+needs, as it is on a slow phone for the seconds after the first move."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+BAR = "/explorer?indicator=om_associations&view=breakdown"     # stacked bars over time, a legend
+LINE = "/explorer?indicator=om_ss_cases"                        # a line
+RANKED = "/explorer?indicator=om_spf_beneficiaries&breakdown=beneficiary_category"   # horizontal bars
+EMBED = "/embed/om_nursery_children"                            # a line, alone in its frame
+BLOCKED = "console.error: Failed to load resource: net::ERR_FAILED"   # the refused bundles' own messages
+ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))  # Arabic names are isolated for the SVG
+
+SHIFTS = """
+window.__shift = 0;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (window.__hovering) window.__shift += e.value; });
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+MARKS = """() => Array.from(document.querySelectorAll('#ssr .chart-twin-svg [data-tip]'))
+  .filter(m => m.closest('svg.chart-twin-svg').getBoundingClientRect().width > 0)
+  .map(m => { const g = m.closest('[data-name]'); return {tip: m.getAttribute('data-tip'),
+    name: g ? g.getAttribute('data-name') : '', value: m.getAttribute('data-value')}; })"""
+
+AT = """(i) => { const m = Array.from(document.querySelectorAll('#ssr .chart-twin-svg [data-tip]'))
+  .filter(m => m.closest('svg.chart-twin-svg').getBoundingClientRect().width > 0)[i];
+  m.closest('svg').scrollIntoView({block: 'center'}); const r = m.getBoundingClientRect();
+  return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 6)]; }"""
+
+TIP = """() => { const t = document.querySelector('.chart-tip'); if (!t || t.hidden) return null;
+  const r = t.getBoundingClientRect(), box = t.closest('.chart-box').getBoundingClientRect();
+  return {text: t.innerText, hidden: t.getAttribute('aria-hidden'), left: r.left - box.left,
+          right: box.right - r.right, width: r.width}; }"""
+
+ROWS = """() => Array.from(document.querySelectorAll('#ssr table.data-table tbody tr')).map(tr =>
+  Array.from(tr.cells).map(td => [td.textContent.trim(), td.classList.contains('num'), td.getAttribute('data-sort')]))"""
+
+
+def _copy_page(page, path: str, lang: str):
+    """The page with Dash's bundles refused: the server's copy stays the page."""
+    page.page.route("**/_dash-component-suites/**", lambda route: route.abort())
+    page.context.add_init_script(SHIFTS)
+    page.page.goto(f"{page.base}{path}{'&' if '?' in path else '?'}lang={lang}")
+    return page.page
+
+
+def _in_table(rows: list, mark: dict) -> bool:
+    """Is the tooltip's figure a row of the table: its period or place in a cell, its value the
+    row's value (as shown, and as the mark's own data-value), its series' name in a cell?"""
+    where, words = mark["tip"].split(": ", 1)
+    shown = words.split(" · ")[0]
+    name = mark["name"].translate(ISOLATES)
+    for cells in rows:
+        texts = [text for text, _, _ in cells]
+        value = next(((text, sort) for text, num, sort in cells if num), None)
+        if (value and value[0] == shown and float(value[1]) == float(mark["value"])
+                and any(where.translate(ISOLATES) in text for text in texts) and (not name or name in texts)):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("path", [BAR, LINE, RANKED, EMBED])
+def test_a_pointer_over_a_mark_of_the_copy_shows_its_figure(open_page, path, lang, width):
+    p = open_page(width=width, height=800)
+    page = _copy_page(p, path, lang)
+    marks = page.evaluate(MARKS)
+    assert len(marks) >= 2
+    rows = page.evaluate(ROWS) if "/embed/" not in path else None
+    page.evaluate("window.__hovering = true")
+    for i, mark in enumerate(marks):
+        x, y = page.evaluate(AT, i)
+        page.mouse.move(x, y)
+        tip = page.evaluate(TIP)
+        assert tip, (i, mark)
+        assert tip["hidden"] == "true"
+        assert tip["text"].split("\n") == ([mark["name"]] if mark["name"] else []) + [mark["tip"]]
+        assert tip["left"] >= -0.5 and tip["right"] >= -0.5, tip   # inside the chart's box at this width
+        if rows is not None:
+            assert _in_table(rows, mark), (mark, rows)
+    page.mouse.move(2, 2)   # off the chart: the tooltip goes
+    assert page.evaluate(TIP) is None
+    assert page.evaluate("window.__shift") == 0
+    assert page.evaluate("!window.DashRenderer && !document.querySelector('#react-entry-point .page')")
+    assert [e for e in p.errors if e != BLOCKED] == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_copy_with_a_tooltip_shown_passes_axe(open_page, lang):
+    p = open_page(width=360, height=800)
+    page = _copy_page(p, BAR, lang)
+    page.mouse.move(*page.evaluate(AT, 0))
+    assert page.evaluate(TIP)
+    assert p.axe() == []
+
+
+def test_a_tap_on_a_mark_shows_its_figure_on_a_phone(browser, server):
+    ctx = browser.new_context(viewport={"width": 360, "height": 800}, has_touch=True)
+    try:
+        page = ctx.new_page()
+        page.route("**/_dash-component-suites/**", lambda route: route.abort())
+        page.goto(f"{server}{LINE}&lang=ar")
+        mark = page.evaluate(MARKS)[-1]
+        x, y = page.evaluate(AT, len(page.evaluate(MARKS)) - 1)
+        page.touchscreen.tap(x, y)
+        tip = page.evaluate(TIP)
+        assert tip and tip["text"].split("\n")[-1] == mark["tip"] and re.search(r"\d", mark["tip"])
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("path", [BAR, EMBED])
+def test_once_plotly_has_drawn_the_copy_and_its_tooltip_are_gone(open_page, path):
+    """The live chart's own hover takes over: the twin (and any tooltip in it) is hidden or
+    gone, and the reader's hover over the chart shows no tooltip of the twin's."""
+    p = open_page(width=1280, height=800)
+    p.open(f"{path}{'&' if '?' in path else '?'}lang=en", chart=True)
+    box = p.page.evaluate("(() => { const r = document.querySelector('#react-entry-point .chart-box')"
+                          ".getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+    p.page.mouse.move(*box)
+    assert p.page.evaluate("!document.querySelector('#ssr') && !Array.from(document.querySelectorAll('.chart-tip'))"
+                           ".some(t => t.getClientRects().length)")
+    assert p.errors == []
