@@ -6,7 +6,11 @@ the same box (assets/style.css `.chart-box`): no blank box, no jump. It is drawn
 figure itself (its traces, texts, colours, axis sides and ranges), so it shows the same
 figures; each mark carries its value (`data-value`), which tests compare with the figure's,
 and a figure a note marks (provisional, revised…) is drawn as the live chart draws it: a
-lighter bar, a hollow point, its label with the mark (`data-marked`).
+lighter bar, a hollow point, its label with the mark (`data-marked`). Each mark also carries
+the live chart's hover words (`data-tip`, its trace's name in `data-name`), which
+assets/chart_hover.js shows on hover or tap: the twin answers a reader's pointer from the
+first paint, seconds before plotly.js can on a slow phone. A long line's points drawn by the
+line alone (no marker) carry none: the page stays light, and the table lists them.
 
 The width is not known on the server: the twin is 100% wide and as tall as the chart.
 Texts and axis labels are placed in percent of the width; the marks are drawn in a nested

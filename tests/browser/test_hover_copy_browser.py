@@ -133,3 +133,21 @@ def test_once_plotly_has_drawn_the_copy_and_its_tooltip_are_gone(open_page, path
     assert p.page.evaluate("!document.querySelector('#ssr') && !Array.from(document.querySelectorAll('.chart-tip'))"
                            ".some(t => t.getClientRects().length)")
     assert p.errors == []
+
+
+@pytest.mark.parametrize("lang, status", [("ar", "أولي"), ("en", "provisional")])
+def test_a_marked_figure_says_its_status_as_the_live_charts_hover_does(open_status_page, lang, status):
+    """A provisional figure's tooltip on the copy says so, in the words plotly.js's hover gives
+    the same point once the live chart has drawn (its x and customdata)."""
+    path = "/explorer?indicator=om_nursery_children"
+    p = open_status_page(width=360, height=800)
+    page = _copy_page(p, path, lang)
+    marks = page.evaluate(MARKS)
+    marked = [i for i, m in enumerate(marks) if " · " in m["tip"]]
+    assert len(marked) == 1
+    page.mouse.move(*page.evaluate(AT, marked[0]))
+    shown = page.evaluate(TIP)["text"].split("\n")[-1]
+    live = open_status_page(width=360, height=800).open(f"{path}&lang={lang}", chart=True)
+    words = live.evaluate("(() => { const d = document.querySelector('#explorer-graph .js-plotly-plot').data[0];"
+                          " return d.x.map((x, i) => x + ': ' + d.customdata[i]); })()")
+    assert shown in words and shown.endswith(status)
