@@ -1,8 +1,8 @@
 """The server-drawn chart answers hover from the first paint (assets/chart_hover.js): before
 Dash or plotly.js has run, a pointer over a mark, or a tap on it, shows that mark's figure as
 the live chart's hover gives it (its series, its period or place, its figure), the same
-figure the table under the chart shows; nothing moves when it shows; and once plotly.js has
-drawn, the twin and its tooltip are gone.
+figure the table under the chart shows; nothing moves when it shows; the live page's twin
+does the same until plotly.js has drawn; then the twin and its tooltip are gone.
 
 Any pointer move starts Dash (assets/spi.js), so these tests keep the server's copy by
 refusing Dash's bundles (page.route): the copy is then the page for as long as the test
@@ -151,3 +151,18 @@ def test_a_marked_figure_says_its_status_as_the_live_charts_hover_does(open_stat
     words = live.evaluate("(() => { const d = document.querySelector('#explorer-graph .js-plotly-plot').data[0];"
                           " return d.x.map((x, i) => x + ': ' + d.customdata[i]); })()")
     assert shown in words and shown.endswith(status)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_live_pages_twin_answers_hover_until_plotly_has_drawn(open_page, lang):
+    """Between React's page and plotly.js's chart (seconds on a phone) the twin in the live
+    page is the chart: it answers hover too (plotly.js refused here, so it never comes)."""
+    p = open_page(width=360, height=800)
+    p.page.route("**/plotly-basic-*.js", lambda route: route.abort())
+    p.open(f"{LINE}&lang={lang}")
+    marks = p.page.evaluate(MARKS.replace("#ssr", "#react-entry-point"))
+    assert len(marks) >= 2
+    p.page.mouse.move(*p.page.evaluate(AT.replace("#ssr", "#react-entry-point"), len(marks) - 1))
+    assert p.page.evaluate("Boolean(document.querySelector('#react-entry-point .chart-twin .chart-tip'))")
+    assert p.page.evaluate(TIP)["text"].split("\n")[-1] == marks[-1]["tip"]
+    assert [e for e in p.errors if e != BLOCKED] == []
