@@ -212,8 +212,8 @@ new PerformanceObserver(function (list) {
 """
 
 
-MARK = """() => { const m = Array.from(document.querySelectorAll('.chart-twin-svg [data-tip]'))
-  .find(m => m.closest('svg.chart-twin-svg').getBoundingClientRect().width > 0);
+MARK = """() => { const m = Array.from(document.querySelectorAll('.chart-twin-svg [data-tip], svg.sparkline [data-tip]'))
+  .find(m => m.closest('svg').getBoundingClientRect().width > 0);
   if (!m) return null; const r = m.getBoundingClientRect();
   return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 6), r.bottom + scrollY]; }"""
 
@@ -225,7 +225,7 @@ def first_move(base: str, pages: dict[str, str], runs: int, slowdown: int = 4) -
     its marks, on a page whose chart has any) and to plotly.js's interactive chart, and the
     blocking time after the move (each long task's time over 50 ms), with the CPU slowed
     `slowdown` times as in Lighthouse's mobile run, on a phone-sized screen, the scripts
-    prefetched. A mark below the fold: the screen is made taller (still 412 px wide) rather
+    prefetched (the overview's marks: its cards' sparklines' dots). A mark below the fold: the screen is made taller (still 412 px wide) rather
     than scrolled, as a scroll would be the first move and start Dash."""
     from playwright.sync_api import sync_playwright
     results = {}

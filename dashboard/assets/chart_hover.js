@@ -56,7 +56,7 @@
     tip.style.top = top + "px";
   }
   function point(ev) {
-    var svg = ev.target.closest && ev.target.closest(".chart-twin-svg");
+    var svg = ev.target.closest && ev.target.closest(".chart-twin-svg, svg.sparkline");
     var mark = svg && nearest(svg, ev.clientX, ev.clientY);
     if (mark) show(mark, svg.parentNode); else hide();
   }

@@ -39,7 +39,7 @@ AT = """(i) => { const m = Array.from(document.querySelectorAll('#ssr .chart-twi
   return [r.left + r.width / 2, r.top + Math.min(r.height / 2, 6)]; }"""
 
 TIP = """() => { const t = document.querySelector('.chart-tip'); if (!t || t.hidden) return null;
-  const r = t.getBoundingClientRect(), box = t.closest('.chart-box').getBoundingClientRect();
+  const r = t.getBoundingClientRect(), box = t.parentNode.getBoundingClientRect();
   return {text: t.innerText, hidden: t.getAttribute('aria-hidden'), left: r.left - box.left,
           right: box.right - r.right, width: r.width}; }"""
 
@@ -165,4 +165,37 @@ def test_the_live_pages_twin_answers_hover_until_plotly_has_drawn(open_page, lan
     p.page.mouse.move(*p.page.evaluate(AT.replace("#ssr", "#react-entry-point"), len(marks) - 1))
     assert p.page.evaluate("Boolean(document.querySelector('#react-entry-point .chart-twin .chart-tip'))")
     assert p.page.evaluate(TIP)["text"].split("\n")[-1] == marks[-1]["tip"]
+    assert [e for e in p.errors if e != BLOCKED] == []
+
+
+SPARKS = """() => Array.from(document.querySelectorAll('#ssr .card')).filter(c => c.querySelector('svg.sparkline [data-tip]'))
+  .map(c => ({latest: c.querySelector('.card-value .num').textContent.trim(),
+              label: c.querySelector('svg.sparkline').getAttribute('aria-label'),
+              tips: Array.from(c.querySelectorAll('svg.sparkline [data-tip]')).map(m => m.getAttribute('data-tip'))}))"""
+
+DOT = """([card, i]) => { const c = Array.from(document.querySelectorAll('#ssr .card'))
+  .filter(c => c.querySelector('svg.sparkline [data-tip]'))[card];
+  const m = c.querySelectorAll('svg.sparkline [data-tip]')[i]; m.closest('svg').scrollIntoView({block: 'center'});
+  const r = m.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; }"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_overviews_sparklines_answer_hover_in_the_copy(open_page, lang, width):
+    """Each dot of a card's sparkline shows its period and figure (the words of the
+    sparkline's text alternative); the last is the card's latest figure; nothing overflows."""
+    p = open_page(width=width, height=800)
+    page = _copy_page(p, "/", lang)
+    cards = page.evaluate(SPARKS)
+    assert len(cards) >= 2
+    page.evaluate("window.__hovering = true")
+    for n, card in enumerate(cards):
+        assert card["latest"] in card["tips"][-1]
+        for i, words in enumerate(card["tips"]):
+            assert words in card["label"]
+            page.mouse.move(*page.evaluate(DOT, [n, i]))
+            tip = page.evaluate(TIP)
+            assert tip and tip["text"] == words and tip["hidden"] == "true", (card, i, tip)
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert page.evaluate("window.__shift") == 0
     assert [e for e in p.errors if e != BLOCKED] == []
