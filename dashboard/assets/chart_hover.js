@@ -1,14 +1,16 @@
-/* Hover over the server-drawn chart (dashboard/chart_svg.py), from the first paint.
+/* Hover over the server-drawn chart (dashboard/chart_svg.py) and the overview's sparklines
+   (dashboard/svg.py), from the first paint.
    The interactive chart (plotly.js) comes seconds after the reader's first move on a slow
    phone; until it has drawn, the server's twin is the chart, and this makes it answer a
    pointer or a tap as the live chart's hover does: the mark nearest the pointer (within
    HOVER_PX, as Plotly's hoverdistance) shows its words, which the server wrote on it
    (data-tip: period or place, figure with its unit and status; its trace's data-name above).
    The tooltip is aria-hidden: the chart's text alternative, its notes and the table under it
-   say the same figures to a screen reader. It is absolutely placed in the twin's box, a new one for each
-   mark, so nothing moves (no layout shift) when it shows or follows the pointer; it goes with the twin, which CSS hides once plotly.js has
-   drawn (assets/style.css .chart-box). A long line's points without a marker carry no words:
-   the line draws them and the table lists them. */
+   say the same figures to a screen reader. It is absolutely placed in the mark's box, a new
+   one for each mark, so nothing moves (no layout shift) when it shows or follows the pointer;
+   it goes with the twin, which CSS hides once plotly.js has drawn (assets/style.css
+   .chart-box). A long line's points without a marker carry no words: the line draws them and
+   the table lists them. */
 (function () {
   "use strict";
   var HOVER_PX = 20, tip = null, current = null;

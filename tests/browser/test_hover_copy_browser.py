@@ -3,6 +3,7 @@ Dash or plotly.js has run, a pointer over a mark, or a tap on it, shows that mar
 the live chart's hover gives it (its series, its period or place, its figure), the same
 figure the table under the chart shows; nothing moves when it shows; the live page's twin
 does the same until plotly.js has drawn; then the twin and its tooltip are gone.
+The overview's sparklines answer hover alike, each dot with its period and figure.
 
 Any pointer move starts Dash (assets/spi.js), so these tests keep the server's copy by
 refusing Dash's bundles (page.route): the copy is then the page for as long as the test
