@@ -6,7 +6,11 @@ the same box (assets/style.css `.chart-box`): no blank box, no jump. It is drawn
 figure itself (its traces, texts, colours, axis sides and ranges), so it shows the same
 figures; each mark carries its value (`data-value`), which tests compare with the figure's,
 and a figure a note marks (provisional, revised…) is drawn as the live chart draws it: a
-lighter bar, a hollow point, its label with the mark (`data-marked`).
+lighter bar, a hollow point, its label with the mark (`data-marked`). Each mark also carries
+the live chart's hover words (`data-tip`, its trace's name in `data-name`), which
+assets/chart_hover.js shows on hover or tap: the twin answers a reader's pointer from the
+first paint, seconds before plotly.js can on a slow phone. A long line's points drawn by the
+line alone (no marker) carry none: the page stays light, and the table lists them.
 
 The width is not known on the server: the twin is 100% wide and as tall as the chart.
 Texts and axis labels are placed in percent of the width; the marks are drawn in a nested
@@ -124,9 +128,24 @@ def _marked(trace: dict) -> list[bool]:
             or str(symbol[i] if isinstance(symbol, list) else symbol).endswith("-open") for i in range(n)]
 
 
-def _bar(x: float, y: float, w: float, h: float, colour: str, v: float, marked: bool) -> str:
+def _bar(x: float, y: float, w: float, h: float, colour: str, v: float, marked: bool, tip: str) -> str:
     lighter = f' fill-opacity="{LIGHTER}" data-marked="1"' if marked else ""
-    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}" data-value="{v!r}"{lighter}/>'
+    return (f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}" data-value="{v!r}"'
+            f'{lighter}{tip}/>')
+
+
+def _tip(where: str, words: str | None) -> str:
+    """A mark's words on hover, as the live chart's hovertemplate puts them ("%{x}: %{customdata}",
+    figures.py): its period or place, its figure with its unit and status. assets/chart_hover.js
+    shows them over the server-drawn chart, its trace's name (`data-name`) above them."""
+    if not words:
+        return ""
+    return f' data-tip="{escape(" ".join(_lines(str(where))) + ": " + words, quote=True)}"'
+
+
+def _named(trace: dict) -> str:
+    """The trace's name for the hover's first line, as the live chart's <extra> box gives it."""
+    return f' data-name="{escape(trace["name"], quote=True)}"' if trace.get("name") else ""
 
 
 def _value_top(values: list[float], axis: dict) -> float:
@@ -162,6 +181,8 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
     base = [0.0] * len(cats)
     for n, t in enumerate(bars):
         colour, marked = _colour(t), _marked(t)
+        hover = t.get("customdata") or [None] * len(t["y"])
+        out.append(f"<g{_named(t)}>")
         for i, v in enumerate(t["y"]):
             if v is None:
                 continue
@@ -172,20 +193,22 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
                 w = band * 0.65 / len(bars)
                 x0, y0 = band * i + band * 0.175 + w * n, 0.0
             y1 = plot_h - (y0 + v) / vtop * plot_h
-            out.append(_bar(x0, y1, w, v / vtop * plot_h, colour, v, marked[i]))
+            out.append(_bar(x0, y1, w, v / vtop * plot_h, colour, v, marked[i], _tip(t["x"][i], hover[i])))
             text = (t.get("text") or [""] * len(t["y"]))[i]
             tall = v / vtop * plot_h
             if text and not stacked:
                 labels.append(_text(_at(left, width, x0 + w / 2), top + y1 - 5, text, 12, INK, "middle"))
             elif text and tall >= 16:   # inside its segment, as Plotly does; a thin one has none
                 labels.append(_text(_at(left, width, x0 + w / 2), top + y1 + tall / 2 + 4, text, 12, "white", "middle"))
+        out.append("</g>")
     where = {cat: band * (i + 0.5) for i, cat in enumerate(cats)}
     for t in data:   # lines, with a gap's dashed connector and a target line
         if t["type"] != "scatter":
             continue
         colour, dash = _colour(t), (t.get("line") or {}).get("dash")
-        points = [(where[x], plot_h - v / vtop * plot_h, v, text)
-                  for x, v, text in zip(t["x"], t["y"], t.get("text") or [""] * len(t["y"])) if v is not None]
+        points = [(where[x], plot_h - v / vtop * plot_h, v, text, _tip(x, words))
+                  for x, v, text, words in zip(t["x"], t["y"], t.get("text") or [""] * len(t["y"]),
+                                               t.get("customdata") or [None] * len(t["y"])) if v is not None]
         # a published line joins neighbours only (a gap has its own dashed connector);
         # a connector or a target line joins its two ends
         joins_all = t.get("hoverinfo") == "skip" or str(t.get("legendgroup", "")).startswith("target")
@@ -204,16 +227,16 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
             size = t["marker"].get("size")
             shown = [s > 0 for s, v in zip(size, t["y"]) if v is not None] if isinstance(size, list) else [True] * len(points)
             dots, holes = [], []
-            for (x, y, v, text), marked, dot in zip(points, hollow, shown):
-                if not dot:   # a long line's point (figures.py _marker_sizes): the line draws it
+            for (x, y, v, text, tip), marked, dot in zip(points, hollow, shown):
+                if not dot:   # a long line's point (figures.py _marker_sizes): the line draws it, no hover
                     continue
-                dots.append(f'<path d="M{x:.1f} {y:.1f}h0" data-value="{v!r}"' + (' data-marked="1"/>' if marked else "/>"))
+                dots.append(f'<path d="M{x:.1f} {y:.1f}h0" data-value="{v!r}"{tip}' + (' data-marked="1"/>' if marked else "/>"))
                 if marked:   # hollow, as Plotly's "-open" symbols
                     holes.append(f"M{x:.1f} {y:.1f}h0")
                 if text:
                     labels.append(_text(_at(left, width, x), top + y - 10, text, 13, INK, "middle"))
             if dots:
-                out.append(f'<g class="dots" stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
+                out.append(f'<g class="dots"{_named(t)} stroke="{colour}" stroke-width="10" stroke-linecap="round">{"".join(dots)}</g>')
             if holes:
                 out.append(f'<path class="dots" d="{"".join(holes)}" stroke="white" stroke-width="5" stroke-linecap="round"/>')
     out.append("</svg>")
@@ -253,6 +276,7 @@ def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot
     """Horizontal bars, the last category on top (as Plotly draws them), names on the reader's side."""
     left, width = RANKED[(variant, rtl)]
     names, values, texts = trace["y"], trace["x"], trace.get("text") or [""] * len(trace["x"])
+    hover = trace.get("customdata") or [None] * len(values)
     vtop = _value_top([v for v in values if v is not None], layout["xaxis"])
     band = plot_h / max(len(names), 1)
     out = [f'<svg x="{left}%" y="{top}" width="{width}%" height="{plot_h}" viewBox="0 0 {W} {plot_h}" '
@@ -275,7 +299,7 @@ def _ranked(trace: dict, layout: dict, variant: str, rtl: bool, top: float, plot
         length = 0.0 if v is None else v / vtop * W
         if v is not None:
             x0 = W - length if rtl else 0
-            out.append(_bar(x0, row + band * 0.175, length, band * 0.65, colour, v, marked[i]))
+            out.append(_bar(x0, row + band * 0.175, length, band * 0.65, colour, v, marked[i], _tip(name, hover[i])))
         end = W - length - 8 if rtl else length + 8
         labels.append(_text(_at(left, width, end), mid, text, 12, INK, "end" if rtl else "start"))
     out.append(f'<line x1="{W if rtl else 0}" x2="{W if rtl else 0}" y1="0" y2="{plot_h}" stroke="{MUTED}" '

@@ -41,6 +41,7 @@ class Card:
     spark_values: list = field(default_factory=list)
     spark_periods: list = field(default_factory=list)
     spark_label: str = ""
+    spark_tips: list = field(default_factory=list)   # each period's words on hover ("period: figure"), None in a gap
     gaps: list = field(default_factory=list)
     target_text: str = ""
     target_status: str | None = None     # on_track | off_track | pending
@@ -101,8 +102,9 @@ def card(m, indicator_id: str, lang: str) -> Card:
         c.spark_periods = list(run)
         c.spark_values = [by.get(p) for p in run]
         c.gaps = list(gaps)
-        points = [f"{period_label(p, lang)}: {fmt_amount(by[p], unit, lang, ind['decimals'])}" for p in run if p in by]
-        c.spark_label = t("trend_alt", lang, points=separator(lang).join(points))
+        c.spark_tips = [f"{period_label(p, lang)}: {fmt_amount(by[p], unit, lang, ind['decimals'])}" if p in by else None
+                        for p in run]
+        c.spark_label = t("trend_alt", lang, points=separator(lang).join(tip for tip in c.spark_tips if tip))
         if gaps:
             c.spark_label += ". " + t("gap_years", lang, periods=join_list([period_label(p, lang) for p in gaps], lang))
     # target: compare only with a figure for the target's own period

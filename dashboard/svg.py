@@ -32,10 +32,11 @@ NO_DATA_FILL = "url(#nodata-hatch)"
 
 
 def sparkline(values: list[float | None], label: str, width: int = 132, height: int = 40,
-              colour: str = "#0072B2", rtl: bool = False) -> str:
+              colour: str = "#0072B2", rtl: bool = False, tips: list[str | None] | None = None) -> str:
     """Dots for every published value, a line between neighbouring periods, and across a gap
     a dashed connector (no figure was published there: nothing is drawn as if it were). Time
-    runs left to right in both languages. `label` is the text alternative."""
+    runs left to right in both languages. `label` is the text alternative; `tips`, each dot's
+    words on hover (assets/chart_hover.js shows them)."""
     n = len(values)
     pad = 5
     present = [v for v in values if v is not None]
@@ -76,7 +77,8 @@ def sparkline(values: list[float | None], label: str, width: int = 132, height: 
     for i, v in enumerate(values):
         if v is not None:
             x, y = xy(i, v)
-            out.append(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{colour}" stroke="white" stroke-width="1"/>')
+            tip = f' data-tip="{escape(tips[i], quote=True)}"' if tips and tips[i] else ""
+            out.append(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{colour}" stroke="white" stroke-width="1"{tip}/>')
     out.append("</svg>")
     return "".join(out)
 

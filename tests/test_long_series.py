@@ -11,7 +11,7 @@ import dataclasses
 import io
 import json
 import re
-
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -234,6 +234,11 @@ def test_a_long_line_marks_only_the_figures_a_note_marks_or_no_line_reaches(mont
     assert [i for i, size in enumerate(sizes) if size] == [6, 100]
     dots = re.findall(r'data-value="([^"]+)"', chart_svg(drawn, "wide"))
     assert [float(v) for v in dots] == [values[6], values[100]]
+    # only those points answer hover on the twin (assets/chart_hover.js), with the live
+    # chart's words: the period, the figure, its status
+    line = drawn["data"][0]
+    tips = [unescape(tip) for tip in re.findall(r'data-tip="([^"]+)"', chart_svg(drawn, "wide"))]
+    assert tips == [f"{line['x'][i]}: {line['customdata'][i]}" for i in (6, 100)] and " · " in tips[1]
 
 
 def test_a_long_time_axis_is_labelled_every_few_periods_and_fewer_on_a_phone(monthly):

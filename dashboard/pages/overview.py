@@ -55,7 +55,7 @@ def _card(c: Card, lang: str) -> html.Article:
     elif c.latest_value is not None:
         body.append(html.P(t("no_previous", lang), className="card-change tone-neutral"))
     if c.spark_values:
-        body.append(RawHtml(html=sparkline(c.spark_values, c.spark_label, rtl=lang == "ar"), className="card-spark"))
+        body.append(RawHtml(html=sparkline(c.spark_values, c.spark_label, rtl=lang == "ar", tips=c.spark_tips), className="card-spark"))
         if len(c.spark_periods) > 1:   # the years the line spans, at its ends (time runs left to right)
             body.append(html.P(className="spark-years", dir="ltr", children=[
                 html.Span(period_label(c.spark_periods[0], lang)), html.Span(period_label(c.spark_periods[-1], lang))]))
