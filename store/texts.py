@@ -200,6 +200,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "bad_year": ("الفترة «{value}» غير صالحة؛ تُعرض كل الفترات.", "The period “{value}” is not valid; showing every period."),
     "bad_area_period": ("لا أرقام للفترة «{value}»؛ تُعرض أحدث فترة.",
                         "There are no figures for the period “{value}”; showing the latest period."),
+    "total_only_period": ("الفترة «{value}» لها المجموع وحده دون هذا التصنيف؛ تُعرض أحدث فترة مصنَّفة.",
+                          "The period “{value}” has only the total, not this breakdown; showing the latest period "
+                          "that has it."),
     "bad_geo": ("المنطقة «{value}» لا أرقام لها في هذا المؤشر؛ تُعرض المناطق المتاحة.",
                 "The area “{value}” has no figures for this indicator; showing the areas that do."),
     "bad_param": ("«{value}» ليس من الخيارات المتاحة هنا ({param})؛ يُعرض الخيار الافتراضي.",

@@ -278,7 +278,8 @@ def parse_view(params: dict, meta, lang: str) -> View:
         first = last = None
     period, labels = None, period_choices(meta, kind, indicator, breakdown)
     if shows_one_period(kind, labels):   # one period, not a range: from and to do not apply
-        period, first, last = shown_period(one(params.get("period")), labels, lang, messages), None, None
+        only_totals = meta.periods_of(indicator) if kind == "breakdown" else ()
+        period, first, last = shown_period(one(params.get("period")), labels, lang, messages, only_totals), None, None
     # as_of was checked when the request chose its release (spi/embargo.py): a view keeps it
     return View(indicator=indicator, kind=kind, breakdown=breakdown, mode=mode, geos=tuple(geos), first=first,
                 last=last, period=period, tab=tab, lang=lang, as_of=one(params.get("as_of")),
@@ -300,15 +301,18 @@ def shows_one_period(kind: str, labels: tuple[str, ...]) -> bool:
     return kind == "geo" or (kind == "breakdown" and len(labels) > BAR_GROUPS)
 
 
-def shown_period(value: str | None, labels: tuple[str, ...], lang: str, messages: list[str]) -> str | None:
+def shown_period(value: str | None, labels: tuple[str, ...], lang: str, messages: list[str],
+                 totals: tuple[str, ...] = ()) -> str | None:
     """The period a view that shows one period shows: `value` if the indicator has figures for it; a year
     alone (the year picker's choice) is that year's latest period; else the latest period
-    (with a message when `value` was given and cannot be used)."""
+    (with a message when `value` was given and cannot be used: for a breakdown, a period among
+    `totals`, the indicator's periods, has figures, only not by that breakdown)."""
     if value in labels:
         return value
     in_year = [p for p in labels if value and p[:4] == value] if value and re.fullmatch(r"\d{4}", value) else []
     if value is not None and not in_year:
-        messages.append(t("bad_area_period", lang, value=value[:40]))
+        key = "total_only_period" if value in totals else "bad_area_period"
+        messages.append(t(key, lang, value=value[:40]))
     return (in_year or list(labels) or [None])[-1]
 
 

@@ -56,6 +56,15 @@ def test_a_breakdown_chooses_among_the_periods_with_its_parts(tmp_path, keep, on
             picks = html[html.index('id="explorer-period"'):html.index('id="explorer-from"')]
             months = re.findall(r'<option value="(\d{4}-\d{2})"', picks)
             assert months == ["2025-01"]   # the chosen year's months with parts: January alone
+            # a month with its total only: said so, not "no figures"; the latest month with parts shown
+            asked = parse_view({"indicator": INDICATOR, "view": "breakdown", "period": "2024-03"}, m, "en")
+            assert asked.period == "2025-01"
+            assert asked.messages == ("The period “2024-03” has only the total, not this breakdown; showing the "
+                                      "latest period that has it.",)
+            arabic = parse_view({"indicator": INDICATOR, "view": "breakdown", "period": "2024-03"}, m, "ar")
+            assert "المجموع وحده" in arabic.messages[0]
+            unknown = parse_view({"indicator": INDICATOR, "view": "breakdown", "period": "1990-03"}, m, "en")
+            assert unknown.messages == ("There are no figures for the period “1990-03”; showing the latest period.",)
         else:            # three bar groups over time, from and to as before
             assert view.period is None and "period" not in view.query()
             assert wide.count("<rect") == 3 * 2 and re.search(r'id="explorer-period"[^>]*hidden', html)
