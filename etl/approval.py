@@ -188,21 +188,20 @@ def _waiting_one(found: list[dict], pid: str, project: Project) -> dict:
 
 def send_back(project: Project, pid: str, by: str, comment: str, now: datetime) -> dict:
     """An approver sends a prepared release back to be prepared again, saying why."""
-    comment = _text(comment, "comment")
-    with _changing(project) as found:
-        record = _waiting_one(found, pid, project)
-        record["state"] = SENT_BACK
-        record["events"].append(_event("sent_back", by, now, comment=comment))
-    return record
+    return _close(project, pid, by, now, SENT_BACK, comment=_text(comment, "comment"))
 
 
 def cancel(project: Project, pid: str, by: str, reason: str, now: datetime) -> dict:
     """Withdraw a prepared release before it is approved, with the reason."""
-    reason = _text(reason, "reason")
+    return _close(project, pid, by, now, CANCELLED, reason=_text(reason, "reason"))
+
+
+def _close(project: Project, pid: str, by: str, now: datetime, state: str, **why: str) -> dict:
+    """A waiting release ends in `state` (sent back, cancelled), with who, when and why."""
     with _changing(project) as found:
         record = _waiting_one(found, pid, project)
-        record["state"] = CANCELLED
-        record["events"].append(_event("cancelled", by, now, reason=reason))
+        record["state"] = state
+        record["events"].append(_event(state, by, now, **why))
     return record
 
 

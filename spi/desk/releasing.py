@@ -365,20 +365,21 @@ def approve_view(pid: str):
 
 @auth.needs("approver")
 def send_back_view(pid: str):
-    try:
-        record = send_back(_project(), pid, auth.user().username, flask.request.form.get("comment", ""), now())
-    except ApprovalError as exc:
-        return _refused(exc)
-    return _after("sent_back", record)
+    return _closing(send_back, pid, "comment", "sent_back")
 
 
 @auth.needs("editor")
 def cancel_view(pid: str):
+    return _closing(cancel, pid, "reason", "cancelled")
+
+
+def _closing(step, pid: str, why: str, done: str):
+    """A waiting release sent back or cancelled (`step`), with the form's `why`."""
     try:
-        record = cancel(_project(), pid, auth.user().username, flask.request.form.get("reason", ""), now())
+        record = step(_project(), pid, auth.user().username, flask.request.form.get(why, ""), now())
     except ApprovalError as exc:
         return _refused(exc)
-    return _after("cancelled", record)
+    return _after(done, record)
 
 
 @auth.needs("editor", "approver")
