@@ -632,9 +632,16 @@ def _discovery_paths() -> dict:
 
 # -- SDMX (api/sdmx/) ---------------------------------------------------------------------------
 
+# SDMX-JSON 2.0 (meta, data) and 1.0 (header, dataSets, structure) share a media type but for its
+# version parameter, which a client matching on the type alone (schemathesis does) drops: each
+# version's entry accepts either message, and says which one it is.
+_SDMX_JSON = {"type": "object", "anyOf": [{"required": ["meta", "data"]},
+                                          {"required": ["header", "dataSets", "structure"]}]}
 SDMX_DATA_MEDIA = {"application/vnd.sdmx.data+csv; version=2.0.0": CSV_TEXT,
-                   "application/vnd.sdmx.data+json; version=2.0.0": {"type": "object",
-                                                                     "required": ["meta", "data"]}}
+                   "application/vnd.sdmx.data+json; version=2.0.0": {
+                       **_SDMX_JSON, "description": "SDMX-JSON 2.0: meta and data"},
+                   "application/vnd.sdmx.data+json; version=1.0.0": {
+                       **_SDMX_JSON, "description": "SDMX-JSON 1.0 (format=sdmx-json-1.0): header, dataSets, structure"}}
 
 
 def _sdmx_parameters(m) -> dict:
