@@ -188,7 +188,7 @@ def _sheet(lang_: str, sheet, n: int, numbers: dict[int, int]) -> str:
     cols = min(sheet.n_cols, MAX_COLUMNS_SHOWN)
     rows = min(sheet.n_rows, MAX_CELLS_SHOWN // max(1, cols))
     letters = [_letter(c) for c in range(1, cols + 1)]
-    head = "<th></th>" + "".join(f'<th scope="col">{c}</th>' for c in letters)
+    head = "<td></td>" + "".join(f'<th scope="col">{c}</th>' for c in letters)
     body = []
     for r in range(1, rows + 1):
         tds = []
@@ -206,7 +206,8 @@ def _sheet(lang_: str, sheet, n: int, numbers: dict[int, int]) -> str:
         body.append(f'<tr class="{hidden.strip()}"><th scope="row">{r}</th>{"".join(tds)}</tr>')
     more = (f'<p>{escape(text("more_rows_sheet", lang_, n=sheet.n_rows - rows))}</p>' if rows < sheet.n_rows else "")
     return (f'<section class="desk-sheet"><h2>{escape(isolate(name))} — {escape(state)}</h2>'
-            f'<div class="grid-scroll"><table class="desk-grid" dir="ltr"><thead><tr>{head}</tr></thead>'
+            f'<div class="grid-scroll" tabindex="0" role="region" aria-label="{escape(isolate(name))}">'
+            f'<table class="desk-grid" dir="ltr"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div>{more}</section>')
 
 

@@ -1,9 +1,10 @@
 """The desk walked through in real Chromium, in Arabic and in English, at a desk's width and a
-phone's: sign in as an editor, build the candidate, read what it changes (old against new),
+phone's: sign in as an editor, load a table (fix its recipe, accept it), build the candidate, read what it changes (old against new),
 prepare a release with its notes and the revised figure's reason; sign in as an approver, approve it; the public site then
 serves it, with the reason on the revised figure. Every page is checked by axe-core and for sideways scrolling."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,19 +12,26 @@ import pytest
 from tests.browser.conftest import Page
 from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, SECRET, make_project, people_file
 from tests.servers import gunicorn, spi_desk
+from tests.tables import yearbook
 
 REASON_AR = "صُحِّح خطأ في نقل العدد من التقرير السنوي."
 REASON_EN = "A typing error in copying the count from the annual report was corrected."
 WORDS = {"ar": {"signin": "دخول", "build": "بناء المرشَّح من الملفات الخام", "ended": "انتهى البناء",
-                "passed": "نجح البناء", "changes": "ما يغيِّره الإصدار", "revised": "منقَّح",
+                "passed": "نجح البناء", "changes": "ما يغيِّره الإصدار", "revised": "منقَّح", "added": "مضاف",
                 "prepare": "إعداد الإصدار وإرساله للاعتماد", "prepared": "أُعِدّ الإصدار",
                 "approve": "اعتماد الإصدار ونشره", "approved": "اعتُمد الإصدار", "signout": "خروج",
-                "note_ar": "ملاحظة الإصدار بالعربية", "note_en": "ملاحظة الإصدار بالإنجليزية"},
+                "note_ar": "ملاحظة الإصدار بالعربية", "note_en": "ملاحظة الإصدار بالإنجليزية",
+                "load": "تحميل جدول كما نُشر", "upload": "رفع الملف وعرضه", "fix_first": "صحِّح الأخطاء أولًا",
+                "save_recipe": "حفظ الوصفة وعرض الجدول مرة أخرى", "no_issues": "لم يجد المدقِّق أي مشكلة",
+                "accept": "قبول الملف ووصفته في البيانات الخام", "accepted": "قُبل الملف"},
          "en": {"signin": "Sign in", "build": "Build the candidate from the raw files", "ended": "has ended",
-                "passed": "The build passed", "changes": "What releasing it changes", "revised": "revised",
+                "passed": "The build passed", "changes": "What releasing it changes", "revised": "revised", "added": "added",
                 "prepare": "Prepare and send for approval", "prepared": "is prepared and waits for approval",
                 "approve": "Approve and release", "approved": "was approved: it is release", "signout": "Sign out",
-                "note_ar": "Release note in Arabic", "note_en": "Release note in English"}}
+                "note_ar": "Release note in Arabic", "note_en": "Release note in English",
+                "load": "Load a table as it was published", "upload": "Upload and show it", "fix_first": "Fix the errors first",
+                "save_recipe": "Save the recipe and show the table again", "no_issues": "The validator found no problem",
+                "accept": "Accept the file and its recipe into the raw data", "accepted": "was accepted into the raw data"}}
 
 
 def _checked(page: Page, lang: str) -> None:
@@ -46,7 +54,8 @@ def _sign_in(page: Page, lang: str, username: str) -> None:
 @pytest.mark.parametrize("lang,width", [("ar", 1280), ("en", 360)])
 def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves_it(browser, tmp_path, lang, width):
     w = WORDS[lang]
-    project = make_project(tmp_path / "project")
+    project = make_project(tmp_path / "project", table=True)
+    table = yearbook(tmp_path / "table.xlsx", [["مسقط", 1234, 1250], ["ظفار", 400, 410]])
     env = {"SPI_REVIEWERS_FILE": str(people_file(tmp_path / "people.json")), "SPI_SECRET_KEY": SECRET,
            "SPI_NOW": NOW.isoformat(), "SPI_AUDIT_LOG": str(tmp_path / "audit.log")}
     suffix = "?lang=en" if lang == "en" else ""
@@ -58,6 +67,24 @@ def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves
             assert "/signin" in p.url   # a visitor is led to sign in
             _checked(page, lang)
             _sign_in(page, lang, "huda")
+            # load a table: the recipe proposed leaves its source to the clerk, said on the page;
+            # the clerk names it, sees every cell's role, and accepts the file
+            p.get_by_role("link", name=w["load"]).click()
+            p.set_input_files("#file", str(table))
+            p.get_by_role("button", name=w["upload"]).click()
+            p.wait_for_load_state()
+            assert "REPLACE_ME" in p.input_value("#recipe") and p.locator("text=" + w["fix_first"]).count() == 1
+            _checked(page, lang)
+            p.fill("#recipe", re.sub(r"^source: REPLACE_ME", "source: om_mosd_welfare_2021", p.input_value("#recipe"),
+                                     count=1, flags=re.M))
+            p.get_by_role("button", name=w["save_recipe"]).click()
+            p.wait_for_load_state()
+            assert "role-value" in p.get_attribute("#s0-B3", "class") and "role-place" in p.get_attribute("#s0-A3", "class")
+            assert p.locator("text=" + w["no_issues"]).count() == 1
+            _checked(page, lang)
+            p.get_by_role("button", name=w["accept"]).click()
+            p.wait_for_load_state()
+            assert w["accepted"] in p.inner_text("h1")
             # build the candidate: its page refreshes itself until the build has ended
             p.get_by_role("button", name=w["build"]).click()
             p.wait_for_selector(f"text={w['ended']}", timeout=60000)
@@ -65,9 +92,9 @@ def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves
             _checked(page, lang)
             p.get_by_role("link", name=w["changes"]).click()
             p.wait_for_load_state()
-            row = p.locator(".desk-table tbody tr").first
-            cells = row.locator("td").all_inner_texts()
-            assert cells[0] == w["revised"] and cells[2:] == ["44", "45"], cells
+            rows = [r.locator("td").all_inner_texts() for r in p.locator(".desk-table tbody tr").all()]
+            assert [w["revised"], "44", "45"] in [[c[0], *c[2:]] for c in rows], rows
+            assert [w["added"], "—", "1,234"] in [[c[0], *c[2:]] for c in rows], rows   # the new version's figure
             assert p.locator("svg.desk-chart circle.new").count() == 1
             _checked(page, lang)
             # prepare the release
