@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from contract.project import Project
 
 from .catalogue import CatalogueError, load_catalogue
@@ -234,8 +236,7 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
             raise _release_error(exc) from None
         record["state"], record["release_id"] = APPROVED, entry["release_id"]
         record["events"].append(_event("approved", by, now, release_id=entry["release_id"]))
-    write_served(project.releases, project.processed, project.catalogue, progress=progress)
-    return record
+    return {**record, "served_error": _serve_again(project, progress)}
 
 
 def embargoed(project: Project, now: datetime):
@@ -255,8 +256,18 @@ def amend_embargoed(project: Project, release_id: str, action: str, by: str, rea
                       sign_key=sign_key, out_dir=project.processed)
     except (ReleaseError, CatalogueError) as exc:
         raise _release_error(exc) from None
-    write_served(project.releases, project.processed, project.catalogue)
-    return entry
+    return {**entry, "served_error": _serve_again(project)}
+
+
+def _serve_again(project: Project, progress=lambda _: None) -> str | None:
+    """The site's databases written again from the history, as `spi release` does after a
+    release; what went wrong, in a sentence, when they could not be (the release is made and
+    kept: the next `spi build` writes them), else None."""
+    try:
+        write_served(project.releases, project.processed, project.catalogue, progress=progress)
+    except (ReleaseError, CatalogueError, OSError, duckdb.Error) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _confirmed(project: Project, record: dict) -> dict:

@@ -475,3 +475,19 @@ def test_uploads_are_limited_per_person(setting, tmp_path):
         statuses = [multipart(editor, "/load", "/load", "x.csv", b"not,a\ntable,1\n").status
                     for _ in range(loading.UPLOAD_LIMIT + 1)]
         assert statuses[-1] == 429 and 429 not in statuses[:-1]
+
+
+def test_a_release_whose_site_databases_cannot_be_written_is_still_said_to_be_made(tmp_path, monkeypatch):
+    """A full disk after the release: the release is made and recorded, and the step says the
+    site's databases were not written again, rather than failing as though nothing happened."""
+    project = make_project(tmp_path / "p")
+    now = datetime.now(timezone.utc)
+    record = approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, now)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(approval, "write_served", full_disk)
+    done = approval.approve(project, record["id"], "salim", now + timedelta(seconds=1))
+    assert done["state"] == "approved" and "No space left on device" in done["served_error"]
+    assert approval.find(project, record["id"])["release_id"] == done["release_id"]
+    assert json.loads((project.releases / "releases.json").read_text())["releases"][-1]["approved_by"] == "salim"

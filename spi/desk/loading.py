@@ -143,7 +143,7 @@ def loaded(uid: str):
     problems = [i for i in seen.issues if i.severity == ERROR]
     parts = [f'<h1>{escape(text("grid_title", lang_, name=isolate(meta["name"])))}</h1>',
              _proposal(lang_, meta), _legend(lang_)]
-    listed = [*seen.issues, *seen.loose]
+    listed = seen.issues   # every issue once (those that name no cell, `loose`, are among them)
     numbers = {id(i): n for n, i in enumerate(listed, start=1)}
     parts += [_sheet(lang_, sheet, n, numbers) for n, sheet in enumerate(seen.sheets)]
     parts.append(_issues(lang_, listed))

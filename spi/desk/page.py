@@ -155,6 +155,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "revision_kind": ("نوع التنقيح", "Kind of revision"),
     "reason_ar": ("السبب بالعربية", "Why, in Arabic"),
     "reason_en": ("السبب بالإنجليزية", "Why, in English"),
+    "unserved": ("سُجِّل ذلك في تاريخ الإصدارات، لكن تعذّرت كتابة قواعد بيانات الموقع من جديد (التفاصيل في سجل التدقيق): شغِّل البناء.",
+                 "It is recorded in the releases' history, but the site's databases could not be written again "
+                 "(the audit log says why): run a build."),
     "switch_lang": ("English", "العربية"),
     "error_400": ("طلب غير صالح.", "The request is not valid."),
     "error_401": ("سجِّل الدخول أولًا.", "Sign in first."),

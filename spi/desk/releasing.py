@@ -82,15 +82,17 @@ def home(problem: ApprovalError | None = None, status: int = 200):
 
 def _done(lang_: str) -> str:
     what, pid = flask.request.args.get("done"), flask.request.args.get("id", "")
+    unserved = (f'<p class="desk-error" role="alert">{escape(text("unserved", lang_))}</p>'
+                if flask.request.args.get("unserved") else "")
     if what in ("cancel", "reschedule") and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?", pid):
-        return f'<p class="desk-done" role="status">{escape(text("done_" + what, lang_, id=isolate(pid)))}</p>'
+        return f'<p class="desk-done" role="status">{escape(text("done_" + what, lang_, id=isolate(pid)))}</p>{unserved}'
     if what not in ("prepared", "sent_back", "cancelled", "approved") or not pid.isalnum():
         return ""
     found = next((r for r in records(_project()) if r["id"] == pid), None)
     if found is None:
         return ""
     words = text(f"done_{what}", lang_, id=isolate(pid), release=isolate(found.get("release_id") or ""))
-    return f'<p class="desk-done" role="status">{escape(words)}</p>'
+    return f'<p class="desk-done" role="status">{escape(words)}</p>{unserved}'
 
 
 def _candidate(lang_: str, latest: dict | None, change) -> str:
@@ -325,10 +327,13 @@ def start_build():
 
 # --- actions ----------------------------------------------------------------------------------
 
-def _after(action: str, record: dict):
+def _after(action: str, record: dict, unserved: str | None = None):
+    """The step in the audit log, then the home page saying it was done (and, when the site's
+    databases could not be written again after a release, that too: the release is made)."""
     auth.audit(f"desk_{action}", username=auth.user().username, prepared=record["id"],
-               release_id=record.get("release_id"), addr=auth.addr())
-    return flask.redirect(url("desk.home", lang(), done=action, id=record["id"]), 303)
+               release_id=record.get("release_id"), served_error=unserved, addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=record["id"], **({"unserved": 1} if unserved else {})),
+                          303)
 
 
 def _refused(exc: ApprovalError):
@@ -360,7 +365,7 @@ def approve_view(pid: str):
     failed = git.commit(project.root, ["data/releases", "data/desk"], _message(record), person)
     if failed:
         auth.audit("desk_git_failed", username=person.username, prepared=record["id"], error=failed, addr=auth.addr())
-    return _after("approved", record)
+    return _after("approved", record, unserved=record["served_error"])
 
 
 @auth.needs("approver")
@@ -388,15 +393,17 @@ def amend_view(rid: str, action: str):
         flask.abort(404)
     project, person, f = _project(), auth.user(), flask.request.form
     try:
-        amend_embargoed(project, rid, action, person.username, f.get("reason", ""),
+        entry = amend_embargoed(project, rid, action, person.username, f.get("reason", ""),
                         f.get("at", "").strip() or None if action == "reschedule" else None, now(),
                         sign_key=_sign_key())
     except ApprovalError as exc:
         return _refused(exc)
     message = f"Release {rid}: {'cancelled' if action == 'cancel' else 'rescheduled'}\n\n{f.get('reason', '').strip()}\n"
     failed = git.commit(project.root, ["data/releases"], message, person)
-    auth.audit(f"desk_{action}_release", username=person.username, release_id=rid, git_error=failed, addr=auth.addr())
-    return flask.redirect(url("desk.home", lang(), done=action, id=rid), 303)
+    auth.audit(f"desk_{action}_release", username=person.username, release_id=rid, git_error=failed,
+               served_error=entry["served_error"], addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=rid,
+                              **({"unserved": 1} if entry["served_error"] else {})), 303)
 
 
 def _sign_key() -> Path | None:
