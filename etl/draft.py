@@ -63,7 +63,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from .catalogue import Catalogue
-from .extract import SUFFIXES, _CsvSheet, _FileProblem, _read_csv_rows, extract_file
+from .extract import SUFFIXES, _CsvSheet, FileProblem, _read_csv_rows, extract_file
 from .layouts import SUFFIX, LayoutProblem, _indicator_names, as_printed, text_of
 from .messages import Both, Text
 from .normalise import NO_FIGURE_CODES, PeriodPart, parse_figure, parse_period, period_part, to_latin_digits
@@ -483,7 +483,7 @@ def open_sheet(path: Path, name: str | None) -> tuple[object, list[str], str]:
             if _has_figures(sheet):
                 return sheet, [x for x in names if x != n], "the first sheet not hidden that has figures"
         raise DraftRefused(Text("draft.no_figures_sheet", file=path.name, sheets=names))
-    except (SheetProblem, LayoutProblem, _FileProblem) as p:
+    except (SheetProblem, LayoutProblem, FileProblem) as p:
         raise DraftRefused(Text("draft.problem", file=path.name, message=p.message, expected=Text(
             "report.expected", expected=p.expected) if p.expected else "")) from None
     except OSError as exc:

@@ -57,14 +57,14 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
     own = recipe_path(path)
     try:
         if path.is_dir():
-            raise _FileProblem(Text("extract.a_folder"), Text("extract.data_file"))
+            raise FileProblem(Text("extract.a_folder"), Text("extract.data_file"))
         if not path.is_file():
-            raise _FileProblem(Text("extract.broken_link"), Text("extract.file_or_no_link"))
+            raise FileProblem(Text("extract.broken_link"), Text("extract.file_or_no_link"))
         if path.stat().st_size == 0:
             # Say so plainly: a 0-byte .xlsx is not "a broken workbook", it is empty.
-            raise _FileProblem(Text("extract.zero_bytes"), Text("extract.header_and_figure"))
+            raise FileProblem(Text("extract.zero_bytes"), Text("extract.header_and_figure"))
         if path.suffix.lower() not in SUFFIXES:
-            raise _FileProblem(Text("extract.unsupported", suffix=path.suffix), Text("extract.file_types"))
+            raise FileProblem(Text("extract.unsupported", suffix=path.suffix), Text("extract.file_types"))
         recipes = [read_recipe(own, cat)] if own.exists() else builtin_recipes()
         if recipes[0]["layout"] == "table":
             return _through_recipe(path, own, recipes[0], cat)
@@ -77,7 +77,7 @@ def extract_file(path: Path, cat) -> tuple[pd.DataFrame, list[Issue]]:
             table, sheet, first_row, sources, notes = read[how]
             if "when_column" not in recipe or recipe["when_column"] in _renamed(table, recipe).columns:
                 break
-    except (_FileProblem, LayoutProblem, SheetProblem) as p:
+    except (FileProblem, LayoutProblem, SheetProblem) as p:
         return _empty(dimensions), [Issue(path.name, p.message, p.expected, sheet=p.sheet,
                                           row=p.row, column=p.column, value=p.value)]
     except OSError as exc:   # unreadable (permissions, a disk error): say so, never a traceback
@@ -129,7 +129,9 @@ def grouped(file: str, problems: list) -> list[Issue]:
     return out
 
 
-class _FileProblem(Exception):
+class FileProblem(Exception):
+    """A file that cannot be read at all: what was found (`message`) and what was expected."""
+
     def __init__(self, message: str, expected: str = "", sheet: str | None = None, row: int | None = None,
                  column: str | None = None, value=None):
         super().__init__(message)
@@ -162,7 +164,7 @@ class _CsvSheet:
 
 def _read_csv_rows(path: Path) -> list[list[str]]:
     """A CSV's cells, line by line, as printed (for a `layout: table` recipe)."""
-    text, _ = _decode(path.read_bytes())
+    text, _ = decode_csv(path.read_bytes())
     first = text.split("\n", 1)[0]
     return list(csv.reader(io.StringIO(text), delimiter=";" if ";" in first and "," not in first else ","))
 
@@ -170,7 +172,7 @@ def _read_csv_rows(path: Path) -> list[list[str]]:
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 
 
-def _decode(raw: bytes) -> tuple[str, list[str]]:
+def decode_csv(raw: bytes) -> tuple[str, list[str]]:
     """The text of a CSV, and what had to be assumed to read it. UTF-8 (with or without a
     byte-order mark) and UTF-16 (with one) are read as they are. Arabic offices' Excel saves
     "CSV" as Windows-1256: a file that is not UTF-8 but reads as Arabic text in Windows-1256
@@ -179,14 +181,14 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
         try:
             return raw.decode("utf-16"), []
         except UnicodeDecodeError as exc:
-            raise _FileProblem(Text("extract.not_utf16", byte=exc.start), _SAVE_AS) from None
+            raise FileProblem(Text("extract.not_utf16", byte=exc.start), _SAVE_AS) from None
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         guess = raw.decode("cp1256", errors="replace")
         if "\ufffd" not in guess and _ARABIC_LETTER.search(guess):
             return guess, [Text("extract.cp1256")]
-        raise _FileProblem(Text("extract.not_utf8", byte=exc.start), _SAVE_AS) from None
+        raise FileProblem(Text("extract.not_utf8", byte=exc.start), _SAVE_AS) from None
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -196,8 +198,8 @@ _SAVE_AS = Text("extract.save_as")
 def _read_csv(path: Path):
     raw = path.read_bytes()
     if not raw.strip():
-        raise _FileProblem(Text("extract.empty"), Text("extract.header_and_figure"))
-    text, notes = _decode(raw)
+        raise FileProblem(Text("extract.empty"), Text("extract.header_and_figure"))
+    text, notes = decode_csv(raw)
     header_line = text.split("\n", 1)[0]
     sep = ";" if ";" in header_line and "," not in header_line else ","
     if sep == ";":
@@ -210,7 +212,7 @@ def _read_csv(path: Path):
         table = pd.read_csv(source, sep=sep, dtype=object, keep_default_na=False, skip_blank_lines=True,
                             encoding="utf-8-sig")
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise _FileProblem(Text("extract.not_csv", why=str(exc)), Text("extract.comma_separated")) from None
+        raise FileProblem(Text("extract.not_csv", why=str(exc)), Text("extract.comma_separated")) from None
     header = next(csv.reader(io.StringIO(text), delimiter=sep), [])
     table.columns = [h.strip() for h in header] + [""] * (len(table.columns) - len(header))
     # Data start on line 2; pandas drops blank lines, so count them back in (when there are any).
@@ -230,13 +232,13 @@ def _read_sheet(path: Path, recipe: dict, own: bool):
     name, sources_sheet = recipe["sheet"], recipe.get("sources_sheet")
     if name not in book.sheet_names:
         if not own:
-            raise _FileProblem(Text("extract.no_recipe_workbook", name=name, sheets=book.sheet_names),
+            raise FileProblem(Text("extract.no_recipe_workbook", name=name, sheets=book.sheet_names),
                                Text("extract.recipe_beside", recipe=recipe_path(path).name, file=path.name, kinds=KINDS))
-        raise _FileProblem(Text("extract.no_sheet", name=name, sheets=book.sheet_names), Text("extract.sheet_recipe_names"))
+        raise FileProblem(Text("extract.no_sheet", name=name, sheets=book.sheet_names), Text("extract.sheet_recipe_names"))
     sheet = book.sheet(name)
     policy = recipe.get("hidden", "refuse")
     if sheet.hidden and policy != "read":
-        raise _FileProblem(Text("extract.hidden_sheet"), Text("extract.hidden_read"), name)
+        raise FileProblem(Text("extract.hidden_sheet"), Text("extract.hidden_read"), name)
     rows = [[as_printed(v) for v in r] for r in sheet.rows()]
     rows = _printed_only(rows, sheet, policy)
     sources = _read_sources_sheet(book.sheet(sources_sheet), sources_sheet) \
@@ -245,12 +247,12 @@ def _read_sheet(path: Path, recipe: dict, own: bool):
     header_at = next((n for n, (_, row) in enumerate(rows[:within]) if marker in _texts(row)), None)
     if header_at is None:
         if not any(any(v is not None for v in row) for _, row in rows):
-            raise _FileProblem(Text("extract.empty_sheet"), Text("extract.header_and_figure"), name)
+            raise FileProblem(Text("extract.empty_sheet"), Text("extract.header_and_figure"), name)
         if not own:
-            raise _FileProblem(Text("extract.no_recipe_sheet", marker=marker, within=within),
+            raise FileProblem(Text("extract.no_recipe_sheet", marker=marker, within=within),
                                Text("extract.recipe_beside_workbook", recipe=recipe_path(path).name, file=path.name,
                                     kinds=KINDS), name)
-        raise _FileProblem(Text("extract.no_header", marker=marker, within=within), Text("extract.header_naming"), name)
+        raise FileProblem(Text("extract.no_header", marker=marker, within=within), Text("extract.header_naming"), name)
     number, header_row = rows[header_at]
     width = max((len(r) for _, r in rows[header_at:]), default=0)
     header = [_header_text(v) for v in header_row] + [""] * (width - len(header_row))
@@ -270,11 +272,11 @@ def _printed_only(rows: list[list], sheet, policy: str) -> list[tuple[int, list]
     if policy == "refuse":
         for n, row in numbered:
             if n in sheet.hidden_rows and any(_header_text(v) for v in row):
-                raise _FileProblem(Text("extract.hidden_row"), Text("extract.hidden_skip"), sheet.name, n)
+                raise FileProblem(Text("extract.hidden_row"), Text("extract.hidden_skip"), sheet.name, n)
         for c in sorted(sheet.hidden_cols):
             filled = next((n for n, row in numbered if c <= len(row) and _header_text(row[c - 1])), None)
             if filled is not None:
-                raise _FileProblem(Text("extract.hidden_column"), Text("extract.hidden_skip"), sheet.name,
+                raise FileProblem(Text("extract.hidden_column"), Text("extract.hidden_skip"), sheet.name,
                                    filled, get_column_letter(c))
     keep = [c for c in range(1, max((len(r) for r in rows), default=0) + 1) if c not in sheet.hidden_cols]
     return [(n, [row[c - 1] if c <= len(row) else None for c in keep]) for n, row in numbered if n not in sheet.hidden_rows]
@@ -288,7 +290,7 @@ def _named_columns(table: pd.DataFrame, sheet: str | None) -> pd.DataFrame:
         filled = ~_blank_cells(table.iloc[:, [n]])[:, 0]
         if filled.any():
             row = int(table.index[filled.argmax()])
-            raise _FileProblem(Text("extract.no_header_column"), Text("extract.name_the_column"), sheet, row,
+            raise FileProblem(Text("extract.no_header_column"), Text("extract.name_the_column"), sheet, row,
                                get_column_letter(n + 1),
                                table.iat[int(filled.argmax()), n])
     return table.iloc[:, [n for n in range(len(table.columns)) if n not in unnamed]]
@@ -312,7 +314,7 @@ def _read_sources_sheet(sheet, name: str) -> dict[str, str]:
         return {}
     header = _texts(rows[0])
     if "column" not in header or "source_id" not in header:
-        raise _FileProblem(Text("extract.sources_columns"), Text("extract.sources_rows"), name)
+        raise FileProblem(Text("extract.sources_columns"), Text("extract.sources_rows"), name)
     col, src = header.index("column"), header.index("source_id")
     mapping = {}
     for n, r in enumerate(rows[1:], start=2):
@@ -320,7 +322,7 @@ def _read_sources_sheet(sheet, name: str) -> dict[str, str]:
             continue
         column = _header_text(r[col])
         if column in mapping:
-            raise _FileProblem(Text("extract.sources_twice", column=column, row=n), Text("extract.one_source"), name)
+            raise FileProblem(Text("extract.sources_twice", column=column, row=n), Text("extract.one_source"), name)
         mapping[column] = _header_text(r[src])
     return mapping
 

@@ -16,15 +16,20 @@ etl/upload_grid.py, the catalogue entries a file needs etl/catalogue_gaps.py):
    cell by cell.
 
 No path from the client reaches the file system: the client's name is cut to its last component
-(after `/` or `\\`), kept only in the letters [A-Za-z0-9._-], its suffix the kind its content is,
-a date it claims removed (only `accept` dates a version), and a name left empty (an Arabic name)
-is a generated one from the file's digest; the folder is always the server's.
+(after `/` or `\\`), in Unicode's composed form (NFC, so that a name typed twice is one file),
+kept only in letters and digits of any script (an Arabic office names its tables in Arabic:
+`جدول الحالات.xlsx` stays `جدول_الحالات.xlsx`, a name the catalogue's `files:` can give), `.`, `_`
+and `-`; no separator, control or bidirectional override survives, and a mark (a short vowel)
+is dropped. Its suffix is the kind its content is, a date it claims removed (only `accept` dates
+a version), and a name left empty is a generated one from the file's digest; the folder is always
+the server's.
 """
 from __future__ import annotations
 
 import hashlib
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,13 +50,15 @@ from .validate import validate
 from .versions import family, next_name, order
 
 MAX_STEM = 80
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")     # \w: a letter or digit of any script, or `_`
 
 
 def safe_name(original_name: str, kind: str, data: bytes) -> str:
     """The file name a client's name becomes (see the module): `C:\\x\\y.xlsx` → `y.xlsx`,
-    `../../etc/passwd` (a CSV) → `passwd.csv`, `جدول ٣.xlsx` → `upload-<digest>.xlsx`."""
-    last = re.split(r"[\\/]", str(original_name).replace("\x00", ""))[-1]
+    `../../etc/passwd` (a CSV) → `passwd.csv`, `جدول ٣.xlsx` → `جدول_٣.xlsx`, `؟؟.xlsx` →
+    `upload-<digest>.xlsx`."""
+    name = unicodedata.normalize("NFC", str(original_name).replace("\x00", ""))
+    last = re.split(r"[\\/]", "".join(c for c in name if unicodedata.category(c) != "Mn"))[-1]   # no short vowel
     suffix = next((s for s in SUFFIXES[kind] if last.lower().endswith(s)), SUFFIXES[kind][0])
     claimed = next((s for s in READABLE if last.lower().endswith(s)), "")   # a name's suffix, not the kind
     stem = last[:-len(claimed)] if claimed else last

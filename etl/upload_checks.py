@@ -1,11 +1,14 @@
 """An uploaded file judged by its bytes before anything reads it: its kind and its size.
 
 A file's name is the client's word; its content is the fact. So the kind is read from the bytes
-(`sniff`): an .xlsx is a zip that holds `[Content_Types].xml` and `xl/workbook.xml`, an .xls an
-OLE2 compound file with a `Workbook` stream, a CSV text that decodes as UTF-8 (a byte-order mark
-allowed) with no NUL byte. A CSV named .xlsx is read as the CSV it is; a program named .xlsx is
-refused. Everything else is refused with a sentence in Arabic and in English saying what was
-found and what is accepted.
+(`sniff`): an .xlsx is a zip that holds `[Content_Types].xml` and `xl/workbook.xml`, an .ods a
+zip whose `mimetype` is an OpenDocument spreadsheet's, an .xls an OLE2 compound file with a
+`Workbook` stream, a CSV text the build reads (etl/extract.py decode_csv: UTF-8, UTF-16 with its
+byte-order mark, or Arabic text in Windows-1256, the "CSV" of an Arabic office's Excel) with no
+control character a text holds none of. The upload accepts exactly what the build reads, no
+more and no less. A CSV named .xlsx is read as the CSV it is; a program named .xlsx is refused.
+Everything else is refused with a sentence in Arabic and in English saying what was found and
+what is accepted.
 
 A workbook is a zip, and a zip may expand a thousandfold (a "zip bomb"): 1 MB of deflated zeros
 is 1 GB of XML for the readers. So the limits are checked before anything is expanded: the body's
@@ -21,25 +24,33 @@ the spreadsheet readers (calamine, openpyxl) see the file.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
 
 import xlrd
 
+from .extract import FileProblem, decode_csv
+
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # the body of one upload
 MAX_ENTRIES = 2_000                          # a workbook holds tens of parts, a large one hundreds
 MAX_UNCOMPRESSED = 200 * 1024 * 1024         # what the entries declare, together
 MAX_RATIO = 200                              # declared / compressed, for a member over RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024                    # a small member's ratio is harmless
-ACCEPTED = {"ar": "مصنف Excel ‏(.xlsx أو .xls) أو ملف CSV بترميز UTF-8",
-            "en": "an Excel workbook (.xlsx or .xls) or a CSV file in UTF-8"}
-SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "csv": (".csv",)}
+ACCEPTED = {"ar": "مصنف Excel ‏(.xlsx أو .xls) أو جدول OpenDocument ‏(.ods) أو ملف CSV "
+                  "(بترميز UTF-8 أو UTF-16 أو Windows-1256)",
+            "en": "an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) or a CSV file "
+                  "(in UTF-8, UTF-16 or Windows-1256)"}
+SUFFIXES = {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",), "ods": (".ods",), "csv": (".csv",)}
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR, _ZIP64_EOCD = b"PK\x06\x07", b"PK\x06\x06"
 _CHUNK = 1 << 20
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")   # no text holds these; tab, line ends and form feed aside
 
 
 class UploadError(ValueError):
@@ -63,41 +74,43 @@ def _size(n: int) -> str:
 
 
 def check_upload(data: bytes) -> str:
-    """The kind of an uploaded file ("xlsx", "xls" or "csv") once every limit is checked;
+    """The kind of an uploaded file ("xlsx", "xls", "ods" or "csv") once every limit is checked;
     UploadError when it is too large, of another kind, or a zip beyond the limits."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadError(f"رُفض الملف: حجمه {_size(len(data))}، والحد {_size(MAX_UPLOAD_BYTES)}",
                           f"file refused: it is {_size(len(data))}, above the limit of {_size(MAX_UPLOAD_BYTES)}")
     kind = sniff(data)
-    if kind == "xlsx":
+    if kind in ("xlsx", "ods"):
         check_zip(data)
     return kind
 
 
 def sniff(data: bytes) -> str:
-    """The file's kind read from its content, not its name: "xlsx", "xls" or "csv"; UploadError
-    naming what was found otherwise. A zip's names are read from its central directory only."""
+    """The file's kind read from its content, not its name: "xlsx", "xls", "ods" or "csv";
+    UploadError naming what was found otherwise. A zip's names are read from its central
+    directory only."""
     if not data:
         raise _refused("الملف فارغ (0 بايت)", "the file is empty (0 bytes)")
     if data.startswith(b"PK"):
         return _zip_kind(data)
     if data.startswith(_OLE):
         return _ole_kind(data)
-    if b"\x00" in data:
+    if b"\x00" in data and not data.startswith(_UTF16):
         raise _refused(_what_ar(data), _what_en(data))
     try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _refused(f"نص ليس بترميز UTF-8 (البايت {exc.start})؛ احفظه في Excel بصيغة CSV UTF-8",
-                       f"text that is not UTF-8 (byte {exc.start}); in Excel, Save As 'CSV UTF-8'") from None
+        text, _ = decode_csv(data)
+    except FileProblem as exc:
+        raise _refused(exc.message.render("ar"), str(exc.message)) from None
+    if _CONTROL.search(text):
+        raise _refused("ملف ثنائي (فيه رموز تحكم لا يحملها نص)، لا مصنف ولا نص",
+                       "a binary file (it holds control characters no text holds), neither a workbook nor text")
     return "csv"
 
 
 def _what_en(data: bytes) -> str:
     """What a refused binary file appears to be, in English."""
     for magic, name in ((b"MZ", "a Windows program (.exe)"), (b"%PDF", "a PDF document"), (b"\x7fELF", "a program"),
-                        (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"\x1f\x8b", "a gzip file"),
-                        (b"\xff\xfe", "UTF-16 text"), (b"\xfe\xff", "UTF-16 text")):
+                        (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"\x1f\x8b", "a gzip file")):
         if data.startswith(magic):
             return name
     return "a binary file (it holds NUL bytes), neither a workbook nor text"
@@ -105,8 +118,7 @@ def _what_en(data: bytes) -> str:
 
 def _what_ar(data: bytes) -> str:
     names = {"a Windows program (.exe)": "برنامج ويندوز (.exe)", "a PDF document": "مستند PDF", "a program": "برنامج",
-             "a PNG image": "صورة PNG", "a JPEG image": "صورة JPEG", "a gzip file": "ملف gzip مضغوط",
-             "UTF-16 text": "نص بترميز UTF-16"}
+             "a PNG image": "صورة PNG", "a JPEG image": "صورة JPEG", "a gzip file": "ملف gzip مضغوط"}
     return names.get(_what_en(data), "ملف ثنائي (فيه بايتات صفرية)، لا مصنف ولا نص")
 
 
@@ -124,9 +136,23 @@ def _zip_kind(data: bytes) -> str:
     if {"[Content_Types].xml", "xl/workbook.xml"} <= names:
         return "xlsx"
     if "content.xml" in names and "mimetype" in names:
-        raise _refused("جدول OpenDocument ‏(.ods)؛ احفظه بصيغة .xlsx", "an OpenDocument spreadsheet (.ods); save it as .xlsx")
+        return _ods_kind(data)
     raise _refused("ملف zip ليس مصنف Excel (لا [Content_Types].xml ولا xl/workbook.xml فيه)",
                    "a zip file that is not an Excel workbook (no [Content_Types].xml and xl/workbook.xml in it)")
+
+
+def _ods_kind(data: bytes) -> str:
+    """An OpenDocument file is a spreadsheet when its `mimetype` says so; a text document or a
+    presentation (the same zip) is refused naming what it is."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo("mimetype")
+        if info.file_size > 200:
+            raise _refused("ملف OpenDocument نوعه غير مقروء", "an OpenDocument file whose mimetype cannot be read")
+        mimetype = z.read(info).strip()
+    if mimetype == ODS_MIMETYPE:
+        return "ods"
+    shown = mimetype.decode("ascii", "replace")[:80]
+    raise _refused(f"ملف OpenDocument ليس جدولًا ({shown})", f"an OpenDocument file that is not a spreadsheet ({shown})")
 
 
 def _declared_entries(data: bytes) -> int | None:

@@ -439,6 +439,32 @@ def test_a_table_is_uploaded_gridded_fixed_and_accepted_into_git(setting, tmp_pa
         assert editor.get(where).status == 404   # the staged upload is gone once accepted
 
 
+def test_a_csv_as_an_arabic_office_saves_it_is_loaded_under_its_arabic_name(setting, tmp_path):
+    """Windows-1256, named in Arabic, through the real server: gridded, its encoding said in
+    Arabic, accepted under the Arabic name the catalogue gives, committed by the editor."""
+    project, env, _ = setting
+    loaded = make_project(tmp_path / "p", table=True)
+    catalogue = loaded.root / "indicators.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("files: [table.xlsx]",
+                                                                       "files: [table.xlsx, حالات_الضمان.csv]"),
+                         encoding="utf-8")
+    data = ("indicator_id,geo,period,value,source_id\n"
+            "om_upload_cases,الداخلية,2024,71,om_mosd_welfare_2021\n").encode("cp1256")
+    with spi_desk(loaded.root, tmp_path / "desk.log", env) as desk:
+        editor = signed_in(desk, "huda")
+        sent = multipart(editor, "/load", "/load", "حالات الضمان.csv", data)
+        assert sent.status == 303, sent.text[-600:]
+        where = sent.headers["Location"]
+        page = editor.get(where).text
+        assert "role-value" in _cell(page, "D2") and "قُرئ بترميز \u2068Windows-1256\u2069" in page
+        done = editor.form(where + "/accept", {"csrf_token": editor.token(where)})
+        assert done.status == 200 and "حالات_الضمان.csv" in done.text, done.text[-800:]
+        assert (loaded.raw / "حالات_الضمان.csv").read_bytes() == data
+        log = subprocess.run(["git", "-C", str(loaded.root), "-c", "core.quotepath=false", "log", "-1",
+                              "--format=%an", "--name-only"], capture_output=True, text=True, check=True).stdout.split()
+        assert log == ["Huda", "Al-Balushi", "data/raw/حالات_الضمان.csv"], log
+
+
 def test_uploads_are_refused_by_their_content_and_their_size(setting, tmp_path):
     import io
     import zipfile

@@ -21,7 +21,7 @@ from etl.report import ERROR, Issue, format_report
 ETL = Path(__file__).resolve().parent.parent / "etl"
 # What constructs a problem of a source file; its message and expected are its first two
 # arguments (Issue: after the file).
-PROBLEMS = {"Issue": 1, "_FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
+PROBLEMS = {"Issue": 1, "FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
             "DraftRefused": 0}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 

@@ -70,6 +70,40 @@ def test_the_kind_is_read_from_the_content_not_the_name():
     assert check_upload("geo,value\nمسقط,1\n".encode()) == "csv"
 
 
+CASES = "المحافظة,القيمة\nمسقط,1234\n"
+
+
+@pytest.mark.parametrize("data", [CASES.encode("utf-16"), CASES.encode("utf-16-be").join([b"\xfe\xff", b""]),
+                                  CASES.encode("cp1256")], ids=["utf-16-le", "utf-16-be", "cp1256"])
+def test_a_csv_in_an_encoding_the_build_reads_is_accepted(data):
+    """UTF-16 with its byte-order mark (it holds NUL bytes, and is text) and Windows-1256, the
+    "CSV" of an Arabic office's Excel: the upload takes what the build reads."""
+    assert check_upload(data) == "csv"
+
+
+def test_a_text_the_build_cannot_read_is_refused_as_the_build_says():
+    error = _refused("Muscat,\xe9t\xe9\n".encode("latin-1"), "not UTF-8 text (byte 7), nor Arabic text in Windows-1256")
+    assert "ولا نصًا عربيًا بترميز" in error.ar
+    _refused(b"\xff\xfe" + "geo,value\n".encode("utf-16-le") + b"\x01\x00\x02\x00", "control characters")
+    _refused(b"\xff\xfe" + "geo".encode("utf-16-le") + b"\x00\xd8", "not readable as UTF-16 text")
+
+
+def test_an_ods_is_a_zip_whose_mimetype_says_spreadsheet(tmp_path):
+    from tests.test_sheets import write_ods
+    data = write_ods(tmp_path / "t.ods").read_bytes()
+    assert sniff(data) == check_upload(data) == "ods"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<x/>")
+    _refused(out.getvalue(), "an OpenDocument file that is not a spreadsheet (application/vnd.oasis.opendocument.text)")
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:   # an .ods is a zip: the same limits
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", b" " * (300 << 20))
+    _refused(bomb.getvalue(), "expands to 300.0 MB uncompressed")
+
+
 def test_an_xls_is_an_ole_file_with_a_workbook_stream(tmp_path):
     xlwt = pytest.importorskip("xlwt")
     book = xlwt.Workbook()
@@ -83,20 +117,15 @@ def test_an_xls_is_an_ole_file_with_a_workbook_stream(tmp_path):
     (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(10), "PDF"),
     (b"\x89PNG\r\n\x1a\n" + bytes(20), "PNG"),
     (b"", "empty"),
-    ("المحافظة,القيمة\nمسقط,1\n".encode("cp1256"), "not UTF-8"),
     (b"geo,value\nx,\x001\n", "NUL"),
 ])
 def test_anything_else_is_refused_naming_what_was_found(data, found):
-    error = _refused(data, found, "accepted: an Excel workbook (.xlsx or .xls) or a CSV file in UTF-8")
+    error = _refused(data, found, "accepted: an Excel workbook (.xlsx or .xls), an OpenDocument spreadsheet (.ods) "
+                                  "or a CSV file (in UTF-8, UTF-16 or Windows-1256)")
     assert "المقبول" in error.ar
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<x/>")
-    _refused(out.getvalue(), "OpenDocument")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         z.writestr("readme.txt", "hello")
@@ -332,6 +361,46 @@ def test_accept_writes_beside_the_old_and_the_build_reads_the_newest(project, tm
                     ("OM-ZU", "2024", 410.0, "table.2026-12-04-2.xlsx", "C4")]
 
 
+LONG = "indicator_id,geo,period,value,source_id\n" + "".join(
+    f"om_upload_cases,{geo},2024,{value},om_mosd_welfare_2021\n" for geo, value in (("مسقط", 1234), ("ظفار", 400)))
+
+
+def test_what_an_arabic_office_saves_is_accepted_gridded_and_built(project, tmp_path):
+    """A CSV in Windows-1256 named in Arabic, one in UTF-16 and an .ods: each accepted under the
+    name the catalogue's `files:` give it, its grid read, and its figures in the database the
+    build writes, with the encoding it was read in said."""
+    from tests.test_sheets import write_ods
+    catalogue = project / "indicators.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
+        "files: [table.xlsx, cases.csv]", "files: [حالات_الضمان.csv, cases16.csv, table.ods]"), encoding="utf-8")
+    cat = load_catalogue(catalogue)
+    ods = write_ods(tmp_path / "t.ods", {"جدول 1": ({(1, 1): TITLE, (2, 1): "المحافظة", (2, 2): 2023, (2, 3): 2024,
+                                                    (3, 1): "الداخلية", (3, 2): 7, (3, 3): 8, (4, 1): NOTE},
+                                                   "visible", [], [], [])}).read_bytes()
+    cp1256 = "not UTF-8 text: read as Windows-1256 (Arabic Windows), the encoding it appears to use"
+    uploads = [(LONG.encode("cp1256"), "حالات الضمان.csv", None, [cp1256]),
+               (LONG.replace("2024", "2023").encode("utf-16"), "cases16.csv", None, []), (ods, "table.ods", RECIPE, [])]
+    (tmp_path / "staged").mkdir()
+    for data, name, recipe, said in uploads:
+        staged = stage(data, name, tmp_path / "staged")
+        assert grid(staged, recipe, cat).observations.shape[0] == 2, name
+        done = accept(project, data, name, recipe, NOW)
+        assert len(done.added) == 2 and [i.message for i in done.issues if i.severity != INFO] == said, done.issues
+        assert (project / "data" / "raw" / done.name).read_bytes() == data
+    assert {d.name for d in (project / "data" / "raw").iterdir()} >= {"حالات_الضمان.csv", "cases16.csv", "table.ods"}
+    result = build(project / "data" / "raw", catalogue, tmp_path / "out")
+    assert result.ok, "\n".join(map(str, result.issues))
+    assert any(i.file == "حالات_الضمان.csv" and "Windows-1256" in i.message for i in result.issues)
+    import duckdb
+    con = duckdb.connect(str(tmp_path / "out" / "indicators.duckdb"), read_only=True)
+    rows = con.execute("SELECT source_file, geo_code, period, value FROM observations "
+                       "WHERE indicator_id = 'om_upload_cases' ORDER BY 1, 2, 3").fetchall()
+    con.close()
+    assert rows == [("cases16.csv", "OM-MA", "2023", 1234.0), ("cases16.csv", "OM-ZU", "2023", 400.0),
+                    ("table.ods", "OM-DA", "2023", 7.0), ("table.ods", "OM-DA", "2024", 8.0),
+                    ("حالات_الضمان.csv", "OM-MA", "2024", 1234.0), ("حالات_الضمان.csv", "OM-ZU", "2024", 400.0)]
+
+
 def test_a_csv_named_xlsx_is_accepted_as_the_csv_it_is(project):
     data = "indicator_id,geo,period,value,source_id\nom_upload_cases,مسقط,2024,1234,om_mosd_welfare_2021\n".encode()
     done = accept(project, data, "cases.xlsx", None, NOW)
@@ -344,7 +413,9 @@ def test_a_csv_named_xlsx_is_accepted_as_the_csv_it_is(project):
     ("C:\\x\\y.xlsx", "y.csv"),
     ("..\\..\\boot.ini", "boot.ini.csv"),
     ("evil.py\x00.csv", "evil.py.csv"),
-    ("جدول الحالات.csv", None),
+    ("جدول الحالات.csv", "جدول_الحالات.csv"),             # an Arabic name stays Arabic
+    ("مُسقط\u202e.csv", "مسقط.csv"),                       # no short vowel, no bidirectional override
+    ("؟؟.csv", None),
     ("..", None),
     (".bashrc", "bashrc.csv"),
     ("cases.2099-01-01.csv", "cases.csv"),     # a client never dates its own version
@@ -355,7 +426,7 @@ def test_no_path_from_the_client_reaches_the_file_system(project, name, written)
     data = "indicator_id,geo,period,value,source_id\n".encode()
     done = accept(project, data, name, None, NOW)
     assert done.path.parent == raw and done.path.name == done.name
-    assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", done.name)
+    assert re.fullmatch(r"[^\W_][\w.-]*", done.name) and done.name.isprintable()
     if written:
         assert done.name == written
     else:
@@ -441,12 +512,12 @@ def test_an_xls_upload_is_staged_and_gridded_as_an_xlsx_is(project, tmp_path):
     folder = tmp_path / "staged"
     folder.mkdir()
     path = stage(out.getvalue(), "جدول.xlsx", folder)          # named .xlsx, an .xls by its content
-    assert path.suffix == ".xls" and path.name.startswith("upload-")
+    assert path.name == "جدول.xls"
     cat = load_catalogue(project / "indicators.yaml")
     s = grid(path, RECIPE, cat).sheet("جدول 1")
     assert (s.cell("B3").role, s.cell("B3").text, s.cell("A4").role) == ("value", "1234", "place")
     assert s.hidden_rows == {5} and s.cell("B5").hidden and s.cell("B5").role == "ignored"
-    # Read, but refused: the catalogue's `files:` do not name the file (its name was Arabic). The
+    # Read, but refused: the catalogue's `files:` do not name the file (جدول.xls). The
     # indicator is the recipe's, in no cell, so each figure's cell carries the issue.
     assert s.cell("B3").value is None
     assert [i.message for i in s.cell("C4").issues] == ["indicator is not expected in this file"]

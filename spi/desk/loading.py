@@ -80,8 +80,8 @@ def load_form(problem: UploadError | None = None, status: int = 200):
     error = (f'<p class="desk-error" role="alert">{escape(problem.text(lang_))}</p>' if problem else "")
     fields = (f'<label for="file">{escape(text("load_file", lang_))}</label>'
               '<input id="file" name="file" type="file" required '
-              'accept=".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,'
-              'application/vnd.ms-excel,text/csv">'
+              'accept=".xlsx,.xls,.ods,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,'
+              'application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet,text/csv">'
               + field("sheet", text("load_sheet", lang_), required=False)
               + field("indicator", text("load_indicator", lang_), dir_="ltr", required=False))
     body = (f'<h1>{escape(text("load_title", lang_))}</h1><p>{escape(text("load_intro", lang_))}</p>{error}'

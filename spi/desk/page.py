@@ -103,8 +103,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_series": ("المرشَّح", "the candidate"),
     "load_title": ("تحميل جدول", "Load a table"),
     "load_link": ("تحميل جدول كما نُشر", "Load a table as it was published"),
-    "load_intro": ("ارفع الجدول كما نشرته الجهة (مصنف ‎.xlsx أو ‎.xls أو ملف CSV). يقترح المكتب وصفة لقراءته، ويعرض كل خلية بما صارت إليه.",
-                   "Upload the table as the body published it (an .xlsx or .xls workbook, or a CSV). The desk "
+    "load_intro": ("ارفع الجدول كما نشرته الجهة (مصنف ‎.xlsx أو ‎.xls أو ‎.ods أو ملف CSV). يقترح المكتب وصفة لقراءته، ويعرض كل خلية بما صارت إليه.",
+                   "Upload the table as the body published it (an .xlsx, .xls or .ods workbook, or a CSV). The desk "
                    "proposes a recipe to read it and shows what every cell became."),
     "load_file": ("الملف", "The file"),
     "load_sheet": ("الورقة (اختياري)", "The sheet (optional)"),
