@@ -19,7 +19,7 @@ import api
 from dashboard.app import server as _dash_server
 from dashboard.static import compress_static
 
-from . import caching, embargo, images, policy, reviewers
+from . import caching, embargo, images, policy, preview, reviewers
 
 
 def create() -> flask.Flask:
@@ -39,6 +39,7 @@ def create() -> flask.Flask:
     # compressed (it hashes a page's inline scripts), and static files are compressed (once,
     # kept in memory) before flask-compress would compress them again on every request
     Compress(server)
+    preview.install(server)   # `spi serve --preview` only: its wall first, its private headers last
     server.after_request(compress_static)
     api.register(server)   # /data/… downloads and the /api/v1 HTTP API
     images.install(server)   # /image/<indicator>.png: a view's chart, for link previews

@@ -152,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
                          help="nginx on --host/--port as a caching reverse proxy, in front of gunicorn on a loopback port")
     proxied.add_argument("--behind-proxy", action="store_true",
                          help="an app machine behind a shared nginx: trust its X-Forwarded-For and -Proto")
+    proxied.add_argument("--preview", action="store_true",
+                         help="the site as releasing the candidate would make it, for the people of SPI_REVIEWERS_FILE "
+                              "only (signed in; nothing to anyone else): --db defaults to the candidate, "
+                              "data/processed/indicators.duckdb")
     p = sub.add_parser("desk", help="run the statistics unit's desk (sign in with roles, check the candidate, prepare "
                                     "and approve releases) with gunicorn, apart from the public site")
     p.add_argument("--host", default="127.0.0.1")
@@ -590,7 +594,7 @@ def _serve(args) -> int:
         from .proxy import run  # imported here so build/validate stay light
         return run(args.host, args.port, args.workers, args.db, args.public_url)
     from .serve import serve
-    return serve(args.host, args.port, args.workers, args.db, args.public_url, args.behind_proxy)
+    return serve(args.host, args.port, args.workers, args.db, args.public_url, args.behind_proxy, args.preview)
 
 
 def _desk(args) -> int:

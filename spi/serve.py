@@ -46,20 +46,28 @@ def _readable(db: Path) -> None:
 
 
 def environment(db: Path | None, public_url: str | None, behind_proxy: bool = False,
-                host: str = "127.0.0.1") -> tuple[Path, dict[str, str]]:
+                host: str = "127.0.0.1", preview: bool = False) -> tuple[Path, dict[str, str]]:
     """What is served (`db`: a releases folder or a database file; default:
-    store.database.served(), the releases `spi build` wrote) and the workers' environment; one
-    of REFUSALS when the database is missing or cannot be read or its history does not check,
-    or a setting is wrong (spi/config.py)."""
+    store.database.served(), the releases `spi build` wrote, or with `preview` the candidate, behind
+    the preview's wall: spi/preview.py) and the workers' environment; one of REFUSALS when the
+    database is missing or cannot be read or its history does not check, or a setting is wrong
+    (spi/config.py)."""
     from .config import check  # the app's modules: only once the cheap checks are done
-    db = Path(db or served()).resolve()
+    from .preview import ENV as PREVIEW_ENV
+    db = Path(db or (default_project().candidate if preview else served())).resolve()
     env = dict(os.environ, SPI_DB=str(db), DASH_DEBUG="false")
+    env.pop(PREVIEW_ENV, None)   # the public site is never a preview by a variable left in a shell
     env[PROJECT_ENV] = str(default_project().root)   # its map files, audit log and reviewers' state
     env.update(_importable(env))
     if public_url is not None:
         env["SPI_PUBLIC_URL"] = public_url
     if behind_proxy:
         env["SPI_BEHIND_PROXY"] = "1"
+    if preview:
+        env[PREVIEW_ENV] = "1"
+        if not env.get("SPI_REVIEWERS_FILE", "").strip():
+            raise ValueError("spi serve --preview: SPI_REVIEWERS_FILE is not set, so nobody could sign in to see "
+                             "the preview (it shows nothing to anyone else)")
     check(env, host)
     _readable(db)
     return db, env
@@ -107,16 +115,17 @@ def gunicorn_command(host: str, port: int, workers: int, access_log: bool = True
 
 
 def serve(host: str, port: int, workers: int, db: Path | None, public_url: str | None = None,
-          behind_proxy: bool = False) -> int:
+          behind_proxy: bool = False, preview: bool = False) -> int:
     """Start gunicorn in the foreground (this process becomes it); 1 with a message when
     environment() refuses."""
     try:
-        db, env = environment(db, public_url, behind_proxy, host)
+        db, env = environment(db, public_url, behind_proxy, host, preview)
     except REFUSALS as exc:
         print(exc, file=sys.stderr)
         return 1
     argv = gunicorn_command(host, port, workers)
-    print(f"serving {db} on http://{host}:{port} ({workers} worker(s))", flush=True)
+    what = "a preview, for people who sign in, of " if preview else ""
+    print(f"serving {what}{db} on http://{host}:{port} ({workers} worker(s))", flush=True)
     os.execvpe(argv[0], argv, env)
     return 0  # not reached
 
@@ -133,10 +142,11 @@ def desk(host: str, port: int, workers: int, desk_url: str | None = None) -> int
     if desk_url is not None:
         env["SPI_DESK_URL"] = desk_url
     wrong = problems(env, "0.0.0.0")   # its sessions are always signed with SPI_SECRET_KEY
-    try:
-        checked(env.get("SPI_DESK_URL"))
-    except ValueError as exc:
-        wrong.append(f"SPI_DESK_URL: {exc}")
+    for name in ("SPI_DESK_URL", "SPI_PREVIEW_URL"):
+        try:
+            checked(env.get(name), name)
+        except ValueError as exc:
+            wrong.append(str(exc))
     if not env.get("SPI_REVIEWERS_FILE", "").strip():
         wrong.append("SPI_REVIEWERS_FILE is not set: the desk has nobody to sign in (give each person `roles`: "
                      "editor, approver, reviewer)")

@@ -17,15 +17,15 @@ def configured() -> str | None:
     return checked(os.environ.get("SPI_PUBLIC_URL"))
 
 
-def checked(value: str | None) -> str | None:
-    """A public address as configured: None for none, else an http(s) address without a
-    trailing slash (ValueError for anything else)."""
+def checked(value: str | None, name: str = "SPI_PUBLIC_URL") -> str | None:
+    """An address as configured (`name`: the setting it comes from): None for none, else an
+    http(s) address without a trailing slash (ValueError naming the setting for anything else)."""
     value = (value or "").strip()
     if not value:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"SPI_PUBLIC_URL={value!r} is not an address such as https://stats.example.org")
+        raise ValueError(f"{name}={value!r} is not an address such as https://stats.example.org")
     return value.rstrip("/")
 
 

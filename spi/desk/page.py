@@ -31,6 +31,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "role_reviewer": ("مراجِع", "reviewer"),
     "list_sep": ("، ", ", "),
     "candidate": ("الإصدار المرشَّح", "The candidate"),
+    "preview_link": ("معاينة الموقع كما سيبدو بالإصدار المرشَّح (يتطلب الدخول)",
+                     "Preview the site as it would look with the candidate (sign-in needed)"),
     "no_candidate": ("لا يوجد إصدار مرشَّح: شغِّل البناء أولًا.", "There is no candidate: run a build first."),
     "candidate_is": ("البناء {build}، بتاريخ {built}.", "Build {build}, made {built}."),
     "against": ("مقارنةً بالإصدار {release}:", "Against release {release}:"),

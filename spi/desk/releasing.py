@@ -104,7 +104,16 @@ def _candidate(lang_: str, latest: dict | None, change) -> str:
     counts = text("counts", lang_, added=change.added, revised=change.revised, amended=change.amended,
                   withdrawn=change.withdrawn)
     link = f'<a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a>'
-    return head + f'<p>{escape(against)} {escape(counts)}</p><p>{link}</p></section>'
+    return head + f'<p>{escape(against)} {escape(counts)}</p><p>{link}</p>{_preview_link(lang_)}</section>'
+
+
+def _preview_link(lang_: str) -> str:
+    """The public site as it would look with the candidate: `spi serve --preview`, at
+    SPI_PREVIEW_URL (spi/preview.py), when the unit runs one."""
+    base = os.environ.get("SPI_PREVIEW_URL", "").strip().rstrip("/")
+    if not base:
+        return ""
+    return f'<p><a href="{escape(base)}/?lang={lang_}">{escape(text("preview_link", lang_))}</a></p>'
 
 
 def _prepare_form(lang_: str, change) -> str:
