@@ -36,6 +36,7 @@ FILES = ("/assets/", "/_dash-component-suites/", "/_favicon")   # the software's
 BANNER = {"ar": "معاينة: الموقع كما سيبدو بعد نشر الإصدار المرشَّح. هذه الأرقام لم تُنشر بعد، فلا تتداولها.",
           "en": "Preview: the site as it would look once the candidate is released. These figures are not "
                 "published yet: do not share them."}
+LABEL = {"ar": "معاينة", "en": "Preview"}   # a landmark of its own: every content in one (axe)
 _SIGN_IN = {"ar": "سجِّل الدخول لمعاينة الإصدار المرشَّح.", "en": "Sign in to preview the candidate."}
 
 
@@ -85,4 +86,4 @@ def _lang_of(page: str) -> str:
 def banner(lang: str) -> str:
     """The notice at the top of every page of the preview, in its language and then the other."""
     said = "".join(f'<span lang="{x}" dir="{direction(x)}">{escape(BANNER[x])}</span>' for x in (lang, other_lang(lang)))
-    return f'<div class="preview-banner" role="note">{said}</div>'
+    return f'<section class="preview-banner" aria-label="{escape(LABEL[lang])}">{said}</section>'
