@@ -420,7 +420,8 @@ def api_releases(m):
     fmt = _api_format(())
     today = releases.today(m.timezone)
     now = releases.now()
-    data = [documents.release(r, m.timezone, prerelease.access(r["release_id"], r["public_at"], now))
+    data = [documents.release(r, m.timezone,
+                              prerelease.access(r["release_id"], r["public_at"], now, build_id=r["build_id"]))
             for r in reversed(release_list())]
     # the announced releases end with the day; the lists of pre-release access come from the
     # audit log: the validator takes them in (what they say, never the log's size, which would

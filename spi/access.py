@@ -39,7 +39,8 @@ def record(releases_dir: Path, now: datetime) -> tuple[list[str], str | None]:
                     "its log (an empty list written from another machine's would not be true)")
     said = []
     for release in due:
-        access = prerelease.access(release.release_id, release.public_at, now, recorded=False)
+        access = prerelease.access(release.release_id, release.public_at, now, recorded=False,
+                                   build_id=release.entry.get("build_id"))
         if not access.available:
             return said, f"pre-release access of {release.release_id} not recorded: the audit log {log} cannot be read"
         path = Path(releases_dir) / release.release_id / PRE_RELEASE_ACCESS

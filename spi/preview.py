@@ -8,13 +8,14 @@ the preview is exactly the software the public will be served, on the figures th
 see, and the desk stays script-free; the desk links to it (SPI_PREVIEW_URL).
 
 What makes it private: nothing is answered to a visitor who is not signed in as a person of the
-reviewers' file (the same people and passwords as the desk, and the reviewers' sign-in of the
-site) but the sign-in page, the software's own static files and the health check (which names
-the build, no figure); a page is a redirect to sign in,
-a data address a 401 in JSON. Every answer is `private, no-store` (no shared cache keeps one)
-and `noindex`, and every page says at its top, in Arabic and English, that it is a preview of
-figures not yet published. Each page seen is a line in the audit log, as an embargoed view is:
-the candidate's figures are not public yet.
+reviewers' file, whatever their roles (the same people and passwords as the desk, through the
+reviewers' sign-in of the site) but the sign-in page, the software's own static files and the
+health check (which names the build, no figure); a page is a redirect to sign in, a data address
+a 401 in JSON. Every answer is `private, no-store` (no shared cache keeps one) and `noindex`,
+and every page says at its top, in Arabic and English, that it is a preview of figures not yet
+published. Each page seen is a line in the audit log naming the build it showed, as an embargoed
+view is: whoever saw the candidate's figures is on the list of pre-release access published with
+the release made of that build (store/prerelease.py).
 """
 from __future__ import annotations
 
@@ -25,12 +26,13 @@ from urllib.parse import urlencode
 import flask
 
 from api.http import error as json_error
+from store.database import db
 from store.texts import direction, other_lang
 
 from . import reviewers
 from .policy import JSON_PREFIXES
 
-ENV = "SPI_PREVIEW"
+ENV = reviewers.PREVIEW_ENV
 OPEN = ("/signin", "/signout", "/healthz")         # the way in and out; whether the database reads
 FILES = ("/assets/", "/_dash-component-suites/", "/_favicon")   # the software's code and styles, no figure
 BANNER = {"ar": "معاينة: الموقع كما سيبدو بعد نشر الإصدار المرشَّح. هذه الأرقام لم تُنشر بعد، فلا تتداولها.",
@@ -64,8 +66,9 @@ def _wall():
         lang = "en" if flask.request.args.get("lang") == "en" else "ar"
         query = {"next": flask.request.full_path.rstrip("?"), **({"lang": "en"} if lang == "en" else {})}
         return flask.redirect("/signin?" + urlencode(query), 303)
-    if not path.startswith(JSON_PREFIXES):
-        reviewers.audit("preview_view", reviewer=who, path=path[:200], addr=reviewers.addr())
+    if not path.startswith(JSON_PREFIXES):   # a page: the build it shows, for the list of pre-release access
+        reviewers.audit("preview_view", reviewer=who, name=reviewers.current_name(), build=db().build_id,
+                        path=path[:200], addr=reviewers.addr())
     return None
 
 

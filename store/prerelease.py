@@ -1,9 +1,13 @@
 """Pre-release access: who saw a release before it was public, published with it at its time.
 
 Official statistics publish, with each release, the list of people who had access to it
-before publication. Here they are the reviewers who signed in and read it under embargo:
-each such view is an `embargoed_view` line of the audit log (spi/embargo.py: the release's
-id, the reviewer's username and, from then on, their name). The list of a release is read
+before publication. Here they are the reviewers who signed in and read it under embargo (each
+such view is an `embargoed_view` line of the audit log, spi/embargo.py: the release's id, the
+reviewer's username and, from then on, their name), and the people who saw its figures before
+it was a release at all, as the candidate: in the desk's page of what it changes
+(`desk_candidate_view`, spi/desk/releasing.py) or in the site's preview (`preview_view`,
+spi/preview.py), each naming the build it showed; a release names the build it was made of,
+whose figures are the release's (a build is named by its inputs: etl/build.py). The list of a release is read
 from this machine's audit log by the server itself, so that it appears exactly at the
 release's time (never before: `access` says nothing of a release whose time has not come)
 and it names only views made before that time. Once the time has passed no line can be added
@@ -41,6 +45,7 @@ from .formats import join_list
 from .texts import is_ltr_run, ltr, t
 
 VIEW = "embargoed_view"
+CANDIDATE_VIEWS = ("desk_candidate_view", "preview_view")   # a build's figures seen before any release
 
 
 def audit_log_path() -> Path:
@@ -86,11 +91,12 @@ _lock = threading.Lock()
 _read = _Read()
 
 
-def access(release_id: str, public_at: datetime, now: datetime, recorded: bool = True) -> Access | None:
-    """Who read `release_id` under embargo, before `public_at` (aware, or naive UTC); None while
-    `now` is before it (the release, and so its list, is not public yet). Its record
-    (spi/access.py) where there is one among the releases served, unless `recorded` is False;
-    else this machine's audit log."""
+def access(release_id: str, public_at: datetime, now: datetime, recorded: bool = True,
+           build_id: str | None = None) -> Access | None:
+    """Who read `release_id` under embargo, or its build (`build_id`) as the candidate, before
+    `public_at` (aware, or naive UTC); None while `now` is before it (the release, and so its
+    list, is not public yet). Its record (spi/access.py) where there is one among the releases
+    served, unless `recorded` is False; else this machine's audit log."""
     public_at = _aware(public_at)
     if now < public_at:
         return None
@@ -105,7 +111,7 @@ def access(release_id: str, public_at: datetime, now: datetime, recorded: bool =
             return Access(None)
         else:
             return _recorded(path, st.st_mtime_ns, st.st_size)
-    views = _views(release_id)
+    views = _views(release_id, *([_build_key(build_id)] if build_id else []))
     if views is None:
         return Access(None)
     seen = sorted((at, name) for at, name in views if at < public_at)
@@ -135,9 +141,13 @@ def stamp() -> tuple:
         return ("unreadable",)
 
 
-def _views(release_id: str) -> list[tuple[datetime, str]] | None:
-    """The views of a release (first view and name, a reviewer each), after reading what the
-    log gained since; None if it cannot be read."""
+def _build_key(build_id: str) -> str:
+    return f"build:{build_id}"   # never a release's id (a day)
+
+
+def _views(*keys: str) -> list[tuple[datetime, str]] | None:
+    """The views of a release and of its build (first view and name, a person each), after
+    reading what the log gained since; None if it cannot be read."""
     global _read
     path = audit_log_path()
     with _lock:
@@ -158,19 +168,31 @@ def _views(release_id: str) -> list[tuple[datetime, str]] | None:
         _read.rest = lines.pop()   # a line still being written ends with no newline yet
         for line in lines:
             _take(line)
-        return list(_read.views.get(release_id, {}).values())   # a copy, read under the lock
+        first: dict[str, tuple[datetime, str]] = {}   # a copy, read under the lock
+        for key in keys:
+            for username, (at, name) in _read.views.get(key, {}).items():
+                first[username] = min(first.get(username, (at, name)), (at, name))
+        return list(first.values())
 
 
 def _take(line: bytes) -> None:
     try:
         record = json.loads(line)
-        if record.get("event") != VIEW or not record.get("reviewer") or not record.get("release"):
+        event = record.get("event")
+        if event == VIEW:
+            key, username = record.get("release"), record.get("reviewer")
+        elif event in CANDIDATE_VIEWS:
+            key = record.get("build") and _build_key(str(record["build"]))
+            username = record.get("reviewer") or record.get("username")   # the site's word, the desk's
+        else:
+            return
+        if not key or not username:
             return
         at = _aware(datetime.fromisoformat(record["at"]))
     except (ValueError, TypeError, KeyError, AttributeError):
         return   # not a line of this format (the log is written by spi/reviewers.audit only)
-    seen = _read.views.setdefault(str(record["release"]), {})
-    username = str(record["reviewer"])
+    seen = _read.views.setdefault(str(key), {})
+    username = str(username)
     first_at, name = seen.get(username, (at, username))
     seen[username] = (min(at, first_at), str(record.get("name") or name))
 

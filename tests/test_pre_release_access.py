@@ -141,6 +141,26 @@ def test_the_log_is_read_incrementally_and_again_when_replaced(tmp_path, monkeyp
     assert prerelease.access("r1", AT, now).names == ("Carla",)
 
 
+def test_who_saw_the_release_s_build_as_the_candidate_is_on_its_list(tmp_path, monkeypatch):
+    """The desk's page of changes and the preview name the build they showed: its viewers before
+    the release's time are on the list of the release made of it, once each, by their first view
+    (of the build or of the release); a view of another build, or after the time, is not."""
+    log = tmp_path / "audit.log"
+    monkeypatch.setenv("SPI_AUDIT_LOG", str(log))
+
+    def seen(at, event, who, name, build):
+        return json.dumps({"at": at, "event": event, "username" if event.startswith("desk") else "reviewer": who,
+                           "name": name, "build": build}) + "\n"
+    log.write_text(seen("2029-12-30T08:00:00+00:00", "desk_candidate_view", "huda", "Huda", "b1")
+                   + seen("2029-12-30T09:00:00+00:00", "preview_view", "salim", "سالم", "b1")
+                   + seen("2029-12-30T09:30:00+00:00", "preview_view", "other", "Other", "b0")   # another build
+                   + _line("2029-12-31T10:00:00+00:00") + _line("2029-12-31T11:00:00+00:00", reviewer="huda", name="Huda")
+                   + seen("2030-01-01T06:00:00+00:00", "desk_candidate_view", "late", "Late", "b1"))
+    now = AT.replace(year=2031)
+    assert prerelease.access("r1", AT, now, build_id="b1").names == ("Huda", "سالم", "Amal")
+    assert prerelease.access("r1", AT, now).names == ("Amal", "Huda")          # the embargoed views alone
+
+
 def test_a_log_that_cannot_be_read_makes_the_list_unavailable_not_empty(tmp_path, monkeypatch, release_history,
                                                                        reading):
     monkeypatch.setenv("SPI_AUDIT_LOG", str(tmp_path))   # a folder: it cannot be read as a file

@@ -10,7 +10,8 @@ import subprocess
 
 import pytest
 
-from tests.desk_project import PEOPLE, REVISED, SECRET, make_project, people_file
+from store.database import Database
+from tests.desk_project import NOTE_AR, NOTE_EN, PEOPLE, REVISED, SECRET, make_project, people_file
 from tests.servers import SPI, spi_desk, spi_serve
 
 API = f"/api/v1/observations?indicator={REVISED[0]}&geo=JO&from=2024&to=2024"
@@ -62,7 +63,9 @@ def test_a_signed_in_person_sees_the_site_with_the_candidate_and_is_told_so(prev
     assert head.index('lang="en"', head.index("preview-banner")) < head.index('lang="ar"', head.index("preview-banner"))
     assert "Social protection" in page.text                           # the site itself, server-drawn
     seen = [json.loads(line) for line in (setting[2] / "audit.log").read_text().splitlines()]
-    assert {"event": "preview_view", "reviewer": "amal", "path": "/"}.items() <= seen[-1].items()
+    build = Database(setting[0].candidate).build_id
+    assert {"event": "preview_view", "reviewer": "amal", "name": "Amal", "path": "/", "build": build}.items() \
+        <= seen[-1].items()
     person.sign_out()
     assert person.get(API).status == 401
 
@@ -102,3 +105,27 @@ def test_the_desk_links_to_the_preview(setting, tmp_path):
 def _path() -> dict:
     import os
     return {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
+
+
+def test_who_saw_the_candidate_is_on_the_list_of_the_release_made_of_it(preview, setting, tmp_path):
+    """Seen in the preview (Amal, above; Noor here) or in the desk's page of what it changes
+    (Huda), before it was a release: each is on the list of pre-release access published with
+    the release made of that build; Salim, who saw nothing of it, is not. (Last in the module:
+    it releases the candidate.)"""
+    project, env, _ = setting
+    noor = preview.client()
+    assert noor.sign_in("noor", PEOPLE["noor"][2]).status == 303 and noor.get("/explorer").status == 200
+    with spi_desk(project.root, tmp_path / "desk.log", env) as desk:
+        for username in ("huda", "salim"):
+            person = desk.client()
+            assert person.sign_in(username, PEOPLE[username][2]).status == 303
+        assert person.get("/?lang=en").status == 200                      # Salim: the desk's home, no figure
+        huda = desk.client()
+        huda.sign_in("huda", PEOPLE["huda"][2])
+        assert huda.get("/changes?lang=en").status == 200
+    done = subprocess.run([str(SPI), "release", "--project", str(project.root), "--note-en", NOTE_EN, "--note-ar",
+                           NOTE_AR, "--by", "huda"], capture_output=True, text=True, env={**env, **_path()}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with spi_serve(["--project", str(project.root), "--workers", "1"], tmp_path / "public.log", env) as public:
+        latest = json.loads(public.get("/api/v1/releases").body)["data"][0]
+        assert latest["pre_release_access"] == {"available": True, "names": ["Amal", "Noor Haddad", "Huda Al-Balushi"]}

@@ -40,7 +40,8 @@ def _content(version: str, lang: str, chosen: str | None, today, audit: tuple):
     items = []
     for r in known:
         counts = " · ".join(t(f"change_{c}_n", lang, n=int(r[c] or 0)) for c in CHANGES if r[c])
-        seen = prerelease.access(r["release_id"], r["public_at"], releases.now())   # None until its time
+        seen = prerelease.access(r["release_id"], r["public_at"], releases.now(),   # None until its time
+                                 build_id=r["build_id"])
         items.append(html.Li(className="release" + (" current" if r is shown else ""), children=[
             dcc.Link(ltr(r["release_id"], lang), href=href("/releases", lang, release=r["release_id"])),
             f" · {fmt_time(r['public_at'], r['timezone'] or m.timezone, lang)} · ", release_note(r, lang),

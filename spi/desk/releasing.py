@@ -20,6 +20,7 @@ from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approve, can
                           send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, change_dimensions, diff
+from store.database import Database
 from store.releases import now
 from store.texts import t
 
@@ -243,6 +244,7 @@ def changes():
         names = {k: v["name"][lang_] for k, v in load_catalogue(project.catalogue).indicators.items()}
     except (ReleaseError, CatalogueError):
         return document(lang_, text("changes", lang_), f'<p>{escape(text("no_candidate", lang_))}</p>')
+    _seen(project)
     rows = change.rows
     if rows.empty:
         body = f'<p>{escape(text("nothing_changes", lang_))}</p>'
@@ -254,6 +256,15 @@ def changes():
                 withdrawn=change.withdrawn)
     body += _revised_charts(lang_, change, names, latest)
     return document(lang_, text("changes", lang_), f'<h1>{escape(text("changes", lang_))}</h1><p>{escape(head)}</p>{body}')
+
+
+def _seen(project) -> None:
+    """The candidate's figures were shown to this person before any release: a line of the audit
+    log naming its build, for the list of pre-release access of the release made of it
+    (store/prerelease.py)."""
+    person = auth.user()
+    auth.audit("desk_candidate_view", username=person.username, name=person.name,
+               build=Database(project.candidate).build_id, addr=auth.addr())
 
 
 def _revised_charts(lang_: str, change, names: dict, latest: dict | None) -> str:
