@@ -4,7 +4,8 @@
    form works too (one submit to change the indicator, one to choose in its lists).
 
    The form carries every indicator's lists in data-choices (JSON: {labels: {list: {value:
-   words}}, of: {indicator: {list: [values]}}}; a period is its own label). A list that follows
+   words}}, sets: {list: [[values], ...]}, of: {indicator: {list: its index in sets}}}: a list
+   many indicators share is written once; a period is its own label). A list that follows
    the indicator is a <select data-list="geo|period|breakdown" data-fixed="N">: its first N
    options (every place, no limit, the full series, totals only) stay whatever the indicator.
    A choice the new indicator does not have goes back to the first option. */
@@ -14,7 +15,7 @@
   function choices(form) {
     if (!form.spiChoices) {
       try { form.spiChoices = JSON.parse(form.getAttribute("data-choices")); }
-      catch (e) { form.spiChoices = {labels: {}, of: {}}; }
+      catch (e) { form.spiChoices = {labels: {}, sets: {}, of: {}}; }
     }
     return form.spiChoices;
   }
@@ -35,7 +36,7 @@
     if (!lists) { return; }
     Array.prototype.forEach.call(form.querySelectorAll("select[data-list]"), function (select) {
       var name = select.getAttribute("data-list");
-      refill(select, lists[name] || [], all.labels[name] || {});
+      refill(select, (all.sets[name] || [])[lists[name]] || [], all.labels[name] || {});
     });
   });
 })();

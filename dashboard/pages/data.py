@@ -169,10 +169,24 @@ def _labels(version: str, lang: str) -> dict[str, dict[str, str]]:
 def _choices(version: str, lang: str) -> str:
     """Every indicator's lists (_lists) and their words, as the JSON in the form's data-choices:
     with it, assets/data_form.js narrows the lists as soon as the indicator changes, with no
-    request and no inline script (the site's Content-Security-Policy allows none)."""
+    request and no inline script (the site's Content-Security-Policy allows none). A list many
+    indicators share (the same eleven places, the same 240 months) is written once, in `sets`,
+    and `of` gives each indicator's list by its place there: a hundred monthly indicators would
+    otherwise make the page half a megabyte of the same months."""
     m = meta()
-    return json.dumps({"labels": _labels(version, lang), "of": {i: _lists(m, i) for i in m.indicators}},
-                      ensure_ascii=False, separators=(",", ":"))
+    sets: dict[str, list[list[str]]] = {}
+    where: dict[tuple, int] = {}
+    of = {}
+    for ind in m.indicators:
+        of[ind] = {}
+        for name, values in _lists(m, ind).items():
+            key = (name, *values)
+            if key not in where:
+                where[key] = len(sets.setdefault(name, []))
+                sets[name].append(values)
+            of[ind][name] = where[key]
+    return json.dumps({"labels": _labels(version, lang), "sets": sets, "of": of}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _whole(lang: str, host: str):

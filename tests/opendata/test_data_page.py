@@ -113,10 +113,14 @@ def test_every_indicators_lists_are_in_the_form_for_the_script(site):
     page = site.get("/data?lang=en").get_data(as_text=True)
     choices = json.loads(htmllib.unescape(re.search(r'data-choices="([^"]*)"', _ssr(page)).group(1)))
     assert set(choices["of"]) == set(m.indicators)
-    for ind, lists in choices["of"].items():
-        assert lists["geo"] == list(m.geos_of(ind)) and lists["period"] == list(m.periods_of(ind))
+    lists = {ind: {name: choices["sets"][name][n] for name, n in of.items()} for ind, of in choices["of"].items()}
+    for ind, its in lists.items():
+        assert its["geo"] == list(m.geos_of(ind)) and its["period"] == list(m.periods_of(ind))
+        assert its["breakdown"] == [*m.indicators[ind]["breakdowns"], *["all"] * bool(m.indicators[ind]["breakdowns"])]
+    for name, written in choices["sets"].items():   # each list once, however many indicators share it
+        assert len(written) == len({tuple(v) for v in written}), name
     sent = site.get("/data?lang=en&indicator=jo_child_safe_spaces").get_data(as_text=True)
-    assert _offered(sent, "geo")[1:] == choices["of"]["jo_child_safe_spaces"]["geo"]
+    assert _offered(sent, "geo")[1:] == lists["jo_child_safe_spaces"]["geo"]
     assert choices["labels"]["geo"]["OM-BJ"] == "South Al Batinah (OM-BJ)"
     assert f'>{choices["labels"]["geo"]["JO"]}</option>' in _ssr(sent)
     attrs = re.search(r'<select([^>]*name="from"[^>]*)>', _ssr(page)).group(1)
