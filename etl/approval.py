@@ -17,7 +17,10 @@ Why it is built this way:
 - The approver is never the one who prepared it, checked here and again by make_release.
 - If the process dies between the release being written and the record saying so, the record
   is read as approved from the manifest (a release entry of its build, approved, made after it
-  was prepared): approving twice never releases twice.
+  was prepared): approving twice never releases twice. One that died once the release was
+  decided but before its files were all in place (etl/transaction.py) is completed first when
+  it is approved again, so that it reads as approved rather than being refused as a candidate
+  that changes nothing.
 - The file is written whole beside itself and swapped in (os.replace) under a lock, so that
   two requests of the desk never interleave and a full disk leaves the old file as it was.
 """
@@ -37,6 +40,7 @@ from contract.project import Project
 from .catalogue import CatalogueError, load_catalogue
 from .release import (ReleaseError, amend, candidate_figures, check_reasons, checked_history, compare, history,
                       make_release, public_time, release_figures, release_notes, write_served)
+from .transaction import Transaction
 
 RECORDS = "prepared.json"
 WAITING, SENT_BACK, CANCELLED, APPROVED = "prepared", "sent_back", "cancelled", "approved"
@@ -228,6 +232,8 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
     when the candidate was rebuilt since, or when make_release refuses. `step` is told each
     step as it begins: "check", "release", "serve" (the desk shows them)."""
     step("check")
+    with Transaction(project.releases, "release", progress):   # an interrupted release completed, if any
+        pass
     with _changing(project) as found:
         record = _by_another(_waiting_one(found, pid, project), by)
         try:

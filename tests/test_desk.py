@@ -441,11 +441,11 @@ def test_an_approval_runs_in_the_background_and_a_second_one_is_refused(setting,
         assert approval.find(held, "P2")["state"] == approval.WAITING
 
 
-@pytest.mark.parametrize("crash", ["release:manifest", "build:served"])
+@pytest.mark.parametrize("crash", ["release:manifest", "release:decided", "build:served"])
 def test_an_approval_whose_process_died_says_it_stopped_and_where_the_history_stands(setting, tmp_path, crash):
-    """The desk's worker killed (SIGKILL, as a power cut would) while the release is written, or
-    while the site's databases are: the page stops refreshing and says which of the two it was,
-    from the files."""
+    """The desk's worker killed (SIGKILL, as a power cut would) while the release is written, the
+    instant it is decided, or while the site's databases are written: the page stops refreshing
+    and says which it was, from the files."""
     project, env, _ = setting
     held = make_project(tmp_path / "p")
     before = (held.releases / "releases.json").read_bytes()
@@ -463,6 +463,16 @@ def test_an_approval_whose_process_died_says_it_stopped_and_where_the_history_st
                     "approval. Approve it again.") in page
             assert '<li class="desk-step-cut">Writing the release into the history — stopped here' in page
             assert "تاريخ الإصدارات كما كان: لم يُكتب أي إصدار" in approver.get("/approval").text
+        elif crash == "release:decided":
+            assert (held.releases / "releases.json").read_bytes() == before   # decided, not yet in place
+            assert ("The history: the release was decided when the approval stopped, but its files were not all put "
+                    "in place. Approve release \u2068P1\u2069 again") in page
+            assert post(approver, "/approve/P1").status == 303   # completes it, then finds it approved
+            page = _ended(approver, "/approval?lang=en")
+            assert "Refused: release P1 is approved, not waiting for approval" in page
+            entries = json.loads((held.releases / "releases.json").read_text())["releases"]
+            assert entries[-1]["approved_by"] == "salim" and len(entries) == len(json.loads(before)["releases"]) + 1
+            assert approval.find(held, "P1")["release_id"] == entries[-1]["release_id"]
         else:
             entry = json.loads((held.releases / "releases.json").read_text())["releases"][-1]
             assert entry["approved_by"] == "salim" and approval.find(held, "P1")["release_id"] == entry["release_id"]

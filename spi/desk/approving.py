@@ -8,7 +8,9 @@ twice.
 An approval whose process died is "stopped", and its page says where the history stands, read
 from the files: the release engine is atomic (etl/transaction.py), so the release is in the
 manifest or not at all, and the record of the prepared release says so (etl/approval.py reads
-it as approved from the manifest)."""
+it as approved from the manifest) — or, killed in the instant between the release being
+decided and its files being put in place, the releases folder holds the journal that the next
+approval carries out first."""
 from __future__ import annotations
 
 import json
@@ -18,6 +20,7 @@ from pathlib import Path
 from contract.manifest import MANIFEST
 from contract.project import Project
 from etl.approval import APPROVED, WAITING, ApprovalError, approve, find
+from etl.transaction import JOURNAL
 from spi.reviewers import Reviewer, audit
 
 from . import git
@@ -76,10 +79,13 @@ def _message(record: dict) -> str:
 
 
 def where_it_stands(project: Project, pid: str) -> tuple[str, str | None]:
-    """After an approval that stopped or failed, the history as its files say: ("served", id)
-    the release is made and the site serves it; ("unserved", id) it is made but the site's
-    databases were not written again; ("waiting", None) no release was written and the prepared
-    one still waits; ("unmade", None) no release was written."""
+    """After an approval that stopped or failed, the history as its files say: ("decided", None)
+    the release was decided, its files not all in place (an interrupted transaction's journal);
+    ("served", id) the release is made and the site serves it; ("unserved", id) it is made but
+    the site's databases were not written again; ("waiting", None) no release was written and
+    the prepared one still waits; ("unmade", None) no release was written."""
+    if (project.releases / JOURNAL).exists():
+        return "decided", None
     try:
         record = find(project, pid)
     except ApprovalError:

@@ -114,6 +114,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "ولا يذكره سجل التدقيق ولا git بعد: شغِّل البناء.",
                         "The history: release {release} is written and recorded, but the site's databases were not "
                         "written again after it, and neither the audit log nor git has it yet: run a build."),
+    "stands_decided": ("تاريخ الإصدارات: تقرَّر الإصدار حين توقّف الاعتماد، لكن لم توضع كل ملفاته في مكانها. اعتمد الإصدار {id} "
+                       "مرة أخرى: يُكمل ذلك الإصدار، فيُقرأ معتمَدًا، ثم شغِّل البناء لتُكتب قواعد بيانات الموقع.",
+                       "The history: the release was decided when the approval stopped, but its files were not all "
+                       "put in place. Approve release {id} again: that completes it, and it then reads as approved; "
+                       "then run a build to write the site's databases."),
     "stands_waiting": ("تاريخ الإصدارات كما كان: لم يُكتب أي إصدار، وما زال الإصدار {id} بانتظار الاعتماد. اعتمده مرة أخرى.",
                        "The history is as it was: no release was written, and release {id} still waits for "
                        "approval. Approve it again."),
