@@ -17,7 +17,10 @@ Why it is built this way:
 - The approver is never the one who prepared it, checked here and again by make_release.
 - If the process dies between the release being written and the record saying so, the record
   is read as approved from the manifest (a release entry of its build, approved, made after it
-  was prepared): approving twice never releases twice.
+  was prepared): approving twice never releases twice. One that died once the release was
+  decided but before its files were all in place (etl/transaction.py) is completed first when
+  it is approved again, so that it reads as approved rather than being refused as a candidate
+  that changes nothing.
 - The file is written whole beside itself and swapped in (os.replace) under a lock, so that
   two requests of the desk never interleave and a full disk leaves the old file as it was.
 """
@@ -37,6 +40,7 @@ from contract.project import Project
 from .catalogue import CatalogueError, load_catalogue
 from .release import (ReleaseError, amend, candidate_figures, check_reasons, checked_history, compare, history,
                       make_release, public_time, release_figures, release_notes, write_served)
+from .transaction import Transaction
 
 RECORDS = "prepared.json"
 WAITING, SENT_BACK, CANCELLED, APPROVED = "prepared", "sent_back", "cancelled", "approved"
@@ -207,17 +211,31 @@ def _close(project: Project, pid: str, by: str, now: datetime, state: str, **why
     return record
 
 
+def approvable(project: Project, pid: str, by: str) -> dict:
+    """The record `by` may approve: waiting, and prepared by someone else; else ApprovalError.
+    Read without the lock, for a caller to refuse at once what approve would refuse anyway."""
+    return _by_another(_waiting_one(_read(_folder(project) / RECORDS), pid, project), by)
+
+
+def _by_another(record: dict, by: str) -> dict:
+    if by == record["prepared_by"]:
+        raise ApprovalError(f"{by} prepared release {record['id']}: a second person approves it",
+                            f"أعدَّ \u2068{by}\u2069 الإصدار \u2068{record['id']}\u2069: يعتمده شخص آخر")
+    return record
+
+
 def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path | None = None,
-            progress=lambda _: None) -> dict:
+            progress=lambda _: None, step=lambda _: None) -> dict:
     """The second person approves: the release is written (make_release, released by its
     preparer, approved by `by`), the site's databases rebuilt as `spi release` does, and the
     record says which release it became. Refused when `by` prepared it, when it is not waiting,
-    when the candidate was rebuilt since, or when make_release refuses."""
+    when the candidate was rebuilt since, or when make_release refuses. `step` is told each
+    step as it begins: "check", "release", "serve" (the desk shows them)."""
+    step("check")
+    with Transaction(project.releases, "release", progress):   # an interrupted release completed, if any
+        pass
     with _changing(project) as found:
-        record = _waiting_one(found, pid, project)
-        if by == record["prepared_by"]:
-            raise ApprovalError(f"{by} prepared release {pid}: a second person approves it",
-                                f"أعدَّ \u2068{by}\u2069 الإصدار \u2068{pid}\u2069: يعتمده شخص آخر")
+        record = _by_another(_waiting_one(found, pid, project), by)
         try:
             _, info = candidate_figures(project.processed)
         except ReleaseError as exc:
@@ -227,6 +245,7 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
                                 f"{record['build_id']}, now {info['build_id']}): send it back, and prepare the new one",
                                 f"أُعيد بناء المرشَّح منذ إعداد الإصدار \u2068{pid}\u2069 (البناء \u2068{record['build_id']}\u2069، "
                                 f"والآن \u2068{info['build_id']}\u2069): أعِده إلى المحرِّر، وأعِدّ الجديد")
+        step("release")
         try:
             entry = make_release(record["note_en"], record["at"], project.processed, project.releases,
                                  project.catalogue, by=record["prepared_by"], now=now, sign_key=sign_key,
@@ -236,6 +255,7 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
             raise _release_error(exc) from None
         record["state"], record["release_id"] = APPROVED, entry["release_id"]
         record["events"].append(_event("approved", by, now, release_id=entry["release_id"]))
+    step("serve")
     return {**record, "served_error": _serve_again(project, progress)}
 
 

@@ -4,12 +4,15 @@ approve) written as `spi release` writes it, byte for byte, committed to git by 
 and served by the public site, which holds none of the desk's routes."""
 from __future__ import annotations
 
+import fcntl
+import http.client
 import json
 import os
 import re
 import shutil
 import subprocess
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -18,6 +21,7 @@ from etl import approval
 from etl.approval import ApprovalError
 from spi import reviewers
 from spi.cli import main as spi
+from spi.desk import approving
 from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make_project, people_file
 from tests.servers import Client, gunicorn, raw, spi_desk, split_raw
 
@@ -181,11 +185,13 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     shutil.copytree(project.root, twin, ignore=shutil.ignore_patterns(".git"))
     # approved by the other approver
     done = post(approver, "/approve/P2")
-    assert done.status == 303 and "done=approved" in done.headers["Location"]
+    assert done.status == 303 and done.headers["Location"] == "/approval"   # the approval runs in the background
+    page = _ended(approver, "/approval?lang=en")
     entry = json.loads(project.releases.joinpath("releases.json").read_text())["releases"][-1]
     assert entry["released_by"] == "noor" and entry["approved_by"] == "salim" and entry["revised"] == 1
     assert entry["note"] == NOTE_EN and entry["note_ar"] == NOTE_AR and entry["created_at"] == NOW.isoformat()
     rid = entry["release_id"]
+    assert f"Release \u2068P2\u2069 was approved: it is release \u2068{rid}\u2069." in page
     assert post(approver, "/approve/P2").status == 409   # approved once, never twice
     import etl.release as release
     original = release._clock
@@ -311,7 +317,7 @@ def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_
         started = post(editor, "/build")
         assert started.status == 303 and started.headers["Location"] == "/build"
         page = _ended(editor)
-        assert "The build passed: 74 figures" in page and "/changes" in page
+        assert "has ended" in page and "The build passed: 74 figures" in page and "/changes" in page
         # a clerk's mistake: a figure that is not a number; the candidate stays the one before
         path = bad.raw / "jo_social_protection_2024.csv"
         path.write_text(path.read_text(encoding="utf-8").replace(",45,", ",4five,", 1), encoding="utf-8")
@@ -323,15 +329,22 @@ def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_
         assert 'http-equiv="refresh"' not in page
 
 
-def _ended(client: Client, timeout: float = 60) -> str:
+def _ended(client: Client, path: str = "/build?lang=en", timeout: float = 60) -> str:
+    """The page of a job of the desk (a build, an approval) once it no longer refreshes itself:
+    while it runs it does, each second, with its progress bar. A connection the server's worker
+    dropped (a test kills it) is asked again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        page = client.get("/build?lang=en").text
-        if "has ended" in page:
+        try:
+            page = client.get(path).text
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+            continue
+        if 'http-equiv="refresh"' not in page:
             return page
         assert 'http-equiv="refresh" content="1"' in page and "<progress" in page
         time.sleep(0.2)
-    raise AssertionError("the build did not end")
+    raise AssertionError(f"{path} did not end")
 
 
 def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, tmp_path):
@@ -344,6 +357,7 @@ def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, 
         assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR,
                                          "at": f"{local:%Y-%m-%dT%H:%M}"}).status == 303
         assert post(approver, "/approve/P1").status == 303
+        _ended(approver, "/approval?lang=en")
         rid = json.loads((held.releases / "releases.json").read_text())["releases"][-1]["release_id"]
         page = approver.get("/?lang=en").text
         assert f"A release under embargo until its time: \u2068{rid}\u2069" in page
@@ -362,6 +376,132 @@ def test_an_embargoed_release_is_moved_then_cancelled_with_its_reasons(setting, 
             ("reschedule", "The minister asked for the afternoon.", "huda"), ("cancel", "A figure was found wrong.", "salim")]
         assert "A release under embargo" not in editor.get("/?lang=en").text
         assert post(editor, f"/embargoed/{rid}/delete", {"reason": "x"}).status == 404
+
+
+# --- the approval, in the background ---------------------------------------------------------
+
+@contextmanager
+def _records_locked(project):
+    """The lock of the prepared releases' records (etl/approval.py), held by the test: an
+    approval started meanwhile waits at its first step, running."""
+    with open(project.root / "data" / "desk" / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def test_an_approval_runs_in_the_background_and_a_second_one_is_refused(setting, tmp_path):
+    project, env, _ = setting
+    held = make_project(tmp_path / "p")
+    before = json.loads((held.releases / "releases.json").read_text())["releases"]
+    with spi_desk(held.root, tmp_path / "desk.log", env) as desk:
+        editor, approver, other = signed_in(desk, "huda"), signed_in(desk, "salim"), signed_in(desk, "noor")
+        assert "No release was approved from the desk yet" in approver.get("/approval?lang=en").text
+        assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+        with _records_locked(held):
+            started = post(approver, "/approve/P1")
+            assert started.status == 303 and started.headers["Location"] == "/approval"
+            page = approver.get("/approval?lang=en").text
+            assert "Release \u2068P1\u2069 is being approved, by salim" in page
+            assert 'http-equiv="refresh" content="1"' in page and '<progress max="4" value="0"' in page
+            assert '<li class="desk-step-now" aria-current="step">Checking the prepared release and the candidate' in page
+            assert approving.status(held)["state"] == "running"   # its lock, seen from another process
+            for client in (approver, other):   # a double click, another approver: never a second release
+                again = post(client, "/approve/P1")
+                assert again.status == 409 and "يجري الآن اعتماد الإصدار \u2068P1\u2069 (بدأه salim)" in again.text
+            assert "is being approved now (by salim)" in approver.form(
+                "/approve/P1?lang=en", {"csrf_token": approver.token("/")}).text
+            assert 'href="/approval?lang=en"' in other.get("/?lang=en").text
+            assert json.loads((held.releases / "releases.json").read_text())["releases"] == before
+        page = _ended(approver, "/approval?lang=en")
+        entries = json.loads((held.releases / "releases.json").read_text())["releases"]
+        assert len(entries) == len(before) + 1 and entries[-1]["approved_by"] == "salim"
+        rid = entries[-1]["release_id"]
+        assert f'<p role="status" class="desk-done">Release \u2068P1\u2069 was approved: it is release \u2068{rid}\u2069.' in page
+        assert page.count('class="desk-step-done"') == 4 and '<progress max="4" value="4"' in page
+        assert f"اعتُمد الإصدار \u2068P1\u2069 ونُشر بوصفه الإصدار \u2068{rid}\u2069." in approver.get("/approval").text
+        assert approval.find(held, "P1")["release_id"] == rid
+        log = subprocess.run(["git", "-C", str(held.root), "log", "-1", "--format=%an %s"],
+                             capture_output=True, text=True, check=True).stdout
+        assert log.startswith(f"Salim Al-Harthy Release {rid}: ")
+        assert post(other, "/approve/P1").status == 409   # approved: not waiting any more
+        # refused in the background, with the reason: the candidate was built again since it was prepared
+        path = held.raw / "jo_social_protection_2024.csv"
+        shipped = path.read_text(encoding="utf-8")
+        for new in (",46,", ",47,"):
+            path.write_text(shipped.replace(",45,", new, 1), encoding="utf-8")
+            assert spi(["build", "--project", str(held.root)]) == 0
+            if new == ",46,":
+                assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+        assert post(approver, "/approve/P2").status == 303
+        page = _ended(approver, "/approval?lang=en")
+        assert ('<p role="status" class="desk-error">Refused: the candidate was built again since release P2 was '
+                "prepared") in page and '<li class="desk-step-cut">Checking the prepared release' in page
+        assert "رُفض الطلب: أُعيد بناء المرشَّح منذ إعداد الإصدار \u2068P2\u2069" in approver.get("/approval").text
+        assert json.loads((held.releases / "releases.json").read_text())["releases"] == entries
+        assert approval.find(held, "P2")["state"] == approval.WAITING
+
+
+@pytest.mark.parametrize("crash", ["release:manifest", "release:decided", "build:served"])
+def test_an_approval_whose_process_died_says_it_stopped_and_where_the_history_stands(setting, tmp_path, crash):
+    """The desk's worker killed (SIGKILL, as a power cut would) while the release is written, the
+    instant it is decided, or while the site's databases are written: the page stops refreshing
+    and says which it was, from the files."""
+    project, env, _ = setting
+    held = make_project(tmp_path / "p")
+    before = (held.releases / "releases.json").read_bytes()
+    with spi_desk(held.root, tmp_path / "desk.log", {**env, "SPI_CRASH_AT": crash}) as desk:
+        editor, approver = signed_in(desk, "huda"), signed_in(desk, "salim")
+        assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+        with _records_locked(held):   # the answer is sent before the worker dies
+            assert post(approver, "/approve/P1").status == 303
+        page = _ended(approver, "/approval?lang=en")
+        assert "The approval of release \u2068P1\u2069 by salim stopped before it ended." in page
+        if crash == "release:manifest":
+            assert (held.releases / "releases.json").read_bytes() == before
+            assert approval.find(held, "P1")["state"] == approval.WAITING
+            assert ("The history is as it was: no release was written, and release \u2068P1\u2069 still waits for "
+                    "approval. Approve it again.") in page
+            assert '<li class="desk-step-cut">Writing the release into the history — stopped here' in page
+            assert "تاريخ الإصدارات كما كان: لم يُكتب أي إصدار" in approver.get("/approval").text
+        elif crash == "release:decided":
+            assert (held.releases / "releases.json").read_bytes() == before   # decided, not yet in place
+            assert ("The history: the release was decided when the approval stopped, but its files were not all put "
+                    "in place. Approve release \u2068P1\u2069 again") in page
+            assert post(approver, "/approve/P1").status == 303   # completes it, then finds it approved
+            page = _ended(approver, "/approval?lang=en")
+            assert "Refused: release P1 is approved, not waiting for approval" in page
+            entries = json.loads((held.releases / "releases.json").read_text())["releases"]
+            assert entries[-1]["approved_by"] == "salim" and len(entries) == len(json.loads(before)["releases"]) + 1
+            assert approval.find(held, "P1")["release_id"] == entries[-1]["release_id"]
+        else:
+            entry = json.loads((held.releases / "releases.json").read_text())["releases"][-1]
+            assert entry["approved_by"] == "salim" and approval.find(held, "P1")["release_id"] == entry["release_id"]
+            served = json.loads((held.served / "releases.json").read_text())["releases"]
+            assert entry["release_id"] not in [e["release_id"] for e in served]
+            assert (f"The history: release \u2068{entry['release_id']}\u2069 is written and recorded, but the site&#x27;s "
+                    "databases were not written again after it") in page
+            assert "<li class=\"desk-step-cut\">Writing the site&#x27;s databases — stopped here" in page
+
+
+def test_an_approval_that_fails_after_the_release_says_where_the_history_stands(tmp_path, monkeypatch):
+    """A fault past the release engine (the audit log cannot be written): the job ends, its
+    status says why, and the history is read as it is: released and served."""
+    project = make_project(tmp_path / "p")
+    approval.prepare(project, "huda", NOTE_EN, NOTE_AR, None, datetime.now(timezone.utc))
+
+    def unwritable(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(approving, "audit", unwritable)
+    salim = reviewers.Reviewer("salim", PEOPLE["salim"][0], "-", ("approver",))
+    assert approving.start(project, "P1", salim, "127.0.0.1", datetime.now(timezone.utc) + timedelta(seconds=1), None)
+    deadline = time.monotonic() + 60
+    while approving.status(project)["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    found = approving.status(project)
+    rid = json.loads((project.releases / "releases.json").read_text())["releases"][-1]["release_id"]
+    assert found["state"] == "done" and found["ok"] is False and "No space left on device" in found["fault"]
+    assert found["step"] == approving.STEPS.index("record")
+    assert approving.where_it_stands(project, "P1") == ("served", rid)
 
 
 # --- loading a table ---------------------------------------------------------------------------

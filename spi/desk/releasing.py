@@ -16,7 +16,7 @@ import flask
 
 from contract.project import default as default_project
 from contract.schema import REVISION_KINDS
-from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approve, cancel, embargoed, prepare, records,
+from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approvable, cancel, embargoed, prepare, records,
                           send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, change_dimensions, diff
@@ -24,7 +24,7 @@ from store.database import Database
 from store.releases import now
 from store.texts import t
 
-from . import auth, building, git, revised_chart
+from . import approving, auth, building, git, revised_chart
 from .page import document, field, form, isolate, lang, text, url
 
 SHOWN_CHANGES = 200
@@ -38,6 +38,7 @@ def register(bp: flask.Blueprint) -> None:
     bp.add_url_rule("/build", "start_build", start_build, methods=["POST"])
     bp.add_url_rule("/prepare", "prepare", prepare_view, methods=["POST"])
     bp.add_url_rule("/approve/<pid>", "approve", approve_view, methods=["POST"])
+    bp.add_url_rule("/approval", "approval", approval_page)
     bp.add_url_rule("/send-back/<pid>", "send_back", send_back_view, methods=["POST"])
     bp.add_url_rule("/cancel/<pid>", "cancel", cancel_view, methods=["POST"])
     bp.add_url_rule("/embargoed/<rid>/<action>", "amend", amend_view, methods=["POST"])
@@ -57,10 +58,11 @@ def home(problem: ApprovalError | None = None, status: int = 200):
     done = _done(lang_)
     parts = [f'<h1>{escape(text("desk", lang_))}</h1>', done]
     if problem:
-        said = problem.text(lang_)
-        words = (escape(said) if said is not None
-                 else f'{escape(text("refused_en", lang_))} <span lang="en" dir="ltr">{escape(str(problem))}</span>')
-        parts.append(f'<p class="desk-error" role="alert">{escape(text("refused", lang_))} {words}</p>')
+        parts.append(f'<p class="desk-error" role="alert">{_refusal(lang_, problem)}</p>')
+    job = approving.status(project)
+    if job is not None and job["state"] == "running":
+        parts.append(f'<p><a href="{escape(url("desk.approval", lang_))}">'
+                     f'{escape(text("approval_running", lang_, id=isolate(job["pid"]), by=job["by"]))}</a></p>')
     try:
         latest, change = diff(project.processed, project.releases)
     except ReleaseError:
@@ -81,19 +83,25 @@ def home(problem: ApprovalError | None = None, status: int = 200):
     return document(lang_, text("desk", lang_), "".join(parts)), status
 
 
+def _refusal(lang_: str, problem: ApprovalError) -> str:
+    """"Refused:" and why, as HTML: in the page's language, or the release engine's English."""
+    said = problem.text(lang_)
+    words = (escape(said) if said is not None
+             else f'{escape(text("refused_en", lang_))} <span lang="en" dir="ltr">{escape(str(problem))}</span>')
+    return f'{escape(text("refused", lang_))} {words}'
+
+
 def _done(lang_: str) -> str:
     what, pid = flask.request.args.get("done"), flask.request.args.get("id", "")
     unserved = (f'<p class="desk-error" role="alert">{escape(text("unserved", lang_))}</p>'
                 if flask.request.args.get("unserved") else "")
     if what in ("cancel", "reschedule") and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]+)?", pid):
         return f'<p class="desk-done" role="status">{escape(text("done_" + what, lang_, id=isolate(pid)))}</p>{unserved}'
-    if what not in ("prepared", "sent_back", "cancelled", "approved") or not pid.isalnum():
+    if what not in ("prepared", "sent_back", "cancelled") or not pid.isalnum():
         return ""
-    found = next((r for r in records(_project()) if r["id"] == pid), None)
-    if found is None:
+    if not any(r["id"] == pid for r in records(_project())):
         return ""
-    words = text(f"done_{what}", lang_, id=isolate(pid), release=isolate(found.get("release_id") or ""))
-    return f'<p class="desk-done" role="status">{escape(words)}</p>{unserved}'
+    return f'<p class="desk-done" role="status">{escape(text(f"done_{what}", lang_, id=isolate(pid)))}</p>{unserved}'
 
 
 def _candidate(lang_: str, latest: dict | None, change) -> str:
@@ -317,10 +325,8 @@ def build_page():
     if found is None:
         return document(lang_, text("build_title", lang_), head + f'<p>{escape(text("build_none", lang_))}</p>')
     running = found["state"] == "running"
-    share = found["done_steps"] / max(1, found["steps"])
     parts = [head, f'<p role="status">{escape(text("build_" + found["state"], lang_, by=found["by"]))}</p>',
-             f'<progress max="{found["steps"]}" value="{found["done_steps"]}" aria-label="{escape(text("build_title", lang_))}">'
-             f'{share:.0%}</progress>']
+             _progress(lang_, "build_title", found["done_steps"], found["steps"])]
     if found["state"] == "done":
         outcome = (text("build_ok", lang_, n=found.get("observations", 0), seconds=found.get("seconds", 0))
                    if found.get("ok") else text("build_failed", lang_, n=found.get("errors", 0)))
@@ -330,11 +336,68 @@ def build_page():
             parts.append(f'<ul class="desk-problems">{items}</ul>')
         if found.get("ok"):
             parts.append(f'<p><a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a></p>')
-    lines = "".join(f"<li>{escape(line)}</li>" for line in found["lines"])
-    parts.append(f'<details{" open" if running else ""}><summary>{escape(text("build_lines", lang_))}</summary>'
-                 f'<ol dir="ltr" lang="en" class="desk-lines">{lines}</ol></details>')
-    page = document(lang_, text("build_title", lang_), "".join(parts), refresh=1 if running else None)
-    return page
+    parts.append(_lines(lang_, "build_lines", found["lines"], running))
+    return document(lang_, text("build_title", lang_), "".join(parts), refresh=1 if running else None)
+
+
+def _progress(lang_: str, title: str, value: int, maximum: int) -> str:
+    """A background job's progress bar, named by its page's title."""
+    return (f'<progress max="{maximum}" value="{value}" aria-label="{escape(text(title, lang_))}">'
+            f'{value / max(1, maximum):.0%}</progress>')
+
+
+def _lines(lang_: str, summary: str, lines: list[str], running: bool) -> str:
+    """A background job's progress lines (the engine's, in English), open while it runs."""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return (f'<details{" open" if running else ""}><summary>{escape(text(summary, lang_))}</summary>'
+            f'<ol dir="ltr" lang="en" class="desk-lines">{items}</ol></details>')
+
+
+@auth.needs("editor", "approver", "reviewer")
+def approval_page():
+    """The last approval's progress, step by step (the page refreshes itself each second while
+    it runs), then its outcome: the release it became, or why it was refused; when it stopped
+    (its process died) or failed, where the history stands, as its files say."""
+    lang_ = lang()
+    project = _project()
+    found = approving.status(project)
+    head = f'<h1>{escape(text("approval_title", lang_))}</h1>'
+    if found is None:
+        return document(lang_, text("approval_title", lang_), head + f'<p>{escape(text("approval_none", lang_))}</p>')
+    state, pid, running = found["state"], isolate(found["pid"]), found["state"] == "running"
+    if running or state == "stopped":
+        said, css = escape(text("approval_" + state, lang_, id=pid, by=found["by"])), ""
+    elif found.get("ok"):
+        said, css = escape(text("done_approved", lang_, id=pid, release=isolate(found["release_id"]))), "desk-done"
+    elif found.get("refused"):
+        said, css = _refusal(lang_, ApprovalError(found["refused"]["en"], found["refused"]["ar"])), "desk-error"
+    else:
+        said = (f'{escape(text("approval_failed", lang_, id=pid))} '
+                f'<span lang="en" dir="ltr">{escape(found.get("fault", ""))}</span>')
+        css = "desk-error"
+    parts = [head, f'<p role="status" class="{css}">{said}</p>',
+             _progress(lang_, "approval_title", found["step"], len(approving.STEPS)),
+             _steps(lang_, found["step"], running)]
+    if found.get("unserved"):
+        parts.append(f'<p class="desk-error">{escape(text("unserved", lang_))}</p>')
+    if state == "stopped" or found.get("fault"):
+        kind, rid = approving.where_it_stands(project, found["pid"])
+        parts.append(f'<p>{escape(text("stands_" + kind, lang_, id=pid, release=isolate(rid)))}</p>')
+    parts.append(f'<p><a href="{escape(url("desk.home", lang_))}">{escape(text("desk", lang_))}</a></p>')
+    parts.append(_lines(lang_, "approval_lines", found["lines"], running))
+    return document(lang_, text("approval_title", lang_), "".join(parts), refresh=1 if running else None)
+
+
+def _steps(lang_: str, at: int, running: bool) -> str:
+    """The approval's steps, each said done, under way (while it runs) or where it stopped
+    (refused, failed, its process killed), or to come."""
+    items = []
+    for n, key in enumerate(approving.STEPS):
+        mark = "done" if n < at else "todo" if n > at else "now" if running else "cut"
+        current = ' aria-current="step"' if mark == "now" else ""
+        items.append(f'<li class="desk-step-{mark}"{current}>{escape(text("step_" + key, lang_))} — '
+                     f'{escape(text("step_" + mark, lang_))}</li>')
+    return f'<ol class="desk-steps">{"".join(items)}</ol>'
 
 
 @auth.needs("editor")
@@ -347,13 +410,10 @@ def start_build():
 
 # --- actions ----------------------------------------------------------------------------------
 
-def _after(action: str, record: dict, unserved: str | None = None):
-    """The step in the audit log, then the home page saying it was done (and, when the site's
-    databases could not be written again after a release, that too: the release is made)."""
-    auth.audit(f"desk_{action}", username=auth.user().username, prepared=record["id"],
-               release_id=record.get("release_id"), served_error=unserved, addr=auth.addr())
-    return flask.redirect(url("desk.home", lang(), done=action, id=record["id"], **({"unserved": 1} if unserved else {})),
-                          303)
+def _after(action: str, record: dict):
+    """The step in the audit log, then the home page saying it was done."""
+    auth.audit(f"desk_{action}", username=auth.user().username, prepared=record["id"], addr=auth.addr())
+    return flask.redirect(url("desk.home", lang(), done=action, id=record["id"]), 303)
 
 
 def _refused(exc: ApprovalError):
@@ -376,16 +436,19 @@ def prepare_view():
 
 @auth.needs("approver")
 def approve_view(pid: str):
-    project = _project()
-    person = auth.user()
+    """The approval, started in the background (spi/desk/approving.py), and its progress page;
+    refused at once what it would refuse anyway (not waiting, the approver's own), and while
+    another approval runs."""
+    project, person = _project(), auth.user()
     try:
-        record = approve(project, pid, person.username, now(), sign_key=_sign_key())
+        approvable(project, pid, person.username)
     except ApprovalError as exc:
         return _refused(exc)
-    failed = git.commit(project.root, ["data/releases", "data/desk"], _message(record), person)
-    if failed:
-        auth.audit("desk_git_failed", username=person.username, prepared=record["id"], error=failed, addr=auth.addr())
-    return _after("approved", record, unserved=record["served_error"])
+    if not approving.start(project, pid, person, auth.addr(), now(), _sign_key()):
+        running = approving.status(project) or {"pid": "?", "by": "?"}
+        busy = {k: text("approval_busy", k, id=isolate(running["pid"]), by=running["by"]) for k in ("ar", "en")}
+        return _refused(ApprovalError(busy["en"], busy["ar"]))
+    return flask.redirect(url("desk.approval", lang()), 303)
 
 
 @auth.needs("approver")
@@ -431,8 +494,4 @@ def _sign_key() -> Path | None:
     value = os.environ.get("SPI_SIGNING_KEY_FILE", "").strip()
     return Path(value) if value else None
 
-
-def _message(record: dict) -> str:
-    return (f"Release {record['release_id']}: {record['note_en']}\n\n{record['note_ar']}\n\n"
-            f"Prepared-by: {record['prepared_by']}\nApproved-by: {record['events'][-1]['by']}\n")
 

@@ -1,7 +1,7 @@
 """The desk walked through in real Chromium, in Arabic and in English, at a desk's width and a
 phone's: sign in as an editor, load a table (fix its recipe, accept it), build the candidate, read what it changes (old against new),
-prepare a release with its notes and the revised figure's reason; sign in as an approver, approve it; the public site then
-serves it, with the reason on the revised figure. Every page is checked by axe-core and for sideways scrolling."""
+prepare a release with its notes and the revised figure's reason; sign in as an approver, approve it (its progress page
+refreshes itself until it is released); the public site then serves it, with the reason on the revised figure. Every page is checked by axe-core and for sideways scrolling."""
 from __future__ import annotations
 
 import re
@@ -112,11 +112,12 @@ def test_editor_builds_and_prepares_approver_approves_and_the_public_site_serves
             p.get_by_role("button", name=w["signout"]).click()
             p.wait_for_load_state()
             assert "/signin" in p.url
-            # the approver approves it
+            # the approver approves it: its page refreshes itself, step by step, until it is released
             _sign_in(page, lang, "salim")
             p.get_by_role("button", name=w["approve"]).click()
-            p.wait_for_load_state()
-            assert w["approved"] in p.inner_text("[role=status]")
+            p.wait_for_selector(f"text={w['approved']}", timeout=60000)
+            assert "/approval" in p.url and w["approved"] in p.inner_text("[role=status]")
+            assert p.locator(".desk-steps li.desk-step-done").count() == 4
             _checked(page, lang)
         finally:
             page.close()
