@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from spi.desk.page import TEXTS
 from tests.browser.conftest import Page
 from tests.browser.test_desk_browser import _checked, _sign_in
 from tests.desk_project import SECRET, make_project, people_file
 from tests.servers import spi_desk
-from spi.desk.page import TEXTS
 
 TITLE = {"ar": "إحصاءات الحضانات 2099", "en": "Nursery statistics 2099"}
 WHY = {"ar": "اكتملت بيانات المحافظات", "en": "The governorates' data are complete"}
