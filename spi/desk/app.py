@@ -21,7 +21,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..policy import BASE_HEADERS, HSTS
 from ..reviewers import safe_next
 from ..sessions import Unavailable
-from . import auth, loading, releasing
+from . import auth, calendar, loading, releasing
 from .page import document, lang, text, url
 
 MAX_BODY = 1 << 20   # a form; uploads have their own limit
@@ -166,3 +166,4 @@ def signout():
 
 releasing.register(desk)
 loading.register(desk)
+calendar.register(desk)

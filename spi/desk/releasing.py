@@ -68,6 +68,7 @@ def home(problem: ApprovalError | None = None, status: int = 200):
     except ReleaseError:
         latest = change = None
     parts.append(_candidate(lang_, latest, change))
+    parts.append(f'<p><a href="{escape(url("desk.calendar", lang_))}">{escape(text("cal_link", lang_))}</a></p>')
     if "editor" in person.roles:
         parts.append(f'<p><a href="{escape(url("desk.load", lang_))}">{escape(text("load_link", lang_))}</a></p>')
         parts.append(form("desk.start_build", lang_, "", text("build_button", lang_)))
