@@ -29,6 +29,9 @@ W = 1000                                   # the plot area's own width, in its v
 MARGINS = {  # (left, width) of the plot area, in % of the chart's width: room for the axis labels
     ("wide", False): (8.0, 89.0), ("wide", True): (3.0, 89.0),
     ("narrow", False): (17.0, 80.0), ("narrow", True): (3.0, 80.0)}
+NARROWEST = {"wide": 560, "narrow": 300}   # px: the narrowest chart each variant is shown in (a 620 / 320 px screen)
+EM = 0.62                                   # a label character's width in em: at least any digit's or letter's
+EDGE = 0.5                                  # % kept clear at each side of the chart
 RANKED = {("wide", False): (24.0, 72.0), ("wide", True): (4.0, 72.0),   # each bar's label inside the plot
           ("narrow", False): (44.0, 52.0), ("narrow", True): (4.0, 52.0)}
 
@@ -249,8 +252,21 @@ def _by_category(data: list[dict], layout: dict, variant: str, rtl: bool, top: f
     step = math.ceil((shown[1] - shown[0]) / ticks) if ticks else 1
     for i, cat in enumerate(cats):
         if i % step == 0:
-            labels.append(_text(_at(left, width, band * (i + 0.5)), top + plot_h + 18, str(cat), 12, INK, "middle"))
+            labels.append(_category_label(left + width * band * (i + 0.5) / W, top + plot_h + 18, str(cat), variant))
     return out + labels
+
+
+def _category_label(at: float, y: float, text: str, variant: str) -> str:
+    """A category's label centred under it (`at`: % of the chart's width), or, when centred it
+    would run past an edge of the narrowest chart its variant is shown in (the first month of a
+    long Arabic series, "يناير 2006", under the plot's very edge on a phone), set from that edge
+    inwards: whole, still under its end of the axis."""
+    half = len(text) * 12 * EM / 2 / NARROWEST[variant] * 100
+    if at - half < EDGE:
+        return _text(f"{EDGE}%", y, text, 12, INK, "start")
+    if at + half > 100 - EDGE:
+        return _text(f"{100 - EDGE}%", y, text, 12, INK, "end")
+    return _text(f"{at:.2f}%", y, text, 12, INK, "middle")
 
 
 def _line_path(points: list[tuple[float, float]], joined: list[bool]) -> str:

@@ -125,3 +125,24 @@ def test_a_long_breakdown_shows_one_period_before_and_after_the_first_move(open_
     assert p.page.locator("#react-entry-point .chart-box .js-plotly-plot .bars .point").count() == 2
     assert latest in p.page.evaluate(f"() => {LIVE}.querySelector('.gtitle-subtitle').textContent")
     assert p.errors == []
+
+
+INSIDE = """(root) => { const svg = [...document.querySelectorAll(root + ' svg.chart-twin-svg')]
+                   .find(s => getComputedStyle(s).display !== 'none');
+                 const box = svg.getBoundingClientRect();
+                 return [...svg.querySelectorAll(':scope > text')].map(t => { const b = t.getBoundingClientRect();
+                   return {text: t.textContent, out: b.left < box.left - 0.5 || b.right > box.right + 0.5}; }); }"""
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+@pytest.mark.parametrize("lang, first", [("ar", "2006"), ("en", "2006")])
+def test_the_long_line_s_labels_are_whole_inside_the_server_drawn_chart(open_monthly, lang, first, width, height):
+    """Over time, 240 months: every text of the server-drawn chart (the first month's label under
+    the axis's very end too, which centred on its tick ran off a phone's left edge in Arabic) is
+    inside the chart."""
+    p = open_monthly(width, height)
+    p.page.goto(f"{p.base}/explorer?indicator={INDICATOR}&lang={lang}")
+    texts = p.page.evaluate(INSIDE, "#ssr")
+    assert any(first in t["text"] for t in texts), texts
+    assert [t["text"] for t in texts if t["out"]] == []
+    assert p.errors == []
