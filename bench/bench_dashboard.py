@@ -270,6 +270,17 @@ def first_move(base: str, pages: dict[str, str], runs: int, slowdown: int = 4) -
     return results
 
 
+def print_moves(moves: dict[str, dict], runs: int) -> None:
+    """first_move's figures, a row a page."""
+    print(f"{'page':<14}{'move to live median':>21}{'p90':>8}{'to hoverable chart':>20}{'to plotly chart':>17}"
+          f"{'blocking after move':>21}   (s; CPU 4x slower, 412 px wide, scripts prefetched; {runs} loads; "
+          "target: a chart to hover < 0.4 s; -: no chart mark to hover / no plotly chart)")
+    for name, r in moves.items():
+        tip, chart = ("-" if r[k] is None else f"{r[k]:.3f}" for k in ("hover_median", "interactive_median"))
+        print(f"{name:<14}{r['ready_median']:>21.3f}{r['ready_p90']:>8.3f}{tip:>20}{chart:>17}"
+              f"{r['blocking_median']:>21.3f}")
+
+
 # ---------------------------------------------------------------- callbacks over HTTP
 
 def explorer_output(dependencies: list[dict]) -> str:
@@ -435,14 +446,7 @@ def run(label: str, db: Path, runs: int, pages: dict[str, str], callbacks: int, 
             for name, r in timings.items():
                 print(f"{name:<14}{r['chart_median']:>20.3f}{r['chart_p90']:>8.3f}{r['usable_median']:>16.3f}"
                       f"{r['usable_p90']:>8.3f}{r['chart_median'] / base:>8.2f}")
-            moves = first_move(server.base, {k: v for k, v in pages.items() if k != "overview (en)"}, runs)
-            print(f"{'page':<14}{'move to live median':>21}{'p90':>8}{'to hoverable chart':>20}{'to plotly chart':>17}"
-                  f"{'blocking after move':>21}   (s; CPU 4x slower, 412 px wide, scripts prefetched; {runs} loads; "
-                  "target: a chart to hover < 0.4 s; -: no chart mark to hover / no plotly chart)")
-            for name, r in moves.items():
-                tip, chart = ("-" if r[k] is None else f"{r[k]:.3f}" for k in ("hover_median", "interactive_median"))
-                print(f"{name:<14}{r['ready_median']:>21.3f}{r['ready_p90']:>8.3f}{tip:>20}{chart:>17}"
-                      f"{r['blocking_median']:>21.3f}")
+            print_moves(first_move(server.base, {k: v for k, v in pages.items() if k != "overview (en)"}, runs), runs)
         states = callback_states(db, callbacks)
         cb = callback_latency(server, states)
         print(f"explorer callback over HTTP ({cb['n']} distinct clicks): cold p50 {cb['cold_p50']:.1f} ms, "

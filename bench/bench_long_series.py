@@ -12,7 +12,10 @@ size and (but for the Table tab, which draws none) its first chart's time (media
 --runs rounds, fresh browser contexts; each round loads the shipped explorer and then every
 view, so a busy machine slows both alike), with the ratio to the shipped explorer's, and
 /data's size. Targets: every view <= 150 KB of HTML, its first chart within 1.2x the
-shipped data's. Nothing is asserted; the figures are printed.
+shipped data's. Then what a phone pays at the first move on each (bench_dashboard.first_move:
+CPU slowed 4x, 412 px wide; --moves loads): to the live page, to the first chart a reader can
+hover, to plotly.js's chart, and the blocking time after the move, the shipped explorer's first.
+Nothing is asserted; the figures are printed.
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.bench_dashboard import Server, build_shipped, build_synthetic, first_chart  # noqa: E402
+from bench.bench_dashboard import (Server, build_shipped, build_synthetic, first_chart, first_move,  # noqa: E402
+                                   print_moves)
 
 INDICATOR = "syn_000_sex"   # monthly, 11 governorates, a breakdown by sex: every view the explorer has
 PLACES = "OM-BJ,OM-BS,OM-BU,OM-DA,OM-MA,OM-MU,OM-SJ,OM-SS,OM-WU,OM-ZA,OM-ZU"   # bench/synthetic.py's 11
@@ -53,6 +57,7 @@ def main() -> int:
     ap.add_argument("-n", type=int, default=1_000_000, help="synthetic observations (default 1,000,000)")
     ap.add_argument("--runs", type=int, default=3, help="first-chart rounds (median), each page once a round")
     ap.add_argument("--synthetic-db", type=Path, help="an already built synthetic database")
+    ap.add_argument("--moves", type=int, default=3, help="first-move loads a page (median; 0: none)")
     args = ap.parse_args()
     charted = {k: v for k, v in VIEWS.items() if k != "table"}   # the Table tab draws no chart
     with tempfile.TemporaryDirectory(prefix="bench_long_") as tmp:
@@ -69,6 +74,8 @@ def main() -> int:
                     for server, pages in ((shipped, SHIPPED), (syn, charted)):
                         for name, timing in first_chart(server.base, pages, 1).items():
                             times[name].append(timing["chart_median"])
+                moves = ({**first_move(shipped.base, SHIPPED, args.moves), **first_move(syn.base, charted, args.moves)}
+                         if args.moves else {})
             finally:
                 syn.stop()
         finally:
@@ -85,6 +92,8 @@ def main() -> int:
         print(f"{name:<12}{size[name] / KB:>7.0f}KB{'yes' if size[name] <= 150 * KB else 'NO':>10}"
               f"{chart:>12.2f}s{chart / base_chart:>8.2f}{'yes' if chart <= 1.2 * base_chart else 'NO':>8}")
     print(f"/data: {size['/data'] / KB:.0f} KB ({'yes' if size['/data'] <= 150 * KB else 'NO'} <= 150 KB)")
+    if moves:
+        print_moves(moves, args.moves)
     return 0
 
 

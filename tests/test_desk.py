@@ -389,6 +389,28 @@ def _records_locked(project):
         yield
 
 
+def test_no_approval_starts_while_a_build_runs(setting, tmp_path):
+    """A build holds the candidate (its job's lock and the candidate's, as spi/desk/jobs.py takes
+    them, held here by the test with the build's status running): an approval is refused, with
+    who builds, and nothing is released."""
+    project, env, _ = setting
+    held = make_project(tmp_path / "p")
+    before = (held.releases / "releases.json").read_bytes()
+    with spi_desk(held.root, tmp_path / "desk.log", env) as desk:
+        editor, approver = signed_in(desk, "huda"), signed_in(desk, "salim")
+        assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 303
+        (held.processed / "desk-build.json").write_text(json.dumps({"state": "running", "by": "huda", "lines": [],
+                                                                    "steps": 5, "done_steps": 1, "started": 0}))
+        with open(held.processed / "desk-build.lock", "a") as job, open(held.processed / "desk-candidate.lock", "a") as cand:
+            fcntl.flock(job, fcntl.LOCK_EX)
+            fcntl.flock(cand, fcntl.LOCK_EX)
+            refused = approver.form("/approve/P1?lang=en", {"csrf_token": approver.token("/")})
+            assert refused.status == 409 and "A build is running (started by huda): approve once it has ended" in refused.text
+            assert "البناء جارٍ (بدأه huda)" in post(approver, "/approve/P1").text
+        assert (held.releases / "releases.json").read_bytes() == before
+        assert approval.find(held, "P1")["state"] == "prepared"
+
+
 def test_an_approval_runs_in_the_background_and_a_second_one_is_refused(setting, tmp_path):
     project, env, _ = setting
     held = make_project(tmp_path / "p")
@@ -411,6 +433,12 @@ def test_an_approval_runs_in_the_background_and_a_second_one_is_refused(setting,
             assert "is being approved now (by salim)" in approver.form(
                 "/approve/P1?lang=en", {"csrf_token": approver.token("/")}).text
             assert 'href="/approval?lang=en"' in other.get("/?lang=en").text
+            # no build while a release is being approved: it would swap the candidate being released
+            built_before = (held.processed / "indicators.duckdb").stat().st_mtime_ns
+            refused = editor.form("/build?lang=en", {"csrf_token": editor.token("/")})
+            assert refused.status == 409 and "A release is being approved: start the build once it is done" in refused.text
+            assert "يجري الآن اعتماد إصدار" in post(editor, "/build").text
+            assert (held.processed / "indicators.duckdb").stat().st_mtime_ns == built_before
             assert json.loads((held.releases / "releases.json").read_text())["releases"] == before
         page = _ended(approver, "/approval?lang=en")
         entries = json.loads((held.releases / "releases.json").read_text())["releases"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contract.project import Project
 from etl.build import build
+from etl.raw_folder import READABLE
 from etl.report import ERROR, INFO
 
 from .jobs import Job, add_line
@@ -27,7 +28,7 @@ def status(project: Project) -> dict | None:
 
 def start(project: Project, by: str) -> bool:
     """Start a build in the background; False when one is running already."""
-    files = sum(1 for p in project.raw.rglob("*") if p.is_file() and p.suffix.lower() in (".csv", ".xlsx", ".xls"))
+    files = sum(1 for p in project.raw.rglob("*") if p.is_file() and p.suffix.lower() in READABLE)
     state = {"by": by, "lines": [], "steps": files + 3, "done_steps": 0}
     return JOB.start(project, state, lambda state, save: _build(project, state, save))
 

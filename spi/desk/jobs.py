@@ -24,10 +24,15 @@ from contract.project import Project
 SHOWN_LINES = 40
 
 
+CANDIDATE_LOCK = "desk-candidate"   # held by every job that reads or writes the candidate
+
+
 class Job:
     """One kind of background work, one at a time per project: its status and lock are
     data/processed/<name>.json and <name>.lock (git-ignored, beside the candidate). `failed`
-    fills the status of a run whose work raised, for its page to say."""
+    fills the status of a run whose work raised, for its page to say. Every job also holds
+    CANDIDATE_LOCK while it runs: a build and an approval never run together (a build could
+    swap the candidate between the approval's check of it and its release)."""
 
     def __init__(self, name: str, failed: Callable[[dict, Exception], None]):
         self.name, self.failed = name, failed
@@ -50,25 +55,28 @@ class Job:
 
     def start(self, project: Project, state: dict, work: Callable[[dict, Callable[[], None]], None]) -> bool:
         """Run `work(state, save)` in a thread, `state` being the status (save() writes it, for
-        the page to show the progress); False, and nothing started, when a run holds the lock.
-        The status says "running", then "done" once the work returns or raises."""
+        the page to show the progress); False, and nothing started, when a run of this job or
+        of another (CANDIDATE_LOCK) holds the lock. The status says "running", then "done" once
+        the work returns or raises."""
         path, lock = self._paths(project)
-        handle = open(lock, "a")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
+        handles = []
+        for name in (lock, project.processed / f"{CANDIDATE_LOCK}.lock"):
+            handles.append(open(name, "a"))
+            try:
+                fcntl.flock(handles[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                _close(handles)
+                return False
         state.update(state="running", started=time.time())
         try:
             _write(path, state)
-            threading.Thread(target=self._run, args=(path, handle, state, work), daemon=True).start()
+            threading.Thread(target=self._run, args=(path, handles, state, work), daemon=True).start()
         except BaseException:
-            handle.close()
+            _close(handles)
             raise
         return True
 
-    def _run(self, path: Path, handle, state: dict, work) -> None:
+    def _run(self, path: Path, handles: list, state: dict, work) -> None:
         try:
             work(state, lambda: _write(path, state))
         except Exception as exc:  # noqa: BLE001 - the page must say it, the thread must not die silent
@@ -78,7 +86,12 @@ class Job:
             try:
                 _write(path, state)
             finally:
-                handle.close()   # drops the lock
+                _close(handles)   # drops the locks
+
+
+def _close(handles: list) -> None:
+    for handle in reversed(handles):
+        handle.close()
 
 
 def add_line(state: dict, line: str) -> None:

@@ -99,6 +99,12 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "The approval of release {id} by {by} stopped before it ended."),
     "approval_failed": ("تعذّر إكمال اعتماد الإصدار {id}، والسبب بالإنجليزية كما يقوله الخادم:",
                         "The approval of release {id} could not be completed:"),
+    "approval_busy_build": ("البناء جارٍ (بدأه {by}): اعتمد الإصدار بعد انتهائه، فلا يتغيّر المرشَّح أثناء نشره.",
+                            "A build is running (started by {by}): approve once it has ended, so that the candidate "
+                            "does not change while it is released."),
+    "build_busy_approval": ("يجري الآن اعتماد إصدار: ابدأ البناء بعد انتهائه، فلا يتغيّر المرشَّح أثناء نشره.",
+                            "A release is being approved: start the build once it is done, so that the candidate "
+                            "does not change while it is released."),
     "approval_busy": ("يجري الآن اعتماد الإصدار {id} (بدأه {by}): انتظر انتهاءه، فلا يُنشر إصدار مرتين.",
                       "Release {id} is being approved now (by {by}): wait for it to end; a release is never made twice."),
     "approval_lines": ("خطوات محرّك الإصدار", "The release engine's steps"),

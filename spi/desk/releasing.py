@@ -403,10 +403,16 @@ def _steps(lang_: str, at: int, running: bool) -> str:
 
 @auth.needs("editor")
 def start_build():
-    person = auth.user()
-    started = building.start(_project(), person.username)
+    person, project = auth.user(), _project()
+    started = building.start(project, person.username)
     auth.audit("desk_build", username=person.username, started=started, addr=auth.addr())
+    if not started and not _running(building.status(project)):   # an approval holds the candidate
+        return _refused(ApprovalError(*(text("build_busy_approval", k) for k in ("en", "ar"))))
     return flask.redirect(url("desk.build", lang()), 303)
+
+
+def _running(status: dict | None) -> bool:
+    return bool(status) and status.get("state") == "running"
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -446,8 +452,12 @@ def approve_view(pid: str):
     except ApprovalError as exc:
         return _refused(exc)
     if not approving.start(project, pid, person, auth.addr(), now(), _sign_key()):
-        running = approving.status(project) or {"pid": "?", "by": "?"}
-        busy = {k: text("approval_busy", k, id=isolate(running["pid"]), by=running["by"]) for k in ("ar", "en")}
+        built = building.status(project)
+        if _running(built):   # the candidate is being rebuilt: the approval waits for it
+            busy = {k: text("approval_busy_build", k, by=built.get("by", "?")) for k in ("ar", "en")}
+        else:
+            running = approving.status(project) or {"pid": "?", "by": "?"}
+            busy = {k: text("approval_busy", k, id=isolate(running["pid"]), by=running["by"]) for k in ("ar", "en")}
         return _refused(ApprovalError(busy["en"], busy["ar"]))
     return flask.redirect(url("desk.approval", lang()), 303)
 
