@@ -74,8 +74,8 @@ def test_the_public_site_is_never_a_preview(setting, tmp_path):
     """A variable left in a shell does not turn the public server into a preview; the public
     server serves the latest release, not the candidate."""
     project, env, _ = setting
-    with spi_serve(["--project", str(project.root), "--workers", "1"], tmp_path / "public.log",
-                   {**env, "SPI_PREVIEW": "1"}) as public:
+    with spi_serve(["--project", str(project.root), "--db", str(project.served), "--workers", "1"],
+                   tmp_path / "public.log", {**env, "SPI_PREVIEW": "1"}) as public:
         answer = public.get(API)
         assert answer.status == 200 and _values(answer) == [float(REVISED[1])]
         page = public.get("/")
@@ -126,6 +126,7 @@ def test_who_saw_the_candidate_is_on_the_list_of_the_release_made_of_it(preview,
     done = subprocess.run([str(SPI), "release", "--project", str(project.root), "--note-en", NOTE_EN, "--note-ar",
                            NOTE_AR, "--by", "huda"], capture_output=True, text=True, env={**env, **_path()}, timeout=300)
     assert done.returncode == 0, done.stderr
-    with spi_serve(["--project", str(project.root), "--workers", "1"], tmp_path / "public.log", env) as public:
+    with spi_serve(["--project", str(project.root), "--db", str(project.served), "--workers", "1"],
+                   tmp_path / "public.log", env) as public:
         latest = json.loads(public.get("/api/v1/releases").body)["data"][0]
         assert latest["pre_release_access"] == {"available": True, "names": ["Amal", "Noor Haddad", "Huda Al-Balushi"]}
