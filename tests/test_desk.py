@@ -163,8 +163,17 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     project, env, root = setting
     editor, both, approver = signed_in(desk, "huda"), signed_in(desk, "noor"), signed_in(desk, "salim")
     # prepared, then sent back with a comment
-    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})   # the engine's refusal, in English
-    assert no_arabic.status == 409 and '<span lang="en" dir="ltr">the Arabic note' in no_arabic.text
+    # the engine's refusal, in the desk's language, naming the desk's fields (not the command's options)
+    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})
+    assert no_arabic.status == 409
+    assert (f"رُفض الطلب: ملاحظة الإصدار بالعربية «\u2068{NOTE_EN}\u2069» ليس فيها حرف عربي: اكتب الملاحظة فيها "
+            "بالعربية، واكتبها بالإنجليزية في ملاحظة الإصدار بالإنجليزية</p>") in no_arabic.text
+    assert "كما يقولها محرّك الإصدار" not in no_arabic.text and "--note" not in no_arabic.text
+    in_english = post(editor, "/prepare?lang=en", {"note_en": NOTE_EN, "note_ar": NOTE_EN}, page="/?lang=en")
+    assert in_english.status == 409 and "as the release engine says it" not in in_english.text
+    assert ("Refused: the Arabic note (the Arabic note) &#x27;Jordan: the psychosocial support team of 2024 "
+            "revised.&#x27; has no Arabic letter: give the note in Arabic there, and in English with the English "
+            "note</p>") in in_english.text
     answer = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR})
     assert answer.status == 303 and "done=prepared" in answer.headers["Location"]
     assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 409   # one waits already

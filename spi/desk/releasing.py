@@ -17,7 +17,7 @@ import flask
 from contract.project import default as default_project
 from contract.schema import REVISION_KINDS
 from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approvable, cancel, embargoed, prepare, records,
-                          send_back, waiting)
+                          refusal, send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, change_dimensions, diff
 from store.database import Database
@@ -429,7 +429,7 @@ def prepare_view():
         record = prepare(project, auth.user().username, f.get("note_en", ""), f.get("note_ar", ""),
                          f.get("at", "").strip() or None, now(), reasons=_reasons_given(change, f))
     except ReleaseError as exc:
-        return _refused(ApprovalError(str(exc)))
+        return _refused(refusal(exc))
     except ApprovalError as exc:
         return _refused(exc)
     return _after("prepared", record)
