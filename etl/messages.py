@@ -948,12 +948,61 @@ _add({
                                        "ولم يُستبدل شيء منه"),
     "transaction.completed": ("completed an interrupted run into {root}: it had been decided, and {made} of its {n} "
                               "file(s) were still to be swapped in", "أُكمل تشغيلٌ انقطع في {root}: كان قد تقرّر، "
-                              "وبقي منه {made} من أصل {n:#files} لم تُستبدل بعد"),
+                              "وكان {made} من ملفاته البالغ عددها {n} لم يُستبدل بعد"),
     "transaction.removed": ("removed {n} temporary file(s) an interrupted run left in {root} (it had not been decided: "
-                            "nothing of it was swapped in)", "حُذفت ملفات مؤقتة ({n:#files}) تركها تشغيلٌ انقطع في "
+                            "nothing of it was swapped in)", "حُذفت ملفات مؤقتة عددها {n} تركها تشغيلٌ انقطع في "
                             "{root} (لم يكن قد تقرّر: لم يُستبدل شيء منه)"),
     "release.set_aside": ("the folder of release {release} was not on record in {manifest} (a release interrupted "
                           "before it was recorded): set aside in {target}", "مجلد الإصدار {release} غير مسجَّل في "
                           "{manifest} (إصدار انقطع قبل تسجيله): نُقل جانبًا إلى {target}"),
     "release.serving": ("  serving release {release}: {n:,} figures", "  يُقدَّم الإصدار {release}: {n:#figures}"),
+})
+
+# ---------------------------------------------------------------- why a release changes figures (etl/revisions.py)
+
+_add({
+    "revisions.file_row": ("{file} row {row}", "{file}، الصف {row}"),
+    "revisions.reason_n": ("reason {n}", "السبب {n}"),
+    "revisions.unreadable": ("the reasons file {path} cannot be read: {why}", "تعذّرت قراءة ملف الأسباب {path}: {why}"),
+    "revisions.not_utf8": ("the reasons file {path} is not UTF-8 text (save it as CSV UTF-8)",
+                           "ملف الأسباب {path} ليس نصًا بترميز UTF-8 (احفظه بصيغة `CSV UTF-8`)"),
+    "revisions.not_csv": ("the reasons file {path} is not CSV: {why}", "ملف الأسباب {path} ليس بصيغة CSV: {why}"),
+    "revisions.empty_file": ("the reasons file {path} is empty: expected a header row ({columns}) and a row per figure",
+                             "ملف الأسباب {path} فارغ: المتوقع صف عناوين ({columns}) وصف لكل رقم"),
+    "revisions.no_column": ("the reasons file {path} has no column {missing} (its header row is {header}); expected "
+                            "{expected}", "ليس في ملف الأسباب {path} العمود {missing} (صف عناوينه: {header})؛ المتوقع: "
+                            "{expected}"),
+    "revisions.kind": ("{where}: kind {kind!r} is not one of {kinds} (Eurostat's kinds of revision: routine, a "
+                       "correction of an error, a major revision)", "{where}: النوع {kind!r} ليس من الأنواع {kinds} "
+                       "(أنواع التعديل عند Eurostat: تعديل دوري، وتصحيح خطأ، وتعديل جوهري)"),
+    "revisions.empty_reason": ("{where}: {empty} is empty: say why the figure changes in Arabic (reason_ar) and in "
+                               "English (reason_en)", "{where}: {empty} فارغ: اذكر سبب تغيّر الرقم بالعربية (reason_ar) "
+                               "وبالإنجليزية (reason_en)"),
+    "revisions.no_arabic": ("{where}: reason_ar {reason!r} has no Arabic letter: give the reason in Arabic there, and "
+                            "in English in reason_en", "{where}: السبب العربي (reason_ar) {reason!r} ليس فيه حرف عربي: "
+                            "اكتب السبب فيه بالعربية، وبالإنجليزية في reason_en"),
+    "revisions.twice": ("{where}: {figure} is given a reason twice (also in {other}): give one",
+                        "{where}: أُعطي الرقم {figure} سببين (وفي {other} أيضًا): أعطِه سببًا واحدًا"),
+    "revisions.added": ("{where}: {figure} is added by this release, not revised, amended or withdrawn: a figure "
+                        "published for the first time needs no reason", "{where}: الرقم {figure} يضيفه هذا الإصدار، "
+                        "ولا يعدّله ولا يسحبه: الرقم المنشور أول مرة لا يحتاج إلى سبب"),
+    "revisions.not_changed": ("{where}: {figure} is not a figure this release revises, amends or withdraws (`spi diff` "
+                              "lists them; `spi diff --reasons-template` prints the rows to fill in)",
+                              "{where}: {figure} ليس رقمًا يعدّله هذا الإصدار أو يسحبه (يسردها `spi diff`؛ ويطبع "
+                              "`spi diff --reasons-template` الصفوف المطلوب ملؤها)"),
+    "revisions.required": ("the catalogue says every revision says why (site.revision_reasons: required), and {n} "
+                           "figure(s) this release changes have no reason: {figures}{more} (--reasons FILE; "
+                           "`spi diff --reasons-template` prints the rows to fill in)",
+                           "ينصّ دليل المؤشرات على أن يُذكر سبب كل تعديل (`site.revision_reasons: required`)، "
+                           "والأرقام التي يغيّرها هذا الإصدار بلا سبب عددها {n}: {figures}{more} (`--reasons FILE`؛ "
+                           "ويطبع `spi diff --reasons-template` الصفوف المطلوب ملؤها)"),
+    "revisions.and_more": ("; …", "؛ …"),
+    "revisions.breakdown_type": ("{where}: breakdown is {type}, expected {shape}",
+                                 "{where}: breakdown من النوع {type}، والمتوقع {shape}"),
+    "revisions.unknown_breakdown": ("{where}: {unknown} is not a breakdown of the catalogue ({dims})",
+                                    "{where}: {unknown} ليس تصنيفًا من تصنيفات دليل المؤشرات ({dims})"),
+    "revisions.no_breakdowns": ("it has none", "لا تصنيف فيه"),
+    "revisions.empty_head": ("{where}: {column} is empty: name the figure by its indicator_id, geo_code and period (and "
+                             "its breakdown members)", "{where}: {column} فارغ: سمِّ الرقم برمز مؤشره indicator_id "
+                             "ومكانه geo_code وفترته period (وفئات تصنيفه)"),
 })

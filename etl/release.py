@@ -504,7 +504,7 @@ def _reasons_kept(reasons: list[dict] | None, change: Change, cat: Catalogue) ->
         return revisions.checked(reasons, change.rows, change_dimensions(change),
                                  cat.site["revision_reasons"] == "required")
     except revisions.ReasonsError as exc:
-        raise ReleaseError(str(exc)) from None
+        raise ReleaseError(said(exc)) from None
 
 
 def check_reasons(reasons: list[dict] | None, out_dir: Path | None = None, releases_dir: Path = DEFAULT_RELEASES,

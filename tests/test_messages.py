@@ -13,17 +13,18 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from etl.messages import FSI, MESSAGES, NOUNS, PDI, Text, language, render
 from etl.report import ERROR, Issue, format_report
 
 ETL = Path(__file__).resolve().parent.parent / "etl"
-# What constructs a problem of a source file, a refusal of the release engine or an error of the
-# catalogue; its message (and expected) are its first two arguments (Issue: after the file;
+# What constructs a problem of a source file, a refusal of the release engine (or of its
+# reasons) or an error of the catalogue; its message (and expected) are its first two arguments (Issue: after the file;
 # the catalogue's fail: after the entry's path).
 PROBLEMS = {"Issue": 1, "FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
-            "DraftRefused": 0, "ReleaseError": 0, "fail": 1}
+            "DraftRefused": 0, "ReleaseError": 0, "ReasonsError": 0, "fail": 1}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 
 
@@ -332,3 +333,24 @@ def test_a_catalogue_error_in_arabic_by_spi_validate_and_spi_build(paths, bad_zo
                            text=True, timeout=180)
     assert built.returncode == 1
     assert f"خطأ: الملف {f('indicators.yaml')}: {arabic}" in built.stderr, built.stderr
+
+
+def test_a_reason_refused_and_what_an_interrupted_run_left_say_arabic(tmp_path):
+    from etl.revisions import ReasonsError, checked
+    from etl.transaction import PART, recover
+    f = lambda s: f"{FSI}{s}{PDI}"
+    reason = {"indicator_id": "om_ss_cases", "geo_code": "OM", "period": "2023", "kind": "correction",
+              "reason_ar": "", "reason_en": "A typing error was corrected.", "where": "reasons.csv row 2"}
+    with pytest.raises(ReasonsError) as refused:
+        checked([reason], pd.DataFrame(columns=["indicator_id", "geo_code", "period", "change"]), [], False)
+    assert str(refused.value) == ("reasons.csv row 2: reason_ar is empty: say why the figure changes in Arabic "
+                                  "(reason_ar) and in English (reason_en)")
+    assert refused.value.args[0].render("ar") == (f"{f('reasons.csv row 2')}: {f('reason_ar')} فارغ: اذكر سبب تغيّر "
+                                                  f"الرقم بالعربية ({f('reason_ar')}) وبالإنجليزية ({f('reason_en')})")
+    (tmp_path / f"{PART}1234-indicators.duckdb").write_bytes(b"half")
+    said = recover(tmp_path)
+    assert not list(tmp_path.iterdir())
+    assert said == [f"removed 1 temporary file(s) an interrupted run left in {tmp_path} (it had not been decided: "
+                    "nothing of it was swapped in)"]
+    assert said[0].render("ar") == (f"حُذفت ملفات مؤقتة عددها 1 تركها تشغيلٌ انقطع في {f(tmp_path)} (لم يكن قد "
+                                    "تقرّر: لم يُستبدل شيء منه)")
