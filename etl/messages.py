@@ -803,8 +803,8 @@ _add({
                                      "تعذّرت قراءة {path} ({error}): شغِّل `spi build` مرة أخرى"),
     "release.candidate_version": ("{path} was built by another version of this software: run `spi build` again",
                                   "بُني {path} بنسخة أخرى من هذا البرنامج: شغِّل `spi build` مرة أخرى"),
-    "release.at_not_time": ("{at_option} {at!r} is not a date and time such as {example} (ISO 8601; without an "
-                            "offset, {zone})", "{at_option} {at!r} ليس تاريخًا ووقتًا مثل {example} (بصيغة ISO 8601؛ "
+    "release.at_not_time": ("{at_option} {at!r} is not a date and time such as {example} ({standard}; without an "
+                            "offset, {zone})", "{at_option} {at!r} ليس تاريخًا ووقتًا مثل {example} (بصيغة {standard}؛ "
                             "وإن لم يُذكر فرق التوقيت فبتوقيت {zone})"),
     "release.at_gap": ("{at_option} {at}: that time does not exist in {zone}: the clocks go forward that night, from "
                        "{before} to {after}. Give a time outside the gap, or with its offset (e.g. {example})",
@@ -919,7 +919,7 @@ _add({
                                     "الاستكشاف على رسم فارغ؛ اختر مؤشرًا له أرقام"),
     "catalogue.other_country": ("{other!r} is about another country", "{other!r} يخص بلدًا آخر"),
     "catalogue.not_a_count": ("{other!r} is not a count (its unit is {unit!r}), so it cannot be divided by",
-                              "{other!r} ليس عددًا (وحدته {unit!r})، فلا يُقسَم عليه"),
+                              "{other!r} ليس مؤشر أعداد (وحدته {unit!r})، فلا يُقسَم عليه"),
     "catalogue.divides_already": ("{other!r} already divides another indicator or is divided itself",
                                   "{other!r} يُقسَم عليه مؤشر آخر من قبل، أو يُقسَم هو نفسه على غيره"),
     "catalogue.name_used": ("the name {name!r} is already used by {code!r}", "الاسم {name!r} مستعمل من قبلُ لـ{code!r}"),

@@ -180,7 +180,7 @@ def _set_aside(folder: Path, hist: History, served: Path | None, now: datetime) 
     """Move unlisted release folders to .interrupted/ (with a sentence each), so that the next
     release can take the id. A folder the served copy of the manifest does list is no
     interrupted release: its entry was removed from the manifest, which is refused."""
-    said = []
+    lines = []
     on_record = {e.get("release_id") for e in _served_entries(served)}
     for path in unlisted(folder, hist):
         if path.name in on_record:
@@ -189,8 +189,8 @@ def _set_aside(folder: Path, hist: History, served: Path | None, now: datetime) 
         target = Path(folder) / SET_ASIDE / f"{path.name}-{now:%Y%m%dT%H%M%SZ}"
         target.parent.mkdir(exist_ok=True)
         path.rename(target)
-        said.append(Text("release.set_aside", release=path.name, manifest=MANIFEST, target=target))
-    return said
+        lines.append(Text("release.set_aside", release=path.name, manifest=MANIFEST, target=target))
+    return lines
 
 
 def _served_entries(served: Path | None) -> list[dict]:
@@ -322,7 +322,8 @@ def local_time(at: str, zone: str) -> datetime:
     try:
         when = datetime.fromisoformat(at)
     except (ValueError, TypeError):
-        raise ReleaseError(Text("release.at_not_time", **CLI_WORDS, at=str(at)[:60], example=ISO_EXAMPLE, zone=zone)) from None
+        raise ReleaseError(Text("release.at_not_time", **CLI_WORDS, at=str(at)[:60], example=ISO_EXAMPLE,
+                                standard="ISO 8601", zone=zone)) from None
     if when.tzinfo is not None:
         return when
     tz = ZoneInfo(zone)

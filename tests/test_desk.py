@@ -334,6 +334,12 @@ def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_
         post(editor, "/build")
         page = _ended(editor)
         assert "The build failed: 1 error(s)" in page and "jo_social_protection_2024.csv" in page and "4five" in page
+        arabic = editor.get("/build").text    # the clerk reads the problem, and the build's steps, in Arabic
+        assert ("<li>خطأ: الملف \u2068jo_social_protection_2024.csv\u2069، الصف" in arabic
+                and "القيمة «\u20684five\u2069»: الرقم «\u20684five\u2069»: ليست عددًا" in arabic), arabic
+        steps = re.search(r'<ol class="desk-lines">(.*?)</ol>', arabic).group(1)
+        assert "<li>قُرئ \u2068jo_social_protection_2024.csv\u2069: " in steps, steps
+        assert '<li dir="ltr" lang="en">' not in arabic
         assert (bad.processed / "indicators.duckdb").stat().st_ino == before
         assert 'http-equiv="refresh"' not in page
 
