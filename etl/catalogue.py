@@ -219,8 +219,8 @@ def _check_calendar(cat: Catalogue, check: _Checker) -> None:
         _check_changes(check, entry, n, today, zone)
         name = announcement_id(entry)
         if name in named:
-            check.fail(f"calendar[{n}]", Text("catalogue.same_announcement", other=f"calendar[{named[name]}]", name=name),
-                       at)
+            check.fail(f"calendar[{n}]",
+                       Text("catalogue.same_announcement", other=f"calendar[{named[name]}]", name=name), at)
         named[name] = n
 
 

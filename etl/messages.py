@@ -922,7 +922,8 @@ _add({
                               "{other!r} ليس مؤشر أعداد (وحدته {unit!r})، فلا يُقسَم عليه"),
     "catalogue.divides_already": ("{other!r} already divides another indicator or is divided itself",
                                   "{other!r} يُقسَم عليه مؤشر آخر من قبل، أو يُقسَم هو نفسه على غيره"),
-    "catalogue.name_used": ("the name {name!r} is already used by {code!r}", "الاسم {name!r} مستعمل من قبلُ لـ{code!r}"),
+    "catalogue.name_used": ("the name {name!r} is already used by {code!r}",
+                            "الاسم {name!r} مستعمل من قبلُ لـ{code!r}"),
     "catalogue.not_iso_country": ("{country!r} is not an {standard} code", "{country!r} ليس رمز بلد بمعيار {standard}"),
     "catalogue.missing_subdivisions": ("missing {standard} subdivisions {missing}",
                                        "تنقصه تقسيمات إدارية من {standard}: {missing}"),
@@ -936,13 +937,14 @@ _add({
                            "1.3.1 أو 1.a.2)"),
 })
 
-# ---------------------------------------------------------------- progress of a change (etl/transaction.py, etl/release.py)
+# ------------------------------------------------------- progress of a change (etl/transaction.py, etl/release.py)
 
 _add({
     "progress.indented": ("  {line}", "  {line}"),
     "transaction.build": ("build", "بناء"),
     "transaction.release": ("release", "إصدار"),
-    "transaction.waiting": ("  waiting for another {what} into {root} to finish", "  بانتظار أن ينتهي {what} آخر في {root}"),
+    "transaction.waiting": ("  waiting for another {what} into {root} to finish",
+                            "  بانتظار أن ينتهي {what} آخر في {root}"),
     "transaction.unreadable_journal": ("an interrupted run left an unreadable journal in {root}: removed, and nothing "
                                        "of it was swapped in", "ترك تشغيلٌ انقطع سجلَّ عمليات لا يُقرأ في {root}: حُذف، "
                                        "ولم يُستبدل شيء منه"),

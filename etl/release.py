@@ -358,7 +358,8 @@ def public_time(at: str | None, cat: Catalogue, now: datetime, latest: Release |
                                 now=f"{now.astimezone(tz):%Y-%m-%d %H:%M} {zone}"))
     days = cat.site["max_embargo_days"]
     if when > now + timedelta(days=days):
-        raise ReleaseError(Text("release.at_ahead", **CLI_WORDS, at=at, shown=shown, days=days, catalogue=cat.path.name))
+        raise ReleaseError(Text("release.at_ahead", **CLI_WORDS, at=at, shown=shown, days=days,
+                                catalogue=cat.path.name))
     if latest is not None and when < latest.public_at:
         raise ReleaseError(Text("release.before_latest", release=latest.release_id,
                                 public_at=f"{latest.public_at.astimezone(tz):%Y-%m-%d %H:%M} {zone}"))
@@ -556,7 +557,8 @@ def amend(release_id: str, action: str, reason: str, at: str | None = None, rele
             latest_is = Text("release.latest_is", release=known[-1]) if known else Text("release.latest_none")
             raise ReleaseError(Text("release.not_latest", release=release_id[:40], latest=latest_is))
         if latest.public_at <= now:
-            raise ReleaseError(Text("release.already_public", release=release_id, public_at=latest.public_at.isoformat()))
+            raise ReleaseError(Text("release.already_public", release=release_id,
+                                    public_at=latest.public_at.isoformat()))
         entry = {"amends": release_id, "action": action, "reason": reason.strip(), "by": by or getpass.getuser(),
                  "created_at": now.isoformat()}
         if action == "reschedule":

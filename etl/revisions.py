@@ -99,7 +99,8 @@ def checked(reasons: list[dict] | None, changes: pd.DataFrame, dims: list[str], 
         if written_in(texts["ar"]) != "ar":
             raise ReasonsError(Text("revisions.no_arabic", where=where, reason=texts["ar"][:60]))
         if key in given:
-            raise ReasonsError(Text("revisions.twice", where=where, figure=_figure(key, dims), other=given[key]["where"]))
+            raise ReasonsError(Text("revisions.twice", where=where, figure=_figure(key, dims),
+                                    other=given[key]["where"]))
         given[key] = {"where": where, "kind": kind, "reason_ar": texts["ar"], "reason_en": texts["en"]}
     out, missing = [], []
     keys = _keys(changes, [*HEAD, *dims])
