@@ -21,8 +21,8 @@ from etl.report import ERROR, Issue, format_report
 
 ETL = Path(__file__).resolve().parent.parent / "etl"
 # What constructs a problem of a source file, a refusal of the release engine (or of its
-# reasons) or an error of the catalogue; its message (and expected) are its first two arguments (Issue: after the file;
-# the catalogue's fail: after the entry's path).
+# reasons) or an error of the catalogue; its message (and expected) are its first two arguments
+# (Issue: after the file; the catalogue's fail: after the entry's path).
 PROBLEMS = {"Issue": 1, "FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
             "DraftRefused": 0, "ReleaseError": 0, "ReasonsError": 0, "fail": 1}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
