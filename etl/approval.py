@@ -38,6 +38,7 @@ import duckdb
 from contract.project import Project
 
 from .catalogue import CatalogueError, load_catalogue
+from .messages import Both, Text, said
 from .release import (ReleaseError, amend, candidate_figures, check_reasons, checked_history, compare, history,
                       make_release, public_time, release_figures, release_notes, write_served)
 from .transaction import Transaction
@@ -50,8 +51,8 @@ MAX_TEXT = 2000   # a note, comment or reason longer than this is a paste gone w
 
 class ApprovalError(Exception):
     """A step of the four-eyes path refused, with what to do, in a sentence: in English (its
-    str) and in Arabic (`ar`; None for a refusal of the release engine, whose sentences are
-    English: the desk shows them as English)."""
+    str) and in Arabic (`ar`; None for a refusal said in English only: the desk shows it as
+    English)."""
 
     def __init__(self, en: str, ar: str | None = None):
         super().__init__(en)
@@ -135,9 +136,20 @@ def _text(value: str, what: str) -> str:
     return value
 
 
-def _release_error(exc: ReleaseError | CatalogueError) -> ApprovalError:
-    return ApprovalError(str(exc).replace("--note-en", "the English note").replace("--note-ar", "the Arabic note")
-                         .replace("--at ", "the public time "))
+# What the release engine's refusals name by the command line's options, as the desk's form names it.
+DESK_WORDS = {"at_option": Both("موعد النشر", "the public time"),
+              "note_ar_option": Both("ملاحظة الإصدار بالعربية", "the Arabic note"),
+              "note_en_option": Both("ملاحظة الإصدار بالإنجليزية", "the English note")}
+
+
+def refusal(exc: ReleaseError | CatalogueError) -> ApprovalError:
+    """A refusal of the release engine (or the catalogue's) as the desk says it: in both
+    languages when it is a message of etl/messages.py, naming the desk's fields, not options."""
+    message = said(exc)
+    if not isinstance(message, Text):
+        return ApprovalError(message)
+    message = Text(message.key, **{**message.fields, **{k: v for k, v in DESK_WORDS.items() if k in message.fields}})
+    return ApprovalError(message, message.render("ar"))
 
 
 def _event(action: str, by: str, now: datetime, **fields) -> dict:
@@ -158,11 +170,11 @@ def prepare(project: Project, by: str, note_en: str, note_ar: str, at: str | Non
         latest = hist.latest()
         change = compare(release_figures(project.releases, latest.release_id) if latest else None, figures)
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
-            raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
+            raise ReleaseError(Text("release.nothing", release=latest.release_id))
         public_at = public_time(at or None, cat, now, latest)
         kept = check_reasons(reasons, project.processed, project.releases, project.catalogue)
     except (ReleaseError, CatalogueError) as exc:
-        raise _release_error(exc) from None
+        raise refusal(exc) from None
     with _changing(project) as found:
         pending = next((r for r in found if _confirmed(project, r)["state"] == WAITING), None)
         if pending is not None:
@@ -239,7 +251,7 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
         try:
             _, info = candidate_figures(project.processed)
         except ReleaseError as exc:
-            raise _release_error(exc) from None
+            raise refusal(exc) from None
         if info["build_id"] != record["build_id"]:
             raise ApprovalError(f"the candidate was built again since release {pid} was prepared (build "
                                 f"{record['build_id']}, now {info['build_id']}): send it back, and prepare the new one",
@@ -252,7 +264,7 @@ def approve(project: Project, pid: str, by: str, now: datetime, sign_key: Path |
                                  progress=progress, note_ar=record["note_ar"], approved_by=by,
                                  reasons=record.get("reasons") or None)
         except (ReleaseError, CatalogueError) as exc:
-            raise _release_error(exc) from None
+            raise refusal(exc) from None
         record["state"], record["release_id"] = APPROVED, entry["release_id"]
         record["events"].append(_event("approved", by, now, release_id=entry["release_id"]))
     step("serve")
@@ -275,7 +287,7 @@ def amend_embargoed(project: Project, release_id: str, action: str, by: str, rea
         entry = amend(release_id, action, reason, at or None, project.releases, project.catalogue, by=by, now=now,
                       sign_key=sign_key, out_dir=project.processed)
     except (ReleaseError, CatalogueError) as exc:
-        raise _release_error(exc) from None
+        raise refusal(exc) from None
     return {**entry, "served_error": _serve_again(project)}
 
 

@@ -25,9 +25,9 @@ from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .extract import extract_file
 from .layouts import recipe_path
 from .load import write_outputs
-from .messages import Text
+from .messages import Text, said
 from .raw_folder import source_files
-from .release import SERVED, ReleaseError, build_served, checked_history, rewritten
+from .release import SERVED, ReleaseError, build_served, check_served, checked_history
 from .report import ERROR, WARNING, Issue, errors
 from .transaction import Transaction, checkpoint
 from .validate import as_categories, concat_records, coverage_warnings, plausibility_warnings, validate
@@ -107,7 +107,7 @@ def _calendar_changes(cat: Catalogue, releases_dir: Path, hist) -> list[Issue]:
     try:
         released = load_catalogue(Path(releases_dir) / latest.release_id / CATALOGUE).calendar
     except CatalogueError as exc:   # a release's catalogue checked by the rules of today (it was, when made)
-        return [Issue(cat.path.name, Text("build.calendar_uncompared", release=latest.release_id, why=str(exc)),
+        return [Issue(cat.path.name, Text("build.calendar_uncompared", release=latest.release_id, why=said(exc)),
                       severity=WARNING)]
     today = datetime.now(ZoneInfo(cat.site["timezone"])).date()
     return [Issue(cat.path.name, Text("build.catalogue", message=message), Text("build.calendar_expected"))
@@ -127,7 +127,9 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
         cat = load_catalogue(catalogue)
     except CatalogueError as exc:
         # The message already starts with the file's name; the report line adds it too.
-        message = str(exc).removeprefix(f"{Path(catalogue).name}: ")
+        message = said(exc)
+        message = (message.fields["problem"] if isinstance(message, Text) else
+                   message.removeprefix(f"{Path(catalogue).name}: "))
         result.issues.append(Issue(Path(catalogue).name, Text("build.catalogue", message=message)))
         return result
     progress(Text("build.catalogue_read", file=Path(catalogue).name, indicators=len(cat.indicators),
@@ -158,11 +160,9 @@ def build(raw_dir: Path = DEFAULT_RAW, catalogue: Path = DEFAULT_CATALOGUE, out_
                 with Transaction(releases_dir, "release", progress):
                     pass
             hist = checked_history(releases_dir, cat)
-            problems = rewritten(hist, Path(out_dir) / SERVED)
-            if problems:
-                raise ReleaseError("; ".join(problems) + "; restore data/releases/ from version control")
+            check_served(hist, Path(out_dir) / SERVED)
         except ReleaseError as exc:
-            result.issues.append(Issue(str(releases_dir), Text("build.releases", why=str(exc)),
+            result.issues.append(Issue(str(releases_dir), Text("build.releases", why=said(exc)),
                                        Text("build.as_release_wrote")))
             return result
         result.issues += _calendar_changes(cat, releases_dir, hist)

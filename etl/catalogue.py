@@ -20,6 +20,7 @@ from contract.manifest import public_key
 
 from .announcements import DEFAULT_STATE, announcement_id
 from .checked_yaml import YamlFileError, read_checked
+from .messages import Text
 
 MAX_EMBARGO_DAYS = 92   # site.max_embargo_days when the catalogue gives none: a quarter ahead
 
@@ -38,7 +39,9 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي
 
 
 class CatalogueError(ValueError):
-    """The catalogue is not usable; the message names the entry and what is wrong."""
+    """The catalogue is not usable; the message names the entry and what is wrong: for the
+    checks made here, a Text of etl/messages.py (catalogue.in_file: the file's name, then the
+    `problem`), said in the reader's language; the schema's problems are English."""
 
 
 def fold(name: object) -> str:
@@ -139,8 +142,9 @@ class _Checker:
         self.lines = lines or {}   # the line of each entry, by its path of keys (checked_yaml.read_checked)
 
     def fail(self, where: str, message: str, at: tuple | None = None):
-        line = f"line {self.line(at)}: " if at is not None else ""
-        raise CatalogueError(f"{self.path.name}: {line}{where}: {message}")
+        problem = (Text("catalogue.at_line", line=self.line(at), where=where, message=message) if at is not None
+                   else Text("catalogue.at", where=where, message=message))
+        raise CatalogueError(Text("catalogue.in_file", file=self.path.name, problem=problem))
 
     def line(self, at: tuple) -> int:
         while at and at not in self.lines:
@@ -149,7 +153,7 @@ class _Checker:
 
     def one_of(self, value, allowed, where: str):
         if value not in allowed:
-            self.fail(where, f"{value!r} is not one of {sorted(allowed, key=str)}")
+            self.fail(where, Text("catalogue.not_one_of", value=value, allowed=sorted(allowed, key=str)))
 
 
 def _check_and_index(cat: Catalogue, check: _Checker) -> None:
@@ -158,7 +162,7 @@ def _check_and_index(cat: Catalogue, check: _Checker) -> None:
         _index(cat._unit_index, [key, unit["ar"], unit["en"], *unit.get("aliases", [])], key, check, f"units.{key}")
     for dim, spec in cat.dimensions.items():
         if dim in RESERVED_COLUMNS:
-            check.fail(f"dimensions.{dim}", "this name is reserved for a column of the observations table")
+            check.fail(f"dimensions.{dim}", Text("catalogue.reserved"))
         index = cat._member_index.setdefault(dim, {})
         for code, member in spec["members"].items():
             _index(index, [code, member["ar"], member["en"], *member.get("aliases", [])], code, check,
@@ -189,10 +193,10 @@ def _check_bounds(cat: Catalogue, check: _Checker) -> None:
             at = ("units", key, "plausible_max", *([country] if country is not None else []))
             where = ".".join(at)
             if country is not None and country not in cat.geographies:
-                check.fail(where, f"{country!r} is not a country of the catalogue (one of {sorted(cat.geographies)} "
-                                  "under `geographies:`)", at)
+                check.fail(where, Text("catalogue.not_a_country", country=country, countries=sorted(cat.geographies)),
+                           at)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                check.fail(where, f"{value!r} is not a positive number (the largest plausible figure in this unit)", at)
+                check.fail(where, Text("catalogue.not_positive", value=value), at)
             cat._bounds[(key, country)] = (float(value), where, check.line(at))
 
 
@@ -205,7 +209,7 @@ def _check_calendar(cat: Catalogue, check: _Checker) -> None:
     try:
         today = datetime.now(ZoneInfo(zone)).date()
     except (ZoneInfoNotFoundError, ValueError):
-        check.fail("site.timezone", f"{zone!r} is not a time zone name such as Asia/Muscat")
+        check.fail("site.timezone", Text("catalogue.timezone", zone=zone))
     named: dict[str, int] = {}
     for n, entry in enumerate(cat.calendar):
         at = ("calendar", n)
@@ -215,9 +219,8 @@ def _check_calendar(cat: Catalogue, check: _Checker) -> None:
         _check_changes(check, entry, n, today, zone)
         name = announcement_id(entry)
         if name in named:
-            check.fail(f"calendar[{n}]", f"is the same announcement as calendar[{named[name]}] (both named {name!r}): "
-                                         "give each its own `id`, or change the date of one by a change with its reason",
-                       at)
+            check.fail(f"calendar[{n}]",
+                       Text("catalogue.same_announcement", other=f"calendar[{named[name]}]", name=name), at)
         named[name] = n
 
 
@@ -225,7 +228,7 @@ def _day(check: _Checker, text: str, where: str, at: tuple) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        check.fail(where, f"{text!r} is not a day of the calendar", at)
+        check.fail(where, Text("catalogue.not_a_day", text=text), at)
 
 
 def _check_changes(check: _Checker, entry: dict, n: int, today: date, zone: str) -> None:
@@ -239,29 +242,25 @@ def _check_changes(check: _Checker, entry: dict, n: int, today: date, zone: str)
         where, at = f"calendar[{n}].changes[{m}]", ("calendar", n, "changes", m)
         made = _day(check, change["day"], f"{where}.day", (*at, "day"))
         if made > today:
-            check.fail(f"{where}.day", f"{made} is in the future (today is {today} in {zone}): a change is recorded "
-                                      "on the day it is made, not before", (*at, "day"))
+            check.fail(f"{where}.day", Text("catalogue.change_ahead", made=made, today=today, zone=zone), (*at, "day"))
         if previous is not None and made < previous:
-            check.fail(f"{where}.day", f"{made} is before the change above it ({previous}): record the changes oldest "
-                                      "first, each below the one before it", (*at, "day"))
+            check.fail(f"{where}.day", Text("catalogue.change_order", made=made, previous=previous), (*at, "day"))
         moved = "moved_from" in change
         if moved:
             after = changes[m + 1:]
             to = next((c["moved_from"] for c in after if "moved_from" in c), entry["date"])
             if _day(check, change["moved_from"], f"{where}.moved_from", (*at, "moved_from")).isoformat() == to:
-                check.fail(f"{where}.moved_from", f"{to} is also the day it moved to: a move names the day the "
-                                                  "release was expected before it", (*at, "moved_from"))
+                check.fail(f"{where}.moved_from", Text("catalogue.moved_to_itself", to=to), (*at, "moved_from"))
         if not moved and change["state"] == state:
-            check.fail(where, f"changes nothing: the state was already {state!r} and no moved_from says the date "
-                              "changed", at)
+            check.fail(where, Text("catalogue.changes_nothing", state=state), at)
         state, previous = change["state"], made
     given = entry.get("state", DEFAULT_STATE)
     if given != state:
-        last = f"calendar[{n}].changes[{len(changes) - 1}]" if changes else "no change"
-        check.fail(f"calendar[{n}].state", f"{given!r} without its reason: the state is {state!r} after {last}; "
-                                           f"record the change under calendar[{n}].changes as "
-                                           f"{{day: YYYY-MM-DD, state: {given}, reason: {{ar: …, en: …}}}}",
-                   ("calendar", n, "state"))
+        how = {"given": given, "state": state, "changes": f"calendar[{n}].changes",
+               "example": f"{{day: YYYY-MM-DD, state: {given}, reason: {{ar: …, en: …}}}}"}
+        said = (Text("catalogue.state_unrecorded", **how, last=f"calendar[{n}].changes[{len(changes) - 1}]") if changes
+                else Text("catalogue.state_unrecorded_none", **how))
+        check.fail(f"calendar[{n}].state", said, ("calendar", n, "state"))
 
 
 def _check_site(cat: Catalogue, check: _Checker) -> None:
@@ -286,8 +285,7 @@ def _check_site(cat: Catalogue, check: _Checker) -> None:
     else:
         check.one_of(default, cat.indicators, "site.default_indicator")
         if cat.indicators[default]["announced"]:
-            check.fail("site.default_indicator", f"{default!r} is announced, with no figures yet (`announced: true`): "
-                                                 "the explorer would open on an empty chart; name one with figures",
+            check.fail("site.default_indicator", Text("catalogue.default_announced", default=default),
                        ("site", "default_indicator"))
 
 
@@ -301,18 +299,18 @@ def _check_per_case(cat: Catalogue, check: _Checker, key: str, ind: dict) -> Non
     check.one_of(other, [k for k in cat.indicators if k != key], where)
     den = cat.indicators[other]
     if den["country"] != ind["country"]:
-        check.fail(where, f"{other!r} is about another country")
+        check.fail(where, Text("catalogue.other_country", other=other))
     if cat.units[den["unit"]]["kind"] != "count":
-        check.fail(where, f"{other!r} is not a count (its unit is {den['unit']!r}), so it cannot be divided by")
+        check.fail(where, Text("catalogue.not_a_count", other=other, unit=den["unit"]))
     if any(i.get("per_case") == other for k, i in cat.indicators.items() if k != key) or den.get("per_case"):
-        check.fail(where, f"{other!r} already divides another indicator or is divided itself")
+        check.fail(where, Text("catalogue.divides_already", other=other))
 
 
 def _index(index: dict, names: list, code: str, check: _Checker, where: str) -> None:
     for name in names:
         key = fold(name)
         if index.get(key, code) != code:
-            check.fail(where, f"the name {name!r} is already used by {index[key]!r}")
+            check.fail(where, Text("catalogue.name_used", name=name, code=index[key]))
         index[key] = code
 
 
@@ -321,16 +319,18 @@ def _check_geographies(cat: Catalogue, check: _Checker) -> None:
         where = f"geographies.{country}"
         iso = pycountry.countries.get(alpha_2=country)
         if iso is None:
-            check.fail(where, f"{country!r} is not an ISO 3166-1 alpha-2 code")
+            check.fail(where, Text("catalogue.not_iso_country", country=country, standard="ISO 3166-1 alpha-2"))
         index = cat._geo_index.setdefault(country, {})
         governorates = geo.get("governorates") or {}
         expected = {s.code for s in pycountry.subdivisions.get(country_code=country) or []}
         missing = expected - set(governorates)
         if missing:
-            check.fail(f"{where}.governorates", f"missing ISO 3166-2 subdivisions {sorted(missing)}")
+            check.fail(f"{where}.governorates", Text("catalogue.missing_subdivisions", standard="ISO 3166-2",
+                                                     missing=sorted(missing)))
         for code, gov in governorates.items():
             if code not in expected:
-                check.fail(f"{where}.governorates.{code}", f"not an ISO 3166-2 subdivision of {country}")
+                check.fail(f"{where}.governorates.{code}", Text("catalogue.not_subdivision", standard="ISO 3166-2",
+                                                                country=country))
             _index(index, _aliases(gov, pycountry.subdivisions.get(code=code)) + [code], code, check,
                    f"{where}.governorates.{code}")
         # Country names go in last and never displace a governorate: in Jordan's files
@@ -346,9 +346,9 @@ def _check_frameworks(cat: Catalogue, check: _Checker) -> set:
         for n, item in enumerate(fw["items"]):
             where = f"frameworks.{key}.items[{n}]"
             if item.get("parent") is not None and item["parent"] not in items:
-                check.fail(f"{where}.parent", f"{item['parent']!r} must be listed before its children")
+                check.fail(f"{where}.parent", Text("catalogue.parent_after", parent=item["parent"]))
             if item["id"] in items:
-                check.fail(f"{where}.id", f"{item['id']!r} is listed twice")
+                check.fail(f"{where}.id", Text("catalogue.listed_twice", item=item["id"]))
             items.add(item["id"])
     return items
 
@@ -390,8 +390,7 @@ def _check_international(check: _Checker, key: str, mappings: list) -> None:
         where = f"indicators.{key}.international[{n}]"
         pair = (mapping["scheme"], mapping["code"])
         if pair in seen:
-            check.fail(where, f"{pair[0]} {pair[1]} is listed twice", at)
+            check.fail(where, Text("catalogue.series_twice", series=f"{pair[0]} {pair[1]}"), at)
         seen.add(pair)
         if mapping["scheme"] == "SDG" and not _SDG_CODE.fullmatch(mapping["code"]):
-            check.fail(f"{where}.code", f"{mapping['code']!r} is not an SDG indicator code (goal.target.indicator, "
-                                        "such as 1.3.1 or 1.a.2)", (*at, "code"))
+            check.fail(f"{where}.code", Text("catalogue.sdg_code", code=mapping["code"]), (*at, "code"))

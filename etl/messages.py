@@ -117,6 +117,12 @@ def text(value, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def said(exc: BaseException) -> str:
+    """What an exception says: the Text it was raised with (to be said in the reader's
+    language), else its str."""
+    return exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], Text) else str(exc)
+
+
 def isolate(value: str) -> str:
     """A left-to-right run (or any run) kept in its own order inside Arabic text: FSI value PDI."""
     return f"{FSI}{value}{PDI}"
@@ -755,4 +761,250 @@ _add({
     "draft.unknown": ("unknown {what} {value!r}{near}: an {what} declared under `{section}:` in indicators.yaml",
                       "{what} غير معروف {value!r}{near}: المطلوب {what} معرَّف تحت `{section}:` في indicators.yaml"),
     "cli.nothing_written": ("{command}: {why}; nothing written", "{command}: {why}؛ لم يُكتب شيء"),
+})
+
+# ---------------------------------------------------------------- the release engine's refusals (etl/release.py)
+# What the clerk gave is named by fields (at_option, note_ar_option, note_en_option): the
+# command line's options by default (release.CLI_WORDS), the desk's own fields there
+# (etl/approval.py), so that one sentence serves both.
+
+NOUNS["days"] = {"zero": "{n} يوم", "one": "يوم واحد", "two": "يومين", "few": "{n} أيام", "many": "{n} يومًا",
+                 "other": "{n} يوم"}
+_add({
+    "release.untrusted": ("{path} cannot be trusted: {problems}; restore it from version control",
+                          "لا يمكن الوثوق بـ{path}: {problems}؛ استعِده من نظام إدارة النسخ"),
+    "release.untrusted_history": ("{path} cannot be trusted: {problems}; restore data/releases/ from version control",
+                                  "لا يمكن الوثوق بـ{path}: {problems}؛ استعِد المجلد data/releases/ من نظام إدارة "
+                                  "النسخ"),
+    "release.and": ("{first}; {then}", "{first}؛ {then}"),
+    "release.and_more": ("{first}; and {n} more", "{first}؛ و{n:#more}"),
+    "release.rewritten": ("{problems}; restore data/releases/ from version control",
+                          "{problems}؛ استعِد المجلد data/releases/ من نظام إدارة النسخ"),
+    "release.stray_reasons": ("{path} is not release {release}'s: the release gave no reasons ({manifest} records "
+                              "none); remove it", "{path} ليس من ملفات الإصدار {release}: لم يذكر الإصدار أسبابًا "
+                              "(لا يسجّل {manifest} أيًّا منها)؛ احذفه"),
+    "release.file_missing": ("{path} is missing: it is release {release}'s, on record in {manifest}",
+                             "{path} مفقود: وهو من ملفات الإصدار {release} المسجَّل في {manifest}"),
+    "release.file_changed": ("{path} is not the file released on {public_at} (its SHA-256 is {found}…, the release "
+                             "records {recorded}…)", "{path} ليس الملف الذي صدر في {public_at} (بصمته SHA-256 هي "
+                             "{found}…، والمسجَّل في الإصدار {recorded}…)"),
+    "release.entry_removed": ("release {release} is served (its entry is in {served}) but {manifest} no longer lists "
+                              "it: its entry was removed; restore data/releases/ from version control",
+                              "الإصدار {release} يقدّمه الموقع (مدخله في {served}) لكن {manifest} لم يعد يذكره: حُذف "
+                              "مدخله؛ استعِد المجلد data/releases/ من نظام إدارة النسخ"),
+    "release.served_removed": ("{entry} was served (it is in {served}) and is no longer in the history: it was removed",
+                               "{entry} قدّمه الموقع (وهو في {served}) ولم يعد في السجل: حُذف منه"),
+    "release.served_changed": ("{entry} differs from the entry the site served ({served}): it was changed after it "
+                               "was recorded", "{entry} يختلف عن المدخل الذي قدّمه الموقع ({served}): غُيِّر بعد "
+                               "تسجيله"),
+    "release.no_candidate": ("no candidate at {path}: run `spi build` first",
+                             "لا إصدار مرشَّح في {path}: شغِّل `spi build` أولًا"),
+    "release.candidate_unreadable": ("{path} cannot be read ({error}): run `spi build` again",
+                                     "تعذّرت قراءة {path} ({error}): شغِّل `spi build` مرة أخرى"),
+    "release.candidate_version": ("{path} was built by another version of this software: run `spi build` again",
+                                  "بُني {path} بنسخة أخرى من هذا البرنامج: شغِّل `spi build` مرة أخرى"),
+    "release.at_not_time": ("{at_option} {at!r} is not a date and time such as {example} ({standard}; without an "
+                            "offset, {zone})", "{at_option} {at!r} ليس تاريخًا ووقتًا مثل {example} (بصيغة {standard}؛ "
+                            "وإن لم يُذكر فرق التوقيت فبتوقيت {zone})"),
+    "release.at_gap": ("{at_option} {at}: that time does not exist in {zone}: the clocks go forward that night, from "
+                       "{before} to {after}. Give a time outside the gap, or with its offset (e.g. {example})",
+                       "{at_option} {at}: هذا الوقت لا وجود له بتوقيت {zone}: تُقدَّم الساعة تلك الليلة من {before} "
+                       "إلى {after}. اختر وقتًا خارج هذه الفجوة، أو اذكره بفرق توقيته (مثل {example})"),
+    "release.at_twice": ("{at_option} {at}: that time happens twice in {zone}: the clocks go back that night, from "
+                         "{before} to {after}. Say which with its offset: {first} (the first) or {second} (the second)",
+                         "{at_option} {at}: هذا الوقت يتكرر مرتين بتوقيت {zone}: تُؤخَّر الساعة تلك الليلة من {before} "
+                         "إلى {after}. حدِّد أيهما تقصد بفرق توقيته: {first} (الأول) أو {second} (الثاني)"),
+    "release.at_past": ("{at_option} {at}: {shown} is in the past (it is now {now}): a release cannot go public on a "
+                        "day gone by, which would change what the public saw then. Give a time from now on, or leave "
+                        "out {at_option} to publish now",
+                        "{at_option} {at}: الوقت {shown} قد مضى (الوقت الآن {now}): لا يُنشر إصدار في يوم مضى، فذلك "
+                        "يغيّر ما رآه الجمهور يومها. اختر وقتًا من الآن فصاعدًا، أو لا تذكر {at_option} ليُنشر "
+                        "الإصدار فورًا"),
+    "release.at_ahead": ("{at_option} {at}: {shown} is more than {days:#days} days ahead (site.max_embargo_days in "
+                         "{catalogue}): check the date", "{at_option} {at}: الوقت {shown} بعد أكثر من {days:#days} من "
+                         "الآن (site.max_embargo_days في {catalogue}): تحقَّق من التاريخ"),
+    "release.before_latest": ("a release cannot go public before the latest one ({release}, {public_at})",
+                              "لا يُنشر إصدار قبل أحدث إصدار ({release}، {public_at})"),
+    "release.key_unexpected": ("a signing key was given, but {catalogue} has no site.signing_key to check signatures "
+                               "with: add its public key there first (`spi signing-key` prints it)",
+                               "أُعطي مفتاح توقيع، لكن ليس في {catalogue} المفتاح site.signing_key للتحقق من "
+                               "التوقيعات: أضِف إليه المفتاح العام أولًا (يطبعه `spi signing-key`)"),
+    "release.key_needed": ("{catalogue} says releases are signed (site.signing_key): give the ministry's private key "
+                           "with --sign-key FILE or SPI_SIGNING_KEY_FILE",
+                           "ينصّ {catalogue} على أن الإصدارات موقَّعة (site.signing_key): أعطِ المفتاح الخاص بالوزارة "
+                           "في `--sign-key FILE` أو SPI_SIGNING_KEY_FILE"),
+    "release.key_unreadable": ("the signing key {path} cannot be read as an Ed25519 private key (PEM): {error}",
+                               "تعذّرت قراءة مفتاح التوقيع {path} مفتاحًا خاصًا من نوع Ed25519 (PEM): {error}"),
+    "release.key_mismatch": ("the signing key {path} is not the one whose public half is site.signing_key in "
+                             "{catalogue}", "مفتاح التوقيع {path} ليس المفتاح الذي نصفه العام هو site.signing_key في "
+                             "{catalogue}"),
+    "release.catalogue_unreadable": ("the catalogue {catalogue} cannot be read: {error}",
+                                     "تعذّرت قراءة دليل المؤشرات {catalogue}: {error}"),
+    "release.catalogue_changed": ("{catalogue} changed since the candidate was built: run `spi build` again",
+                                  "تغيّر {catalogue} منذ بناء المرشَّح: شغِّل `spi build` مرة أخرى"),
+    "release.nothing": ("the candidate changes nothing since release {release}: nothing to release",
+                        "لا يغيِّر المرشَّح شيئًا منذ الإصدار {release}: لا شيء يُصدَر"),
+    "release.no_approver": ("the approver's name is empty: name who approved the release",
+                            "اسم المعتمِد فارغ: اذكر من اعتمد الإصدار"),
+    "release.own_approval": ("{name!r} cannot approve a release they make themselves: a second person approves it",
+                             "لا يعتمد {name!r} إصدارًا يصدره بنفسه: يعتمده شخص آخر"),
+    "release.no_note": ("a release needs a note saying what it brings ({note_en_option}, and {note_ar_option} in "
+                        "Arabic)", "يحتاج الإصدار إلى ملاحظة تقول ما يأتي به: {note_ar_option} و{note_en_option}"),
+    "release.note_ar_empty": ("the Arabic note ({note_ar_option}) is empty: say what the release brings in Arabic",
+                              "{note_ar_option} فارغة: اكتب بالعربية ما يأتي به الإصدار"),
+    "release.note_ar_latin": ("the Arabic note ({note_ar_option}) {note!r} has no Arabic letter: give the note in "
+                              "Arabic there, and in English with {note_en_option}",
+                              "{note_ar_option} {note!r} ليس فيها حرف عربي: اكتب الملاحظة فيها بالعربية، واكتبها "
+                              "بالإنجليزية في {note_en_option}"),
+    "release.no_reason": ("a {action} needs a reason (--reason), which is recorded and shown",
+                          "يحتاج {action} إلى سبب (--reason)، يُسجَّل ويُعرض"),
+    "release.cancel": ("cancel", "إلغاء الإصدار"),
+    "release.reschedule": ("reschedule", "تغيير موعد الإصدار"),
+    "release.not_latest": ("release {release!r} cannot be amended: only the latest release can be, while it is under "
+                           "embargo ({latest})", "لا يمكن تعديل الإصدار {release!r}: لا يُعدَّل إلا أحدث إصدار، ما دام "
+                           "تحت الحظر ({latest})"),
+    "release.latest_is": ("it is {release}", "وهو {release}"),
+    "release.latest_none": ("there is none", "ولا يوجد إصدار"),
+    "release.already_public": ("release {release} is public since {public_at}: what the public has seen cannot be "
+                               "withdrawn; make a new release that corrects it",
+                               "الإصدار {release} منشور منذ {public_at}: ما رآه الجمهور لا يُسحب؛ أصدِر إصدارًا "
+                               "جديدًا يصحّحه"),
+})
+
+# ---------------------------------------------------------------- the catalogue's own checks (etl/catalogue.py)
+# `where` is the entry's path of keys (calendar[2].state), a code isolated in Arabic.
+
+_add({
+    "catalogue.in_file": ("{file}: {problem}", "{file}: {problem}"),
+    "catalogue.at": ("{where}: {message}", "{where}: {message}"),
+    "catalogue.at_line": ("line {line}: {where}: {message}", "السطر {line}: {where}: {message}"),
+    "catalogue.not_one_of": ("{value!r} is not one of {allowed}", "{value!r} ليست من القيم المعروفة: {allowed}"),
+    "catalogue.reserved": ("this name is reserved for a column of the observations table",
+                           "هذا الاسم محجوز لعمود من أعمدة جدول المشاهدات"),
+    "catalogue.not_a_country": ("{country!r} is not a country of the catalogue (one of {countries} under "
+                                "`geographies:`)", "{country!r} ليس بلدًا من دليل المؤشرات (البلدان المعرَّفة تحت "
+                                "`geographies:`: {countries})"),
+    "catalogue.not_positive": ("{value!r} is not a positive number (the largest plausible figure in this unit)",
+                               "{value!r} ليست عددًا موجبًا (المطلوب أكبر رقم معقول بهذه الوحدة)"),
+    "catalogue.timezone": ("{zone!r} is not a time zone name such as Asia/Muscat",
+                           "{zone!r} ليس اسم منطقة زمنية مثل Asia/Muscat"),
+    "catalogue.same_announcement": ("is the same announcement as {other} (both named {name!r}): give each its own "
+                                    "`id`, or change the date of one by a change with its reason",
+                                    "هو الإعلان نفسه الذي في {other} (كلاهما باسم {name!r}): أعطِ كلًّا منهما `id` "
+                                    "خاصًا به، أو غيِّر تاريخ أحدهما بتغيير يُذكر سببه"),
+    "catalogue.not_a_day": ("{text!r} is not a day of the calendar", "{text!r} ليس يومًا من أيام التقويم"),
+    "catalogue.change_ahead": ("{made} is in the future (today is {today} in {zone}): a change is recorded on the day "
+                               "it is made, not before", "{made} يوم لم يأتِ بعد (اليوم {today} بتوقيت {zone}): "
+                               "يُسجَّل التغيير يوم حدوثه، لا قبله"),
+    "catalogue.change_order": ("{made} is before the change above it ({previous}): record the changes oldest first, "
+                               "each below the one before it", "{made} يسبق التغيير الذي فوقه ({previous}): سجِّل "
+                               "التغييرات من الأقدم إلى الأحدث، كلًّا تحت الذي قبله"),
+    "catalogue.moved_to_itself": ("{to} is also the day it moved to: a move names the day the release was expected "
+                                  "before it", "{to} هو أيضًا اليوم الذي نُقل إليه: يذكر النقل اليوم الذي كان الإصدار "
+                                  "متوقعًا فيه قبله"),
+    "catalogue.changes_nothing": ("changes nothing: the state was already {state!r} and no moved_from says the date "
+                                  "changed", "لا يغيّر شيئًا: كانت الحالة {state!r} من قبل، ولا moved_from يذكر أن "
+                                  "التاريخ تغيّر"),
+    "catalogue.state_unrecorded": ("{given!r} without its reason: the state is {state!r} after {last}; record the "
+                                   "change under {changes} as {example}",
+                                   "{given!r} بلا سبب: الحالة {state!r} بعد {last}؛ سجِّل التغيير تحت {changes} "
+                                   "هكذا: {example}"),
+    "catalogue.state_unrecorded_none": ("{given!r} without its reason: the state is {state!r} after no change; record "
+                                        "the change under {changes} as {example}",
+                                        "{given!r} بلا سبب: الحالة {state!r} إذ لم يُسجَّل أي تغيير؛ سجِّل التغيير "
+                                        "تحت {changes} هكذا: {example}"),
+    "catalogue.default_announced": ("{default!r} is announced, with no figures yet (`announced: true`): the explorer "
+                                    "would open on an empty chart; name one with figures",
+                                    "{default!r} مؤشر معلن عنه ولا أرقام له بعد (`announced: true`): ستُفتح صفحة "
+                                    "الاستكشاف على رسم فارغ؛ اختر مؤشرًا له أرقام"),
+    "catalogue.other_country": ("{other!r} is about another country", "{other!r} يخص بلدًا آخر"),
+    "catalogue.not_a_count": ("{other!r} is not a count (its unit is {unit!r}), so it cannot be divided by",
+                              "{other!r} ليس مؤشر أعداد (وحدته {unit!r})، فلا يُقسَم عليه"),
+    "catalogue.divides_already": ("{other!r} already divides another indicator or is divided itself",
+                                  "{other!r} يُقسَم عليه مؤشر آخر من قبل، أو يُقسَم هو نفسه على غيره"),
+    "catalogue.name_used": ("the name {name!r} is already used by {code!r}",
+                            "الاسم {name!r} مستعمل من قبلُ لـ{code!r}"),
+    "catalogue.not_iso_country": ("{country!r} is not an {standard} code", "{country!r} ليس رمز بلد بمعيار {standard}"),
+    "catalogue.missing_subdivisions": ("missing {standard} subdivisions {missing}",
+                                       "تنقصه تقسيمات إدارية من {standard}: {missing}"),
+    "catalogue.not_subdivision": ("not an {standard} subdivision of {country}",
+                                  "ليس تقسيمًا إداريًا للبلد {country} في {standard}"),
+    "catalogue.parent_after": ("{parent!r} must be listed before its children", "يجب أن يُذكر {parent!r} قبل فروعه"),
+    "catalogue.listed_twice": ("{item!r} is listed twice", "{item!r} مذكور مرتين"),
+    "catalogue.series_twice": ("{series} is listed twice", "{series} مذكورة مرتين"),
+    "catalogue.sdg_code": ("{code!r} is not an SDG indicator code (goal.target.indicator, such as 1.3.1 or 1.a.2)",
+                           "{code!r} ليس رمز مؤشر من أهداف التنمية المستدامة (بالصيغة goal.target.indicator، مثل "
+                           "1.3.1 أو 1.a.2)"),
+})
+
+# ------------------------------------------------------- progress of a change (etl/transaction.py, etl/release.py)
+
+_add({
+    "progress.indented": ("  {line}", "  {line}"),
+    "transaction.build": ("build", "بناء"),
+    "transaction.release": ("release", "إصدار"),
+    "transaction.waiting": ("  waiting for another {what} into {root} to finish",
+                            "  بانتظار أن ينتهي {what} آخر في {root}"),
+    "transaction.unreadable_journal": ("an interrupted run left an unreadable journal in {root}: removed, and nothing "
+                                       "of it was swapped in", "ترك تشغيلٌ انقطع سجلَّ عمليات لا يُقرأ في {root}: حُذف، "
+                                       "ولم يُستبدل شيء منه"),
+    "transaction.completed": ("completed an interrupted run into {root}: it had been decided, and {made} of its {n} "
+                              "file(s) were still to be swapped in", "أُكمل تشغيلٌ انقطع في {root}: كان قد تقرّر، "
+                              "وكان {made} من ملفاته البالغ عددها {n} لم يُستبدل بعد"),
+    "transaction.removed": ("removed {n} temporary file(s) an interrupted run left in {root} (it had not been decided: "
+                            "nothing of it was swapped in)", "حُذفت ملفات مؤقتة عددها {n} تركها تشغيلٌ انقطع في "
+                            "{root} (لم يكن قد تقرّر: لم يُستبدل شيء منه)"),
+    "release.set_aside": ("the folder of release {release} was not on record in {manifest} (a release interrupted "
+                          "before it was recorded): set aside in {target}", "مجلد الإصدار {release} غير مسجَّل في "
+                          "{manifest} (إصدار انقطع قبل تسجيله): نُقل جانبًا إلى {target}"),
+    "release.serving": ("  serving release {release}: {n:,} figures", "  يُقدَّم الإصدار {release}: {n:#figures}"),
+})
+
+# ---------------------------------------------------------------- why a release changes figures (etl/revisions.py)
+
+_add({
+    "revisions.file_row": ("{file} row {row}", "{file}، الصف {row}"),
+    "revisions.reason_n": ("reason {n}", "السبب {n}"),
+    "revisions.unreadable": ("the reasons file {path} cannot be read: {why}", "تعذّرت قراءة ملف الأسباب {path}: {why}"),
+    "revisions.not_utf8": ("the reasons file {path} is not UTF-8 text (save it as CSV UTF-8)",
+                           "ملف الأسباب {path} ليس نصًا بترميز UTF-8 (احفظه بصيغة `CSV UTF-8`)"),
+    "revisions.not_csv": ("the reasons file {path} is not CSV: {why}", "ملف الأسباب {path} ليس بصيغة CSV: {why}"),
+    "revisions.empty_file": ("the reasons file {path} is empty: expected a header row ({columns}) and a row per figure",
+                             "ملف الأسباب {path} فارغ: المتوقع صف عناوين ({columns}) وصف لكل رقم"),
+    "revisions.no_column": ("the reasons file {path} has no column {missing} (its header row is {header}); expected "
+                            "{expected}", "ليس في ملف الأسباب {path} العمود {missing} (صف عناوينه: {header})؛ المتوقع: "
+                            "{expected}"),
+    "revisions.kind": ("{where}: kind {kind!r} is not one of {kinds} (Eurostat's kinds of revision: routine, a "
+                       "correction of an error, a major revision)", "{where}: النوع {kind!r} ليس من الأنواع {kinds} "
+                       "(أنواع التعديل عند Eurostat: تعديل دوري، وتصحيح خطأ، وتعديل جوهري)"),
+    "revisions.empty_reason": ("{where}: {empty} is empty: say why the figure changes in Arabic (reason_ar) and in "
+                               "English (reason_en)", "{where}: {empty} فارغ: اذكر سبب تغيّر الرقم بالعربية (reason_ar) "
+                               "وبالإنجليزية (reason_en)"),
+    "revisions.no_arabic": ("{where}: reason_ar {reason!r} has no Arabic letter: give the reason in Arabic there, and "
+                            "in English in reason_en", "{where}: السبب العربي (reason_ar) {reason!r} ليس فيه حرف عربي: "
+                            "اكتب السبب فيه بالعربية، وبالإنجليزية في reason_en"),
+    "revisions.twice": ("{where}: {figure} is given a reason twice (also in {other}): give one",
+                        "{where}: أُعطي الرقم {figure} سببين (وفي {other} أيضًا): أعطِه سببًا واحدًا"),
+    "revisions.added": ("{where}: {figure} is added by this release, not revised, amended or withdrawn: a figure "
+                        "published for the first time needs no reason", "{where}: الرقم {figure} يضيفه هذا الإصدار، "
+                        "ولا يعدّله ولا يسحبه: الرقم المنشور أول مرة لا يحتاج إلى سبب"),
+    "revisions.not_changed": ("{where}: {figure} is not a figure this release revises, amends or withdraws (`spi diff` "
+                              "lists them; `spi diff --reasons-template` prints the rows to fill in)",
+                              "{where}: {figure} ليس رقمًا يعدّله هذا الإصدار أو يسحبه (يسردها `spi diff`؛ ويطبع "
+                              "`spi diff --reasons-template` الصفوف المطلوب ملؤها)"),
+    "revisions.required": ("the catalogue says every revision says why (site.revision_reasons: required), and {n} "
+                           "figure(s) this release changes have no reason: {figures}{more} (--reasons FILE; "
+                           "`spi diff --reasons-template` prints the rows to fill in)",
+                           "ينصّ دليل المؤشرات على أن يُذكر سبب كل تعديل (`site.revision_reasons: required`)، "
+                           "والأرقام التي يغيّرها هذا الإصدار بلا سبب عددها {n}: {figures}{more} (`--reasons FILE`؛ "
+                           "ويطبع `spi diff --reasons-template` الصفوف المطلوب ملؤها)"),
+    "revisions.and_more": ("; …", "؛ …"),
+    "revisions.breakdown_type": ("{where}: breakdown is {type}, expected {shape}",
+                                 "{where}: breakdown من النوع {type}، والمتوقع {shape}"),
+    "revisions.unknown_breakdown": ("{where}: {unknown} is not a breakdown of the catalogue ({dims})",
+                                    "{where}: {unknown} ليس تصنيفًا من تصنيفات دليل المؤشرات ({dims})"),
+    "revisions.no_breakdowns": ("it has none", "لا تصنيف فيه"),
+    "revisions.empty_head": ("{where}: {column} is empty: name the figure by its indicator_id, geo_code and period (and "
+                             "its breakdown members)", "{where}: {column} فارغ: سمِّ الرقم برمز مؤشره indicator_id "
+                             "ومكانه geo_code وفترته period (وفئات تصنيفه)"),
 })

@@ -56,6 +56,7 @@ from contract.schema import DB_NAME, REVISION, REVISION_WHY, SCHEMA_VERSION
 from . import revisions
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .load import write_outputs
+from .messages import Both, Text, isolate, said
 from .transaction import Transaction, checkpoint, write_json
 
 PROJECT = default_project()   # the library's default project (see etl/build.py); `spi` passes its own
@@ -70,7 +71,15 @@ PUBLISHED = ("value", "status", "source_id")
 
 
 class ReleaseError(Exception):
-    """A release cannot be made; the message says why and what to do."""
+    """A release cannot be made; the message says why and what to do: a Text of
+    etl/messages.py, so that str(exc) is its English and the desk says it in Arabic."""
+
+
+# How a refusal names what was given, on the command line (the desk names its own fields).
+CLI_WORDS = {"at_option": Both(isolate("--at"), "--at"),
+             "note_ar_option": Both(f"الملاحظة العربية ({isolate('--note-ar')})", "--note-ar"),
+             "note_en_option": Both(f"الملاحظة الإنجليزية ({isolate('--note-en')})", "--note-en")}
+ISO_EXAMPLE = "2026-12-15T09:00"
 
 
 @dataclass
@@ -106,12 +115,16 @@ def history(folder: Path) -> History:
     try:
         return read(folder)
     except ManifestError as exc:
-        raise ReleaseError(_lines(exc.path, exc.problems) + "; restore it from version control") from None
+        raise ReleaseError(Text("release.untrusted", path=exc.path, problems=_joined(exc.problems))) from None
 
 
-def _lines(path: Path, problems: list[str]) -> str:
-    return f"{path} cannot be trusted: " + "; ".join(problems[:10]) + \
-        (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+def _joined(problems: list[str], shown: int = 10) -> str:
+    """Problems one after the other (each a Text or the English of contract/manifest.py), the
+    first `shown` of them and how many more."""
+    first = problems[0]
+    for problem in problems[1:shown]:
+        first = Text("release.and", first=first, then=problem)
+    return Text("release.and_more", first=first, n=len(problems) - shown) if len(problems) > shown else first
 
 
 def release_files(entry: dict) -> list[tuple[str, str]]:
@@ -128,18 +141,18 @@ def file_problems(folder: Path, hist: History) -> list[str]:
     out = []
     for n, release in enumerate(hist.releases, start=1):
         if "reasons_sha256" not in release.entry and (Path(folder) / release.release_id / REASONS).exists():
-            out.append(f"{Path(folder) / release.release_id / REASONS} is not release {release.release_id}'s: the "
-                       f"release gave no reasons ({MANIFEST} records none); remove it")
+            out.append(Text("release.stray_reasons", path=Path(folder) / release.release_id / REASONS,
+                            release=release.release_id, manifest=MANIFEST))
         for name, key in release_files(release.entry):
             path = Path(folder) / release.release_id / name
             try:
                 found = sha256_file(path)
             except FileNotFoundError:
-                out.append(f"{path} is missing: it is release {release.release_id}'s, on record in {MANIFEST}")
+                out.append(Text("release.file_missing", path=path, release=release.release_id, manifest=MANIFEST))
                 continue
             if found != release.entry[key]:
-                out.append(f"{path} is not the file released on {release.entry['public_at']} (its SHA-256 is "
-                           f"{found[:12]}…, the release records {release.entry[key][:12]}…)")
+                out.append(Text("release.file_changed", path=path, public_at=release.entry["public_at"],
+                                found=found[:12], recorded=release.entry[key][:12]))
     return out
 
 
@@ -151,7 +164,7 @@ def checked_history(folder: Path, cat: Catalogue | None) -> History:
     if cat is not None:
         problems += signature_problems(hist, cat.site.get("signing_key"))
     if problems:
-        raise ReleaseError(_lines(Path(folder), problems) + "; restore data/releases/ from version control")
+        raise ReleaseError(Text("release.untrusted_history", path=Path(folder), problems=_joined(problems)))
     return hist
 
 
@@ -167,19 +180,17 @@ def _set_aside(folder: Path, hist: History, served: Path | None, now: datetime) 
     """Move unlisted release folders to .interrupted/ (with a sentence each), so that the next
     release can take the id. A folder the served copy of the manifest does list is no
     interrupted release: its entry was removed from the manifest, which is refused."""
-    said = []
+    lines = []
     on_record = {e.get("release_id") for e in _served_entries(served)}
     for path in unlisted(folder, hist):
         if path.name in on_record:
-            raise ReleaseError(f"release {path.name} is served (its entry is in {served / MANIFEST}) but "
-                               f"{Path(folder) / MANIFEST} no longer lists it: its entry was removed; restore "
-                               "data/releases/ from version control")
+            raise ReleaseError(Text("release.entry_removed", release=path.name, served=served / MANIFEST,
+                                    manifest=Path(folder) / MANIFEST))
         target = Path(folder) / SET_ASIDE / f"{path.name}-{now:%Y%m%dT%H%M%SZ}"
         target.parent.mkdir(exist_ok=True)
         path.rename(target)
-        said.append(f"the folder of release {path.name} was not on record in {MANIFEST} (a release interrupted "
-                    f"before it was recorded): set aside in {target}")
-    return said
+        lines.append(Text("release.set_aside", release=path.name, manifest=MANIFEST, target=target))
+    return lines
 
 
 def _served_entries(served: Path | None) -> list[dict]:
@@ -196,12 +207,17 @@ def rewritten(hist: History, served: Path) -> list[str]:
     kept = _served_entries(served)
     for n, entry in enumerate(kept, start=1):
         if n > len(hist.entries):
-            out.append(f"{describe(n, entry)} was served (it is in {served / MANIFEST}) and is no longer in the "
-                       "history: it was removed")
+            out.append(Text("release.served_removed", entry=describe(n, entry), served=served / MANIFEST))
         elif hist.entries[n - 1] != entry:
-            out.append(f"{describe(n, hist.entries[n - 1])} differs from the entry the site served "
-                       f"({served / MANIFEST}): it was changed after it was recorded")
+            out.append(Text("release.served_changed", entry=describe(n, hist.entries[n - 1]), served=served / MANIFEST))
     return out
+
+
+def check_served(hist: History, served: Path) -> None:
+    """ReleaseError naming each entry the site served that the history has changed or removed since."""
+    problems = rewritten(hist, served)
+    if problems:
+        raise ReleaseError(Text("release.rewritten", problems=_joined(problems, len(problems))))
 
 
 # -- figures and their differences ---------------------------------------------------------
@@ -266,18 +282,18 @@ def candidate_figures(out_dir: Path) -> tuple[pd.DataFrame, dict]:
     """The candidate's figures (every column of its observations table) and its build info."""
     path = Path(out_dir) / DB_NAME
     if not path.exists():
-        raise ReleaseError(f"no candidate at {path}: run `spi build` first")
+        raise ReleaseError(Text("release.no_candidate", path=path))
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise ReleaseError(f"{path} cannot be read ({type(exc).__name__}): run `spi build` again") from None
+        raise ReleaseError(Text("release.candidate_unreadable", path=path, error=type(exc).__name__)) from None
     try:
         try:
             version = con.execute("SELECT schema_version FROM build_info").fetchone()[0]
         except duckdb.Error:
             version = None
         if version != SCHEMA_VERSION:
-            raise ReleaseError(f"{path} was built by another version of this software: run `spi build` again")
+            raise ReleaseError(Text("release.candidate_version", path=path))
         info = dict(zip(("build_id", "catalogue_sha256"),
                         con.execute("SELECT build_id, catalogue_sha256 FROM build_info").fetchone()))
         return con.execute("SELECT * FROM observations").df(), info
@@ -306,22 +322,20 @@ def local_time(at: str, zone: str) -> datetime:
     try:
         when = datetime.fromisoformat(at)
     except (ValueError, TypeError):
-        raise ReleaseError(f"--at {str(at)[:60]!r} is not a date and time such as 2026-12-15T09:00 "
-                           f"(ISO 8601; without an offset, {zone})") from None
+        raise ReleaseError(Text("release.at_not_time", **CLI_WORDS, at=str(at)[:60], example=ISO_EXAMPLE,
+                                standard="ISO 8601", zone=zone)) from None
     if when.tzinfo is not None:
         return when
     tz = ZoneInfo(zone)
     first, second = when.replace(tzinfo=tz, fold=0), when.replace(tzinfo=tz, fold=1)
     before, after = first.utcoffset(), second.utcoffset()
     if first.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) != when:
-        raise ReleaseError(f"--at {at}: that time does not exist in {zone}: the clocks go forward that night, from "
-                           f"UTC{_offset(before)} to UTC{_offset(after)}. Give a time outside the gap, or with its "
-                           f"offset (e.g. {when:%Y-%m-%dT%H:%M}{_offset(after)})")
+        raise ReleaseError(Text("release.at_gap", **CLI_WORDS, at=at, zone=zone, before=f"UTC{_offset(before)}",
+                                after=f"UTC{_offset(after)}", example=f"{when:%Y-%m-%dT%H:%M}{_offset(after)}"))
     if before != after:
-        raise ReleaseError(f"--at {at}: that time happens twice in {zone}: the clocks go back that night, from "
-                           f"UTC{_offset(before)} to UTC{_offset(after)}. Say which with its offset: "
-                           f"{when:%Y-%m-%dT%H:%M}{_offset(before)} (the first) or "
-                           f"{when:%Y-%m-%dT%H:%M}{_offset(after)} (the second)")
+        raise ReleaseError(Text("release.at_twice", **CLI_WORDS, at=at, zone=zone, before=f"UTC{_offset(before)}",
+                                after=f"UTC{_offset(after)}", first=f"{when:%Y-%m-%dT%H:%M}{_offset(before)}",
+                                second=f"{when:%Y-%m-%dT%H:%M}{_offset(after)}"))
     return first
 
 
@@ -340,16 +354,15 @@ def public_time(at: str | None, cat: Catalogue, now: datetime, latest: Release |
     when = now if at is None else local_time(at, zone).astimezone(timezone.utc)
     shown = f"{when.astimezone(tz):%Y-%m-%d %H:%M} {zone}"
     if when < now - CLOCK_SKEW:
-        raise ReleaseError(f"--at {at}: {shown} is in the past (it is now {now.astimezone(tz):%Y-%m-%d %H:%M} {zone}): "
-                           "a release cannot go public on a day gone by, which would change what the public saw then. "
-                           "Give a time from now on, or leave out --at to publish now")
+        raise ReleaseError(Text("release.at_past", **CLI_WORDS, at=at, shown=shown,
+                                now=f"{now.astimezone(tz):%Y-%m-%d %H:%M} {zone}"))
     days = cat.site["max_embargo_days"]
     if when > now + timedelta(days=days):
-        raise ReleaseError(f"--at {at}: {shown} is more than {days} days ahead (site.max_embargo_days in "
-                           f"{cat.path.name}): check the date")
+        raise ReleaseError(Text("release.at_ahead", **CLI_WORDS, at=at, shown=shown, days=days,
+                                catalogue=cat.path.name))
     if latest is not None and when < latest.public_at:
-        raise ReleaseError(f"a release cannot go public before the latest one ({latest.release_id}, "
-                           f"{latest.public_at.astimezone(tz):%Y-%m-%d %H:%M} {zone})")
+        raise ReleaseError(Text("release.before_latest", release=latest.release_id,
+                                public_at=f"{latest.public_at.astimezone(tz):%Y-%m-%d %H:%M} {zone}"))
     return when
 
 
@@ -372,21 +385,18 @@ def signing_key(path: Path | None, cat: Catalogue):
     expected = cat.site.get("signing_key")
     if expected is None:
         if path is not None:
-            raise ReleaseError(f"a signing key was given, but {cat.path.name} has no site.signing_key to check "
-                               "signatures with: add its public key there first (`spi signing-key` prints it)")
+            raise ReleaseError(Text("release.key_unexpected", catalogue=cat.path.name))
         return None
     if path is None:
-        raise ReleaseError(f"{cat.path.name} says releases are signed (site.signing_key): give the ministry's private "
-                           "key with --sign-key FILE or SPI_SIGNING_KEY_FILE")
+        raise ReleaseError(Text("release.key_needed", catalogue=cat.path.name))
     from cryptography.hazmat.primitives import serialization
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
         public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     except (OSError, ValueError, TypeError, AttributeError) as exc:
-        raise ReleaseError(f"the signing key {path} cannot be read as an Ed25519 private key (PEM): {exc}") from None
+        raise ReleaseError(Text("release.key_unreadable", path=path, error=str(exc))) from None
     if base64.b64encode(public).decode() != expected:
-        raise ReleaseError(f"the signing key {path} is not the one whose public half is site.signing_key in "
-                           f"{cat.path.name}")
+        raise ReleaseError(Text("release.key_mismatch", path=path, catalogue=cat.path.name))
     return key
 
 
@@ -406,9 +416,9 @@ def _catalogue(catalogue: Path, info: dict | None = None) -> tuple[bytes, Catalo
         cat_bytes = Path(catalogue).read_bytes()
         cat = load_catalogue(catalogue)
     except (OSError, CatalogueError) as exc:
-        raise ReleaseError(f"the catalogue {catalogue} cannot be read: {exc}") from None
+        raise ReleaseError(Text("release.catalogue_unreadable", catalogue=catalogue, error=said(exc))) from None
     if info is not None and hashlib.sha256(cat_bytes).hexdigest() != info["catalogue_sha256"]:
-        raise ReleaseError(f"{Path(catalogue).name} changed since the candidate was built: run `spi build` again")
+        raise ReleaseError(Text("release.catalogue_changed", catalogue=Path(catalogue).name))
     return cat_bytes, cat
 
 
@@ -420,11 +430,9 @@ def _current(releases_dir: Path, cat: Catalogue, served: Path, now: datetime, pr
     """The history a release or an amendment follows: checked whole, the same as the site
     served (as far as it goes), and with no interrupted release's folder in the way."""
     hist = checked_history(releases_dir, cat)
-    problems = rewritten(hist, served)
-    if problems:
-        raise ReleaseError("; ".join(problems) + "; restore data/releases/ from version control")
+    check_served(hist, served)
     for line in _set_aside(releases_dir, hist, served, now):
-        progress(f"  {line}")
+        progress(Text("progress.indented", line=line))
     return hist
 
 
@@ -460,7 +468,7 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
         latest = hist.latest()
         change = compare(release_figures(releases_dir, latest.release_id) if latest else None, figures)
         if latest is not None and change.total == 0 and latest.entry["catalogue_sha256"] == info["catalogue_sha256"]:
-            raise ReleaseError(f"the candidate changes nothing since release {latest.release_id}: nothing to release")
+            raise ReleaseError(Text("release.nothing", release=latest.release_id))
         why = _reasons_kept(reasons, change, cat)
         public_at = public_time(at, cat, now, latest)
         zone = cat.site["timezone"]
@@ -487,10 +495,9 @@ def make_release(note: str, at: str | None = None, out_dir: Path | None = None,
 def _approver(approved_by: str, released_by: str) -> str:
     """Four eyes: the approver is named, and is someone else than the one who releases."""
     if not approved_by.strip():
-        raise ReleaseError("the approver's name is empty: name who approved the release")
+        raise ReleaseError(Text("release.no_approver"))
     if approved_by.strip() == released_by.strip():
-        raise ReleaseError(f"{approved_by.strip()!r} cannot approve a release they make themselves: a second "
-                           "person approves it")
+        raise ReleaseError(Text("release.own_approval", name=approved_by.strip()))
     return approved_by.strip()
 
 
@@ -499,7 +506,7 @@ def _reasons_kept(reasons: list[dict] | None, change: Change, cat: Catalogue) ->
         return revisions.checked(reasons, change.rows, change_dimensions(change),
                                  cat.site["revision_reasons"] == "required")
     except revisions.ReasonsError as exc:
-        raise ReleaseError(str(exc)) from None
+        raise ReleaseError(said(exc)) from None
 
 
 def check_reasons(reasons: list[dict] | None, out_dir: Path | None = None, releases_dir: Path = DEFAULT_RELEASES,
@@ -518,14 +525,13 @@ def release_notes(note: str, note_ar: str | None) -> dict:
     out when None was given). A blank note, or an Arabic note without an Arabic letter (the
     English one given twice, or the two swapped), is refused: the pages show it as Arabic."""
     if not note.strip():
-        raise ReleaseError("a release needs a note saying what it brings (--note-en, and --note-ar in Arabic)")
+        raise ReleaseError(Text("release.no_note", **CLI_WORDS))
     if note_ar is None:
         return {"note": note.strip()}
     if not note_ar.strip():
-        raise ReleaseError("the Arabic note (--note-ar) is empty: say what the release brings in Arabic")
+        raise ReleaseError(Text("release.note_ar_empty", **CLI_WORDS))
     if written_in(note_ar) != "ar":
-        raise ReleaseError(f"the Arabic note (--note-ar) {note_ar.strip()[:60]!r} has no Arabic letter: give the note "
-                           "in Arabic there, and in English with --note-en")
+        raise ReleaseError(Text("release.note_ar_latin", **CLI_WORDS, note=note_ar.strip()[:60]))
     return {"note": note.strip(), "note_ar": note_ar.strip()}
 
 
@@ -539,7 +545,7 @@ def amend(release_id: str, action: str, reason: str, at: str | None = None, rele
     from .build import DEFAULT_CATALOGUE, DEFAULT_OUT
     releases_dir = Path(releases_dir)
     if not reason.strip():
-        raise ReleaseError(f"a {action} needs a reason (--reason), which is recorded and shown")
+        raise ReleaseError(Text("release.no_reason", action=Text(f"release.{action}")))
     _, cat = _catalogue(Path(catalogue or DEFAULT_CATALOGUE))
     key = signing_key(sign_key, cat)
     now = _clock(now)
@@ -548,11 +554,11 @@ def amend(release_id: str, action: str, reason: str, at: str | None = None, rele
         latest = hist.latest()
         if latest is None or latest.release_id != release_id or hist.releases[-1] is not latest:
             known = [r.release_id for r in hist.releases if not r.cancelled]
-            raise ReleaseError(f"release {release_id[:40]!r} cannot be amended: only the latest release can be, while "
-                               f"it is under embargo ({'it is ' + known[-1] if known else 'there is none'})")
+            latest_is = Text("release.latest_is", release=known[-1]) if known else Text("release.latest_none")
+            raise ReleaseError(Text("release.not_latest", release=release_id[:40], latest=latest_is))
         if latest.public_at <= now:
-            raise ReleaseError(f"release {release_id} is public since {latest.public_at.isoformat()}: what the public "
-                               "has seen cannot be withdrawn; make a new release that corrects it")
+            raise ReleaseError(Text("release.already_public", release=release_id,
+                                    public_at=latest.public_at.isoformat()))
         entry = {"amends": release_id, "action": action, "reason": reason.strip(), "by": by or getpass.getuser(),
                  "created_at": now.isoformat()}
         if action == "reschedule":
@@ -604,7 +610,7 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
         if _served_build(served / rid) == build_id:
             continue
         cat = load_catalogue(Path(releases_dir) / rid / CATALOGUE)
-        progress(f"  serving release {rid}: {len(observations):,} figures")
+        progress(Text("release.serving", release=rid, n=len(observations)))
         write_outputs(observations, cat, served / rid,
                       {"build_id": build_id, "built_at": datetime.now(timezone.utc).replace(tzinfo=None),
                        "catalogue_sha256": release.entry["catalogue_sha256"],

@@ -31,6 +31,8 @@ from contract.manifest import REASONS, written_in
 from contract.schema import REVISION_KINDS as KINDS
 from contract.schema import REVISION_WHY as COLUMNS
 
+from .messages import Text
+
 REVISING = ("revised", "amended", "withdrawn")   # the changes of a published figure that say why
 HEAD = ("indicator_id", "geo_code", "period")
 TEXTS = ("kind", "reason_ar", "reason_en")
@@ -38,7 +40,8 @@ SHOWN = ("change", "old_value", "new_value")     # in the template, to read; ign
 
 
 class ReasonsError(ValueError):
-    """Reasons that cannot be taken: the message names the row and says what to do."""
+    """Reasons that cannot be taken: the message (a Text of etl/messages.py) names the row and
+    says what to do."""
 
 
 # -- what the publisher gives --------------------------------------------------------------
@@ -50,21 +53,20 @@ def read_file(path: Path) -> list[dict]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        raise ReasonsError(f"the reasons file {path} cannot be read: {exc.strerror or exc}") from None
+        raise ReasonsError(Text("revisions.unreadable", path=path, why=exc.strerror or str(exc))) from None
     except UnicodeDecodeError:
-        raise ReasonsError(f"the reasons file {path} is not UTF-8 text (save it as CSV UTF-8)") from None
+        raise ReasonsError(Text("revisions.not_utf8", path=path)) from None
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
-        raise ReasonsError(f"the reasons file {path} is not CSV: {exc}") from None
+        raise ReasonsError(Text("revisions.not_csv", path=path, why=str(exc))) from None
     if not rows:
-        raise ReasonsError(f"the reasons file {path} is empty: expected a header row "
-                           f"({', '.join((*HEAD, *TEXTS))}) and a row per figure")
+        raise ReasonsError(Text("revisions.empty_file", path=path, columns=", ".join((*HEAD, *TEXTS))))
     header = [h.strip() for h in rows[0]]
     missing = [c for c in (*HEAD, *TEXTS) if c not in header]
     if missing:
-        raise ReasonsError(f"the reasons file {path} has no column {', '.join(missing)} (its header row is "
-                           f"{', '.join(header)[:200]}); expected {', '.join((*HEAD, '<breakdowns>', *TEXTS))}")
+        raise ReasonsError(Text("revisions.no_column", path=path, missing=", ".join(missing),
+                                header=", ".join(header)[:200], expected=", ".join((*HEAD, "<breakdowns>", *TEXTS))))
     out = []
     for n, row in enumerate(rows[1:], start=2):
         cells = dict(zip(header, (c.strip() for c in row)))
@@ -72,7 +74,7 @@ def read_file(path: Path) -> list[dict]:
             continue   # a blank row, or a template row left unfilled
         out.append({**{c: cells.get(c, "") for c in (*HEAD, *TEXTS)},
                     "breakdown": {c: v for c, v in cells.items() if c not in (*HEAD, *TEXTS, *SHOWN) and v},
-                    "where": f"{path.name} row {n}"})
+                    "where": Text("revisions.file_row", file=path.name, row=n)})
     return out
 
 
@@ -85,23 +87,20 @@ def checked(reasons: list[dict] | None, changes: pd.DataFrame, dims: list[str], 
     amend or withdraw; and, when `required`, when a revised, amended or withdrawn figure has none."""
     given: dict[tuple, dict] = {}
     for n, r in enumerate(reasons or [], start=1):
-        where = r.get("where") or f"reason {n}"
+        where = r.get("where") or Text("revisions.reason_n", n=n)
         key = _given_key(r, dims, where)
         kind = str(r.get("kind") or "").strip()
         if kind not in KINDS:
-            raise ReasonsError(f"{where}: kind {kind[:40]!r} is not one of {', '.join(KINDS)} (Eurostat's kinds of "
-                               "revision: routine, a correction of an error, a major revision)")
+            raise ReasonsError(Text("revisions.kind", where=where, kind=kind[:40], kinds=", ".join(KINDS)))
         texts = {lang: str(r.get(f"reason_{lang}") or "").strip() for lang in ("ar", "en")}
         if not texts["ar"] or not texts["en"]:
             empty = "reason_ar" if not texts["ar"] else "reason_en"
-            raise ReasonsError(f"{where}: {empty} is empty: say why the figure changes in Arabic (reason_ar) and in "
-                               "English (reason_en)")
+            raise ReasonsError(Text("revisions.empty_reason", where=where, empty=empty))
         if written_in(texts["ar"]) != "ar":
-            raise ReasonsError(f"{where}: reason_ar {texts['ar'][:60]!r} has no Arabic letter: give the reason in "
-                               "Arabic there, and in English in reason_en")
+            raise ReasonsError(Text("revisions.no_arabic", where=where, reason=texts["ar"][:60]))
         if key in given:
-            raise ReasonsError(f"{where}: {_figure(key, dims)} is given a reason twice (also in "
-                               f"{given[key]['where']}): give one")
+            raise ReasonsError(Text("revisions.twice", where=where, figure=_figure(key, dims),
+                                    other=given[key]["where"]))
         given[key] = {"where": where, "kind": kind, "reason_ar": texts["ar"], "reason_en": texts["en"]}
     out, missing = [], []
     keys = _keys(changes, [*HEAD, *dims])
@@ -112,34 +111,30 @@ def checked(reasons: list[dict] | None, changes: pd.DataFrame, dims: list[str], 
                 missing.append(key)
             continue
         if change not in REVISING:
-            raise ReasonsError(f"{found['where']}: {_figure(key, dims)} is added by this release, not revised, "
-                               "amended or withdrawn: a figure published for the first time needs no reason")
+            raise ReasonsError(Text("revisions.added", where=found["where"], figure=_figure(key, dims)))
         out.append({**dict(zip(HEAD, key)), "breakdown": {d: v for d, v in zip(dims, key[3:]) if v is not None},
                     "change": change, **{k: found[k] for k in TEXTS}})
     for key, found in given.items():
-        raise ReasonsError(f"{found['where']}: {_figure(key, dims)} is not a figure this release revises, amends or "
-                           "withdraws (`spi diff` lists them; `spi diff --reasons-template` prints the rows to fill in)")
+        raise ReasonsError(Text("revisions.not_changed", where=found["where"], figure=_figure(key, dims)))
     if required and missing:
-        raise ReasonsError(f"the catalogue says every revision says why (site.revision_reasons: required), and "
-                           f"{len(missing)} figure(s) this release changes have no reason: "
-                           f"{'; '.join(_figure(k, dims) for k in missing[:5])}"
-                           f"{'; …' if len(missing) > 5 else ''} (--reasons FILE; `spi diff --reasons-template` "
-                           "prints the rows to fill in)")
+        raise ReasonsError(Text("revisions.required", n=len(missing),
+                                figures="; ".join(_figure(k, dims) for k in missing[:5]),
+                                more=Text("revisions.and_more") if len(missing) > 5 else ""))
     return out
 
 
 def _given_key(r: dict, dims: list[str], where: str) -> tuple:
     breakdown = r.get("breakdown") or {}
     if not isinstance(breakdown, dict):
-        raise ReasonsError(f"{where}: breakdown is {type(breakdown).__name__}, expected {{breakdown: member}}")
+        raise ReasonsError(Text("revisions.breakdown_type", where=where, type=type(breakdown).__name__,
+                                shape="{breakdown: member}"))
     unknown = [d for d in breakdown if d not in dims]
     if unknown:
-        raise ReasonsError(f"{where}: {', '.join(map(str, unknown))} is not a breakdown of the catalogue "
-                           f"({', '.join(dims) or 'it has none'})")
+        raise ReasonsError(Text("revisions.unknown_breakdown", where=where, unknown=", ".join(map(str, unknown)),
+                                dims=", ".join(dims) or Text("revisions.no_breakdowns")))
     head = [str(r.get(c) or "").strip() for c in HEAD]
     if not all(head):
-        raise ReasonsError(f"{where}: {HEAD[head.index('')]} is empty: name the figure by its indicator_id, geo_code "
-                           "and period (and its breakdown members)")
+        raise ReasonsError(Text("revisions.empty_head", where=where, column=HEAD[head.index("")]))
     return (*head, *(str(breakdown[d]).strip() or None if breakdown.get(d) is not None else None for d in dims))
 
 

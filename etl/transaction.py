@@ -29,6 +29,8 @@ import signal
 import time
 from pathlib import Path
 
+from .messages import Text
+
 PART = ".spi-part-"
 JOURNAL = ".spi-journal.json"
 
@@ -93,7 +95,7 @@ class Transaction:
                 break
             except BlockingIOError:
                 if waited == 0:
-                    self.progress(f"  waiting for another {self.what} into {self.root} to finish")
+                    self.progress(Text("transaction.waiting", what=Text(f"transaction.{self.what}"), root=self.root))
                 if waited >= lock_seconds():
                     self._lock.seek(0)
                     holder = self._lock.read().strip()[:20] or "unknown"
@@ -107,7 +109,7 @@ class Transaction:
         self._lock.flush()
         self.found = recover(self.root)
         for line in self.found:
-            self.progress(f"  {line}")
+            self.progress(Text("progress.indented", line=line))
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
@@ -184,16 +186,14 @@ def recover(root: Path) -> list[str]:
             renames = None
         if renames is None:
             journal.unlink()
-            said.append(f"an interrupted run left an unreadable journal in {root}: removed, and nothing of it was swapped in")
+            said.append(Text("transaction.unreadable_journal", root=root))
         else:
             made = _carry_out(root, renames)
-            said.append(f"completed an interrupted run into {root}: it had been decided, and {made} of its "
-                        f"{len(renames)} file(s) were still to be swapped in")
+            said.append(Text("transaction.completed", root=root, made=made, n=len(renames)))
     left = [p for p in sorted(root.rglob(f"{PART}*"))     # (not what lies in a temporary folder: it goes with it)
             if not any(q.name.startswith(PART) for q in p.relative_to(root).parents)]
     for path in left:
         _remove(path)
     if left:
-        said.append(f"removed {len(left)} temporary file(s) an interrupted run left in {root} (it had not been "
-                    "decided: nothing of it was swapped in)")
+        said.append(Text("transaction.removed", n=len(left), root=root))
     return said

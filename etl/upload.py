@@ -39,6 +39,7 @@ import yaml
 
 from contract.project import Project
 
+from . import messages
 from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .draft import DraftRefused, builtin_reads, draft
 from .extract import extract_file
@@ -174,7 +175,8 @@ def accept(project_root: Path, upload_bytes: bytes, original_name: str, recipe_t
     try:
         cat = load_catalogue(project.catalogue)
     except CatalogueError as exc:
-        raise UploadError(f"لا يُقرأ فهرس المؤشرات: {exc}", f"the catalogue cannot be read: {exc}") from None
+        raise UploadError(f"لا يُقرأ فهرس المؤشرات: {messages.text(messages.said(exc), 'ar')}",
+                          f"the catalogue cannot be read: {exc}") from None
     given = bool(recipe_text and recipe_text.strip())
     if given:
         _check_recipe(recipe_text, cat)

@@ -28,7 +28,7 @@ from etl import revisions
 from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, amend, change_dimensions, diff, make_release, write_served
-from etl.messages import Text, language, render, text
+from etl.messages import Text, language, render, said, text
 from etl.report import INFO, errors, format_info, format_report
 
 # The verbs that work on a project's statistics; the others (reviewer-hash, signing-key,
@@ -481,12 +481,12 @@ def _was(value, status) -> str:
 
 
 def _validate(args) -> int:
+    lang = language(args.lang, os.environ)
     try:
         cat = load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        print(exc, file=sys.stderr)
+        print(text(said(exc), lang), file=sys.stderr)
         return 1
-    lang = language(args.lang, os.environ)
     missing = [f for f in args.files if not f.is_file()]
     if missing:
         print(render("cli.no_such_file", lang, {"files": list(map(str, missing))}), file=sys.stderr)
@@ -509,7 +509,7 @@ def _recipe(args) -> int:
     try:
         cat = load_catalogue(args.catalogue)
     except CatalogueError as exc:
-        print(exc, file=sys.stderr)
+        print(text(said(exc), language(args.lang, os.environ)), file=sys.stderr)
         return 1
     if not args.file.is_file():
         print(f"{name}: no such file: {args.file}", file=sys.stderr)

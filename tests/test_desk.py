@@ -163,8 +163,17 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     project, env, root = setting
     editor, both, approver = signed_in(desk, "huda"), signed_in(desk, "noor"), signed_in(desk, "salim")
     # prepared, then sent back with a comment
-    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})   # the engine's refusal, in English
-    assert no_arabic.status == 409 and '<span lang="en" dir="ltr">the Arabic note' in no_arabic.text
+    # the engine's refusal, in the desk's language, naming the desk's fields (not the command's options)
+    no_arabic = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_EN})
+    assert no_arabic.status == 409
+    assert (f"رُفض الطلب: ملاحظة الإصدار بالعربية «\u2068{NOTE_EN}\u2069» ليس فيها حرف عربي: اكتب الملاحظة فيها "
+            "بالعربية، واكتبها بالإنجليزية في ملاحظة الإصدار بالإنجليزية</p>") in no_arabic.text
+    assert "كما يقولها محرّك الإصدار" not in no_arabic.text and "--note" not in no_arabic.text
+    in_english = post(editor, "/prepare?lang=en", {"note_en": NOTE_EN, "note_ar": NOTE_EN}, page="/?lang=en")
+    assert in_english.status == 409 and "as the release engine says it" not in in_english.text
+    assert ("Refused: the Arabic note (the Arabic note) &#x27;Jordan: the psychosocial support team of 2024 "
+            "revised.&#x27; has no Arabic letter: give the note in Arabic there, and in English with the English "
+            "note</p>") in in_english.text
     answer = post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR})
     assert answer.status == 303 and "done=prepared" in answer.headers["Location"]
     assert post(editor, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR}).status == 409   # one waits already
@@ -172,7 +181,7 @@ def test_the_four_eyes_path_releases_what_the_cli_would(desk, setting, tmp_path)
     assert "Say which report." in editor.get("/?lang=en").text
     # prepared again, by someone who is also an approver: they cannot approve it themselves
     half = post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR, "kind_0": "correction", "reason_en_0": "x"})
-    assert half.status == 409 and "reason_ar is empty" in half.text   # a reason in one language only
+    assert half.status == 409 and "reason_ar\u2069 فارغ: اذكر سبب تغيّر الرقم بالعربية" in half.text   # in one language
     assert post(both, "/prepare", {"note_en": NOTE_EN, "note_ar": NOTE_AR, **REASON}).status == 303
     assert "someone else approves it" in both.get("/?lang=en").text
     own = post(both, "/approve/P2")
@@ -325,6 +334,12 @@ def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_
         post(editor, "/build")
         page = _ended(editor)
         assert "The build failed: 1 error(s)" in page and "jo_social_protection_2024.csv" in page and "4five" in page
+        arabic = editor.get("/build").text    # the clerk reads the problem, and the build's steps, in Arabic
+        assert ("<li>خطأ: الملف \u2068jo_social_protection_2024.csv\u2069، الصف" in arabic
+                and "القيمة «\u20684five\u2069»: الرقم «\u20684five\u2069»: ليست عددًا" in arabic), arabic
+        steps = re.search(r'<ol class="desk-lines">(.*?)</ol>', arabic).group(1)
+        assert "<li>قُرئ \u2068jo_social_protection_2024.csv\u2069: " in steps, steps
+        assert '<li dir="ltr" lang="en">' not in arabic
         assert (bad.processed / "indicators.duckdb").stat().st_ino == before
         assert 'http-equiv="refresh"' not in page
 

@@ -221,15 +221,18 @@ def test_a_refused_change_writes_nothing_and_says_why(desk, setting, announced, 
 
 def test_what_the_catalogue_check_refuses_is_written_nowhere(desk, setting, announced):
     """The same day and English title as an announcement already there is the same announcement
-    to the catalogue: its check refuses it (its message in English, as the build says it)."""
+    to the catalogue: its check refuses it (its message in the page's language, as `spi build --lang` says it)."""
     project = setting[0]
     before, commit = project.catalogue.read_bytes(), head(project)
     same = announce_fields("2099-09-15", {"ar": "اسم آخر", "en": "Social security cases 2099"})
     for lang, said in (("ar", TEXTS["cal_refused_catalogue"][0]), ("en", TEXTS["cal_refused_catalogue"][1])):
         answer = post(signed_in(desk, "huda"), "/calendar" + ("?lang=en" if lang == "en" else ""), same)
         assert answer.status == 409 and said in answer.text
-        assert re.search(r'<span lang="en" dir="ltr">indicators.yaml: line \d+: calendar\[\d+\]: is the same '
-                         r'announcement as calendar\[\d+\]', answer.text), answer.text[-1500:]
+        same_as = (r'\u2068indicators.yaml\u2069: السطر \d+: \u2068calendar\[\d+\]\u2069: هو الإعلان نفسه الذي في '
+                   r'\u2068calendar\[\d+\]\u2069' if lang == "ar" else
+                   r'indicators.yaml: line \d+: calendar\[\d+\]: is the same announcement as calendar\[\d+\]')
+        assert re.search(f"{re.escape(said)} {same_as}", answer.text), answer.text[-1500:]
+        assert 'lang="en" dir="ltr">indicators.yaml' not in answer.text
         assert 'value="اسم آخر"' in answer.text   # the form keeps what was typed
     assert project.catalogue.read_bytes() == before and head(project) == commit
     assert not list(project.root.glob(".spi-part-*"))

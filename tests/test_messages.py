@@ -13,16 +13,18 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from etl.messages import FSI, MESSAGES, NOUNS, PDI, Text, language, render
 from etl.report import ERROR, Issue, format_report
 
 ETL = Path(__file__).resolve().parent.parent / "etl"
-# What constructs a problem of a source file; its message and expected are its first two
-# arguments (Issue: after the file).
+# What constructs a problem of a source file, a refusal of the release engine (or of its
+# reasons) or an error of the catalogue; its message (and expected) are its first two arguments
+# (Issue: after the file; the catalogue's fail: after the entry's path).
 PROBLEMS = {"Issue": 1, "FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
-            "DraftRefused": 0}
+            "DraftRefused": 0, "ReleaseError": 0, "ReasonsError": 0, "fail": 1}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 
 
@@ -262,3 +264,93 @@ def test_spi_recipe_draft_refuses_in_arabic(paths, source_copy, tmp_path):
     assert (f"لا ورقة باسم «{FSI}datta{PDI}» في {FSI}om_mosd_national.xlsx{PDI} (أوراقه: «{FSI}data{PDI}»، "
             f"«{FSI}sources{PDI}»)؛ هل المقصود «{FSI}data{PDI}»؟؛ لم يُكتب شيء") in done.stderr
     assert not (tmp_path / "x.layout.yaml").exists()
+
+
+# -------------------------------------------------------------- the release engine's refusals, the catalogue's errors
+
+def test_a_release_refusal_is_its_english_as_before_and_says_arabic():
+    from etl.approval import refusal
+    from etl.release import ReleaseError, local_time, release_notes
+    f = lambda s: f"{FSI}{s}{PDI}"
+    with pytest.raises(ReleaseError) as refused:
+        release_notes("Revised figures", "Revised figures")
+    assert str(refused.value) == ("the Arabic note (--note-ar) 'Revised figures' has no Arabic letter: give the note in "
+                                  "Arabic there, and in English with --note-en")
+    said = refused.value.args[0]
+    assert said.render("ar") == (f"الملاحظة العربية ({f('--note-ar')}) «{f('Revised figures')}» ليس فيها حرف عربي: "
+                                 f"اكتب الملاحظة فيها بالعربية، واكتبها بالإنجليزية في الملاحظة الإنجليزية "
+                                 f"({f('--note-en')})")
+    # the desk names its own fields, not the command's options, in both languages
+    desk = refusal(refused.value)
+    assert str(desk) == ("the Arabic note (the Arabic note) 'Revised figures' has no Arabic letter: give the note in "
+                         "Arabic there, and in English with the English note")
+    assert desk.text("ar") == (f"ملاحظة الإصدار بالعربية «{f('Revised figures')}» ليس فيها حرف عربي: اكتب الملاحظة "
+                               "فيها بالعربية، واكتبها بالإنجليزية في ملاحظة الإصدار بالإنجليزية")
+    with pytest.raises(ReleaseError) as gap:      # the clocks go forward in London on 2026-03-29 at 01:00
+        local_time("2026-03-29T01:30", "Europe/London")
+    assert str(gap.value) == ("--at 2026-03-29T01:30: that time does not exist in Europe/London: the clocks go forward "
+                              "that night, from UTC+00:00 to UTC+01:00. Give a time outside the gap, or with its offset "
+                              "(e.g. 2026-03-29T01:30+01:00)")
+    assert gap.value.args[0].render("ar") == (
+        f"{f('--at')} {f('2026-03-29T01:30')}: هذا الوقت لا وجود له بتوقيت {f('Europe/London')}: تُقدَّم الساعة تلك "
+        f"الليلة من {f('UTC+00:00')} إلى {f('UTC+01:00')}. اختر وقتًا خارج هذه الفجوة، أو اذكره بفرق توقيته (مثل "
+        f"{f('2026-03-29T01:30+01:00')})")
+    assert refusal(gap.value).text("ar").startswith(f"موعد النشر {f('2026-03-29T01:30')}: ")
+    assert pickle.loads(pickle.dumps(said)).render("ar") == said.render("ar")   # a build's worker sends it back
+
+
+def test_spi_release_refuses_in_english_as_before(source_copy, capsys):
+    from spi.cli import main as spi
+    where = ["--out", str(source_copy.out), "--releases", str(source_copy.releases), "--catalogue",
+             str(source_copy.catalogue)]
+    assert spi(["release", "--note-ar", "Revised", "--note-en", "Revised", *where]) == 1
+    assert capsys.readouterr().err == ("release refused: the Arabic note (--note-ar) 'Revised' has no Arabic letter: "
+                                       "give the note in Arabic there, and in English with --note-en; nothing was "
+                                       f"changed in {source_copy.releases}\n")
+    assert spi(["release", "--note-ar", "أرقام منقحة", "--note-en", "Revised", *where]) == 1
+    assert capsys.readouterr().err == (f"release refused: no candidate at {source_copy.out / 'indicators.duckdb'}: run "
+                                       f"`spi build` first; nothing was changed in {source_copy.releases}\n")
+
+
+@pytest.fixture
+def bad_zone(source_copy):
+    """The copy's catalogue with a time zone the zone database does not know."""
+    text = source_copy.catalogue.read_text(encoding="utf-8")
+    source_copy.catalogue.write_text(text.replace("site:\n", "site:\n  timezone: Asia/Muskat\n", 1), encoding="utf-8")
+    return source_copy
+
+
+def test_a_catalogue_error_in_arabic_by_spi_validate_and_spi_build(paths, bad_zone):
+    f = lambda s: f"{FSI}{s}{PDI}"
+    file = bad_zone.raw / "jo_social_protection_2024.csv"
+    arabic = f"{f('site.timezone')}: «{f('Asia/Muskat')}» ليس اسم منطقة زمنية مثل {f('Asia/Muscat')}"
+    done = _validate(paths, bad_zone, file, "--lang", "ar")
+    assert done.returncode == 1 and done.stderr == f"{f('indicators.yaml')}: {arabic}\n"
+    english = _validate(paths, bad_zone, file, "--lang", "en")
+    assert english.stderr == ("indicators.yaml: site.timezone: 'Asia/Muskat' is not a time zone name such as "
+                              "Asia/Muscat\n")
+    built = subprocess.run([str(paths.spi), "build", *bad_zone.cli_args(), "--lang", "ar"], capture_output=True,
+                           text=True, timeout=180)
+    assert built.returncode == 1
+    assert f"خطأ: الملف {f('indicators.yaml')}: {arabic}" in built.stderr, built.stderr
+
+
+def test_a_reason_refused_and_what_an_interrupted_run_left_say_arabic(tmp_path):
+    from etl.revisions import ReasonsError, checked
+    from etl.transaction import PART, recover
+    f = lambda s: f"{FSI}{s}{PDI}"
+    reason = {"indicator_id": "om_ss_cases", "geo_code": "OM", "period": "2023", "kind": "correction",
+              "reason_ar": "", "reason_en": "A typing error was corrected.", "where": "reasons.csv row 2"}
+    with pytest.raises(ReasonsError) as refused:
+        checked([reason], pd.DataFrame(columns=["indicator_id", "geo_code", "period", "change"]), [], False)
+    assert str(refused.value) == ("reasons.csv row 2: reason_ar is empty: say why the figure changes in Arabic "
+                                  "(reason_ar) and in English (reason_en)")
+    assert refused.value.args[0].render("ar") == (f"{f('reasons.csv row 2')}: {f('reason_ar')} فارغ: اذكر سبب تغيّر "
+                                                  f"الرقم بالعربية ({f('reason_ar')}) وبالإنجليزية ({f('reason_en')})")
+    (tmp_path / f"{PART}1234-indicators.duckdb").write_bytes(b"half")
+    said = recover(tmp_path)
+    assert not list(tmp_path.iterdir())
+    assert said == [f"removed 1 temporary file(s) an interrupted run left in {tmp_path} (it had not been decided: "
+                    "nothing of it was swapped in)"]
+    assert said[0].render("ar") == (f"حُذفت ملفات مؤقتة عددها 1 تركها تشغيلٌ انقطع في {f(tmp_path)} (لم يكن قد "
+                                    "تقرّر: لم يُستبدل شيء منه)")

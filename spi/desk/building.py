@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contract.project import Project
 from etl.build import build
+from etl.messages import LANGS
 from etl.raw_folder import READABLE
 from etl.report import ERROR, INFO
 
@@ -22,7 +23,8 @@ JOB = Job("desk-build", _failed)
 
 def status(project: Project) -> dict | None:
     """The last build's status: state (running, done, stopped), who started it, its progress
-    lines and fraction; when done, whether it passed and its problems. None before any."""
+    lines and fraction; when done, whether it passed and its problems (a line or a problem is
+    {lang: text} in each language, or English alone: a failure of the build itself). None before any."""
     return JOB.status(project)
 
 
@@ -41,5 +43,6 @@ def _build(project: Project, state: dict, save) -> None:
 
     result = build(project.raw, project.catalogue, project.processed, progress=progress, releases_dir=project.releases)
     problems = [i for i in result.issues if i.severity != INFO]
-    state.update(ok=result.ok, errors=sum(i.severity == ERROR for i in problems), problems=[str(i) for i in problems[:50]],
+    state.update(ok=result.ok, errors=sum(i.severity == ERROR for i in problems),
+                 problems=[{lang: i.text(lang) for lang in LANGS} for i in problems[:50]],
                  observations=result.observations, done_steps=state["steps"])

@@ -40,6 +40,7 @@ from contract.project import CATALOGUE, default as default_project
 from contract.schema import CALENDAR_STATES
 from etl.announcements import DEFAULT_STATE, announcement_id
 from etl.catalogue import CatalogueError, load_catalogue
+from etl.messages import Text, said
 from store.texts import t
 
 from . import auth, git
@@ -63,7 +64,8 @@ def register(bp: flask.Blueprint) -> None:
 
 class Refused(ValueError):
     """A change the desk or the catalogue check refuses: in Arabic and English, or the
-    catalogue's own message (`catalogue`, English) as it is."""
+    catalogue's own message (`catalogue`): a Text of etl/messages.py said in the page's
+    language, or English as it is (the schema's problems)."""
 
     def __init__(self, key: str | None = None, catalogue: str | None = None):
         super().__init__(key or catalogue)
@@ -72,8 +74,9 @@ class Refused(ValueError):
     def html(self, lang_: str) -> str:
         if self.key:
             return f'<p class="desk-error" role="alert">{escape(text(self.key, lang_))}</p>'
-        return (f'<p class="desk-error" role="alert">{escape(text("cal_refused_catalogue", lang_))} '
-                f'<span lang="en" dir="ltr">{escape(self.catalogue)}</span></p>')
+        words = (escape(self.catalogue.render(lang_)) if isinstance(self.catalogue, Text)
+                 else f'<span lang="en" dir="ltr">{escape(self.catalogue)}</span>')
+        return f'<p class="desk-error" role="alert">{escape(text("cal_refused_catalogue", lang_))} {words}</p>'
 
 
 # --- the catalogue's calendar section, rewritten alone ---------------------------------------
@@ -181,6 +184,9 @@ def _checked(path: Path, named: Path):
     try:
         return load_catalogue(path)
     except CatalogueError as exc:
+        message = said(exc)
+        if isinstance(message, Text):   # the catalogue's own check, naming the catalogue's file
+            raise Refused(catalogue=Text(message.key, **{**message.fields, "file": named.name})) from None
         raise Refused(catalogue=str(exc).replace(path.name, named.name)) from None
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from contract.project import Project
+from etl.messages import LANGS, text
 
 SHOWN_LINES = 40
 
@@ -95,8 +96,10 @@ def _close(handles: list) -> None:
 
 
 def add_line(state: dict, line: str) -> None:
-    """A line of the work's progress, the last SHOWN_LINES kept."""
-    state["lines"] = [*state.get("lines", []), line.strip()][-SHOWN_LINES:]
+    """A line of the work's progress, in each language (a Text of etl/messages.py says both;
+    any other line is its own words), the last SHOWN_LINES kept."""
+    said = {lang: text(line, lang).strip() for lang in LANGS}
+    state["lines"] = [*state.get("lines", []), said][-SHOWN_LINES:]
 
 
 def _write(path: Path, status: dict) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 import flask
 
 from contract.project import default as default_project
+from etl import messages
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.catalogue_gaps import missing_from_catalogue
 from etl.report import ERROR
@@ -128,7 +129,8 @@ def _catalogue():
     try:
         return load_catalogue(default_project().catalogue)
     except CatalogueError as exc:
-        raise UploadError(f"لا يُقرأ فهرس المؤشرات: {exc}", f"the catalogue cannot be read: {exc}") from None
+        raise UploadError(f"لا يُقرأ فهرس المؤشرات: {messages.text(messages.said(exc), 'ar')}",
+                          f"the catalogue cannot be read: {exc}") from None
 
 
 @auth.needs("editor")

@@ -17,7 +17,7 @@ import flask
 from contract.project import default as default_project
 from contract.schema import REVISION_KINDS
 from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approvable, cancel, embargoed, prepare, records,
-                          send_back, waiting)
+                          refusal, send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, change_dimensions, diff
 from store.database import Database
@@ -333,7 +333,7 @@ def build_page():
                    if found.get("ok") else text("build_failed", lang_, n=found.get("errors", 0)))
         parts.append(f'<p class="{"desk-done" if found.get("ok") else "desk-error"}">{escape(outcome)}</p>')
         if found.get("problems"):
-            items = "".join(f'<li dir="ltr" lang="en">{escape(p)}</li>' for p in found["problems"])
+            items = "".join(_status_line(p, lang_) for p in found["problems"])
             parts.append(f'<ul class="desk-problems">{items}</ul>')
         if found.get("ok"):
             parts.append(f'<p><a href="{escape(url("desk.changes", lang_))}">{escape(text("changes", lang_))}</a></p>')
@@ -347,11 +347,19 @@ def _progress(lang_: str, title: str, value: int, maximum: int) -> str:
             f'{value / max(1, maximum):.0%}</progress>')
 
 
-def _lines(lang_: str, summary: str, lines: list[str], running: bool) -> str:
-    """A background job's progress lines (the engine's, in English), open while it runs."""
-    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+def _lines(lang_: str, summary: str, lines: list[dict | str], running: bool) -> str:
+    """A background job's progress lines in the page's language, open while it runs."""
+    items = "".join(_status_line(line, lang_) for line in lines)
     return (f'<details{" open" if running else ""}><summary>{escape(text(summary, lang_))}</summary>'
-            f'<ol dir="ltr" lang="en" class="desk-lines">{items}</ol></details>')
+            f'<ol class="desk-lines">{items}</ol></details>')
+
+
+def _status_line(said: dict | str, lang_: str) -> str:
+    """A line or a problem of a background job's status in the page's language; one said in
+    English alone (the work itself failed, or a status written before it kept both) is marked so."""
+    if isinstance(said, dict):
+        return f"<li>{escape(said[lang_])}</li>"
+    return f'<li dir="ltr" lang="en">{escape(said)}</li>'
 
 
 @auth.needs("editor", "approver", "reviewer")
@@ -435,7 +443,7 @@ def prepare_view():
         record = prepare(project, auth.user().username, f.get("note_en", ""), f.get("note_ar", ""),
                          f.get("at", "").strip() or None, now(), reasons=_reasons_given(change, f))
     except ReleaseError as exc:
-        return _refused(ApprovalError(str(exc)))
+        return _refused(refusal(exc))
     except ApprovalError as exc:
         return _refused(exc)
     return _after("prepared", record)
