@@ -19,7 +19,7 @@ import pycountry
 from contract.manifest import public_key
 
 from .announcements import DEFAULT_STATE, announcement_id
-from .checked_yaml import YamlFileError, read_checked
+from .checked_yaml import YamlFileError, problem_lines, read_checked
 from .messages import Text
 
 MAX_EMBARGO_DAYS = 92   # site.max_embargo_days when the catalogue gives none: a quarter ahead
@@ -41,7 +41,7 @@ _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي
 class CatalogueError(ValueError):
     """The catalogue is not usable; the message names the entry and what is wrong: for the
     checks made here, a Text of etl/messages.py (catalogue.in_file: the file's name, then the
-    `problem`), said in the reader's language; the schema's problems are English."""
+    `problem`), said in the reader's language, as are the schema's problems (etl/checked_yaml.py)."""
 
 
 def fold(name: object) -> str:
@@ -123,7 +123,8 @@ def load_catalogue(path: str | Path) -> Catalogue:
         data = read_checked(path, "indicators.schema.json", lines)
     except YamlFileError as exc:
         # one line per problem, each starting with the file's name
-        raise CatalogueError("\n".join(f"{path.name}: {line}" for line in str(exc).splitlines())) from None
+        raise CatalogueError(Text("catalogue.in_file", file=path.name,
+                                  problem=problem_lines([exc.args[0]], path.name))) from None
     check = _Checker(path, lines)
     cat = Catalogue(path=path, licence=data["licence"], site=data.get("site") or {}, topics=data["topics"], units=data["units"],
                     dimensions=data["dimensions"], sources=data["sources"],

@@ -13,11 +13,15 @@ end), are refused before the file is composed, naming the line.
 """
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import yaml
+
+from .messages import MESSAGES, Both, Text, isolate, text
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"   # the software's own, installed with it
 MAX_PROBLEMS = 20
@@ -29,7 +33,8 @@ MAX_ALIAS_NODES = 100_000
 
 
 class YamlFileError(ValueError):
-    """The file cannot be read as what it should be; the message names the line and the entry."""
+    """The file cannot be read as what it should be; the message (a Text of etl/messages.py, said
+    in the reader's language) names the line and the entry."""
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -46,16 +51,16 @@ def _text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise YamlFileError("the file does not exist") from None
+        raise YamlFileError(Text("yaml.missing")) from None
     except IsADirectoryError:
-        raise YamlFileError("is a folder, not a file") from None
+        raise YamlFileError(Text("yaml.folder")) from None
     except OSError as exc:
-        raise YamlFileError(f"cannot be read ({exc.strerror or type(exc).__name__})") from None
+        raise YamlFileError(Text("yaml.unreadable", why=exc.strerror or type(exc).__name__)) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise YamlFileError(f"line {line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        raise YamlFileError(Text("yaml.not_utf8", line=line, byte=exc.start)) from None
 
 
 def _limit_aliases(text: str, bound: int = MAX_ALIAS_NODES) -> None:
@@ -103,8 +108,7 @@ def _lines(node, path: tuple, out: dict) -> None:
             line = key.start_mark.line + 1
             if name in seen:
                 where = ".".join(map(str, (*path, name)))
-                raise YamlFileError(f"line {line}: {where} is given twice (first at line {seen[name]}); "
-                                         "a second entry would silently replace the first")
+                raise YamlFileError(Text("yaml.twice", line=line, where=where, first=seen[name]))
             seen[name] = line
             out[(*path, name)] = line
             _lines(value, (*path, name), out)
@@ -118,7 +122,7 @@ def _where(path) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the top level"
+    return out or Text("yaml.top")
 
 
 def _line(lines: dict, path: tuple) -> int:
@@ -131,11 +135,56 @@ HINTED = {"type", "pattern", "anyOf", "enum", "minimum", "maximum", "exclusiveMi
           "propertyNames"}
 
 
-def _message(error: jsonschema.ValidationError) -> str:
-    """jsonschema's message, with what the value should be where the schema says it."""
+def _message(error: jsonschema.ValidationError, lines: dict) -> Text:
+    """The problem on its line: in English jsonschema's own sentence, in Arabic the same error
+    said by its kind; then what the value should be where the schema says it (its description,
+    which is English)."""
     schema = error.schema if isinstance(error.schema, dict) else {}
     hint = schema.get("description") if error.validator in HINTED else None
-    return error.message + (f" (expected {hint})" if hint else "")
+    what = Both(_arabic(error, schema).render("ar"), error.message)
+    return Text("yaml.at", line=_line(lines, tuple(error.absolute_path)), where=_where(error.absolute_path), what=what,
+                expected=Text("yaml.expected", hint=hint) if hint else "")
+
+
+def _arabic(error: jsonschema.ValidationError, schema: dict) -> Text:
+    """What the error says, as a message whose Arabic is said (its English is jsonschema's)."""
+    kind, value, wanted = error.validator, error.instance, error.validator_value
+    if kind == "type":
+        types = [wanted] if isinstance(wanted, str) else list(wanted)
+        named = [Text(f"yaml.type_{t}") if f"yaml.type_{t}" in MESSAGES else t for t in types]
+        said = named[0] if len(named) == 1 else Text("yaml.or", first=named[0], then=named[1])
+        return Text("yaml.schema_type", value=_shown(value), types=said)
+    if kind == "additionalProperties" and isinstance(value, dict):
+        known = set(schema.get("properties", {}))
+        extra = sorted(k for k in value if k not in known and not any(
+            re.search(pattern, k) for pattern in schema.get("patternProperties", {})))
+        return Text("yaml.schema_unexpected", names=extra, near=closest(extra[0], known) if len(extra) == 1 else "")
+    if kind == "required":
+        missing = [k for k in wanted if isinstance(value, dict) and k not in value]
+        return Text("yaml.schema_required", name=missing[0] if missing else "?")
+    if kind == "enum":
+        return Text("yaml.schema_enum", value=_shown(value), allowed=list(wanted))
+    if kind == "minItems":
+        return Text("yaml.schema_few", value=_shown(value), n=wanted)
+    if kind in ("minimum", "exclusiveMinimum"):
+        return Text("yaml.schema_minimum", value=_shown(value), limit=wanted)
+    if kind in ("maximum", "exclusiveMaximum"):
+        return Text("yaml.schema_maximum", value=_shown(value), limit=wanted)
+    if kind == "pattern":
+        return Text("yaml.schema_pattern", value=_shown(value))
+    return Text("yaml.schema_other", said=error.message)
+
+
+def _shown(value) -> str:
+    """A value as a problem quotes it: its text, cut short."""
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def closest(name: str, known) -> str:
+    """" (did you mean 'x'?)" for the known name closest to `name`, or ""."""
+    found = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return Text("validate.did_you_mean", name=found[0]) if found else ""
 
 
 def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dict:
@@ -147,25 +196,34 @@ def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dic
     try:
         _limit_aliases(text)
     except yaml.YAMLError as exc:
-        raise YamlFileError(f"not valid YAML: {exc}") from None
+        raise YamlFileError(Text("yaml.not_yaml", detail=str(exc))) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if not isinstance(node, yaml.MappingNode):
-            raise YamlFileError("expected a mapping of keys at the top level")
+            raise YamlFileError(Text("yaml.not_mapping"))
         lines = {} if lines is None else lines
         _lines(node, (), lines)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise YamlFileError(f"not valid YAML: {exc}") from None
+        raise YamlFileError(Text("yaml.not_yaml", detail=str(exc))) from None
     finally:
         loader.dispose()
     schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=lambda e: _line(lines, tuple(e.absolute_path)))
     if errors:
-        problems = [f"line {_line(lines, tuple(e.absolute_path))}: {_where(e.absolute_path)}: {_message(e)}"
-                    for e in errors[:MAX_PROBLEMS]]
+        problems = [_message(e, lines) for e in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
-            problems.append(f"… and {len(errors) - MAX_PROBLEMS} more")
-        raise YamlFileError("\n".join(problems))
+            problems.append(Text("yaml.more", n=len(errors) - MAX_PROBLEMS))
+        raise YamlFileError(problem_lines(problems))
     return data
+
+
+def problem_lines(problems: list, file: str | None = None) -> Text:
+    """Problems (Texts or strs, each of one or more lines) a line each, in each language; with
+    `file`, its name before every line but the first (which a message's own `{file}: ` heads)."""
+    def said(lang: str) -> str:
+        lines = [line for p in problems for line in text(p, lang).splitlines()]
+        name = (isolate(file) if lang == "ar" else file) if file else None
+        return "\n".join(f"{name}: {line}" if name and n else line for n, line in enumerate(lines))
+    return Text("yaml.problems", lines=Both(said("ar"), said("en")))

@@ -25,7 +25,6 @@ spans its cells). Every figure points at its cell: the sheet, the row and the co
 """
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 import json
@@ -36,8 +35,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .checked_yaml import SCHEMAS, YamlFileError, read_checked
-from .messages import Text
+from .checked_yaml import SCHEMAS, YamlFileError, closest, read_checked
+from .messages import Both, Text, text
 from .normalise import PeriodPart, compose, mark_of, parse_figure, parse_period, period_part
 from .sheets import Sheet, SheetProblem, open_workbook
 from .words import plain_words, status_words, total_words
@@ -73,12 +72,6 @@ def builtin_recipes() -> list[dict]:
     """The recipes of files that have none beside them, in the order they are tried: the long
     layout (a `value` column), then the wide one (etl/recipes/)."""
     return [_shaped(BUILTIN / name) for name in BUILTIN_ORDER]
-
-
-def closest(name: str, known) -> str:
-    """" (did you mean 'x'?)" for the known name closest to `name`, or ""."""
-    found = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
-    return Text("validate.did_you_mean", name=found[0]) if found else ""
 
 
 def read_recipe(path: Path, cat) -> dict:
@@ -164,10 +157,12 @@ def _shaped(path: Path) -> dict:
     try:
         recipe = read_checked(path, "layout.schema.json")
     except YamlFileError as exc:
-        text = re.sub(r"\('([^']+)' was unexpected\)", lambda m: f"({m.group(1)!r} was unexpected"
-                      f"{closest(m.group(1), _recipe_keys()).replace(' (', '; ').replace('?)', '?')})", str(exc))
-        raise LayoutProblem(Text("layout.schema", recipe=path.name, text=text),
-                            "" if "(expected" in text else Text("layout.as_schema")) from None
+        # jsonschema's English, with the key closest to one it did not expect (the Arabic has it)
+        english = re.sub(r"\('([^']+)' was unexpected\)", lambda m: f"({m.group(1)!r} was unexpected"
+                         f"{closest(m.group(1), _recipe_keys()).replace(' (', '; ').replace('?)', '?')})", str(exc))
+        said = Both(text(exc.args[0], "ar"), english)
+        raise LayoutProblem(Text("layout.schema", recipe=path.name, text=said),
+                            "" if "(expected" in english else Text("layout.as_schema")) from None
     return {"layout": "table", **recipe}
 
 

@@ -735,6 +735,45 @@ _add({
 })
 
 
+# A YAML file checked for shape (etl/checked_yaml.py: the catalogue, a layout recipe). The English
+# of a schema problem is jsonschema's own sentence (`said`, as it always was); the Arabic is said
+# from the same error by its kind (`yaml.schema_*`).
+_add({
+    "yaml.missing": ("the file does not exist", "الملف غير موجود"),
+    "yaml.folder": ("is a folder, not a file", "مجلد، لا ملف"),
+    "yaml.unreadable": ("cannot be read ({why})", "لا يُقرأ ({why})"),
+    "yaml.not_utf8": ("line {line}: not UTF-8 text (byte {byte}); save the file as UTF-8",
+                      "السطر {line}: ليس نصًا بترميز UTF-8 (البايت {byte})؛ احفظ الملف بترميز UTF-8"),
+    "yaml.twice": ("line {line}: {where} is given twice (first at line {first}); a second entry would silently "
+                   "replace the first", "السطر {line}: {where} مذكور مرتين (أول مرة في السطر {first})؛ والثاني "
+                   "كان سيحل محل الأول دون أن يُقال"),
+    "yaml.not_yaml": ("not valid YAML: {detail}", "ليس نص YAML صالحًا: {detail}"),
+    "yaml.not_mapping": ("expected a mapping of keys at the top level", "المتوقع في المستوى الأعلى مفاتيح وقيمها"),
+    "yaml.problems": ("{lines}", "{lines}"),
+    "yaml.more": ("… and {n} more", "… و{n:#more}"),
+    "yaml.top": ("the top level", "المستوى الأعلى"),
+    "yaml.at": ("line {line}: {where}: {what}{expected}", "السطر {line}: {where}: {what}{expected}"),
+    "yaml.expected": (" (expected {hint})", " (المتوقع: {hint})"),
+    "yaml.schema_type": ("{value!r} is not of type {types}", "{value!r} ليس {types}"),
+    "yaml.schema_unexpected": ("{names:rlist} not allowed here{near}", "مفتاح غير معروف هنا: {names:rlist}{near}"),
+    "yaml.schema_required": ("{name!r} is a required property", "المفتاح {name!r} مطلوب"),
+    "yaml.schema_enum": ("{value!r} is not one of {allowed:rlist}", "{value!r} ليس أحد {allowed:rlist}"),
+    "yaml.schema_few": ("{value!r} has fewer than {n} item(s)", "عدد عناصر {value!r} أقل من {n}"),
+    "yaml.schema_minimum": ("{value!r} is less than the minimum of {limit}", "{value!r} أقل من الحد الأدنى {limit}"),
+    "yaml.schema_maximum": ("{value!r} is more than the maximum of {limit}", "{value!r} أكبر من الحد الأعلى {limit}"),
+    "yaml.schema_pattern": ("{value!r} is not written as expected", "{value!r} ليس مكتوبًا بالصيغة المطلوبة"),
+    "yaml.schema_other": ("{said}", "لا يطابق الشكل المطلوب: {said}"),
+    "yaml.type_array": ("a list", "قائمة"),
+    "yaml.type_object": ("a mapping of keys", "مفاتيح وقيمها"),
+    "yaml.type_string": ("a text", "نصًا"),
+    "yaml.type_integer": ("a whole number", "عددًا صحيحًا"),
+    "yaml.type_number": ("a number", "عددًا"),
+    "yaml.type_boolean": ("true or false", "true أو false"),
+    "yaml.type_null": ("empty", "فارغًا"),
+    "yaml.or": ("{first} or {then}", "{first} أو {then}"),
+})
+
+
 def language(choice: str | None, environ) -> str:
     """The language of the command line: `--lang` when given, else the locale's (LC_ALL, then
     LC_MESSAGES, then LANG, as POSIX reads them): Arabic when it starts with `ar`, else English."""

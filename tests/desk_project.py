@@ -58,6 +58,14 @@ def make_project(root: Path, table: bool = False) -> Project:
 
 
 
+def desk_setting(root: Path, **env) -> tuple[Project, dict[str, str], Path]:
+    """A project made by make_project in `root`, and the environment of its desk and servers:
+    the people of PEOPLE, the secret, the audit log in `root`, and `env`."""
+    project = make_project(root / "project")
+    return project, {"SPI_REVIEWERS_FILE": str(people_file(root / "people.json")), "SPI_SECRET_KEY": SECRET,
+                     "SPI_AUDIT_LOG": str(root / "audit.log"), **env}, root
+
+
 def people_file(path: Path) -> Path:
     """The reviewers' file of PEOPLE, with their argon2id hashes and roles."""
     path.write_text(json.dumps({u: {"name": n, "password_hash": reviewers.hash_password(p), **({"roles": r} if r else {})}

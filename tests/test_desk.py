@@ -22,7 +22,7 @@ from etl.approval import ApprovalError
 from spi import reviewers
 from spi.cli import main as spi
 from spi.desk import approving
-from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, SECRET, make_project, people_file
+from tests.desk_project import NOTE_AR, NOTE_EN, NOW, PEOPLE, REPO, desk_setting, make_project
 from tests.servers import Client, gunicorn, raw, spi_desk, split_raw
 
 
@@ -32,12 +32,7 @@ REASON = {"kind_0": "correction", "reason_ar_0": "صُحِّح خطأ في نق�
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
-    root = tmp_path_factory.mktemp("desk")
-    project = make_project(root / "project")
-    users = people_file(root / "people.json")
-    env = {"SPI_REVIEWERS_FILE": str(users), "SPI_SECRET_KEY": SECRET, "SPI_NOW": NOW.isoformat(),
-           "SPI_AUDIT_LOG": str(root / "audit.log")}
-    return project, env, root
+    return desk_setting(tmp_path_factory.mktemp("desk"), SPI_NOW=NOW.isoformat())
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from spi.desk.calendar import _flow, _record, _section, edited
 from spi.desk.page import TEXTS
-from tests.desk_project import PEOPLE, SECRET, make_project, people_file
+from tests.desk_project import PEOPLE, desk_setting
 from tests.servers import Client, gunicorn, spi_desk
 
 TITLE = {"ar": "إحصاءات الحضانات، الربع الأول 2099", "en": "Nursery statistics: first quarter 2099"}
@@ -35,11 +35,7 @@ STOPPED = {"ar": "أُوقف المسح، كما أعلنت الوزارة", "en
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
-    root = tmp_path_factory.mktemp("desk-calendar")
-    project = make_project(root / "project")
-    env = {"SPI_REVIEWERS_FILE": str(people_file(root / "people.json")), "SPI_SECRET_KEY": SECRET,
-           "SPI_AUDIT_LOG": str(root / "audit.log")}
-    return project, env, root
+    return desk_setting(tmp_path_factory.mktemp("desk-calendar"))
 
 
 @pytest.fixture(scope="module")

@@ -354,3 +354,48 @@ def test_a_reason_refused_and_what_an_interrupted_run_left_say_arabic(tmp_path):
                     "nothing of it was swapped in)"]
     assert said[0].render("ar") == (f"حُذفت ملفات مؤقتة عددها 1 تركها تشغيلٌ انقطع في {f(tmp_path)} (لم يكن قد "
                                     "تقرّر: لم يُستبدل شيء منه)")
+
+
+# -- a YAML file's problems of shape (etl/checked_yaml.py), in Arabic ---------------------------
+
+@pytest.mark.parametrize("change, english, arabic", [
+    (("header_rows: [2]", "header_rows: two"), "line 4: header_rows: 'two' is not of type 'array'",
+     f"السطر 4: {FSI}header_rows{PDI}: «{FSI}two{PDI}» ليس قائمة"),
+    (("rows: geo\n", "rows: geo\ncolums: [x]\n"), "line 1: the top level: Additional properties are not allowed "
+     "('colums' was unexpected; did you mean 'columns'?)",
+     f"السطر 1: المستوى الأعلى: مفتاح غير معروف هنا: «{FSI}colums{PDI}» (هل المقصود «{FSI}columns{PDI}»؟)"),
+    (('sheet: "جدول 1"', "sheet: [1"), "not valid YAML: while parsing a flow sequence", "ليس نص"),
+])
+def test_a_recipe_s_problem_of_shape_is_said_in_arabic_and_its_english_as_before(tmp_path, change, english, arabic):
+    """The clerk edits the recipe in the desk: a problem of its shape is said in Arabic (by its
+    kind: a value of another type, a key it does not know with the closest it does, YAML that
+    does not parse), and in English as jsonschema says it, as before."""
+    from etl.catalogue import load_catalogue
+    from etl.upload_grid import grid
+    from tests.tables import INDICATOR, RECIPE, yearbook
+    catalogue = tmp_path / "indicators.yaml"
+    catalogue.write_text(Path("indicators.yaml").read_text(encoding="utf-8").replace("indicators:\n", "indicators:\n" + INDICATOR, 1),
+                         encoding="utf-8")
+    table = yearbook(tmp_path / "table.xlsx", [["مسقط", 1234, 1250]])
+    (issue,) = grid(table, RECIPE.replace(*change), load_catalogue(catalogue)).issues
+    assert english in issue.text("en") and arabic in issue.text("ar")
+    bare = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", issue.text("ar"))
+    assert "not of type" not in bare and "Additional properties" not in bare
+
+
+def test_the_catalogue_s_problems_of_shape_are_said_in_arabic_each_on_its_line(tmp_path):
+    from etl.catalogue import CatalogueError, load_catalogue
+    bad = tmp_path / "indicators.yaml"
+    bad.write_text(Path("indicators.yaml").read_text(encoding="utf-8").replace("licence:", "licens:", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(bad)
+    assert str(caught.value) == ("indicators.yaml: line 1: the top level: 'licence' is a required property\n"
+                                 "indicators.yaml: line 1: the top level: Additional properties are not allowed "
+                                 "('licens' was unexpected)")
+    name = f"{FSI}indicators.yaml{PDI}"
+    assert caught.value.args[0].render("ar") == (
+        f"{name}: السطر 1: المستوى الأعلى: المفتاح «{FSI}licence{PDI}» مطلوب\n"
+        f"{name}: السطر 1: المستوى الأعلى: مفتاح غير معروف هنا: «{FSI}licens{PDI}» (هل المقصود «{FSI}licence{PDI}»؟)")
+    done = subprocess.run([".venv/bin/spi", "build", "--catalogue", str(bad), "--out", str(tmp_path / "out"), "--lang", "ar"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and "المفتاح «" in done.stdout + done.stderr and "required property" not in done.stdout + done.stderr

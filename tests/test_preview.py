@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from store.database import Database
-from tests.desk_project import NOTE_AR, NOTE_EN, PEOPLE, REVISED, SECRET, make_project, people_file
+from tests.desk_project import NOTE_AR, NOTE_EN, PEOPLE, REVISED, desk_setting
 from tests.servers import SPI, spi_desk, spi_serve
 
 API = f"/api/v1/observations?indicator={REVISED[0]}&geo=JO&from=2024&to=2024"
@@ -19,11 +19,7 @@ API = f"/api/v1/observations?indicator={REVISED[0]}&geo=JO&from=2024&to=2024"
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
-    root = tmp_path_factory.mktemp("preview")
-    project = make_project(root / "project")
-    env = {"SPI_REVIEWERS_FILE": str(people_file(root / "people.json")), "SPI_SECRET_KEY": SECRET,
-           "SPI_AUDIT_LOG": str(root / "audit.log")}
-    return project, env, root
+    return desk_setting(tmp_path_factory.mktemp("preview"))
 
 
 @pytest.fixture(scope="module")
