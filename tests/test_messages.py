@@ -24,7 +24,7 @@ ETL = Path(__file__).resolve().parent.parent / "etl"
 # reasons) or an error of the catalogue; its message (and expected) are its first two arguments
 # (Issue: after the file; the catalogue's fail: after the entry's path).
 PROBLEMS = {"Issue": 1, "FileProblem": 0, "LayoutProblem": 0, "SheetProblem": 0, "_CellProblem": 0, "problem": 0,
-            "DraftRefused": 0, "ReleaseError": 0, "ReasonsError": 0, "fail": 1}
+            "DraftRefused": 0, "ReleaseError": 0, "ReasonsError": 0, "fail": 1, "YamlFileError": 0}
 ISOLATED = re.compile(f"{FSI}[^{FSI}{PDI}]*{PDI}")
 
 
