@@ -78,14 +78,12 @@ def _limit_aliases(text: str, bound: int = MAX_ALIAS_NODES) -> None:
             return   # an anchor given twice: the composer refuses the file, naming both lines
         if isinstance(event, yaml.AliasEvent):
             if any(a == event.anchor for a, _ in open_nodes):
-                raise YamlFileError(f"line {event.start_mark.line + 1}: the alias *{event.anchor} is inside the "
-                                    f"node &{event.anchor} it names (a structure without end)")
+                raise YamlFileError(Text("yaml.alias_loop", line=event.start_mark.line + 1, anchor=event.anchor))
             size = sizes.get(event.anchor, 0)   # an undefined alias is the composer's error
             nodes += size
             added += size
             if added > bound:
-                raise YamlFileError(f"line {event.start_mark.line + 1}: aliases expand to more than {bound:,} nodes "
-                                    "(a YAML alias bomb?)")
+                raise YamlFileError(Text("yaml.alias_bomb", line=event.start_mark.line + 1, bound=bound))
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
             if defined is not None:

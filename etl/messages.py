@@ -748,6 +748,10 @@ _add({
                    "replace the first", "السطر {line}: {where} مذكور مرتين (أول مرة في السطر {first})؛ والثاني "
                    "كان سيحل محل الأول دون أن يُقال"),
     "yaml.not_yaml": ("not valid YAML: {detail}", "ليس نص YAML صالحًا: {detail}"),
+    "yaml.alias_loop": ("line {line}: the alias *{anchor} is inside the node &{anchor} it names (a structure without "
+                        "end)", "السطر {line}: الاسم المستعار *{anchor} داخل العقدة &{anchor} التي يسميها (بنية بلا نهاية)"),
+    "yaml.alias_bomb": ("line {line}: aliases expand to more than {bound:,} nodes (a YAML alias bomb?)",
+                        "السطر {line}: الأسماء المستعارة تتمدد إلى أكثر من {bound:,} عقدة (قنبلة أسماء مستعارة؟)"),
     "yaml.not_mapping": ("expected a mapping of keys at the top level", "المتوقع في المستوى الأعلى مفاتيح وقيمها"),
     "yaml.problems": ("{lines}", "{lines}"),
     "yaml.more": ("… and {n} more", "… و{n:#more}"),
