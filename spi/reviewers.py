@@ -409,26 +409,35 @@ def _serializer(form: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(flask.current_app.secret_key, salt=f"spi-{form}-form")
 
 
-def _signin_token() -> str:
-    """The sign-in form's token: the nonce of the browser's SIGNIN_COOKIE (a new one if it has
-    none), signed with the time. The cookie is sent again with the form, good for another
-    FORM_SECONDS."""
-    nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
+def nonce_token(serializer: URLSafeTimedSerializer, cookie: str) -> tuple[str, str]:
+    """A sign-in form's token and its nonce: the nonce of the browser's `cookie` (a new one if it
+    has none), signed with the time. The cookie is sent again with the form, good for another
+    FORM_SECONDS. (Before sign-in there is no session to bind the form to; the public site's and
+    the desk's sign-ins both bind it so, each with its own cookie and salt.)"""
+    nonce = flask.request.cookies.get(cookie, "")
     if not _NONCE.fullmatch(nonce):
         nonce = secrets.token_urlsafe(32)
-    flask.g.spi_signin_nonce = nonce
-    return _serializer("signin").dumps(nonce)
+    return serializer.dumps(nonce), nonce
 
 
-def _signin_token_ok() -> bool:
+def nonce_token_ok(serializer: URLSafeTimedSerializer, cookie: str) -> bool:
     """Whether the form sent a token made here in the last FORM_SECONDS for the nonce in the
-    browser's cookie: another site can make the browser post, not read the token."""
-    nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
+    browser's `cookie`: another site can make the browser post, not read the token."""
+    nonce = flask.request.cookies.get(cookie, "")
     try:
-        sent = _serializer("signin").loads(flask.request.form.get("csrf_token", ""), max_age=FORM_SECONDS)
+        sent = serializer.loads(flask.request.form.get("csrf_token", ""), max_age=FORM_SECONDS)
     except BadData:
         return False
     return bool(_NONCE.fullmatch(nonce)) and isinstance(sent, str) and hmac.compare_digest(sent.encode(), nonce.encode())
+
+
+def _signin_token() -> str:
+    token, flask.g.spi_signin_nonce = nonce_token(_serializer("signin"), SIGNIN_COOKIE)
+    return token
+
+
+def _signin_token_ok() -> bool:
+    return nonce_token_ok(_serializer("signin"), SIGNIN_COOKIE)
 
 
 def _signout_token() -> str:

@@ -24,8 +24,6 @@ import functools
 import hashlib
 import hmac
 import os
-import re
-import secrets
 from pathlib import Path
 
 import flask
@@ -35,11 +33,10 @@ from contract.project import default as default_project
 
 from .. import sessions
 from ..reviewers import (FORM_SECONDS, MAX_USERNAME, SESSION_HOURS, SIGNIN_LIMIT, SIGNIN_WINDOW, Reviewer, addr,
-                         audit, fingerprint, people, verify)
+                         audit, fingerprint, nonce_token, nonce_token_ok, people, verify)
 
 DESK_COOKIE = "spi_desk"
 SIGNIN_COOKIE = "spi_desk_signin"
-_NONCE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 def secret(key: str) -> str:
@@ -114,11 +111,8 @@ def form_token() -> str:
 
 def signin_token() -> str:
     """The sign-in form's token, bound to the browser's nonce cookie (a new one when it has none)."""
-    nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
-    if not _NONCE.fullmatch(nonce):
-        nonce = secrets.token_urlsafe(32)
-    flask.g.desk_signin_nonce = nonce
-    return _serializer("signin").dumps(nonce)
+    token, flask.g.desk_signin_nonce = nonce_token(_serializer("signin"), SIGNIN_COOKIE)
+    return token
 
 
 def token_ok() -> bool:
@@ -126,9 +120,7 @@ def token_ok() -> bool:
     sent = flask.request.form.get("csrf_token", "")
     try:
         if flask.request.endpoint == "desk.signin":
-            nonce = flask.request.cookies.get(SIGNIN_COOKIE, "")
-            value = _serializer("signin").loads(sent, max_age=FORM_SECONDS)
-            return bool(_NONCE.fullmatch(nonce)) and isinstance(value, str) and hmac.compare_digest(value, nonce)
+            return nonce_token_ok(_serializer("signin"), SIGNIN_COOKIE)
         sid = flask.session.get("sid")
         value = _serializer("form").loads(sent, max_age=SESSION_HOURS * 3600)
         return isinstance(sid, str) and isinstance(value, str) and hmac.compare_digest(value, sid)
