@@ -234,6 +234,28 @@ def test_what_the_catalogue_check_refuses_is_written_nowhere(desk, setting, anno
     assert not list(project.root.glob(".spi-part-*"))
 
 
+def test_a_catalogue_the_server_cannot_write_now_is_said_and_nothing_is_written(desk, setting, announced):
+    """The desk's lock cannot be opened (a folder where its file should be, as a full disk or a
+    folder it may not write would refuse it): a 503 saying so in the page's language, the
+    catalogue and git as they were; once it can, the same announcement is written."""
+    project = setting[0]
+    before, commit = project.catalogue.read_bytes(), head(project)
+    lock = project.processed / "desk-calendar.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()
+    try:
+        fields = announce_fields("2099-11-03", {"ar": "الإصدار الموقوف", "en": "The held release"})
+        for lang, n in (("ar", 0), ("en", 1)):
+            answer = post(signed_in(desk, "huda"), "/calendar" + ("?lang=en" if lang == "en" else ""), fields)
+            said = TEXTS["cal_unwritable"][n].split(" ({why})")[0]
+            assert answer.status == 503 and said in answer.text and "Is a directory" in answer.text, answer.text[-800:]
+        assert project.catalogue.read_bytes() == before and head(project) == commit
+    finally:
+        lock.rmdir()
+    assert post(signed_in(desk, "huda"), "/calendar", fields).status == 303
+    assert "The held release" in project.catalogue.read_text(encoding="utf-8")
+
+
 def test_only_an_editor_posts_and_only_with_the_forms_token(desk, setting, announced):
     project = setting[0]
     before, commit = project.catalogue.read_bytes(), head(project)

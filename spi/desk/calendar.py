@@ -67,13 +67,19 @@ class Refused(ValueError):
     catalogue's own message (`catalogue`): a Text of etl/messages.py said in the page's
     language, or English as it is (the schema's problems)."""
 
-    def __init__(self, key: str | None = None, catalogue: str | None = None):
+    def __init__(self, key: str | None = None, catalogue: str | None = None, **fields):
         super().__init__(key or catalogue)
-        self.key, self.catalogue = key, catalogue
+        self.key, self.catalogue, self.fields = key, catalogue, fields
+
+    @property
+    def status(self) -> int:
+        """422 for the form's values, 409 for what the catalogue check refuses, 503 for a
+        catalogue the server cannot read or write now (a full disk, its permissions)."""
+        return 409 if self.catalogue else 503 if self.key == "cal_unwritable" else 422
 
     def html(self, lang_: str) -> str:
         if self.key:
-            return f'<p class="desk-error" role="alert">{escape(text(self.key, lang_))}</p>'
+            return f'<p class="desk-error" role="alert">{escape(text(self.key, lang_, **self.fields))}</p>'
         words = (escape(self.catalogue.render(lang_)) if isinstance(self.catalogue, Text)
                  else f'<span lang="en" dir="ltr">{escape(self.catalogue)}</span>')
         return f'<p class="desk-error" role="alert">{escape(text("cal_refused_catalogue", lang_))} {words}</p>'
@@ -162,20 +168,23 @@ def write_calendar(project, edit) -> str:
     the build does, then put it in place; Refused, with nothing written, when the check
     refuses. Returns the catalogue's path relative to the project (for git)."""
     path = project.catalogue
-    project.processed.mkdir(parents=True, exist_ok=True)
-    with open(project.processed / "desk-calendar.lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        cat = _checked(path, path)
-        source = path.read_bytes().decode("utf-8")
-        new = edited(source, lambda entries: edit(entries, cat))
-        aside = path.with_name(f".spi-part-{secrets.token_hex(6)}-{path.name}")
-        try:
-            aside.write_bytes(new.encode("utf-8"))
-            shutil.copymode(path, aside)
-            _checked(aside, path)
-            os.replace(aside, path)
-        finally:
-            aside.unlink(missing_ok=True)
+    try:
+        project.processed.mkdir(parents=True, exist_ok=True)
+        with open(project.processed / "desk-calendar.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            cat = _checked(path, path)
+            source = path.read_bytes().decode("utf-8")
+            new = edited(source, lambda entries: edit(entries, cat))
+            aside = path.with_name(f".spi-part-{secrets.token_hex(6)}-{path.name}")
+            try:
+                aside.write_bytes(new.encode("utf-8"))
+                shutil.copymode(path, aside)
+                _checked(aside, path)
+                os.replace(aside, path)
+            finally:
+                aside.unlink(missing_ok=True)
+    except OSError as exc:   # a full disk, a folder it may not write: said, the catalogue as it was
+        raise Refused("cal_unwritable", why=isolate(exc.strerror or type(exc).__name__)) from None
     return str(path.relative_to(project.root))
 
 
@@ -423,7 +432,7 @@ def announce_view():
     except Refused as exc:
         auth.audit("desk_calendar", username=auth.user().username, action="announce", refused=str(exc),
                    addr=auth.addr())
-        return calendar_page(problem=exc, status=409 if exc.catalogue else 422)
+        return calendar_page(problem=exc, status=exc.status)
     message = f"Calendar: {entry['title']['en']} announced for {entry['date']}\n\n{entry['title']['ar']}"
     return _written(written, message, announcement_id(entry), "announced", date=entry["date"])
 
@@ -443,7 +452,7 @@ def change_view(name: str):
     except Refused as exc:
         auth.audit("desk_calendar", username=auth.user().username, action="change", calendar_id=name,
                    refused=str(exc), addr=auth.addr())
-        return announcement_page(name, problem=exc, status=409 if exc.catalogue else 422)
+        return announcement_page(name, problem=exc, status=exc.status)
     change = made["change"]
     moved = f", moved from {change['moved_from']} to {made['day']}" if "moved_from" in change else ""
     message = (f"Calendar: {made['title']} {change['state']}{moved}\n\n{change['reason']['en']}\n\n"

@@ -247,6 +247,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cal_nothing": ("لا يغيِّر هذا شيئًا: الحالة والموعد كما هما. اختر حالة أخرى أو يومًا آخر. لم يُكتب شيء.",
                     "This changes nothing: the state and the day are as they were. Choose another state or another "
                     "day. Nothing was written."),
+    "cal_unwritable": ("تعذّرت قراءة فهرس المؤشرات أو كتابته الآن ({why}): لم يُكتب شيء. أبلغ مسؤول الخادم.",
+                       "The catalogue cannot be read or written right now ({why}): nothing was written. Tell whoever "
+                       "runs the server."),
     "cal_refused_catalogue": ("رفض فحص فهرس المؤشرات (الفحص نفسه الذي يجريه البناء) هذا التغيير، ولم يُكتب شيء:",
                               "The catalogue check (the one the build makes) refused it, and nothing was written:"),
     "switch_lang": ("English", "العربية"),
