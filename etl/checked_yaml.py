@@ -13,6 +13,7 @@ end), are refused before the file is composed, naming the line.
 """
 from __future__ import annotations
 
+import ast
 import difflib
 import json
 import re
@@ -21,7 +22,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from .messages import MESSAGES, Both, Text, isolate, text
+from .messages import MESSAGES, Both, Text, _isolated_runs, isolate, text
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"   # the software's own, installed with it
 MAX_PROBLEMS = 20
@@ -136,10 +137,13 @@ HINTED = {"type", "pattern", "anyOf", "enum", "minimum", "maximum", "exclusiveMi
 def _message(error: jsonschema.ValidationError, lines: dict) -> Text:
     """The problem on its line: in English jsonschema's own sentence, in Arabic the same error
     said by its kind; then what the value should be where the schema says it (its description,
-    which is English)."""
+    in Arabic its `description_ar`, which every description of the software's schemas has)."""
     schema = error.schema if isinstance(error.schema, dict) else {}
     hint = schema.get("description") if error.validator in HINTED else None
     what = Both(_arabic(error, schema).render("ar"), error.message)
+    if hint:
+        arabic = schema.get("description_ar")
+        hint = Both(_isolated_runs(arabic) if arabic else isolate(hint), hint)
     return Text("yaml.at", line=_line(lines, tuple(error.absolute_path)), where=_where(error.absolute_path), what=what,
                 expected=Text("yaml.expected", hint=hint) if hint else "")
 
@@ -157,9 +161,9 @@ def _arabic(error: jsonschema.ValidationError, schema: dict) -> Text:
         extra = sorted(k for k in value if k not in known and not any(
             re.search(pattern, k) for pattern in schema.get("patternProperties", {})))
         return Text("yaml.schema_unexpected", names=extra, near=closest(extra[0], known) if len(extra) == 1 else "")
-    if kind == "required":
-        missing = [k for k in wanted if isinstance(value, dict) and k not in value]
-        return Text("yaml.schema_required", name=missing[0] if missing else "?")
+    if kind == "required":   # one error per key missing, named only in its message: "'sheet' is a required property"
+        named = re.match(r"('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") is a required property$", error.message)
+        return Text("yaml.schema_required", name=ast.literal_eval(named.group(1)) if named else error.message)
     if kind == "enum":
         return Text("yaml.schema_enum", value=_shown(value), allowed=list(wanted))
     if kind == "minItems":
@@ -185,6 +189,29 @@ def closest(name: str, known) -> str:
     return Text("validate.did_you_mean", name=found[0]) if found else ""
 
 
+def not_yaml(exc: yaml.YAMLError) -> Text:
+    """The parser's complaint: in English its own words, as before; in Arabic the line and
+    column it stopped at, what it found (libyaml's sentences, said in Arabic where the
+    catalogue knows them, else isolated as written) and what it was reading, from where."""
+    problem, mark = getattr(exc, "problem", None), getattr(exc, "problem_mark", None)
+    if not problem or mark is None:
+        return Text("yaml.not_yaml", detail=Both(isolate(str(exc)), str(exc)))
+    context, since = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    said = Text("yaml.parser_at", line=mark.line + 1, column=mark.column + 1, problem=_parser_words(problem))
+    if context and since is not None and (since.line, since.column) != (mark.line, mark.column):
+        said = Text("yaml.parser_since", said=said, context=_parser_words(context), line=since.line + 1,
+                    column=since.column + 1)
+    elif context:
+        said = Text("yaml.parser_while", said=said, context=_parser_words(context))
+    return Text("yaml.not_yaml", detail=Both(said.render("ar"), str(exc)))
+
+
+def _parser_words(words: str) -> Text | str:
+    """One of libyaml's sentences (etl/messages.py "yaml.libyaml.<sentence>"), or as written."""
+    key = "yaml.libyaml." + words.split(";")[0].strip()
+    return Text(key) if key in MESSAGES else words
+
+
 def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dict:
     """The file's data, or YamlFileError naming every problem of shape, by line; the schema
     is the software's file `schema_name` in etl/schemas/ (indicators.schema.json, layout.schema.json).
@@ -194,7 +221,7 @@ def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dic
     try:
         _limit_aliases(text)
     except yaml.YAMLError as exc:
-        raise YamlFileError(Text("yaml.not_yaml", detail=str(exc))) from None
+        raise YamlFileError(not_yaml(exc)) from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -204,7 +231,7 @@ def read_checked(path: Path, schema_name: str, lines: dict | None = None) -> dic
         _lines(node, (), lines)
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
-        raise YamlFileError(Text("yaml.not_yaml", detail=str(exc))) from None
+        raise YamlFileError(not_yaml(exc)) from None
     finally:
         loader.dispose()
     schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))

@@ -748,6 +748,10 @@ _add({
                    "replace the first", "السطر {line}: {where} مذكور مرتين (أول مرة في السطر {first})؛ والثاني "
                    "كان سيحل محل الأول دون أن يُقال"),
     "yaml.not_yaml": ("not valid YAML: {detail}", "ليس نص YAML صالحًا: {detail}"),
+    "yaml.parser_at": ("line {line}, column {column}: {problem}", "السطر {line}، العمود {column}: {problem}"),
+    "yaml.parser_since": ("{said} ({context}, from line {line}, column {column})",
+                          "{said} ({context} بدأ في السطر {line}، العمود {column})"),
+    "yaml.parser_while": ("{said} ({context})", "{said} ({context})"),
     "yaml.alias_loop": ("line {line}: the alias *{anchor} is inside the node &{anchor} it names (a structure without "
                         "end)", "السطر {line}: الاسم المستعار *{anchor} داخل العقدة &{anchor} التي يسميها (بنية بلا نهاية)"),
     "yaml.alias_bomb": ("line {line}: aliases expand to more than {bound:,} nodes (a YAML alias bomb?)",
@@ -776,6 +780,91 @@ _add({
     "yaml.type_null": ("empty", "فارغًا"),
     "yaml.or": ("{first} or {then}", "{first} أو {then}"),
 })
+
+# libyaml's own sentences (its scanner, parser and composer, as the parser's complaint names
+# them), said in Arabic (etl/checked_yaml.py not_yaml); a sentence not here stays as written.
+_LIBYAML = {
+    "found character that cannot start any token":
+        "حرف لا تبدأ به قيمة (قيمة تبدأ بعلامة خاصة مثل @: ضعها بين علامتي تنصيص)",
+    "could not find expected ':'":
+        "لم تُوجد النقطتان «:» المتوقعتان بعد المفتاح",
+    "mapping values are not allowed in this context":
+        "لا يجوز مفتاح وقيمته هنا (نقطتان «:» في غير موضعهما: ضع القيمة التي فيها نقطتان بين علامتي تنصيص، أو صحّح المسافة البادئة)",
+    "block sequence entries are not allowed in this context":
+        "لا يجوز عنصر قائمة «-» هنا (تحقق من المسافة البادئة)",
+    "found unexpected end of stream":
+        "انتهى الملف قبل أوانه (علامة تنصيص أو قوس لم يُغلق؟)",
+    "found a tab character that violates indentation":
+        "حرف جدولة (Tab) في المسافة البادئة: استعمل المسافات",
+    "found a tab character where an indentation space is expected":
+        "حرف جدولة (Tab) حيث يُتوقع مسافة بادئة: استعمل المسافات",
+    "found unknown escape character":
+        "تسلسل هروب «\\» غير معروف داخل نص بين علامتي تنصيص مزدوجتين (استعمل علامتي تنصيص مفردتين)",
+    "did not find expected comment or line break":
+        "لم يُوجد تعليق أو نهاية سطر حيث يُتوقع (نص زائد بعد القيمة)",
+    "did not find expected alphabetic or numeric character":
+        "لم يُوجد حرف أو رقم حيث يُتوقع (اسم مرساة & أو إشارة * ناقص)",
+    "found unexpected document indicator":
+        "علامة بداية أو نهاية مستند («---» أو «...») في غير موضعها",
+    "did not find expected <document start>":
+        "لم تُوجد بداية المستند المتوقعة",
+    "did not find expected node content":
+        "لم تُوجد قيمة حيث يُتوقع",
+    "did not find expected '-' indicator":
+        "لم يُوجد عنصر القائمة «-» المتوقع (تحقق من المسافة البادئة)",
+    "did not find expected key":
+        "لم يُوجد المفتاح المتوقع (تحقق من المسافة البادئة)",
+    "did not find expected ',' or ']'":
+        "لم تُوجد الفاصلة «,» أو القوس «]» المتوقعان",
+    "did not find expected ',' or '}'":
+        "لم تُوجد الفاصلة «,» أو القوس «}» المتوقعان",
+    "found undefined alias":
+        "إشارة * إلى مرساة غير معرّفة",
+    "found duplicate anchor":
+        "مرساة & معرّفة مرتين",
+    "expected a single document in the stream":
+        "المتوقع مستند واحد في الملف",
+    "found unhashable key":
+        "مفتاح لا يصلح مفتاحًا (قائمة أو مفاتيح وقيمها)",
+    "while parsing a flow sequence":
+        "في قائمة بين قوسين [ ]",
+    "while parsing a flow mapping":
+        "في مفاتيح وقيمها بين قوسين { }",
+    "while parsing a block collection":
+        "في قائمة أو مفاتيح",
+    "while parsing a block mapping":
+        "في مفاتيح وقيمها",
+    "while parsing a flow node":
+        "في قيمة بين قوسين",
+    "while parsing a block node":
+        "في قيمة",
+    "while parsing a node":
+        "في قيمة",
+    "while scanning a quoted scalar":
+        "في نص بين علامتي تنصيص",
+    "while scanning a plain scalar":
+        "في نص",
+    "while scanning a block scalar":
+        "في نص متعدد الأسطر",
+    "while scanning a simple key":
+        "في مفتاح",
+    "while scanning for the next token":
+        "عند قراءة العنصر التالي",
+    "while scanning an anchor":
+        "في اسم مرساة &",
+    "while scanning an alias":
+        "في إشارة *",
+    "while scanning a tag":
+        "في وسم !",
+    "while scanning a directive":
+        "في توجيه %",
+    "while composing a mapping":
+        "في مفاتيح وقيمها",
+    "while constructing a mapping":
+        "في مفاتيح وقيمها",
+}
+_add({f"yaml.libyaml.{en}": (en.replace("{", "{{").replace("}", "}}"), ar.replace("{", "{{").replace("}", "}}"))
+      for en, ar in _LIBYAML.items()})
 
 
 def language(choice: str | None, environ) -> str:

@@ -4,6 +4,7 @@ problem of etl/ said through it, and `spi validate` / `spi build` speaking the c
 from __future__ import annotations
 
 import ast
+import json
 import os
 import pickle
 import re
@@ -359,12 +360,21 @@ def test_a_reason_refused_and_what_an_interrupted_run_left_say_arabic(tmp_path):
 # -- a YAML file's problems of shape (etl/checked_yaml.py), in Arabic ---------------------------
 
 @pytest.mark.parametrize("change, english, arabic", [
-    (("header_rows: [2]", "header_rows: two"), "line 4: header_rows: 'two' is not of type 'array'",
-     f"السطر 4: {FSI}header_rows{PDI}: «{FSI}two{PDI}» ليس قائمة"),
+    (("header_rows: [2]", "header_rows: two"), "line 4: header_rows: 'two' is not of type 'array' (expected table "
+     "layout: the rows that head the columns",
+     f"السطر 4: {FSI}header_rows{PDI}: «{FSI}two{PDI}» ليس قائمة (المتوقع: تخطيط {FSI}table{PDI}: الصفوف التي "
+     "تعنون الأعمدة"),
     (("rows: geo\n", "rows: geo\ncolums: [x]\n"), "line 1: the top level: Additional properties are not allowed "
      "('colums' was unexpected; did you mean 'columns'?)",
      f"السطر 1: المستوى الأعلى: مفتاح غير معروف هنا: «{FSI}colums{PDI}» (هل المقصود «{FSI}columns{PDI}»؟)"),
-    (('sheet: "جدول 1"', "sheet: [1"), "not valid YAML: while parsing a flow sequence", "ليس نص"),
+    (("header_rows: [2]\n", "header_rows: [2\n"), "not valid YAML: while parsing a flow sequence\n  in "
+     "\"<unicode string>\", line 4, column 14\ndid not find expected ',' or ']'",
+     f"ليس نص {FSI}YAML{PDI} صالحًا: السطر 5، العمود 8: لم تُوجد الفاصلة «,» أو القوس «]» المتوقعان (في قائمة بين "
+     "قوسين [ ] بدأ في السطر 4، العمود 14)"),
+    (("rows: geo\n", "rows: geo: x\n"), "not valid YAML: mapping values are not allowed in this context",
+     "السطر 6، العمود 10: لا يجوز مفتاح وقيمته هنا"),
+    (("columns: [period]\n", ""), "line 1: the top level: 'columns' is a required property",
+     f"السطر 1: المستوى الأعلى: المفتاح «{FSI}columns{PDI}» مطلوب"),
 ])
 def test_a_recipe_s_problem_of_shape_is_said_in_arabic_and_its_english_as_before(tmp_path, change, english, arabic):
     """The clerk edits the recipe in the desk: a problem of its shape is said in Arabic (by its
@@ -380,7 +390,26 @@ def test_a_recipe_s_problem_of_shape_is_said_in_arabic_and_its_english_as_before
     (issue,) = grid(table, RECIPE.replace(*change), load_catalogue(catalogue)).issues
     assert english in issue.text("en") and arabic in issue.text("ar")
     bare = re.sub(f"{FSI}[^{PDI}]*{PDI}", "", issue.text("ar"))
-    assert "not of type" not in bare and "Additional properties" not in bare
+    assert not re.search("[A-Za-z]{2}", bare), bare     # no English outside the isolated names
+
+
+def test_every_description_of_the_software_s_schemas_is_said_in_arabic_too():
+    """A problem of shape says what is expected from the schema's description: in Arabic from
+    its `description_ar`, so every description has one, in Arabic."""
+    def walk(node, path=()):
+        if isinstance(node, dict):
+            if isinstance(node.get("description"), str):
+                yield path, node
+            for key, value in node.items():
+                yield from walk(value, (*path, key))
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                yield from walk(value, (*path, n))
+    schemas = sorted((ETL / "schemas").glob("*.schema.json"))
+    assert len(schemas) == 2
+    for schema in schemas:
+        for path, node in walk(json.loads(schema.read_text(encoding="utf-8"))):
+            assert re.search("[\u0621-\u064a]", node.get("description_ar", "")), (schema.name, path)
 
 
 def test_the_catalogue_s_problems_of_shape_are_said_in_arabic_each_on_its_line(tmp_path):
