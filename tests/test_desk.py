@@ -339,6 +339,29 @@ def test_a_build_runs_in_the_background_and_its_problems_are_shown(setting, tmp_
         assert 'http-equiv="refresh"' not in page
 
 
+def test_a_build_stopped_by_a_fault_says_so_in_each_language(tmp_path, monkeypatch):
+    """Not the clerk's mistake but the server's (a full disk): the build's status says it in
+    Arabic and English, the fault as the server gives it, isolated inside the Arabic sentence."""
+    from spi.desk import building
+    from spi.desk.releasing import _status_line
+    project = make_project(tmp_path / "p")
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(building, "build", full)
+    assert building.start(project, "huda")
+    deadline = time.monotonic() + 60
+    while building.status(project)["state"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    found = building.status(project)
+    assert found["state"] == "done" and found["ok"] is False and found["errors"] == 1
+    (line,) = found["problems"]
+    assert line["en"] == "the build failed: OSError: [Errno 28] No space left on device"
+    assert line["ar"] == ("توقّف البناء على عطل في الخادم، والمرشَّح لم يتغيَّر: "
+                          "\u2068OSError: [Errno 28] No space left on device\u2069")
+    assert _status_line(line, "ar").startswith("<li>توقّف البناء") and 'lang="en"' not in _status_line(line, "ar")
+
+
 def _ended(client: Client, path: str = "/build?lang=en", timeout: float = 60) -> str:
     """The page of a job of the desk (a build, an approval) once it no longer refreshes itself:
     while it runs it does, each second, with its progress bar. A connection the server's worker

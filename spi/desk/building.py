@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from contract.project import Project
 from etl.build import build
-from etl.messages import LANGS
+from etl import messages
+from etl.messages import LANGS, isolate, said
 from etl.raw_folder import READABLE
 from etl.report import ERROR, INFO
 
 from .jobs import Job, add_line
+from .page import text
 
 
 def _failed(state: dict, exc: Exception) -> None:
-    state.update(ok=False, problems=[f"the build failed: {type(exc).__name__}: {exc}"], errors=1,
-                 done_steps=state["steps"])
+    """The build itself stopped on a fault (a disk full, a file it may not read): said in each
+    language, the fault as the server says it (a message of the catalogue in the page's language)."""
+    fault = said(exc)
+    line = {lang: text("build_fault", lang, fault=(isolate if lang == "ar" else str)(
+                f"{type(exc).__name__}: {messages.text(fault, lang)}")) for lang in LANGS}
+    state.update(ok=False, problems=[line], errors=1, done_steps=state["steps"])
 
 
 JOB = Job("desk-build", _failed)

@@ -91,6 +91,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "build_ok": ("نجح البناء: عدد الأرقام {n}، والمدة بالثواني {seconds}.", "The build passed: {n} figures in {seconds} s."),
     "build_failed": ("فشل البناء، وعدد الأخطاء {n}. صحِّح ما يلي ثم شغِّله مرة أخرى؛ المرشَّح لم يتغيَّر.",
                      "The build failed: {n} error(s). Fix what follows and run it again; the candidate did not change."),
+    "build_fault": ("توقّف البناء على عطل في الخادم، والمرشَّح لم يتغيَّر: {fault}",
+                    "the build failed: {fault}"),
     "build_lines": ("خطوات البناء", "The build's steps"),
     "approval_title": ("اعتماد الإصدار", "Approving the release"),
     "approval_none": ("لم يُعتمَد أي إصدار من المكتب بعد.", "No release was approved from the desk yet."),
