@@ -37,7 +37,7 @@ import hashlib
 import json
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
@@ -94,6 +94,8 @@ class Change:
     # other columns as they were), and its kind of change ("" for none): None for a first release
     joined: pd.DataFrame | None = field(default=None, repr=False)
     kinds: np.ndarray | None = field(default=None, repr=False)
+    # the build id of the candidate compared (`diff`): what a person shown this change has seen
+    build_id: str | None = None
 
     @property
     def total(self) -> int:
@@ -307,10 +309,10 @@ def release_figures(folder: Path, release_id: str) -> pd.DataFrame:
 
 def diff(out_dir: Path, releases_dir: Path = DEFAULT_RELEASES) -> tuple[dict | None, Change]:
     """What releasing the candidate would change: (the latest release's entry or None, the change)."""
-    figures, _ = candidate_figures(out_dir)
+    figures, info = candidate_figures(out_dir)
     latest = history(releases_dir).latest()
     old = release_figures(releases_dir, latest.release_id) if latest else None
-    return (latest.entry if latest else None), compare(old, figures)
+    return (latest.entry if latest else None), replace(compare(old, figures), build_id=info["build_id"])
 
 
 # -- when a release goes public ----------------------------------------------------------------

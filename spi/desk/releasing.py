@@ -20,7 +20,6 @@ from etl.approval import (APPROVED, ApprovalError, amend_embargoed, approvable, 
                           refusal, send_back, waiting)
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.release import ReleaseError, change_dimensions, diff
-from store.database import Database
 from store.releases import now
 from store.texts import t
 
@@ -253,7 +252,7 @@ def changes():
         names = {k: v["name"][lang_] for k, v in load_catalogue(project.catalogue).indicators.items()}
     except (ReleaseError, CatalogueError):
         return document(lang_, text("changes", lang_), f'<p>{escape(text("no_candidate", lang_))}</p>')
-    _seen(project)
+    _seen(change.build_id)
     rows = change.rows
     if rows.empty:
         body = f'<p>{escape(text("nothing_changes", lang_))}</p>'
@@ -267,13 +266,13 @@ def changes():
     return document(lang_, text("changes", lang_), f'<h1>{escape(text("changes", lang_))}</h1><p>{escape(head)}</p>{body}')
 
 
-def _seen(project) -> None:
+def _seen(build_id: str) -> None:
     """The candidate's figures were shown to this person before any release: a line of the audit
-    log naming its build, for the list of pre-release access of the release made of it
+    log naming the build they were read from (never the candidate as it is a moment later,
+    rebuilt meanwhile), for the list of pre-release access of the release made of it
     (store/prerelease.py)."""
     person = auth.user()
-    auth.audit("desk_candidate_view", username=person.username, name=person.name,
-               build=Database(project.candidate).build_id, addr=auth.addr())
+    auth.audit("desk_candidate_view", username=person.username, name=person.name, build=build_id, addr=auth.addr())
 
 
 def _revised_charts(lang_: str, change, names: dict, latest: dict | None) -> str:
