@@ -199,9 +199,11 @@ def gunicorn(served: Path, log: Path, env: dict | None = None, workers: int = 2)
 
 @contextmanager
 def spi_serve(args: list[str], log: Path, env: dict | None = None):
-    """`spi serve ARGS` (with --proxy: nginx in front) on a free port; ARGS gives the rest."""
+    """`spi serve ARGS` (with --proxy: nginx in front) on a free port; ARGS gives the rest, and
+    what it serves is only what ARGS (or `env`) say: an SPI_DB another test left in this
+    process's environment is not passed on."""
     port = free_port()
-    full = dict(os.environ, **(env or {}))
+    full = dict({k: v for k, v in os.environ.items() if k != "SPI_DB"}, **(env or {}))
     with open(log, "ab") as fh:
         proc = subprocess.Popen([str(SPI), "serve", "--port", str(port), *args], cwd=REPO, env=full, stdout=fh,
                                 stderr=subprocess.STDOUT, start_new_session=True)
