@@ -457,7 +457,7 @@ class _TableReader:
                 if body():
                     first = next(r for r in range(self.printed.body_from, self.last_row + 1)
                                  if r not in self.notes and text_of(self.printed.cell(r, col)))
-                    self.problem(Text("layout.no_header"), Text("layout.header_or_skip"), first, col,
+                    self.problem(Text("extract.no_header_column"), Text("layout.header_or_skip"), first, col,
                                  self.printed.cell(first, col))
                 continue
             try:

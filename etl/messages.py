@@ -658,7 +658,6 @@ _add({
     "layout.total_years": ("is a total across years, which is not a figure of one period: leave it out (`skip_columns:` "
                            "in the recipe, or `skip:` for a row)", "مجموع عبر السنوات، وليس رقمًا لفترة واحدة: اتركه "
                            "(`skip_columns:` في الوصفة، أو `skip:` للصف)"),
-    "layout.no_header": ("a figure under a column with no header", "رقم تحت عمود بلا عنوان"),
     "layout.header_or_skip": ("a header naming the column, or the column left out (`skip_columns:` in the recipe)",
                               "عنوان يسمي العمود، أو ترك العمود (`skip_columns:` في الوصفة)"),
     "layout.bad_header": ("the header {reason}", "العنوان {reason}"),
