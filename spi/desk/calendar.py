@@ -15,6 +15,8 @@ Why it writes the way it does:
 - In a git repository the catalogue is committed as the editor (spi/desk/git.py); each change
   is a line in the audit log. The candidate's `calendar` table has it after the next build,
   and the public site with the next release, as with any change to the catalogue.
+- A new announcement is given its `id` (etl/announcements.py new_id), its name in the desk's
+  addresses and the feed's UID, so that moving or retitling it never changes it.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from contract.project import CATALOGUE, default as default_project
 from contract.schema import CALENDAR_STATES
-from etl.announcements import DEFAULT_STATE, announcement_id
+from etl.announcements import DEFAULT_STATE, announcement_id, new_id
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.messages import Text, said
 from store.texts import t
@@ -426,15 +428,21 @@ def _written(written: str, message: str, name: str, done: str, **fields):
 
 @auth.needs("editor")
 def announce_view():
+    def edit(entries, cat):
+        """The new entry, first its `id`, one no announcement of the calendar has (read under the lock)."""
+        taken = {announcement_id(e) for e in cat.calendar}
+        entry.insert(0, "id", _text(new_id(entry["date"], entry["title"]["en"], taken)))
+        entries.append(entry)
+
     try:
         entry = _announcement(flask.request.form)
-        written = write_calendar(_project(), lambda entries, cat: entries.append(entry))
+        written = write_calendar(_project(), edit)
     except Refused as exc:
         auth.audit("desk_calendar", username=auth.user().username, action="announce", refused=str(exc),
                    addr=auth.addr())
         return calendar_page(problem=exc, status=exc.status)
     message = f"Calendar: {entry['title']['en']} announced for {entry['date']}\n\n{entry['title']['ar']}"
-    return _written(written, message, announcement_id(entry), "announced", date=entry["date"])
+    return _written(written, message, entry["id"], "announced", date=entry["date"])
 
 
 @auth.needs("editor")
