@@ -3,21 +3,26 @@ announces a release and then confirms, moves and cancels it, each change with it
 indicators.yaml has each, with every byte outside its `calendar:` section as it was, is
 committed as the editor, and after `spi build` the candidate's /releases.ics has the event
 TENTATIVE, then CONFIRMED with its SEQUENCE one higher, moved under the same UID, then
-CANCELLED. A change refused (no reason, a day that is not one, a change of nothing, what the
-catalogue check refuses, a reviewer's or an approver's post, a post without its token) writes
-nothing, commits nothing, and says why in Arabic and in English."""
+CANCELLED. Each announcement has its own `id`, two of one title and day two of them; two
+editors saving at once make two commits, each of its own change. A change refused (no reason,
+a day that is not one, a change of nothing, what the catalogue check refuses, a reviewer's or
+an approver's post, a post without its token) writes nothing, commits nothing, and says why in
+Arabic and in English."""
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import duckdb
 import icalendar
 import pytest
+import yaml
 
-from etl.announcements import new_id
+from etl.announcements import announcement_id, new_id
 from etl.catalogue import load_catalogue
 from spi.cli import main as spi
 from ruamel.yaml.comments import CommentedMap
@@ -284,7 +289,7 @@ def test_only_an_editor_posts_and_only_with_the_forms_token(desk, setting, annou
     assert {e["username"] for e in refused} >= {"amal", "salim"}
 
 
-# --- names kept -------------------------------------------------------------------------------------
+# --- names kept, and saves at the same moment ------------------------------------------------------
 
 def feed_by_uid(project, site) -> dict:
     """`spi build`, then the candidate's /releases.ics in English: its events by UID."""
@@ -326,6 +331,79 @@ def test_two_announcements_of_one_title_and_day_get_two_ids_kept_when_retitled(d
         (bulletin["en"], 0), ("Social security bulletin, second part", 0)]
     subprocess.run(["git", "-C", str(project.root), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
                     "-qm", "retitled by hand", "--", "indicators.yaml"], check=True)
+
+
+def calendar_at(project, rev: str) -> dict:
+    """The catalogue's announcements in git at `rev`, by name."""
+    shown = subprocess.run(["git", "-C", str(project.root), "show", f"{rev}:indicators.yaml"], capture_output=True,
+                           text=True, check=True).stdout
+    return {announcement_id(e): e for e in yaml.safe_load(shown).get("calendar") or []}
+
+
+def commits_since(project, start: str) -> list[tuple[str, str, str]]:
+    """(commit, author, subject) of each commit after `start`, oldest first."""
+    log = subprocess.run(["git", "-C", str(project.root), "log", "--reverse", "--format=%H|%an <%ae>|%s",
+                          f"{start}..HEAD"], capture_output=True, text=True, check=True).stdout
+    return [tuple(line.split("|", 2)) for line in log.splitlines()]
+
+
+def test_two_editors_saving_at_once_each_commit_their_own_change(desk, setting):
+    """Two editors announce at the same moment, then each moves their own at the same moment,
+    while git is slow (a pre-commit hook of a second, as a repository's own checks may be):
+    four commits, each authored by its editor, with its message, holding exactly its change;
+    nothing left uncommitted, and git said nothing went wrong."""
+    project = setting[0]
+    hook = project.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nsleep 1\n")
+    hook.chmod(0o755)
+    start = head(project)
+    titles = {"huda": {"ar": "مستفيدو الإعانات 2099", "en": "Benefit recipients 2099"},
+              "noor": {"ar": "دور الرعاية 2099", "en": "Care homes 2099"}}
+    clients = {u: signed_in(desk, u) for u in titles}
+
+    def at_once(save) -> dict:
+        """`save(username)` for both editors, started together: their answers."""
+        ready = threading.Barrier(len(titles))
+
+        def one(username):
+            ready.wait()
+            return save(username)
+
+        with ThreadPoolExecutor(len(titles)) as pool:
+            return dict(zip(titles, pool.map(one, titles)))
+
+    try:
+        tokens = {u: c.token("/calendar") for u, c in clients.items()}
+        answers = at_once(lambda u: post(clients[u], "/calendar?lang=en", announce_fields("2099-10-20", titles[u]),
+                                         token=tokens[u]))
+        assert all(a.status == 303 for a in answers.values()), [a.text[-500:] for a in answers.values()]
+        names = {u: re.match(r"/calendar/([a-z0-9_]+)\?", a.headers["Location"]).group(1) for u, a in answers.items()}
+        tokens = {u: c.token(f"/calendar/{names[u]}") for u, c in clients.items()}
+        answers = at_once(lambda u: post(clients[u], f"/calendar/{names[u]}?lang=en",
+                                         change_fields("provisional", "2099-10-27", LATE), token=tokens[u]))
+        assert all(a.status == 303 for a in answers.values()), [a.text[-500:] for a in answers.values()]
+    finally:
+        hook.unlink()
+
+    commits = commits_since(project, start)
+    assert len(commits) == 4, commits
+    by = {u: [c for c in commits if c[1] == f"{PEOPLE[u][0]} <{u}@desk.invalid>"] for u in titles}
+    for username, (announced_, moved) in by.items():
+        title, name = titles[username]["en"], names[username]
+        assert announced_[2] == f"Calendar: {title} announced for 2099-10-20"
+        assert moved[2] == f"Calendar: {title} provisional, moved from 2099-10-20 to 2099-10-27"
+        for commit, expected in ((announced_[0], None), (moved[0], "2099-10-20")):
+            before, after = calendar_at(project, commit + "^"), calendar_at(project, commit)
+            changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            assert changed == {name}, (commit, changed)   # its own change, and no other's
+            assert before.get(name, {}).get("date") == expected
+    assert calendar_at(project, "HEAD") == {announcement_id(e): e for e in load_catalogue(project.catalogue).calendar}
+    status = subprocess.run(["git", "-C", str(project.root), "status", "--porcelain", "--", "indicators.yaml"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
+    saved = [e for e in audit(setting) if e["event"] == "desk_calendar" and e.get("calendar_id") in names.values()
+             and e["action"] in ("announced", "changed")]
+    assert len(saved) == 4 and all(e["git_error"] is None for e in saved), saved
 
 
 # --- the section alone is rewritten ----------------------------------------------------------------
