@@ -6,11 +6,14 @@ the latest change's day and reason, and the day it was moved from.
 An announcement keeps one name however often its date moves: its `id`, or, without one, a
 hash of its first date (the `moved_from` of its first move, else its date) and its English
 title, the same hash the feed's UIDs were made of before announcements had states, so that a
-subscribed calendar's events keep their UIDs.
+subscribed calendar's events keep their UIDs. The desk gives each announcement it makes an
+`id` (new_id), so that retitling one never changes its name either.
 """
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from datetime import date
 
 from contract.schema import CALENDAR_STATES
@@ -27,6 +30,26 @@ def first_date(entry: dict) -> str:
 def announcement_id(entry: dict) -> str:
     """Its `id`, or a hash of its first date and English title (stable across moves)."""
     return entry.get("id") or hashlib.sha256(f"{first_date(entry)}|{entry['title']['en']}".encode()).hexdigest()[:24]
+
+
+def new_id(day: str, title_en: str, taken) -> str:
+    """The `id` of a new announcement (the catalogue's ids: lowercase letters, digits and
+    underscores, from a letter), readable in the desk's addresses and the feed's UIDs: the
+    words of its English title, at most 60 letters of them, and its first day
+    (`nursery_statistics_2099_06_01`); `_2`, `_3` … after it when one of `taken` (the names of
+    the calendar's announcements) is that already, as a second announcement with the same
+    title and day would be."""
+    ascii_ = unicodedata.normalize("NFKD", title_en).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_.replace("'", ""))   # Dhofar's (’ is not ASCII): dhofars, not dhofar_s
+    while len("_".join(words)) > 60 and len(words) > 1:
+        words.pop()
+    title = "_".join(words)[:60]
+    stem = "_".join(part for part in ("" if title[:1].isalpha() else "release", title, day.replace("-", "_")) if part)
+    name, n = stem, 1
+    while name in taken:
+        n += 1
+        name = f"{stem}_{n}"
+    return name
 
 
 def row(entry: dict) -> dict:

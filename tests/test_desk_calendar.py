@@ -3,20 +3,26 @@ announces a release and then confirms, moves and cancels it, each change with it
 indicators.yaml has each, with every byte outside its `calendar:` section as it was, is
 committed as the editor, and after `spi build` the candidate's /releases.ics has the event
 TENTATIVE, then CONFIRMED with its SEQUENCE one higher, moved under the same UID, then
-CANCELLED. A change refused (no reason, a day that is not one, a change of nothing, what the
-catalogue check refuses, a reviewer's or an approver's post, a post without its token) writes
-nothing, commits nothing, and says why in Arabic and in English."""
+CANCELLED. Each announcement has its own `id`, two of one title and day two of them; two
+editors saving at once make two commits, each of its own change. A change refused (no reason,
+a day that is not one, a change of nothing, what the catalogue check refuses, a reviewer's or
+an approver's post, a post without its token) writes nothing, commits nothing, and says why in
+Arabic and in English."""
 from __future__ import annotations
 
 import json
 import re
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import duckdb
 import icalendar
 import pytest
+import yaml
 
+from etl.announcements import announcement_id, new_id
 from etl.catalogue import load_catalogue
 from spi.cli import main as spi
 from ruamel.yaml.comments import CommentedMap
@@ -133,13 +139,14 @@ def test_an_announcement_and_its_changes_reach_the_catalogue_git_and_the_feed(de
     answer = post(editor, "/calendar?lang=en", announce_fields("2099-06-01", TITLE))
     assert answer.status == 303, answer.text
     location = answer.headers["Location"]
-    name = re.fullmatch(r"/calendar/([0-9a-f]{24})\?(lang=en&)?done=announced(&lang=en)?", location).group(1)
+    name = re.fullmatch(r"/calendar/([a-z0-9_]+)\?(lang=en&)?done=announced(&lang=en)?", location).group(1)
+    assert name == "nursery_statistics_first_quarter_2099_2099_06_01"   # its `id`, readable, written into the YAML
     page = editor.get(location).text
     assert TEXTS["cal_announced"][1] in page and "after the next build" in page
     after = project.catalogue.read_text(encoding="utf-8")
     assert after.startswith(before)   # a catalogue with no calendar gets one at its end, nothing else changes
     assert load_catalogue(project.catalogue).calendar == [
-        {"date": "2099-06-01", "title": TITLE, "indicators": [INDICATOR], "languages": ["ar", "en"]}]
+        {"id": name, "date": "2099-06-01", "title": TITLE, "indicators": [INDICATOR], "languages": ["ar", "en"]}]
     assert last_commit(project) == (f"{PEOPLE['huda'][0]} <huda@desk.invalid>|Calendar: {TITLE['en']} announced for "
                                     "2099-06-01", ["indicators.yaml"])
     assert any(e["event"] == "desk_calendar" and e["action"] == "announced" and e["calendar_id"] == name
@@ -163,7 +170,7 @@ def test_an_announcement_and_its_changes_reach_the_catalogue_git_and_the_feed(de
         assert (str(event["status"]), event["sequence"], event["dtstart"].dt.isoformat()) == expected
         assert str(event["uid"]) == uid   # the same event, moved
     entry = load_catalogue(project.catalogue).calendar[0]
-    assert entry["state"] == "cancelled" and entry["date"] == "2099-07-01"
+    assert entry["id"] == name and entry["state"] == "cancelled" and entry["date"] == "2099-07-01"
     assert [(c["state"], c.get("moved_from"), c["reason"]) for c in entry["changes"]] == [
         ("confirmed", None, COMPLETE), ("confirmed", "2099-06-01", LATE), ("cancelled", None, STOPPED)]
     assert "cancelled on" in str(event["description"]) and STOPPED["en"] in str(event["description"])
@@ -183,7 +190,7 @@ def announced(desk, setting):
     answer = post(signed_in(desk, "huda"), "/calendar", announce_fields("2099-09-15", {"ar": "حالات الضمان 2099",
                                                                                      "en": "Social security cases 2099"}))
     assert answer.status == 303, answer.text
-    return re.match(r"/calendar/([0-9a-f]{24})", answer.headers["Location"]).group(1)
+    return re.match(r"/calendar/([a-z0-9_]+)", answer.headers["Location"]).group(1)
 
 
 def _refusals(name: str) -> list[tuple[str, dict, str, int]]:
@@ -216,18 +223,19 @@ def test_a_refused_change_writes_nothing_and_says_why(desk, setting, announced, 
 
 
 def test_what_the_catalogue_check_refuses_is_written_nowhere(desk, setting, announced):
-    """The same day and English title as an announcement already there is the same announcement
-    to the catalogue: its check refuses it (its message in the page's language, as `spi build --lang` says it)."""
+    """An indicator the catalogue does not have (a form opened before it was taken out of the
+    catalogue): the catalogue's check refuses it (its message in the page's language, as
+    `spi build --lang` says it)."""
     project = setting[0]
     before, commit = project.catalogue.read_bytes(), head(project)
-    same = announce_fields("2099-09-15", {"ar": "اسم آخر", "en": "Social security cases 2099"})
+    gone = announce_fields("2099-09-15", {"ar": "اسم آخر", "en": "Social security cases 2099"}, ["om_no_such_indicator"])
     for lang, said in (("ar", TEXTS["cal_refused_catalogue"][0]), ("en", TEXTS["cal_refused_catalogue"][1])):
-        answer = post(signed_in(desk, "huda"), "/calendar" + ("?lang=en" if lang == "en" else ""), same)
+        answer = post(signed_in(desk, "huda"), "/calendar" + ("?lang=en" if lang == "en" else ""), gone)
         assert answer.status == 409 and said in answer.text
-        same_as = (r'\u2068indicators.yaml\u2069: السطر \d+: \u2068calendar\[\d+\]\u2069: هو الإعلان نفسه الذي في '
-                   r'\u2068calendar\[\d+\]\u2069' if lang == "ar" else
-                   r'indicators.yaml: line \d+: calendar\[\d+\]: is the same announcement as calendar\[\d+\]')
-        assert re.search(f"{re.escape(said)} {same_as}", answer.text), answer.text[-1500:]
+        unknown = (r"\u2068indicators.yaml\u2069: \u2068calendar\[\d+\]\.indicators\u2069: «\u2068om_no_such_indicator"
+                   r"\u2069» ليست من القيم المعروفة" if lang == "ar" else
+                   r"indicators.yaml: calendar\[\d+\]\.indicators: &#x27;om_no_such_indicator&#x27; is not one of ")
+        assert re.search(f"{re.escape(said)} {unknown}", answer.text), re.findall(r'desk-error.*?</p>', answer.text)
         assert 'lang="en" dir="ltr">indicators.yaml' not in answer.text
         assert 'value="اسم آخر"' in answer.text   # the form keeps what was typed
     assert project.catalogue.read_bytes() == before and head(project) == commit
@@ -281,6 +289,123 @@ def test_only_an_editor_posts_and_only_with_the_forms_token(desk, setting, annou
     assert {e["username"] for e in refused} >= {"amal", "salim"}
 
 
+# --- names kept, and saves at the same moment ------------------------------------------------------
+
+def feed_by_uid(project, site) -> dict:
+    """`spi build`, then the candidate's /releases.ics in English: its events by UID."""
+    assert spi(["build", "--project", str(project.root)]) == 0
+    answer = site.get("/releases.ics?lang=en")
+    assert answer.status == 200, answer.text[:300]
+    return {str(e["uid"]): e for e in icalendar.Calendar.from_ical(answer.body).walk("VEVENT")}
+
+
+def test_two_announcements_of_one_title_and_day_get_two_ids_kept_when_retitled(desk, setting, candidate_site):
+    """The same title and day announced twice (two releases of one name on one day, or a form
+    sent twice): two announcements, the second with `_2` after its id, neither overwriting the
+    other; each keeps its UID when its English title is changed by hand in the catalogue."""
+    project = setting[0]
+    editor = signed_in(desk, "huda")
+    bulletin = {"ar": "نشرة الضمان الاجتماعي", "en": "Social security bulletin"}
+    names = []
+    for _ in range(2):
+        answer = post(editor, "/calendar?lang=en", announce_fields("2099-12-01", bulletin))
+        assert answer.status == 303, answer.text
+        names.append(re.match(r"/calendar/([a-z0-9_]+)\?", answer.headers["Location"]).group(1))
+    assert names == ["social_security_bulletin_2099_12_01", "social_security_bulletin_2099_12_01_2"]
+    text = project.catalogue.read_text(encoding="utf-8")
+    assert all(f"  - id: {n}\n    date: '2099-12-01'\n" in text for n in names)
+    ours = [e for e in load_catalogue(project.catalogue).calendar if e.get("id") in names]
+    assert [(e["id"], e["title"]) for e in ours] == [(n, bulletin) for n in names]
+    assert all(editor.get(f"/calendar/{n}?lang=en").status == 200 for n in names)
+
+    uids = [f"{n}@social-protection-indicators" for n in names]
+    events = feed_by_uid(project, candidate_site)
+    assert [str(events[u]["summary"]) for u in uids] == [bulletin["en"]] * 2
+
+    def retitle(entries):
+        entries[[e.get("id") for e in entries].index(names[1])]["title"]["en"] = "Social security bulletin, second part"
+
+    project.catalogue.write_text(edited(text, retitle), encoding="utf-8")
+    events = feed_by_uid(project, candidate_site)
+    assert [(str(events[u]["summary"]), events[u]["sequence"]) for u in uids] == [
+        (bulletin["en"], 0), ("Social security bulletin, second part", 0)]
+    subprocess.run(["git", "-C", str(project.root), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
+                    "-qm", "retitled by hand", "--", "indicators.yaml"], check=True)
+
+
+def calendar_at(project, rev: str) -> dict:
+    """The catalogue's announcements in git at `rev`, by name."""
+    shown = subprocess.run(["git", "-C", str(project.root), "show", f"{rev}:indicators.yaml"], capture_output=True,
+                           text=True, check=True).stdout
+    return {announcement_id(e): e for e in yaml.safe_load(shown).get("calendar") or []}
+
+
+def commits_since(project, start: str) -> list[tuple[str, str, str]]:
+    """(commit, author, subject) of each commit after `start`, oldest first."""
+    log = subprocess.run(["git", "-C", str(project.root), "log", "--reverse", "--format=%H|%an <%ae>|%s",
+                          f"{start}..HEAD"], capture_output=True, text=True, check=True).stdout
+    return [tuple(line.split("|", 2)) for line in log.splitlines()]
+
+
+def test_two_editors_saving_at_once_each_commit_their_own_change(desk, setting):
+    """Two editors announce at the same moment, then each moves their own at the same moment,
+    while git is slow (a pre-commit hook of a second, as a repository's own checks may be):
+    four commits, each authored by its editor, with its message, holding exactly its change;
+    nothing left uncommitted, and git said nothing went wrong."""
+    project = setting[0]
+    hook = project.root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nsleep 1\n")
+    hook.chmod(0o755)
+    start = head(project)
+    titles = {"huda": {"ar": "مستفيدو الإعانات 2099", "en": "Benefit recipients 2099"},
+              "noor": {"ar": "دور الرعاية 2099", "en": "Care homes 2099"}}
+    clients = {u: signed_in(desk, u) for u in titles}
+
+    def at_once(save) -> dict:
+        """`save(username)` for both editors, started together: their answers."""
+        ready = threading.Barrier(len(titles))
+
+        def one(username):
+            ready.wait()
+            return save(username)
+
+        with ThreadPoolExecutor(len(titles)) as pool:
+            return dict(zip(titles, pool.map(one, titles)))
+
+    try:
+        tokens = {u: c.token("/calendar") for u, c in clients.items()}
+        answers = at_once(lambda u: post(clients[u], "/calendar?lang=en", announce_fields("2099-10-20", titles[u]),
+                                         token=tokens[u]))
+        assert all(a.status == 303 for a in answers.values()), [a.text[-500:] for a in answers.values()]
+        names = {u: re.match(r"/calendar/([a-z0-9_]+)\?", a.headers["Location"]).group(1) for u, a in answers.items()}
+        tokens = {u: c.token(f"/calendar/{names[u]}") for u, c in clients.items()}
+        answers = at_once(lambda u: post(clients[u], f"/calendar/{names[u]}?lang=en",
+                                         change_fields("provisional", "2099-10-27", LATE), token=tokens[u]))
+        assert all(a.status == 303 for a in answers.values()), [a.text[-500:] for a in answers.values()]
+    finally:
+        hook.unlink()
+
+    commits = commits_since(project, start)
+    assert len(commits) == 4, commits
+    by = {u: [c for c in commits if c[1] == f"{PEOPLE[u][0]} <{u}@desk.invalid>"] for u in titles}
+    for username, (announced_, moved) in by.items():
+        title, name = titles[username]["en"], names[username]
+        assert announced_[2] == f"Calendar: {title} announced for 2099-10-20"
+        assert moved[2] == f"Calendar: {title} provisional, moved from 2099-10-20 to 2099-10-27"
+        for commit, expected in ((announced_[0], None), (moved[0], "2099-10-20")):
+            before, after = calendar_at(project, commit + "^"), calendar_at(project, commit)
+            changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            assert changed == {name}, (commit, changed)   # its own change, and no other's
+            assert before.get(name, {}).get("date") == expected
+    assert calendar_at(project, "HEAD") == {announcement_id(e): e for e in load_catalogue(project.catalogue).calendar}
+    status = subprocess.run(["git", "-C", str(project.root), "status", "--porcelain", "--", "indicators.yaml"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
+    saved = [e for e in audit(setting) if e["event"] == "desk_calendar" and e.get("calendar_id") in names.values()
+             and e["action"] in ("announced", "changed")]
+    assert len(saved) == 4 and all(e["git_error"] is None for e in saved), saved
+
+
 # --- the section alone is rewritten ----------------------------------------------------------------
 
 def test_only_the_calendar_section_is_rewritten_with_its_comments(paths):
@@ -331,3 +456,20 @@ def test_a_change_is_written_as_the_changes_above_it_and_sets_the_state():
         "  - date: '2099-03-01'\n    title: {ar: ج, en: D}\n    state: confirmed\n    changes:\n"
         "      - day: '2026-06-01'\n        state: confirmed\n        moved_from: '2099-02-01'\n"
         "        reason: {ar: س, en: why}\n")
+
+
+def test_a_new_id_is_a_catalogue_id_made_of_the_title_and_the_day():
+    """The schema's id (a lowercase letter first, then letters, digits and underscores), at most
+    the desk's address allows, whatever the English title holds; a name taken gets the next number."""
+    made = {title: new_id("2099-06-01", title, set()) for title in
+            ("Nursery statistics: Q1", "Dhofar’s data, 2099", "2099 census — Café results", "٢٠٩٩", "x" * 200,
+             "The governorates' social protection beneficiaries by programme, sex and wilayat, all of them")}
+    assert made == {"Nursery statistics: Q1": "nursery_statistics_q1_2099_06_01",
+                    "Dhofar’s data, 2099": "dhofars_data_2099_2099_06_01",
+                    "2099 census — Café results": "release_2099_census_cafe_results_2099_06_01",
+                    "٢٠٩٩": "release_2099_06_01", "x" * 200: "x" * 60 + "_2099_06_01",
+                    "The governorates' social protection beneficiaries by programme, sex and wilayat, all of them":
+                        "the_governorates_social_protection_beneficiaries_by_2099_06_01"}
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]{0,99}", n) for n in made.values())
+    taken = {"nursery_statistics_q1_2099_06_01", "nursery_statistics_q1_2099_06_01_2"}
+    assert new_id("2099-06-01", "Nursery statistics: Q1", taken) == "nursery_statistics_q1_2099_06_01_3"

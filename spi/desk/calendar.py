@@ -11,10 +11,15 @@ Why it writes the way it does:
   without the section gets one at its end.
 - The new catalogue is written beside the old one and checked by the check the build uses
   (load_catalogue) before it replaces it (os.replace): what the build would refuse is refused
-  here, and nothing is written. Editors write one at a time (a lock in data/processed/).
+  here, and nothing is written.
 - In a git repository the catalogue is committed as the editor (spi/desk/git.py); each change
-  is a line in the audit log. The candidate's `calendar` table has it after the next build,
-  and the public site with the next release, as with any change to the catalogue.
+  is a line in the audit log. Editors write one at a time: the write, its check and its commit
+  are done under one lock (in data/processed/), so that each commit holds its own change alone,
+  under its editor's name, and none finds git busy with another's. The candidate's `calendar`
+  table has it after the next build, and the public site with the next release, as with any
+  change to the catalogue.
+- A new announcement is given its `id` (etl/announcements.py new_id), its name in the desk's
+  addresses and the feed's UID, so that moving or retitling it never changes it.
 """
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from contract.project import CATALOGUE, default as default_project
 from contract.schema import CALENDAR_STATES
-from etl.announcements import DEFAULT_STATE, announcement_id
+from etl.announcements import DEFAULT_STATE, announcement_id, new_id
 from etl.catalogue import CatalogueError, load_catalogue
 from etl.messages import Text, said
 from store.texts import t
@@ -163,10 +168,13 @@ def _flow_list(items: list) -> CommentedSeq:
     return s
 
 
-def write_calendar(project, edit) -> str:
-    """Edit the catalogue's calendar (`edit(entries, cat)`), check the whole new catalogue as
-    the build does, then put it in place; Refused, with nothing written, when the check
-    refuses. Returns the catalogue's path relative to the project (for git)."""
+def write_calendar(project, edit, person) -> str | None:
+    """Edit the catalogue's calendar (`edit(entries, cat)`, which returns the commit's message),
+    check the whole new catalogue as the build does, put it in place and commit it as `person`
+    (spi/desk/git.py), all under the desk's lock: another editor's save waits for the commit,
+    so that it neither changes the file before it is committed (its change under this
+    editor's name, and its own commit then empty) nor finds git's index locked. Refused, with
+    nothing written, when the check refuses. Returns what git said went wrong, or None."""
     path = project.catalogue
     try:
         project.processed.mkdir(parents=True, exist_ok=True)
@@ -174,7 +182,8 @@ def write_calendar(project, edit) -> str:
             fcntl.flock(lock, fcntl.LOCK_EX)
             cat = _checked(path, path)
             source = path.read_bytes().decode("utf-8")
-            new = edited(source, lambda entries: edit(entries, cat))
+            messages = []
+            new = edited(source, lambda entries: messages.append(edit(entries, cat)))
             aside = path.with_name(f".spi-part-{secrets.token_hex(6)}-{path.name}")
             try:
                 aside.write_bytes(new.encode("utf-8"))
@@ -183,9 +192,10 @@ def write_calendar(project, edit) -> str:
                 os.replace(aside, path)
             finally:
                 aside.unlink(missing_ok=True)
+            return git.commit(project.root, [str(path.relative_to(project.root))],
+                              messages[0] + f"\n\nRecorded in the desk by {person.name}.\n", person)
     except OSError as exc:   # a full disk, a folder it may not write: said, the catalogue as it was
         raise Refused("cal_unwritable", why=isolate(exc.strerror or type(exc).__name__)) from None
-    return str(path.relative_to(project.root))
 
 
 def _checked(path: Path, named: Path):
@@ -414,27 +424,31 @@ def _change_form(entry: dict, name: str, lang_: str, values) -> str:
 
 # --- actions ----------------------------------------------------------------------------------
 
-def _written(written: str, message: str, name: str, done: str, **fields):
-    """After the catalogue is written: the commit as the editor, the audit line, the
-    announcement's page saying it is done."""
-    person = auth.user()
-    failed = git.commit(_project().root, [written], message + f"\n\nRecorded in the desk by {person.name}.\n", person)
-    auth.audit("desk_calendar", username=person.username, action=done, calendar_id=name, git_error=failed,
+def _written(failed: str | None, name: str, done: str, **fields):
+    """After the catalogue is written and committed: the audit line (with what git said went
+    wrong, if anything), the announcement's page saying it is done."""
+    auth.audit("desk_calendar", username=auth.user().username, action=done, calendar_id=name, git_error=failed,
                addr=auth.addr(), **fields)
     return flask.redirect(url("desk.announcement", lang(), name=name, done=done), 303)
 
 
 @auth.needs("editor")
 def announce_view():
+    def edit(entries, cat):
+        """The new entry, first its `id`, one no announcement of the calendar has (read under the lock)."""
+        taken = {announcement_id(e) for e in cat.calendar}
+        entry.insert(0, "id", _text(new_id(entry["date"], entry["title"]["en"], taken)))
+        entries.append(entry)
+        return f"Calendar: {entry['title']['en']} announced for {entry['date']}\n\n{entry['title']['ar']}"
+
     try:
         entry = _announcement(flask.request.form)
-        written = write_calendar(_project(), lambda entries, cat: entries.append(entry))
+        failed = write_calendar(_project(), edit, auth.user())
     except Refused as exc:
         auth.audit("desk_calendar", username=auth.user().username, action="announce", refused=str(exc),
                    addr=auth.addr())
         return calendar_page(problem=exc, status=exc.status)
-    message = f"Calendar: {entry['title']['en']} announced for {entry['date']}\n\n{entry['title']['ar']}"
-    return _written(written, message, announcement_id(entry), "announced", date=entry["date"])
+    return _written(failed, entry["id"], "announced", date=entry["date"])
 
 
 @auth.needs("editor")
@@ -445,17 +459,17 @@ def change_view(name: str):
         n = _found(cat, name)
         change, day = _change(flask.request.form, cat.calendar[n], _today(cat))
         _record(entries, n, change, day)
-        made.update(change=change, day=day, title=cat.calendar[n]["title"]["en"])
+        made.update(change=change, day=day)
+        moved = f", moved from {change['moved_from']} to {day}" if "moved_from" in change else ""
+        return (f"Calendar: {cat.calendar[n]['title']['en']} {change['state']}{moved}\n\n{change['reason']['en']}"
+                f"\n\n{change['reason']['ar']}")
 
     try:
-        written = write_calendar(_project(), edit)
+        failed = write_calendar(_project(), edit, auth.user())
     except Refused as exc:
         auth.audit("desk_calendar", username=auth.user().username, action="change", calendar_id=name,
                    refused=str(exc), addr=auth.addr())
         return announcement_page(name, problem=exc, status=exc.status)
     change = made["change"]
-    moved = f", moved from {change['moved_from']} to {made['day']}" if "moved_from" in change else ""
-    message = (f"Calendar: {made['title']} {change['state']}{moved}\n\n{change['reason']['en']}\n\n"
-               f"{change['reason']['ar']}")
-    return _written(written, message, name, "changed", state=change["state"], date=made["day"],
+    return _written(failed, name, "changed", state=change["state"], date=made["day"],
                     moved_from=change.get("moved_from"))
