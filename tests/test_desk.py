@@ -718,3 +718,34 @@ def test_a_release_whose_site_databases_cannot_be_written_is_still_said_to_be_ma
     assert done["state"] == "approved" and "No space left on device" in done["served_error"]
     assert approval.find(project, record["id"])["release_id"] == done["release_id"]
     assert json.loads((project.releases / "releases.json").read_text())["releases"][-1]["approved_by"] == "salim"
+
+
+# --- history in git ----------------------------------------------------------------------------
+
+def test_commits_from_two_pages_at_once_both_land(tmp_path):
+    """An upload and a release (any two of the desk's commits) at the same moment, from two
+    workers, while git is slow (a pre-commit hook of a second): git holds its index for one at
+    a time, so without the desk's own lock one of them fails on index.lock. Both land, each
+    with exactly its own file, by its own author."""
+    from concurrent.futures import ProcessPoolExecutor
+    from spi.desk import git
+    root = tmp_path / "repo"
+    (root / "data").mkdir(parents=True)
+    for args in (["init", "-q"], ["config", "user.email", "t@t"], ["config", "user.name", "t"],
+                 ["commit", "-q", "--allow-empty", "-m", "start"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True)
+    hook = root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nsleep 1\n")
+    hook.chmod(0o755)
+    people = {name: reviewers.Reviewer(name, PEOPLE[name][0], "-", ("editor",)) for name in ("huda", "noor")}
+    for name in people:
+        (root / "data" / f"{name}.csv").write_text(name)
+    with ProcessPoolExecutor(2) as pool:
+        failed = list(pool.map(git.commit, [root] * 2, [[f"data/{n}.csv"] for n in people], list(people),
+                               people.values()))
+    assert failed == [None, None]
+    log = subprocess.run(["git", "-C", str(root), "log", "--format=%x00%an|%s", "--name-only", "-2"],
+                         capture_output=True, text=True, check=True).stdout
+    blocks = [[line for line in block.splitlines() if line] for block in log.split("\0") if block.strip()]
+    commits = {lines[0]: lines[1:] for lines in blocks}
+    assert commits == {f"{PEOPLE[n][0]}|{n}": [f"data/{n}.csv"] for n in people}, log

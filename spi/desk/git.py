@@ -8,8 +8,10 @@ for the desk to say and the audit log to keep.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..reviewers import Reviewer
@@ -39,12 +41,25 @@ def commit(root: Path, paths: list[str], message: str, person: Reviewer) -> str 
                 "GIT_COMMITTER_NAME": person.name, "GIT_COMMITTER_EMAIL": f"{person.username}@desk.invalid"}
     env = {**os.environ, **identity}
     try:
-        added = _git(root, "add", "--", *present, env=env)
-        if added.returncode != 0:
-            return f"git add failed: {added.stderr.strip()[:300]}"
-        if _git(root, "diff", "--cached", "--quiet", "--", *present, env=env).returncode == 0:
-            return None
-        done = _git(root, "commit", "--quiet", "-m", message, "--", *present, env=env)
+        with _one_at_a_time(root):
+            added = _git(root, "add", "--", *present, env=env)
+            if added.returncode != 0:
+                return f"git add failed: {added.stderr.strip()[:300]}"
+            if _git(root, "diff", "--cached", "--quiet", "--", *present, env=env).returncode == 0:
+                return None
+            done = _git(root, "commit", "--quiet", "-m", message, "--", *present, env=env)
     except (OSError, subprocess.SubprocessError) as exc:
         return f"git could not be run: {exc}"
     return None if done.returncode == 0 else f"git commit failed: {(done.stderr or done.stdout).strip()[:300]}"
+
+
+@contextmanager
+def _one_at_a_time(root: Path):
+    """The desk's commits one after another, whichever page makes them (an upload, a release,
+    the calendar) and in whichever worker: git refuses a second `git add` while the first holds
+    the index (index.lock), so two at once would fail one. The lock is a file in the
+    repository's own folder (`git rev-parse --git-path`), shared by every project in it."""
+    where = _git(root, "rev-parse", "--git-path", "spi-desk-commit.lock").stdout.strip()
+    with open(Path(root) / where, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
