@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help="the build's folder, whose releases/ the site serves (default: data/processed)")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
+    p.add_argument("--sign-key", type=Path, default=_env_path("SPI_SIGNING_KEY_FILE"),
+                   help="the ministry's Ed25519 private key (PEM), to sign each record's entry in the manifest when "
+                        "the catalogue has site.signing_key (default: $SPI_SIGNING_KEY_FILE)")
     p = sub.add_parser("signing-key", help="make the ministry's Ed25519 key pair for signing releases")
     p.add_argument("--out", type=Path, required=True, help="where to write the private key (PEM; kept secret)")
     p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
@@ -293,7 +296,7 @@ def _pre_release_access(args) -> int:
     if args.audit_log is not None:
         os.environ["SPI_AUDIT_LOG"] = str(args.audit_log)   # while this verb runs
     try:
-        done, problem = access.record(args.releases, now())
+        done, problem = access.record(args.releases, now(), args.catalogue, args.sign_key, progress=_say)
         for line in done:
             _say(line)
         if done:

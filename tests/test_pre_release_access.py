@@ -22,6 +22,8 @@ from store.formats import LRI, PDI
 from tests.conftest import HISTORY_NOW
 
 AFTER = "2030-01-01T05:00:01+00:00"   # a second after 09:00 in Muscat
+# after the history was made (a record follows every entry), the third release still under embargo
+BETWEEN = "2030-01-01T04:59:30+00:00"   # (the fixture made it a minute before its time)
 USERS = {"amal": ("Amal Al-Harthy", "a long reviewers' password"), "badr": ("بدر البلوشي", "another long password")}
 
 
@@ -190,7 +192,7 @@ def test_the_list_is_recorded_beside_the_release_and_then_no_longer_needs_the_lo
     releases, out = root / "releases", root / "out"
     args = ["pre-release-access", "--releases", str(releases), "--out", str(out), "--catalogue",
             str(root / "indicators.yaml")]
-    monkeypatch.setenv("SPI_NOW", HISTORY_NOW)
+    monkeypatch.setenv("SPI_NOW", BETWEEN)
     monkeypatch.delenv("SPI_AUDIT_LOG", raising=False)
     assert spi([*args, "--audit-log", env["SPI_AUDIT_LOG"]]) == 0   # the first two: nobody saw them
     assert "SPI_AUDIT_LOG" not in __import__("os").environ   # --audit-log is for the verb only
