@@ -77,6 +77,8 @@ def verify(releases_dir: Path, out_dir: Path | None, key: str | None) -> Verifie
     if out_dir is not None and (Path(out_dir) / SERVED / MANIFEST).exists():
         served = Path(out_dir) / SERVED
         found.problems += served_problems(served, None, hist)
+        if not found.problems:
+            found.problems += _served_lists(served, read(served))
         kept = len(read(served).entries) if not found.problems else len(hist.entries)
         if kept < len(hist.entries):
             found.notes.append(f"the site serves {kept} of the history's {len(hist.entries)} entries: run `spi build` "
@@ -101,16 +103,23 @@ def served_problems(served: Path, releases_dir: Path | None, hist: History | Non
     return out + _databases(served, kept)
 
 
+def _served_lists(served: Path, hist: History) -> list[str]:
+    """Each served list of pre-release access against its record. Not a reason for `spi serve`
+    to refuse the folder (served_problems): the site checks each list itself and says one that
+    differs is unavailable."""
+    out = []
+    for rid, entry in hist.access().items():
+        path = served / rid / PRE_RELEASE_ACCESS
+        if not path.exists() or sha256_file(path) != entry["pre_release_access_sha256"]:
+            out.append(f"{path} is not the list of who saw release {rid} before publication that the history records "
+                       "(the site says it is unavailable): run `spi build`")
+    return out
+
+
 def _databases(served: Path, hist: History) -> list[str]:
     out = []
-    recorded = hist.access()
     for release in hist.live:
         folder = served / release.release_id
-        if release.release_id in recorded:
-            path = folder / PRE_RELEASE_ACCESS
-            if not path.exists() or sha256_file(path) != recorded[release.release_id]["pre_release_access_sha256"]:
-                out.append(f"{path} is not the list of who saw release {release.release_id} before publication that "
-                           "the history records (the site says it is unavailable): run `spi build`")
         for name, key in release_files(release.entry):
             if not (folder / name).exists() or sha256_file(folder / name) != release.entry[key]:
                 out.append(f"{folder / name} is not release {release.release_id}'s file: run `spi build`")
