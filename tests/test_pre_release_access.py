@@ -426,6 +426,8 @@ def test_the_real_server_does_not_publish_a_list_that_is_not_the_recorded_one(re
         assert [(r["release_id"], r["pre_release_access"]) for r in json.loads(api.body)["data"]] == [
             (third, {"available": False, "names": None}), (second, {"available": False, "names": None}),
             (first, {"available": True, "names": []})]
+        chain = json.loads(running.get("/data/releases.json").body)["releases"]
+        assert chain == _manifest(root) and chain[-1]["access_of"] == third   # the records, for anyone to check
         found = _verify(root)   # what the site serves is not what the history records: said, with the remedy
         assert found.returncode == 1 and found.stderr.count("(the site says it is unavailable): run `spi build`") == 2
         write_served(root / "releases", root / "out", root / "indicators.yaml")
