@@ -60,7 +60,8 @@ def audit_log_path() -> Path:
 @dataclass(frozen=True)
 class Access:
     """A release's pre-release access: `names` (display names, in the order of first view), or
-    None when the audit log could not be read."""
+    None when it cannot be said: the audit log could not be read, or (`unverified`) the
+    release's recorded list is not the one the history's record of it commits to."""
     names: tuple[str, ...] | None
     unverified: bool = False   # unavailable because its record is not the one the history commits to
 
@@ -139,7 +140,7 @@ def _recorded(path: Path, _mtime: int, _size: int, expected: str | None) -> Acce
         names = json.loads(data.decode("utf-8"))["names"]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValueError("names is not a list of names")
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return Access(None)
     return Access(tuple(names))
 
