@@ -167,6 +167,30 @@ def test_a_record_of_pre_release_access_killed_at_any_step_is_undone_or_complete
     assert "the site serves" not in found.stdout   # the served copies written too
 
 
+def test_a_release_follows_a_record_of_pre_release_access(paths, released, tmp_path, fingerprint):
+    """A record is an entry like the others: the next release commits to it, and the served
+    database of the release it records is not written again for it (nothing in it changed)."""
+    (tmp_path / "audit.log").write_text("")
+    first = json.loads((released.releases / "releases.json").read_text())["releases"][0]["release_id"]
+    database = released.served / first / "indicators.duckdb"
+    before = fingerprint(database)
+    where = ["--releases", str(released.releases), "--out", str(released.out), "--catalogue", str(released.catalogue)]
+    done = subprocess.run([str(paths.spi), "pre-release-access", *where, "--audit-log", str(tmp_path / "audit.log")],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert fingerprint(database) == before
+    assert _run(paths, released, "build").returncode == 0
+    made = _run(paths, released, "release", "--note", "second")
+    assert made.returncode == 0, made.stderr
+    entries = json.loads((released.releases / "releases.json").read_text())["releases"]
+    assert [("access_of" in e, "release_id" in e) for e in entries] == [(False, True), (True, False), (False, True)]
+    from contract.manifest import entry_sha256
+    assert entries[2]["previous_sha256"] == entry_sha256(entries[1])
+    verified = subprocess.run([str(paths.spi), "verify", *where], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert fingerprint(database) == before
+
+
 def test_a_folder_left_by_an_interrupted_release_is_set_aside_and_the_next_release_works(paths, released):
     """What a release killed between its folder and its manifest left before releases were
     transactions (or a folder copied in by hand): not on record, so set aside, with a word."""
