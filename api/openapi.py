@@ -497,9 +497,10 @@ def _api_paths() -> dict:
             {"200": _ok("The changes.", _ref("ReleaseChanges"), {"text/csv": CSV_TEXT})}, ["API"], "releaseChanges"),
         "/data/releases.json": _get(
             "The published chain of releases", "The releases manifest's entries exactly as written, up to the latest "
-            "release public now: each entry after the first carries previous_sha256, the SHA-256 of the entry before "
-            "it as canonical JSON (sorted keys, no spaces, UTF-8), and the SHA-256 of its release's files, so anyone "
-            "can check that no published release was changed since.", [],
+            "release public now and the records of pre-release access that follow it: each entry after the first "
+            "carries previous_sha256, the SHA-256 of the entry before it as canonical JSON (sorted keys, no spaces, "
+            "UTF-8), and the SHA-256 of its release's files (a record: of the release's list of who saw it before "
+            "publication), so anyone can check that no published release was changed since.", [],
             {"200": _ok("The chain.", {"type": "object", "required": ["releases"],
                                        "properties": {"releases": {"type": "array", "items": {"type": "object"}}}})},
             ["Downloads"], "releaseChain"),

@@ -14,7 +14,14 @@ contract/releases.schema.json). An entry is either
   optional, since entries made before notes had both languages have none and the history is
   never rewritten; `spi release` asks for both); or
 - an *amendment* of the latest release while it is still under embargo: cancelled, or given
-  another public time, with the reason. The release stays on record; nothing is erased.
+  another public time, with the reason. The release stays on record; nothing is erased; or
+- a *record of pre-release access* (`access_of`): once a release's time has passed, the
+  SHA-256 of the list of who saw it before (PRE_RELEASE_ACCESS, beside its files), written by
+  `spi pre-release-access` (spi/access.py) together with that file. The list is written after
+  its release's entry, so that entry cannot commit to it; an entry of its own, chained and
+  signed like the others, makes the list tamper-evident too (an edit, a deletion, or a list
+  put beside a release with no such entry), and the history still only grows. One per
+  release, made no earlier than the release's public time, for a release not cancelled.
 
 Tamper-evident, as Certificate Transparency and git are: every entry but the first carries
 `previous_sha256`, the SHA-256 of the entry before it (entry_sha256: its canonical JSON,
@@ -51,8 +58,9 @@ CATALOGUE = "indicators.yaml"
 # release that gives reasons, whose entry then records its hash (reasons_sha256).
 REASONS = "reasons.json"
 # Who read a release under embargo, recorded once its time has passed (spi/access.py), beside
-# its files; not in the hash chain (it is written after the entry), never rewritten.
+# its files, never rewritten; its hash is in an entry of its own, made with it (ACCESS_OF).
 PRE_RELEASE_ACCESS = "pre_release_access.json"
+ACCESS_OF = "access_of"   # the key that makes an entry a record of pre-release access
 SCHEMA = Path(__file__).with_name("releases.schema.json")
 # How far a release's public time may lie before the moment it is made (clocks of two
 # machines, a command typed at 09:00 for 09:00): any earlier would rewrite a day gone by.
@@ -112,7 +120,12 @@ class History:
         depends on (later entries cannot change it)."""
         end = next(n for n, e in enumerate(self.entries) if e.get("release_id") == release_id)
         stop = next((n for n, e in enumerate(self.entries) if n > end and "release_id" in e), len(self.entries))
-        return list(self.entries[:stop])
+        return [e for e in self.entries[:stop] if ACCESS_OF not in e]   # (a record of access is not in a database)
+
+    def access(self) -> dict[str, dict]:
+        """The records of pre-release access, by the release they are of: each release's
+        entry that commits to its PRE_RELEASE_ACCESS file."""
+        return {e[ACCESS_OF]: e for e in self.entries if ACCESS_OF in e}
 
 
 ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
@@ -150,6 +163,8 @@ def describe(n: int, entry: object) -> str:
         return f"entry {n} (release {entry['release_id'][:40]})"
     if isinstance(entry, dict) and isinstance(entry.get("amends"), str):
         return f"entry {n} ({entry.get('action', 'amendment')} of release {entry['amends'][:40]})"
+    if isinstance(entry, dict) and isinstance(entry.get(ACCESS_OF), str):
+        return f"entry {n} (pre-release access of release {entry[ACCESS_OF][:40]})"
     return f"entry {n}"
 
 
@@ -157,14 +172,14 @@ def describe(n: int, entry: object) -> str:
 def _validators() -> dict[str, jsonschema.Draft202012Validator]:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     return {kind: jsonschema.Draft202012Validator({"$ref": f"#/$defs/{kind}", "$defs": schema["$defs"]})
-            for kind in ("release", "amendment")}
+            for kind in ("release", "amendment", "access")}
 
 
 def _shape(n: int, entry: object) -> list[str]:
     """What is wrong with an entry's shape (JSON Schema), one line each."""
     if not isinstance(entry, dict):
         return [f"entry {n} is {type(entry).__name__}, not an object"]
-    kind = "amendment" if "amends" in entry else "release"
+    kind = _kind(entry)
     out = []
     for error in sorted(_validators()[kind].iter_errors(entry), key=lambda e: list(map(str, e.absolute_path))):
         where = ".".join(map(str, error.absolute_path))
@@ -172,6 +187,11 @@ def _shape(n: int, entry: object) -> list[str]:
         hint = error.schema.get("description") if isinstance(error.schema, dict) else None
         out.append(f"{describe(n, entry)}: {where + ': ' if where else ''}{what}" + (f" (expected {hint})" if hint else ""))
     return out
+
+
+def _kind(entry: dict) -> str:
+    """Which of the schema's kinds of entry an entry is (by the key only that kind has)."""
+    return "access" if ACCESS_OF in entry else "amendment" if "amends" in entry else "release"
 
 
 def parse(data: object, path: Path) -> History:
@@ -189,6 +209,7 @@ def parse(data: object, path: Path) -> History:
     if problems:
         raise ManifestError(path, problems)
     releases, problems = _releases(entries)
+    problems += _access(entries, releases)
     if problems:
         raise ManifestError(path, problems)
     return History(tuple(entries), tuple(releases), tuple(entry_sha256(e) for e in entries))
@@ -233,6 +254,8 @@ def _releases(entries: list[dict]) -> tuple[list[Release], list[str]]:
             problems.append(f"{describe(n, entry)} was made at {entry['created_at']}, before the entry above it: "
                             "entries are out of order")
         made = max(created, made) if made else created
+        if ACCESS_OF in entry:
+            continue   # no release's state changes (_access checks it)
         live = [r for r in out if not r.cancelled]
         if "release_id" in entry:
             if any(r.release_id == entry["release_id"] for r in out):
@@ -263,6 +286,30 @@ def _releases(entries: list[dict]) -> tuple[list[Release], list[str]]:
         out[-1] = Release(latest.entry, latest.sha256, public_at, entry["action"] == "cancel",
                           (*latest.amendments, entry))
     return out, problems
+
+
+def _access(entries: list[dict], releases: list[Release]) -> list[str]:
+    """A record of pre-release access names a release above it, not cancelled, whose time had
+    come when it was made (after any reschedule), and is the only record of that release."""
+    out = []
+    made: dict[str, int] = {}
+    for n, entry in enumerate(entries, start=1):
+        if "release_id" in entry:
+            made[entry["release_id"]] = n
+        if ACCESS_OF not in entry:
+            continue
+        rid = entry[ACCESS_OF]
+        release = next((r for r in releases if r.release_id == rid), None)
+        if release is None or rid not in made:
+            out.append(f"{describe(n, entry)}: there is no release {rid[:40]} above it")
+        elif release.cancelled:
+            out.append(f"{describe(n, entry)}: release {rid} was cancelled, and was never public")
+        elif when(entry["created_at"]) < release.public_at:
+            out.append(f"{describe(n, entry)} was made at {entry['created_at']}, before release {rid} went public "
+                       f"({release.public_at.isoformat()}): its list could still grow")
+        elif any(ACCESS_OF in e and e[ACCESS_OF] == rid for e in entries[:n - 1]):
+            out.append(f"{describe(n, entry)}: release {rid}'s pre-release access is recorded twice")
+    return out
 
 
 def read(folder: Path) -> History:

@@ -919,6 +919,24 @@ _add({
     "release.file_changed": ("{path} is not the file released on {public_at} (its SHA-256 is {found}…, the release "
                              "records {recorded}…)", "{path} ليس الملف الذي صدر في {public_at} (بصمته SHA-256 هي "
                              "{found}…، والمسجَّل في الإصدار {recorded}…)"),
+    "release.access_missing": ("{path} is missing: it is the list of who saw release {release} before publication, "
+                               "on record in {manifest}; restore it from version control",
+                               "{path} مفقود: وهو قائمة من اطّلعوا على الإصدار {release} قبل نشره، المسجَّلة في "
+                               "{manifest}؛ استعِده من نظام إدارة النسخ"),
+    "release.access_changed": ("{path} is not the list of who saw release {release} before publication that {manifest} "
+                               "records (its SHA-256 is {found}…, the record's {recorded}…): it was edited after it "
+                               "was recorded; restore it from version control",
+                               "{path} ليس قائمة من اطّلعوا على الإصدار {release} قبل نشره المسجَّلة في {manifest} "
+                               "(بصمته SHA-256 هي {found}…، والمسجَّلة {recorded}…): عُدِّل بعد تسجيله؛ استعِده من "
+                               "نظام إدارة النسخ"),
+    "release.access_unrecorded": ("{path} is a list of who saw release {release} before publication that {manifest} "
+                                  "has no record of: it was put there by hand; remove it, then `spi "
+                                  "pre-release-access` records the list from the audit log",
+                                  "{path} قائمة بمن اطّلعوا على الإصدار {release} قبل نشره لا سجلّ لها في {manifest}: "
+                                  "وُضعت يدويًا؛ احذفها، ثم يسجّل `spi pre-release-access` القائمة من سجل التدقيق"),
+    "release.access_not_written": ("the history with these records of pre-release access would not check "
+                                   "({problems}): nothing written", "لن يصمد السجل مع قيود الاطّلاع المسبق هذه أمام "
+                                   "التحقق ({problems}): لم يُكتب شيء"),
     "release.entry_removed": ("release {release} is served (its entry is in {served}) but {manifest} no longer lists "
                               "it: its entry was removed; restore data/releases/ from version control",
                               "الإصدار {release} يقدّمه الموقع (مدخله في {served}) لكن {manifest} لم يعد يذكره: حُذف "

@@ -10,6 +10,8 @@ its figures and its catalogue into the project as a release, which is kept for g
     data/releases/<id>/indicators.yaml      the catalogue it was released with
     data/releases/<id>/reasons.json         why it changes published figures (etl/revisions.py; only
                                             when it gives reasons)
+    data/releases/<id>/pre_release_access.json  who saw it before its time, once that has passed
+                                            (spi/access.py; its hash in an entry of its own)
 
 data/releases/ is committed with data/raw/, so the history survives deleting
 data/processed/. From it `spi build` (build_served) writes the database of the site as of
@@ -47,7 +49,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from contract.manifest import (CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, PRE_RELEASE_ACCESS, REASONS, History,
+from contract.manifest import (ACCESS_OF, CATALOGUE, CLOCK_SKEW, FIGURES, MANIFEST, PRE_RELEASE_ACCESS, REASONS, History,
                                ManifestError, Release, describe, entry_sha256, read, signature_problems, signed_bytes,
                                written_in)
 from contract.project import default as default_project
@@ -155,7 +157,49 @@ def file_problems(folder: Path, hist: History) -> list[str]:
             if found != release.entry[key]:
                 out.append(Text("release.file_changed", path=path, public_at=release.entry["public_at"],
                                 found=found[:12], recorded=release.entry[key][:12]))
+    return out + access_problems(folder, hist)
+
+
+def access_problems(folder: Path, hist: History) -> list[str]:
+    """Each release's list of pre-release access against the hash its record in the history
+    commits to: edited or deleted since. Once the history holds one such record (`spi
+    pre-release-access` seals every list it finds when it writes its first), a list beside a
+    release with no record was put there since. A history with none (written before records
+    were chained) is not wrong for its lists: `unsealed` names them."""
+    out = []
+    sealed = hist.access()
+    for release in hist.releases:
+        path = Path(folder) / release.release_id / PRE_RELEASE_ACCESS
+        entry = sealed.get(release.release_id)
+        if entry is None:
+            if sealed and path.exists():
+                out.append(Text("release.access_unrecorded", path=path, release=release.release_id, manifest=MANIFEST))
+            continue
+        try:
+            found = sha256_file(path)
+        except FileNotFoundError:
+            out.append(Text("release.access_missing", path=path, release=release.release_id, manifest=MANIFEST))
+            continue
+        if found != entry["pre_release_access_sha256"]:
+            out.append(Text("release.access_changed", path=path, release=release.release_id, found=found[:12],
+                            recorded=entry["pre_release_access_sha256"][:12], manifest=MANIFEST))
     return out
+
+
+def unsealed(folder: Path, hist: History) -> list[Path]:
+    """The lists of pre-release access of a history written before they had records of their
+    own (it holds none): true as far as anyone knows, but not tamper-evident until `spi
+    pre-release-access` records them as they are."""
+    if hist.access():
+        return []
+    return [p for r in hist.releases if (p := Path(folder) / r.release_id / PRE_RELEASE_ACCESS).exists()]
+
+
+def access_entry(release_id: str, sha256: str, by: str, now: datetime, previous: str | None, key) -> dict:
+    """The history's record of a release's list of pre-release access (its file's hash),
+    committed to the entry before it and signed with `key` (None: unsigned)."""
+    return _sealed({ACCESS_OF: release_id, "pre_release_access_sha256": sha256, "recorded_by": by,
+                    "created_at": now.isoformat()}, previous, key)
 
 
 def checked_history(folder: Path, cat: Catalogue | None) -> History:
@@ -607,7 +651,7 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
             if not (served / rid / name).exists() or sha256_file(served / rid / name) != release.entry[key]:
                 shutil.copyfile(Path(releases_dir) / rid / name, tx.aside(served / rid / name))
         recorded = Path(releases_dir) / rid / PRE_RELEASE_ACCESS   # who saw it before its time, once recorded
-        if recorded.exists() and not (served / rid / PRE_RELEASE_ACCESS).exists():
+        if recorded.exists() and not _same(recorded, served / rid / PRE_RELEASE_ACCESS):
             shutil.copyfile(recorded, tx.aside(served / rid / PRE_RELEASE_ACCESS))
         if _served_build(served / rid) == build_id:
             continue
@@ -622,6 +666,12 @@ def build_served(releases_dir: Path, out_dir: Path, tx: Transaction, hist: Histo
     write_json(tx.aside(served / MANIFEST), {"releases": list(hist.entries)})
     checkpoint("build:served")
     return written
+
+
+def _same(path: Path, copy: Path) -> bool:
+    """Whether `copy` is a copy of `path`, byte for byte (a copy the site serves that was edited
+    is written again from the history's, which the history's record checked)."""
+    return copy.exists() and sha256_file(copy) == sha256_file(path)
 
 
 def _served_build(folder: Path) -> str | None:

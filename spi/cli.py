@@ -21,13 +21,14 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from contract.manifest import MANIFEST
 from contract.project import ENV as PROJECT_ENV
 from contract.project import NoProject, Project, locate
 from contract.schema import LANGS
 from etl import revisions
 from etl.build import build, validate_files
 from etl.catalogue import CatalogueError, load_catalogue
-from etl.release import ReleaseError, amend, change_dimensions, diff, make_release, write_served
+from etl.release import SERVED, ReleaseError, amend, change_dimensions, diff, make_release, write_served
 from etl.messages import Text, language, render, said, text
 from etl.report import INFO, errors, format_info, format_report
 
@@ -101,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=None,
                    help="the build's folder, whose releases/ the site serves (default: data/processed)")
     p.add_argument("--catalogue", type=Path, default=None, help="the catalogue (default: indicators.yaml)")
+    p.add_argument("--sign-key", type=Path, default=_env_path("SPI_SIGNING_KEY_FILE"),
+                   help="the ministry's Ed25519 private key (PEM), to sign each record's entry in the manifest when "
+                        "the catalogue has site.signing_key (default: $SPI_SIGNING_KEY_FILE)")
     p = sub.add_parser("signing-key", help="make the ministry's Ed25519 key pair for signing releases")
     p.add_argument("--out", type=Path, required=True, help="where to write the private key (PEM; kept secret)")
     p = sub.add_parser("diff", help="what releasing the candidate would change since the latest release")
@@ -293,10 +297,10 @@ def _pre_release_access(args) -> int:
     if args.audit_log is not None:
         os.environ["SPI_AUDIT_LOG"] = str(args.audit_log)   # while this verb runs
     try:
-        done, problem = access.record(args.releases, now())
+        done, problem = access.record(args.releases, now(), args.catalogue, args.sign_key, progress=_say)
         for line in done:
             _say(line)
-        if done:
+        if done or _served_behind(args.releases, args.out):   # (a run cut off, finished now)
             write_served(args.releases, args.out, args.catalogue, progress=_say)
     except (ReleaseError, OSError, duckdb.Error) as exc:
         print(f"spi pre-release-access: {_problem(exc)}", file=sys.stderr)
@@ -312,6 +316,12 @@ def _pre_release_access(args) -> int:
     if not done:
         _say("nothing to record: every release gone public has its record, and the others are still under embargo")
     return 0
+
+
+def _served_behind(releases: Path, out: Path) -> bool:
+    """Whether the site serves a copy of the manifest other than the history's."""
+    served = out / SERVED / MANIFEST
+    return served.exists() and served.read_bytes() != (releases / MANIFEST).read_bytes()
 
 
 def _notes_problem(args) -> str | None:

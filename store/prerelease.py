@@ -22,7 +22,10 @@ log that cannot be written refuses the view).
 
 Once a release's time has passed, `spi pre-release-access` (spi/access.py) records its list
 beside its files, and the site publishes that record from then on rather than the log (which
-is one machine's, and may be lost with data/processed/).
+is one machine's, and may be lost with data/processed/), and only when its bytes are those the
+history's record of it commits to (its SHA-256, in the served manifest): a list edited, put
+there with no record, or gone while the history records one is said to be unavailable, never
+published wrong (nor read from the log instead, which may say otherwise).
 
 The audit log is this machine's (SPI_AUDIT_LOG): with several app machines, each knows only
 the views it served (see README, "Pre-release access").
@@ -30,6 +33,7 @@ the views it served (see README, "Pre-release access").
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import threading
@@ -37,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from contract.manifest import PRE_RELEASE_ACCESS
+from contract.manifest import MANIFEST, PRE_RELEASE_ACCESS
 from contract.project import default as default_project
 
 from .database import releases as served_releases
@@ -56,8 +60,10 @@ def audit_log_path() -> Path:
 @dataclass(frozen=True)
 class Access:
     """A release's pre-release access: `names` (display names, in the order of first view), or
-    None when the audit log could not be read."""
+    None when it cannot be said: the audit log could not be read, or (`unverified`) the
+    release's recorded list is not the one the history's record of it commits to."""
     names: tuple[str, ...] | None
+    unverified: bool = False   # unavailable because its record is not the one the history commits to
 
     @property
     def available(self) -> bool:
@@ -66,7 +72,7 @@ class Access:
     def words(self, lang: str) -> str:
         """The list in a sentence: the names, nobody, or that it cannot be read now."""
         if self.names is None:
-            return t("pre_release_access_unavailable", lang)
+            return t("pre_release_access_unverified" if self.unverified else "pre_release_access_unavailable", lang)
         if not self.names:
             return t("pre_release_access_none", lang)
         # each name a run of its own direction (a Latin name inside Arabic keeps its order)
@@ -103,14 +109,16 @@ def access(release_id: str, public_at: datetime, now: datetime, recorded: bool =
     folder = served_releases() if recorded else None
     if folder is not None:
         path = folder.folder / release_id / PRE_RELEASE_ACCESS
+        expected = folder.access_sha256(release_id)
         try:
             st = path.stat()
         except FileNotFoundError:
-            pass
+            if expected is not None:
+                return Access(None, unverified=True)   # recorded, and gone: not the log's word instead
         except OSError:
             return Access(None)
         else:
-            return _recorded(path, st.st_mtime_ns, st.st_size)
+            return _recorded(path, st.st_mtime_ns, st.st_size, expected)
     views = _views(release_id, *([_build_key(build_id)] if build_id else []))
     if views is None:
         return Access(None)
@@ -119,21 +127,34 @@ def access(release_id: str, public_at: datetime, now: datetime, recorded: bool =
 
 
 @functools.lru_cache(maxsize=64)
-def _recorded(path: Path, _mtime: int, _size: int) -> Access:
-    """A release's recorded list (read again when the file changes)."""
+def _recorded(path: Path, _mtime: int, _size: int, expected: str | None) -> Access:
+    """A release's recorded list, if its bytes are those whose hash the history records
+    (`expected`); read again when the file or the record changes."""
     try:
-        names = json.loads(path.read_text(encoding="utf-8"))["names"]
+        data = path.read_bytes()
+    except OSError:
+        return Access(None)
+    if expected is None or hashlib.sha256(data).hexdigest() != expected:
+        return Access(None, unverified=True)
+    try:
+        names = json.loads(data.decode("utf-8"))["names"]
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ValueError("names is not a list of names")
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return Access(None)
     return Access(tuple(names))
 
 
 def stamp() -> tuple:
-    """The audit log's identity and size now (for caches of what is drawn from it)."""
+    """The audit log's identity and size now, and the served manifest's, which holds the
+    records of the lists (for caches of what is drawn from them)."""
+    folder = served_releases()
+    return (_stamp(audit_log_path()), _stamp(folder.folder / MANIFEST) if folder is not None else None)
+
+
+def _stamp(path: Path) -> tuple:
     try:
-        st = audit_log_path().stat()
+        st = path.stat()
         return (st.st_ino, st.st_size, st.st_mtime_ns)
     except FileNotFoundError:
         return ("none",)

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from contract.manifest import MANIFEST, ManifestError, read
+from contract.manifest import ACCESS_OF, MANIFEST, ManifestError, read
 
 from .errors import UntrustedHistory
 from .formats import fmt_time
@@ -75,6 +75,7 @@ class Releases:
         self._stamp: tuple | None = None
         self._all: tuple[Release, ...] = ()
         self._entries: tuple[dict, ...] = ()
+        self._access: dict[str, str] = {}
 
     def all(self) -> tuple[Release, ...]:
         """Every release not cancelled, oldest first (embargoed ones too: callers filter by the clock)."""
@@ -96,8 +97,15 @@ class Releases:
                             self.folder / r.release_id / "indicators.duckdb", r.sha256, r.entry.get("note_ar"))
                     for n, r in enumerate(history.live, start=1))
                 self._entries = history.entries
+                self._access = {rid: e["pre_release_access_sha256"] for rid, e in history.access().items()}
                 self._stamp = stamp
         return self._all
+
+    def access_sha256(self, release_id: str) -> str | None:
+        """The SHA-256 the history records for a release's list of pre-release access (the
+        only list of it the site may publish), or None when it records none."""
+        self.all()
+        return self._access.get(release_id)
 
     def chain(self, reviewer: str | None = None) -> list[dict]:
         """The manifest's entries as a reader may see them: for the public, up to the latest
@@ -110,6 +118,8 @@ class Releases:
             return list(entries)
         public = {r.release_id for r in known if r.public_at <= now()}
         last = max((n for n, e in enumerate(entries) if e.get("release_id") in public), default=-1)
+        while last + 1 < len(entries) and entries[last + 1].get(ACCESS_OF) in public:
+            last += 1   # the records of access that follow (of public releases: they tell of nothing embargoed)
         return list(entries[:last + 1])
 
     def files(self, release_id: str, reviewer: str | None = None) -> Path | None:

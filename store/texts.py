@@ -293,6 +293,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pre_release_access_unavailable": ("قائمة من اطّلعوا عليه قبل نشره غير متاحة الآن: تعذّرت قراءة سجل التدقيق.",
                                        "The list of those who saw it before publication is unavailable at the "
                                        "moment: the audit log cannot be read."),
+    "pre_release_access_unverified": ("قائمة من اطّلعوا عليه قبل نشره غير متاحة: ملفها ليس القائمة التي يشهد لها "
+                                      "سجل الإصدارات.",
+                                      "The list of those who saw it before publication is unavailable: its file is "
+                                      "not the list the record of releases vouches for."),
     "release_cancelled": ("أُلغي الإصدار {release} قبل نشره: {reason}", "Release {release} was cancelled before it "
                           "was published: {reason}"),
     "release_rescheduled": ("أُجِّل الإصدار {release} إلى {when}: {reason}", "Release {release} was moved to {when}: "

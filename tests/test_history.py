@@ -324,6 +324,37 @@ def test_signed_entries_verify_and_an_edited_or_unsigned_one_is_refused(signed, 
     assert "an existing key is never overwritten" in capsys.readouterr().err
 
 
+def test_records_of_pre_release_access_are_signed_like_the_releases(signed, tmp_path, monkeypatch, capsys):
+    """Once entries are signed, a record's entry needs the key too (refused without it, nothing
+    written); signed, an edited list is caught even with its hash changed to match in the last
+    entry, as the signature no longer verifies."""
+    copy, key, public = signed
+    audit = tmp_path / "audit.log"
+    audit.write_text("")   # nobody read them under embargo here
+    monkeypatch.setenv("SPI_NOW", (NOW + timedelta(days=3)).isoformat())
+    args = ["pre-release-access", "--releases", str(copy.releases), "--out", str(copy.out), "--catalogue",
+            str(copy.catalogue), "--audit-log", str(audit)]
+    before = _everything(copy)
+    assert spi(args) == 1
+    assert "give the ministry's private key with --sign-key" in capsys.readouterr().err
+    assert _everything(copy) == before and not list(copy.releases.rglob(".spi-part-*"))
+    assert spi([*args, "--sign-key", str(key)]) == 0
+    entries = _entries(copy)
+    access = [e for e in entries if "access_of" in e]
+    assert len(access) == 4 and all("signature" in e for e in access)
+    verify = ["verify", "--releases", str(copy.releases), "--out", str(copy.out), "--catalogue", str(copy.catalogue)]
+    capsys.readouterr()
+    assert spi(verify) == 0
+    last = copy.releases / access[-1]["access_of"] / "pre_release_access.json"
+    last.write_text(last.read_text(encoding="utf-8").replace('"names": []', '"names": ["x"]'), encoding="utf-8")
+    _write_entries(copy, [*entries[:-1], {**entries[-1],
+                                          "pre_release_access_sha256": hashlib.sha256(last.read_bytes()).hexdigest()}])
+    shutil.rmtree(copy.out)   # no served copy to compare with: the signature alone must catch it
+    assert spi(verify) == 1
+    assert (f"entry 8 (pre-release access of release {access[-1]['access_of']}): its signature does not verify with "
+            "site.signing_key") in capsys.readouterr().err
+
+
 def test_a_key_other_than_the_catalogues_is_refused(signed, tmp_path, capsys):
     copy, key, public = signed
     other = tmp_path / "other.pem"

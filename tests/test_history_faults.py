@@ -118,6 +118,79 @@ def test_a_release_killed_at_any_step_is_undone_or_completed_and_the_next_works(
     assert _value(released.served / entries()[-1]["release_id"] / "indicators.duckdb") == 45
 
 
+ACCESS_STEPS = ["access:manifest", "release:decided", "rename:1", "rename:2"]
+
+
+@pytest.mark.parametrize("step", ACCESS_STEPS)
+def test_a_record_of_pre_release_access_killed_at_any_step_is_undone_or_completed_and_verify_says_so(
+        paths, released, tmp_path, step):
+    """The list is written with its entry in the manifest (two renames): killed before the change
+    is decided, nothing changed; after, `spi verify` says the change was cut off and which command
+    finishes it (not that the list was put there by hand), and that command completes it."""
+    audit = tmp_path / "audit.log"
+    audit.write_text("")   # this machine's log: nobody read the release under embargo
+    rid = json.loads((released.releases / "releases.json").read_text())["releases"][0]["release_id"]
+    record = released.releases / rid / "pre_release_access.json"
+    where = ["--releases", str(released.releases), "--out", str(released.out), "--catalogue", str(released.catalogue)]
+    access = [str(paths.spi), "pre-release-access", *where, "--audit-log", str(audit)]
+    before = _digest(released.releases)
+    killed = subprocess.run(access, capture_output=True, text=True, timeout=180,
+                            env={**os.environ, "SPI_CRASH_AT": step})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    verify = lambda: subprocess.run([str(paths.spi), "verify", *where], capture_output=True, text=True,  # noqa: E731
+                                    timeout=120)
+    found = verify()
+    if step == "access:manifest":
+        assert _digest(released.releases) == before and not record.exists()
+        assert found.returncode == 0, found.stderr
+    else:
+        assert found.returncode == 1
+        assert found.stderr.splitlines()[0] == (
+            f"PROBLEM: {released.releases / '.spi-journal.json'}: a change of the history (a release, an amendment or a "
+            "record of pre-release access) was decided and cut off before all its files were in place: run `spi "
+            "pre-release-access` (or `spi release`), which finishes it, then `spi verify` again; nothing else is "
+            "checked until then")
+        assert "put there by hand" not in found.stderr
+    again = subprocess.run(access, capture_output=True, text=True, timeout=180)
+    assert again.returncode == 0, again.stderr
+    if step == "access:manifest":
+        assert "temporary file(s) an interrupted run left" in again.stdout and "recorded who saw release" in again.stdout
+    else:
+        assert "completed an interrupted run into" in again.stdout and "nothing to record" in again.stdout
+    assert "Traceback" not in killed.stderr + again.stderr
+    entries = json.loads((released.releases / "releases.json").read_text())["releases"]
+    assert [e.get("access_of") for e in entries] == [None, rid]
+    assert entries[1]["pre_release_access_sha256"] == hashlib.sha256(record.read_bytes()).hexdigest()
+    assert json.loads(record.read_text())["names"] == []
+    found = verify()
+    assert found.returncode == 0, found.stdout + found.stderr
+    assert "the site serves" not in found.stdout   # the served copies written too
+
+
+def test_a_release_follows_a_record_of_pre_release_access(paths, released, tmp_path, fingerprint):
+    """A record is an entry like the others: the next release commits to it, and the served
+    database of the release it records is not written again for it (nothing in it changed)."""
+    (tmp_path / "audit.log").write_text("")
+    first = json.loads((released.releases / "releases.json").read_text())["releases"][0]["release_id"]
+    database = released.served / first / "indicators.duckdb"
+    before = fingerprint(database)
+    where = ["--releases", str(released.releases), "--out", str(released.out), "--catalogue", str(released.catalogue)]
+    done = subprocess.run([str(paths.spi), "pre-release-access", *where, "--audit-log", str(tmp_path / "audit.log")],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert fingerprint(database) == before
+    assert _run(paths, released, "build").returncode == 0
+    made = _run(paths, released, "release", "--note", "second")
+    assert made.returncode == 0, made.stderr
+    entries = json.loads((released.releases / "releases.json").read_text())["releases"]
+    assert [("access_of" in e, "release_id" in e) for e in entries] == [(False, True), (True, False), (False, True)]
+    from contract.manifest import entry_sha256
+    assert entries[2]["previous_sha256"] == entry_sha256(entries[1])
+    verified = subprocess.run([str(paths.spi), "verify", *where], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert fingerprint(database) == before
+
+
 def test_a_folder_left_by_an_interrupted_release_is_set_aside_and_the_next_release_works(paths, released):
     """What a release killed between its folder and its manifest left before releases were
     transactions (or a folder copied in by hand): not on record, so set aside, with a word."""
